@@ -1,0 +1,1 @@
+module.exports = { ...require('./jest.preset'), displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] };

@@ -1,0 +1,24 @@
+/**
+ * Names every service agrees on: the bus topics. Each context's own event types live in its
+ * `contracts` library; this one only holds what no single context owns.
+ */
+export const TOPICS = {
+  /** Every event that belongs to a whistle, from every service, keyed by whistle id: Kafka's
+   * per-partition order makes this the whistle's causal order (ADR 0002). */
+  whistleEvents: 'chuishao.whistle.events',
+  /** Events that belong to no whistle: policies published, ratings, periods closed. */
+  policyEvents: 'chuishao.policy.events',
+  assessmentEvents: 'chuishao.assessment.events',
+} as const;
+
+/** The contract's per-department topics (§4): one set per department, so ACLs can bind to them. */
+export const departmentTopics = (departmentId: string) => ({
+  assignments: `chuishao.dept.${departmentId}.assignments`,
+  replies: `chuishao.dept.${departmentId}.replies`,
+  rejected: `chuishao.dept.${departmentId}.replies.rejected`,
+});
+
+/** Service-internal actor for events a service records on its own initiative. */
+export const systemActor = (service: string) => ({ role: 'system', org: null, sub: service });
+
+export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment';

@@ -1,0 +1,87 @@
+import { Client } from 'pg';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { EVENT_STORE_DDL, EVENT_STORE_DROP } from './sql';
+
+type MigrationClass = new () => MigrationInterface;
+
+export interface ServiceDatabaseOptions {
+  url: string;
+  /** The service's own schema: intake, triage, dispatch, assessment. */
+  schema: string;
+  migrations: MigrationClass[];
+  poolSize?: number;
+  /** Only tests may ask TypeORM to synchronise entities; services always migrate. */
+  applicationName?: string;
+}
+
+const SAFE_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Creates the database (if the server lets us) and the service's schema, idempotently. */
+export async function ensureDatabaseAndSchema(url: string, schema: string): Promise<void> {
+  if (!SAFE_IDENT.test(schema)) throw new Error(`unsafe schema name: ${schema}`);
+  const target = new URL(url);
+  const dbName = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'postgres';
+  if (!SAFE_IDENT.test(dbName)) throw new Error(`unsafe database name: ${dbName}`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const adminClient = new Client({ connectionString: admin.toString() });
+  await adminClient.connect();
+  try {
+    const exists = await adminClient.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    if (exists.rowCount === 0) {
+      try {
+        await adminClient.query(`CREATE DATABASE "${dbName}"`);
+      } catch (e) {
+        // 42P04: another service created it at the same moment.
+        if ((e as { code?: string }).code !== '42P04') throw e;
+      }
+    }
+  } finally {
+    await adminClient.end();
+  }
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(4242)');
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query('SELECT pg_advisory_unlock(4242)');
+  } finally {
+    await client.end();
+  }
+}
+
+/** TypeORM data source for one service: its schema first on the search_path, migrations, never synchronize. */
+export function serviceDataSource(opts: ServiceDatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: opts.url,
+    schema: opts.schema,
+    migrations: opts.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    applicationName: opts.applicationName ?? `chuishao-${opts.schema}`,
+    extra: { max: opts.poolSize ?? 20, options: `-c search_path=${opts.schema}` },
+  });
+}
+
+/** Ensures schema, initialises the data source and runs pending migrations. */
+export async function openServiceDatabase(opts: ServiceDatabaseOptions): Promise<DataSource> {
+  await ensureDatabaseAndSchema(opts.url, opts.schema);
+  const ds = serviceDataSource(opts);
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}
+
+/** The first migration of every service: event store, outbox and inbox in the service's schema. */
+export class EventStoreMigration1732500000000 implements MigrationInterface {
+  name = 'EventStoreMigration1732500000000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(EVENT_STORE_DDL);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(EVENT_STORE_DROP);
+  }
+}

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { chainHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
+import {
+  ConcurrencyError,
+  type EventMetadata,
+  type ExpectedVersion,
+  type NewEvent,
+  type StoredEvent,
+  type UpcasterRegistry,
+} from './types';
+
+/** Anything that can run a parameterised query: a TypeORM EntityManager, QueryRunner or DataSource. */
+export type Queryable = Pick<EntityManager, 'query'>;
+
+interface EventRow {
+  global_position: string;
+  event_id: string;
+  stream_id: string;
+  stream_position: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  occurred_at: Date;
+  recorded_at: Date;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface EventStoreOptions {
+  upcasters?: UpcasterRegistry;
+  /** Current schema version per event type (default 1). */
+  schemaVersions?: Record<string, number>;
+}
+
+export interface ReadStreamResult<E extends StoredEvent = StoredEvent> {
+  version: number;
+  events: E[];
+}
+
+/**
+ * A PostgreSQL event store in the caller's schema (search_path). Appends run inside the caller's
+ * transaction, so the same transaction can write the outbox (and, for consumers, the inbox).
+ */
+export class EventStore {
+  constructor(private readonly options: EventStoreOptions = {}) {}
+
+  async readStream(db: Queryable, streamId: string): Promise<ReadStreamResult> {
+    const rows: EventRow[] = await db.query(
+      `SELECT * FROM events WHERE stream_id = $1 ORDER BY stream_position`,
+      [streamId],
+    );
+    const events = rows.map((r) => this.toStored(r, true));
+    return { version: events.length === 0 ? 0 : events[events.length - 1].streamPosition, events };
+  }
+
+  /** Reads events of the given types in global order after a position (for projections and rebuilds). */
+  async readAll(db: Queryable, after: number, limit: number, types?: string[]): Promise<StoredEvent[]> {
+    const rows: EventRow[] = types
+      ? await db.query(
+          `SELECT * FROM events WHERE global_position > $1 AND type = ANY($2)
+             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY global_position LIMIT $3`,
+          [after, types, limit],
+        )
+      : await db.query(
+          `SELECT * FROM events WHERE global_position > $1
+             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY global_position LIMIT $2`,
+          [after, limit],
+        );
+    return rows.map((r) => this.toStored(r, true));
+  }
+
+  /**
+   * Appends events to a stream if its version is still `expected`. Must run inside a transaction:
+   * the stream row is locked, so concurrent appends to one stream serialise, and a stale expected
+   * version raises ConcurrencyError instead of overwriting.
+   */
+  async append(
+    db: Queryable,
+    streamId: string,
+    expected: ExpectedVersion,
+    events: ReadonlyArray<NewEvent>,
+    metadata: EventMetadata,
+    streamType = streamId.split('-')[0],
+  ): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
+    const current: Array<{ version: string; last_hash: string }> = await db.query(
+      `SELECT version, last_hash FROM streams WHERE stream_id = $1 FOR UPDATE`,
+      [streamId],
+    );
+    let version = current.length === 0 ? 0 : Number(current[0].version);
+    let prevHash = current.length === 0 ? GENESIS_HASH : current[0].last_hash;
+    if (expected !== 'any' && expected !== version) throw new ConcurrencyError(streamId, expected, version);
+    if (current.length === 0) {
+      const inserted: unknown[] = await db.query(
+        `INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ($1, $2, 0, $3)
+         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
+        [streamId, streamType, GENESIS_HASH],
+      );
+      if (inserted.length === 0) throw new ConcurrencyError(streamId, expected, -1);
+    }
+
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    const pending: Array<Omit<StoredEvent, 'globalPosition' | 'recordedAt'>> = [];
+    for (const e of events) {
+      version += 1;
+      const eventId = e.eventId ?? randomUUID();
+      const occurredAt = e.occurredAt ?? new Date();
+      const schemaVersion = e.schemaVersion ?? this.options.schemaVersions?.[e.type] ?? 1;
+      const hash = chainHash(prevHash, {
+        eventId,
+        type: e.type,
+        position: version,
+        occurredAt: occurredAt.toISOString(),
+        actor: metadata.actor,
+        data: e.data,
+      });
+      const n = params.length;
+      tuples.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10})`);
+      params.push(eventId, streamId, version, e.type, schemaVersion, JSON.stringify(e.data), JSON.stringify(metadata), occurredAt, prevHash, hash);
+      pending.push({ eventId, type: e.type, schemaVersion, streamId, streamPosition: version, data: e.data, metadata, occurredAt, prevHash, hash });
+      prevHash = hash;
+    }
+    const rows: Array<{ global_position: string; recorded_at: Date }> = await db.query(
+      `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at, prev_hash, hash)
+       VALUES ${tuples.join(', ')} RETURNING global_position, recorded_at`,
+      params,
+    );
+    await db.query(`UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1`, [
+      streamId,
+      version,
+      prevHash,
+    ]);
+    return pending.map((p, i) => ({ ...p, globalPosition: Number(rows[i].global_position), recordedAt: rows[i].recorded_at }));
+  }
+
+  /** Verifies the hash chain of one stream as stored (before upcasting). */
+  async verifyStream(db: Queryable, streamId: string): Promise<ChainVerdict> {
+    const rows: EventRow[] = await db.query(`SELECT * FROM events WHERE stream_id = $1 ORDER BY stream_position`, [streamId]);
+    return verifyChain(
+      rows.map((r) => ({
+        eventId: r.event_id,
+        type: r.type,
+        position: Number(r.stream_position),
+        occurredAt: new Date(r.occurred_at).toISOString(),
+        actor: r.metadata.actor,
+        data: r.data,
+        hash: r.hash,
+        prevHash: r.prev_hash,
+      })),
+    );
+  }
+
+  private toStored(r: EventRow, upcast: boolean): StoredEvent {
+    let data = r.data;
+    let schemaVersion = r.schema_version;
+    const chain = upcast ? this.options.upcasters?.[r.type] : undefined;
+    while (chain && chain[schemaVersion]) {
+      data = chain[schemaVersion](data);
+      schemaVersion += 1;
+    }
+    return {
+      eventId: r.event_id,
+      type: r.type,
+      schemaVersion,
+      streamId: r.stream_id,
+      streamPosition: Number(r.stream_position),
+      globalPosition: Number(r.global_position),
+      data,
+      metadata: r.metadata,
+      occurredAt: new Date(r.occurred_at),
+      recordedAt: new Date(r.recorded_at),
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { DataSource } from 'typeorm';
+import { freshDatabase } from '@chuishao/testing';
+import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
+
+const actor = { role: 'street', org: 'street-1', sub: 'alice' };
+const meta = { correlationId: 'c1', causationId: null, actor };
+
+describe('EventStore on PostgreSQL', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let ds: DataSource;
+  const store = new EventStore({ upcasters: { Renamed: { 1: (d) => ({ ...(d as object), v2: true }) } } });
+
+  beforeAll(async () => {
+    db = await freshDatabase('event_store');
+    ds = await openServiceDatabase({ url: db.url, schema: 'es', migrations: [EventStoreMigration1732500000000] });
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('appends with expected version and reads the stream back in order, hash-chained', async () => {
+    const stored = await ds.transaction((em) =>
+      store.append(em, 'whistle-a', 0, [{ type: 'A', data: { n: 1 } }, { type: 'B', data: { n: 2, nested: { z: 1, a: 2 } } }], meta),
+    );
+    expect(stored.map((e) => e.streamPosition)).toEqual([1, 2]);
+    expect(stored[0].prevHash).toBe('0'.repeat(64));
+    expect(stored[1].prevHash).toBe(stored[0].hash);
+    const read = await store.readStream(ds, 'whistle-a');
+    expect(read.version).toBe(2);
+    expect(read.events.map((e) => e.type)).toEqual(['A', 'B']);
+    expect(read.events[1].hash).toBe(stored[1].hash);
+    expect(await store.verifyStream(ds, 'whistle-a')).toEqual({ valid: true, length: 2 });
+  });
+
+  it('raises a typed ConcurrencyError on a stale expected version and writes nothing', async () => {
+    await expect(ds.transaction((em) => store.append(em, 'whistle-a', 1, [{ type: 'C', data: {} }], meta))).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
+    await expect(ds.transaction((em) => store.append(em, 'whistle-a', 0, [{ type: 'C', data: {} }], meta))).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
+    expect((await store.readStream(ds, 'whistle-a')).version).toBe(2);
+  });
+
+  it('serialises concurrent appends to one stream: exactly one of two racing writers wins', async () => {
+    const results = await Promise.allSettled(
+      [1, 2].map((i) => ds.transaction((em) => store.append(em, 'whistle-race', 0, [{ type: 'X', data: { i } }], meta))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyError)).toHaveLength(1);
+  });
+
+  it('detects an edited event and names the first bad position', async () => {
+    await ds.transaction((em) => store.append(em, 'whistle-t', 0, [1, 2, 3].map((n) => ({ type: 'N', data: { n } })), meta));
+    await ds.query(`UPDATE events SET data = '{"n": 20}' WHERE stream_id = 'whistle-t' AND stream_position = 2`);
+    expect(await store.verifyStream(ds, 'whistle-t')).toMatchObject({ valid: false, firstBadPosition: 2 });
+  });
+
+  it('detects a deleted event', async () => {
+    await ds.transaction((em) => store.append(em, 'whistle-d', 0, [1, 2, 3].map((n) => ({ type: 'N', data: { n } })), meta));
+    await ds.query(`DELETE FROM events WHERE stream_id = 'whistle-d' AND stream_position = 2`);
+    expect(await store.verifyStream(ds, 'whistle-d')).toMatchObject({ valid: false, firstBadPosition: 2 });
+  });
+
+  it('upcasts old schema versions on read without touching what is stored', async () => {
+    await ds.transaction((em) => store.append(em, 'whistle-u', 0, [{ type: 'Renamed', data: { x: 1 }, schemaVersion: 1 }], meta));
+    const [e] = (await store.readStream(ds, 'whistle-u')).events;
+    expect(e.data).toEqual({ x: 1, v2: true });
+    expect(e.schemaVersion).toBe(2);
+    expect(await store.verifyStream(ds, 'whistle-u')).toMatchObject({ valid: true });
+  });
+});

@@ -1,0 +1,174 @@
+import { Server, type CustomTransportStrategy, BaseRpcContext, type MessageHandler } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { RejectMessage, rejectedMessage, rejectedTopicFor } from './rejected';
+
+/** What a handler learns about the message besides its parsed value. */
+export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMessage]> {
+  get topic(): string {
+    return this.args[0];
+  }
+  get partition(): number {
+    return this.args[1];
+  }
+  get message(): KafkaMessage {
+    return this.args[2];
+  }
+  get key(): string | null {
+    return this.args[2].key ? this.args[2].key.toString('utf8') : null;
+  }
+}
+
+export interface KafkaEventServerOptions {
+  kafka: Kafka;
+  /** Consumer group (one per service and purpose). */
+  groupId: string;
+  /** Producer used for rejected messages. */
+  producer: Producer;
+  /** The prefix in front of every @EventPattern topic name (see topics.ts). */
+  topicPrefix: string;
+  partitionsConsumedConcurrently?: number;
+  log: { info(msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  onMessage?: (topic: string, outcome: 'ok' | 'rejected' | 'retry') => void;
+}
+
+/**
+ * A @nestjs/microservices transport over kafkajs for our event topics and the departments' reply
+ * topics. `@EventPattern('<topic>')` handlers receive the parsed JSON (or the raw text when it is
+ * not JSON) and a KafkaEventContext; a pattern with `*` matches one topic-name segment.
+ *
+ * Delivery is at least once: an offset is resolved only after its handler has finished (and so
+ * committed its inbox row), offsets are committed after each batch and on shutdown. A handler that
+ * throws RejectMessage sends the message to `<topic>.rejected` with the reason; any other error is
+ * retried with back-off without skipping, so a database outage delays but never loses a message.
+ */
+export class KafkaEventServer extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private closing = false;
+  private routes: Array<{ pattern: string; match: (topic: string) => boolean; handler: MessageHandler }> = [];
+
+  constructor(private readonly options: KafkaEventServerOptions) {
+    super();
+  }
+
+  on(): void {
+    /* no transport-level events to expose */
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  private async start(): Promise<void> {
+    const { kafka, groupId, topicPrefix } = this.options;
+    for (const [pattern, handler] of this.getHandlers()) {
+      const full = topicPrefix ? `${topicPrefix}.${pattern}` : pattern;
+      if (full.includes('*')) {
+        const re = new RegExp(`^${full.split('*').map(escapeRegExp).join('[^.]+')}$`);
+        this.routes.push({ pattern: full, match: (t) => re.test(t), handler });
+      } else {
+        this.routes.push({ pattern: full, match: (t) => t === full, handler });
+      }
+    }
+    if (this.routes.length === 0) return;
+    this.consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 250,
+      retry: { retries: 10 },
+    });
+    await this.consumer.connect();
+    const topics: Array<string | RegExp> = this.routes.map((r) =>
+      r.pattern.includes('*') ? new RegExp(`^${r.pattern.split('*').map(escapeRegExp).join('[^.]+')}$`) : r.pattern,
+    );
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    this.options.log.info(`consumer ${groupId} subscribed to ${this.routes.map((r) => r.pattern).join(', ')}`);
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const route = this.routes.find((r) => r.match(batch.topic));
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      if (route) await this.deliver(route.handler, batch.topic, batch.partition, message, heartbeat, () => isRunning() && !isStale());
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  private async deliver(
+    handler: MessageHandler,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    stillOurs: () => boolean,
+  ): Promise<void> {
+    const text = message.value ? message.value.toString('utf8') : '';
+    let payload: unknown = text;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      /* handlers decide what a non-JSON message means (usually: reject it) */
+    }
+    const ctx = new KafkaEventContext([topic, partition, message]);
+    let backoff = 200;
+    for (;;) {
+      try {
+        const result = await handler(payload, ctx);
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        this.options.onMessage?.(topic, 'ok');
+        return;
+      } catch (err) {
+        if (err instanceof RejectMessage) {
+          await this.reject(topic, partition, message, err);
+          this.options.onMessage?.(topic, 'rejected');
+          return;
+        }
+        this.options.onMessage?.(topic, 'retry');
+        this.options.log.error({ err, topic, partition, offset: message.offset }, 'handler failed; retrying the same message');
+        if (this.closing || !stillOurs()) throw err; // leave the offset unresolved: it is redelivered
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 10000);
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async reject(topic: string, partition: number, message: KafkaMessage, err: RejectMessage): Promise<void> {
+    const value = rejectedMessage(this.options.groupId, topic, partition, message, err.reason, err.details);
+    this.options.log.warn({ topic, partition, offset: message.offset, reason: err.reason }, 'message rejected');
+    await this.options.producer.send({
+      topic: rejectedTopicFor(topic),
+      acks: -1,
+      messages: [{ key: message.key, value: JSON.stringify(value), headers: { reason: err.reason.slice(0, 200) } }],
+    });
+  }
+
+  /** Graceful: the batch in hand finishes, its offsets are committed, then the consumer leaves the group. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,116 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  Logger,
+} from '@nestjs/common';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createKafka, parseBrokers } from './kafka';
+import { OutboxRelay } from './outbox';
+import { ensureTopics, type TopicSpec } from './topics';
+import { KafkaEventServer } from './kafka-event.server';
+
+export interface MessagingOptions {
+  service: string;
+  brokers: string;
+  topicPrefix: string;
+  databaseUrl: string;
+  schema: string;
+  /** Topics this service owns or needs; created at start-up if missing. */
+  topics: TopicSpec[];
+  /** Run the outbox relay (false for tools that only consume). */
+  relay?: boolean;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export const KAFKA = Symbol('KAFKA');
+
+/** kafkajs client, idempotent producer, admin, topic creation and the outbox relay of one service. */
+@Injectable()
+export class Messaging implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger('Messaging');
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  readonly admin: Admin;
+  private relay?: OutboxRelay;
+  private servers: KafkaEventServer[] = [];
+  published = 0;
+
+  constructor(@Inject(MESSAGING_OPTIONS) readonly options: MessagingOptions) {
+    const pinoLike = {
+      info: (o: object, m: string) => this.log.log({ ...o, msg: m }),
+      warn: (o: object, m: string) => this.log.warn({ ...o, msg: m }),
+      error: (o: object, m: string) => this.log.error({ ...o, msg: m }),
+    };
+    this.kafka = createKafka(`chuishao-${options.service}`, parseBrokers(options.brokers), pinoLike);
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  topic(name: string): string {
+    return this.options.topicPrefix ? `${this.options.topicPrefix}.${name}` : name;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.admin.connect();
+    const created = await ensureTopics(this.admin, this.options.topics);
+    if (created.length) this.log.log(`created topics: ${created.join(', ')}`);
+    await this.producer.connect();
+    if (this.options.relay !== false) {
+      this.relay = new OutboxRelay({
+        databaseUrl: this.options.databaseUrl,
+        schema: this.options.schema,
+        producer: this.producer,
+        onError: (err) => this.log.error({ err, msg: 'outbox relay error (will retry)' }),
+        onPublished: (n) => {
+          this.published += n;
+        },
+      });
+      await this.relay.start();
+    }
+  }
+
+  /** A consumer for this service's @EventPattern handlers (connect it with app.connectMicroservice). */
+  eventServer(purpose = 'events', partitionsConsumedConcurrently = 3): KafkaEventServer {
+    const log = new Logger(`Kafka:${purpose}`);
+    const server = new KafkaEventServer({
+      kafka: this.kafka,
+      groupId: this.topic(`chuishao-${this.options.service}-${purpose}`),
+      producer: this.producer,
+      topicPrefix: this.options.topicPrefix,
+      partitionsConsumedConcurrently,
+      log: {
+        info: (m) => log.log(m),
+        warn: (o, m) => log.warn({ ...o, msg: m }),
+        error: (o, m) => log.error({ ...o, msg: m }),
+      },
+    });
+    this.servers.push(server);
+    return server;
+  }
+
+  async healthCheck(): Promise<void> {
+    await this.admin.describeCluster();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, Messaging],
+      exports: [Messaging],
+    };
+  }
+}

@@ -1,0 +1,166 @@
+import type { Producer, Message } from 'kafkajs';
+import { Client } from 'pg';
+import type { Queryable, StoredEvent } from '@chuishao/event-store';
+import { toEnvelope } from './envelope';
+
+export interface OutboxMessage {
+  topic: string;
+  key: string | null;
+  value: string;
+  headers?: Record<string, string>;
+}
+
+/** Writes messages to the outbox in the caller's transaction: they are published if and only if it commits. */
+export async function enqueue(db: Queryable, messages: ReadonlyArray<OutboxMessage>): Promise<void> {
+  if (messages.length === 0) return;
+  const params: unknown[] = [];
+  const tuples = messages.map((m, i) => {
+    params.push(m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}));
+    return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
+  });
+  await db.query(`INSERT INTO outbox (topic, key, value, headers) VALUES ${tuples.join(', ')}`, params);
+}
+
+/** The outbox messages that publish stored events as envelopes on one topic, keyed by whistle. */
+export function eventMessages(
+  events: ReadonlyArray<StoredEvent>,
+  opts: { topic: string; source: string; whistleId: string | null; key?: string },
+): OutboxMessage[] {
+  return events.map((e) => ({
+    topic: opts.topic,
+    key: opts.key ?? opts.whistleId,
+    value: JSON.stringify(toEnvelope(e, opts.source, opts.whistleId)),
+    headers: { 'event-type': e.type, 'event-id': e.eventId, 'schema-version': String(e.schemaVersion) },
+  }));
+}
+
+export interface RelayOptions {
+  databaseUrl: string;
+  schema: string;
+  producer: Producer;
+  batchSize?: number;
+  /** A safety net only: the relay wakes on NOTIFY; this catches a notification lost in a reconnect. */
+  safetyPollMs?: number;
+  onError?: (err: unknown) => void;
+  onPublished?: (count: number) => void;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes committed outbox rows in id order with kafkajs' idempotent producer, then deletes
+ * them. One relay per schema holds an advisory lock, so per-key order is kept. A crash between
+ * publish and delete republishes: consumers deduplicate by event id (inbox).
+ */
+export class OutboxRelay {
+  private client?: Client;
+  private running = false;
+  private wake?: () => void;
+  private pendingWake = false;
+  private loop?: Promise<void>;
+  private readonly batchSize: number;
+  private readonly safetyPollMs: number;
+
+  constructor(private readonly opts: RelayOptions) {
+    this.batchSize = opts.batchSize ?? 500;
+    this.safetyPollMs = opts.safetyPollMs ?? 5000;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async connect(): Promise<Client> {
+    const client = new Client({
+      connectionString: this.opts.databaseUrl,
+      application_name: `chuishao-${this.opts.schema}-relay`,
+      options: `-c search_path=${this.opts.schema}`,
+    });
+    await client.connect();
+    client.on('notification', () => this.signal());
+    client.on('error', (e) => this.opts.onError?.(e));
+    // One relay per schema: wait for the lock (a second instance stands by).
+    while (this.running) {
+      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`]);
+      if (r.rows[0].ok) break;
+      await this.sleep(1000);
+    }
+    await client.query(`LISTEN chuishao_outbox_${this.opts.schema}`);
+    return client;
+  }
+
+  private signal(): void {
+    this.pendingWake = true;
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      try {
+        if (!this.client) this.client = await this.connect();
+        this.pendingWake = false;
+        let n: number;
+        do {
+          n = await this.drainOnce(this.client);
+        } while (n === this.batchSize && this.running);
+        backoff = 100;
+        if (!this.pendingWake && this.running) await this.sleep(this.safetyPollMs);
+      } catch (err) {
+        this.opts.onError?.(err);
+        await this.client?.end().catch(() => undefined);
+        this.client = undefined;
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+  }
+
+  /** Publishes one batch; returns how many rows it published. */
+  async drainOnce(client: Client): Promise<number> {
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1`,
+      [this.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    const byTopic = new Map<string, Message[]>();
+    for (const r of rows) {
+      const list = byTopic.get(r.topic) ?? [];
+      list.push({ key: r.key, value: r.value, headers: r.headers });
+      byTopic.set(r.topic, list);
+    }
+    await this.opts.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
+    });
+    await client.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    this.opts.onPublished?.(rows.length);
+    return rows.length;
+  }
+}

@@ -1,0 +1,5 @@
+'use strict';
+module.exports = async function globalTeardown() {
+  await globalThis.__CHUISHAO_KAFKA__?.stop();
+  await globalThis.__CHUISHAO_PG__?.stop();
+};
