@@ -8,6 +8,8 @@ export interface KafkaLog {
 
 /** A kafkajs client whose own log lines go to our structured logger. */
 export function createKafka(clientId: string, brokers: string[], log: KafkaLog): Kafka {
+  // We use kafkajs' default (Java-compatible murmur2) partitioner everywhere; no legacy warning.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   return new Kafka({
     clientId,
     brokers,

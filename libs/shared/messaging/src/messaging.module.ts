@@ -46,7 +46,14 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
       error: (o: object, m: string) => this.log.error({ ...o, msg: m }),
     };
     this.kafka = createKafka(`chuishao-${options.service}`, parseBrokers(options.brokers), pinoLike);
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // Idempotent producer (acks=all, one request in flight keeps per-partition order), retrying
+    // without limit: during a broker restart the relay waits rather than drops anything.
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 3000 },
+    });
     this.admin = this.kafka.admin();
   }
 

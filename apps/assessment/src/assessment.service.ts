@@ -1,0 +1,14 @@
+import { TOPICS } from '@chuishao/contracts';
+import { AssessmentFeatureModule } from '@chuishao/assessment-feature';
+import type { ServiceKitOptions } from '@chuishao/service-kit';
+import { AssessmentFacts1732500000400 } from '../migrations/1732500000400-assessment-facts';
+
+export const assessmentService: Omit<ServiceKitOptions, 'config'> = {
+  service: 'assessment',
+  migrations: [AssessmentFacts1732500000400],
+  topics: (partitions) => [
+    { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
+    { name: TOPICS.assessmentEvents, partitions: 1, retention: 'forever' },
+  ],
+  feature: AssessmentFeatureModule,
+};

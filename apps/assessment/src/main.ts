@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { runService } from '@chuishao/service-kit';
+import { assessmentService } from './assessment.service';
+
+void runService({
+  ...assessmentService,
+  openapi: { title: 'Chuishao assessment 考核评价与分析研判', description: '评价、街道评分、50/20/30 考核与分析 / Feedback, ratings, scorecards and analytics' },
+});

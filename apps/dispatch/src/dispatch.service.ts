@@ -1,0 +1,24 @@
+import { departmentTopics, TOPICS } from '@chuishao/contracts';
+import { defaultCatalog } from '@chuishao/catalog';
+import { DispatchFeatureModule } from '@chuishao/dispatch-feature';
+import type { ServiceKitOptions } from '@chuishao/service-kit';
+import { DispatchTables1732500000300 } from '../migrations/1732500000300-dispatch-tables';
+
+const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
+
+export const dispatchService: Omit<ServiceKitOptions, 'config'> = {
+  service: 'dispatch',
+  migrations: [DispatchTables1732500000300],
+  topics: (partitions) => [
+    { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
+    ...defaultCatalog().departments.flatMap((d) => {
+      const t = departmentTopics(d.id);
+      return [
+        { name: t.assignments, partitions: 3, retention: 'forever' as const },
+        { name: t.replies, partitions: 3, retention: 'forever' as const },
+        { name: t.rejected, partitions: 1, retention: THIRTY_DAYS },
+      ];
+    }),
+  ],
+  feature: DispatchFeatureModule,
+};

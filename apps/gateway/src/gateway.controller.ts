@@ -1,0 +1,42 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '@chuishao/platform';
+import { GatewayConfig } from './gateway.config';
+import { getJson, SERVICES, upstreams } from './upstreams';
+
+/** The system's /health (contract §0): ok only when every service, its database and Kafka answer. */
+@ApiTags('ops')
+@Controller()
+export class GatewayController {
+  constructor(@Inject(GatewayConfig) private readonly config: GatewayConfig) {}
+
+  @Get('health')
+  @Public()
+  @ApiOperation({ summary: '系统健康检查 / Health of every service, the database and Kafka' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    const urls = upstreams(this.config);
+    const entries = await Promise.all(
+      SERVICES.map(async (name) => {
+        try {
+          const r = await getJson(`${urls[name]}/health`);
+          const body = r.body as { status?: string; checks?: Record<string, unknown> } | undefined;
+          return [name, r.status === 200 && body?.status === 'ok' ? { status: 'up', checks: body.checks } : { status: 'down', checks: body?.checks ?? {}, error: `HTTP ${r.status}` }] as const;
+        } catch (err) {
+          return [name, { status: 'down', error: (err as Error).name === 'AbortError' ? 'timeout' : (err as Error).message }] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(entries);
+    const ok = entries.every(([, v]) => v.status === 'up');
+    void reply.code(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'error', checks };
+  }
+
+  @Get('api/v1')
+  @Public()
+  @ApiExcludeEndpoint()
+  index() {
+    return { name: 'Chuishao 吹哨报到', docs: '/docs', health: '/health', console: '/' };
+  }
+}

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { configureApp, createFastifyAdapter, createLogger, loadConfig } from '@chuishao/platform';
+import { GatewayConfig } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+import { registerProxy } from './proxy';
+import { setupMergedDocs } from './docs';
+import { upstreams } from './upstreams';
+
+/** The one base URL (contract §0): the API routed to its service, /docs, /health, /metrics and the console at /. */
+async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = loadConfig(GatewayConfig);
+  } catch (err) {
+    process.stderr.write(`gateway: invalid configuration\n${(err as Error).message}\n`);
+    process.exit(78);
+  }
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), createFastifyAdapter(logger), { bufferLogs: true });
+  configureApp(app, { logger, service: 'gateway' });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const bases = upstreams(config);
+  await registerProxy(fastify, bases);
+  const consoleDir = config.CONSOLE_DIR || resolve(__dirname, '../../../../apps/console/public');
+  if (existsSync(join(consoleDir, 'index.html'))) {
+    await fastify.register(fastifyStatic, { root: consoleDir, prefix: '/', index: ['index.html'], wildcard: false });
+  }
+  setupMergedDocs(app, bases);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(config.PORT, config.HOST);
+  logger.info({ url: `http://${config.HOST}:${config.PORT}` }, `gateway listening on http://${config.HOST}:${config.PORT}`);
+}
+
+void main();

@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import replyFrom from '@fastify/reply-from';
+import { BODY_LIMIT_BYTES, PROBLEM_TYPES } from '@chuishao/platform';
+import { routeFor, type ServiceName } from './routes';
+
+function problem(reply: FastifyReply, info: { type: string; status: number; title: string }, detail: string) {
+  return reply.code(info.status).type('application/problem+json').send({ type: info.type, title: info.title, status: info.status, detail });
+}
+
+/**
+ * Forwards /api/v1/* and /open311/v2/* to the service that owns the path, body untouched (the
+ * service validates it), with the client's address in X-Forwarded-For. Bodies over 256 KiB are
+ * refused here already (413), and an unreachable service is a 502/504 problem, never a hang.
+ */
+export async function registerProxy(fastify: FastifyInstance, bases: Record<ServiceName, string>): Promise<void> {
+  await fastify.register(async (scope) => {
+    await scope.register(replyFrom, {
+      undici: { connections: 256, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 120_000 },
+    });
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+    scope.setErrorHandler((err: { code?: string; statusCode?: number; message: string }, _req, reply) => {
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem(reply, PROBLEM_TYPES.PAYLOAD_TOO_LARGE, '请求体超过 256 KiB / The request body exceeds 256 KiB');
+      return problem(reply, PROBLEM_TYPES.BAD_GATEWAY, err.message);
+    });
+    const handler = (req: FastifyRequest, reply: FastifyReply) => {
+      const service = routeFor(req.url);
+      if (!service) return problem(reply, PROBLEM_TYPES.NOT_FOUND, `没有这个接口 / No route for ${req.method} ${req.url.split('?')[0]}`);
+      const raw = Buffer.isBuffer(req.body) ? req.body : undefined;
+      return reply.from(`${bases[service]}${req.url}`, {
+        // the body is the client's bytes, forwarded as they came (reply-from would re-encode JSON)
+        ...(raw ? { body: raw, contentType: req.headers['content-type'] ?? 'application/octet-stream' } : {}),
+        onError: (rep, { error }) => {
+          const timeout = /timeout/i.test(error.message);
+          void problem(rep as unknown as FastifyReply, timeout ? PROBLEM_TYPES.GATEWAY_TIMEOUT : PROBLEM_TYPES.BAD_GATEWAY, `${service} 服务不可达 / ${service} is unreachable`);
+        },
+      });
+    };
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+    scope.route({ method: [...methods], url: '/api/v1/*', handler });
+    scope.route({ method: [...methods], url: '/open311/v2/*', handler });
+  });
+}

@@ -1,0 +1,19 @@
+export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment';
+
+/**
+ * Which service answers which path of the one base URL (contract §0). First match wins; paths
+ * are matched without the query string.
+ */
+export const ROUTES: ReadonlyArray<[RegExp, ServiceName]> = [
+  [/^\/api\/v1\/whistles\/[^/]+\/triage-override\/?$/, 'triage'],
+  [/^\/api\/v1\/policies\/triage(\/|$)/, 'triage'],
+  [/^\/api\/v1\/(whistles|catalog|feedback|board)(\/|$)/, 'intake'],
+  [/^\/open311\/v2(\/|$)/, 'intake'],
+  [/^\/api\/v1\/assignments(\/|$)/, 'dispatch'],
+  [/^\/api\/v1\/(street-ratings|assessment|analytics)(\/|$)/, 'assessment'],
+];
+
+export function routeFor(url: string): ServiceName | undefined {
+  const path = url.split('?')[0];
+  return ROUTES.find(([re]) => re.test(path))?.[1];
+}

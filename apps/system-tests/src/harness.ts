@@ -1,0 +1,124 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { signDevToken, type Role } from '@chuishao/auth';
+import { freshDatabase, kafkaBrokers, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
+
+// The same launcher `npm start` uses (plain JS, runs the compiled services from dist/).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stack = require('../../../scripts/lib/stack.js') as {
+  startProcess(name: string, o: { env: Record<string, string>; ports: Record<string, number>; logDir?: string }): Proc;
+  waitForHealth(url: string, timeoutMs: number, alive?: () => boolean): Promise<void>;
+  stopProcess(p: Proc, signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
+  SERVICES: string[];
+};
+
+interface Proc {
+  name: string;
+  child: import('node:child_process').ChildProcess;
+  logFile?: string;
+  port: number;
+}
+
+export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment' | 'gateway';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * A whole running system for one test file: fresh database, own topic prefix, the four services
+ * and the gateway as real processes on free ports, logs under .data/test-logs/<label>/.
+ */
+export class TestStack {
+  procs = new Map<ServiceName, Proc>();
+  ports: Record<ServiceName, number> = { intake: 0, triage: 0, dispatch: 0, assessment: 0, gateway: 0 };
+  env: Record<string, string> = {};
+  db!: Awaited<ReturnType<typeof freshDatabase>>;
+  logDir: string;
+
+  constructor(
+    readonly label: string,
+    private readonly extraEnv: Record<string, string> = {},
+  ) {
+    this.logDir = join(__dirname, '../../../.data/test-logs', `${label}-${Date.now().toString(36)}`);
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${this.ports.gateway}`;
+  }
+
+  async start(): Promise<this> {
+    this.db = await freshDatabase(this.label);
+    for (const k of Object.keys(this.ports) as ServiceName[]) this.ports[k] = await freePort();
+    this.env = {
+      DATABASE_URL: this.db.url,
+      KAFKA_BROKERS: kafkaBrokers(),
+      CHUISHAO_JWT_SECRET: TEST_JWT_SECRET,
+      CHUISHAO_TOPIC_PREFIX: testTopicPrefix(this.label),
+      KAFKA_PARTITIONS: '3',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      ...this.extraEnv,
+    };
+    // Services first, in parallel (each migrates its own schema), then the gateway.
+    await Promise.all((['intake', 'triage', 'dispatch', 'assessment'] as const).map((s) => this.startOne(s)));
+    await this.startOne('gateway');
+    return this;
+  }
+
+  async startOne(name: ServiceName): Promise<void> {
+    const p = stack.startProcess(name, { env: this.env, ports: this.ports, logDir: this.logDir });
+    this.procs.set(name, p);
+    await stack.waitForHealth(`http://127.0.0.1:${this.ports[name]}/health`, 90000, () => p.child.exitCode === null);
+  }
+
+  async kill(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const p = this.procs.get(name);
+    if (p) await stack.stopProcess(p, signal, 30000);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.procs.values()].map((p) => stack.stopProcess(p, 'SIGTERM', 20000)));
+    await this.db?.drop().catch(() => undefined);
+  }
+
+  token(role: Role, org?: string, sub = `${role}-tester`): Promise<string> {
+    return signDevToken({ sub, role, org }, TEST_JWT_SECRET, 3600);
+  }
+
+  async http(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.raw !== undefined) body = opts.raw;
+    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.base}${path}`, { method, headers, body });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, json: json as any, text }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  }
+
+  /** A client on the service's own schema, for assertions (and for tampering in the audit test). */
+  async sql<T = Record<string, unknown>>(schema: string, text: string, params: unknown[] = []): Promise<T[]> {
+    const c = new Client({ connectionString: this.db.url, options: `-c search_path=${schema}` });
+    await c.connect();
+    try {
+      return (await c.query(text, params)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './whistle-view';
+export * from './whistle.decider';
+export * from './address';

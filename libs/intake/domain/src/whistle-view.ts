@@ -1,0 +1,250 @@
+import type { Actor } from '@chuishao/event-store';
+import type { FeedbackGivenData, Level, WhistleBlownData, WhistleLocation } from '@chuishao/intake-contracts';
+import type { AppliedRule, TriageOverriddenData, WhistleTriagedData } from '@chuishao/triage-contracts';
+import type {
+  AssignmentRole,
+  Deadlines,
+  DeadlinesChangedData,
+  DepartmentsSummonedData,
+  DisputeResolvedData,
+  ReplyAppliedData,
+  DeadlineMissedData,
+  AssignmentsCancelledData,
+} from '@chuishao/dispatch-contracts';
+
+export type WhistleStatus = 'BLOWN' | 'TRIAGED' | 'DISPATCHED' | 'IN_PROGRESS' | 'COMPLETED' | 'RESOLVED' | 'REOPENED' | 'WITHDRAWN';
+export type AssignmentStatus = 'SUMMONED' | 'REPORTED' | 'ARRIVED' | 'IN_PROGRESS' | 'DISPUTED' | 'COMPLETED' | 'CANCELLED' | 'REASSIGNED';
+
+export interface AssignmentView {
+  id: string;
+  departmentId: string;
+  role: AssignmentRole;
+  status: AssignmentStatus;
+  summonedAt: string;
+  reportedAt: string | null;
+  arrivedAt: string | null;
+  completedAt: string | null;
+  result: string | null;
+  deadlines: Deadlines;
+  overdue: Array<{ kind: string; dueAt: string }>;
+}
+
+/** The read model of GET /api/v1/whistles/{id} (contract §2). */
+export interface WhistleView {
+  id: string;
+  streetId: string;
+  situationCode: string;
+  area: string;
+  title: string;
+  description: string;
+  location: WhistleLocation;
+  requestedDepartments: string[];
+  hints: WhistleBlownData['hints'];
+  attachments: WhistleBlownData['attachments'];
+  status: WhistleStatus;
+  level: Level | null;
+  triage: { level: Level; policyVersion: number; rules: string[]; reasons: Array<{ rule: string; zh: string; en: string }>; overridden?: { from: Level; reason: string } } | null;
+  deadlines: { reportBy: string | null; arriveBy: string | null; completeBy: string | null };
+  assignments: AssignmentView[];
+  feedback: { status: 'REQUESTED' | 'GIVEN'; expiresAt: string; requestEventId: string; rating?: FeedbackGivenData['rating']; score?: number } | null;
+  escalations: number;
+  createdAt: string;
+  updatedAt: string;
+  /** How many events the view has absorbed (for tests and for "is it up to date?"). */
+  version: number;
+}
+
+/** An event as the projector sees it, whichever service recorded it. */
+export interface ViewEvent {
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  actor: Actor;
+  data: unknown;
+}
+
+const OPEN_ASSIGNMENT: ReadonlyArray<AssignmentStatus> = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED'];
+
+function earliest(values: Array<string | null>): string | null {
+  const v = values.filter((x): x is string => !!x).sort();
+  return v[0] ?? null;
+}
+
+function withDeadlines(view: WhistleView): WhistleView {
+  const open = view.assignments.filter((a) => OPEN_ASSIGNMENT.includes(a.status));
+  return {
+    ...view,
+    deadlines: {
+      reportBy: earliest(open.filter((a) => !a.reportedAt).map((a) => a.deadlines.reportBy)),
+      arriveBy: earliest(open.filter((a) => !a.arrivedAt).map((a) => a.deadlines.arriveBy)),
+      completeBy: earliest(open.map((a) => a.deadlines.completeBy)),
+    },
+  };
+}
+
+function patchAssignment(view: WhistleView, id: string, patch: (a: AssignmentView) => AssignmentView): WhistleView {
+  return { ...view, assignments: view.assignments.map((a) => (a.id === id ? patch(a) : a)) };
+}
+
+const CLOSED: ReadonlyArray<WhistleStatus> = ['RESOLVED', 'WITHDRAWN'];
+
+/**
+ * Folds one event, from any service, into the whistle's read model. Pure: the projector stores
+ * the result in the same transaction as its inbox row. Unknown event types leave the view as is.
+ */
+export function evolveView(view: WhistleView | undefined, e: ViewEvent): WhistleView | undefined {
+  if (e.type === 'WhistleBlown') {
+    // intake writes the first view in the blow transaction (read-your-writes); the bus copy only counts it.
+    if (view) return { ...view, version: view.version + 1 };
+    const d = e.data as WhistleBlownData;
+    return {
+      id: d.whistleId,
+      streetId: d.streetId,
+      situationCode: d.situationCode,
+      area: d.area,
+      title: d.title,
+      description: d.description,
+      location: d.location,
+      requestedDepartments: d.requestedDepartments,
+      hints: d.hints,
+      attachments: d.attachments,
+      status: 'BLOWN',
+      level: null,
+      triage: null,
+      deadlines: { reportBy: null, arriveBy: null, completeBy: null },
+      assignments: [],
+      feedback: null,
+      escalations: 0,
+      createdAt: e.occurredAt,
+      updatedAt: e.occurredAt,
+      version: 1,
+    };
+  }
+  if (!view) return view;
+  const next = applyToExisting(view, e);
+  return { ...next, updatedAt: e.occurredAt > view.updatedAt ? e.occurredAt : view.updatedAt, version: view.version + 1 };
+}
+
+function applyToExisting(view: WhistleView, e: ViewEvent): WhistleView {
+  switch (e.type) {
+    case 'WhistleTriaged': {
+      const d = e.data as WhistleTriagedData;
+      return {
+        ...view,
+        status: view.status === 'BLOWN' ? 'TRIAGED' : view.status,
+        level: d.level,
+        triage: {
+          level: d.level,
+          policyVersion: d.policyVersion,
+          rules: d.rules.filter((r: AppliedRule) => r.changed || r.id === 'base').map((r) => r.id),
+          reasons: d.rules.map((r) => ({ rule: r.id, zh: r.reason.zh, en: r.reason.en })),
+        },
+      };
+    }
+    case 'TriageOverridden': {
+      const d = e.data as TriageOverriddenData;
+      return {
+        ...view,
+        level: d.to,
+        triage: view.triage
+          ? { ...view.triage, level: d.to, overridden: { from: d.from, reason: d.reason } }
+          : { level: d.to, policyVersion: d.policyVersion, rules: [], reasons: [], overridden: { from: d.from, reason: d.reason } },
+      };
+    }
+    case 'DepartmentsSummoned': {
+      const d = e.data as DepartmentsSummonedData;
+      const added: AssignmentView[] = d.assignments.map((a) => ({
+        id: a.assignmentId,
+        departmentId: a.departmentId,
+        role: a.role,
+        status: 'SUMMONED',
+        summonedAt: d.summonedAt,
+        reportedAt: null,
+        arrivedAt: null,
+        completedAt: null,
+        result: null,
+        deadlines: a.deadlines,
+        overdue: [],
+      }));
+      const status = CLOSED.includes(view.status) ? view.status : view.status === 'BLOWN' || view.status === 'TRIAGED' ? 'DISPATCHED' : view.status;
+      return withDeadlines({ ...view, status, assignments: [...view.assignments, ...added] });
+    }
+    case 'DepartmentReported':
+    case 'DepartmentArrived':
+    case 'HandlingProgressed':
+    case 'AssignmentDisputed': {
+      const d = e.data as ReplyAppliedData;
+      const next = patchAssignment(view, d.assignmentId, (a) => {
+        if (e.type === 'DepartmentReported') return { ...a, status: 'REPORTED', reportedAt: d.receivedAt };
+        if (e.type === 'DepartmentArrived') return { ...a, status: 'ARRIVED', arrivedAt: d.receivedAt, reportedAt: a.reportedAt ?? d.receivedAt };
+        if (e.type === 'AssignmentDisputed') return { ...a, status: 'DISPUTED' };
+        return { ...a, status: a.status === 'SUMMONED' || a.status === 'REPORTED' || a.status === 'ARRIVED' ? 'IN_PROGRESS' : a.status };
+      });
+      const status = view.status === 'DISPATCHED' && e.type !== 'AssignmentDisputed' ? 'IN_PROGRESS' : view.status;
+      return withDeadlines({ ...next, status });
+    }
+    case 'DepartmentCompleted': {
+      const d = e.data as ReplyAppliedData & { result: string };
+      const next = patchAssignment(view, d.assignmentId, (a) => ({ ...a, status: 'COMPLETED', completedAt: d.receivedAt, result: d.result }));
+      const lead = next.assignments.find((a) => a.id === d.assignmentId);
+      const status = lead?.role === 'LEAD' && !CLOSED.includes(view.status) ? 'COMPLETED' : view.status === 'DISPATCHED' ? 'IN_PROGRESS' : view.status;
+      return withDeadlines({ ...next, status });
+    }
+    case 'DisputeResolved': {
+      const d = e.data as DisputeResolvedData;
+      let next = patchAssignment(view, d.assignmentId, (a) =>
+        d.decision === 'UPHOLD' ? { ...a, status: 'REASSIGNED' } : { ...a, status: a.reportedAt ? 'IN_PROGRESS' : 'SUMMONED' },
+      );
+      if (d.reassignedTo) {
+        const r = d.reassignedTo;
+        next = {
+          ...next,
+          assignments: [
+            ...next.assignments,
+            { id: r.assignmentId, departmentId: r.departmentId, role: r.role, status: 'SUMMONED', summonedAt: e.occurredAt, reportedAt: null, arrivedAt: null, completedAt: null, result: null, deadlines: r.deadlines, overdue: [] },
+          ],
+        };
+      }
+      return withDeadlines(next);
+    }
+    case 'DeadlineMissed': {
+      const d = e.data as DeadlineMissedData;
+      return patchAssignment(view, d.assignmentId, (a) => ({ ...a, overdue: [...a.overdue, { kind: d.kind, dueAt: d.dueAt }] }));
+    }
+    case 'WhistleEscalated':
+      return { ...view, escalations: view.escalations + 1 };
+    case 'DeadlinesChanged': {
+      const d = e.data as DeadlinesChangedData;
+      let next = view;
+      for (const c of d.assignments) next = patchAssignment(next, c.assignmentId, (a) => ({ ...a, deadlines: c.deadlines }));
+      return withDeadlines(next);
+    }
+    case 'AssignmentsCancelled': {
+      const d = e.data as AssignmentsCancelledData;
+      return withDeadlines({
+        ...view,
+        assignments: view.assignments.map((a) => (d.assignmentIds.includes(a.id) ? { ...a, status: 'CANCELLED' } : a)),
+      });
+    }
+    case 'WhistleWithdrawn':
+      return { ...view, status: 'WITHDRAWN' };
+    case 'WhistleConfirmed':
+      return { ...view, status: 'RESOLVED' };
+    case 'WhistleReopened':
+      return withDeadlines({
+        ...view,
+        status: 'REOPENED',
+        assignments: view.assignments.map((a) => (a.status === 'COMPLETED' ? { ...a, status: 'IN_PROGRESS', completedAt: null } : a)),
+      });
+    case 'FeedbackRequested': {
+      const d = e.data as { expiresAt: string };
+      return { ...view, feedback: { status: 'REQUESTED', expiresAt: d.expiresAt, requestEventId: e.eventId } };
+    }
+    case 'FeedbackGiven': {
+      const d = e.data as FeedbackGivenData;
+      return view.feedback ? { ...view, feedback: { ...view.feedback, status: 'GIVEN', rating: d.rating, score: d.score } } : view;
+    }
+    default:
+      return view;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './principal';
+export * from './jwt';
+export * from './auth.guard';
+export * from './scope';
+export * from './open311';

@@ -1,0 +1,233 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  getMetadataStorage,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  registerDecorator,
+  ValidateIf,
+  validateSync,
+  ValidationError,
+  ValidationOptions,
+} from 'class-validator';
+
+/**
+ * Typed, validated configuration from environment variables.
+ *
+ * A config is a plain class whose properties are named exactly like the environment variables,
+ * with class-validator decorators for the rules and property initialisers for the defaults:
+ *
+ * ```ts
+ * export class IntakeConfig extends BaseServiceConfig {
+ *   @ToInt() @IsInt() @Min(1)
+ *   IDEMPOTENCY_TTL_HOURS = 24;
+ * }
+ * const config = loadConfig(IntakeConfig);          // throws one Error listing every problem
+ * ```
+ *
+ * Values arrive as strings; use the `ToInt` / `ToNumber` / `ToBoolean` / `ToList` transforms to
+ * convert them (a value that does not convert is left as the raw string so that the matching
+ * `@IsInt()`/`@IsBoolean()`... reports it). An empty variable (`PORT=`) counts as unset.
+ * Error messages name the variables but never print their values (they may be secrets).
+ */
+
+const MISSING = 'is required but not set';
+
+/** Converts `"8080"` → 8080; anything that is not a plain integer stays as is (and fails `@IsInt`). */
+export function ToInt(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number.parseInt(value, 10) : value,
+  );
+}
+
+/** Converts a decimal string to a number; anything else stays as is (and fails `@IsNumber`). */
+export function ToNumber(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string' || value.trim() === '') return value;
+    const n = Number(value);
+    return Number.isFinite(n) ? n : value;
+  });
+}
+
+/** `true/1/yes/on` → true, `false/0/no/off` → false (case-insensitive); other strings stay as is. */
+export function ToBoolean(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off'].includes(v)) return false;
+    return value;
+  });
+}
+
+/** Splits a comma-separated list, trimming items and dropping empty ones. */
+export function ToList(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : value,
+  );
+}
+
+/** True when `zone` is an IANA time zone known to this runtime's Intl (e.g. `Asia/Shanghai`). */
+export function isValidTimeZone(zone: unknown): boolean {
+  if (typeof zone !== 'string' || zone.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** class-validator rule: a valid IANA time zone. */
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isTimeZone',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: 'must be a valid IANA time zone such as Asia/Shanghai', ...options },
+      validator: { validate: (value: unknown) => isValidTimeZone(value) },
+    });
+  };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Settings every service shares. Subclasses add their own (and must give `PORT` a meaning). */
+export class BaseServiceConfig {
+  /** PostgreSQL connection URL (may hold a password: never logged). */
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/chuishao';
+
+  /** Kafka bootstrap brokers, `host:port` comma list. */
+  @ToList()
+  @IsArray({ message: 'must be a comma-separated list of host:port' })
+  @ArrayNotEmpty({ message: 'must name at least one broker' })
+  @Matches(/^[^\s:,]+:\d{1,5}$/, { each: true, message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
+
+  /** Partitions for the topics we create. */
+  @ToInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be between 1 and 64' })
+  @Max(64, { message: 'must be between 1 and 64' })
+  KAFKA_PARTITIONS: number = 6;
+
+  /** HTTP port of this service (required; 0 = any free port, for tests). */
+  @IsDefined({ message: MISSING })
+  @ToInt()
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0, { message: 'must be a port number between 0 and 65535' })
+  @Max(65535, { message: 'must be a port number between 0 and 65535' })
+  PORT!: number;
+
+  /** Interface to listen on. */
+  @IsString()
+  @IsNotEmpty()
+  HOST: string = '127.0.0.1';
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** The district's time zone: periods, reports and calendar maths use it. */
+  @IsTimeZone()
+  CHUISHAO_TZ: string = 'Asia/Shanghai';
+
+  /** HS256 secret for JWTs (dev and single-host installs). Required unless CHUISHAO_JWKS_URL is set. */
+  @ValidateIf((o: BaseServiceConfig) => o.CHUISHAO_JWT_SECRET !== undefined || o.CHUISHAO_JWKS_URL === undefined)
+  @IsDefined({ message: 'is required when CHUISHAO_JWKS_URL is not set (set one of the two)' })
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters long' })
+  CHUISHAO_JWT_SECRET?: string;
+
+  /** JWKS endpoint for RS256/ES256 tokens (production). When set, it is the one used. */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  CHUISHAO_JWKS_URL?: string;
+
+  @IsString()
+  NODE_ENV: string = 'development';
+}
+
+/** Thrown by {@link loadConfig}; `problems` holds one `NAME: message` per bad variable. */
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly className: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `Invalid configuration (${className}), ${problems.length} problem(s):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function configKeys(cls: new () => object): string[] {
+  const keys = new Set<string>(Object.keys(new cls()));
+  for (const m of getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false)) {
+    keys.add(m.propertyName);
+  }
+  return [...keys];
+}
+
+const TYPE_CHECKS = new Set(['isInt', 'isNumber', 'isBoolean', 'isString', 'isArray']);
+
+function describe(error: ValidationError, path: string, out: string[]): void {
+  const name = path ? `${path}.${error.property}` : error.property;
+  const constraints = error.constraints ?? {};
+  // a missing value: only "is required"; a value of the wrong type: only the type message
+  const typeKeys = Object.keys(constraints).filter((k) => TYPE_CHECKS.has(k));
+  const keep = (key: string): boolean =>
+    error.value === undefined && 'isDefined' in constraints
+      ? key === 'isDefined'
+      : typeKeys.length === 0 || typeKeys.includes(key);
+  const messages = Object.entries(constraints)
+    .filter(([key]) => keep(key))
+    .map(([, message]) => message.replace(new RegExp(`^(each value in )?${error.property} `), ''));
+  if (messages.length > 0) out.push(`${name}: ${[...new Set(messages)].join('; ')}`);
+  for (const child of error.children ?? []) describe(child, name, out);
+}
+
+/**
+ * Reads, converts and validates `cls` from `env` (default `process.env`). Throws one
+ * {@link ConfigValidationError} naming every bad or missing variable (values are never printed).
+ */
+export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const plain: Record<string, string> = {};
+  for (const key of configKeys(cls)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') plain[key] = value;
+  }
+  const config = plainToInstance(cls, plain, { exposeDefaultValues: true });
+  const errors = validateSync(config, {
+    forbidUnknownValues: true,
+    validationError: { target: false, value: true },
+  });
+  if (errors.length > 0) {
+    const problems: string[] = [];
+    for (const e of errors) describe(e, '', problems);
+    throw new ConfigValidationError(cls.name, problems);
+  }
+  return config;
+}

@@ -1,0 +1,104 @@
+import { IsInt, IsString, Min } from 'class-validator';
+import { BaseServiceConfig, ConfigValidationError, loadConfig, ToBoolean, ToInt } from './config';
+import { IsBoolean } from 'class-validator';
+
+const SECRET = 'x'.repeat(40);
+
+class IntakeConfig extends BaseServiceConfig {
+  @ToInt() @IsInt() @Min(1)
+  IDEMPOTENCY_TTL_HOURS = 24;
+
+  @ToBoolean() @IsBoolean()
+  FEATURE_X = false;
+
+  @IsString()
+  REQUIRED_NAME!: string;
+}
+
+function errorOf(fn: () => unknown): ConfigValidationError {
+  try {
+    fn();
+  } catch (err: unknown) {
+    if (err instanceof ConfigValidationError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigValidationError');
+}
+
+describe('loadConfig', () => {
+  it('applies defaults and converts types', () => {
+    const c = loadConfig(BaseServiceConfig, { PORT: '3001', CHUISHAO_JWT_SECRET: SECRET });
+    expect(c).toBeInstanceOf(BaseServiceConfig);
+    expect(c.PORT).toBe(3001);
+    expect(c.HOST).toBe('127.0.0.1');
+    expect(c.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/chuishao');
+    expect(c.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(c.KAFKA_PARTITIONS).toBe(6);
+    expect(c.LOG_LEVEL).toBe('info');
+    expect(c.CHUISHAO_TZ).toBe('Asia/Shanghai');
+    expect(c.NODE_ENV).toBe('development');
+  });
+
+  it('reads overrides: broker lists, numbers, subclass fields, booleans', () => {
+    const c = loadConfig(IntakeConfig, {
+      PORT: '3002',
+      CHUISHAO_JWKS_URL: 'http://localhost:9000/.well-known/jwks.json',
+      KAFKA_BROKERS: 'k1:9092, k2:9093,',
+      KAFKA_PARTITIONS: '12',
+      IDEMPOTENCY_TTL_HOURS: '48',
+      FEATURE_X: 'yes',
+      REQUIRED_NAME: 'n',
+      CHUISHAO_TZ: 'UTC',
+      UNRELATED: 'ignored',
+    });
+    expect(c.KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9093']);
+    expect(c.KAFKA_PARTITIONS).toBe(12);
+    expect(c.IDEMPOTENCY_TTL_HOURS).toBe(48);
+    expect(c.FEATURE_X).toBe(true);
+    expect(c.CHUISHAO_JWT_SECRET).toBeUndefined();
+    expect(c).not.toHaveProperty('UNRELATED');
+  });
+
+  it('throws ONE error naming every bad variable (missing secret, bad port, bad TZ)', () => {
+    const err = errorOf(() =>
+      loadConfig(BaseServiceConfig, { PORT: 'eighty', CHUISHAO_TZ: 'Mars/Olympus_Mons', KAFKA_PARTITIONS: '65' }),
+    );
+    expect(err.problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['CHUISHAO_JWT_SECRET', 'CHUISHAO_TZ', 'KAFKA_PARTITIONS', 'PORT'].sort(),
+    );
+    expect(err.message).toContain('PORT: must be an integer port number');
+    expect(err.message).toContain('CHUISHAO_TZ: must be a valid IANA time zone');
+    expect(err.message).toMatch(/CHUISHAO_JWT_SECRET: is required when CHUISHAO_JWKS_URL is not set/);
+    expect(err.message).toContain('KAFKA_PARTITIONS: must be between 1 and 64');
+  });
+
+  it('reports a missing required variable as missing, and empty counts as unset', () => {
+    const err = errorOf(() => loadConfig(IntakeConfig, { PORT: '', CHUISHAO_JWT_SECRET: SECRET }));
+    expect(err.problems).toContain('PORT: is required but not set');
+    expect(err.problems.some((p) => p.startsWith('REQUIRED_NAME:'))).toBe(true);
+  });
+
+  it('never prints secret values', () => {
+    const short = 'hunter2-too-short';
+    const err = errorOf(() =>
+      loadConfig(BaseServiceConfig, {
+        PORT: '70000',
+        CHUISHAO_JWT_SECRET: short,
+        DATABASE_URL: 'mysql://root:s3cr3t-pw@db/x',
+        CHUISHAO_JWKS_URL: 'not a url',
+        LOG_LEVEL: 'loud',
+      }),
+    );
+    expect(err.message).not.toContain(short);
+    expect(err.message).not.toContain('s3cr3t-pw');
+    expect(err.message).toContain('CHUISHAO_JWT_SECRET: must be at least 32 characters long');
+    expect(err.message).toContain('DATABASE_URL');
+    expect(err.message).toContain('CHUISHAO_JWKS_URL: must be an http(s) URL');
+    expect(err.message).toContain('LOG_LEVEL');
+    expect(err.message).toContain('PORT: must be a port number between 0 and 65535');
+  });
+
+  it('accepts a JWKS URL instead of the secret', () => {
+    expect(() => loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWKS_URL: 'https://idp.example/jwks' })).not.toThrow();
+  });
+});

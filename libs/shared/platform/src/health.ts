@@ -1,0 +1,158 @@
+import {
+  Controller,
+  DynamicModule,
+  Get,
+  Inject,
+  InjectionToken,
+  Module,
+  ModuleMetadata,
+  Optional,
+  Res,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { MetricsController } from './metrics';
+import { Public } from './public';
+
+/** One dependency to check. `check()` resolving = up; throwing (or timing out) = down. */
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** DI token for the `HealthCheck[]` of a service. */
+export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+
+export const HEALTH_CHECK_TIMEOUT_MS = 2000;
+
+export type CheckStatus = { status: 'up' } | { status: 'down'; error: string };
+
+export interface HealthReport {
+  status: 'ok' | 'error';
+  checks: Record<string, CheckStatus>;
+}
+
+function errorMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'check failed';
+  return (message || (err instanceof Error ? err.name : 'check failed')).slice(0, 300);
+}
+
+/** Runs every check in parallel, each bounded by `timeoutMs`; `ok` only when all are up. */
+export async function runHealthChecks(
+  checks: readonly HealthCheck[],
+  timeoutMs: number = HEALTH_CHECK_TIMEOUT_MS,
+): Promise<HealthReport> {
+  const results = await Promise.all(
+    checks.map(async (c): Promise<[string, CheckStatus]> => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([Promise.resolve().then(() => c.check()), timeout]);
+        return [c.name, { status: 'up' }];
+      } catch (err: unknown) {
+        return [c.name, { status: 'down', error: errorMessage(err) }];
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  const checksByName: Record<string, CheckStatus> = {};
+  for (const [name, status] of results) checksByName[name] = status;
+  return {
+    status: results.every(([, s]) => s.status === 'up') ? 'ok' : 'error',
+    checks: checksByName,
+  };
+}
+
+/** `SELECT 1` through anything with `query(sql)` (pg Pool/Client, TypeORM DataSource). */
+export function postgresHealthCheck(db: { query(sql: string): Promise<unknown> }, name = 'postgres'): HealthCheck {
+  return {
+    name,
+    async check() {
+      await db.query('SELECT 1');
+    },
+  };
+}
+
+/** `describeCluster()` through a connected kafkajs Admin (or anything shaped like it). */
+export function kafkaHealthCheck(admin: { describeCluster(): Promise<unknown> }, name = 'kafka'): HealthCheck {
+  return {
+    name,
+    async check() {
+      await admin.describeCluster();
+    },
+  };
+}
+
+/**
+ * Another service's health over HTTP (for the gateway's aggregate /health): up when
+ * `GET url` answers 2xx. The fetch is aborted by the runner's timeout budget (2 s).
+ */
+export function httpHealthCheck(name: string, url: string, timeoutMs: number = HEALTH_CHECK_TIMEOUT_MS): HealthCheck {
+  return {
+    name,
+    async check() {
+      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+    },
+  };
+}
+
+/**
+ * GET /health → 200 `{"status":"ok","checks":{"postgres":{"status":"up"}}}` or
+ * 503 `{"status":"error","checks":{"kafka":{"status":"down","error":"…"}}}`. No auth.
+ */
+@ApiTags('ops')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(@Optional() @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[] = []) {}
+
+  @Get('health')
+  @ApiOperation({ summary: '健康检查 / Health check of this service and its dependencies' })
+  @ApiOkResponse({ description: 'all checks up' })
+  @ApiServiceUnavailableResponse({ description: 'one or more checks down' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+    const report = await runHealthChecks(this.checks ?? []);
+    void reply.code(report.status === 'ok' ? 200 : 503);
+    return report;
+  }
+}
+
+export interface PlatformModuleOptions {
+  /** Modules providing what the health checks need (e.g. the database module). */
+  imports?: ModuleMetadata['imports'];
+  /** Tokens handed to `healthChecks`, in order. */
+  inject?: InjectionToken[];
+  /** Builds the service's health checks from the injected dependencies. */
+  healthChecks?: (...deps: never[]) => HealthCheck[] | Promise<HealthCheck[]>;
+}
+
+/**
+ * Adds GET /health and GET /metrics to a service:
+ * `PlatformModule.forRoot({ inject: [DataSource], healthChecks: (ds: DataSource) => [postgresHealthCheck(ds)] })`.
+ * (Alternatively, list {@link HealthController}/{@link MetricsController} in your own module and
+ * provide {@link HEALTH_CHECKS} there.)
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformModuleOptions = {}): DynamicModule {
+    const factory = options.healthChecks ?? (() => []);
+    return {
+      module: PlatformModule,
+      imports: options.imports ?? [],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        {
+          provide: HEALTH_CHECKS,
+          useFactory: factory as (...deps: unknown[]) => HealthCheck[] | Promise<HealthCheck[]>,
+          inject: options.inject ?? [],
+        },
+      ],
+      exports: [HEALTH_CHECKS],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './service-config';
+export * from './service-kit.module';
+export * from './run-service';

@@ -1,0 +1,26 @@
+import type { DynamicModule } from '@nestjs/common';
+import { bootstrapService, loadConfig, type OpenApiOptions } from '@chuishao/platform';
+import { Messaging } from '@chuishao/messaging';
+import { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
+import { ServiceConfig } from './service-config';
+
+/** main.ts of every service: validate the environment, assemble, connect the Kafka consumer, listen. */
+export async function runService(
+  o: Omit<ServiceKitOptions, 'config'> & { openapi: OpenApiOptions; configClass?: new () => ServiceConfig },
+): Promise<void> {
+  let config: ServiceConfig;
+  try {
+    config = loadConfig(o.configClass ?? ServiceConfig);
+  } catch (err) {
+    process.stderr.write(`${o.service}: invalid configuration\n${(err as Error).message}\n`);
+    process.exit(78);
+  }
+  const module: DynamicModule = ServiceKitModule.forRoot({ ...o, config });
+  await bootstrapService({
+    name: o.service,
+    module: module as never,
+    config,
+    openapi: o.openapi,
+    microservices: (app) => [app.get(Messaging).eventServer()],
+  });
+}

@@ -1,0 +1,59 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import type { MigrationInterface } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { DatabaseModule, EventStoreMigration1732500000000, type EventStoreOptions } from '@chuishao/event-store';
+import { Messaging, MessagingModule, type TopicSpec } from '@chuishao/messaging';
+import { AuthModule } from '@chuishao/auth';
+import { PlatformModule, postgresHealthCheck, type HealthCheck } from '@chuishao/platform';
+import type { ServiceConfig } from './service-config';
+
+export interface ServiceKitOptions {
+  service: 'intake' | 'triage' | 'dispatch' | 'assessment';
+  config: ServiceConfig;
+  /** The service's own migrations; the event store's comes first automatically. */
+  migrations: Array<new () => MigrationInterface>;
+  /** Topics by their contract names (the prefix is applied here). */
+  topics: (partitions: number) => Array<Omit<TopicSpec, 'name'> & { name: string }>;
+  eventStore?: EventStoreOptions;
+  feature: Type<unknown> | DynamicModule;
+}
+
+/**
+ * One way to assemble a service: its schema and migrations, event store, Kafka (topics as code,
+ * idempotent producer, outbox relay), JWT auth, /health and /metrics, then its feature module.
+ */
+@Module({})
+export class ServiceKitModule {
+  static forRoot(o: ServiceKitOptions): DynamicModule {
+    const prefix = o.config.CHUISHAO_TOPIC_PREFIX;
+    const topics = o.topics(o.config.KAFKA_PARTITIONS).map((t) => ({ ...t, name: prefix ? `${prefix}.${t.name}` : t.name }));
+    return {
+      module: ServiceKitModule,
+      imports: [
+        DatabaseModule.forRoot({
+          url: o.config.DATABASE_URL,
+          schema: o.service,
+          migrations: [EventStoreMigration1732500000000, ...o.migrations],
+          eventStore: o.eventStore,
+        }),
+        MessagingModule.forRoot({
+          service: o.service,
+          brokers: o.config.KAFKA_BROKERS.join(','),
+          topicPrefix: prefix,
+          databaseUrl: o.config.DATABASE_URL,
+          schema: o.service,
+          topics,
+        }),
+        AuthModule.forRoot({ secret: o.config.CHUISHAO_JWT_SECRET, jwksUrl: o.config.CHUISHAO_JWKS_URL }),
+        PlatformModule.forRoot({
+          inject: [DataSource, Messaging],
+          healthChecks: ((ds: DataSource, m: Messaging): HealthCheck[] => [
+            postgresHealthCheck(ds),
+            { name: 'kafka', check: () => m.healthCheck() },
+          ]) as never,
+        }),
+        o.feature,
+      ],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './triage-feature.module';
+export * from './policy/policy.repository';

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// `npm start`: Kafka (unless KAFKA_BROKERS is given), PostgreSQL check, the four services (each
+// migrates its own schema at boot), the gateway and the console on http://127.0.0.1:8080.
+// Foreground by default (Ctrl-C stops everything gracefully); `npm start -- --detach` returns
+// once healthy and `npm stop` stops the processes later.
+'use strict';
+const { execFileSync, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess } = require('./lib/stack');
+
+const detach = process.argv.includes('--detach') || process.env.CHUISHAO_DETACH === '1';
+const dataDir = path.join(ROOT, '.data');
+const runDir = path.join(dataDir, 'run');
+const logDir = path.join(dataDir, 'logs');
+fs.mkdirSync(runDir, { recursive: true });
+
+function say(msg) {
+  process.stdout.write(`${msg}\n`);
+}
+
+function devSecret() {
+  if (process.env.CHUISHAO_JWT_SECRET) return process.env.CHUISHAO_JWT_SECRET;
+  const file = path.join(dataDir, 'dev-jwt-secret');
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { mode: 0o600 });
+    say(`生成开发用 JWT 密钥 / created a dev JWT secret in ${path.relative(ROOT, file)}`);
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+async function main() {
+  const t0 = Date.now();
+  for (const f of fs.readdirSync(runDir)) {
+    const pid = Number(fs.readFileSync(path.join(runDir, f), 'utf8'));
+    try { process.kill(pid, 0); say(`已在运行 / already running (${f.replace('.pid', '')} pid ${pid}); run \`npm stop\` first`); process.exit(1); } catch { fs.rmSync(path.join(runDir, f)); }
+  }
+  let brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) {
+    say('启动 Kafka / starting Kafka (first run downloads it from Maven Central) ...');
+    execFileSync('bash', [path.join(ROOT, 'deploy/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
+    brokers = '127.0.0.1:9092';
+  }
+  const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/chuishao';
+  const pg = spawnSync('pg_isready', ['-d', databaseUrl.replace(/\/[^/]*$/, '/postgres')], { encoding: 'utf8' });
+  if (pg.status !== 0 && pg.error === undefined) {
+    say(`PostgreSQL 不可达 / PostgreSQL is not reachable at ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: ${pg.stdout || pg.stderr}`);
+    process.exit(1);
+  }
+  const ports = {
+    gateway: Number(process.env.PORT || 8080),
+    intake: Number(process.env.INTAKE_PORT || 8081),
+    triage: Number(process.env.TRIAGE_PORT || 8082),
+    dispatch: Number(process.env.DISPATCH_PORT || 8083),
+    assessment: Number(process.env.ASSESSMENT_PORT || 8084),
+  };
+  const env = {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    CHUISHAO_JWT_SECRET: devSecret(),
+    HOST: process.env.HOST || '127.0.0.1',
+    CONSOLE_DIR: path.join(ROOT, 'apps/console/public'),
+  };
+  const procs = [];
+  const stopAll = async () => {
+    say('\n正在停止 / stopping ...');
+    await Promise.all(procs.map((p) => stopProcess(p)));
+    for (const p of procs) fs.rmSync(path.join(runDir, `${p.name}.pid`), { force: true });
+    process.exit(0);
+  };
+  if (!detach) {
+    process.on('SIGINT', stopAll);
+    process.on('SIGTERM', stopAll);
+  }
+  for (const name of [...SERVICES, 'gateway']) {
+    const p = startProcess(name, { env, ports, logDir, detached: detach });
+    fs.writeFileSync(path.join(runDir, `${name}.pid`), String(p.child.pid));
+    p.child.on('exit', (code, sig) => {
+      if (!detach) say(`${name} exited (${code ?? sig}); see ${path.relative(ROOT, p.logFile)}`);
+    });
+    procs.push(p);
+  }
+  try {
+    await Promise.all(SERVICES.map((s) => waitForHealth(`http://127.0.0.1:${ports[s]}/health`, 120000, () => procs.find((p) => p.name === s).child.exitCode === null)));
+    await waitForHealth(`http://127.0.0.1:${ports.gateway}/health`, 30000);
+  } catch (e) {
+    say(`启动失败 / start failed: ${e.message}\n日志 / logs: ${path.relative(ROOT, logDir)}/`);
+    await Promise.all(procs.map((p) => stopProcess(p)));
+    process.exit(1);
+  }
+  const base = `http://127.0.0.1:${ports.gateway}`;
+  say('');
+  say(`吹哨报到 Chuishao 已启动 / is up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  say(`  控制台 Console          ${base}/`);
+  say(`  接口 API               ${base}/api/v1`);
+  say(`  接口文档 OpenAPI        ${base}/docs`);
+  say(`  健康检查 Health         ${base}/health`);
+  say(`  Open311                ${base}/open311/v2/services.json`);
+  say(`  Kafka                  ${brokers}`);
+  say(`  PostgreSQL             ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')} (schemas intake, triage, dispatch, assessment)`);
+  say(`  服务 Services          ${SERVICES.map((s) => `${s} :${ports[s]}`).join(', ')}  (metrics at /metrics on each)`);
+  say(`  日志 Logs              ${path.relative(ROOT, logDir)}/<service>.log`);
+  say(`  令牌 Token             npm run token -- street QUANYECHANG`);
+  say(detach ? '已转入后台，`npm stop` 停止 / detached; stop with `npm stop`' : '按 Ctrl-C 停止 / Ctrl-C stops everything');
+  if (detach) {
+    for (const p of procs) p.child.unref();
+    process.exit(0);
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack || e}\n`);
+  process.exit(1);
+});
