@@ -50,8 +50,18 @@ export interface WhistleView {
   escalations: number;
   createdAt: string;
   updatedAt: string;
-  /** How many events the view has absorbed (for tests and for "is it up to date?"). */
+  /**
+   * How many events of the whistle's bus stream (TOPICS.whistleEvents) the projector has absorbed,
+   * i.e. the length of its audit ledger. Events intake applies in its own command transaction
+   * (read-your-writes, {@link applyLocally}) do not count until their bus copy is projected.
+   */
   version: number;
+  /**
+   * Ids of intake's own events already folded in by the command that recorded them, whose bus copy
+   * the projector has not seen yet. When it does, the copy only bumps `version` (idempotent).
+   * Internal: never presented.
+   */
+  localEventIds?: string[];
 }
 
 /** An event as the projector sees it, whichever service recorded it. */
@@ -93,6 +103,11 @@ const CLOSED: ReadonlyArray<WhistleStatus> = ['RESOLVED', 'WITHDRAWN'];
  * the result in the same transaction as its inbox row. Unknown event types leave the view as is.
  */
 export function evolveView(view: WhistleView | undefined, e: ViewEvent): WhistleView | undefined {
+  if (view?.localEventIds?.includes(e.eventId)) {
+    // already applied by the command that recorded it: the bus copy only counts it
+    const rest = view.localEventIds.filter((id) => id !== e.eventId);
+    return { ...view, localEventIds: rest, version: view.version + 1 };
+  }
   if (e.type === 'WhistleBlown') {
     // intake writes the first view in the blow transaction (read-your-writes); the bus copy only counts it.
     if (view) return { ...view, version: view.version + 1 };
@@ -123,6 +138,21 @@ export function evolveView(view: WhistleView | undefined, e: ViewEvent): Whistle
   if (!view) return view;
   const next = applyToExisting(view, e);
   return { ...next, updatedAt: e.occurredAt > view.updatedAt ? e.occurredAt : view.updatedAt, version: view.version + 1 };
+}
+
+/**
+ * Folds events intake has just recorded into the view inside the command's transaction, so the
+ * street reads its own write. `version` is unchanged and each event id is remembered in
+ * `localEventIds`, so that the projector's later evolve of the bus copy is a no-op but for `version`.
+ */
+export function applyLocally(view: WhistleView, events: ReadonlyArray<ViewEvent>): WhistleView {
+  let next = view;
+  for (const e of events) {
+    const evolved = evolveView(next, e);
+    if (!evolved) break;
+    next = { ...evolved, version: next.version, localEventIds: [...(next.localEventIds ?? []), e.eventId] };
+  }
+  return next;
 }
 
 function applyToExisting(view: WhistleView, e: ViewEvent): WhistleView {

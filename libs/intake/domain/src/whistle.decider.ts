@@ -1,5 +1,5 @@
 import type { IntakeEvent, Rating, WhistleBlownData } from '@chuishao/intake-contracts';
-import type { WhistleStatus } from './whistle-view';
+import type { WhistleStatus, WhistleView } from './whistle-view';
 
 /** A command refused by the domain; `kind` maps to HTTP 409 (state conflict) or 422 (invalid). */
 export class DomainError extends Error {
@@ -22,6 +22,20 @@ export interface WhistleState {
 }
 
 export const NO_WHISTLE: WhistleState = { exists: false, status: null, streetId: null, feedback: null };
+
+/** The decision state of a whistle, taken from its read model (intake decides on what it has projected). */
+export function whistleState(view: WhistleView | undefined): WhistleState {
+  if (!view) return NO_WHISTLE;
+  return {
+    exists: true,
+    status: view.status,
+    streetId: view.streetId,
+    feedback: view.feedback ? { status: view.feedback.status, expiresAt: view.feedback.expiresAt } : null,
+  };
+}
+
+/** A feedback link is valid for 30 days after the street confirmed the result. */
+export const FEEDBACK_TTL_MS = 30 * 24 * 3600 * 1000;
 
 export type WhistleCommand =
   | { type: 'BlowWhistle'; data: WhistleBlownData }
@@ -58,7 +72,8 @@ export function decide(command: WhistleCommand, state: WhistleState): IntakeEven
       if (!command.reason.trim()) throw new DomainError('invalid', 'REASON_REQUIRED', '退回须说明理由 / a reason is required');
       return [{ type: 'WhistleReopened', data: { whistleId: command.whistleId, reason: command.reason } }];
     case 'GiveFeedback':
-      if (!state.feedback || state.feedback.status === 'GIVEN') throw conflict('FEEDBACK_USED', '评价链接已使用 / this feedback link has been used');
+      if (!state.feedback) throw conflict('FEEDBACK_NOT_REQUESTED', '该哨件尚未请求评价 / no feedback was requested for this whistle');
+      if (state.feedback.status === 'GIVEN') throw conflict('FEEDBACK_USED', '评价链接已使用 / this feedback link has been used');
       if (state.feedback.expiresAt <= command.now) throw conflict('FEEDBACK_EXPIRED', '评价链接已过期 / this feedback link has expired');
       return [
         {
