@@ -16,11 +16,20 @@ export interface SummonedAssignment {
   deadlines: Deadlines;
 }
 
+/** The SLA of a level as ISO 8601 durations (e.g. PT15M, PT2S), as triage published it. */
+export interface LevelSla {
+  report: string;
+  arrive: string;
+  complete: string;
+}
+
 export interface DepartmentsSummonedData {
   whistleId: string;
   level: Level;
   summonedAt: string;
   assignments: SummonedAssignment[];
+  /** The level's SLA the deadlines were computed with (kept for reassignment and reopen). Absent in early events. */
+  sla?: LevelSla;
 }
 
 /** Common to every department reply applied (REPORT, ARRIVE, PROGRESS, DISPUTE, COMPLETE). */
@@ -52,6 +61,8 @@ export interface DisputeResolvedData {
   decision: 'UPHOLD' | 'REJECT';
   reason: string;
   reassignedTo: SummonedAssignment | null;
+  /** When the command center decided (the reassigned assignment's summonedAt). Absent in early events. */
+  resolvedAt?: string;
 }
 
 export interface DeadlineMissedData {
@@ -74,6 +85,9 @@ export interface DeadlinesChangedData {
   whistleId: string;
   reason: 'TRIAGE_OVERRIDDEN' | 'WHISTLE_REOPENED';
   assignments: Array<{ assignmentId: string; deadlines: Deadlines }>;
+  /** TRIAGE_OVERRIDDEN: the new level and its SLA (deadlines recomputed from each assignment's summonedAt). */
+  level?: Level;
+  sla?: LevelSla;
 }
 
 export interface AssignmentsCancelledData {
@@ -97,6 +111,8 @@ export type DispatchEvent =
 
 /** The message published on chuishao.dept.<departmentId>.assignments (contract §4). */
 export interface AssignmentMessage {
+  /** Discriminates the messages of the assignments topic (absent = SUMMONED for early messages). */
+  type?: 'SUMMONED';
   assignmentId: string;
   whistleId: string;
   role: AssignmentRole;
@@ -108,3 +124,75 @@ export interface AssignmentMessage {
   deadlines: Deadlines;
   summonedAt: string;
 }
+
+/** Reply types a department may send (contract §4). */
+export const REPLY_TYPES = ['REPORT', 'ARRIVE', 'PROGRESS', 'DISPUTE', 'COMPLETE'] as const;
+export type ReplyType = (typeof REPLY_TYPES)[number];
+
+/** What a department publishes on chuishao.dept.<departmentId>.replies (contract §4, docs/schemas/reply.json). */
+export interface ReplyMessage {
+  replyId: string;
+  assignmentId: string;
+  type: ReplyType;
+  at?: string | null;
+  by?: { name?: string | null } | null;
+  note?: string | null;
+  result?: string | null;
+}
+
+/** The other messages of a department's assignments topic (header `message-type` carries `type` too). */
+export interface AssignmentCancelledMessage {
+  type: 'CANCELLED';
+  assignmentId: string;
+  whistleId: string;
+  reason: string;
+  cancelledAt: string;
+}
+export interface AssignmentReopenedMessage {
+  type: 'REOPENED';
+  assignmentId: string;
+  whistleId: string;
+  reason: string;
+  deadlines: Deadlines;
+  reopenedAt: string;
+}
+export interface DeadlinesChangedMessage {
+  type: 'DEADLINES_CHANGED';
+  assignmentId: string;
+  whistleId: string;
+  level: Level;
+  reason: string;
+  deadlines: Deadlines;
+  changedAt: string;
+}
+export interface DisputeResolvedMessage {
+  type: 'DISPUTE_RESOLVED';
+  assignmentId: string;
+  whistleId: string;
+  decision: 'UPHOLD' | 'REJECT';
+  reason: string;
+  resolvedAt: string;
+}
+export interface AssignmentOverdueMessage {
+  type: 'OVERDUE';
+  assignmentId: string;
+  whistleId: string;
+  kind: DeadlineKind;
+  dueAt: string;
+  escalated: boolean;
+}
+export interface WhistleClosedMessage {
+  type: 'CLOSED';
+  assignmentId: string;
+  whistleId: string;
+  reason: 'WHISTLE_CONFIRMED';
+  closedAt: string;
+}
+export type DepartmentTopicMessage =
+  | (AssignmentMessage & { type: 'SUMMONED' })
+  | AssignmentCancelledMessage
+  | AssignmentReopenedMessage
+  | DeadlinesChangedMessage
+  | DisputeResolvedMessage
+  | AssignmentOverdueMessage
+  | WhistleClosedMessage;

@@ -1,1 +1,3 @@
 export * from './routing';
+export * from './duration';
+export * from './dispatch.decider';
