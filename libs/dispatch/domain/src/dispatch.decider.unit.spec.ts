@@ -60,11 +60,11 @@ function given(...history: Array<DispatchEvent | WhistleFact>) {
     when(command: DispatchCommand) {
       const run = () => decide(command, state);
       return {
-        then(expected: Array<Partial<DispatchEvent> & { type: string }>) {
+        then(expected: Array<{ type: string; data?: Record<string, unknown> }>) {
           const events = run();
           expect(events.map((e) => e.type)).toEqual(expected.map((e) => e.type));
           expected.forEach((e, i) => {
-            if (e.data) expect(events[i].data).toMatchObject(e.data as object);
+            if (e.data) expect(events[i].data).toMatchObject(e.data);
           });
           return events;
         },
