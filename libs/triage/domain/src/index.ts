@@ -1,2 +1,5 @@
 export * from './policy';
+export * from './policy.validation';
+export * from './recurring';
 export * from './triage';
+export * from './override.decider';

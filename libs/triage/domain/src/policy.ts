@@ -1,20 +1,18 @@
-import type { Level, LevelSla, Sla } from '@chuishao/triage-contracts';
+import { mostUrgent, type Level } from '@chuishao/catalog';
+import {
+  DEFAULT_TRIAGE_SLA,
+  TRIAGE_RULE_IDS,
+  type LevelSla,
+  type Sla,
+  type TriageRuleId,
+  type TriageRules,
+} from '@chuishao/triage-contracts';
 
-export const LEVELS: readonly Level[] = ['RED', 'YELLOW', 'BLUE'];
-/** RED is most urgent: rank 2, YELLOW 1, BLUE 0. */
-export const levelRank = (l: Level): number => 2 - LEVELS.indexOf(l);
-export const raise = (l: Level, steps = 1): Level => LEVELS[Math.max(0, LEVELS.indexOf(l) - steps)];
-export const atLeast = (l: Level, floor: Level): Level => (levelRank(l) >= levelRank(floor) ? l : floor);
+export type { Level, LevelSla, Sla, TriageRules, TriageRuleId };
+export const RULE_IDS = TRIAGE_RULE_IDS;
 
-export interface TriageRules {
-  base: { enabled: boolean };
-  'life-safety': { enabled: boolean; level: Level };
-  'households-affected': { enabled: boolean; threshold: number; steps: number };
-  recurring: { enabled: boolean; minEarlier: number; radiusMeters: number; windowDays: number; steps: number };
-  'emergency-floor': { enabled: boolean; area: string; floor: Level };
-}
-export const RULE_IDS = ['base', 'life-safety', 'households-affected', 'recurring', 'emergency-floor'] as const;
-export type RuleId = (typeof RULE_IDS)[number];
+/** "Never below `floor`": the more urgent of the two (catalog order, RED most urgent). */
+export const atLeast = (level: Level, floor: Level): Level => mostUrgent(level, floor);
 
 export interface TriagePolicy {
   version: number;
@@ -25,11 +23,7 @@ export interface TriagePolicy {
 /** The contract's default policy v1 (§3). */
 export const DEFAULT_TRIAGE_POLICY: TriagePolicy = {
   version: 1,
-  sla: {
-    RED: { report: 'PT15M', arrive: 'PT30M', complete: 'PT24H' },
-    YELLOW: { report: 'PT2H', arrive: 'PT24H', complete: 'PT72H' },
-    BLUE: { report: 'PT24H', arrive: 'PT72H', complete: 'P7D' },
-  },
+  sla: DEFAULT_TRIAGE_SLA,
   rules: {
     base: { enabled: true },
     'life-safety': { enabled: true, level: 'RED' },
@@ -40,6 +34,11 @@ export const DEFAULT_TRIAGE_POLICY: TriagePolicy = {
 };
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** True for the ISO 8601 durations {@link durationMs} accepts. */
+export function isDuration(iso: unknown): iso is string {
+  return typeof iso === 'string' && iso !== 'P' && !iso.endsWith('T') && DURATION.test(iso);
+}
 
 /** ISO 8601 duration (weeks, days, hours, minutes, seconds; no years or months: they have no fixed length) → ms. */
 export function durationMs(iso: string): number {
@@ -56,4 +55,27 @@ export function deadlinesFrom(start: Date, sla: LevelSla): { reportBy: string; a
     arriveBy: new Date(t + durationMs(sla.arrive)).toISOString(),
     completeBy: new Date(t + durationMs(sla.complete)).toISOString(),
   };
+}
+
+/** One version of the policy with when and by whom it was published (null for the built-in v1). */
+export interface PolicyVersion {
+  policy: TriagePolicy;
+  publishedAt: Date | null;
+  publishedBy: { role: string; org: string | null; sub: string } | null;
+}
+
+export const BUILT_IN_POLICY: PolicyVersion = { policy: DEFAULT_TRIAGE_POLICY, publishedAt: null, publishedBy: null };
+
+/**
+ * The policy in force at `at` (the time a whistle was BLOWN, not the time it is triaged): the
+ * latest published version with publishedAt ≤ at, else the built-in v1. `history` is in version
+ * order, as stored.
+ */
+export function policyInForceAt(history: readonly PolicyVersion[], at: Date): PolicyVersion {
+  const t = at.getTime();
+  for (let i = history.length - 1; i >= 0; i--) {
+    const v = history[i];
+    if (v.publishedAt === null || v.publishedAt.getTime() <= t) return v;
+  }
+  return BUILT_IN_POLICY;
 }
