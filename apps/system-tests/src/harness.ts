@@ -5,7 +5,7 @@ import { signDevToken, type Role } from '@chuishao/auth';
 import { freshDatabase, kafkaBrokers, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
 
 // The same launcher `npm start` uses (plain JS, runs the compiled services from dist/).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @nx/enforce-module-boundaries -- a plain script, not a project
 const stack = require('../../../scripts/lib/stack.js') as {
   startProcess(name: string, o: { env: Record<string, string>; ports: Record<string, number>; logDir?: string }): Proc;
   waitForHealth(url: string, timeoutMs: number, alive?: () => boolean): Promise<void>;

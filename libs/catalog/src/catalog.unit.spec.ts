@@ -10,7 +10,7 @@ import {
   validateCatalog,
   type Catalog,
   type Level,
-} from '@chuishao/catalog';
+} from './index';
 import raw from './data/catalog.v1.json';
 
 /** Fixed namespace documented in README.md and tools/generate-ids.js. */

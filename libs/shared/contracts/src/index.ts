@@ -22,3 +22,4 @@ export const departmentTopics = (departmentId: string) => ({
 export const systemActor = (service: string) => ({ role: 'system', org: null, sub: service });
 
 export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment';
+export * from './durations';

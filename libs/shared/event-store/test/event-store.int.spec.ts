@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
-import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
+import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, openServiceDatabase } from '../src';
 
 const actor = { role: 'street', org: 'street-1', sub: 'alice' };
 const meta = { correlationId: 'c1', causationId: null, actor };

@@ -1,0 +1,122 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { defaultCatalog } from '@chuishao/catalog';
+import { TestStack } from '../src/harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  // eslint-disable-next-line no-console
+  console.warn(`console-smoke: SKIPPED — ${CHROMIUM} not found (install it with: apt-get update && apt-get install -y chromium)`);
+}
+const describeIfChromium = haveChromium ? describe : describe.skip;
+
+const catalog = defaultCatalog();
+const street = catalog.streets[0];
+const shots = join(__dirname, '../../../.data/screenshots');
+
+describeIfChromium('console: a street office blows a whistle in the browser and follows it to DISPATCHED', () => {
+  const stack = new TestStack('console');
+  let browser: Browser;
+  let profile: string;
+  let streetToken: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    await stack.start();
+    streetToken = await stack.token('street', street.id);
+    profile = mkdtempSync(join(tmpdir(), 'chuishao-chromium-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${profile}`,
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await stack.stop();
+  });
+
+  async function openPage(viewport: { width: number; height: number }): Promise<Page> {
+    const page = await browser.newPage({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    // the console may only talk to its own origin
+    page.on('request', (req) => {
+      if (!req.url().startsWith(stack.base) && !req.url().startsWith('data:') && !req.url().startsWith('blob:')) pageErrors.push(`foreign request ${req.url()}`);
+    });
+    return page;
+  }
+
+  async function signIn(page: Page): Promise<void> {
+    await page.goto(`${stack.base}/`);
+    await page.getByLabel('访问令牌（JWT）').fill(streetToken);
+    await page.getByText('角色：街道').waitFor();
+    await page.getByRole('button', { name: /^登录/ }).click();
+    await page.getByTestId('whoami').getByText(street.name).waitFor();
+  }
+
+  it('signs in, blows a whistle through the form and sees it DISPATCHED with a 3-event intact chain (phone)', async () => {
+    const page = await openPage({ width: 390, height: 844 });
+    await page.goto(`${stack.base}/`);
+    await page.getByLabel('访问令牌（JWT）').waitFor();
+    await page.screenshot({ path: join(shots, 'phone-01-signin.png'), fullPage: true });
+    await signIn(page);
+
+    await page.getByRole('link', { name: /吹哨/ }).first().click();
+    await page.getByLabel('呼叫情形').selectOption('FIRE_LANE_BLOCKED');
+    await page.getByLabel('标题').fill('早餐车占用消防通道');
+    await page.getByLabel('情况描述').fill('液化气罐停放在一楼窗外不足两米，居民反映多次。');
+    await page.getByLabel('地址').fill('和平区劝业场街道福缘里 3 号');
+    await page.getByLabel('社区').selectOption({ index: 1 });
+    await page.getByLabel('涉及户数').fill('10');
+    await page.screenshot({ path: join(shots, 'phone-02-blow-form.png'), fullPage: true });
+
+    // a too-long title is caught next to the field before anything is sent
+    await page.getByLabel('标题').fill('长'.repeat(121));
+    await page.getByRole('button', { name: /^吹哨/ }).click();
+    await page.getByText('标题不能超过 120 字').waitFor();
+    await page.getByLabel('标题').fill('早餐车占用消防通道');
+
+    await page.getByRole('button', { name: /^吹哨/ }).click();
+    await page.waitForURL(/#\/whistles\/[0-9a-f-]{36}$/);
+    await page.getByTestId('whistle-status').getByText('已派单').waitFor({ timeout: 30000 });
+    await page.getByTestId('chain-verdict').getByText('✔ 链完整（3 条）').waitFor({ timeout: 30000 });
+    const types = await page.getByTestId('timeline').locator('li').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.type));
+    expect(types).toEqual(['WhistleBlown', 'WhistleTriaged', 'DepartmentsSummoned']);
+    expect(await page.getByTestId('assignment').count()).toBe(4);
+    await page.screenshot({ path: join(shots, 'phone-03-detail.png'), fullPage: true });
+
+    const id = /#\/whistles\/([0-9a-f-]{36})$/.exec(page.url())![1];
+    const server = await stack.http('GET', `/api/v1/whistles/${id}`, { token: streetToken });
+    expect(server.json).toMatchObject({ status: 'DISPATCHED', streetId: street.id, title: '早餐车占用消防通道' });
+    await page.close();
+  });
+
+  it('shows the same whistle on a desktop, in the list and on its detail page', async () => {
+    const page = await openPage({ width: 1440, height: 900 });
+    await signIn(page);
+    await page.goto(`${stack.base}/#/whistles`);
+    await page.getByRole('link', { name: '早餐车占用消防通道' }).click();
+    await page.getByTestId('whistle-status').getByText('已派单').waitFor();
+    await page.getByTestId('chain-verdict').getByText('✔ 链完整').waitFor();
+    await page.screenshot({ path: join(shots, 'desktop-01-detail.png'), fullPage: true });
+    await page.goto(`${stack.base}/#/blow`);
+    await page.getByLabel('呼叫情形').waitFor();
+    await page.screenshot({ path: join(shots, 'desktop-02-blow-form.png'), fullPage: true });
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// `npm test`: every test, in order of cost. Type-check and build, lint (module boundaries), unit,
+// integration (real PostgreSQL and Kafka), end-to-end (the whole system as processes, and the
+// console in Chromium). Kafka comes from testcontainers when a Docker engine answers, otherwise
+// from the project's own runner (deploy/kafka/kafka.sh), started here if needed and stopped again.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const steps = [
+  { name: 'build', cmd: ['npx', 'tsc', '-p', 'tsconfig.build.json'] },
+  { name: 'lint', cmd: ['npx', 'eslint', 'apps', 'libs'] },
+  { name: 'unit', jest: 'jest.unit.config.js' },
+  { name: 'int', jest: 'jest.int.config.js' },
+  { name: 'e2e', jest: 'jest.e2e.config.js' },
+].filter((s) => only.length === 0 || only.includes(s.name));
+
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR };
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+const outDir = path.join(ROOT, '.data', 'test-results');
+fs.mkdirSync(outDir, { recursive: true });
+
+// One broker for the integration and end-to-end runs, unless one is given or Docker provides it.
+let startedKafka = false;
+const needsKafka = steps.some((s) => s.name === 'int' || s.name === 'e2e');
+if (needsKafka && !process.env.KAFKA_BROKERS && spawnSync('docker', ['info'], { stdio: 'ignore' }).status !== 0) {
+  const kafkaSh = path.join(ROOT, 'deploy/kafka/kafka.sh');
+  startedKafka = spawnSync('bash', [kafkaSh, 'status'], { stdio: 'ignore' }).status !== 0;
+  const r = spawnSync('bash', [kafkaSh, 'start'], { stdio: 'inherit', env });
+  if (r.status !== 0) {
+    process.stderr.write('Kafka could not be started (see .data/kafka/logs/server.log)\n');
+    process.exit(1);
+  }
+  env.KAFKA_BROKERS = '127.0.0.1:9092';
+}
+
+const t0 = Date.now();
+for (const step of steps) {
+  const start = Date.now();
+  process.stdout.write(`\n=== ${step.name} ===\n`);
+  if (step.jest) {
+    const out = path.join(outDir, `${step.name}.json`);
+    fs.rmSync(out, { force: true });
+    const args = ['jest', '-c', step.jest, '--json', `--outputFile=${out}`];
+    if (step.name !== 'unit') args.push('--runInBand', '--forceExit');
+    const r = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit', env });
+    let result;
+    try {
+      result = JSON.parse(fs.readFileSync(out, 'utf8'));
+    } catch {
+      result = undefined;
+    }
+    if (result) {
+      totals.passed += result.numPassedTests;
+      totals.failed += result.numFailedTests;
+      totals.skipped += result.numPendingTests + (result.numTodoTests || 0);
+      if (result.numFailedTests > 0 || result.numRuntimeErrorTestSuites > 0) failures.push(step.name);
+      if (result.numRuntimeErrorTestSuites > 0) totals.failed += result.numRuntimeErrorTestSuites;
+    } else if (r.status !== 0) {
+      failures.push(step.name);
+      totals.failed += 1;
+    }
+  } else {
+    const r = spawnSync(step.cmd[0], step.cmd.slice(1), { cwd: ROOT, stdio: 'inherit', env });
+    if (r.status !== 0) {
+      failures.push(step.name);
+      totals.failed += 1;
+    } else {
+      totals.passed += 1;
+    }
+  }
+  process.stdout.write(`=== ${step.name}: ${((Date.now() - start) / 1000).toFixed(1)} s ===\n`);
+}
+
+if (startedKafka) spawnSync('bash', [path.join(ROOT, 'deploy/kafka/kafka.sh'), 'stop'], { stdio: 'inherit' });
+process.stdout.write(`\nAll steps in ${((Date.now() - t0) / 1000).toFixed(0)} s${failures.length ? `; failed: ${failures.join(', ')}` : ''}\n`);
+process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.exit(failures.length ? 1 : 0);
