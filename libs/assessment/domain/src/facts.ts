@@ -1,0 +1,113 @@
+import type { AssignmentRole, AssignmentsCancelledData, DeadlinesChangedData, DepartmentCompletedData, DepartmentsSummonedData, DisputeResolvedData } from '@chuishao/dispatch-contracts';
+import type { FeedbackGivenData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
+import type { Rating } from './scoring-policy';
+
+/**
+ * The facts the scorecard is computed from, each with its event time `at` (the envelope's
+ * occurredAt). Derived 1:1 from whistle events on the bus by {@link factFromEvent}; a scorecard
+ * `asOf` T sees exactly the facts with `at` ≤ T.
+ */
+export interface SummonedAssignmentFact {
+  assignmentId: string;
+  departmentId: string;
+  role: AssignmentRole;
+  completeBy: string;
+}
+
+export type WhistleFact =
+  | { kind: 'summoned'; at: string; whistleId: string; summonedAt: string; assignments: SummonedAssignmentFact[] }
+  | { kind: 'deadlinesChanged'; at: string; whistleId: string; assignments: Array<{ assignmentId: string; completeBy: string }> }
+  | { kind: 'completed'; at: string; whistleId: string; assignmentId: string; completedAt: string }
+  | { kind: 'reopened'; at: string; whistleId: string }
+  | { kind: 'upheld'; at: string; whistleId: string; assignmentId: string; reassignedTo: SummonedAssignmentFact | null }
+  | { kind: 'cancelled'; at: string; whistleId: string; assignmentIds: string[] }
+  | { kind: 'withdrawn'; at: string; whistleId: string }
+  | { kind: 'feedback'; at: string; whistleId: string; rating: Rating };
+
+export interface Deduction {
+  points: number;
+  reason: string;
+}
+
+/** A street's rating of a department for a period (one revision of it). */
+export interface RatingFact {
+  kind: 'rated';
+  at: string;
+  streetId: string;
+  departmentId: string;
+  period: string;
+  revision: number;
+  score: number;
+  deductions: Deduction[];
+}
+
+export type AssessmentFact = WhistleFact | RatingFact;
+
+/** The event types of the whistle topic the scorecard depends on. */
+export const SCORING_EVENT_TYPES = [
+  'DepartmentsSummoned',
+  'DeadlinesChanged',
+  'DepartmentCompleted',
+  'WhistleReopened',
+  'DisputeResolved',
+  'AssignmentsCancelled',
+  'WhistleWithdrawn',
+  'FeedbackGiven',
+] as const;
+
+/** What a bus envelope must carry for {@link factFromEvent}. */
+export interface FactSource {
+  type: string;
+  occurredAt: string;
+  whistleId: string | null;
+  data: unknown;
+}
+
+/** The scoring fact an event stands for, or undefined when the scorecard does not depend on it. */
+export function factFromEvent(e: FactSource): WhistleFact | undefined {
+  const at = e.occurredAt;
+  switch (e.type) {
+    case 'DepartmentsSummoned': {
+      const d = e.data as DepartmentsSummonedData;
+      return {
+        kind: 'summoned',
+        at,
+        whistleId: d.whistleId,
+        summonedAt: d.summonedAt,
+        assignments: d.assignments.map((a) => ({ assignmentId: a.assignmentId, departmentId: a.departmentId, role: a.role, completeBy: a.deadlines.completeBy })),
+      };
+    }
+    case 'DeadlinesChanged': {
+      const d = e.data as DeadlinesChangedData;
+      return { kind: 'deadlinesChanged', at, whistleId: d.whistleId, assignments: d.assignments.map((a) => ({ assignmentId: a.assignmentId, completeBy: a.deadlines.completeBy })) };
+    }
+    case 'DepartmentCompleted': {
+      const d = e.data as DepartmentCompletedData;
+      return { kind: 'completed', at, whistleId: d.whistleId, assignmentId: d.assignmentId, completedAt: d.receivedAt };
+    }
+    case 'WhistleReopened':
+      return { kind: 'reopened', at, whistleId: (e.data as WhistleReopenedData).whistleId };
+    case 'DisputeResolved': {
+      const d = e.data as DisputeResolvedData;
+      if (d.decision !== 'UPHOLD') return undefined;
+      const r = d.reassignedTo;
+      return {
+        kind: 'upheld',
+        at,
+        whistleId: d.whistleId,
+        assignmentId: d.assignmentId,
+        reassignedTo: r ? { assignmentId: r.assignmentId, departmentId: r.departmentId, role: r.role, completeBy: r.deadlines.completeBy } : null,
+      };
+    }
+    case 'AssignmentsCancelled': {
+      const d = e.data as AssignmentsCancelledData;
+      return { kind: 'cancelled', at, whistleId: d.whistleId, assignmentIds: d.assignmentIds };
+    }
+    case 'WhistleWithdrawn':
+      return { kind: 'withdrawn', at, whistleId: (e.data as WhistleWithdrawnData).whistleId };
+    case 'FeedbackGiven':
+      return { kind: 'feedback', at, whistleId: (e.data as FeedbackGivenData).whistleId, rating: (e.data as FeedbackGivenData).rating };
+    default:
+      return undefined;
+  }
+}

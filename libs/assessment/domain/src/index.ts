@@ -1,0 +1,6 @@
+export * from './period';
+export * from './decimal';
+export * from './scoring-policy';
+export * from './facts';
+export * from './projector';
+export * from './scorecard';

@@ -1,0 +1,255 @@
+import type { AssignmentRole } from '@chuishao/dispatch-contracts';
+import type { WhistleFact } from './facts';
+import { monthKeyOf, DEFAULT_TZ } from './period';
+import type { Rating } from './scoring-policy';
+
+/**
+ * The incremental projection behind the scorecards, as pure functions.
+ *
+ * Time is a KEY: `ms * 2` for "from this instant on" (an event at T counts for every asOf ≥ T) and
+ * `ms * 2 + 1` for "strictly after this instant" (an assignment open at its deadline becomes
+ * MISSED for asOf > completeBy). A fact changes the state of its whistle's assignments; the change
+ * is recorded as DELTAS of the per-(department, month) outcome counts at the keys where the
+ * outcome function of asOf changes, and as MARKS opening/closing the "lost point" spans that the
+ * explanations list. Summing the deltas and marks with key ≤ asOf·2 gives the state as of asOf
+ * exactly, for any asOf, without replaying anything — which is what makes `asOf` cheap in SQL.
+ */
+export type Outcome = 'ON_TIME' | 'LATE' | 'MISSED' | 'EXCLUDED';
+export type Exclusion = 'UPHELD' | 'WITHDRAWN' | 'CANCELLED';
+export type CountColumn = 'onTime' | 'late' | 'missed' | 'excluded' | 'satisfied' | 'basicallySatisfied' | 'dissatisfied';
+export type MarkKind = 'LATE' | 'MISSED' | 'FEEDBACK';
+
+export const COUNT_COLUMNS: readonly CountColumn[] = ['onTime', 'late', 'missed', 'excluded', 'satisfied', 'basicallySatisfied', 'dissatisfied'];
+const OUTCOME_COLUMN: Record<Outcome, CountColumn> = { ON_TIME: 'onTime', LATE: 'late', MISSED: 'missed', EXCLUDED: 'excluded' };
+const RATING_COLUMN: Record<Rating, CountColumn> = { SATISFIED: 'satisfied', BASICALLY_SATISFIED: 'basicallySatisfied', DISSATISFIED: 'dissatisfied' };
+
+export interface LostSpan {
+  no: number;
+  kind: 'LATE' | 'MISSED';
+  startKey: number;
+}
+
+export interface AssignmentState {
+  assignmentId: string;
+  whistleId: string;
+  departmentId: string;
+  role: AssignmentRole;
+  summonedAt: string;
+  /** `YYYY-MM` of the summons in the district's zone: the period bucket. */
+  month: string;
+  completeBy: string;
+  completedAt: string | null;
+  excluded: Exclusion | null;
+  span: LostSpan | null;
+  spans: number;
+}
+
+export interface FeedbackState {
+  itemKey: string;
+  departmentId: string;
+  month: string;
+  rating: Rating;
+}
+
+export interface WhistleState {
+  whistleId: string;
+  assignments: AssignmentState[];
+  feedback: FeedbackState | null;
+  feedbacks: number;
+  withdrawn: boolean;
+  /** Key of the last change applied: facts are applied at max(own time, lastKey) so keys never go back. */
+  lastKey: number;
+}
+
+export interface CountDelta {
+  departmentId: string;
+  month: string;
+  key: number;
+  column: CountColumn;
+  delta: number;
+}
+
+export interface LostMark {
+  departmentId: string;
+  month: string;
+  key: number;
+  sign: 1 | -1;
+  kind: MarkKind;
+  itemKey: string;
+  whistleId: string;
+  /** On the opening mark only. */
+  detail: LateDetail | FeedbackDetail | null;
+}
+export interface LateDetail {
+  assignmentId: string;
+  completeBy: string;
+  completedAt: string | null;
+}
+export interface FeedbackDetail {
+  rating: Rating;
+}
+
+export interface ProjectionOutput {
+  deltas: CountDelta[];
+  marks: LostMark[];
+}
+
+export const keyOf = (iso: string | Date, strict = false): number => (typeof iso === 'string' ? Date.parse(iso) : iso.getTime()) * 2 + (strict ? 1 : 0);
+/** ISO text of a key, with a microsecond for a strict key (PostgreSQL timestamptz keeps it). */
+export function keyIso(key: number): string {
+  const iso = new Date(Math.floor(key / 2)).toISOString();
+  return key % 2 === 1 ? `${iso.slice(0, -1)}001Z` : iso;
+}
+
+export const emptyWhistle = (whistleId: string): WhistleState => ({ whistleId, assignments: [], feedback: null, feedbacks: 0, withdrawn: false, lastKey: 0 });
+
+/** The outcome of an assignment in state `s` as of `asOf`: contract §7's credit rule. */
+export function outcomeAt(s: AssignmentState, asOfKey: number): Outcome {
+  if (s.excluded) return 'EXCLUDED';
+  if (s.completedAt) return Date.parse(s.completedAt) <= Date.parse(s.completeBy) ? 'ON_TIME' : 'LATE';
+  return keyOf(s.completeBy, true) <= asOfKey ? 'MISSED' : 'EXCLUDED';
+}
+
+function segments(s: AssignmentState | null, from: number): Array<{ key: number; outcome: Outcome | null }> {
+  if (!s) return [{ key: from, outcome: null }];
+  const first = outcomeAt(s, from);
+  if (!s.excluded && !s.completedAt && first === 'EXCLUDED') return [{ key: from, outcome: 'EXCLUDED' }, { key: keyOf(s.completeBy, true), outcome: 'MISSED' }];
+  return [{ key: from, outcome: first }];
+}
+
+function lostSpanKind(s: AssignmentState, from: number): { kind: 'LATE' | 'MISSED'; startKey: number } | null {
+  if (s.excluded) return null;
+  if (s.completedAt) return outcomeAt(s, from) === 'LATE' ? { kind: 'LATE', startKey: from } : null;
+  return { kind: 'MISSED', startKey: Math.max(from, keyOf(s.completeBy, true)) };
+}
+
+const equivalent = (a: AssignmentState, b: AssignmentState) => a.excluded === b.excluded && a.completedAt === b.completedAt && a.completeBy === b.completeBy;
+
+/** Records the change of one assignment from `old` (null: did not exist) to `next` at key `at`. */
+function change(old: AssignmentState | null, next: AssignmentState, at: number, out: ProjectionOutput): void {
+  if (old && equivalent(old, next)) return;
+  const emit = (segs: Array<{ key: number; outcome: Outcome | null }>, sign: number) => {
+    segs.forEach((seg, i) => {
+      const prev = i > 0 ? segs[i - 1].outcome : null;
+      if (prev) out.deltas.push({ departmentId: next.departmentId, month: next.month, key: seg.key, column: OUTCOME_COLUMN[prev], delta: -sign });
+      if (seg.outcome) out.deltas.push({ departmentId: next.departmentId, month: next.month, key: seg.key, column: OUTCOME_COLUMN[seg.outcome], delta: sign });
+    });
+  };
+  emit(segments(old, at), -1);
+  emit(segments(next, at), 1);
+  if (old?.span) {
+    out.marks.push({ departmentId: next.departmentId, month: next.month, key: Math.max(at, old.span.startKey), sign: -1, kind: old.span.kind, itemKey: `${next.assignmentId}#${old.span.no}`, whistleId: next.whistleId, detail: null });
+  }
+  const lost = lostSpanKind(next, at);
+  next.span = null;
+  if (lost) {
+    next.spans = (old?.spans ?? 0) + 1;
+    next.span = { no: next.spans, ...lost };
+    out.marks.push({
+      departmentId: next.departmentId,
+      month: next.month,
+      key: lost.startKey,
+      sign: 1,
+      kind: lost.kind,
+      itemKey: `${next.assignmentId}#${next.spans}`,
+      whistleId: next.whistleId,
+      detail: { assignmentId: next.assignmentId, completeBy: next.completeBy, completedAt: next.completedAt },
+    });
+  }
+}
+
+/** The LEAD department credited with a whistle's feedback: its latest LEAD assignment not taken away by an upheld dispute or a cancellation. */
+export function leadOf(w: WhistleState): AssignmentState | undefined {
+  const leads = w.assignments.filter((a) => a.role === 'LEAD' && a.excluded !== 'UPHELD' && a.excluded !== 'CANCELLED');
+  return leads.sort((a, b) => (a.summonedAt === b.summonedAt ? a.assignmentId.localeCompare(b.assignmentId) : a.summonedAt < b.summonedAt ? -1 : 1)).at(-1);
+}
+
+/**
+ * Applies one whistle fact to its whistle's state (mutated) and returns the deltas and marks it
+ * causes. Facts of one whistle must come in the whistle's order (Kafka's per-key order).
+ */
+export function applyFact(w: WhistleState, fact: WhistleFact, tz: string = DEFAULT_TZ): ProjectionOutput {
+  const out: ProjectionOutput = { deltas: [], marks: [] };
+  const at = Math.max(keyOf(fact.at), w.lastKey);
+  w.lastKey = at;
+  const update = (a: AssignmentState, patch: Partial<AssignmentState>) => {
+    const old = { ...a };
+    Object.assign(a, patch);
+    change(old, a, at, out);
+  };
+  const create = (s: { assignmentId: string; departmentId: string; role: AssignmentRole; completeBy: string }, summonedAt: string) => {
+    if (w.assignments.some((a) => a.assignmentId === s.assignmentId)) return;
+    const a: AssignmentState = {
+      assignmentId: s.assignmentId,
+      whistleId: w.whistleId,
+      departmentId: s.departmentId,
+      role: s.role,
+      summonedAt,
+      month: monthKeyOf(summonedAt, tz),
+      completeBy: s.completeBy,
+      completedAt: null,
+      excluded: w.withdrawn ? 'WITHDRAWN' : null,
+      span: null,
+      spans: 0,
+    };
+    w.assignments.push(a);
+    change(null, a, at, out);
+  };
+  const find = (id: string) => w.assignments.find((a) => a.assignmentId === id);
+
+  switch (fact.kind) {
+    case 'summoned':
+      for (const s of fact.assignments) create(s, fact.summonedAt);
+      break;
+    case 'deadlinesChanged':
+      for (const c of fact.assignments) {
+        const a = find(c.assignmentId);
+        if (a) update(a, { completeBy: c.completeBy });
+      }
+      break;
+    case 'completed': {
+      const a = find(fact.assignmentId);
+      if (a && !a.excluded && !a.completedAt) update(a, { completedAt: fact.completedAt });
+      break;
+    }
+    case 'reopened':
+      for (const a of w.assignments) if (!a.excluded && a.completedAt) update(a, { completedAt: null });
+      break;
+    case 'upheld': {
+      const a = find(fact.assignmentId);
+      if (a && !a.excluded) update(a, { excluded: 'UPHELD' });
+      if (fact.reassignedTo) create(fact.reassignedTo, fact.at);
+      break;
+    }
+    case 'cancelled':
+      for (const id of fact.assignmentIds) {
+        const a = find(id);
+        if (a && !a.excluded) update(a, { excluded: 'CANCELLED' });
+      }
+      break;
+    case 'withdrawn':
+      w.withdrawn = true;
+      for (const a of w.assignments) if (!a.excluded) update(a, { excluded: 'WITHDRAWN' });
+      break;
+    case 'feedback': {
+      const lead = leadOf(w);
+      if (!lead) break;
+      const old = w.feedback;
+      if (old) {
+        out.deltas.push({ departmentId: old.departmentId, month: old.month, key: at, column: RATING_COLUMN[old.rating], delta: -1 });
+        if (old.rating !== 'SATISFIED') out.marks.push({ departmentId: old.departmentId, month: old.month, key: at, sign: -1, kind: 'FEEDBACK', itemKey: old.itemKey, whistleId: w.whistleId, detail: null });
+      }
+      w.feedbacks += 1;
+      const next: FeedbackState = { itemKey: `${w.whistleId}#${w.feedbacks}`, departmentId: lead.departmentId, month: lead.month, rating: fact.rating };
+      w.feedback = next;
+      out.deltas.push({ departmentId: next.departmentId, month: next.month, key: at, column: RATING_COLUMN[next.rating], delta: 1 });
+      if (next.rating !== 'SATISFIED') out.marks.push({ departmentId: next.departmentId, month: next.month, key: at, sign: 1, kind: 'FEEDBACK', itemKey: next.itemKey, whistleId: w.whistleId, detail: { rating: next.rating } });
+      break;
+    }
+    default: {
+      const _exhaustive: never = fact;
+      return _exhaustive;
+    }
+  }
+  return out;
+}
