@@ -2,10 +2,11 @@ import { TOPICS } from '@chuishao/contracts';
 import { TriageFeatureModule } from '@chuishao/triage-feature';
 import type { ServiceKitOptions } from '@chuishao/service-kit';
 import { TriageSites1732500000200 } from '../migrations/1732500000200-triage-sites';
+import { TriageClosures1732500000201 } from '../migrations/1732500000201-triage-closures';
 
 export const triageService: Omit<ServiceKitOptions, 'config'> = {
   service: 'triage',
-  migrations: [TriageSites1732500000200],
+  migrations: [TriageSites1732500000200, TriageClosures1732500000201],
   topics: (partitions) => [
     { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
     { name: TOPICS.policyEvents, partitions: 1, retention: 'forever' },

@@ -2,7 +2,8 @@ import { defaultCatalog, type Level } from '@chuishao/catalog';
 import { DEFAULT_TRIAGE_POLICY, type TriagePolicy } from './policy';
 import { triage, type TriageInput } from './triage';
 
-const input = (over: Partial<TriageInput> & { hints?: Partial<TriageInput['hints']> } = {}): TriageInput => ({
+type Over = Omit<Partial<TriageInput>, 'hints'> & { hints?: Partial<TriageInput['hints']> };
+const input = (over: Over = {}): TriageInput => ({
   situationCode: over.situationCode ?? 'STREET_VENDING',
   area: over.area ?? 'JOINT_ENFORCEMENT',
   defaultLevel: over.defaultLevel ?? 'BLUE',
@@ -95,7 +96,7 @@ describe('triage() with the default policy v1', () => {
   });
 
   describe('interplay', () => {
-    it.each<[string, Partial<TriageInput> & { hints?: Partial<TriageInput['hints']> }, Level, string[]]>([
+    it.each<[string, Over, Level, string[]]>([
       ['life safety beats everything (BLUE, few households, not recurring)', { defaultLevel: 'BLUE', hints: { lifeSafety: true, householdsAffected: 1 } }, 'RED', ['base', 'life-safety']],
       ['life safety then households: already RED stays RED', { defaultLevel: 'BLUE', hints: { lifeSafety: true, householdsAffected: 80 } }, 'RED', ['base', 'life-safety', 'households-affected']],
       ['households and recurring stack: BLUE → YELLOW → RED', { defaultLevel: 'BLUE', hints: { householdsAffected: 50 }, recurringCount: 2 }, 'RED', ['base', 'households-affected', 'recurring']],

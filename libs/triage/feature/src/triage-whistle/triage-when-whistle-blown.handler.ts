@@ -4,12 +4,36 @@ import { EventStore } from '@chuishao/event-store';
 import { eventMessages, enqueue, Messaging, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { systemActor, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
+import { counter, histogram } from '@chuishao/platform';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
-import { triage } from '@chuishao/triage-domain';
+import { EARTH_RADIUS_M, triage } from '@chuishao/triage-domain';
 import { PolicyRepository } from '../policy/policy.repository';
 
-/** WhistleBlown → WhistleTriaged with the policy in force when the whistle was blown. */
+const handleSeconds = histogram(
+  'chuishao_triage_handle_seconds',
+  'WhistleBlown → WhistleTriaged inside the consumer transaction (policy lookup, recurring count, rules, append)',
+  [],
+  [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+);
+const triagedTotal = counter('chuishao_whistles_triaged_total', 'Whistles triaged, by level and policy version', ['level', 'policy_version']);
+
+/**
+ * Counts the recurring neighbours of a whistle in the database. Must agree with the pure
+ * `isRecurringNeighbour` (triage domain): same situation, another whistle, blown at most
+ * windowDays × 24 h before (inclusive) and not after, and either the same non-empty normalised
+ * address or within radiusMeters by haversine (inclusive, same Earth radius).
+ */
+export const RECURRING_COUNT_SQL = `
+  SELECT count(*) AS n FROM whistle_sites
+   WHERE situation_code = $1 AND whistle_id <> $2
+     AND blown_at <= $3::timestamptz AND blown_at >= $3::timestamptz - make_interval(hours => $4::int * 24)
+     AND ((normalised_address <> '' AND normalised_address = $5)
+          OR ($6::float8 IS NOT NULL AND $7::float8 IS NOT NULL AND lat IS NOT NULL AND lng IS NOT NULL AND
+              2 * ${EARTH_RADIUS_M} * asin(sqrt(power(sin(radians(lat - $6::float8) / 2), 2) +
+                cos(radians($6::float8)) * cos(radians(lat)) * power(sin(radians(lng - $7::float8) / 2), 2))) <= $8::float8))`;
+
+/** WhistleBlown → WhistleTriaged with the policy in force when the whistle was BLOWN (not when it is consumed). */
 @Injectable()
 export class TriageWhenWhistleBlownHandler {
   constructor(
@@ -19,25 +43,28 @@ export class TriageWhenWhistleBlownHandler {
   ) {}
 
   async handle(em: EntityManager, env: Envelope<'WhistleBlown', WhistleBlownData>): Promise<void> {
+    const stop = handleSeconds.startTimer();
     const d = env.data;
     const situation = defaultCatalog().situation(d.situationCode);
     if (!situation) throw new RejectMessage(`unknown situation ${d.situationCode}`);
-    const { policy } = await this.policies.current(em);
+    const blownAt = new Date(env.occurredAt);
+    if (Number.isNaN(blownAt.getTime())) throw new RejectMessage(`occurredAt is not a time: ${env.occurredAt}`);
+    const { policy } = await this.policies.inForceAt(em, blownAt);
     const w = policy.rules.recurring;
-    const [{ n }]: Array<{ n: string }> = await em.query(
-      `SELECT count(*) AS n FROM whistle_sites
-        WHERE situation_code = $1 AND whistle_id <> $2
-          AND blown_at <= $3 AND blown_at > $3::timestamptz - make_interval(days => $4)
-          AND (normalised_address = $5
-               OR ($6::float8 IS NOT NULL AND lat IS NOT NULL AND
-                   2 * 6371008.8 * asin(sqrt(power(sin(radians(lat - $6) / 2), 2) +
-                     cos(radians($6)) * cos(radians(lat)) * power(sin(radians(lng - $7) / 2), 2))) <= $8))`,
-      [d.situationCode, d.whistleId, env.occurredAt, w.windowDays, d.location.normalisedAddress, d.location.lat, d.location.lng, w.radiusMeters],
-    );
+    const [{ n }]: Array<{ n: string }> = await em.query(RECURRING_COUNT_SQL, [
+      d.situationCode,
+      d.whistleId,
+      blownAt,
+      w.windowDays,
+      d.location.normalisedAddress,
+      d.location.lat,
+      d.location.lng,
+      w.radiusMeters,
+    ]);
     await em.query(
       `INSERT INTO whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (whistle_id) DO NOTHING`,
-      [d.whistleId, d.situationCode, d.location.normalisedAddress, d.location.lat, d.location.lng, env.occurredAt],
+      [d.whistleId, d.situationCode, d.location.normalisedAddress, d.location.lat, d.location.lng, blownAt],
     );
     const result = triage(
       { situationCode: d.situationCode, area: d.area, defaultLevel: situation.defaultLevel, hints: d.hints, recurringCount: Number(n) },
@@ -60,5 +87,7 @@ export class TriageWhenWhistleBlownHandler {
       actor: systemActor('triage'),
     });
     await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.whistleEvents), source: 'triage', whistleId: d.whistleId }));
+    triagedTotal.inc({ level: result.level, policy_version: String(policy.version) });
+    stop();
   }
 }

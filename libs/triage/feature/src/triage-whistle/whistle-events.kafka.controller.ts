@@ -5,12 +5,15 @@ import { envelopeProblem, processOnce, RejectMessage, type Envelope } from '@chu
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { TriageWhenWhistleBlownHandler } from './triage-when-whistle-blown.handler';
+import { RecordClosureWhenWhistleClosedHandler, type ClosingEnvelope } from '../override/record-closure-when-whistle-closed.handler';
 
+/** Triage's consumer of the whistle topic: WhistleBlown → triage; WhistleConfirmed/WhistleWithdrawn → closure. Other types are ignored. */
 @Controller()
 export class TriageWhistleEventsKafkaController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly triageBlown: TriageWhenWhistleBlownHandler,
+    private readonly recordClosure: RecordClosureWhenWhistleClosedHandler,
   ) {}
 
   @EventPattern(TOPICS.whistleEvents)
@@ -18,9 +21,18 @@ export class TriageWhistleEventsKafkaController {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
-    if (env.type !== 'WhistleBlown') return;
-    await processOnce(this.dataSource, 'triage-whistle-events', env.eventId, (em) =>
-      this.triageBlown.handle(em, env as Envelope<'WhistleBlown', WhistleBlownData>),
-    );
+    switch (env.type) {
+      case 'WhistleBlown':
+        await processOnce(this.dataSource, 'triage-whistle-events', env.eventId, (em) =>
+          this.triageBlown.handle(em, env as Envelope<'WhistleBlown', WhistleBlownData>),
+        );
+        return;
+      case 'WhistleConfirmed':
+      case 'WhistleWithdrawn':
+        await processOnce(this.dataSource, 'triage-whistle-events', env.eventId, (em) => this.recordClosure.handle(em, env as ClosingEnvelope));
+        return;
+      default:
+        return;
+    }
   }
 }
