@@ -21,7 +21,8 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-export function append(el, children) {
+/** Append children (nested arrays allowed); null/undefined/false/'' are skipped, never shown as text. */
+export function append(el, ...children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false || c === '') continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));

@@ -1,6 +1,6 @@
 // 吹哨 — the street office's form (POST /api/v1/whistles with an Idempotency-Key per form).
 import { api, ApiError } from '../api.js';
-import { bi, clear, h, uid } from '../dom.js';
+import { append, bi, clear, h, uid } from '../dom.js';
 import { LEVELS, label } from '../labels.js';
 import { clearErrors, counter, field, levelBadge, showFieldErrors, toastError, toastOk } from '../ui.js';
 
@@ -184,7 +184,7 @@ export async function renderBlow(main, ctx) {
     }
   });
 
-  main.append(
+  append(main, 
     h('h1', { id: 'blow-title' }, bi('吹哨', 'Blow the whistle')),
     h('p', { class: 'muted' }, bi(`${street?.name ?? ''}：遇到街道无法单独解决的问题，召集区直部门报到处置。`, 'Summon the district departments to a problem the street cannot solve alone.')),
     catalog.source === 'bundled' ? h('p', { class: 'notice warn small' }, bi('目录接口暂不可用，使用内置目录 v1。', 'Catalog endpoint unavailable; using the bundled catalog v1.')) : null,

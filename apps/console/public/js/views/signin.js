@@ -1,7 +1,7 @@
 // Sign-in: paste a JWT; its payload is decoded (not verified) to show role and organisation.
 import { decodeJwt, getSession, signIn, signOut } from '../api.js';
 import { loadCatalog } from '../catalog.js';
-import { bi, h } from '../dom.js';
+import { append, bi, h } from '../dom.js';
 import { ROLES, label } from '../labels.js';
 import { field, toastError } from '../ui.js';
 
@@ -67,7 +67,7 @@ export async function renderSignIn(main) {
       input.focus();
     }
   });
-  main.append(
+  append(main, 
     h('h1', { id: 'signin-title' }, bi('登录', 'Sign in')),
     current ? h('p', { class: 'notice' }, bi(`已登录为 ${label(ROLES, current.role)[0]}，可粘贴新令牌切换身份。`, 'Already signed in; paste another token to switch.')) : null,
     form,

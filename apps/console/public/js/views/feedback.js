@@ -1,0 +1,101 @@
+// 群众评价: the resident's one-time page, no sign-in. GET/POST /api/v1/feedback/{token}.
+import { api, ApiError } from '../api.js';
+import { bi, clear, h } from '../dom.js';
+import { fmtTime } from '../format.js';
+import { RATINGS } from '../labels.js';
+import { field, loading } from '../ui.js';
+
+function tokenFromLocation() {
+  const m = /^\/feedback\/([^/?#]+)/.exec(location.pathname) ?? /^#\/feedback\/([^/?#]+)/.exec(location.hash);
+  return m ? decodeURIComponent(m[1]) : '';
+}
+
+function sorry(zh, en, kind = 'warn') {
+  return h('div', { class: `notice ${kind}`, role: 'status' }, h('p', { style: { margin: 0, fontSize: '1.1rem' } }, bi(zh, en)));
+}
+
+function explain(err) {
+  if (err instanceof ApiError && err.status === 409) return sorry('该评价链接已使用过，感谢您的反馈！', 'This link has already been used. Thank you!', 'good');
+  if (err instanceof ApiError && err.status === 404) return sorry('评价链接无效或已过期。', 'This feedback link is invalid or has expired.');
+  if (err instanceof ApiError && err.status === 410) return sorry('评价链接已过期。', 'This feedback link has expired.');
+  return sorry(`暂时无法提交：${err.problem?.detail ?? err.message}`, 'Something went wrong; please try again later.', 'bad');
+}
+
+/** Render the feedback page into `main` (used by feedback.html and by index.html at /feedback/…). */
+export async function mountFeedback(main, token = tokenFromLocation()) {
+  clear(main).append(h('h1', null, bi('群众满意度评价', 'How satisfied are you?')), loading());
+  if (!token) {
+    clear(main).append(h('h1', null, bi('群众满意度评价', 'Feedback')), sorry('链接不完整。', 'The link is incomplete.'));
+    return;
+  }
+  const path = `/api/v1/feedback/${encodeURIComponent(token)}`;
+  let summary;
+  try {
+    summary = await api(path, { auth: false });
+  } catch (err) {
+    clear(main).append(h('h1', null, bi('群众满意度评价', 'Feedback')), explain(err));
+    return;
+  }
+  const w = summary.whistle ?? summary;
+  const card = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'fb-sum' },
+    h('h2', { id: 'fb-sum' }, bi('您反映的问题', 'Your report')),
+    h('p', { style: { fontSize: '1.1rem', fontWeight: 700 } }, w.title ?? ''),
+    h(
+      'dl',
+      { class: 'kv' },
+      w.situationName || w.situation ? [h('dt', null, '类别'), h('dd', null, w.situationName ?? w.situation?.name ?? w.situation)] : null,
+      w.streetName || w.street ? [h('dt', null, '街道'), h('dd', null, w.streetName ?? w.street?.name ?? w.street)] : null,
+      w.address || w.location?.address ? [h('dt', null, '地点'), h('dd', null, w.address ?? w.location.address)] : null,
+      w.createdAt ? [h('dt', null, '反映时间'), h('dd', null, fmtTime(w.createdAt))] : null,
+      w.resolvedAt || w.completedAt ? [h('dt', null, '办结时间'), h('dd', null, fmtTime(w.resolvedAt ?? w.completedAt))] : null,
+      w.result ? [h('dt', null, '处理结果'), h('dd', null, w.result)] : null,
+    ),
+  );
+  let rating = '';
+  const buttons = Object.entries(RATINGS).map(([code, [zh, en]]) => {
+    const b = h('button', { type: 'button', class: 'btn', 'aria-pressed': 'false', dataset: { rating: code } }, h('span', null, zh), h('span', { class: 'en' }, en));
+    b.addEventListener('click', () => {
+      rating = code;
+      for (const x of buttons) x.setAttribute('aria-pressed', String(x === b));
+      ratingErr.textContent = '';
+    });
+    return b;
+  });
+  const ratingErr = h('div', { class: 'field-error', role: 'alert' });
+  const comment = h('textarea', { rows: 4, maxlength: 1000 });
+  const submit = h('button', { type: 'submit', class: 'btn primary big block' }, bi('提交评价', 'Submit'));
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true },
+    h('fieldset', null, h('legend', null, bi('您对处理结果是否满意？', 'Are you satisfied with the result?')), h('div', { class: 'rating-buttons', role: 'group' }, buttons), ratingErr),
+    field('意见建议（可选）', 'Comment (optional)', comment, { name: 'comment' }).wrap,
+    submit,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!rating) {
+      ratingErr.textContent = '请选择满意度 / Please choose a rating';
+      buttons[0].focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const body = { rating };
+      if (comment.value.trim()) body.comment = comment.value.trim();
+      await api(path, { method: 'POST', body, auth: false });
+      form.replaceWith(sorry('感谢您的评价！', 'Thank you for your feedback!', 'good'));
+    } catch (err) {
+      submit.disabled = false;
+      if (err instanceof ApiError && (err.status === 409 || err.status === 404)) form.replaceWith(explain(err));
+      else form.prepend(explain(err));
+    }
+  });
+  clear(main).append(h('h1', null, bi('群众满意度评价', 'How satisfied are you?')), card, form);
+}
+
+/** Hash route #/feedback/<token> inside the console. */
+export async function renderFeedbackRoute(main, ctx) {
+  await mountFeedback(main, ctx.params[0]);
+}
