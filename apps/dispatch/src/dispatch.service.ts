@@ -3,12 +3,13 @@ import { defaultCatalog } from '@chuishao/catalog';
 import { DispatchFeatureModule } from '@chuishao/dispatch-feature';
 import type { ServiceKitOptions } from '@chuishao/service-kit';
 import { DispatchTables1732500000300 } from '../migrations/1732500000300-dispatch-tables';
+import { DispatchLifecycle1732500000301 } from '../migrations/1732500000301-dispatch-lifecycle';
 
 const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
 
 export const dispatchService: Omit<ServiceKitOptions, 'config'> = {
   service: 'dispatch',
-  migrations: [DispatchTables1732500000300],
+  migrations: [DispatchTables1732500000300, DispatchLifecycle1732500000301],
   topics: (partitions) => [
     { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
     ...defaultCatalog().departments.flatMap((d) => {

@@ -1,9 +1,29 @@
 import { Module } from '@nestjs/common';
-import { SummonWhenWhistleTriagedHandler, WhistleBriefs } from './summon/summon-when-whistle-triaged.handler';
+import { SummonWhenWhistleTriagedHandler } from './summon/summon-when-whistle-triaged.handler';
 import { DispatchWhistleEventsKafkaController } from './summon/whistle-events.kafka.controller';
+import { WhistleBriefs } from './whistle/whistle-briefs';
+import { DispatchStreams } from './whistle/dispatch-streams';
+import { ReactToWhistleFactsHandler } from './whistle-facts/react-to-whistle-facts.handler';
+import { ApplyReplyHandler } from './replies/apply-reply.handler';
+import { DepartmentRepliesKafkaController } from './replies/department-replies.kafka.controller';
+import { ReplyReceipts } from './replies/reply-receipts';
+import { AssignmentsHttpController } from './assignments/assignments.http.controller';
+import { AssignmentRepository } from './assignments/assignment.repository';
+import { ResolveDisputeHandler } from './assignments/resolve-dispute.handler';
+import { DeadlineScheduler } from './deadlines/deadline.scheduler';
 
 @Module({
-  controllers: [DispatchWhistleEventsKafkaController],
-  providers: [WhistleBriefs, SummonWhenWhistleTriagedHandler],
+  controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, AssignmentsHttpController],
+  providers: [
+    WhistleBriefs,
+    DispatchStreams,
+    SummonWhenWhistleTriagedHandler,
+    ReactToWhistleFactsHandler,
+    ApplyReplyHandler,
+    ReplyReceipts,
+    AssignmentRepository,
+    ResolveDisputeHandler,
+    DeadlineScheduler,
+  ],
 })
 export class DispatchFeatureModule {}

@@ -1,18 +1,24 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { envelopeProblem, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
-import type { WhistleBlownData } from '@chuishao/intake-contracts';
-import type { WhistleTriagedData } from '@chuishao/triage-contracts';
-import { SummonWhenWhistleTriagedHandler, WhistleBriefs } from './summon-when-whistle-triaged.handler';
+import type { WhistleBlownData, WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
+import type { TriageOverriddenData, WhistleTriagedData } from '@chuishao/triage-contracts';
+import { SummonWhenWhistleTriagedHandler } from './summon-when-whistle-triaged.handler';
+import { WhistleBriefs } from '../whistle/whistle-briefs';
+import { ReactToWhistleFactsHandler } from '../whistle-facts/react-to-whistle-facts.handler';
 
+export const DISPATCH_WHISTLE_EVENTS_CONSUMER = 'dispatch-whistle-events';
+
+/** The whistle events dispatch acts on; every one at most once (inbox), in the whistle's order. */
 @Controller()
 export class DispatchWhistleEventsKafkaController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly briefs: WhistleBriefs,
     private readonly summon: SummonWhenWhistleTriagedHandler,
+    private readonly facts: ReactToWhistleFactsHandler,
   ) {}
 
   @EventPattern(TOPICS.whistleEvents)
@@ -20,14 +26,25 @@ export class DispatchWhistleEventsKafkaController {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
+    const once = (fn: (em: EntityManager) => Promise<void>) => processOnce(this.dataSource, DISPATCH_WHISTLE_EVENTS_CONSUMER, env.eventId, fn);
     switch (env.type) {
       case 'WhistleBlown':
-        await processOnce(this.dataSource, 'dispatch-whistle-events', env.eventId, (em) => this.briefs.remember(em, env.data as WhistleBlownData));
+        await once((em) => this.briefs.remember(em, env.data as WhistleBlownData));
         return;
       case 'WhistleTriaged':
-        await processOnce(this.dataSource, 'dispatch-whistle-events', env.eventId, (em) =>
-          this.summon.handle(em, env as Envelope<'WhistleTriaged', WhistleTriagedData>),
-        );
+        await once((em) => this.summon.handle(em, env as Envelope<'WhistleTriaged', WhistleTriagedData>));
+        return;
+      case 'WhistleWithdrawn':
+        await once((em) => this.facts.withdrawn(em, env as Envelope<'WhistleWithdrawn', WhistleWithdrawnData>));
+        return;
+      case 'WhistleReopened':
+        await once((em) => this.facts.reopened(em, env as Envelope<'WhistleReopened', WhistleReopenedData>));
+        return;
+      case 'WhistleConfirmed':
+        await once((em) => this.facts.confirmed(em, env as Envelope<'WhistleConfirmed', WhistleConfirmedData>));
+        return;
+      case 'TriageOverridden':
+        await once((em) => this.facts.overridden(em, env as Envelope<'TriageOverridden', TriageOverriddenData>));
         return;
       default:
         return;

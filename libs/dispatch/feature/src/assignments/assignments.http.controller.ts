@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { canActOnAssignment, CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
+import { ProblemException } from '@chuishao/platform';
+import { processOnce } from '@chuishao/messaging';
+import { defaultCatalog } from '@chuishao/catalog';
+import type { ReplyType } from '@chuishao/dispatch-contracts';
+import { DispatchRefusal, replyKey } from '@chuishao/dispatch-domain';
+import { ApplyReplyHandler } from '../replies/apply-reply.handler';
+import { DISPATCH_REPLIES_CONSUMER } from '../replies/department-replies.kafka.controller';
+import { AssignmentRepository, type AssignmentResource } from './assignment.repository';
+import { ReplyRequestDto } from './reply.request.dto';
+import { DisputeResolutionRequestDto } from './dispute-resolution.request.dto';
+import { ListAssignmentsQueryDto } from './list-assignments.query.dto';
+import { ResolveDisputeHandler } from './resolve-dispute.handler';
+
+/** A domain refusal as an RFC 9457 problem: 404 / 403 / 409 / 422. */
+export function refusalProblem(err: unknown): unknown {
+  if (!(err instanceof DispatchRefusal)) return err;
+  const detail = `${err.reason} [${err.code}]`;
+  switch (err.kind) {
+    case 'not-found':
+      return ProblemException.notFound(`派单不存在 / ${detail}`);
+    case 'forbidden':
+      return ProblemException.forbidden(`无权处理该派单 / ${detail}`);
+    case 'invalid':
+      return ProblemException.validation(`请求无效 / ${detail}`);
+    default:
+      return ProblemException.conflict(`派单当前状态不允许此操作 / ${detail}`);
+  }
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+@ApiTags('assignments 派单与报到')
+@ApiBearerAuth()
+@Controller('api/v1/assignments')
+export class AssignmentsHttpController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly assignments: AssignmentRepository,
+    private readonly applyReply: ApplyReplyHandler,
+    private readonly resolveDispute: ResolveDisputeHandler,
+  ) {}
+
+  @Get()
+  @Roles('department', 'command-center', 'admin', 'assessment-office')
+  @ApiOperation({
+    summary: '派单列表 / Assignments',
+    description: '部门角色只能查看本部门（departmentId 强制为本部门，指定其他部门则 403）；指挥中心、考核办、管理员可查看全部。/ A department sees only its own.',
+  })
+  async list(@CurrentPrincipal() principal: Principal, @Query() q: ListAssignmentsQueryDto): Promise<{ items: AssignmentResource[] }> {
+    let departmentId = q.departmentId;
+    if (principal.role === 'department') {
+      if (departmentId && departmentId !== principal.org) throw ProblemException.forbidden('部门只能查看本部门的派单 / A department sees only its own assignments');
+      departmentId = principal.org;
+    }
+    return { items: await this.assignments.list(this.dataSource, { departmentId, status: q.status, limit: 500 }) };
+  }
+
+  @Get(':id')
+  @Roles('department', 'command-center', 'admin', 'assessment-office')
+  @ApiOperation({ summary: '派单详情 / One assignment' })
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<AssignmentResource> {
+    const a = await this.assignments.find(this.dataSource, id);
+    if (!a) throw ProblemException.notFound(`派单不存在 / No assignment ${id}`);
+    if (principal.role === 'department' && principal.org !== a.departmentId) throw ProblemException.forbidden('该派单不属于本部门 / Not your department’s assignment');
+    return a;
+  }
+
+  @Post(':id/report')
+  @HttpCode(200)
+  @Roles('department')
+  @ApiOperation({ summary: '报到 / Report' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '缺省 replyId 时用作回复幂等键 / used as replyId when the body has none' })
+  @ApiResponse({ status: 200, description: '派单（含时限）/ The assignment' })
+  report(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplyRequestDto, @Headers('idempotency-key') key?: string) {
+    return this.reply(p, id, 'REPORT', dto, key);
+  }
+
+  @Post(':id/arrive')
+  @HttpCode(200)
+  @Roles('department')
+  @ApiOperation({ summary: '到场 / Arrive (after report)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  arrive(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplyRequestDto, @Headers('idempotency-key') key?: string) {
+    return this.reply(p, id, 'ARRIVE', dto, key);
+  }
+
+  @Post(':id/progress')
+  @HttpCode(200)
+  @Roles('department')
+  @ApiOperation({ summary: '处置进展 / Progress (after report)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  progress(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplyRequestDto, @Headers('idempotency-key') key?: string) {
+    return this.reply(p, id, 'PROGRESS', dto, key);
+  }
+
+  @Post(':id/dispute')
+  @HttpCode(200)
+  @Roles('department')
+  @ApiOperation({ summary: '退单 / Dispute (note = reason, required)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  dispute(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplyRequestDto, @Headers('idempotency-key') key?: string) {
+    return this.reply(p, id, 'DISPUTE', dto, key);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @Roles('department')
+  @ApiOperation({ summary: '办结 / Complete (result required, after report)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  complete(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplyRequestDto, @Headers('idempotency-key') key?: string) {
+    return this.reply(p, id, 'COMPLETE', dto, key);
+  }
+
+  @Post(':id/dispute-resolution')
+  @HttpCode(200)
+  @Roles('command-center')
+  @ApiOperation({
+    summary: '退单处理 / Settle a dispute',
+    description: 'UPHOLD 退单成立：牵头部门须指定 reassignTo（改派新牵头部门，时限自现在起按等级重新计算）；REJECT 退单不成立：派单回到办理中。',
+  })
+  async resolve(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: DisputeResolutionRequestDto,
+  ): Promise<AssignmentResource & { reassignedTo: AssignmentResource | null }> {
+    const a = await this.assignments.find(this.dataSource, id);
+    if (!a) throw ProblemException.notFound(`派单不存在 / No assignment ${id}`);
+    if (dto.reassignTo && !defaultCatalog().department(dto.reassignTo)) {
+      throw ProblemException.validation('改派部门不存在 / reassignTo is not a department of the catalog', [{ field: 'reassignTo', message: 'unknown department' }]);
+    }
+    let reassignedTo: string | null;
+    try {
+      ({ reassignedTo } = await this.resolveDispute.handle(principal, a.whistleId, id, dto));
+    } catch (err) {
+      throw refusalProblem(err);
+    }
+    const after = (await this.assignments.find(this.dataSource, id)) as AssignmentResource;
+    return { ...after, reassignedTo: reassignedTo ? ((await this.assignments.find(this.dataSource, reassignedTo)) ?? null) : null };
+  }
+
+  private async reply(principal: Principal, id: string, type: ReplyType, dto: ReplyRequestDto, idempotencyKey: string | undefined): Promise<AssignmentResource> {
+    const errors: Array<{ field: string; message: string }> = [];
+    if (dto.type && dto.type !== type) errors.push({ field: 'type', message: `must be ${type} on this path` });
+    if (dto.assignmentId && dto.assignmentId.toLowerCase() !== id.toLowerCase()) errors.push({ field: 'assignmentId', message: 'must be the assignment of the path' });
+    if (idempotencyKey !== undefined && !dto.replyId && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      errors.push({ field: 'Idempotency-Key', message: '1-128 printable ASCII characters without spaces' });
+    }
+    if (errors.length) throw ProblemException.validation('请求参数无效 / The reply is not valid', errors);
+    const a = await this.assignments.find(this.dataSource, id);
+    if (!a) throw ProblemException.notFound(`派单不存在 / No assignment ${id}`);
+    if (!canActOnAssignment(principal, a)) throw ProblemException.forbidden('该派单不属于本部门 / Only the assigned department may act on this assignment');
+    const departmentId = principal.org as string;
+    const replyId = dto.replyId ?? idempotencyKey ?? randomUUID();
+    try {
+      await processOnce(this.dataSource, DISPATCH_REPLIES_CONSUMER, replyKey(departmentId, replyId), async (em) => {
+        await this.applyReply.handle(
+          em,
+          {
+            replyId,
+            assignmentId: id,
+            departmentId,
+            type,
+            at: dto.at ?? null,
+            by: dto.by?.name?.trim() ? { name: dto.by.name.trim() } : null,
+            note: dto.note ?? null,
+            result: dto.result ?? null,
+            receivedAt: new Date().toISOString(),
+            channel: 'http',
+          },
+          { role: 'department', org: departmentId, sub: principal.sub },
+          randomUUID(),
+        );
+      });
+    } catch (err) {
+      throw refusalProblem(err);
+    }
+    return (await this.assignments.find(this.dataSource, id)) as AssignmentResource;
+  }
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { systemActor } from '@chuishao/contracts';
+import { counter } from '@chuishao/platform';
+import type { DeadlineKind } from '@chuishao/dispatch-contracts';
+import { deadlineMet, deadlineOf, decide, isClosed } from '@chuishao/dispatch-domain';
+import { DispatchStreams } from '../whistle/dispatch-streams';
+
+const judged = counter('chuishao_dispatch_deadlines_judged_total', 'Deadlines judged by the scheduler, by kind and outcome', ['kind', 'outcome']);
+
+/** The longest the scheduler sleeps: a deadline is judged within about this long after it falls due. */
+export const MAX_SLEEP_MS = 1000;
+
+interface DueRow {
+  id: string;
+  assignment_id: string;
+  whistle_id: string;
+  kind: DeadlineKind;
+  due_at: Date;
+}
+
+/**
+ * Durable deadlines. The schedule is the `deadlines` table, written in the same transactions as
+ * the events that set or move deadlines; nothing is held only in memory. The scheduler wakes at
+ * the nearest PENDING due_at (sleeping at most {@link MAX_SLEEP_MS}, so new rows are picked up
+ * within a second) and judges each due row in ONE transaction: lock the whistle's stream, lock
+ * the row (`FOR UPDATE SKIP LOCKED`, so several instances share the work), decide with the
+ * decider (missed only if not reported / arrived / completed by then, judged by receipt time),
+ * append `DeadlineMissed` (+ `WhistleEscalated` on the assignment's first miss), outbox, and mark
+ * the row MISSED, MET or SKIPPED. A crash before the commit leaves the row PENDING: it is judged
+ * again after a restart; after the commit it is not PENDING any more, and the decider refuses a
+ * second miss of the same kind — exactly one DeadlineMissed per assignment and kind.
+ */
+@Injectable()
+export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('DeadlineScheduler');
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly streams: DispatchStreams,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        while (this.running && (await this.judgeNext())) {
+          /* judge every due deadline before sleeping */
+        }
+        if (!this.running) break;
+        const [{ next }]: Array<{ next: Date | null }> = await this.dataSource.query(`SELECT min(due_at) AS next FROM deadlines WHERE state = 'PENDING'`);
+        const wait = next ? new Date(next).getTime() - Date.now() : MAX_SLEEP_MS;
+        await this.sleep(Math.min(MAX_SLEEP_MS, Math.max(5, wait)));
+      } catch (err) {
+        if (!this.running) break;
+        this.log.error({ err, msg: 'deadline scheduler error (will retry)' });
+        await this.sleep(MAX_SLEEP_MS);
+      }
+    }
+  }
+
+  /** Judges the most overdue PENDING deadline, if any; true when there may be more to do now. */
+  async judgeNext(now = new Date()): Promise<boolean> {
+    const [candidate]: DueRow[] = await this.dataSource.query(
+      `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines WHERE state = 'PENDING' AND due_at <= $1 ORDER BY due_at, id LIMIT 1`,
+      [now],
+    );
+    if (!candidate) return false;
+    await this.dataSource.transaction(async (em) => {
+      // Same lock order as every writer: the whistle's stream first, then the deadline row.
+      const loaded = await this.streams.load(em, candidate.whistle_id);
+      const [row]: DueRow[] = await em.query(
+        `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines WHERE id = $1 AND state = 'PENDING' FOR UPDATE SKIP LOCKED`,
+        [candidate.id],
+      );
+      if (!row) return; // judged meanwhile (another instance, or a reply settled it)
+      const dueAt = new Date(row.due_at).toISOString();
+      const a = loaded.state.assignments.find((x) => x.id === row.assignment_id);
+      if (a && !isClosed(loaded.state)) {
+        const current = deadlineOf(a.deadlines, row.kind);
+        if (Date.parse(current) > Date.parse(dueAt) && Date.parse(current) > now.getTime()) {
+          await em.query(`UPDATE deadlines SET due_at = $2 WHERE id = $1`, [row.id, current]); // moved later: not due yet
+          return;
+        }
+      }
+      const events = decide({ type: 'MissDeadline', assignmentId: row.assignment_id, kind: row.kind, dueAt }, loaded.state);
+      await this.streams.commit(em, loaded, events, { correlationId: randomUUID(), causationId: null, actor: systemActor('dispatch') });
+      const outcome = events.length > 0 ? 'MISSED' : a && deadlineMet(a, row.kind, dueAt) ? 'MET' : 'SKIPPED';
+      await em.query(`UPDATE deadlines SET state = $2, decided_at = now() WHERE id = $1`, [row.id, outcome]);
+      judged.inc({ kind: row.kind, outcome });
+      if (outcome === 'MISSED') {
+        this.log.log(`deadline missed: ${row.kind} of assignment ${row.assignment_id} (whistle ${row.whistle_id}) due ${dueAt}, judged ${Date.now() - Date.parse(dueAt)} ms after`);
+      }
+    });
+    return true;
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '@chuishao/event-store';
+import { decide, DispatchRefusal, type AssignmentState, type ReplyCommandData } from '@chuishao/dispatch-domain';
+import { counter } from '@chuishao/platform';
+import { DispatchStreams } from '../whistle/dispatch-streams';
+
+const replies = counter('chuishao_dispatch_replies_total', 'Department replies by channel, type and outcome', ['channel', 'type', 'outcome']);
+
+export interface AppliedReply {
+  whistleId: string;
+  assignment: AssignmentState;
+  applied: boolean;
+}
+
+/**
+ * Applies one department reply (Kafka or HTTP) through the decider: finds the assignment's
+ * whistle, locks and reads dispatch's stream, decides, appends with the expected version and
+ * writes the outbox — in the caller's transaction (which also holds the inbox row of the reply).
+ * A refusal throws DispatchRefusal and nothing is written.
+ */
+@Injectable()
+export class ApplyReplyHandler {
+  constructor(private readonly streams: DispatchStreams) {}
+
+  async handle(em: EntityManager, reply: ReplyCommandData, actor: Actor, correlationId: string): Promise<AppliedReply> {
+    try {
+      const rows: Array<{ whistle_id: string }> = await em.query(`SELECT whistle_id FROM assignments WHERE id = $1`, [reply.assignmentId]);
+      if (rows.length === 0) throw new DispatchRefusal('not-found', 'UNKNOWN_ASSIGNMENT', `unknown assignment ${reply.assignmentId}`);
+      const loaded = await this.streams.load(em, rows[0].whistle_id);
+      const events = decide({ type: 'ApplyReply', reply }, loaded.state);
+      const after = await this.streams.commit(em, loaded, events, { correlationId, causationId: null, actor });
+      replies.inc({ channel: reply.channel, type: reply.type, outcome: events.length ? 'applied' : 'replay' });
+      return { whistleId: loaded.whistleId, assignment: after.assignments.find((a) => a.id === reply.assignmentId) as AssignmentState, applied: events.length > 0 };
+    } catch (err) {
+      if (err instanceof DispatchRefusal) replies.inc({ channel: reply.channel, type: reply.type, outcome: 'refused' });
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { REPLY_TYPES, type ReplyMessage } from '@chuishao/dispatch-contracts';
+
+/**
+ * The reply contract (docs/schemas/reply.json), checked by hand so the reason can name the field:
+ * `{"replyId","assignmentId","type","at","by":{"name"},"note","result"}`. Unknown fields are
+ * ignored (a department may add its own); the department is never read from the body.
+ */
+export const REPLY_LIMITS = { replyId: 128, name: 100, note: 4000, result: 4000 } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const REPLY_ID = /^[\x21-\x7e]+$/; // printable ASCII, no spaces
+
+const optionalText = (v: unknown, field: string, max: number): string | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') return `${field} must be a string or null`;
+  if (v.length > max) return `${field} must be at most ${max} characters`;
+  return undefined;
+};
+
+/** The first way `value` breaks the reply schema, or undefined when it is a valid reply. */
+export function replyProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'message is not a JSON object';
+  const r = value as Record<string, unknown>;
+  if (typeof r.replyId !== 'string' || r.replyId.length === 0) return 'replyId is required (a string)';
+  if (r.replyId.length > REPLY_LIMITS.replyId || !REPLY_ID.test(r.replyId)) return `replyId must be 1-${REPLY_LIMITS.replyId} printable ASCII characters without spaces`;
+  if (typeof r.assignmentId !== 'string') return 'assignmentId is required (a UUID)';
+  if (!UUID.test(r.assignmentId)) return 'assignmentId must be a UUID';
+  if (typeof r.type !== 'string') return `type is required (one of ${REPLY_TYPES.join(', ')})`;
+  if (!(REPLY_TYPES as readonly string[]).includes(r.type)) return `type must be one of ${REPLY_TYPES.join(', ')}`;
+  if (r.at !== undefined && r.at !== null) {
+    if (typeof r.at !== 'string' || !ISO_DATE_TIME.test(r.at) || Number.isNaN(Date.parse(r.at))) return 'at must be an ISO 8601 date-time with offset, or null';
+  }
+  if (r.by !== undefined && r.by !== null) {
+    if (typeof r.by !== 'object' || Array.isArray(r.by)) return 'by must be an object {"name"} or null';
+    const p = optionalText((r.by as Record<string, unknown>).name, 'by.name', REPLY_LIMITS.name);
+    if (p) return p;
+  }
+  return optionalText(r.note, 'note', REPLY_LIMITS.note) ?? optionalText(r.result, 'result', REPLY_LIMITS.result);
+}
+
+/** The reply as the decider sees it: absent fields become null, `by` without a name becomes null. */
+export function normaliseReply(r: ReplyMessage): Pick<ReplyMessage, 'replyId' | 'assignmentId' | 'type'> & {
+  at: string | null;
+  by: { name: string } | null;
+  note: string | null;
+  result: string | null;
+} {
+  const name = r.by && typeof r.by.name === 'string' && r.by.name.trim() ? r.by.name.trim() : null;
+  return {
+    replyId: r.replyId,
+    assignmentId: r.assignmentId.toLowerCase(),
+    type: r.type,
+    at: r.at ?? null,
+    by: name ? { name } : null,
+    note: r.note ?? null,
+    result: r.result ?? null,
+  };
+}

@@ -1,0 +1,101 @@
+import { departmentTopics } from '@chuishao/contracts';
+import type { OutboxMessage } from '@chuishao/messaging';
+import type { DepartmentTopicMessage, DispatchEvent } from '@chuishao/dispatch-contracts';
+import type { AssignmentState, DispatchState } from '@chuishao/dispatch-domain';
+import type { WhistleBrief } from './whistle-briefs';
+
+/**
+ * What each department is told on its own assignments topic (docs/asyncapi.yaml): a new
+ * assignment (SUMMONED), a cancellation, a reopen, changed deadlines, a dispute decision, an
+ * overdue deadline (催办) and the whistle's closing. Key = whistleId; header `message-type` = type.
+ */
+export function departmentMessages(
+  events: ReadonlyArray<DispatchEvent>,
+  after: DispatchState,
+  brief: WhistleBrief,
+  topic: (name: string) => string,
+  now: string,
+): OutboxMessage[] {
+  const out: OutboxMessage[] = [];
+  const byId = (id: string) => after.assignments.find((a) => a.id === id);
+  const send = (departmentId: string, msg: DepartmentTopicMessage) =>
+    out.push({
+      topic: topic(departmentTopics(departmentId).assignments),
+      key: brief.whistleId,
+      value: JSON.stringify(msg),
+      headers: { 'message-type': msg.type },
+    });
+  const summon = (a: AssignmentState) =>
+    send(a.departmentId, {
+      type: 'SUMMONED',
+      assignmentId: a.id,
+      whistleId: brief.whistleId,
+      role: a.role,
+      level: after.level ?? 'BLUE',
+      situationCode: brief.situationCode,
+      title: brief.title,
+      description: brief.description,
+      location: brief.location,
+      deadlines: a.deadlines,
+      summonedAt: a.summonedAt,
+    });
+
+  for (const e of events) {
+    switch (e.type) {
+      case 'DepartmentsSummoned':
+        for (const s of e.data.assignments) {
+          const a = byId(s.assignmentId);
+          if (a) summon(a);
+        }
+        break;
+      case 'DisputeResolved': {
+        const d = e.data;
+        send(d.departmentId, {
+          type: 'DISPUTE_RESOLVED',
+          assignmentId: d.assignmentId,
+          whistleId: d.whistleId,
+          decision: d.decision,
+          reason: d.reason,
+          resolvedAt: d.resolvedAt ?? now,
+        });
+        const r = d.reassignedTo ? byId(d.reassignedTo.assignmentId) : undefined;
+        if (r) summon(r);
+        break;
+      }
+      case 'AssignmentsCancelled':
+        for (const id of e.data.assignmentIds) {
+          const a = byId(id);
+          if (a) send(a.departmentId, { type: 'CANCELLED', assignmentId: id, whistleId: e.data.whistleId, reason: e.data.reason, cancelledAt: now });
+        }
+        break;
+      case 'DeadlinesChanged':
+        for (const c of e.data.assignments) {
+          const a = byId(c.assignmentId);
+          if (!a) continue;
+          if (e.data.reason === 'WHISTLE_REOPENED') {
+            send(a.departmentId, { type: 'REOPENED', assignmentId: a.id, whistleId: e.data.whistleId, reason: e.data.reason, deadlines: c.deadlines, reopenedAt: now });
+          } else {
+            send(a.departmentId, {
+              type: 'DEADLINES_CHANGED',
+              assignmentId: a.id,
+              whistleId: e.data.whistleId,
+              level: e.data.level ?? after.level ?? 'BLUE',
+              reason: e.data.reason,
+              deadlines: c.deadlines,
+              changedAt: now,
+            });
+          }
+        }
+        break;
+      case 'DeadlineMissed': {
+        const d = e.data;
+        const escalated = events.some((x) => x.type === 'WhistleEscalated' && x.data.assignmentId === d.assignmentId);
+        send(d.departmentId, { type: 'OVERDUE', assignmentId: d.assignmentId, whistleId: d.whistleId, kind: d.kind, dueAt: d.dueAt, escalated });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { EventStore, type EventMetadata } from '@chuishao/event-store';
+import { enqueue, eventMessages, Messaging, type OutboxMessage } from '@chuishao/messaging';
+import { TOPICS } from '@chuishao/contracts';
+import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
+import { evolve, fold, INITIAL_DISPATCH_STATE, type AssignmentState, type DispatchState } from '@chuishao/dispatch-domain';
+import { WhistleBriefs, type WhistleBrief } from './whistle-briefs';
+import { departmentMessages } from './department-messages';
+
+export interface LoadedWhistle {
+  whistleId: string;
+  streamId: string;
+  version: number;
+  state: DispatchState;
+  brief: WhistleBrief | undefined;
+}
+
+export const dispatchStreamId = (whistleId: string): string => `whistle-${whistleId}`;
+
+/**
+ * Loads and commits dispatch's stream of one whistle. `load` locks the stream row first, so the
+ * reply consumer, the HTTP handlers, the whistle-event reactions and the deadline scheduler take
+ * turns on one whistle instead of failing each other's expected version. `commit` appends with
+ * the expected version, writes the outbox (envelopes on the whistle topic, messages on the
+ * departments' topics) and updates the assignments and deadlines tables — one transaction.
+ */
+@Injectable()
+export class DispatchStreams {
+  constructor(
+    private readonly store: EventStore,
+    private readonly messaging: Messaging,
+    private readonly briefs: WhistleBriefs,
+  ) {}
+
+  async load(em: EntityManager, whistleId: string): Promise<LoadedWhistle> {
+    const streamId = dispatchStreamId(whistleId);
+    await em.query(`SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE`, [streamId]);
+    const { version, events } = await this.store.readStream(em, streamId);
+    const brief = await this.briefs.get(em, whistleId);
+    let state = fold(events.map((e) => ({ type: e.type, data: e.data }) as DispatchEvent), INITIAL_DISPATCH_STATE);
+    if (brief?.phase === 'WITHDRAWN') state = evolve(state, { type: 'WhistleWithdrawn' });
+    if (brief?.phase === 'RESOLVED') state = evolve(state, { type: 'WhistleConfirmed' });
+    return { whistleId, streamId, version, state, brief };
+  }
+
+  async commit(
+    em: EntityManager,
+    loaded: LoadedWhistle,
+    events: ReadonlyArray<DispatchEvent>,
+    metadata: EventMetadata,
+    extra: OutboxMessage[] = [],
+  ): Promise<DispatchState> {
+    if (events.length === 0) {
+      await enqueue(em, extra);
+      return loaded.state;
+    }
+    const now = new Date();
+    const stored = await this.store.append(em, loaded.streamId, loaded.version, events.map((e) => ({ type: e.type, data: e.data, occurredAt: now })), metadata);
+    const after = fold(events, loaded.state);
+    const messages: OutboxMessage[] = eventMessages(stored, {
+      topic: this.messaging.topic(TOPICS.whistleEvents),
+      source: 'dispatch',
+      whistleId: loaded.whistleId,
+    });
+    if (loaded.brief) messages.push(...departmentMessages(events, after, loaded.brief, (n) => this.messaging.topic(n), now.toISOString()));
+    await enqueue(em, [...messages, ...extra]);
+    await project(em, loaded.whistleId, after, events);
+    loaded.version += events.length;
+    loaded.state = after;
+    return after;
+  }
+}
+
+const KINDS: Array<[DeadlineKind, (a: AssignmentState) => string]> = [
+  ['REPORT', (a) => a.deadlines.reportBy],
+  ['ARRIVE', (a) => a.deadlines.arriveBy],
+  ['COMPLETE', (a) => a.deadlines.completeBy],
+];
+
+/** The tables beside the stream: assignments (for listing) and durable deadlines (for the scheduler). */
+async function project(em: EntityManager, whistleId: string, state: DispatchState, events: ReadonlyArray<DispatchEvent>): Promise<void> {
+  const touched = new Set<string>();
+  const insertDeadlines = async (a: AssignmentState) => {
+    for (const [kind, due] of KINDS) {
+      await em.query(
+        `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
+        [a.id, whistleId, kind, due(a)],
+      );
+    }
+  };
+  const settle = (ids: string[], kinds: DeadlineKind[], state2: 'MET' | 'SKIPPED', before?: string) =>
+    em.query(
+      `UPDATE deadlines SET state = $3, decided_at = now()
+        WHERE assignment_id = ANY($1::uuid[]) AND kind = ANY($2) AND state = 'PENDING' ${before ? 'AND due_at >= $4' : ''}`,
+      before ? [ids, kinds, state2, before] : [ids, kinds, state2],
+    );
+  const byId = (id: string) => state.assignments.find((a) => a.id === id);
+
+  for (const e of events) {
+    switch (e.type) {
+      case 'DepartmentsSummoned':
+        for (const s of e.data.assignments) {
+          const a = byId(s.assignmentId);
+          if (a) await insertDeadlines(a);
+          touched.add(s.assignmentId);
+        }
+        break;
+      case 'DepartmentReported':
+        await settle([e.data.assignmentId], ['REPORT'], 'MET', e.data.receivedAt);
+        touched.add(e.data.assignmentId);
+        break;
+      case 'DepartmentArrived':
+        await settle([e.data.assignmentId], ['ARRIVE'], 'MET', e.data.receivedAt);
+        touched.add(e.data.assignmentId);
+        break;
+      case 'DepartmentCompleted':
+        await settle([e.data.assignmentId], ['ARRIVE', 'COMPLETE'], 'MET', e.data.receivedAt);
+        touched.add(e.data.assignmentId);
+        break;
+      case 'HandlingProgressed':
+      case 'AssignmentDisputed':
+      case 'DeadlineMissed':
+      case 'WhistleEscalated':
+        touched.add(e.data.assignmentId);
+        break;
+      case 'DisputeResolved': {
+        touched.add(e.data.assignmentId);
+        if (e.data.decision === 'UPHOLD') await settle([e.data.assignmentId], ['REPORT', 'ARRIVE', 'COMPLETE'], 'SKIPPED');
+        const r = e.data.reassignedTo ? byId(e.data.reassignedTo.assignmentId) : undefined;
+        if (r) {
+          await insertDeadlines(r);
+          touched.add(r.id);
+        }
+        break;
+      }
+      case 'AssignmentsCancelled':
+        await settle(e.data.assignmentIds, ['REPORT', 'ARRIVE', 'COMPLETE'], 'SKIPPED');
+        e.data.assignmentIds.forEach((id) => touched.add(id));
+        break;
+      case 'DeadlinesChanged':
+        for (const c of e.data.assignments) {
+          touched.add(c.assignmentId);
+          const a = byId(c.assignmentId);
+          if (!a) continue;
+          if (e.data.reason === 'WHISTLE_REOPENED') {
+            // The new complete deadline: renew the pending row, or open a new one after the first was judged.
+            await em.query(
+              `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ($1, $2, 'COMPLETE', $3)
+               ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO UPDATE SET due_at = EXCLUDED.due_at`,
+              [a.id, whistleId, c.deadlines.completeBy],
+            );
+          } else {
+            for (const [kind, due] of KINDS) {
+              await em.query(`UPDATE deadlines SET due_at = $3 WHERE assignment_id = $1 AND kind = $2 AND state = 'PENDING'`, [a.id, kind, due(a)]);
+            }
+          }
+        }
+        break;
+      default: {
+        const exhaustive: never = e;
+        void exhaustive;
+      }
+    }
+  }
+  for (const id of touched) {
+    const a = byId(id);
+    if (a) await saveAssignment(em, whistleId, state, a);
+  }
+  if (events.some((e) => e.type === 'DeadlinesChanged' && e.data.reason === 'TRIAGE_OVERRIDDEN')) {
+    await em.query(`UPDATE assignments SET level = $2 WHERE whistle_id = $1`, [whistleId, state.level]);
+  }
+}
+
+async function saveAssignment(em: EntityManager, whistleId: string, state: DispatchState, a: AssignmentState): Promise<void> {
+  const overdue = Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }));
+  await em.query(
+    `INSERT INTO assignments (id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by,
+                              reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
+       arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
+       arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,
+       dispute_note = EXCLUDED.dispute_note,
+       overdue = (SELECT coalesce(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(assignments.overdue || EXCLUDED.overdue) x),
+       updated_at = now()`,
+    [
+      a.id,
+      whistleId,
+      a.departmentId,
+      a.role,
+      a.status,
+      state.level ?? 'BLUE',
+      a.summonedAt,
+      a.deadlines.reportBy,
+      a.deadlines.arriveBy,
+      a.deadlines.completeBy,
+      a.reportedAt,
+      a.arrivedAt,
+      a.completedAt,
+      a.result,
+      a.disputeNote,
+      JSON.stringify(overdue),
+    ],
+  );
+}
