@@ -5,3 +5,4 @@ export * from './event-store';
 export * from './database';
 export * from './sql';
 export * from './database.module';
+export * from './group-commit';

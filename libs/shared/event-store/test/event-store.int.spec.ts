@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
-import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, openServiceDatabase } from '../src';
+import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase } from '../src';
 
 const actor = { role: 'street', org: 'street-1', sub: 'alice' };
 const meta = { correlationId: 'c1', causationId: null, actor };
@@ -69,5 +69,41 @@ describe('EventStore on PostgreSQL', () => {
     expect(e.data).toEqual({ x: 1, v2: true });
     expect(e.schemaVersion).toBe(2);
     expect(await store.verifyStream(ds, 'whistle-u')).toMatchObject({ valid: true });
+  });
+});
+
+describe('GroupCommitter', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let ds: DataSource;
+  const store = new EventStore();
+
+  beforeAll(async () => {
+    db = await freshDatabase('group_commit');
+    ds = await openServiceDatabase({ url: db.url, schema: 'gc', migrations: [EventStoreMigration1732500000000] });
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('commits many units in few transactions; a failing unit rejects alone and leaves no trace', async () => {
+    const committer = new GroupCommitter(ds, 16);
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) =>
+        committer.run(async (em) => {
+          const stored = await store.append(em, `whistle-g${i}`, 0, [{ type: 'G', data: { i } }], meta);
+          if (i % 10 === 3) throw new Error(`unit ${i} refused`);
+          return stored[0].streamId;
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(90);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(10);
+    const [{ n }] = await ds.query(`SELECT count(*) AS n FROM events WHERE type = 'G'`);
+    expect(Number(n)).toBe(90);
+    const [{ s }] = await ds.query(`SELECT count(*) AS s FROM streams WHERE stream_id LIKE 'whistle-g%'`);
+    expect(Number(s)).toBe(90);
+    const [{ txs }] = await ds.query(`SELECT count(DISTINCT transaction_id::text) AS txs FROM events WHERE type = 'G'`);
+    expect(Number(txs)).toBeLessThan(90);
   });
 });

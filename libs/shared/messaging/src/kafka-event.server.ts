@@ -1,7 +1,16 @@
 import { Server, type CustomTransportStrategy, BaseRpcContext, type MessageHandler } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { counter, histogram } from '@chuishao/platform';
 import { RejectMessage, rejectedMessage, rejectedTopicFor } from './rejected';
+
+const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome', ['group', 'outcome']);
+const handleSeconds = histogram(
+  'chuishao_consumer_handle_seconds',
+  'Time a handler takes for one message (its transaction included)',
+  ['group'],
+  [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+);
 
 /** What a handler learns about the message besides its parsed value. */
 export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMessage]> {
@@ -130,17 +139,22 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const ctx = new KafkaEventContext([topic, partition, message]);
     let backoff = 200;
     for (;;) {
+      const stopTimer = handleSeconds.startTimer({ group: this.options.groupId });
       try {
         const result = await handler(payload, ctx);
         if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        stopTimer();
+        handled.inc({ group: this.options.groupId, outcome: 'ok' });
         this.options.onMessage?.(topic, 'ok');
         return;
       } catch (err) {
         if (err instanceof RejectMessage) {
+          handled.inc({ group: this.options.groupId, outcome: 'rejected' });
           await this.reject(topic, partition, message, err);
           this.options.onMessage?.(topic, 'rejected');
           return;
         }
+        handled.inc({ group: this.options.groupId, outcome: 'retry' });
         this.options.onMessage?.(topic, 'retry');
         this.options.log.error({ err, topic, partition, offset: message.offset }, 'handler failed; retrying the same message');
         if (this.closing || !stillOurs()) throw err; // leave the offset unresolved: it is redelivered

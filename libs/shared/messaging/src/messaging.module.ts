@@ -8,7 +8,10 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Admin, Kafka, Producer } from 'kafkajs';
+import { counter } from '@chuishao/platform';
 import { createKafka, parseBrokers } from './kafka';
+
+const outboxPublished = counter('chuishao_outbox_published_total', 'Outbox rows published to Kafka', ['service']);
 import { OutboxRelay } from './outbox';
 import { ensureTopics, type TopicSpec } from './topics';
 import { KafkaEventServer } from './kafka-event.server';
@@ -74,6 +77,7 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
         onError: (err) => this.log.error({ err, msg: 'outbox relay error (will retry)' }),
         onPublished: (n) => {
           this.published += n;
+          outboxPublished.inc({ service: this.options.service }, n);
         },
       });
       await this.relay.start();
