@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { defaultCatalog } from '@chuishao/catalog';
+import { TOPICS } from '@chuishao/contracts';
+import type { WhistleBlownData } from '@chuishao/intake-contracts';
+import type { Envelope } from '@chuishao/messaging';
+import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import type { WhistleTriagedData } from '@chuishao/triage-contracts';
+import { RECURRING_COUNT_SQL } from '@chuishao/triage-feature';
+import { DAY_MS, DEFAULT_TRIAGE_POLICY, EARTH_RADIUS_M, recurringCount, type WhistleSite } from '@chuishao/triage-domain';
+import { triageService } from '../src/triage.service';
+
+const here = { lat: 39.1207, lng: 117.2008 };
+const northOf = (m: number) => ({ lat: here.lat + (m / EARTH_RADIUS_M) * (180 / Math.PI), lng: here.lng });
+const eastOf = (m: number) => ({ lat: here.lat, lng: here.lng + (m / (EARTH_RADIUS_M * Math.cos((here.lat * Math.PI) / 180))) * (180 / Math.PI) });
+
+/** The SQL count of recurring neighbours must agree with the pure isRecurringNeighbour, at the edges. */
+describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', () => {
+  let svc: ServiceUnderTest;
+  const now = new Date();
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const sites: WhistleSite[] = [];
+
+  const insert = async (s: Omit<WhistleSite, 'whistleId'>) => {
+    const site = { ...s, whistleId: randomUUID() };
+    sites.push(site);
+    await svc.dataSource.query(
+      `INSERT INTO whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [site.whistleId, site.situationCode, site.normalisedAddress, site.lat, site.lng, site.blownAt],
+    );
+  };
+  const sqlCount = async (s: WhistleSite) => {
+    const w = DEFAULT_TRIAGE_POLICY.rules.recurring;
+    const [{ n }] = await svc.dataSource.query(RECURRING_COUNT_SQL, [s.situationCode, s.whistleId, s.blownAt, w.windowDays, s.normalisedAddress, s.lat, s.lng, w.radiusMeters]);
+    return Number(n);
+  };
+
+  beforeAll(async () => {
+    svc = await startServiceForTest(triageService, { label: 'triage_recurring' });
+  });
+  afterAll(() => svc?.stop());
+
+  it('counts 199 m and 29 days, not 201 m or 31 days — exactly as the pure function', async () => {
+    const base = { situationCode: 'NOISE_NUISANCE', normalisedAddress: '' };
+    await insert({ ...base, ...northOf(199), blownAt: ago(DAY_MS) }); // counts
+    await insert({ ...base, ...eastOf(199), blownAt: ago(29 * DAY_MS) }); // counts
+    await insert({ ...base, ...northOf(201), blownAt: ago(DAY_MS) }); // too far
+    await insert({ ...base, ...eastOf(201), blownAt: ago(2 * DAY_MS) }); // too far
+    await insert({ ...base, ...here, blownAt: ago(31 * DAY_MS) }); // too old
+    await insert({ ...base, ...here, blownAt: ago(30 * DAY_MS + 60_000) }); // too old (30 days and a minute)
+    await insert({ ...base, lat: null, lng: null, normalisedAddress: '和平区南京路100号', blownAt: ago(10 * DAY_MS) }); // same address, far: counts for the address probe only
+    await insert({ ...base, situationCode: 'STREET_VENDING', ...here, blownAt: ago(DAY_MS) }); // other situation
+    await insert({ ...base, ...here, blownAt: new Date(now.getTime() + 60_000) }); // blown later
+
+    const probes: WhistleSite[] = [
+      { whistleId: randomUUID(), situationCode: 'NOISE_NUISANCE', normalisedAddress: '别处1号', ...here, blownAt: now },
+      { whistleId: randomUUID(), situationCode: 'NOISE_NUISANCE', normalisedAddress: '和平区南京路100号', ...here, blownAt: now },
+      { whistleId: randomUUID(), situationCode: 'NOISE_NUISANCE', normalisedAddress: '和平区南京路100号', lat: null, lng: null, blownAt: now },
+      { whistleId: randomUUID(), situationCode: 'NOISE_NUISANCE', normalisedAddress: '', ...northOf(400), blownAt: now },
+      { whistleId: randomUUID(), situationCode: 'NOISE_NUISANCE', normalisedAddress: '', ...here, blownAt: ago(2 * DAY_MS) },
+    ];
+    const got = [];
+    for (const p of probes) got.push({ sql: await sqlCount(p), pure: recurringCount(sites, p, DEFAULT_TRIAGE_POLICY) });
+    // 0: the 199 m (1 day) and 199 m (29 days) sites; 1: those + the same address; 2: the address only;
+    // 3: 400 m north sees only the "201 m north" site (199 m from it); 4: blown 2 days ago, it sees the
+    // 29-, 30-and-a-minute- and 31-day-old sites (27, 28, 29 days before it) but not yesterday's.
+    expect(got.map((g) => g.pure)).toEqual([2, 3, 1, 1, 3]);
+    expect(got.map((g) => g.sql)).toEqual(got.map((g) => g.pure));
+  });
+
+  it('a whistle blown with ≥ 2 recurring neighbours is raised one level, with the reason recorded', async () => {
+    const situation = defaultCatalog().situation('NOISE_NUISANCE')!;
+    const whistleId = randomUUID();
+    const data: WhistleBlownData = {
+      whistleId,
+      streetId: defaultCatalog().streets[0].id,
+      situationCode: situation.code,
+      area: situation.area,
+      title: '夜间施工噪音',
+      description: '',
+      location: { address: '别处 2 号', normalisedAddress: '别处2号', communityId: null, lat: here.lat, lng: here.lng },
+      requestedDepartments: [],
+      hints: { lifeSafety: false, householdsAffected: null },
+      attachments: [],
+      channel: 'api',
+    };
+    const env: Envelope<'WhistleBlown', WhistleBlownData> = {
+      eventId: randomUUID(),
+      type: 'WhistleBlown',
+      schemaVersion: 1,
+      source: 'intake',
+      streamId: `whistle-${whistleId}`,
+      streamPosition: 1,
+      whistleId,
+      occurredAt: now.toISOString(),
+      correlationId: randomUUID(),
+      causationId: null,
+      actor: { role: 'street', org: data.streetId, sub: 'street-tester' },
+      data,
+    };
+    await svc.messaging.producer.send({ topic: svc.messaging.topic(TOPICS.whistleEvents), messages: [{ key: whistleId, value: JSON.stringify(env) }] });
+    const triaged = await eventually(async () => {
+      const rows: Array<{ data: WhistleTriagedData }> = await svc.dataSource.query(`SELECT data FROM events WHERE stream_id = $1`, [`whistle-${whistleId}`]);
+      return rows[0]?.data;
+    });
+    expect(situation.defaultLevel).toBe('BLUE');
+    expect(triaged.level).toBe('YELLOW');
+    expect(triaged.rules.map((r) => r.id)).toEqual(['base', 'recurring']);
+    expect(triaged.rules[1].reason.en).toContain('2 earlier whistles');
+  });
+});
