@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const consoleDir = config.CONSOLE_DIR || resolve(__dirname, '../../../../apps/console/public');
   if (existsSync(join(consoleDir, 'index.html'))) {
     await fastify.register(fastifyStatic, { root: consoleDir, prefix: '/', index: ['index.html'], wildcard: false });
+    // The resident's one-time feedback link (contract §5) opens the public feedback page.
+    fastify.get('/feedback/:token', (_req, reply) => reply.sendFile('feedback.html'));
   }
   setupMergedDocs(app, bases);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
