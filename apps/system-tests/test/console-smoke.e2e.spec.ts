@@ -65,12 +65,17 @@ describeIfChromium('console: a street office blows a whistle in the browser and 
     return page;
   }
 
-  async function signIn(page: Page): Promise<void> {
+  async function signIn(page: Page, token = streetToken, who = street.name): Promise<void> {
     await page.goto(`${stack.base}/`);
-    await page.getByLabel('访问令牌（JWT）').fill(streetToken);
-    await page.getByText('角色：街道').waitFor();
+    await page.getByLabel('访问令牌（JWT）').fill(token);
+    await page.getByText(/^角色：/).waitFor();
     await page.getByRole('button', { name: /^登录/ }).click();
-    await page.getByTestId('whoami').getByText(street.name).waitFor();
+    await page.getByTestId('whoami').getByText(who).waitFor();
+  }
+
+  /** A page either shows its content or, while its endpoint is still being built, says so. */
+  async function settled(page: Page, content: string, missing: string): Promise<void> {
+    await page.locator(content).or(page.getByText(missing)).first().waitFor();
   }
 
   it('signs in, blows a whistle through the form and sees it DISPATCHED with a 3-event intact chain (phone)', async () => {
@@ -127,6 +132,34 @@ describeIfChromium('console: a street office blows a whistle in the browser and 
     await page.goto(`${stack.base}/#/blow`);
     await page.getByLabel('呼叫情形').waitFor();
     await page.screenshot({ path: join(shots, 'desktop-02-blow-form.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('renders the other roles’ pages on phone and desktop, degrading politely where an endpoint is missing', async () => {
+    const dept = catalog.situation('FIRE_LANE_BLOCKED')!.leadDepartment;
+    const roles = [
+      { token: await stack.token('department', dept), who: catalog.department(dept)!.name, pages: [['assignments', '#/assignments', '[data-testid=assignment]', '“派单列表”功能暂未开放']] },
+      { token: await stack.token('command-center'), who: '区指挥中心', pages: [['board', '#/board', 'section h2:has-text("最近到期")', '“红黄蓝看板”功能暂未开放'], ['analytics', '#/analytics', '.grid2 section.card', '“分析研判”功能暂未开放']] },
+      { token: await stack.token('assessment-office'), who: '区考核办', pages: [['scorecards', '#/scorecards', 'table, p.notice', '“考核评分”功能暂未开放']] },
+      { token: streetToken, who: street.name, pages: [['ratings', '#/ratings', '[data-testid=rating-score]', '扣分项']] },
+    ] as const;
+    for (const [vpName, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1440, height: 900 }]] as const) {
+      for (const r of roles) {
+        const page = await openPage(viewport);
+        await signIn(page, r.token, r.who);
+        for (const [name, hash, content, missing] of r.pages) {
+          await page.goto(`${stack.base}/${hash}`);
+          await settled(page, content, missing);
+          await page.screenshot({ path: join(shots, `${vpName}-role-${name}.png`), fullPage: true });
+        }
+        await page.close();
+      }
+    }
+    // the resident page needs no sign-in and explains an unknown link
+    const page = await openPage({ width: 390, height: 844 });
+    await page.goto(`${stack.base}/#/feedback/not-a-real-token`);
+    await page.getByText(/评价链接无效或已过期|暂时无法提交/).waitFor();
+    await page.screenshot({ path: join(shots, 'phone-feedback-unknown.png'), fullPage: true });
     await page.close();
     expect(pageErrors).toEqual([]);
   });
