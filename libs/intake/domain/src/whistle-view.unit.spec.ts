@@ -1,3 +1,4 @@
+import type { Actor } from '@chuishao/event-store';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { applyLocally, evolveView, type ViewEvent, type WhistleView } from './whistle-view';
 import { decide, whistleState } from './whistle.decider';
@@ -12,7 +13,7 @@ const street = { role: 'street', org: S, sub: 'clerk' };
 const system = { role: 'system', org: null, sub: 'dispatch' };
 
 let n = 0;
-function ev(type: string, data: unknown, actor = system): ViewEvent {
+function ev(type: string, data: unknown, actor: Actor = system): ViewEvent {
   n += 1;
   return { eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type, occurredAt: `2026-11-25T08:${String(n).padStart(2, '0')}:00.000Z`, actor, data };
 }

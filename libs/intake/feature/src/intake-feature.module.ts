@@ -2,11 +2,35 @@ import { Module } from '@nestjs/common';
 import { WhistlesHttpController } from './whistles/whistles.http.controller';
 import { BlowWhistleHandler } from './whistles/blow-whistle.handler';
 import { WhistleRepository } from './whistles/whistle.repository';
+import { StreetActsOnWhistleHandler } from './whistles/street-acts-on-whistle.handler';
 import { WhistleEventsKafkaController } from './projection/whistle-events.kafka.controller';
+import { CatalogHttpController } from './catalog/catalog.http.controller';
+import { TriagePolicyRepository } from './catalog/triage-policy.repository';
+import { TriagePolicyPublishedKafkaController } from './catalog/triage-policy-published.kafka.controller';
+import { FeedbackHttpController } from './feedback/feedback.http.controller';
+import { FeedbackHandler } from './feedback/feedback.handler';
+import { FeedbackTokens } from './feedback/feedback-tokens';
+import { BoardHttpController } from './board/board.http.controller';
+import { IntakeSecrets } from './intake-secrets';
 
 @Module({
-  controllers: [WhistlesHttpController, WhistleEventsKafkaController],
-  providers: [BlowWhistleHandler, WhistleRepository],
+  controllers: [
+    WhistlesHttpController,
+    CatalogHttpController,
+    FeedbackHttpController,
+    BoardHttpController,
+    WhistleEventsKafkaController,
+    TriagePolicyPublishedKafkaController,
+  ],
+  providers: [
+    IntakeSecrets,
+    BlowWhistleHandler,
+    StreetActsOnWhistleHandler,
+    WhistleRepository,
+    TriagePolicyRepository,
+    FeedbackTokens,
+    FeedbackHandler,
+  ],
   exports: [BlowWhistleHandler, WhistleRepository],
 })
 export class IntakeFeatureModule {}

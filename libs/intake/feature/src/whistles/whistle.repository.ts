@@ -1,6 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@chuishao/event-store';
 import type { WhistleView } from '@chuishao/intake-domain';
+import type { CursorPosition } from './cursor';
+
+export interface WhistleFilter {
+  statuses?: string[];
+  levels?: string[];
+  streetId?: string;
+  departmentId?: string;
+  situationCodes?: string[];
+  ids?: string[];
+  /** created_at ≥ from */
+  from?: string;
+  /** created_at < to */
+  to?: string;
+  after?: CursorPosition;
+  limit: number;
+}
+
+export interface BoardRow {
+  id: string;
+  street_id: string;
+  status: string;
+  level: string | null;
+  next_deadline: Date;
+  doc: WhistleView;
+}
 
 export interface LedgerRow {
   whistle_id: string;
@@ -45,6 +70,54 @@ export class WhistleRepository {
     );
   }
 
+  /** Newest first, keyset-paginated on (created_at, id); returns up to `limit` views and each one's cursor. */
+  async list(db: Queryable, f: WhistleFilter): Promise<Array<{ view: WhistleView; position: CursorPosition }>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.statuses?.length) where.push(`status = ANY(${p(f.statuses)}::text[])`);
+    if (f.levels?.length) where.push(`level = ANY(${p(f.levels)}::text[])`);
+    if (f.streetId) where.push(`street_id = ${p(f.streetId)}::uuid`);
+    if (f.departmentId) where.push(`department_ids @> ARRAY[${p(f.departmentId)}::uuid]`);
+    if (f.situationCodes?.length) where.push(`situation_code = ANY(${p(f.situationCodes)}::text[])`);
+    if (f.ids) where.push(`id = ANY(${p(f.ids)}::uuid[])`);
+    if (f.from) where.push(`created_at >= ${p(f.from)}::timestamptz`);
+    if (f.to) where.push(`created_at < ${p(f.to)}::timestamptz`);
+    if (f.after) where.push(`(created_at, id) < (${p(f.after.at)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    const rows: Array<{ doc: WhistleView; at: string; id: string }> = await db.query(
+      `SELECT doc, id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
+         FROM whistle_view ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, id DESC LIMIT ${p(f.limit)}`,
+      params,
+    );
+    return rows.map((r) => ({ view: r.doc, position: { at: r.at, id: r.id } }));
+  }
+
+  /** Counts for the command center's board: open whistles by level, all by status, open ones overdue. */
+  async boardCounts(db: Queryable): Promise<{ byLevel: Array<{ level: string | null; n: string }>; byStatus: Array<{ status: string; n: string }>; overdue: string }> {
+    const byLevel: Array<{ level: string | null; n: string }> = await db.query(
+      `SELECT level, count(*) AS n FROM whistle_view WHERE status NOT IN ('RESOLVED', 'WITHDRAWN') GROUP BY level`,
+    );
+    const byStatus: Array<{ status: string; n: string }> = await db.query(`SELECT status, count(*) AS n FROM whistle_view GROUP BY status`);
+    const [{ n }]: Array<{ n: string }> = await db.query(
+      `SELECT count(*) AS n FROM whistle_view WHERE status NOT IN ('RESOLVED', 'WITHDRAWN') AND next_deadline < now()`,
+    );
+    return { byLevel, byStatus, overdue: n };
+  }
+
+  /** Open whistles with a deadline still to meet, the nearest (or most overdue) first. */
+  async nearestDeadlines(db: Queryable, limit: number): Promise<BoardRow[]> {
+    return db.query(
+      `SELECT id, street_id, status, level, next_deadline, doc FROM whistle_view
+        WHERE status NOT IN ('RESOLVED', 'WITHDRAWN') AND next_deadline IS NOT NULL
+        ORDER BY next_deadline, id LIMIT $1`,
+      [limit],
+    );
+  }
+
   async ledger(db: Queryable, whistleId: string): Promise<LedgerRow[]> {
     return db.query(`SELECT * FROM whistle_ledger WHERE whistle_id = $1 ORDER BY position`, [whistleId]);
   }
@@ -67,8 +140,11 @@ export class WhistleRepository {
 }
 
 const OPEN = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED'];
-/** The nearest deadline still ahead of an open assignment, for the command center's board. */
-function nextDeadline(view: WhistleView): string | null {
+/**
+ * The nearest unmet deadline of an open assignment (possibly already passed: then the whistle is
+ * overdue), for the command center's board. Null once the lead completed or the whistle closed.
+ */
+export function nextDeadline(view: WhistleView): string | null {
   if (['RESOLVED', 'WITHDRAWN', 'COMPLETED'].includes(view.status)) return null;
   const all: string[] = [];
   for (const a of view.assignments) {
@@ -78,4 +154,17 @@ function nextDeadline(view: WhistleView): string | null {
     all.push(a.deadlines.completeBy);
   }
   return all.sort()[0] ?? null;
+}
+
+/** Which deadline `nextDeadline` is: REPORT, ARRIVE or COMPLETE (the first kind when several share the time). */
+export function nextDeadlineKind(view: WhistleView): 'REPORT' | 'ARRIVE' | 'COMPLETE' | null {
+  const at = nextDeadline(view);
+  if (!at) return null;
+  for (const a of view.assignments) {
+    if (!OPEN.includes(a.status)) continue;
+    if (!a.reportedAt && a.deadlines.reportBy === at) return 'REPORT';
+    if (!a.arrivedAt && a.deadlines.arriveBy === at) return 'ARRIVE';
+    if (a.deadlines.completeBy === at) return 'COMPLETE';
+  }
+  return null;
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { verifyChain } from '@chuishao/event-store';
@@ -9,6 +9,13 @@ import { BlowWhistleRequestDto } from './blow-whistle.request.dto';
 import { BlowWhistleHandler } from './blow-whistle.handler';
 import { WhistleRepository } from './whistle.repository';
 import { presentWhistle } from './whistle.presenter';
+import { ListWhistlesQueryDto } from './list-whistles.query.dto';
+import { decodeCursor, encodeCursor } from './cursor';
+import { StreetActsOnWhistleHandler } from './street-acts-on-whistle.handler';
+import { ReopenWhistleRequestDto, WithdrawWhistleRequestDto } from './reason.request.dto';
+import { FeedbackTokens } from '../feedback/feedback-tokens';
+
+const ALL_ROLES = ['street', 'department', 'command-center', 'assessment-office', 'admin'] as const;
 
 @ApiTags('whistles 吹哨')
 @ApiBearerAuth()
@@ -18,7 +25,56 @@ export class WhistlesHttpController {
     private readonly blow: BlowWhistleHandler,
     private readonly dataSource: DataSource,
     private readonly whistles: WhistleRepository,
+    private readonly acts: StreetActsOnWhistleHandler,
+    private readonly links: FeedbackTokens,
   ) {}
+
+  @Get()
+  @Roles(...ALL_ROLES)
+  @ApiOperation({
+    summary: '哨件列表（筛选、游标分页）/ List whistles (filters, cursor pagination)',
+    description:
+      '按吹哨时间倒序；nextCursor 为 null 表示没有下一页。街道只能看到本街道的哨件，部门只能看到派给本部门的哨件（指定其他街道/部门返回 403）。' +
+      ' / Newest first; nextCursor null means no more pages. A street sees only its own whistles, a department only those assigned to it (asking for another → 403).',
+  })
+  @ApiResponse({ status: 200, description: '{"items":[...],"nextCursor":"..."|null}' })
+  async list(@CurrentPrincipal() principal: Principal, @Query() q: ListWhistlesQueryDto) {
+    let streetId = q.streetId;
+    let departmentId = q.departmentId;
+    if (principal.role === 'street') {
+      if (streetId && streetId !== principal.org) throw ProblemException.forbidden('街道只能查看本街道的哨件 / A street may list only its own whistles');
+      streetId = principal.org;
+    }
+    if (principal.role === 'department') {
+      if (departmentId && departmentId !== principal.org) {
+        throw ProblemException.forbidden('部门只能查看派给本部门的哨件 / A department may list only whistles assigned to it');
+      }
+      departmentId = principal.org;
+    }
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && !after) {
+      throw ProblemException.badRequest('游标无效 / Invalid cursor', [{ field: 'cursor', message: '请使用上一页返回的 nextCursor / use the nextCursor of a previous page' }]);
+    }
+    if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) {
+      throw ProblemException.validation('from 必须早于 to / from must be before to', [{ field: 'from', message: 'must be before to' }]);
+    }
+    const limit = q.limit ?? 20;
+    const rows = await this.whistles.list(this.dataSource, {
+      statuses: q.status,
+      levels: q.level,
+      streetId,
+      departmentId,
+      from: q.from,
+      to: q.to,
+      after,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) => presentWhistle(r.view, principal, this.links)),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].position) : null,
+    };
+  }
 
   @Post()
   @Roles('street')
@@ -44,20 +100,67 @@ export class WhistlesHttpController {
     const result = await this.blow.handle(principal, key, dto);
     reply.status(result.status);
     reply.header('Location', `/api/v1/whistles/${result.body.id}`);
-    return presentWhistle(result.body, principal);
+    return presentWhistle(result.body, principal, this.links);
   }
 
   @Get(':id')
-  @Roles('street', 'department', 'command-center', 'assessment-office', 'admin')
-  @ApiOperation({ summary: '哨件详情 / A whistle (read model)' })
+  @Roles(...ALL_ROLES)
+  @ApiOperation({
+    summary: '哨件详情 / A whistle (read model)',
+    description: '发起街道在确认办结后可看到一次性评价链接 feedback.link（未使用且未过期时）。 / The owning street sees the one-time feedback link while it is unused and unexpired.',
+  })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     const view = await this.readable(principal, id);
-    return presentWhistle(view, principal);
+    return presentWhistle(view, principal, this.links);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Roles('street')
+  @ApiOperation({
+    summary: '撤回哨件 / Withdraw a whistle',
+    description: '仅发起街道；已办结、已确认或已撤回的哨件不能撤回（409）；理由必填（422）。 / Own street only; a COMPLETED, RESOLVED or WITHDRAWN whistle cannot be withdrawn (409); reason required (422).',
+  })
+  @ApiResponse({ status: 200, description: '已撤回（WhistleWithdrawn）/ withdrawn' })
+  @ApiResponse({ status: 403, description: '非本街道哨件 / not your street’s whistle' })
+  @ApiResponse({ status: 409, description: '状态不允许 / illegal transition' })
+  async withdraw(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: WithdrawWhistleRequestDto) {
+    return presentWhistle(await this.acts.withdraw(principal, id, dto.reason), principal, this.links);
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @Roles('street')
+  @ApiBody({ required: false, schema: { type: 'object', example: {} } })
+  @ApiOperation({
+    summary: '确认办结并生成群众评价链接 / Confirm the result and get the resident feedback link',
+    description:
+      '仅发起街道，仅限 COMPLETED（牵头部门已办结）的哨件，否则 409。记录 WhistleConfirmed 与 FeedbackRequested；响应中的 feedback.link 是一次性评价链接（30 天有效），交给群众。' +
+      ' / Own street only, only a COMPLETED whistle (else 409). Records WhistleConfirmed and FeedbackRequested; feedback.link in the answer is the one-time link (valid 30 days) to hand to the resident.',
+  })
+  @ApiResponse({ status: 200, description: 'RESOLVED，含 feedback.link / RESOLVED with feedback.link' })
+  async confirm(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
+    if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length > 0)) {
+      throw ProblemException.badRequest('确认请求体应为空对象 {} / The confirm body must be an empty object {}', [{ field: 'body', message: 'must be {}' }]);
+    }
+    return presentWhistle(await this.acts.confirm(principal, id), principal, this.links);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Roles('street')
+  @ApiOperation({
+    summary: '退回重办 / Reopen (reject the completion)',
+    description: '仅发起街道，仅限 COMPLETED 的哨件（409）；理由必填（422）；已办结的派单回到处置中。 / Own street only, only a COMPLETED whistle (409); reason required (422); completed assignments go back to work.',
+  })
+  @ApiResponse({ status: 200, description: 'REOPENED' })
+  async reopen(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReopenWhistleRequestDto) {
+    return presentWhistle(await this.acts.reopen(principal, id, dto.reason), principal, this.links);
   }
 
   @Get(':id/events')
   @HttpCode(200)
-  @Roles('street', 'department', 'command-center', 'assessment-office', 'admin')
+  @Roles(...ALL_ROLES)
   @ApiOperation({ summary: '审计事件流（哈希链）/ The auditable, hash-chained event stream of a whistle' })
   async events(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     await this.readable(principal, id);
