@@ -11,7 +11,6 @@ import { DEFAULT_TRIAGE_POLICY } from '@chuishao/triage-domain';
 import { triageService } from '../src/triage.service';
 
 const street = defaultCatalog().streets[0];
-const here = { lat: 39.1207, lng: 117.2008 };
 
 /** Policy v2 of this test: households threshold 10 (not 50), faster YELLOW, BLUE completes in 4 days. */
 const V2 = {

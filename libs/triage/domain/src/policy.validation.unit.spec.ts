@@ -7,9 +7,9 @@ const fields = (b: { sla: unknown; rules: unknown }) => {
   const r = validatePolicy(b);
   return r.ok ? [] : r.errors.map((e) => e.field);
 };
-const mutate = (f: (b: Body & { sla: any; rules: any }) => void): Body => { // eslint-disable-line @typescript-eslint/no-explicit-any
+const mutate = (f: (b: Body & { sla: any; rules: any }) => void): Body => {  
   const b = valid();
-  f(b as Body & { sla: any; rules: any }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  f(b as Body & { sla: any; rules: any });  
   return b;
 };
 
@@ -31,7 +31,7 @@ describe('validatePolicy', () => {
     expect(fields(mutate((x) => (x.sla.YELLOW.report = 'PT15M')))).toEqual([]);
   });
 
-  it.each<[string, (x: any) => void, string[]]>([ // eslint-disable-line @typescript-eslint/no-explicit-any
+  it.each<[string, (x: any) => void, string[]]>([  
     ['sla not an object', (x) => (x.sla = 'fast'), ['sla']],
     ['a level missing', (x) => delete x.sla.YELLOW, ['sla.YELLOW']],
     ['an unknown level', (x) => (x.sla.GREEN = { report: 'PT1H', arrive: 'PT2H', complete: 'PT3H' }), ['sla.GREEN']],

@@ -27,7 +27,7 @@ describe('triage() micro-benchmark', () => {
     const totalNs = Number(process.hrtime.bigint() - start);
     samples.sort((a, b) => a - b);
     const p99 = samples[Math.floor(samples.length * 0.99)];
-    // eslint-disable-next-line no-console
+     
     console.log(`triage(): ${n} calls in ${(totalNs / 1e6).toFixed(1)} ms = ${(totalNs / n / 1000).toFixed(2)} µs/call; sampled p99 ${(p99 / 1000).toFixed(2)} µs (sink ${sink})`);
   });
 });
