@@ -2,10 +2,11 @@ import { TOPICS } from '@chuishao/contracts';
 import { AssessmentFeatureModule } from '@chuishao/assessment-feature';
 import type { ServiceKitOptions } from '@chuishao/service-kit';
 import { AssessmentFacts1732500000400 } from '../migrations/1732500000400-assessment-facts';
+import { AssessmentProjection1732500000401 } from '../migrations/1732500000401-assessment-projection';
 
 export const assessmentService: Omit<ServiceKitOptions, 'config'> = {
   service: 'assessment',
-  migrations: [AssessmentFacts1732500000400],
+  migrations: [AssessmentFacts1732500000400, AssessmentProjection1732500000401],
   topics: (partitions) => [
     { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
     { name: TOPICS.assessmentEvents, partitions: 1, retention: 'forever' },

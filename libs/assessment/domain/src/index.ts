@@ -4,3 +4,4 @@ export * from './scoring-policy';
 export * from './facts';
 export * from './projector';
 export * from './scorecard';
+export * from './analytics';

@@ -1,5 +1,22 @@
 import { Module } from '@nestjs/common';
 import { AssessmentWhistleEventsKafkaController } from './projection/whistle-events.kafka.controller';
+import { StreetRatingsHttpController } from './ratings/street-ratings.http.controller';
+import { RateDepartmentHandler } from './ratings/rate-department.handler';
+import { PeriodsHttpController } from './periods/periods.http.controller';
+import { ClosePeriodHandler } from './periods/close-period.handler';
+import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
+import { ScoringPolicyHttpController } from './policy/scoring-policy.http.controller';
+import { AnalyticsHttpController } from './analytics/analytics.http.controller';
 
-@Module({ controllers: [AssessmentWhistleEventsKafkaController] })
+@Module({
+  controllers: [
+    AssessmentWhistleEventsKafkaController,
+    StreetRatingsHttpController,
+    PeriodsHttpController,
+    ScorecardsHttpController,
+    ScoringPolicyHttpController,
+    AnalyticsHttpController,
+  ],
+  providers: [RateDepartmentHandler, ClosePeriodHandler],
+})
 export class AssessmentFeatureModule {}

@@ -3,11 +3,20 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { envelopeProblem, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
-import type { DepartmentsSummonedData } from '@chuishao/dispatch-contracts';
+import { PROJECTED_TYPES, projectWhistleEvents } from './assessment-projection';
+import { districtTimeZone } from './district-time-zone';
+import { projectionProblem } from './event-shape';
 
-/** Keeps the facts the scorecards are computed from, one row per assignment, updated event by event. */
+export const WHISTLE_EVENTS_CONSUMER = 'assessment-whistle-events';
+
+/**
+ * Keeps the facts the scorecards and the analysis are computed from, event by event: the
+ * projection's writes, the copy in assessment_inbox_log and the inbox row commit together.
+ */
 @Controller()
 export class AssessmentWhistleEventsKafkaController {
+  private readonly tz = districtTimeZone();
+
   constructor(private readonly dataSource: DataSource) {}
 
   @EventPattern(TOPICS.whistleEvents)
@@ -15,16 +24,11 @@ export class AssessmentWhistleEventsKafkaController {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
-    if (env.type !== 'DepartmentsSummoned') return;
-    const d = env.data as DepartmentsSummonedData;
-    await processOnce(this.dataSource, 'assessment-whistle-events', env.eventId, async (em) => {
-      for (const a of d.assignments) {
-        await em.query(
-          `INSERT INTO assignment_facts (assignment_id, whistle_id, department_id, role, summoned_at, complete_by)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assignment_id) DO NOTHING`,
-          [a.assignmentId, d.whistleId, a.departmentId, a.role, d.summonedAt, a.deadlines.completeBy],
-        );
-      }
+    if (!PROJECTED_TYPES.has(env.type)) return;
+    const shape = projectionProblem(env);
+    if (shape) throw new RejectMessage(`${env.type}: ${shape}`);
+    await processOnce(this.dataSource, WHISTLE_EVENTS_CONSUMER, env.eventId, async (em) => {
+      await projectWhistleEvents(em, [env], { tz: this.tz, log: true });
     });
   }
 }

@@ -1,0 +1,209 @@
+import type { Queryable } from '@chuishao/event-store';
+import {
+  ANALYTICS_EVENT_TYPES,
+  COUNT_COLUMNS,
+  DEFAULT_TZ,
+  SCORING_EVENT_TYPES,
+  applyFact,
+  emptyAnalytics,
+  emptyWhistle,
+  evolveAnalytics,
+  factFromEvent,
+  keyIso,
+  type AnalyticsState,
+  type CountColumn,
+  type CountDelta,
+  type LostMark,
+  type WhistleState,
+} from '@chuishao/assessment-domain';
+
+/** A whistle event as the projection needs it (a bus envelope, or a row of assessment_inbox_log). */
+export interface ProjectableEvent {
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  whistleId: string | null;
+  data: unknown;
+}
+
+export const PROJECTED_TYPES: ReadonlySet<string> = new Set<string>([...SCORING_EVENT_TYPES, ...ANALYTICS_EVENT_TYPES]);
+
+/** The tables a rebuild recreates (street_ratings and closed_periods come from this service's own events). */
+export const WHISTLE_PROJECTION_TABLES = ['whistle_scoring_state', 'assignment_facts', 'whistle_facts', 'score_deltas', 'score_deltas_daily', 'lost_point_marks'] as const;
+export const OWN_PROJECTION_TABLES = ['street_ratings', 'closed_periods'] as const;
+
+export interface ProjectionTarget {
+  /** Schema of the projection tables; undefined = the connection's search_path (the live schema). */
+  schema?: string;
+  /** District time zone: months of summons are bucketed in it (changing it needs a rebuild). */
+  tz?: string;
+  /** Append the events to assessment_inbox_log (live projection: yes; a rebuild reading the log: no). */
+  log: boolean;
+}
+
+interface StoredState {
+  scoring: WhistleState;
+  analytics: AnalyticsState;
+}
+
+const SAFE = /^[a-z_][a-z0-9_]{0,62}$/;
+export function tableNamer(schema?: string): (name: string) => string {
+  if (schema !== undefined && !SAFE.test(schema)) throw new Error(`unsafe schema name ${schema}`);
+  return (name) => (schema ? `"${schema}".${name}` : name);
+}
+
+const COLUMN_SQL: Record<CountColumn, string> = {
+  onTime: 'on_time',
+  late: 'late',
+  missed: 'missed',
+  excluded: 'excluded',
+  satisfied: 'satisfied',
+  basicallySatisfied: 'basically_satisfied',
+  dissatisfied: 'dissatisfied',
+};
+export const COUNT_SQL_COLUMNS = COUNT_COLUMNS.map((c) => COLUMN_SQL[c]);
+
+export const whistleIdOf = (e: ProjectableEvent): string | null =>
+  e.whistleId ?? ((e.data as { whistleId?: unknown } | null)?.whistleId as string | undefined) ?? null;
+
+/**
+ * Projects a batch of whistle events, in order, in the caller's transaction: loads the projector
+ * state of the whistles concerned, folds the events in memory (pure domain code), then writes every
+ * table with one statement each. The live consumer calls it with one event inside `processOnce`;
+ * a rebuild calls it with thousands — the same code, so the same rows.
+ */
+export async function projectWhistleEvents(db: Queryable, events: readonly ProjectableEvent[], target: ProjectionTarget): Promise<number> {
+  const t = tableNamer(target.schema);
+  const tz = target.tz ?? DEFAULT_TZ;
+  const relevant = events.filter((e) => PROJECTED_TYPES.has(e.type) && whistleIdOf(e));
+  if (relevant.length === 0) return 0;
+
+  if (target.log) {
+    await db.query(
+      `INSERT INTO ${t('assessment_inbox_log')} (event_id, type, whistle_id, occurred_at, envelope)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[], $5::jsonb[]) ON CONFLICT (event_id) DO NOTHING`,
+      [relevant.map((e) => e.eventId), relevant.map((e) => e.type), relevant.map(whistleIdOf), relevant.map((e) => e.occurredAt), relevant.map((e) => JSON.stringify(e))],
+    );
+  }
+
+  const ids = [...new Set(relevant.map((e) => whistleIdOf(e) as string))];
+  const loaded: Array<{ whistle_id: string; state: StoredState }> = await db.query(
+    `SELECT whistle_id::text AS whistle_id, state FROM ${t('whistle_scoring_state')} WHERE whistle_id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const states = new Map(loaded.map((r) => [r.whistle_id, r.state]));
+  const deltas: CountDelta[] = [];
+  const marks: LostMark[] = [];
+  for (const e of relevant) {
+    const id = whistleIdOf(e) as string;
+    let s = states.get(id);
+    if (!s) states.set(id, (s = { scoring: emptyWhistle(id), analytics: emptyAnalytics() }));
+    const fact = factFromEvent(e);
+    if (fact) {
+      const out = applyFact(s.scoring, fact, tz);
+      deltas.push(...out.deltas);
+      marks.push(...out.marks);
+    }
+    evolveAnalytics(s.analytics, e);
+  }
+
+  await db.query(
+    `INSERT INTO ${t('whistle_scoring_state')} (whistle_id, state) SELECT * FROM unnest($1::uuid[], $2::jsonb[])
+     ON CONFLICT (whistle_id) DO UPDATE SET state = EXCLUDED.state`,
+    [ids, ids.map((id) => JSON.stringify(states.get(id)))],
+  );
+  await writeAssignmentFacts(db, t, ids.map((id) => states.get(id) as StoredState));
+  await writeWhistleFacts(db, t, ids, ids.map((id) => (states.get(id) as StoredState).analytics));
+  await writeDeltas(db, t, deltas);
+  await writeMarks(db, t, marks);
+  return relevant.length;
+}
+
+async function writeAssignmentFacts(db: Queryable, t: (n: string) => string, states: StoredState[]): Promise<void> {
+  const cols: unknown[][] = Array.from({ length: 13 }, () => []);
+  for (const s of states) {
+    for (const a of s.scoring.assignments) {
+      const an = s.analytics.assignments[a.assignmentId];
+      [a.assignmentId, a.whistleId, a.departmentId, a.role, a.summonedAt, a.completeBy, a.month, a.completedAt, a.excluded, an?.reportedAt ?? null, an?.arrivedAt ?? null, an?.completedAt ?? null, an?.overdue ?? false].forEach((v, i) =>
+        cols[i].push(v),
+      );
+    }
+  }
+  if (cols[0].length === 0) return;
+  await db.query(
+    `INSERT INTO ${t('assignment_facts')} (assignment_id, whistle_id, department_id, role, summoned_at, complete_by, month, completed_at, excluded, reported_at, arrived_at, last_completed_at, overdue)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::timestamptz[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::boolean[])
+     ON CONFLICT (assignment_id) DO UPDATE SET complete_by = EXCLUDED.complete_by, month = EXCLUDED.month, completed_at = EXCLUDED.completed_at, excluded = EXCLUDED.excluded,
+       reported_at = EXCLUDED.reported_at, arrived_at = EXCLUDED.arrived_at, last_completed_at = EXCLUDED.last_completed_at, overdue = EXCLUDED.overdue`,
+    cols,
+  );
+}
+
+async function writeWhistleFacts(db: Queryable, t: (n: string) => string, ids: string[], states: AnalyticsState[]): Promise<void> {
+  const w = states.map((s) => s.whistle);
+  await db.query(
+    `INSERT INTO ${t('whistle_facts')} (whistle_id, street_id, situation_code, area, level, status, normalised_address, blown_at)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+     ON CONFLICT (whistle_id) DO UPDATE SET street_id = EXCLUDED.street_id, situation_code = EXCLUDED.situation_code, area = EXCLUDED.area, level = EXCLUDED.level,
+       status = EXCLUDED.status, normalised_address = EXCLUDED.normalised_address, blown_at = EXCLUDED.blown_at`,
+    [ids, w.map((x) => x.streetId), w.map((x) => x.situationCode), w.map((x) => x.area), w.map((x) => x.level), w.map((x) => x.status), w.map((x) => x.normalisedAddress), w.map((x) => x.blownAt)],
+  );
+}
+
+type Counts = Record<CountColumn, number>;
+const zeroCounts = (): Counts => ({ onTime: 0, late: 0, missed: 0, excluded: 0, satisfied: 0, basicallySatisfied: 0, dissatisfied: 0 });
+
+async function writeDeltas(db: Queryable, t: (n: string) => string, deltas: CountDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const exact = new Map<string, { departmentId: string; month: string; at: string; counts: Counts }>();
+  const daily = new Map<string, { departmentId: string; month: string; day: string; counts: Counts }>();
+  for (const d of deltas) {
+    const at = keyIso(d.key);
+    const k = `${d.departmentId}|${d.month}|${at}`;
+    let e = exact.get(k);
+    if (!e) exact.set(k, (e = { departmentId: d.departmentId, month: d.month, at, counts: zeroCounts() }));
+    e.counts[d.column] += d.delta;
+    const day = at.slice(0, 10);
+    const dk = `${d.month}|${day}|${d.departmentId}`;
+    let g = daily.get(dk);
+    if (!g) daily.set(dk, (g = { departmentId: d.departmentId, month: d.month, day, counts: zeroCounts() }));
+    g.counts[d.column] += d.delta;
+  }
+  const nonZero = (c: Counts) => COUNT_COLUMNS.some((col) => c[col] !== 0);
+  const rows = [...exact.values()].filter((r) => nonZero(r.counts));
+  if (rows.length) {
+    await db.query(
+      `INSERT INTO ${t('score_deltas')} (department_id, month, at, ${COUNT_SQL_COLUMNS.join(', ')})
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[])`,
+      [rows.map((r) => r.departmentId), rows.map((r) => r.month), rows.map((r) => r.at), ...COUNT_COLUMNS.map((c) => rows.map((r) => r.counts[c]))],
+    );
+  }
+  // one row per (month, day, department), in key order so concurrent transactions lock in the same order
+  const days = [...daily.entries()].filter(([, r]) => nonZero(r.counts)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  if (days.length) {
+    await db.query(
+      `INSERT INTO ${t('score_deltas_daily')} AS d (month, day, department_id, ${COUNT_SQL_COLUMNS.join(', ')})
+       SELECT * FROM unnest($1::text[], $2::date[], $3::uuid[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[])
+       ON CONFLICT (month, day, department_id) DO UPDATE SET ${COUNT_SQL_COLUMNS.map((c) => `${c} = d.${c} + EXCLUDED.${c}`).join(', ')}`,
+      [days.map((r) => r.month), days.map((r) => r.day), days.map((r) => r.departmentId), ...COUNT_COLUMNS.map((c) => days.map((r) => r.counts[c]))],
+    );
+  }
+}
+
+async function writeMarks(db: Queryable, t: (n: string) => string, marks: LostMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  await db.query(
+    `INSERT INTO ${t('lost_point_marks')} (month, at, department_id, sign, kind, item_key, whistle_id, detail)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::uuid[], $4::smallint[], $5::text[], $6::text[], $7::uuid[], $8::jsonb[])`,
+    [
+      marks.map((m) => m.month),
+      marks.map((m) => keyIso(m.key)),
+      marks.map((m) => m.departmentId),
+      marks.map((m) => m.sign),
+      marks.map((m) => m.kind),
+      marks.map((m) => m.itemKey),
+      marks.map((m) => m.whistleId),
+      marks.map((m) => (m.detail ? JSON.stringify(m.detail) : null)),
+    ],
+  );
+}

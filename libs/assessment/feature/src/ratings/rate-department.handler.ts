@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConcurrencyError, EventStore } from '@chuishao/event-store';
+import { enqueue, eventMessages, Messaging } from '@chuishao/messaging';
+import { TOPICS } from '@chuishao/contracts';
+import { defaultCatalog } from '@chuishao/catalog';
+import type { Principal } from '@chuishao/auth';
+import { ProblemException } from '@chuishao/platform';
+import { parsePeriod } from '@chuishao/assessment-domain';
+import type { StreetRatedData } from '@chuishao/assessment-contracts';
+import { projectOwnEvents } from '../projection/own-events.projection';
+import { closingOf, lockPeriodYear } from '../periods/closed-periods';
+import type { RateDepartmentRequestDto } from './rate-department.request.dto';
+
+export interface RatingResource extends StreetRatedData {
+  eventId: string;
+  ratedAt: string;
+}
+
+/**
+ * A street rates a department for a period: score = 100 − Σ points (floor 0). Each post for the
+ * same street, department and period appends a new revision (StreetRated) to the stream
+ * `rating-<streetId>-<departmentId>-<period>`; every revision is kept, the latest counts.
+ */
+@Injectable()
+export class RateDepartmentHandler {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly messaging: Messaging,
+  ) {}
+
+  async handle(principal: Principal, dto: RateDepartmentRequestDto): Promise<RatingResource> {
+    const period = parsePeriod(dto.period);
+    if (!period) throw ProblemException.validation('考核期格式错误 / Invalid period', [{ field: 'period', message: 'expected 2026, 2026-Q3 or 2026-09' }]);
+    if (!defaultCatalog().department(dto.departmentId)) {
+      throw ProblemException.validation(`未知部门 / Unknown department ${dto.departmentId}`, [{ field: 'departmentId', message: '未知部门 / unknown department' }]);
+    }
+    const streetId = principal.org as string;
+    const streamId = `rating-${streetId}-${dto.departmentId}-${period.key}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(async (em) => {
+          await lockPeriodYear(em, period);
+          const closed = await closingOf(em, period);
+          if (closed) {
+            throw ProblemException.conflict(
+              `考核期 ${closed.period} 已于 ${closed.closedAt.toISOString()} 关闭，不能再评分 / Period ${closed.period} was closed at ${closed.closedAt.toISOString()}: ratings are frozen`,
+            );
+          }
+          const current: Array<{ version: string }> = await em.query(`SELECT version FROM streams WHERE stream_id = $1`, [streamId]);
+          const version = current.length ? Number(current[0].version) : 0;
+          const deductions = dto.deductions.map((d) => ({ points: d.points, reason: d.reason.trim() }));
+          const data: StreetRatedData = {
+            streetId,
+            departmentId: dto.departmentId,
+            period: period.key,
+            deductions,
+            score: Math.max(0, 100 - deductions.reduce((s, d) => s + d.points, 0)),
+            comment: dto.comment ?? null,
+            revision: version + 1,
+          };
+          const meta = { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } };
+          const stored = await this.store.append(em, streamId, version, [{ type: 'StreetRated', data }], meta, 'rating');
+          await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }));
+          await projectOwnEvents(em, stored);
+          return { ...data, eventId: stored[0].eventId, ratedAt: stored[0].occurredAt.toISOString() };
+        });
+      } catch (err) {
+        if (err instanceof ConcurrencyError && attempt < 2) continue;
+        if (err instanceof ConcurrencyError) throw ProblemException.conflict('评分正在被同时修改，请重试 / The rating was changed concurrently; retry');
+        throw err;
+      }
+    }
+  }
+}

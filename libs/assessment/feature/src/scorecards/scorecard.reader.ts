@@ -1,0 +1,117 @@
+import type { Queryable } from '@chuishao/event-store';
+import { defaultCatalog } from '@chuishao/catalog';
+import {
+  emptyTally,
+  monthKeys,
+  parsePeriod,
+  scoreTallies,
+  type DepartmentTally,
+  type Period,
+  type Rating,
+  type Scorecard,
+  type ScoringPolicy,
+} from '@chuishao/assessment-domain';
+import { COUNT_SQL_COLUMNS, tableNamer } from '../projection/assessment-projection';
+import { closingOf } from '../periods/closed-periods';
+
+interface CountRow {
+  department_id: string;
+  on_time: number;
+  late: number;
+  missed: number;
+  excluded: number;
+  satisfied: number;
+  basically_satisfied: number;
+  dissatisfied: number;
+}
+
+/**
+ * The per-department tallies of a period as of `asOf`, aggregated in SQL: the daily roll-up of the
+ * deltas for whole UTC days before asOf's day, plus the exact deltas of that day up to asOf; the
+ * lost-point items still open at asOf; the latest rating of each street at asOf.
+ */
+export async function readTallies(db: Queryable, period: Period, asOf: Date, schema?: string): Promise<Map<string, DepartmentTally>> {
+  const t = tableNamer(schema);
+  const months = monthKeys(period);
+  const asOfIso = asOf.toISOString();
+  const day = asOfIso.slice(0, 10);
+  const sums = COUNT_SQL_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', ');
+  const cols = COUNT_SQL_COLUMNS.join(', ');
+  const counts: CountRow[] = await db.query(
+    `SELECT department_id::text AS department_id, ${sums} FROM (
+       SELECT department_id, ${cols} FROM ${t('score_deltas_daily')} WHERE month = ANY($1) AND day < $3::date
+       UNION ALL
+       SELECT department_id, ${cols} FROM ${t('score_deltas')} WHERE at >= ($3::date)::timestamp AT TIME ZONE 'UTC' AND at <= $2::timestamptz AND month = ANY($1)
+     ) x GROUP BY department_id`,
+    [months, asOfIso, day],
+  );
+  const lost: Array<{ kind: string; whistle_id: string; department_id: string; detail: { assignmentId?: string; completeBy?: string; completedAt?: string | null; rating?: Rating } }> = await db.query(
+    `SELECT kind, whistle_id::text AS whistle_id, department_id::text AS department_id, (array_agg(detail) FILTER (WHERE sign > 0))[1] AS detail
+       FROM ${t('lost_point_marks')} WHERE month = ANY($1) AND at <= $2::timestamptz
+      GROUP BY kind, item_key, whistle_id, department_id HAVING sum(sign) > 0`,
+    [months, asOfIso],
+  );
+  const ratings: Array<{ street_id: string; department_id: string; score: number; revision: number; deductions: Array<{ points: number; reason: string }> }> = await db.query(
+    `SELECT DISTINCT ON (street_id, department_id) street_id::text AS street_id, department_id::text AS department_id, score, revision, deductions
+       FROM ${t('street_ratings')} WHERE period = $1 AND rated_at <= $2::timestamptz ORDER BY street_id, department_id, revision DESC`,
+    [period.key, asOfIso],
+  );
+  const tallies = new Map<string, DepartmentTally>();
+  const tally = (id: string) => {
+    let x = tallies.get(id);
+    if (!x) tallies.set(id, (x = emptyTally()));
+    return x;
+  };
+  for (const r of counts) {
+    Object.assign(tally(r.department_id), { onTime: r.on_time, late: r.late, missed: r.missed, excluded: r.excluded });
+    tally(r.department_id).feedback = { SATISFIED: r.satisfied, BASICALLY_SATISFIED: r.basically_satisfied, DISSATISFIED: r.dissatisfied };
+  }
+  for (const l of lost) {
+    if (l.kind === 'FEEDBACK') tally(l.department_id).lost.push({ kind: 'FEEDBACK', whistleId: l.whistle_id, rating: l.detail.rating as Rating });
+    else
+      tally(l.department_id).lost.push({
+        kind: l.kind as 'LATE' | 'MISSED',
+        whistleId: l.whistle_id,
+        assignmentId: l.detail.assignmentId as string,
+        completeBy: new Date(l.detail.completeBy as string).toISOString(),
+        completedAt: l.detail.completedAt ? new Date(l.detail.completedAt).toISOString() : null,
+      });
+  }
+  for (const r of ratings) tally(r.department_id).streetRatings.push({ streetId: r.street_id, score: r.score, revision: r.revision, deductions: r.deductions });
+  return tallies;
+}
+
+export interface ScorecardResult extends Scorecard {
+  timeZone: string;
+  /** When the period (or one enclosing it) was closed: the scorecard is frozen at that instant. */
+  closedAt: string | null;
+}
+
+/**
+ * The scorecard of `periodKey`: asOf = the requested one, else now; never later than the closing
+ * of a closed period (frozen) and never in the future.
+ */
+export async function buildScorecard(
+  db: Queryable,
+  periodKey: string,
+  requestedAsOf: Date | undefined,
+  opts: { policy: ScoringPolicy; tz: string; now?: Date; schema?: string },
+): Promise<ScorecardResult> {
+  const period = parsePeriod(periodKey);
+  if (!period) throw new Error(`invalid period ${periodKey}`);
+  const now = opts.now ?? new Date();
+  const closing = await closingOf(db, period, opts.schema);
+  let asOf = requestedAsOf && requestedAsOf.getTime() < now.getTime() ? requestedAsOf : now;
+  if (closing && closing.closedAt.getTime() < asOf.getTime()) asOf = closing.closedAt;
+  const tallies = await readTallies(db, period, asOf, opts.schema);
+  const catalog = defaultCatalog();
+  const card = scoreTallies({
+    period: period.key,
+    asOf,
+    policy: opts.policy,
+    departments: catalog.departments.map((d) => ({ id: d.id, name: d.name })),
+    streets: catalog.streets.map((s) => ({ id: s.id, name: s.name })),
+    tallies,
+  });
+  return { ...card, timeZone: opts.tz, closedAt: closing ? closing.closedAt.toISOString() : null };
+}

@@ -1,0 +1,20 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { PERIOD_MESSAGE, PERIOD_PATTERN } from '../ratings/rate-department.request.dto';
+
+export class ScorecardsQueryDto {
+  @ApiProperty({ example: '2026-Q3', description: '考核期 / period: 2026, 2026-Q3, 2026-09' })
+  @IsString()
+  @Matches(PERIOD_PATTERN, { message: PERIOD_MESSAGE })
+  period!: string;
+
+  @ApiPropertyOptional({ example: '2026-10-08T09:00:00+08:00', description: '计算时点（默认现在；已关闭的考核期默认且最晚为关闭时点）/ as of' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'asOf 必须是带时区的 ISO 8601 时间 / asOf must be an ISO 8601 time' })
+  asOf?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv', 'xlsx'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv', 'xlsx'])
+  format?: 'json' | 'csv' | 'xlsx';
+}
