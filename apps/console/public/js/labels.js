@@ -6,6 +6,7 @@ export const ROLES = {
   'command-center': ['区指挥中心', 'Command center'],
   'assessment-office': ['区考核办', 'Assessment office'],
   admin: ['管理员', 'Admin'],
+  system: ['系统', 'System'],
 };
 
 export const LEVELS = {
