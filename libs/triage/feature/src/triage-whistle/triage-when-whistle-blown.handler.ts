@@ -49,6 +49,9 @@ export class TriageWhenWhistleBlownHandler {
     if (!situation) throw new RejectMessage(`unknown situation ${d.situationCode}`);
     const blownAt = new Date(env.occurredAt);
     if (Number.isNaN(blownAt.getTime())) throw new RejectMessage(`occurredAt is not a time: ${env.occurredAt}`);
+    if (typeof d.location?.normalisedAddress !== 'string' || typeof d.hints?.lifeSafety !== 'boolean') {
+      throw new RejectMessage('WhistleBlown without location.normalisedAddress or hints.lifeSafety');
+    }
     const { policy } = await this.policies.inForceAt(em, blownAt);
     const w = policy.rules.recurring;
     const [{ n }]: Array<{ n: string }> = await em.query(RECURRING_COUNT_SQL, [
