@@ -91,9 +91,65 @@ export async function renderAnalytics(main, ctx) {
     );
   }
 
+  /** Bars from [{..., count}] rows: the label is the row's name, else its level/status/code/week/address. */
+  function countBars(rows) {
+    const entries = rows.map((r) => {
+      const k = r.level ?? r.status ?? r.code ?? r.streetId ?? r.departmentId ?? r.week ?? r.address ?? '';
+      return { key: String(k), text: r.name ?? nameOf(String(k)), n: r.count };
+    });
+    const max = Math.max(1, ...entries.map((e) => e.n));
+    return h(
+      'div',
+      { class: 'bars' },
+      entries.map((e) => h('div', { class: 'bar' }, h('span', null, e.text), h('span', { class: 'track', 'aria-hidden': 'true' }, h('span', { class: `fill ${e.key}`, style: { width: `${(e.n / max) * 100}%`, display: 'block' } })), h('span', { class: 'val' }, fmtNumber(e.n)))),
+    );
+  }
+
+  /** p50 / p90 seconds as durations. */
+  const pct = (p) => (p && p.n ? `${p.p50 === null ? '—' : fmtMaybeDuration(p.p50, 'seconds')} / ${p.p90 === null ? '—' : fmtMaybeDuration(p.p90, 'seconds')}` : '—');
+  const percent = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+
+  function departmentTable(rows) {
+    const active = rows.filter((r) => (r.assignments ?? 0) > 0).sort((a, b) => (b.assignments ?? 0) - (a.assignments ?? 0));
+    if (!active.length) return h('p', { class: 'muted' }, '暂无派单 No assignments');
+    return h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        null,
+        h(
+          'thead',
+          null,
+          h('tr', null, h('th', { scope: 'col' }, '部门'), h('th', { scope: 'col', class: 'num' }, '派单'), h('th', { scope: 'col', class: 'num' }, '超时率'), h('th', { scope: 'col' }, '报到 P50/P90'), h('th', { scope: 'col' }, '到场 P50/P90'), h('th', { scope: 'col' }, '办结 P50/P90')),
+        ),
+        h(
+          'tbody',
+          null,
+          active.map((r) =>
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'row' }, r.name ?? nameOf(r.departmentId)),
+              h('td', { class: 'num' }, String(r.assignments ?? 0)),
+              h('td', { class: 'num' }, `${percent(r.overdueRate)}（${r.overdue ?? 0}）`),
+              h('td', null, pct(r.report)),
+              h('td', null, pct(r.arrive)),
+              h('td', null, pct(r.complete)),
+            ),
+          ),
+        ),
+      ),
+      rows.length > active.length ? h('p', { class: 'small muted' }, `另有 ${rows.length - active.length} 个部门本期无派单。`) : null,
+    );
+  }
+
   function section(key, value) {
     const [zh, en] = SECTION_NAMES[key] ?? [key, ''];
     const title = h('h2', null, bi(zh, en));
+    if (key === 'departments' && Array.isArray(value)) return h('section', { class: 'card wide' }, title, departmentTable(value));
+    if (key === 'overdueRate') return h('section', { class: 'card' }, title, h('p', { style: { fontSize: '2rem', fontWeight: 700, margin: 0 } }, percent(value)));
+    if (Array.isArray(value) && value.length && value.every((r) => r && typeof r.count === 'number')) return h('section', { class: 'card' }, title, countBars(value));
     if (typeof value === 'number') return h('section', { class: 'card' }, title, h('p', { style: { fontSize: '2rem', fontWeight: 700, margin: 0 } }, /rate/i.test(key) && value <= 1 ? `${(value * 100).toFixed(1)}%` : fmtNumber(value)));
     if (Array.isArray(value)) {
       if (!value.length) return h('section', { class: 'card' }, title, h('p', { class: 'muted' }, '暂无数据 No data'));

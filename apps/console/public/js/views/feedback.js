@@ -37,22 +37,27 @@ export async function mountFeedback(main, token = tokenFromLocation()) {
     return;
   }
   const w = summary.whistle ?? summary;
+  const nameOf = (x) => (x && typeof x === 'object' ? x.name : x);
+  const depts = (w.departments ?? []).map((d) => `${d.name}${d.role === 'LEAD' ? '（牵头）' : ''}`).filter(Boolean);
   const card = h(
     'section',
     { class: 'card', 'aria-labelledby': 'fb-sum' },
     h('h2', { id: 'fb-sum' }, bi('您反映的问题', 'Your report')),
-    h('p', { style: { fontSize: '1.1rem', fontWeight: 700 } }, w.title ?? ''),
+    w.title ? h('p', { style: { fontSize: '1.1rem', fontWeight: 700 } }, w.title) : null,
     h(
       'dl',
       { class: 'kv' },
-      w.situationName || w.situation ? [h('dt', null, '类别'), h('dd', null, w.situationName ?? w.situation?.name ?? w.situation)] : null,
-      w.streetName || w.street ? [h('dt', null, '街道'), h('dd', null, w.streetName ?? w.street?.name ?? w.street)] : null,
-      w.address || w.location?.address ? [h('dt', null, '地点'), h('dd', null, w.address ?? w.location.address)] : null,
+      w.situation ? [h('dt', null, '类别'), h('dd', null, nameOf(w.situation), w.area ? `（${nameOf(w.area)}）` : '')] : null,
+      w.street ? [h('dt', null, '街道'), h('dd', null, nameOf(w.street))] : null,
+      depts.length ? [h('dt', null, '处置部门'), h('dd', null, depts.join('、'))] : null,
       w.createdAt ? [h('dt', null, '反映时间'), h('dd', null, fmtTime(w.createdAt))] : null,
-      w.resolvedAt || w.completedAt ? [h('dt', null, '办结时间'), h('dd', null, fmtTime(w.resolvedAt ?? w.completedAt))] : null,
-      w.result ? [h('dt', null, '处理结果'), h('dd', null, w.result)] : null,
+      w.resolvedAt ? [h('dt', null, '办结时间'), h('dd', null, fmtTime(w.resolvedAt))] : null,
     ),
   );
+  if (w.feedback?.status === 'GIVEN') {
+    clear(main).append(h('h1', null, bi('群众满意度评价', 'How satisfied are you?')), card, sorry('该评价链接已使用过，感谢您的反馈！', 'This link has already been used. Thank you!', 'good'));
+    return;
+  }
   let rating = '';
   const buttons = Object.entries(RATINGS).map(([code, [zh, en]]) => {
     const b = h('button', { type: 'button', class: 'btn', 'aria-pressed': 'false', dataset: { rating: code } }, h('span', null, zh), h('span', { class: 'en' }, en));

@@ -41,6 +41,8 @@ export async function renderWhistleDetail(main, ctx) {
 
   let lastStatus = null;
   let lastFeedbackKey = null;
+  /** The link from the confirm response, shown until the read model carries it (or it is used). */
+  let confirmedFeedback = null;
   let timer = null;
   let polls = 0;
   ctx.onCleanup(() => clearTimeout(timer));
@@ -162,11 +164,10 @@ export async function renderWhistleDetail(main, ctx) {
         : h('p', { class: 'muted' }, bi('尚未派单。', 'Not dispatched yet.')),
     );
 
-    // feedback
+    // feedback: the one-time link goes on top (actions box); a given rating in the summary column
     const fb = view.feedback;
     let feedback = null;
-    if (fb?.link) feedback = feedbackLinkBox(fb.link, fb.expiresAt);
-    else if (fb?.status === 'GIVEN') {
+    if (fb?.status === 'GIVEN') {
       const [zh, en] = label(RATINGS, fb.rating);
       feedback = h('section', { class: 'card' }, h('h2', null, bi('群众评价', 'Resident feedback')), h('p', null, bi(`${zh}（${fb.score ?? '—'} 分）`, en)));
     }
@@ -174,11 +175,12 @@ export async function renderWhistleDetail(main, ctx) {
     clear(left).append(summary, triage, feedback ?? '');
     clear(right).append(assignments, timeline(audit, auditErr));
 
-    const feedbackKey = fb?.link ?? fb?.status ?? '';
+    const link = fb?.link ? fb : fb?.status === 'GIVEN' ? null : confirmedFeedback;
+    const feedbackKey = link?.link ?? fb?.status ?? '';
     if (view.status !== lastStatus || feedbackKey !== lastFeedbackKey) {
       lastStatus = view.status;
       lastFeedbackKey = feedbackKey;
-      clear(actionsBox).append(roleActions(view) ?? '');
+      clear(actionsBox).append(link ? feedbackLinkBox(link.link, link.expiresAt) : '', roleActions(view) ?? '');
     }
   }
 
@@ -277,9 +279,8 @@ export async function renderWhistleDetail(main, ctx) {
         try {
           const res = await api(`/api/v1/whistles/${id}/confirm`, { method: 'POST', body: {} });
           toastOk('已确认解决，请将评价链接交给群众', 'Confirmed; hand the feedback link to the resident.');
-          if (res?.feedback?.link) box.replaceChildren(feedbackLinkBox(res.feedback.link, res.feedback.expiresAt));
-          lastStatus = res?.feedback?.link ? 'RESOLVED' : null;
-          lastFeedbackKey = res?.feedback?.link ?? null;
+          if (res?.feedback?.link) confirmedFeedback = res.feedback;
+          lastStatus = null;
           await load();
         } catch (err) {
           toastError(err);

@@ -66,7 +66,7 @@ export async function renderWhistleList(main, ctx) {
       const items = page.items ?? [];
       for (const w of items) list.append(whistleItem(w, catalog));
       cursor = page.nextCursor ?? null;
-      more.hidden = !cursor;
+      more.hidden = !cursor || items.length === 0;
       if (reset && items.length === 0) info.append(h('p', { class: 'notice' }, bi('没有符合条件的哨件。', 'No whistles match.')));
     } catch (err) {
       if (mine !== seq) return;
