@@ -81,6 +81,26 @@ describe('foundation: nothing lost, nothing applied twice', () => {
     ).toBe(0);
   });
 
+  it('shuts down gracefully on SIGTERM (exit 0, offsets committed) and catches up after restart', async () => {
+    let exitCode: number | null = null;
+    const ids = await blowMany(stack, token, 100, 5, {
+      30: async () => {
+        const proc = stack.procs.get('assessment')!;
+        const exited = new Promise<number | null>((resolve) => proc.child.once('exit', (code) => resolve(code)));
+        await stack.kill('assessment', 'SIGTERM');
+        exitCode = await exited.catch(() => proc.child.exitCode);
+        if (exitCode === undefined || exitCode === null) exitCode = proc.child.exitCode;
+      },
+      70: () => stack.startOne('assessment'),
+    });
+    expect(exitCode).toBe(0);
+    await eventually(
+      async () => (await countBy(stack, 'assessment', `SELECT count(DISTINCT whistle_id) AS n FROM assignment_facts WHERE whistle_id = ANY('{${ids.join(',')}}'::uuid[])`)) === 100,
+      120000,
+      500,
+    );
+  });
+
   it('applies an event delivered twice once, in every projection', async () => {
     const created = await stack.http('POST', '/api/v1/whistles', { token, headers: { 'idempotency-key': randomUUID() }, body: body(9999) });
     const id = created.json.id as string;

@@ -32,8 +32,8 @@ export async function ensureDatabaseAndSchema(url: string, schema: string): Prom
       try {
         await adminClient.query(`CREATE DATABASE "${dbName}"`);
       } catch (e) {
-        // 42P04: another service created it at the same moment.
-        if ((e as { code?: string }).code !== '42P04') throw e;
+        // 42P04 / 23505: another service created it at the same moment.
+        if (!['42P04', '23505'].includes((e as { code?: string }).code ?? '')) throw e;
       }
     }
   } finally {

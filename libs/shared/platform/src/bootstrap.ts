@@ -151,7 +151,8 @@ function installForcedExit(logger: Logger, timeoutMs: number): void {
 export async function bootstrapService(opts: BootstrapOptions): Promise<NestFastifyApplication> {
   const logger = createLogger(opts.name, opts.config.LOG_LEVEL);
   const app = await NestFactory.create<NestFastifyApplication>(opts.module, createFastifyAdapter(logger), {
-    bufferLogs: true,
+    // pino from the first line on, so that even a failing start-up logs structured JSON
+    logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
   configureApp(app, { logger, service: opts.name });
