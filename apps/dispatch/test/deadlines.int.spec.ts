@@ -1,0 +1,115 @@
+import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import { dispatchService } from '../src/dispatch.service';
+import { assignmentsOf, blowAndTriage, dept, envelope, eventTypes, publishWhistleEvent, sendReply } from './dispatch-test-kit';
+
+const FIRE = dept('FIRE_RESCUE');
+const URBAN = dept('URBAN_MANAGEMENT');
+const POLICE = dept('PUBLIC_SECURITY');
+
+interface MissRow {
+  type: string;
+  data: { assignmentId: string; kind: string; dueAt: string };
+  occurred_at: Date;
+}
+
+describe('dispatch: durable deadlines', () => {
+  let svc: ServiceUnderTest;
+
+  beforeAll(async () => {
+    svc = await startServiceForTest(dispatchService, { label: 'dispatch_deadlines' });
+  });
+  afterAll(() => svc.stop());
+
+  const misses = (whistleId: string): Promise<MissRow[]> =>
+    svc.dataSource.query(`SELECT type, data, occurred_at FROM events WHERE stream_id = $1 AND type IN ('DeadlineMissed', 'WhistleEscalated') ORDER BY stream_position`, [
+      `whistle-${whistleId}`,
+    ]);
+
+  it('a PT2S report deadline: exactly one DeadlineMissed + WhistleEscalated per unreported assignment, within 5 s; a timely report is not missed', async () => {
+    const whistleId = await blowAndTriage(svc, { requestedDepartments: [FIRE, URBAN], sla: { report: 'PT2S', arrive: 'PT1H', complete: 'PT2H' } });
+    const rows = await eventually(async () => {
+      const r = await assignmentsOf(svc, whistleId);
+      return r.length === 2 ? r : undefined;
+    });
+    const lead = rows.find((r) => r.department_id === FIRE)!;
+    const assist = rows.find((r) => r.department_id === URBAN)!;
+    await sendReply(svc, FIRE, { replyId: 'in-time', assignmentId: lead.id, type: 'REPORT' }, whistleId);
+    const found = await eventually(async () => {
+      const m = await misses(whistleId);
+      return m.length >= 2 ? m : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 2500)); // the scheduler keeps running: nothing more appears
+    const all = await misses(whistleId);
+    expect(all.map((m) => [m.type, m.data.assignmentId, m.data.kind])).toEqual([
+      ['DeadlineMissed', assist.id, 'REPORT'],
+      ['WhistleEscalated', assist.id, 'REPORT'],
+    ]);
+    const lateness = new Date(found[0].occurred_at).getTime() - Date.parse(found[0].data.dueAt);
+    expect(lateness).toBeGreaterThanOrEqual(0);
+    expect(lateness).toBeLessThan(5000);
+    // eslint-disable-next-line no-console
+    console.log(`DeadlineMissed appended ${lateness} ms after the deadline`);
+    const states: Array<{ assignment_id: string; kind: string; state: string }> = await svc.dataSource.query(
+      `SELECT assignment_id, kind, state FROM deadlines WHERE whistle_id = $1 ORDER BY assignment_id, kind`,
+      [whistleId],
+    );
+    expect(states.filter((s) => s.kind === 'REPORT').map((s) => [s.assignment_id, s.state]).sort()).toEqual(
+      [
+        [lead.id, 'MET'],
+        [assist.id, 'MISSED'],
+      ].sort(),
+    );
+    const [a] = await svc.dataSource.query(`SELECT overdue FROM assignments WHERE id = $1`, [assist.id]);
+    expect(a.overdue).toEqual([{ kind: 'REPORT', dueAt: found[0].data.dueAt }]);
+  });
+
+  it('survives a restart of dispatch across the deadline: still exactly one DeadlineMissed per assignment and kind', async () => {
+    const whistleId = await blowAndTriage(svc, { requestedDepartments: [POLICE, URBAN], sla: { report: 'PT3S', arrive: 'PT4S', complete: 'PT2H' } });
+    await eventually(async () => ((await assignmentsOf(svc, whistleId)).length === 2 ? true : undefined));
+    const shared = { db: svc.db, prefix: svc.config.CHUISHAO_TOPIC_PREFIX };
+    await svc.app.close(); // down before the deadline …
+    await new Promise((r) => setTimeout(r, 5000)); // … both deadlines pass while nobody runs …
+    svc = await startServiceForTest(dispatchService, { label: 'dispatch_deadlines', shared }); // … and it comes back
+    const found = await eventually(async () => {
+      const m = await misses(whistleId);
+      return m.filter((x) => x.type === 'DeadlineMissed').length >= 4 ? m : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const all = await misses(whistleId);
+    expect(all).toHaveLength(found.length);
+    const missed = all.filter((m) => m.type === 'DeadlineMissed').map((m) => `${m.data.assignmentId}:${m.data.kind}`);
+    expect(missed).toHaveLength(4);
+    expect(new Set(missed).size).toBe(4);
+    expect(all.filter((m) => m.type === 'WhistleEscalated')).toHaveLength(2);
+  });
+
+  it('a reopen gives the assignments a new complete deadline; an override moves pending deadlines', async () => {
+    const whistleId = await blowAndTriage(svc, { requestedDepartments: [FIRE], sla: { report: 'PT1H', arrive: 'PT2H', complete: 'PT3H' } });
+    const [lead] = await eventually(async () => {
+      const r = await assignmentsOf(svc, whistleId);
+      return r.length === 1 ? r : undefined;
+    });
+    await sendReply(svc, FIRE, { replyId: 'r', assignmentId: lead.id, type: 'REPORT' }, whistleId);
+    await sendReply(svc, FIRE, { replyId: 'c', assignmentId: lead.id, type: 'COMPLETE', result: '已办结' }, whistleId);
+    await eventually(async () => ((await eventTypes(svc, whistleId)).includes('DepartmentCompleted') ? true : undefined));
+
+    await publishWhistleEvent(svc, envelope('TriageOverridden', whistleId, { whistleId, from: 'RED', to: 'BLUE', reason: '复核降级', policyVersion: 1, sla: { report: 'PT24H', arrive: 'PT72H', complete: 'P7D' } }, 'triage'));
+    await eventually(async () => ((await eventTypes(svc, whistleId)).includes('DeadlinesChanged') ? true : undefined));
+    const before = Date.now();
+    await publishWhistleEvent(svc, envelope('WhistleReopened', whistleId, { whistleId, reason: '群众反映仍有气罐' }, 'intake'));
+    await eventually(async () => ((await eventTypes(svc, whistleId)).filter((t) => t === 'DeadlinesChanged').length === 2 ? true : undefined));
+    const [changed] = await svc.dataSource.query(`SELECT data FROM events WHERE stream_id = $1 AND type = 'DeadlinesChanged' ORDER BY stream_position DESC LIMIT 1`, [
+      `whistle-${whistleId}`,
+    ]);
+    expect(changed.data.reason).toBe('WHISTLE_REOPENED');
+    const completeBy = Date.parse(changed.data.assignments[0].deadlines.completeBy);
+    expect(completeBy - before).toBeGreaterThan(7 * 24 * 3600 * 1000 - 60000); // the level is BLUE now: 7 days from the reopen
+    const pending = await svc.dataSource.query(`SELECT kind, due_at FROM deadlines WHERE assignment_id = $1 AND state = 'PENDING'`, [lead.id]);
+    expect(pending).toHaveLength(1);
+    expect(pending[0].kind).toBe('COMPLETE');
+    const [row] = await svc.dataSource.query(`SELECT status, completed_at FROM assignments WHERE id = $1`, [lead.id]);
+    expect(row).toEqual({ status: 'IN_PROGRESS', completed_at: null });
+    await sendReply(svc, FIRE, { replyId: 'c2', assignmentId: lead.id, type: 'COMPLETE', result: '彻底清理' }, whistleId);
+    await eventually(async () => ((await eventTypes(svc, whistleId)).filter((t) => t === 'DepartmentCompleted').length === 2 ? true : undefined));
+  });
+});
