@@ -1,4 +1,5 @@
 import { mostUrgent, type Level } from '@chuishao/catalog';
+import { isDuration as isContractDuration } from '@chuishao/contracts';
 import {
   DEFAULT_TRIAGE_SLA,
   TRIAGE_RULE_IDS,
@@ -33,28 +34,12 @@ export const DEFAULT_TRIAGE_POLICY: TriagePolicy = {
   },
 };
 
-const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+// SLA durations are part of the contract: one parser for every service.
+export { deadlinesFrom, durationMs } from '@chuishao/contracts';
 
 /** True for the ISO 8601 durations {@link durationMs} accepts. */
 export function isDuration(iso: unknown): iso is string {
-  return typeof iso === 'string' && iso !== 'P' && !iso.endsWith('T') && DURATION.test(iso);
-}
-
-/** ISO 8601 duration (weeks, days, hours, minutes, seconds; no years or months: they have no fixed length) → ms. */
-export function durationMs(iso: string): number {
-  const m = DURATION.exec(iso);
-  if (!m || iso === 'P' || iso.endsWith('T')) throw new Error(`not an ISO 8601 duration: ${iso}`);
-  const [, w, d, h, min, s] = m;
-  return (((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60000 + Math.round(Number(s ?? 0) * 1000);
-}
-
-export function deadlinesFrom(start: Date, sla: LevelSla): { reportBy: string; arriveBy: string; completeBy: string } {
-  const t = start.getTime();
-  return {
-    reportBy: new Date(t + durationMs(sla.report)).toISOString(),
-    arriveBy: new Date(t + durationMs(sla.arrive)).toISOString(),
-    completeBy: new Date(t + durationMs(sla.complete)).toISOString(),
-  };
+  return typeof iso === 'string' && isContractDuration(iso);
 }
 
 /** One version of the policy with when and by whom it was published (null for the built-in v1). */
