@@ -12,6 +12,8 @@ import { FeedbackHandler } from './feedback/feedback.handler';
 import { FeedbackTokens } from './feedback/feedback-tokens';
 import { BoardHttpController } from './board/board.http.controller';
 import { IntakeSecrets } from './intake-secrets';
+import { Open311HttpController } from './open311/open311.http.controller';
+import { Open311HttpSetup } from './open311/open311-http-setup';
 
 @Module({
   controllers: [
@@ -19,6 +21,7 @@ import { IntakeSecrets } from './intake-secrets';
     CatalogHttpController,
     FeedbackHttpController,
     BoardHttpController,
+    Open311HttpController,
     WhistleEventsKafkaController,
     TriagePolicyPublishedKafkaController,
   ],
@@ -30,6 +33,7 @@ import { IntakeSecrets } from './intake-secrets';
     TriagePolicyRepository,
     FeedbackTokens,
     FeedbackHandler,
+    Open311HttpSetup,
   ],
   exports: [BlowWhistleHandler, WhistleRepository],
 })
