@@ -5,21 +5,34 @@ import { append, bi, clear, h } from '../dom.js';
 import { fmtNumber, fmtTime } from '../format.js';
 import { confirmDialog, gradeBadge, loading, periodPicker, toastError, toastOk, unavailable } from '../ui.js';
 
-function explanationText(x, catalog) {
-  if (typeof x === 'string') return x;
-  if (!x || typeof x !== 'object') return String(x);
+const COMPONENTS = { completion: '完成率', satisfaction: '满意度', perception: '感知度' };
+
+/** One lost point, explained: the server's bilingual message, the component it hit, a link to the whistle. */
+function explanationItem(x, catalog) {
+  if (!x || typeof x !== 'object') return h('li', null, String(x));
   const parts = [];
-  if (x.zh || x.text || x.message) parts.push(x.zh ?? x.text ?? x.message);
-  if (x.kind || x.type) parts.push(`[${x.kind ?? x.type}]`);
-  if (x.whistleId) parts.push(`哨件 ${String(x.whistleId).slice(0, 8)}`);
-  if (x.deadline || x.dueAt) parts.push(`时限 ${fmtTime(x.deadline ?? x.dueAt)}`);
-  if (x.completedAt) parts.push(`完成 ${fmtTime(x.completedAt)}`);
-  if (x.streetId) parts.push(catalog.street(x.streetId)?.name ?? x.streetId);
-  if (x.points !== undefined) parts.push(`扣 ${x.points} 分`);
-  if (x.reason) parts.push(`理由：${x.reason}`);
-  if (x.rating) parts.push(String(x.rating));
-  if (x.lost !== undefined) parts.push(`失分 ${fmtNumber(x.lost)}`);
-  return parts.length ? parts.join(' · ') : JSON.stringify(x);
+  if (x.message) {
+    const [zh, en] = String(x.message).split(' / ');
+    parts.push(bi(zh, en));
+  } else {
+    const bits = [];
+    if (x.kind) bits.push(`[${x.kind}]`);
+    if (x.deadline) bits.push(`时限 ${fmtTime(x.deadline)}`);
+    if (x.completedAt) bits.push(`办结 ${fmtTime(x.completedAt)}`);
+    if (x.streetId) bits.push(catalog.street(x.streetId)?.name ?? x.streetId);
+    if (x.points !== undefined) bits.push(`扣 ${x.points} 分`);
+    if (x.reason) bits.push(`理由：${x.reason}`);
+    parts.push(bits.join(' · ') || JSON.stringify(x));
+  }
+  const meta = [];
+  if (x.component) meta.push(`${COMPONENTS[x.component] ?? x.component}${typeof x.componentImpact === 'number' ? ` −${fmtNumber(x.componentImpact)}` : ''}`);
+  return h(
+    'li',
+    null,
+    parts,
+    meta.length ? h('span', { class: 'small muted' }, `（${meta.join('，')}）`) : null,
+    x.whistleId ? [' ', h('a', { href: `#/whistles/${x.whistleId}` }, '查看哨件')] : null,
+  );
 }
 
 export async function renderScorecards(main, ctx) {
@@ -89,7 +102,7 @@ export async function renderScorecards(main, ctx) {
     const tbody = h('tbody');
     for (const r of rows) {
       const expl = r.explanations ?? [];
-      const detailRow = h('tr', { class: 'expl', hidden: true }, h('td', { colspan: 8 }, expl.length ? h('ul', null, expl.map((x) => h('li', null, explanationText(x, catalog)))) : h('span', { class: 'muted' }, '无失分 No points lost')));
+      const detailRow = h('tr', { class: 'expl', hidden: true }, h('td', { colspan: 8 }, expl.length ? h('ul', null, expl.map((x) => explanationItem(x, catalog))) : h('span', { class: 'muted' }, '无失分 No points lost')));
       const toggle = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, `明细 ${expl.length}`);
       toggle.addEventListener('click', () => {
         detailRow.hidden = !detailRow.hidden;
