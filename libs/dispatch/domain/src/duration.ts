@@ -1,17 +1,8 @@
+import { durationMs } from '@chuishao/contracts';
 import type { Deadlines, LevelSla } from '@chuishao/dispatch-contracts';
 
-const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
-/**
- * ISO 8601 duration → milliseconds (weeks, days, hours, minutes, seconds; no years or months:
- * they have no fixed length). Seconds are allowed (`PT2S`) for drills and tests.
- */
-export function durationMs(iso: string): number {
-  const m = DURATION.exec(iso);
-  if (!m || iso === 'P' || iso.endsWith('T')) throw new Error(`not an ISO 8601 duration: ${iso}`);
-  const [, w, d, h, min, s] = m;
-  return (((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60000 + Math.round(Number(s ?? 0) * 1000);
-}
+// SLA durations are part of the contract: one parser for every service.
+export { durationMs } from '@chuishao/contracts';
 
 /** Milliseconds → the shortest ISO 8601 duration with hours/minutes/seconds (e.g. 900000 → PT15M). */
 export function isoDuration(ms: number): string {
