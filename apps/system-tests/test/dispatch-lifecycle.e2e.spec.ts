@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { departmentTopics } from '@chuishao/contracts';
+import { defaultCatalog } from '@chuishao/catalog';
+import { eventually, kafkaBrokers } from '@chuishao/testing';
+import { TestStack } from '../src/harness';
+
+const ROOT = join(__dirname, '../../..');
+const catalog = defaultCatalog();
+const street = catalog.streets[0];
+const FIRE = catalog.departmentByCode('FIRE_RESCUE')!;
+const URBAN = catalog.departmentByCode('URBAN_MANAGEMENT')!;
+
+interface WhistleJson {
+  id: string;
+  status: string;
+  assignments: Array<{ id: string; departmentId: string; role: string; status: string }>;
+}
+
+/**
+ * The bus contract end to end, with the services as processes: a whistle blown over HTTP is
+ * handled only through Kafka replies — the lead by the reference client (`npm run dept -- --auto`),
+ * an assist by Kafka's own console producer (not kafkajs) — and confirmed by the street.
+ */
+describe('dispatch end to end: blown → resolved through Kafka replies', () => {
+  const stack = new TestStack('dispatch_lifecycle');
+  let streetToken: string;
+  let client: ChildProcess | undefined;
+  let clientOutput = '';
+  let tap: Consumer | undefined;
+  const rejected: Array<{ reason: string; original: string }> = [];
+
+  beforeAll(async () => {
+    await stack.start();
+    streetToken = await stack.token('street', street.id);
+  });
+  afterAll(async () => {
+    client?.kill('SIGTERM');
+    await tap?.disconnect();
+    await stack.stop();
+  });
+
+  const prefixed = (name: string) => `${stack.env.CHUISHAO_TOPIC_PREFIX}.${name}`;
+
+  async function whistle(id: string): Promise<WhistleJson> {
+    return (await stack.http('GET', `/api/v1/whistles/${id}`, { token: streetToken })).json as WhistleJson;
+  }
+
+  it('lead via the reference client (--auto), assist via the console producer, street confirms; later replies are rejected', async () => {
+    const kafka = new Kafka({ clientId: 'e2e-tap', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+    tap = kafka.consumer({ groupId: `tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    await tap.connect();
+    await tap.subscribe({ topics: [prefixed(departmentTopics(URBAN.id).rejected)], fromBeginning: true });
+    await tap.run({ eachMessage: async ({ message }) => void rejected.push(JSON.parse(message.value!.toString())) });
+
+    client = spawn(
+      process.execPath,
+      ['-r', join(ROOT, 'scripts/register-paths.js'), join(ROOT, 'dist/apps/dept-client/src/main.js'), 'FIRE_RESCUE', '--topic-prefix', stack.env.CHUISHAO_TOPIC_PREFIX, '--auto', '--name', '消防值班员'],
+      { env: { ...process.env, KAFKA_BROKERS: kafkaBrokers() }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    client.stdout!.on('data', (b: Buffer) => (clientOutput += b.toString()));
+    client.stderr!.on('data', (b: Buffer) => (clientOutput += b.toString()));
+
+    const created = await stack.http('POST', '/api/v1/whistles', {
+      token: streetToken,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        situationCode: 'FIRE_LANE_BLOCKED',
+        title: '早餐车占用消防通道',
+        description: '液化气罐停放在一楼窗外不足两米。',
+        location: { address: '和平区劝业场街道福缘里 3 号' },
+        requestedDepartments: [FIRE.id, URBAN.id],
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+
+    const assist = await eventually(async () => (await whistle(id)).assignments?.find((a) => a.departmentId === URBAN.id), 30000, 100);
+    // Kafka's own console producer (Java), key|json per line, to the assist's replies topic.
+    const line = `${id}|${JSON.stringify({ replyId: `console-${assist.id}`, assignmentId: assist.id, type: 'REPORT', at: new Date().toISOString(), by: { name: '城管值班员' } })}\n`;
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn('bash', [join(ROOT, 'deploy/kafka/kafka.sh'), 'console-producer', prefixed(departmentTopics(URBAN.id).replies), '|'], { stdio: ['pipe', 'inherit', 'inherit'] });
+      p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`console producer exited ${code}`))));
+      p.stdin!.end(line);
+    });
+
+    const completed = await eventually(async () => {
+      const w = await whistle(id);
+      return w.status === 'COMPLETED' && w.assignments.find((a) => a.id === assist.id)?.status === 'REPORTED' ? w : undefined;
+    }, 60000, 200);
+    expect(completed.assignments.find((a) => a.departmentId === FIRE.id)).toMatchObject({ role: 'LEAD', status: 'COMPLETED' });
+    expect(clientOutput).toContain('新派单');
+    expect(clientOutput).toContain('报到时限');
+
+    const confirmed = await stack.http('POST', `/api/v1/whistles/${id}/confirm`, { token: streetToken, body: {} });
+    expect(confirmed.status).toBe(200);
+    await eventually(async () => ((await whistle(id)).status === 'RESOLVED' ? true : undefined), 15000, 100);
+    const audit = await stack.http('GET', `/api/v1/whistles/${id}/events`, { token: streetToken });
+    const types = (audit.json.events as Array<{ type: string; actor: { role: string; org: string; sub: string } }>).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['WhistleBlown', 'WhistleTriaged', 'DepartmentsSummoned', 'DepartmentReported', 'DepartmentArrived', 'DepartmentCompleted', 'WhistleConfirmed']));
+    const reported = (audit.json.events as Array<{ type: string; actor: { role: string; org: string; sub: string }; data: { departmentId: string } }>).filter((e) => e.type === 'DepartmentReported');
+    expect(reported.map((e) => e.data.departmentId).sort()).toEqual([FIRE.id, URBAN.id].sort());
+    expect(reported.every((e) => e.actor.role === 'department' && e.actor.sub === 'dept-reply')).toBe(true);
+    expect(audit.json.chain.valid).toBe(true);
+
+    // Dispatch learned the whistle is closed: a late reply goes to the rejected topic with the reason.
+    await eventually(async () => {
+      const [b] = await stack.sql<{ phase: string }>('dispatch', `SELECT phase FROM whistle_briefs WHERE whistle_id = $1`, [id]);
+      return b?.phase === 'RESOLVED' ? true : undefined;
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: prefixed(departmentTopics(URBAN.id).replies), messages: [{ key: id, value: JSON.stringify({ replyId: 'late', assignmentId: assist.id, type: 'ARRIVE' }) }] });
+    await producer.disconnect();
+    const late = await eventually(async () => rejected.find((r) => r.original.includes('"late"')));
+    expect(late.reason).toMatch(/resolved/);
+  });
+});
