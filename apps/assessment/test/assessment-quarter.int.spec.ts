@@ -321,7 +321,7 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     const qr = svc.dataSource.createQueryRunner();
     await qr.connect();
     try {
-      const opts = { liveSchema: 'assessment', shadowSchema: 'assessment_rebuild', tz: 'Asia/Shanghai', batchSize: 7 };
+      const opts = { liveSchema: 'assessment', shadowSchema: 'assessment_rebuild', tz: 'Asia/Shanghai', batchSize: 7, flushEvery: 10, maxCachedWhistles: 2 };
       const progress: number[] = [];
       await createShadowTables(qr, 'assessment', 'assessment_rebuild');
       const run = await replayLog(qr, { ...opts, onProgress: (p) => progress.push(p.percent) });

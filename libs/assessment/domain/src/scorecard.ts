@@ -107,27 +107,31 @@ export function scoreTallies(input: {
     const total = totalOf({ completion, satisfaction, perception }, policy);
 
     const explanations: Explanation[] = [];
+    // per-kind amounts are the same for every item of a department: computed once
+    const perKind = new Map<string, { lost: string; impact: number }>();
+    const amounts = (kind: string, lost: Ratio, n: number) => {
+      let a = perKind.get(kind);
+      if (!a) perKind.set(kind, (a = { lost: rounded(lost, policy), impact: Number(rounded(div(lost, ratio(n)), policy)) }));
+      return a;
+    };
     const completionLost = (kind: 'LATE' | 'MISSED') => mul(hundred, add(ratio(1), mul(ratio(-1), ratio(kind === 'LATE' ? policy.credits.late : policy.credits.missed))));
-    const items = [...t.lost].sort((a, b) => {
-      const ka = a.kind === 'FEEDBACK' ? `1${a.whistleId}` : `0${a.completeBy}${a.assignmentId}`;
-      const kb = b.kind === 'FEEDBACK' ? `1${b.whistleId}` : `0${b.completeBy}${b.assignmentId}`;
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    });
-    for (const item of items) {
+    const sortKey = (x: LostItem) => (x.kind === 'FEEDBACK' ? `1${x.whistleId}` : `0${x.completeBy}${x.assignmentId}`);
+    const items = t.lost.map((x) => [sortKey(x), x] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, item] of items) {
       if (item.kind === 'FEEDBACK') {
-        const lost = ratio(100 - policy.feedbackScores[item.rating]);
+        const { lost, impact } = amounts(item.rating, ratio(100 - policy.feedbackScores[item.rating]), responses);
         const ratingName = item.rating === 'DISSATISFIED' ? '不满意' : item.rating === 'BASICALLY_SATISFIED' ? '基本满意' : '满意';
         explanations.push({
           component: 'satisfaction',
           kind: 'FEEDBACK',
           whistleId: item.whistleId,
           rating: item.rating,
-          pointsLost: Number(rounded(lost, policy)),
-          componentImpact: Number(rounded(div(lost, ratio(responses)), policy)),
-          message: `哨件 ${item.whistleId} 群众评价“${ratingName}”，该条扣 ${rounded(lost, policy)} 分 / feedback ${item.rating} on whistle ${item.whistleId}: ${rounded(lost, policy)} points lost`,
+          pointsLost: Number(lost),
+          componentImpact: impact,
+          message: `哨件 ${item.whistleId} 群众评价“${ratingName}”，该条扣 ${lost} 分 / feedback ${item.rating} on whistle ${item.whistleId}: ${lost} points lost`,
         });
       } else {
-        const lost = completionLost(item.kind);
+        const { lost, impact } = amounts(item.kind, completionLost(item.kind), counted);
         const when = item.completedAt ?? '未办结 open';
         explanations.push({
           component: 'completion',
@@ -136,8 +140,8 @@ export function scoreTallies(input: {
           assignmentId: item.assignmentId,
           deadline: item.completeBy,
           completedAt: item.completedAt,
-          pointsLost: Number(rounded(lost, policy)),
-          componentImpact: Number(rounded(div(lost, ratio(counted)), policy)),
+          pointsLost: Number(lost),
+          componentImpact: impact,
           message:
             item.kind === 'LATE'
               ? `哨件 ${item.whistleId} 逾期办结：办结时限 ${item.completeBy}，办结于 ${when} / completed late: due ${item.completeBy}, completed ${when}`

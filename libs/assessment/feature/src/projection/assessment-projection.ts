@@ -67,56 +67,101 @@ export const whistleIdOf = (e: ProjectableEvent): string | null =>
   e.whistleId ?? ((e.data as { whistleId?: unknown } | null)?.whistleId as string | undefined) ?? null;
 
 /**
- * Projects a batch of whistle events, in order, in the caller's transaction: loads the projector
- * state of the whistles concerned, folds the events in memory (pure domain code), then writes every
- * table with one statement each. The live consumer calls it with one event inside `processOnce`;
- * a rebuild calls it with thousands — the same code, so the same rows.
+ * Folds whistle events into the projection: loads the projector state of the whistles concerned
+ * (unless cached from an earlier batch), folds the events in memory with the pure domain code, and
+ * on `flush` writes every table with one statement each. The live consumer uses one projector per
+ * event inside `processOnce`; a rebuild keeps one across batches and flushes every few thousand
+ * events — the same code, so the same rows.
  */
-export async function projectWhistleEvents(db: Queryable, events: readonly ProjectableEvent[], target: ProjectionTarget): Promise<number> {
-  const t = tableNamer(target.schema);
-  const tz = target.tz ?? DEFAULT_TZ;
-  const relevant = events.filter((e) => PROJECTED_TYPES.has(e.type) && whistleIdOf(e));
-  if (relevant.length === 0) return 0;
+export class WhistleProjector {
+  private readonly states = new Map<string, StoredState>();
+  private readonly dirty = new Set<string>();
+  private deltas: CountDelta[] = [];
+  private marks: LostMark[] = [];
+  private readonly t: (name: string) => string;
+  private readonly tz: string;
 
-  if (target.log) {
-    await db.query(
-      `INSERT INTO ${t('assessment_inbox_log')} (event_id, type, whistle_id, occurred_at, envelope)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[], $5::jsonb[]) ON CONFLICT (event_id) DO NOTHING`,
-      [relevant.map((e) => e.eventId), relevant.map((e) => e.type), relevant.map(whistleIdOf), relevant.map((e) => e.occurredAt), relevant.map((e) => JSON.stringify(e))],
-    );
+  constructor(private readonly target: ProjectionTarget) {
+    this.t = tableNamer(target.schema);
+    this.tz = target.tz ?? DEFAULT_TZ;
   }
 
-  const ids = [...new Set(relevant.map((e) => whistleIdOf(e) as string))];
-  const loaded: Array<{ whistle_id: string; state: StoredState }> = await db.query(
-    `SELECT whistle_id::text AS whistle_id, state FROM ${t('whistle_scoring_state')} WHERE whistle_id = ANY($1::uuid[])`,
-    [ids],
-  );
-  const states = new Map(loaded.map((r) => [r.whistle_id, r.state]));
-  const deltas: CountDelta[] = [];
-  const marks: LostMark[] = [];
-  for (const e of relevant) {
-    const id = whistleIdOf(e) as string;
-    let s = states.get(id);
-    if (!s) states.set(id, (s = { scoring: emptyWhistle(id), analytics: emptyAnalytics() }));
-    const fact = factFromEvent(e);
-    if (fact) {
-      const out = applyFact(s.scoring, fact, tz);
-      deltas.push(...out.deltas);
-      marks.push(...out.marks);
+  /** Whistles whose state is held in memory. */
+  get cached(): number {
+    return this.states.size;
+  }
+
+  /** Applies events in order (logging them first when the target says so); returns how many were relevant. */
+  async apply(db: Queryable, events: readonly ProjectableEvent[]): Promise<number> {
+    const t = this.t;
+    const relevant = events.filter((e) => PROJECTED_TYPES.has(e.type) && whistleIdOf(e));
+    if (relevant.length === 0) return 0;
+    if (this.target.log) {
+      await db.query(
+        `INSERT INTO ${t('assessment_inbox_log')} (event_id, type, whistle_id, occurred_at, envelope)
+         SELECT (x->>'eventId')::uuid, x->>'type', (x->>'w')::uuid, (x->>'occurredAt')::timestamptz, x->'e' FROM jsonb_array_elements($1::jsonb) x
+         ON CONFLICT (event_id) DO NOTHING`,
+        [JSON.stringify(relevant.map((e) => ({ eventId: e.eventId, type: e.type, w: whistleIdOf(e), occurredAt: e.occurredAt, e })))],
+      );
     }
-    evolveAnalytics(s.analytics, e);
+    const missing = [...new Set(relevant.map((e) => whistleIdOf(e) as string))].filter((id) => !this.states.has(id));
+    if (missing.length) {
+      const loaded: Array<{ whistle_id: string; state: StoredState }> = await db.query(
+        `SELECT whistle_id::text AS whistle_id, state FROM ${t('whistle_scoring_state')} WHERE whistle_id = ANY($1::uuid[])`,
+        [missing],
+      );
+      for (const r of loaded) this.states.set(r.whistle_id, r.state);
+    }
+    for (const e of relevant) {
+      const id = whistleIdOf(e) as string;
+      let s = this.states.get(id);
+      if (!s) this.states.set(id, (s = { scoring: emptyWhistle(id), analytics: emptyAnalytics() }));
+      const fact = factFromEvent(e);
+      if (fact) {
+        const out = applyFact(s.scoring, fact, this.tz);
+        for (const d of out.deltas) this.deltas.push(d);
+        for (const m of out.marks) this.marks.push(m);
+      }
+      evolveAnalytics(s.analytics, e);
+      this.dirty.add(id);
+    }
+    return relevant.length;
   }
 
-  await db.query(
-    `INSERT INTO ${t('whistle_scoring_state')} (whistle_id, state) SELECT * FROM unnest($1::uuid[], $2::jsonb[])
-     ON CONFLICT (whistle_id) DO UPDATE SET state = EXCLUDED.state`,
-    [ids, ids.map((id) => JSON.stringify(states.get(id)))],
-  );
-  await writeAssignmentFacts(db, t, ids.map((id) => states.get(id) as StoredState));
-  await writeWhistleFacts(db, t, ids, ids.map((id) => (states.get(id) as StoredState).analytics));
-  await writeDeltas(db, t, deltas);
-  await writeMarks(db, t, marks);
-  return relevant.length;
+  /** Writes what was applied since the last flush. */
+  async flush(db: Queryable): Promise<void> {
+    const t = this.t;
+    const ids = [...this.dirty];
+    if (ids.length) {
+      await db.query(
+        `INSERT INTO ${t('whistle_scoring_state')} (whistle_id, state) SELECT (x->>'w')::uuid, x->'s' FROM jsonb_array_elements($1::jsonb) x
+         ON CONFLICT (whistle_id) DO UPDATE SET state = EXCLUDED.state`,
+        [JSON.stringify(ids.map((w) => ({ w, s: this.states.get(w) })))],
+      );
+      const states = ids.map((id) => this.states.get(id) as StoredState);
+      await writeAssignmentFacts(db, t, states);
+      await writeWhistleFacts(db, t, ids, states.map((s) => s.analytics));
+    }
+    await writeDeltas(db, t, this.deltas);
+    await writeMarks(db, t, this.marks);
+    this.dirty.clear();
+    this.deltas = [];
+    this.marks = [];
+  }
+
+  /** Forgets the cached states (after a flush, to bound memory). */
+  forget(): void {
+    if (this.dirty.size) throw new Error('flush before forgetting');
+    this.states.clear();
+  }
+}
+
+/** Projects a batch of whistle events in the caller's transaction (see {@link WhistleProjector}). */
+export async function projectWhistleEvents(db: Queryable, events: readonly ProjectableEvent[], target: ProjectionTarget): Promise<number> {
+  const projector = new WhistleProjector(target);
+  const n = await projector.apply(db, events);
+  if (n) await projector.flush(db);
+  return n;
 }
 
 async function writeAssignmentFacts(db: Queryable, t: (n: string) => string, states: StoredState[]): Promise<void> {
@@ -194,16 +239,7 @@ async function writeMarks(db: Queryable, t: (n: string) => string, marks: LostMa
   if (marks.length === 0) return;
   await db.query(
     `INSERT INTO ${t('lost_point_marks')} (month, at, department_id, sign, kind, item_key, whistle_id, detail)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::uuid[], $4::smallint[], $5::text[], $6::text[], $7::uuid[], $8::jsonb[])`,
-    [
-      marks.map((m) => m.month),
-      marks.map((m) => keyIso(m.key)),
-      marks.map((m) => m.departmentId),
-      marks.map((m) => m.sign),
-      marks.map((m) => m.kind),
-      marks.map((m) => m.itemKey),
-      marks.map((m) => m.whistleId),
-      marks.map((m) => (m.detail ? JSON.stringify(m.detail) : null)),
-    ],
+     SELECT x->>0, (x->>1)::timestamptz, (x->>2)::uuid, (x->>3)::smallint, x->>4, x->>5, (x->>6)::uuid, NULLIF(x->7, 'null'::jsonb) FROM jsonb_array_elements($1::jsonb) x`,
+    [JSON.stringify(marks.map((m) => [m.month, keyIso(m.key), m.departmentId, m.sign, m.kind, m.itemKey, m.whistleId, m.detail]))],
   );
 }

@@ -1,6 +1,6 @@
 import { parsePeriod, type ScoringPolicy } from '@chuishao/assessment-domain';
 import type { Queryable } from '@chuishao/event-store';
-import { projectWhistleEvents, tableNamer, WHISTLE_PROJECTION_TABLES, OWN_PROJECTION_TABLES, COUNT_SQL_COLUMNS, type ProjectableEvent } from '../projection/assessment-projection';
+import { projectWhistleEvents, WhistleProjector, tableNamer, WHISTLE_PROJECTION_TABLES, OWN_PROJECTION_TABLES, COUNT_SQL_COLUMNS, type ProjectableEvent } from '../projection/assessment-projection';
 import { projectOwnEvents } from '../projection/own-events.projection';
 import { buildScorecard } from '../scorecards/scorecard.reader';
 
@@ -22,6 +22,10 @@ export interface RebuildOptions {
   shadowSchema: string;
   tz: string;
   batchSize?: number;
+  /** Write the projection every so many events (states stay cached in between). */
+  flushEvery?: number;
+  /** Forget cached states beyond this many whistles (after a flush). */
+  maxCachedWhistles?: number;
   onProgress?: (p: RebuildProgress) => void;
 }
 
@@ -50,26 +54,38 @@ export async function replayLog(db: Connection, opts: RebuildOptions, afterSeq =
   const started = process.hrtime.bigint();
   let seq = afterSeq;
   let events = done;
+  const flushEvery = opts.flushEvery ?? 50000;
+  const maxCached = opts.maxCachedWhistles ?? 200000;
+  const projector = new WhistleProjector({ schema: opts.shadowSchema, tz: opts.tz, log: false });
+  let pending = 0;
+  const flush = async () => {
+    await db.query('BEGIN');
+    try {
+      await db.query('SET LOCAL synchronous_commit = off');
+      await projector.flush(db);
+      await db.query('COMMIT');
+    } catch (err) {
+      await db.query('ROLLBACK');
+      throw err;
+    }
+    pending = 0;
+    if (projector.cached > maxCached) projector.forget();
+  };
   while (seq < until) {
     const rows: Array<{ seq: string; envelope: ProjectableEvent }> = await db.query(
       `SELECT seq, envelope FROM ${l('assessment_inbox_log')} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
       [seq, until, batch],
     );
     if (rows.length === 0) break;
-    await db.query('BEGIN');
-    try {
-      await db.query('SET LOCAL synchronous_commit = off');
-      await projectWhistleEvents(db, rows.map((r) => r.envelope), { schema: opts.shadowSchema, tz: opts.tz, log: false });
-      await db.query('COMMIT');
-    } catch (err) {
-      await db.query('ROLLBACK');
-      throw err;
-    }
+    await projector.apply(db, rows.map((r) => r.envelope));
+    pending += rows.length;
     seq = Number(rows[rows.length - 1].seq);
     events += rows.length;
+    if (pending >= flushEvery || seq >= until) await flush();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     opts.onProgress?.({ events, total, percent: total === 0 ? 100 : (events / total) * 100, eventsPerSecond: seconds > 0 ? (events - done) / seconds : 0, seconds });
   }
+  if (pending) await flush();
   return { lastSeq: seq, events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 

@@ -45,10 +45,12 @@ export async function readTallies(db: Queryable, period: Period, asOf: Date, sch
      ) x GROUP BY department_id`,
     [months, asOfIso, day],
   );
+  // open lost-point items at asOf: opened (+1) at or before asOf and not closed (−1) by then
   const lost: Array<{ kind: string; whistle_id: string; department_id: string; detail: { assignmentId?: string; completeBy?: string; completedAt?: string | null; rating?: Rating } }> = await db.query(
-    `SELECT kind, whistle_id::text AS whistle_id, department_id::text AS department_id, (array_agg(detail) FILTER (WHERE sign > 0))[1] AS detail
-       FROM ${t('lost_point_marks')} WHERE month = ANY($1) AND at <= $2::timestamptz
-      GROUP BY kind, item_key, whistle_id, department_id HAVING sum(sign) > 0`,
+    `SELECT p.kind, p.whistle_id::text AS whistle_id, p.department_id::text AS department_id, p.detail
+       FROM ${t('lost_point_marks')} p
+      WHERE p.sign = 1 AND p.month = ANY($1) AND p.at <= $2::timestamptz
+        AND NOT EXISTS (SELECT 1 FROM ${t('lost_point_marks')} m WHERE m.sign = -1 AND m.item_key = p.item_key AND m.at <= $2::timestamptz)`,
     [months, asOfIso],
   );
   const ratings: Array<{ street_id: string; department_id: string; score: number; revision: number; deductions: Array<{ points: number; reason: string }> }> = await db.query(
