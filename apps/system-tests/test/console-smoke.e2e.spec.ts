@@ -85,7 +85,7 @@ describeIfChromium('console: a street office blows a whistle in the browser and 
     await page.screenshot({ path: join(shots, 'phone-01-signin.png'), fullPage: true });
     await signIn(page);
 
-    await page.getByRole('link', { name: /^吹哨\s*Blow$/ }).click();
+    await page.getByRole('link', { name: /^吹哨(\s*Blow)?$/ }).click();
     await page.getByLabel('呼叫情形').selectOption('FIRE_LANE_BLOCKED');
     await page.getByLabel('标题').fill('早餐车占用消防通道');
     await page.getByLabel('情况描述').fill('液化气罐停放在一楼窗外不足两米，居民反映多次。');
