@@ -76,7 +76,7 @@ async function main() {
         `CREATE TEMP TABLE seed AS
          SELECT i AS w, j AS k,
                 md5('w' || i)::uuid AS whistle_id, md5('a' || i || '-' || j)::uuid AS assignment_id,
-                ($1::uuid[])[1 + ((i * 7919 + j * 104729) % array_length($1::uuid[], 1))] AS dept,
+                ($1::uuid[])[1 + ((i::bigint * 7919 + j * 104729) % array_length($1::uuid[], 1))] AS dept,
                 s, s + interval '72 hours' AS cb,
                 CASE WHEN r < 95 THEN s + ((i * 13 + j * 7) % 4300) * interval '1 minute'
                      WHEN r < 99 THEN s + interval '72 hours' + (60 + (i * 13 + j * 7) % 2000) * interval '1 minute'
