@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { FeedbackSummaryResponseDto } from './feedback-summary.response.dto';
 import { Public } from '@chuishao/auth';
 import { FeedbackHandler } from './feedback.handler';
 import { GiveFeedbackRequestDto } from './give-feedback.request.dto';
@@ -20,7 +21,7 @@ export class FeedbackHttpController {
     description: '无需登录。链接 30 天内有效；过期返回 410，未知返回 404。 / No authentication. Links are valid for 30 days; expired → 410, unknown → 404.',
   })
   @ApiParam({ name: 'token', description: '一次性评价令牌 / one-time feedback token' })
-  @ApiResponse({ status: 200, description: '哨件概要 / summary' })
+  @ApiOkResponse({ type: FeedbackSummaryResponseDto, description: '哨件概要 / summary' })
   @ApiResponse({ status: 404, description: '链接无效 / unknown link' })
   @ApiResponse({ status: 410, description: '链接已过期 / expired link' })
   summary(@Param('token') token: string) {
@@ -33,7 +34,7 @@ export class FeedbackHttpController {
     summary: '提交满意度评价（一次性）/ Give satisfaction feedback (single use)',
     description: '满意 100、基本满意 80、不满意 0；同一链接第二次提交返回 409。 / Scores 100 / 80 / 0; a second use of a link → 409.',
   })
-  @ApiResponse({ status: 201, description: '已记录 FeedbackGiven / recorded' })
+  @ApiCreatedResponse({ type: FeedbackSummaryResponseDto, description: '已记录 FeedbackGiven / recorded' })
   @ApiResponse({ status: 409, description: '链接已使用 / already used' })
   @ApiResponse({ status: 410, description: '链接已过期 / expired link' })
   give(@Param('token') token: string, @Body() dto: GiveFeedbackRequestDto) {

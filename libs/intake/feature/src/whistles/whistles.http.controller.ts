@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { WhistleEventsResponseDto, WhistleListResponseDto, WhistleResponseDto } from './whistle.response.dto';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { verifyChain } from '@chuishao/event-store';
@@ -37,7 +38,7 @@ export class WhistlesHttpController {
       '按吹哨时间倒序；nextCursor 为 null 表示没有下一页。街道只能看到本街道的哨件，部门只能看到派给本部门的哨件（指定其他街道/部门返回 403）。' +
       ' / Newest first; nextCursor null means no more pages. A street sees only its own whistles, a department only those assigned to it (asking for another → 403).',
   })
-  @ApiResponse({ status: 200, description: '{"items":[...],"nextCursor":"..."|null}' })
+  @ApiOkResponse({ type: WhistleListResponseDto })
   async list(@CurrentPrincipal() principal: Principal, @Query() q: ListWhistlesQueryDto) {
     let streetId = q.streetId;
     let departmentId = q.departmentId;
@@ -80,7 +81,10 @@ export class WhistlesHttpController {
   @Roles('street')
   @ApiOperation({ summary: '吹哨：街道发起呼叫 / Blow a whistle', description: '同一 Idempotency-Key 与相同请求体重复提交，返回同一结果且不产生新事件；请求体不同则 409。' })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '≤ 128 字符 / chars' })
-  @ApiResponse({ status: 201, description: '已吹哨 / Blown' })
+  @ApiCreatedResponse({ type: WhistleResponseDto, description: '已吹哨 / Blown' })
+  @ApiResponse({ status: 200, type: WhistleResponseDto, description: '同键同体重放：同一哨件 / replay with the same key and body: the same whistle' })
+  @ApiResponse({ status: 409, description: '同一 Idempotency-Key 用于不同请求体 / key reused with another body' })
+  @ApiResponse({ status: 422, description: '未知情形、超长字段等 / unknown situation, over-long fields…' })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') key: string | undefined,
@@ -109,6 +113,7 @@ export class WhistlesHttpController {
     summary: '哨件详情 / A whistle (read model)',
     description: '发起街道在确认办结后可看到一次性评价链接 feedback.link（未使用且未过期时）。 / The owning street sees the one-time feedback link while it is unused and unexpired.',
   })
+  @ApiOkResponse({ type: WhistleResponseDto })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     const view = await this.readable(principal, id);
     return presentWhistle(view, principal, this.links);
@@ -121,7 +126,7 @@ export class WhistlesHttpController {
     summary: '撤回哨件 / Withdraw a whistle',
     description: '仅发起街道；已办结、已确认或已撤回的哨件不能撤回（409）；理由必填（422）。 / Own street only; a COMPLETED, RESOLVED or WITHDRAWN whistle cannot be withdrawn (409); reason required (422).',
   })
-  @ApiResponse({ status: 200, description: '已撤回（WhistleWithdrawn）/ withdrawn' })
+  @ApiOkResponse({ type: WhistleResponseDto, description: '已撤回（WhistleWithdrawn）/ withdrawn' })
   @ApiResponse({ status: 403, description: '非本街道哨件 / not your street’s whistle' })
   @ApiResponse({ status: 409, description: '状态不允许 / illegal transition' })
   async withdraw(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: WithdrawWhistleRequestDto) {
@@ -138,7 +143,7 @@ export class WhistlesHttpController {
       '仅发起街道，仅限 COMPLETED（牵头部门已办结）的哨件，否则 409。记录 WhistleConfirmed 与 FeedbackRequested；响应中的 feedback.link 是一次性评价链接（30 天有效），交给群众。' +
       ' / Own street only, only a COMPLETED whistle (else 409). Records WhistleConfirmed and FeedbackRequested; feedback.link in the answer is the one-time link (valid 30 days) to hand to the resident.',
   })
-  @ApiResponse({ status: 200, description: 'RESOLVED，含 feedback.link / RESOLVED with feedback.link' })
+  @ApiOkResponse({ type: WhistleResponseDto, description: 'RESOLVED，含 feedback.link / RESOLVED with feedback.link' })
   async confirm(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length > 0)) {
       throw ProblemException.badRequest('确认请求体应为空对象 {} / The confirm body must be an empty object {}', [{ field: 'body', message: 'must be {}' }]);
@@ -153,7 +158,7 @@ export class WhistlesHttpController {
     summary: '退回重办 / Reopen (reject the completion)',
     description: '仅发起街道，仅限 COMPLETED 的哨件（409）；理由必填（422）；已办结的派单回到处置中。 / Own street only, only a COMPLETED whistle (409); reason required (422); completed assignments go back to work.',
   })
-  @ApiResponse({ status: 200, description: 'REOPENED' })
+  @ApiOkResponse({ type: WhistleResponseDto, description: 'REOPENED' })
   async reopen(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReopenWhistleRequestDto) {
     return presentWhistle(await this.acts.reopen(principal, id, dto.reason), principal, this.links);
   }
@@ -161,7 +166,11 @@ export class WhistlesHttpController {
   @Get(':id/events')
   @HttpCode(200)
   @Roles(...ALL_ROLES)
-  @ApiOperation({ summary: '审计事件流（哈希链）/ The auditable, hash-chained event stream of a whistle' })
+  @ApiOperation({
+    summary: '审计事件流（哈希链）/ The auditable, hash-chained event stream of a whistle',
+    description: '所有服务为该哨件记录的事件，按因果顺序；hash = SHA-256(prevHash + 事件的规范 JSON)。 / Every service’s events for the whistle in causal order; hash = SHA-256(prevHash + canonical JSON).',
+  })
+  @ApiOkResponse({ type: WhistleEventsResponseDto })
   async events(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     await this.readable(principal, id);
     const rows = await this.whistles.ledger(this.dataSource, id);
