@@ -39,3 +39,25 @@ describe('reply schema', () => {
     expect(departmentOfTopic('chuishao.dept.abc.replies.rejected')).toBeUndefined();
   });
 });
+
+describe('the published schemas (docs/schemas) agree with the code', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = (name: string) => require(`../../../../../docs/schemas/${name}`) as { examples?: unknown[]; properties?: Record<string, unknown>; $defs?: Record<string, unknown> };
+
+  it('every example reply of reply.json is valid for the consumer', () => {
+    const schema = load('reply.json');
+    expect(schema.examples?.length).toBeGreaterThan(0);
+    for (const example of schema.examples ?? []) expect(replyProblem(example)).toBeUndefined();
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(['assignmentId', 'at', 'by', 'note', 'replyId', 'result', 'type']);
+  });
+
+  it('assignment.json names every message type of the department topics', () => {
+    const schema = load('assignment.json');
+    const types = Object.values(schema.$defs ?? {})
+      .map((d) => (d as { properties?: { type?: { const?: string } } }).properties?.type?.const)
+      .filter(Boolean)
+      .sort();
+    expect(types).toEqual(['CANCELLED', 'CLOSED', 'DEADLINES_CHANGED', 'DISPUTE_RESOLVED', 'OVERDUE', 'REOPENED', 'SUMMONED']);
+    for (const name of ['rejected.json', 'envelope.json', 'dispatch-events.json']) expect(load(name)).toBeTruthy();
+  });
+});
