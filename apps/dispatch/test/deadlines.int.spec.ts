@@ -47,7 +47,7 @@ describe('dispatch: durable deadlines', () => {
     const lateness = new Date(found[0].occurred_at).getTime() - Date.parse(found[0].data.dueAt);
     expect(lateness).toBeGreaterThanOrEqual(0);
     expect(lateness).toBeLessThan(5000);
-    // eslint-disable-next-line no-console
+     
     console.log(`DeadlineMissed appended ${lateness} ms after the deadline`);
     const states: Array<{ assignment_id: string; kind: string; state: string }> = await svc.dataSource.query(
       `SELECT assignment_id, kind, state FROM deadlines WHERE whistle_id = $1 ORDER BY assignment_id, kind`,

@@ -57,7 +57,7 @@ describe('dispatch: 1,000 garbage replies', () => {
 
     await eventually(async () => ((await eventTypes(svc, whistleId)).includes('DepartmentReported') ? true : undefined), 240000, 200);
     await eventually(async () => (tap.messages.length >= 1000 ? true : undefined), 240000, 200);
-    // eslint-disable-next-line no-console
+     
     console.log(`1,000 garbage replies rejected in ${Date.now() - started} ms`);
     await new Promise((r) => setTimeout(r, 1500)); // nothing more arrives
     expect(tap.messages).toHaveLength(1000);

@@ -54,7 +54,7 @@ describe('dispatch end to end: a PT2S report deadline across a SIGKILL of dispat
     const dueAt = Math.max(...rows.map((r) => new Date(r.due_at).getTime()));
     await stack.kill('dispatch', 'SIGKILL');
     const killedBefore = dueAt - Date.now();
-    // eslint-disable-next-line no-console
+     
     console.log(`dispatch SIGKILLed ${killedBefore} ms before the report deadline`);
     await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now()) + 1000));
     const restartedAt = Date.now();
@@ -69,7 +69,7 @@ describe('dispatch end to end: a PT2S report deadline across a SIGKILL of dispat
       return r.filter((e) => e.type === 'DeadlineMissed').length >= 2 ? r : undefined;
     }, 60000, 100);
     const judgedAfterRestart = Math.max(...missed.map((m) => new Date(m.occurred_at).getTime())) - restartedAt;
-    // eslint-disable-next-line no-console
+     
     console.log(`both REPORT deadlines judged ${judgedAfterRestart} ms after dispatch was started again (boot included)`);
     await new Promise((r) => setTimeout(r, 3000));
     const audit = await eventually(async () => {

@@ -41,7 +41,7 @@ describe('reply schema', () => {
 });
 
 describe('the published schemas (docs/schemas) agree with the code', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const load = (name: string) => require(`../../../../../docs/schemas/${name}`) as { examples?: unknown[]; properties?: Record<string, unknown>; $defs?: Record<string, unknown> };
 
   it('every example reply of reply.json is valid for the consumer', () => {
