@@ -5,13 +5,15 @@ import { EventStore, type Queryable } from '@chuishao/event-store';
 import { enqueue, eventMessages, Messaging } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
-import { problem, ProblemException } from '@chuishao/platform';
+import { counter, problem, ProblemException } from '@chuishao/platform';
 import { applyLocally, decide, whistleState, type WhistleView } from '@chuishao/intake-domain';
 import type { Rating } from '@chuishao/intake-contracts';
 import { asProblem } from '../domain-problem';
 import { WhistleRepository } from '../whistles/whistle.repository';
 import { toViewEvent } from '../whistles/street-acts-on-whistle.handler';
 import { hashToken } from './feedback-tokens';
+
+const feedbackTotal = counter('chuishao_intake_feedback_total', 'Resident feedback given, by rating', ['rating']);
 
 /** Who gives feedback through a one-time link: a resident, unauthenticated (recorded as the event's actor). */
 export const RESIDENT_ACTOR = { role: 'resident', org: null, sub: 'feedback-link' } as const;
@@ -63,7 +65,7 @@ export class FeedbackHandler {
 
   async give(token: string, rating: Rating, comment: string | null) {
     try {
-      return await this.dataSource.transaction(async (em) => {
+      const summary = await this.dataSource.transaction(async (em) => {
         const row = await this.tokenRow(em, token, true);
         if (row.used_at) throw ProblemException.conflict('该评价链接已使用，每个链接只能评价一次 / This feedback link has already been used');
         if (new Date(row.expires_at).getTime() <= Date.now()) throw expired();
@@ -80,6 +82,8 @@ export class FeedbackHandler {
         await this.whistles.save(em, next);
         return presentFeedbackSummary(next, { ...row, used_at: new Date() });
       });
+      feedbackTotal.inc({ rating });
+      return summary;
     } catch (err) {
       throw asProblem(err);
     }

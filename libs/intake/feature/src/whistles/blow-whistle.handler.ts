@@ -6,12 +6,14 @@ import { eventMessages, enqueue, Messaging } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { counter, ProblemException } from '@chuishao/platform';
 import { decide, evolveView, NO_WHISTLE, normaliseAddress, type WhistleView } from '@chuishao/intake-domain';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { BlowWhistleRequestDto } from './blow-whistle.request.dto';
 import { WhistleRepository } from './whistle.repository';
 import { metadataFor } from './metadata';
+
+const blowTotal = counter('chuishao_intake_whistles_total', 'Whistle requests by channel and outcome (blown, replayed, key_conflict)', ['channel', 'outcome']);
 
 export interface BlowResult {
   status: 201 | 200;
@@ -59,9 +61,11 @@ export class BlowWhistleHandler {
           [streetId, idempotencyKey],
         );
         if (prior.request_hash !== requestHash) {
+          blowTotal.inc({ channel, outcome: 'key_conflict' });
           throw ProblemException.conflict('该 Idempotency-Key 已用于另一个请求体 / This Idempotency-Key was used with a different body');
         }
         const view = await this.whistles.find(em, prior.whistle_id);
+        blowTotal.inc({ channel, outcome: 'replayed' });
         return { status: 200 as const, body: view as WhistleView };
       }
       const whistleId = randomUUID();
@@ -98,6 +102,7 @@ export class BlowWhistleHandler {
       // The projector will see WhistleBlown again from the bus; the view is created here so the street reads its own write.
       await this.whistles.save(em, { ...view, version: 0 });
       await em.query(`UPDATE idempotency_keys SET whistle_id = $3 WHERE street_id = $1 AND key = $2`, [streetId, idempotencyKey, whistleId]);
+      blowTotal.inc({ channel, outcome: 'blown' });
       return { status: 201 as const, body: { ...view, version: 0 } };
     });
   }

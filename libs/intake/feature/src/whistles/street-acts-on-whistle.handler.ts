@@ -5,7 +5,7 @@ import { EventStore, type NewEvent, type StoredEvent } from '@chuishao/event-sto
 import { enqueue, eventMessages, Messaging } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { canActOnWhistle, type Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { counter, ProblemException } from '@chuishao/platform';
 import {
   applyLocally,
   decide,
@@ -21,6 +21,8 @@ import { asProblem } from '../domain-problem';
 import { FeedbackTokens, hashToken } from '../feedback/feedback-tokens';
 import { WhistleRepository } from './whistle.repository';
 import { metadataFor } from './metadata';
+
+const actsTotal = counter('chuishao_intake_street_acts_total', 'Withdraw/confirm/reopen by outcome', ['act', 'outcome']);
 
 export const toViewEvent = (e: StoredEvent, actor: Actor): ViewEvent => ({
   eventId: e.eventId,
@@ -83,14 +85,16 @@ export class StreetActsOnWhistleHandler {
     build: () => { command: WhistleCommand; eventIds?: Partial<Record<IntakeEvent['type'], string>> },
     also?: (em: EntityManager, stored: StoredEvent[]) => Promise<void>,
   ): Promise<WhistleView> {
+    let act = 'unknown';
     try {
-      return await this.dataSource.transaction(async (em) => {
+      const result = await this.dataSource.transaction(async (em) => {
         const view = await this.whistles.find(em, whistleId, true);
         if (!view) throw ProblemException.notFound(`哨件不存在 / No whistle ${whistleId}`);
         if (!canActOnWhistle(principal, view)) {
           throw ProblemException.forbidden('只有发起哨件的街道可以撤回、确认或退回 / Only the whistle’s own street may withdraw, confirm or reopen it');
         }
         const { command, eventIds } = build();
+        act = command.type;
         const events: NewEvent[] = decide(command, whistleState(view)).map((e) => ({ type: e.type, data: e.data, eventId: eventIds?.[e.type] }));
         const streamId = `whistle-${whistleId}`;
         const { version } = await this.store.readStream(em, streamId);
@@ -102,8 +106,12 @@ export class StreetActsOnWhistleHandler {
         await this.whistles.save(em, next);
         return next;
       });
+      actsTotal.inc({ act, outcome: 'recorded' });
+      return result;
     } catch (err) {
-      throw asProblem(err);
+      const problem = asProblem(err);
+      actsTotal.inc({ act, outcome: problem instanceof ProblemException ? String(problem.getStatus()) : 'error' });
+      throw problem;
     }
   }
 }
