@@ -17,7 +17,8 @@ export class ApiError extends Error {
   get isMissingEndpoint() {
     if (this.status !== 404) return false;
     const text = `${this.problem.title ?? ''} ${this.problem.detail ?? ''}`;
-    return /No route|没有这个接口|Cannot (GET|POST)|Route .* not found/i.test(text);
+    // the gateway's "没有这个接口 / No route", or the service's router (Nest/Fastify "Cannot GET /…")
+    return /No route|没有这个接口|Cannot (GET|POST|PUT|PATCH|DELETE)\b|Route .* not found/i.test(text);
   }
 }
 

@@ -34,7 +34,7 @@ export function toastOk(zh, en) {
 
 /** Shown when an endpoint answers 404 (it is being built) or the call fails. */
 export function unavailable(err, what) {
-  if (err instanceof ApiError && err.status === 404) {
+  if (err instanceof ApiError && err.status === 404 && err.isMissingEndpoint) {
     return h(
       'div',
       { class: 'notice warn', role: 'status' },

@@ -41,10 +41,13 @@ export async function renderBoard(main, ctx) {
       { class: 'board-tiles', role: 'list', 'aria-label': '未结哨件按级别 Open whistles by level' },
       LEVEL_CODES.map((l) => h('div', { class: `tile ${l}`, role: 'listitem' }, h('span', { class: 'n' }, String(byLevel[l] ?? 0)), `${label(LEVELS, l)[0]}色`, h('span', { class: 'en' }, label(LEVELS, l)[1]))),
     );
+    const overdue =
+      typeof counts.overdue === 'number'
+        ? h('p', { class: `notice ${counts.overdue > 0 ? 'bad' : 'good'}`, 'data-testid': 'board-overdue' }, h('strong', { style: { fontSize: '1.3rem' } }, String(counts.overdue)), ' ', bi('件未结哨件已超时', 'open whistles overdue'))
+        : null;
     const statuses = h(
       'div',
       { class: 'status-tiles' },
-      typeof counts.overdue === 'number' ? h('div', { class: 'stt', style: { borderColor: 'var(--red)' } }, h('span', { class: 'n', style: { color: 'var(--red)' } }, String(counts.overdue)), bi('超时', 'Overdue')) : null,
       Object.keys(WHISTLE_STATUS).map((s) => h('div', { class: 'stt' }, h('span', { class: 'n' }, String(byStatus[s] ?? 0)), bi(...label(WHISTLE_STATUS, s)))),
     );
     const nearest = board.nearest ?? board.items ?? [];
@@ -67,8 +70,9 @@ export async function renderBoard(main, ctx) {
         )
       : h('p', { class: 'notice good' }, bi('没有待办时限。', 'No open deadlines.'));
     clear(body).append(
-      h('section', { class: 'card', 'aria-labelledby': 'b-lv' }, h('h2', { id: 'b-lv' }, bi('未结哨件', 'Open whistles')), tiles, statuses),
-      h('section', { 'aria-labelledby': 'b-nx' }, h('h2', { id: 'b-nx' }, bi('最近到期', 'Nearest deadlines')), list),
+      h('section', { class: 'card', 'aria-labelledby': 'b-lv' }, h('h2', { id: 'b-lv' }, bi('未结哨件', 'Open whistles')), tiles, overdue ?? ''),
+      h('section', { 'aria-labelledby': 'b-nx', class: 'board-nearest' }, h('h2', { id: 'b-nx' }, bi('最近到期', 'Nearest deadlines')), list),
+      h('section', { class: 'card', 'aria-labelledby': 'b-st', style: { marginTop: '12px' } }, h('h2', { id: 'b-st' }, bi('按状态', 'By status')), statuses),
     );
   }
   await load();

@@ -80,7 +80,7 @@ export async function renderScorecards(main, ctx) {
     const rows = card.rows ?? [];
     const table = h(
       'table',
-      null,
+      { class: 'cards' },
       h('caption', { class: 'visually-hidden' }, '部门考核得分 Department scorecards'),
       h(
         'thead',
@@ -113,14 +113,14 @@ export async function renderScorecards(main, ctx) {
         h(
           'tr',
           null,
-          h('td', { class: 'num' }, String(r.rank ?? '')),
+          h('td', { class: 'num', 'data-label': '名次 Rank' }, String(r.rank ?? '—')),
           h('th', { scope: 'row' }, r.name ?? catalog.department(r.departmentId)?.name ?? r.departmentId),
-          h('td', { class: 'num', title: `计入 ${c.counted ?? 0}，按时 ${c.onTime ?? 0}，超时 ${c.late ?? 0}，未完成 ${c.missed ?? 0}，不计 ${c.excluded ?? 0}` }, comp(r.completion), h('div', { class: 'small muted' }, `${c.onTime ?? 0}/${c.counted ?? 0}`)),
-          h('td', { class: 'num' }, comp(r.satisfaction), h('div', { class: 'small muted' }, `${r.satisfaction?.responses ?? 0} 条`)),
-          h('td', { class: 'num' }, comp(r.perception), h('div', { class: 'small muted' }, `${r.perception?.ratings ?? 0} 条`)),
-          h('td', { class: 'num' }, h('strong', null, r.total === null || r.total === undefined ? '—' : fmtNumber(r.total))),
-          h('td', null, gradeBadge(r.grade)),
-          h('td', null, toggle),
+          h('td', { class: 'num', 'data-label': '完成率 50%', title: `计入 ${c.counted ?? 0}，按时 ${c.onTime ?? 0}，超时 ${c.late ?? 0}，未完成 ${c.missed ?? 0}，不计 ${c.excluded ?? 0}` }, comp(r.completion), h('div', { class: 'small muted' }, `${c.onTime ?? 0}/${c.counted ?? 0}`)),
+          h('td', { class: 'num', 'data-label': '满意度 20%' }, comp(r.satisfaction), h('div', { class: 'small muted' }, `${r.satisfaction?.responses ?? 0} 条`)),
+          h('td', { class: 'num', 'data-label': '感知度 30%' }, comp(r.perception), h('div', { class: 'small muted' }, `${r.perception?.ratings ?? 0} 条`)),
+          h('td', { class: 'num', 'data-label': '总分 Total' }, h('strong', null, r.total === null || r.total === undefined ? '—' : fmtNumber(r.total))),
+          h('td', { 'data-label': '等级 Grade' }, gradeBadge(r.grade)),
+          h('td', { 'data-label': '失分说明' }, toggle),
         ),
         detailRow,
       );
