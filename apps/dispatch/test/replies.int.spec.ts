@@ -51,6 +51,9 @@ describe('dispatch: department replies over Kafka and HTTP', () => {
     await sendReply(svc, FIRE, reply('COMPLETE', { result: '通道已清理，气罐已移走' }), whistleId);
     await eventually(async () => ((await eventTypes(svc, whistleId)).includes('DepartmentCompleted') ? true : undefined));
     expect(await eventTypes(svc, whistleId)).toEqual(['DepartmentsSummoned', 'DepartmentReported', 'DepartmentArrived', 'HandlingProgressed', 'DepartmentCompleted']);
+    const reused = { ...reply('PROGRESS', { note: '复用' }), replyId: `${lead.id}-REPORT` };
+    await sendReply(svc, FIRE, reused, whistleId);
+    expect(await rejectedFor(FIRE, (m) => m.original === JSON.stringify(reused))).toMatchObject({ details: { code: 'REPLY_ID_REUSED' } });
 
     const [reported] = await svc.dataSource.query(`SELECT data, metadata FROM events WHERE stream_id = $1 AND type = 'DepartmentReported'`, [`whistle-${whistleId}`]);
     expect(reported.metadata.actor).toEqual({ role: 'department', org: FIRE, sub: 'dept-reply' });
@@ -98,6 +101,9 @@ describe('dispatch: department replies over Kafka and HTTP', () => {
     expect(ok.json).toMatchObject({ id: lead.id, status: 'REPORTED', departmentId: FIRE, whistle: { title: '早餐车占用消防通道' } });
     const again = await svc.inject('POST', `/api/v1/assignments/${lead.id}/report`, { token: fire, headers: { 'idempotency-key': key }, body: { by: { name: '李明' } } });
     expect(again.status).toBe(200);
+    const reused = await svc.inject('POST', `/api/v1/assignments/${lead.id}/arrive`, { token: fire, headers: { 'idempotency-key': key }, body: {} });
+    expect(reused.status).toBe(409);
+    expect(reused.json.detail).toContain('REPLY_ID_REUSED');
     expect((await svc.inject('POST', `/api/v1/assignments/${lead.id}/complete`, { token: fire, body: {} })).status).toBe(422);
     expect((await svc.inject('POST', `/api/v1/assignments/${lead.id}/dispute`, { token: fire, body: { note: '' } })).status).toBe(422);
 

@@ -120,6 +120,9 @@ const REPLY_EVENT: Record<ReplyType, DispatchEvent['type']> = {
   COMPLETE: 'DepartmentCompleted',
 };
 
+/** The event a reply of this type produces. */
+export const replyEventType = (type: ReplyType): DispatchEvent['type'] => REPLY_EVENT[type];
+
 export const replyKey = (departmentId: string, replyId: string): string => `${departmentId}:${replyId}`;
 
 const blank = (s: string | null | undefined): boolean => !s || !s.trim();

@@ -157,7 +157,7 @@ export class AssignmentsHttpController {
     const departmentId = principal.org as string;
     const replyId = dto.replyId ?? idempotencyKey ?? randomUUID();
     try {
-      await processOnce(this.dataSource, DISPATCH_REPLIES_CONSUMER, replyKey(departmentId, replyId), async (em) => {
+      const outcome = await processOnce(this.dataSource, DISPATCH_REPLIES_CONSUMER, replyKey(departmentId, replyId), async (em) => {
         await this.applyReply.handle(
           em,
           {
@@ -176,6 +176,7 @@ export class AssignmentsHttpController {
           randomUUID(),
         );
       });
+      if (outcome === 'duplicate') await this.applyReply.assertReplay(this.dataSource, { departmentId, replyId, type, assignmentId: id });
     } catch (err) {
       throw refusalProblem(err);
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '@chuishao/event-store';
-import { decide, DispatchRefusal, type AssignmentState, type ReplyCommandData } from '@chuishao/dispatch-domain';
+import { decide, DispatchRefusal, replyEventType, type AssignmentState, type ReplyCommandData } from '@chuishao/dispatch-domain';
 import { counter } from '@chuishao/platform';
 import { DispatchStreams } from '../whistle/dispatch-streams';
 
@@ -35,6 +35,22 @@ export class ApplyReplyHandler {
     } catch (err) {
       if (err instanceof DispatchRefusal) replies.inc({ channel: reply.channel, type: reply.type, outcome: 'refused' });
       throw err;
+    }
+  }
+
+  /**
+   * After the inbox reported a duplicate: a replay of the same reply is fine (nothing to do), but a
+   * replyId reused for another reply (another type or assignment) is refused, so that the
+   * department learns its second reply was not applied.
+   */
+  async assertReplay(db: Pick<EntityManager, 'query'>, reply: Pick<ReplyCommandData, 'departmentId' | 'replyId' | 'type' | 'assignmentId'>): Promise<void> {
+    const [prior]: Array<{ type: string; assignment_id: string }> = await db.query(
+      `SELECT type, data->>'assignmentId' AS assignment_id FROM events
+        WHERE data ? 'replyId' AND data->>'replyId' = $1 AND data->>'departmentId' = $2 LIMIT 1`,
+      [reply.replyId, reply.departmentId],
+    );
+    if (prior && (prior.type !== replyEventType(reply.type) || prior.assignment_id !== reply.assignmentId)) {
+      throw new DispatchRefusal('conflict', 'REPLY_ID_REUSED', `replyId ${reply.replyId} was already used for ${prior.type} of assignment ${prior.assignment_id}`);
     }
   }
 }

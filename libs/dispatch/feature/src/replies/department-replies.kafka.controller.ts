@@ -49,7 +49,7 @@ export class DepartmentRepliesKafkaController {
     const receivedAt = this.receipts.receivedAt(ctx.message.timestamp);
     const correlation = ctx.message.headers?.['correlation-id']?.toString();
     try {
-      await processOnce(this.dataSource, DISPATCH_REPLIES_CONSUMER, replyKey(departmentId, reply.replyId), (em) =>
+      const outcome = await processOnce(this.dataSource, DISPATCH_REPLIES_CONSUMER, replyKey(departmentId, reply.replyId), (em) =>
         this.applyReply
           .handle(
             em,
@@ -59,6 +59,7 @@ export class DepartmentRepliesKafkaController {
           )
           .then(() => undefined),
       );
+      if (outcome === 'duplicate') await this.applyReply.assertReplay(this.dataSource, { ...reply, departmentId });
     } catch (err) {
       if (err instanceof DispatchRefusal) throw new RejectMessage(err.reason, { code: err.code });
       throw err;
