@@ -121,6 +121,28 @@ describe('intake through the gateway: a street’s whistle from blowing to the r
     secrets.push(key);
   });
 
+  it('the catalog shows the SLA of the policy triage publishes; the board counts for the command center', async () => {
+    const cc = await stack.token('command-center', undefined, 'cc-duty-officer');
+    const v1 = await stack.http('GET', '/api/v1/catalog', { token: streetToken });
+    expect(v1.json.levels[1]).toEqual({ code: 'YELLOW', name: '黄色', nameEn: 'Yellow', sla: { report: 'PT2H', arrive: 'PT24H', complete: 'PT72H' }, policyVersion: 1 });
+    const current = await stack.http('GET', '/api/v1/policies/triage', { token: cc });
+    expect(current.status).toBe(200);
+    const sla = { ...current.json.sla, YELLOW: { report: 'PT1H', arrive: 'PT12H', complete: 'PT48H' } };
+    const published = await stack.http('POST', '/api/v1/policies/triage', { token: cc, body: { sla, rules: current.json.rules, version: 2 } });
+    expect(published.status).toBe(201);
+    const yellow = await eventually(async () => {
+      const r = await stack.http('GET', '/api/v1/catalog', { token: streetToken });
+      return r.json?.levels?.[1]?.policyVersion === 2 ? r.json.levels[1] : undefined;
+    });
+    expect(yellow.sla).toEqual({ report: 'PT1H', arrive: 'PT12H', complete: 'PT48H' });
+
+    expect((await stack.http('GET', '/api/v1/board', { token: streetToken })).status).toBe(403);
+    const board = await stack.http('GET', '/api/v1/board', { token: cc });
+    expect(board.status).toBe(200);
+    expect(board.json.counts.byStatus.RESOLVED).toBe(1);
+    expect(board.json.counts.byStatus.DISPATCHED + board.json.counts.byStatus.TRIAGED + board.json.counts.byStatus.BLOWN).toBe(1); // the Open311 request
+  });
+
   // Known leak outside intake: @fastify/reply-from logs "fetching from remote server" with the
   // upstream URL in `source`, unmasked (the platform logger redacts `req.url` only). Passes once
   // the platform logger also masks `source`; then turn this into a plain `it`.
