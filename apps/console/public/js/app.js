@@ -18,6 +18,7 @@ const NAV = {
   'command-center': [
     ['#/board', '红黄蓝看板', 'Board'],
     ['#/whistles', '哨件', 'Whistles'],
+    ['#/disputes', '退单裁决', 'Disputes'],
     ['#/scorecards', '考核', 'Scorecards'],
     ['#/analytics', '分析研判', 'Analytics'],
   ],
@@ -29,6 +30,7 @@ const NAV = {
   admin: [
     ['#/board', '看板', 'Board'],
     ['#/whistles', '哨件', 'Whistles'],
+    ['#/disputes', '退单裁决', 'Disputes'],
     ['#/scorecards', '考核', 'Scorecards'],
     ['#/analytics', '分析研判', 'Analytics'],
   ],
@@ -45,6 +47,7 @@ const ROUTES = [
   [/^\/whistles\/([0-9a-fA-F-]{36})$/, './views/whistle-detail.js', 'renderWhistleDetail', null],
   [/^\/ratings$/, './views/ratings.js', 'renderRatings', ['street']],
   [/^\/assignments$/, './views/assignments.js', 'renderAssignments', ['department', 'command-center', 'admin']],
+  [/^\/disputes$/, './views/assignments.js', 'renderDisputes', ['command-center', 'admin']],
   [/^\/board$/, './views/board.js', 'renderBoard', ['command-center', 'admin', 'assessment-office']],
   [/^\/scorecards$/, './views/scorecards.js', 'renderScorecards', ['assessment-office', 'command-center', 'admin']],
   [/^\/analytics$/, './views/analytics.js', 'renderAnalytics', ['assessment-office', 'command-center', 'admin']],

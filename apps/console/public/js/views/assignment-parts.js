@@ -128,3 +128,47 @@ export function assignmentActions(a, onDone) {
   }
   return h('div', null, box, panel);
 }
+
+/** The command center's ruling on a disputed assignment (POST /api/v1/assignments/{id}/dispute-resolution). */
+export function disputeForm(a, catalog, onDone) {
+  const decision = h('select', { required: true }, h('option', { value: 'UPHOLD' }, '退单成立 UPHOLD'), h('option', { value: 'REJECT' }, '驳回退单 REJECT'));
+  const reason = h('textarea', { rows: 2, required: true });
+  const reassign = h('select', null, h('option', { value: '' }, '— 不改派 None —'), catalog.departments.filter((d) => d.id !== a.departmentId).map((d) => h('option', { value: d.id }, d.name)));
+  const fReassign = field('改派至', 'Reassign to', reassign, { name: 'reassignTo', hint: bi('牵头部门退单成立时必须改派', 'Required when upholding a lead’s dispute') });
+  const paint = () => (fReassign.wrap.hidden = decision.value !== 'UPHOLD');
+  decision.addEventListener('change', paint);
+  paint();
+  const submit = h('button', { type: 'submit', class: 'btn primary' }, bi('裁决', 'Resolve'));
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true },
+    h('h3', null, bi('退单裁决', 'Resolve the dispute')),
+    field('裁决', 'Decision', decision, { required: true, name: 'decision' }).wrap,
+    field('理由', 'Reason', reason, { required: true, name: 'reason' }).wrap,
+    fReassign.wrap,
+    h('div', { class: 'form-errors field-error', role: 'alert' }),
+    submit,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    const errors = [];
+    if (!reason.value.trim()) errors.push({ field: 'reason', message: '请填写理由 / A reason is required' });
+    if (decision.value === 'UPHOLD' && a.role === 'LEAD' && !reassign.value) errors.push({ field: 'reassignTo', message: '请选择改派部门 / Choose a department' });
+    if (errors.length) return void showFieldErrors(form, errors);
+    const body = { decision: decision.value, reason: reason.value.trim() };
+    if (decision.value === 'UPHOLD' && reassign.value) body.reassignTo = reassign.value;
+    submit.disabled = true;
+    try {
+      await api(`/api/v1/assignments/${a.id}/dispute-resolution`, { method: 'POST', body });
+      toastOk('已裁决', 'Dispute resolved');
+      onDone?.();
+    } catch (err) {
+      if (err instanceof ApiError && err.errors.length) showFieldErrors(form, err.errors);
+      toastError(err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}

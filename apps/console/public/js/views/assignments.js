@@ -4,20 +4,27 @@ import { api } from '../api.js';
 import { append, bi, clear, h } from '../dom.js';
 import { ASSIGNMENT_STATUS } from '../labels.js';
 import { field, levelBadge, loading, unavailable } from '../ui.js';
-import { assignmentActions, assignmentCard, progressOf } from './assignment-parts.js';
+import { assignmentActions, assignmentCard, disputeForm, progressOf } from './assignment-parts.js';
 
 const ORDER = { late: 0, work: 1, done: 2, off: 3 };
 
-export async function renderAssignments(main, ctx) {
+/** 退单裁决 (command center): the disputed assignments, each with its ruling form. */
+export function renderDisputes(main, ctx) {
+  return renderAssignments(main, ctx, { status: 'DISPUTED', title: ['退单裁决', 'Disputes'] });
+}
+
+export async function renderAssignments(main, ctx, preset = {}) {
   const { catalog, session } = ctx;
   const status = h('select', { name: 'status' }, h('option', { value: '' }, '全部状态 All'), Object.entries(ASSIGNMENT_STATUS).map(([k, [zh, en]]) => h('option', { value: k }, `${zh} ${en}`)));
+  if (preset.status) status.value = preset.status;
+  const isCenter = session.role === 'command-center' || session.role === 'admin';
   const dept = session.role === 'department' ? catalog.department(session.org) : null;
   const list = h('ul', { class: 'list', 'aria-live': 'polite' });
   const info = h('div');
   const counts = h('p', { class: 'row' });
   append(
     main,
-    h('h1', null, bi('我的派单', 'My assignments')),
+    h('h1', null, bi(...(preset.title ?? (session.role === 'department' ? ['我的派单', 'My assignments'] : ['派单', 'Assignments'])))),
     dept ? h('p', { class: 'muted' }, dept.name) : null,
     h('form', { class: 'card', role: 'search', onsubmit: (e) => e.preventDefault() }, field('状态', 'Status', status).wrap),
     counts,
@@ -49,7 +56,7 @@ export async function renderAssignments(main, ctx) {
           h('div', { class: 'meta' }, w.streetId ? h('span', null, catalog.street(w.streetId)?.name ?? '') : null, w.location?.address ? h('span', null, w.location.address) : null),
           a.disputeNote ? h('p', { class: 'small notice warn' }, bi(`退单理由：${a.disputeNote}`, 'Dispute reason')) : null,
         );
-        const card = assignmentCard(a, catalog, session.role === 'department' ? assignmentActions(a, () => void load()) : null);
+        const card = assignmentCard(a, catalog, session.role === 'department' ? assignmentActions(a, () => void load()) : isCenter && a.status === 'DISPUTED' ? disputeForm(a, catalog, () => void load()) : null);
         card.prepend(title);
         list.append(card);
       }
@@ -58,7 +65,7 @@ export async function renderAssignments(main, ctx) {
         h('span', { class: 'pill work' }, `办理中 ${tally.work}`),
         h('span', { class: 'pill done' }, `已完成 ${tally.done}`),
       );
-      if (!items.length) info.append(h('p', { class: 'notice' }, bi('暂无派单。', 'No assignments.')));
+      if (!items.length) info.append(h('p', { class: 'notice' }, preset.status === 'DISPUTED' ? bi('没有待裁决的退单。', 'No disputes to settle.') : bi('暂无派单。', 'No assignments.')));
       // refresh quietly unless the user is typing in an action form
       timer = setTimeout(function again() {
         if (list.querySelector('form')) timer = setTimeout(again, 15000);

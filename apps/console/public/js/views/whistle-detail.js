@@ -17,7 +17,7 @@ import {
   toastOk,
   unavailable,
 } from '../ui.js';
-import { assignmentActions, assignmentCard } from './assignment-parts.js';
+import { assignmentActions, assignmentCard, disputeForm } from './assignment-parts.js';
 
 const TRANSIENT = ['BLOWN', 'TRIAGED'];
 
@@ -47,8 +47,16 @@ export async function renderWhistleDetail(main, ctx) {
   let polls = 0;
   ctx.onCleanup(() => clearTimeout(timer));
 
-  async function load(manual = false) {
+  /** Someone is typing in a form inside the panels that a refresh would redraw. */
+  const typing = () =>
+    [...body.querySelectorAll('form')].some((f) => f.contains(document.activeElement) || [...f.querySelectorAll('textarea, input[type=text]')].some((x) => x.value.trim()));
+
+  async function load(manual = false, auto = false) {
     clearTimeout(timer);
+    if (auto && typing()) {
+      timer = setTimeout(() => void load(false, true), 5000);
+      return;
+    }
     let view;
     let audit = null;
     let auditErr = null;
@@ -70,8 +78,8 @@ export async function renderWhistleDetail(main, ctx) {
     // Follow the whistle while services are still working on it (triage, dispatch, the ledger).
     const behind = audit && typeof view.projectionVersion === 'number' && audit.events.length < view.projectionVersion;
     polls += 1;
-    if ((TRANSIENT.includes(view.status) || behind) && polls < 120) timer = setTimeout(() => void load(), 1500);
-    else timer = setTimeout(() => void load(), 15000);
+    if ((TRANSIENT.includes(view.status) || behind) && polls < 120) timer = setTimeout(() => void load(false, true), 1500);
+    else timer = setTimeout(() => void load(false, true), 15000);
   }
 
   function paint(view, audit, auditErr) {
@@ -158,7 +166,7 @@ export async function renderWhistleDetail(main, ctx) {
             'ul',
             { class: 'list' },
             view.assignments.map((a) =>
-              assignmentCard(a, catalog, own(a) ? assignmentActions(a, () => void load()) : isCenter && a.status === 'DISPUTED' ? disputeForm(a, view) : null),
+              assignmentCard(a, catalog, own(a) ? assignmentActions(a, () => void load()) : isCenter && a.status === 'DISPUTED' ? disputeForm(a, catalog, () => void load()) : null),
             ),
           )
         : h('p', { class: 'muted' }, bi('尚未派单。', 'Not dispatched yet.')),
@@ -332,50 +340,6 @@ export async function renderWhistleDetail(main, ctx) {
       }
     });
     return h('details', { class: 'card' }, h('summary', null, h('strong', null, bi('调整分级（指挥中心）', 'Override triage'))), form);
-  }
-
-  function disputeForm(a, view) {
-    const decision = h('select', { required: true }, h('option', { value: 'UPHOLD' }, '退单成立 UPHOLD'), h('option', { value: 'REJECT' }, '驳回退单 REJECT'));
-    const reason = h('textarea', { rows: 2, required: true });
-    const reassign = h('select', null, h('option', { value: '' }, '— 不改派 None —'), catalog.departments.filter((d) => d.id !== a.departmentId).map((d) => h('option', { value: d.id }, d.name)));
-    const fReassign = field('改派至', 'Reassign to', reassign, { name: 'reassignTo', hint: bi('牵头部门退单成立时必须改派', 'Required when upholding a lead’s dispute') });
-    const paint = () => (fReassign.wrap.hidden = decision.value !== 'UPHOLD');
-    decision.addEventListener('change', paint);
-    paint();
-    const submit = h('button', { type: 'submit', class: 'btn primary' }, bi('裁决', 'Resolve'));
-    const form = h(
-      'form',
-      { class: 'card', novalidate: true },
-      h('h3', null, bi('退单裁决', 'Resolve the dispute')),
-      field('裁决', 'Decision', decision, { required: true, name: 'decision' }).wrap,
-      field('理由', 'Reason', reason, { required: true, name: 'reason' }).wrap,
-      fReassign.wrap,
-      h('div', { class: 'form-errors field-error', role: 'alert' }),
-      submit,
-    );
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      clearErrors(form);
-      const errors = [];
-      if (!reason.value.trim()) errors.push({ field: 'reason', message: '请填写理由 / A reason is required' });
-      if (decision.value === 'UPHOLD' && a.role === 'LEAD' && !reassign.value) errors.push({ field: 'reassignTo', message: '请选择改派部门 / Choose a department' });
-      if (errors.length) return void showFieldErrors(form, errors);
-      const body = { decision: decision.value, reason: reason.value.trim() };
-      if (decision.value === 'UPHOLD' && reassign.value) body.reassignTo = reassign.value;
-      submit.disabled = true;
-      try {
-        await api(`/api/v1/assignments/${a.id}/dispute-resolution`, { method: 'POST', body });
-        toastOk('已裁决', 'Dispute resolved');
-        await load();
-      } catch (err) {
-        if (err instanceof ApiError && err.errors.length) showFieldErrors(form, err.errors);
-        toastError(err);
-      } finally {
-        submit.disabled = false;
-      }
-    });
-    void view;
-    return form;
   }
 
   await load();
