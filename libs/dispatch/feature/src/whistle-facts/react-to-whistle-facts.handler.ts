@@ -46,7 +46,7 @@ export class ReactToWhistleFactsHandler {
     const loaded = await this.streams.load(em, env.data.whistleId);
     if (!loaded.brief) return;
     const events = decide({ type: 'Reopen', reason: env.data.reason, now: new Date().toISOString() }, loaded.state);
-    await this.streams.commit(em, loaded, events, reactionMetadata(env));
+    await this.streams.commit(em, loaded, events, reactionMetadata(env), [], { reason: env.data.reason });
     if (loaded.brief.phase === 'OPEN' || loaded.brief.phase === 'REOPENED') await this.briefs.setPhase(em, env.data.whistleId, 'REOPENED');
   }
 

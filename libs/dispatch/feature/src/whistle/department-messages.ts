@@ -4,6 +4,11 @@ import type { DepartmentTopicMessage, DispatchEvent } from '@chuishao/dispatch-c
 import type { AssignmentState, DispatchState } from '@chuishao/dispatch-domain';
 import type { WhistleBrief } from './whistle-briefs';
 
+/** What the events alone do not say: the street's reason for a reopen or a withdrawal. */
+export interface MessageContext {
+  reason?: string;
+}
+
 /**
  * What each department is told on its own assignments topic (docs/asyncapi.yaml): a new
  * assignment (SUMMONED), a cancellation, a reopen, changed deadlines, a dispute decision, an
@@ -15,6 +20,7 @@ export function departmentMessages(
   brief: WhistleBrief,
   topic: (name: string) => string,
   now: string,
+  context: MessageContext = {},
 ): OutboxMessage[] {
   const out: OutboxMessage[] = [];
   const byId = (id: string) => after.assignments.find((a) => a.id === id);
@@ -73,7 +79,7 @@ export function departmentMessages(
           const a = byId(c.assignmentId);
           if (!a) continue;
           if (e.data.reason === 'WHISTLE_REOPENED') {
-            send(a.departmentId, { type: 'REOPENED', assignmentId: a.id, whistleId: e.data.whistleId, reason: e.data.reason, deadlines: c.deadlines, reopenedAt: now });
+            send(a.departmentId, { type: 'REOPENED', assignmentId: a.id, whistleId: e.data.whistleId, reason: context.reason ?? e.data.reason, deadlines: c.deadlines, reopenedAt: now });
           } else {
             send(a.departmentId, {
               type: 'DEADLINES_CHANGED',

@@ -6,7 +6,7 @@ import { TOPICS } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { evolve, fold, INITIAL_DISPATCH_STATE, type AssignmentState, type DispatchState } from '@chuishao/dispatch-domain';
 import { WhistleBriefs, type WhistleBrief } from './whistle-briefs';
-import { departmentMessages } from './department-messages';
+import { departmentMessages, type MessageContext } from './department-messages';
 
 export interface LoadedWhistle {
   whistleId: string;
@@ -50,6 +50,7 @@ export class DispatchStreams {
     events: ReadonlyArray<DispatchEvent>,
     metadata: EventMetadata,
     extra: OutboxMessage[] = [],
+    context: MessageContext = {},
   ): Promise<DispatchState> {
     if (events.length === 0) {
       await enqueue(em, extra);
@@ -63,7 +64,7 @@ export class DispatchStreams {
       source: 'dispatch',
       whistleId: loaded.whistleId,
     });
-    if (loaded.brief) messages.push(...departmentMessages(events, after, loaded.brief, (n) => this.messaging.topic(n), now.toISOString()));
+    if (loaded.brief) messages.push(...departmentMessages(events, after, loaded.brief, (n) => this.messaging.topic(n), now.toISOString(), context));
     await enqueue(em, [...messages, ...extra]);
     await project(em, loaded.whistleId, after, events);
     loaded.version += events.length;
