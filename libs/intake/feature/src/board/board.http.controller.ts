@@ -6,6 +6,7 @@ import { WHISTLE_STATUSES } from '../whistles/list-whistles.query.dto';
 import { nextDeadlineKind, WhistleRepository } from '../whistles/whistle.repository';
 
 export const BOARD_NEAREST = 20;
+const CLOSED = ['RESOLVED', 'WITHDRAWN'];
 
 class BoardItemDto {
   @ApiProperty({ format: 'uuid' }) whistleId!: string;
@@ -54,11 +55,13 @@ export class BoardHttpController {
   @ApiOkResponse({ type: BoardDto })
   async board(): Promise<BoardDto> {
     const now = new Date();
-    const { byLevel, byStatus, overdue } = await this.whistles.boardCounts(this.dataSource);
+    const { byStatusAndLevel, overdue } = await this.whistles.boardCounts(this.dataSource);
     const levels: Record<string, number> = { RED: 0, YELLOW: 0, BLUE: 0 };
-    for (const r of byLevel) if (r.level && r.level in levels) levels[r.level] = Number(r.n);
     const statuses: Record<string, number> = Object.fromEntries(WHISTLE_STATUSES.map((s) => [s, 0]));
-    for (const r of byStatus) statuses[r.status] = Number(r.n);
+    for (const r of byStatusAndLevel) {
+      statuses[r.status] = (statuses[r.status] ?? 0) + Number(r.n);
+      if (r.level && r.level in levels && !CLOSED.includes(r.status)) levels[r.level] += Number(r.n);
+    }
     const rows = await this.whistles.nearestDeadlines(this.dataSource, BOARD_NEAREST);
     return {
       counts: { byLevel: levels, byStatus: statuses, overdue: Number(overdue) },
