@@ -49,7 +49,9 @@ export async function renderWhistleDetail(main, ctx) {
 
   /** Someone is typing in a form inside the panels that a refresh would redraw. */
   const typing = () =>
-    [...body.querySelectorAll('form')].some((f) => f.contains(document.activeElement) || [...f.querySelectorAll('textarea, input[type=text]')].some((x) => x.value.trim()));
+    [...document.querySelectorAll('#main form')].some(
+      (f) => (f.contains(document.activeElement) && document.activeElement.matches('input, textarea, select')) || [...f.querySelectorAll('textarea, input[type=text]')].some((x) => x.value.trim()),
+    );
 
   async function load(manual = false, auto = false) {
     clearTimeout(timer);
