@@ -26,14 +26,15 @@ export function progressPill(p) {
   return h('span', { class: `pill ${p === 'off' ? '' : p}`, dataset: { progress: p } }, zh, h('span', { class: 'en' }, en));
 }
 
-function deadlineRow(kind, due, doneAt) {
+function deadlineRow(kind, due, doneAt, closed) {
   const [zh, en] = label(DEADLINE_KIND, kind);
   return h(
     'div',
     { class: 'meta' },
     h('span', { style: { minWidth: '4.5em' } }, bi(`${zh}时限`, en)),
     h('span', null, fmtTime(due)),
-    countdown(due, doneAt),
+    // a closed assignment's unmet step no longer runs (e.g. completed without a separate arrival)
+    closed && !doneAt ? h('span', { class: 'muted' }, '—') : countdown(due, doneAt),
     doneAt ? h('span', { class: 'muted' }, `（${zh}于 ${fmtTime(doneAt)}）`) : null,
   );
 }
@@ -48,9 +49,9 @@ export function assignmentCard(a, catalog, extra = null) {
     'li',
     { class: `item prog-${p}`, dataset: { assignmentId: a.id, testid: 'assignment' } },
     h('div', { class: 'row spread' }, h('strong', null, dept?.name ?? a.departmentId), h('div', { class: 'row' }, h('span', { class: 'badge st' }, roleZh, h('span', { class: 'en' }, roleEn)), assignmentStatusBadge(a.status), progressPill(p))),
-    deadlineRow('REPORT', d.reportBy, a.reportedAt),
-    deadlineRow('ARRIVE', d.arriveBy, a.arrivedAt),
-    deadlineRow('COMPLETE', d.completeBy, a.completedAt),
+    deadlineRow('REPORT', d.reportBy, a.reportedAt, !OPEN.includes(a.status)),
+    deadlineRow('ARRIVE', d.arriveBy, a.arrivedAt, !OPEN.includes(a.status)),
+    deadlineRow('COMPLETE', d.completeBy, a.completedAt, !OPEN.includes(a.status)),
     (a.overdue ?? []).length
       ? h(
           'div',
