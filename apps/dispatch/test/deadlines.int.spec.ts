@@ -112,4 +112,30 @@ describe('dispatch: durable deadlines', () => {
     await sendReply(svc, FIRE, { replyId: 'c2', assignmentId: lead.id, type: 'COMPLETE', result: '彻底清理' }, whistleId);
     await eventually(async () => ((await eventTypes(svc, whistleId)).filter((t) => t === 'DepartmentCompleted').length === 2 ? true : undefined));
   });
+
+  it('a burst: 300 report deadlines falling due together are all judged within 5 s of their deadline', async () => {
+    const n = 150;
+    const ids: string[] = [];
+    const started = Date.now();
+    for (let i = 0; i < n; i++) ids.push(await blowAndTriage(svc, { requestedDepartments: [FIRE, URBAN], sla: { report: 'PT20S', arrive: 'PT1H', complete: 'PT2H' } }));
+    await eventually(async () => {
+      const [{ c }] = await svc.dataSource.query(`SELECT count(*)::int AS c FROM deadlines WHERE kind = 'REPORT' AND whistle_id = ANY($1::uuid[])`, [ids]);
+      return c === 2 * n ? true : undefined;
+    }, 60000, 200);
+    const summonedIn = Date.now() - started;
+    const rows: Array<{ lateness: number }> = await eventually(async () => {
+      const r: Array<{ lateness: number }> = await svc.dataSource.query(
+        `SELECT (extract(epoch FROM occurred_at) * 1000 - extract(epoch FROM (data->>'dueAt')::timestamptz) * 1000)::int AS lateness
+           FROM events WHERE type = 'DeadlineMissed' AND (data->>'whistleId')::uuid = ANY($1::uuid[])`,
+        [ids],
+      );
+      return r.length === 2 * n ? r : undefined;
+    }, 90000, 250);
+    const worst = Math.max(...rows.map((r) => r.lateness));
+    // eslint-disable-next-line no-console
+    console.log(`${n} whistles summoned in ${summonedIn} ms; ${rows.length} DeadlineMissed, worst ${worst} ms after the deadline`);
+    expect(worst).toBeLessThan(5000);
+    const [{ e }] = await svc.dataSource.query(`SELECT count(*)::int AS e FROM events WHERE type = 'WhistleEscalated' AND (data->>'whistleId')::uuid = ANY($1::uuid[])`, [ids]);
+    expect(e).toBe(2 * n);
+  }, 240000);
 });

@@ -11,6 +11,9 @@ const judged = counter('chuishao_dispatch_deadlines_judged_total', 'Deadlines ju
 
 /** The longest the scheduler sleeps: a deadline is judged within about this long after it falls due. */
 export const MAX_SLEEP_MS = 1000;
+/** Due deadlines read per pass, and whistles judged concurrently (each in its own transaction). */
+const BATCH = 200;
+const WORKERS = 4;
 
 interface DueRow {
   id: string;
@@ -24,7 +27,7 @@ interface DueRow {
  * Durable deadlines. The schedule is the `deadlines` table, written in the same transactions as
  * the events that set or move deadlines; nothing is held only in memory. The scheduler wakes at
  * the nearest PENDING due_at (sleeping at most {@link MAX_SLEEP_MS}, so new rows are picked up
- * within a second) and judges each due row in ONE transaction: lock the whistle's stream, lock
+ * within a second) and judges each due row — several whistles at a time — in ONE transaction: lock the whistle's stream, lock
  * the row (`FOR UPDATE SKIP LOCKED`, so several instances share the work), decide with the
  * decider (missed only if not reported / arrived / completed by then, judged by receipt time),
  * append `DeadlineMissed` (+ `WhistleEscalated` on the assignment's first miss), outbox, and mark
@@ -69,10 +72,16 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        while (this.running && (await this.judgeNext())) {
-          /* judge every due deadline before sleeping */
+        const now = new Date();
+        const due: DueRow[] = await this.dataSource.query(
+          `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines WHERE state = 'PENDING' AND due_at <= $1 ORDER BY due_at, id LIMIT $2`,
+          [now, BATCH],
+        );
+        if (due.length > 0) {
+          const failed = await this.judgeAll(due, now);
+          if (failed > 0) await this.sleep(MAX_SLEEP_MS); // a failing row must not spin the loop
+          continue;
         }
-        if (!this.running) break;
         const [{ next }]: Array<{ next: Date | null }> = await this.dataSource.query(`SELECT min(due_at) AS next FROM deadlines WHERE state = 'PENDING'`);
         const wait = next ? new Date(next).getTime() - Date.now() : MAX_SLEEP_MS;
         await this.sleep(Math.min(MAX_SLEEP_MS, Math.max(5, wait)));
@@ -84,13 +93,33 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  /** Judges the most overdue PENDING deadline, if any; true when there may be more to do now. */
-  async judgeNext(now = new Date()): Promise<boolean> {
-    const [candidate]: DueRow[] = await this.dataSource.query(
-      `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines WHERE state = 'PENDING' AND due_at <= $1 ORDER BY due_at, id LIMIT 1`,
-      [now],
-    );
-    if (!candidate) return false;
+  /**
+   * Judges due deadlines WORKERS whistles at a time (the deadlines of one whistle one after the
+   * other: they share its stream). Returns how many failed (they stay PENDING and come back).
+   */
+  private async judgeAll(due: DueRow[], now: Date): Promise<number> {
+    const byWhistle = new Map<string, DueRow[]>();
+    for (const row of due) byWhistle.set(row.whistle_id, [...(byWhistle.get(row.whistle_id) ?? []), row]);
+    const queue = [...byWhistle.values()];
+    let failed = 0;
+    const worker = async () => {
+      for (let group = queue.shift(); group && this.running; group = queue.shift()) {
+        for (const row of group) {
+          try {
+            await this.judge(row, now);
+          } catch (err) {
+            failed += 1;
+            this.log.error({ err, msg: `judging deadline ${row.id} failed (will retry)` });
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: WORKERS }, worker));
+    return failed;
+  }
+
+  /** Judges one due deadline in one transaction (see the class comment). */
+  async judge(candidate: DueRow, now = new Date()): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       // Same lock order as every writer: the whistle's stream first, then the deadline row.
       const loaded = await this.streams.load(em, candidate.whistle_id);
@@ -117,6 +146,5 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
         this.log.log(`deadline missed: ${row.kind} of assignment ${row.assignment_id} (whistle ${row.whistle_id}) due ${dueAt}, judged ${Date.now() - Date.parse(dueAt)} ms after`);
       }
     });
-    return true;
   }
 }
