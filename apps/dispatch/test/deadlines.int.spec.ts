@@ -132,7 +132,7 @@ describe('dispatch: durable deadlines', () => {
       return r.length === 2 * n ? r : undefined;
     }, 90000, 250);
     const worst = Math.max(...rows.map((r) => r.lateness));
-    // eslint-disable-next-line no-console
+     
     console.log(`${n} whistles summoned in ${summonedIn} ms; ${rows.length} DeadlineMissed, worst ${worst} ms after the deadline`);
     expect(worst).toBeLessThan(5000);
     const [{ e }] = await svc.dataSource.query(`SELECT count(*)::int AS e FROM events WHERE type = 'WhistleEscalated' AND (data->>'whistleId')::uuid = ANY($1::uuid[])`, [ids]);
