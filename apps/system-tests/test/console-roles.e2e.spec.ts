@@ -10,7 +10,6 @@ import { TestStack } from '../src/harness';
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
-  // eslint-disable-next-line no-console
   console.warn(`console-roles: SKIPPED — ${CHROMIUM} not found (install it with: apt-get update && apt-get install -y chromium)`);
 }
 const describeIfChromium = haveChromium ? describe : describe.skip;
