@@ -321,7 +321,7 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     const qr = svc.dataSource.createQueryRunner();
     await qr.connect();
     try {
-      const opts = { liveSchema: 'assessment', shadowSchema: 'assessment_rebuild', tz: 'Asia/Shanghai', batchSize: 7, flushEvery: 10, maxCachedWhistles: 2 };
+      const opts = { liveSchema: 'assessment', shadowSchema: 'assessment_rebuild', tz: 'Asia/Shanghai', batchSize: 7, flushEvery: 10, maxCachedWhistles: 2, order: 'whistle' as const };
       const progress: number[] = [];
       await createShadowTables(qr, 'assessment', 'assessment_rebuild');
       const run = await replayLog(qr, { ...opts, onProgress: (p) => progress.push(p.percent) });
@@ -336,6 +336,11 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
       const asOf = new Date();
       const cards = await compareScorecards(qr, 'assessment', 'assessment_rebuild', periods, asOf, policy, 'Asia/Shanghai');
       expect(cards.filter((c) => !c.equal)).toEqual([]);
+      // the same in log order (states cached across batches and forgotten between flushes)
+      await createShadowTables(qr, 'assessment', 'assessment_rebuild');
+      expect((await replayLog(qr, { ...opts, order: 'log' })).events).toBe(events.length);
+      await replayOwnEvents(qr, 'assessment', 'assessment_rebuild');
+      expect((await compareTables(qr, 'assessment', 'assessment_rebuild')).filter((t) => t.onlyLive || t.onlyRebuilt)).toEqual([]);
 
       const before = await scorecard('period=2026-Q3');
       const past = await scorecard(`period=2026-Q3&asOf=${encodeURIComponent('2026-07-10T20:00:00+08:00')}`);

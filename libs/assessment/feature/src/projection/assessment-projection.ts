@@ -99,7 +99,7 @@ export class WhistleProjector {
     if (this.target.log) {
       await db.query(
         `INSERT INTO ${t('assessment_inbox_log')} (event_id, type, whistle_id, occurred_at, envelope)
-         SELECT (x->>'eventId')::uuid, x->>'type', (x->>'w')::uuid, (x->>'occurredAt')::timestamptz, x->'e' FROM jsonb_array_elements($1::jsonb) x
+         SELECT (x->>'eventId')::uuid, x->>'type', (x->>'w')::uuid, (x->>'occurredAt')::timestamptz, x->'e' FROM json_array_elements($1::json) x
          ON CONFLICT (event_id) DO NOTHING`,
         [JSON.stringify(relevant.map((e) => ({ eventId: e.eventId, type: e.type, w: whistleIdOf(e), occurredAt: e.occurredAt, e })))],
       );
@@ -134,7 +134,7 @@ export class WhistleProjector {
     const ids = [...this.dirty];
     if (ids.length) {
       await db.query(
-        `INSERT INTO ${t('whistle_scoring_state')} (whistle_id, state) SELECT (x->>'w')::uuid, x->'s' FROM jsonb_array_elements($1::jsonb) x
+        `INSERT INTO ${t('whistle_scoring_state')} (whistle_id, state) SELECT (x->>'w')::uuid, x->'s' FROM json_array_elements($1::json) x
          ON CONFLICT (whistle_id) DO UPDATE SET state = EXCLUDED.state`,
         [JSON.stringify(ids.map((w) => ({ w, s: this.states.get(w) })))],
       );

@@ -26,18 +26,21 @@ export interface RebuildOptions {
   flushEvery?: number;
   /** Forget cached states beyond this many whistles (after a flush). */
   maxCachedWhistles?: number;
+  /** 'log' (default): in log order, states cached across batches; 'whistle': whistle by whistle (each state built once; an index scan). */
+  order?: 'whistle' | 'log';
   onProgress?: (p: RebuildProgress) => void;
 }
 
 export const ALL_PROJECTION_TABLES = [...WHISTLE_PROJECTION_TABLES, ...OWN_PROJECTION_TABLES];
 
-/** Drops and recreates the shadow schema with empty copies of the projection tables (same columns, keys and indexes). */
+/** Drops and recreates the shadow schema with empty (unlogged) copies of the projection tables (same columns, keys and indexes). */
 export async function createShadowTables(db: Connection, live: string, shadow: string): Promise<void> {
   const l = tableNamer(live);
   const s = tableNamer(shadow);
   await db.query(`DROP SCHEMA IF EXISTS "${shadow}" CASCADE`);
   await db.query(`CREATE SCHEMA "${shadow}"`);
-  for (const table of ALL_PROJECTION_TABLES) await db.query(`CREATE TABLE ${s(table)} (LIKE ${l(table)} INCLUDING ALL)`);
+  // unlogged: a scratch copy (no WAL); --replace copies the rows into the logged live tables
+  for (const table of ALL_PROJECTION_TABLES) await db.query(`CREATE UNLOGGED TABLE ${s(table)} (LIKE ${l(table)} INCLUDING ALL)`);
 }
 
 /**
@@ -71,20 +74,34 @@ export async function replayLog(db: Connection, opts: RebuildOptions, afterSeq =
     pending = 0;
     if (projector.cached > maxCached) projector.forget();
   };
-  while (seq < until) {
-    const rows: Array<{ seq: string; envelope: ProjectableEvent }> = await db.query(
-      `SELECT seq, envelope FROM ${l('assessment_inbox_log')} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
-      [seq, until, batch],
-    );
+  // Events up to `until` in log order, or whistle by whistle (per-whistle order is all the
+  // projection depends on: the deltas and marks are sums, so the order across whistles does not
+  // matter); events logged after `until` always follow in log order.
+  const byWhistle = opts.order === 'whistle' && afterSeq === 0;
+  let cursor: [string, number] = ['00000000-0000-0000-0000-000000000000', 0];
+  for (;;) {
+    const rows: Array<{ seq: string; whistle_id: string; envelope: ProjectableEvent }> = byWhistle
+      ? await db.query(
+          `SELECT seq, whistle_id::text AS whistle_id, envelope FROM ${l('assessment_inbox_log')}
+            WHERE (whistle_id, seq) > ($1::uuid, $2::bigint) AND seq <= $3 ORDER BY whistle_id, seq LIMIT $4`,
+          [cursor[0], cursor[1], until, batch],
+        )
+      : await db.query(
+          `SELECT seq, whistle_id::text AS whistle_id, envelope FROM ${l('assessment_inbox_log')} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+          [seq, until, batch],
+        );
     if (rows.length === 0) break;
     await projector.apply(db, rows.map((r) => r.envelope));
     pending += rows.length;
-    seq = Number(rows[rows.length - 1].seq);
+    const last = rows[rows.length - 1];
+    if (byWhistle) cursor = [last.whistle_id, Number(last.seq)];
+    else seq = Number(last.seq);
     events += rows.length;
-    if (pending >= flushEvery || seq >= until) await flush();
+    if (pending >= flushEvery) await flush();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     opts.onProgress?.({ events, total, percent: total === 0 ? 100 : (events / total) * 100, eventsPerSecond: seconds > 0 ? (events - done) / seconds : 0, seconds });
   }
+  if (byWhistle) seq = until;
   if (pending) await flush();
   return { lastSeq: seq, events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
@@ -131,7 +148,7 @@ export interface TableDifference {
 export async function compareTables(db: Connection, live: string, shadow: string): Promise<TableDifference[]> {
   const sums = COUNT_SQL_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ');
   const views: Record<string, (schema: string) => string> = {
-    whistle_scoring_state: (s) => `SELECT whistle_id, state FROM ${tableNamer(s)('whistle_scoring_state')}`,
+    whistle_scoring_state: (s) => `SELECT whistle_id, state::jsonb AS state FROM ${tableNamer(s)('whistle_scoring_state')}`,
     assignment_facts: (s) => `SELECT * FROM ${tableNamer(s)('assignment_facts')}`,
     whistle_facts: (s) => `SELECT * FROM ${tableNamer(s)('whistle_facts')}`,
     score_deltas: (s) => `SELECT department_id, month, at, ${sums} FROM ${tableNamer(s)('score_deltas')} GROUP BY 1, 2, 3 HAVING ${COUNT_SQL_COLUMNS.map((c) => `sum(${c}) <> 0`).join(' OR ')}`,

@@ -25,12 +25,15 @@ interface CountRow {
   dissatisfied: number;
 }
 
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const isoOf = (v: string) => (CANONICAL_ISO.test(v) ? v : new Date(v).toISOString());
+
 /**
  * The per-department tallies of a period as of `asOf`, aggregated in SQL: the daily roll-up of the
  * deltas for whole UTC days before asOf's day, plus the exact deltas of that day up to asOf; the
  * lost-point items still open at asOf; the latest rating of each street at asOf.
  */
-export async function readTallies(db: Queryable, period: Period, asOf: Date, schema?: string): Promise<Map<string, DepartmentTally>> {
+export async function readTallies(db: Queryable, period: Period, asOf: Date, schema?: string, explain = true): Promise<Map<string, DepartmentTally>> {
   const t = tableNamer(schema);
   const months = monthKeys(period);
   const asOfIso = asOf.toISOString();
@@ -46,8 +49,11 @@ export async function readTallies(db: Queryable, period: Period, asOf: Date, sch
     [months, asOfIso, day],
   );
   // open lost-point items at asOf: opened (+1) at or before asOf and not closed (−1) by then
-  const lost: Array<{ kind: string; whistle_id: string; department_id: string; detail: { assignmentId?: string; completeBy?: string; completedAt?: string | null; rating?: Rating } }> = await db.query(
-    `SELECT p.kind, p.whistle_id::text AS whistle_id, p.department_id::text AS department_id, p.detail
+  const lost: Array<{ kind: string; whistle_id: string; department_id: string; assignment_id: string | null; complete_by: string | null; completed_at: string | null; rating: Rating | null }> = !explain
+    ? []
+    : await db.query(
+    `SELECT p.kind, p.whistle_id::text AS whistle_id, p.department_id::text AS department_id, p.detail->>'assignmentId' AS assignment_id,
+            p.detail->>'completeBy' AS complete_by, p.detail->>'completedAt' AS completed_at, p.detail->>'rating' AS rating
        FROM ${t('lost_point_marks')} p
       WHERE p.sign = 1 AND p.month = ANY($1) AND p.at <= $2::timestamptz
         AND NOT EXISTS (SELECT 1 FROM ${t('lost_point_marks')} m WHERE m.sign = -1 AND m.item_key = p.item_key AND m.at <= $2::timestamptz)`,
@@ -69,14 +75,14 @@ export async function readTallies(db: Queryable, period: Period, asOf: Date, sch
     tally(r.department_id).feedback = { SATISFIED: r.satisfied, BASICALLY_SATISFIED: r.basically_satisfied, DISSATISFIED: r.dissatisfied };
   }
   for (const l of lost) {
-    if (l.kind === 'FEEDBACK') tally(l.department_id).lost.push({ kind: 'FEEDBACK', whistleId: l.whistle_id, rating: l.detail.rating as Rating });
+    if (l.kind === 'FEEDBACK') tally(l.department_id).lost.push({ kind: 'FEEDBACK', whistleId: l.whistle_id, rating: l.rating as Rating });
     else
       tally(l.department_id).lost.push({
         kind: l.kind as 'LATE' | 'MISSED',
         whistleId: l.whistle_id,
-        assignmentId: l.detail.assignmentId as string,
-        completeBy: new Date(l.detail.completeBy as string).toISOString(),
-        completedAt: l.detail.completedAt ? new Date(l.detail.completedAt).toISOString() : null,
+        assignmentId: l.assignment_id as string,
+        completeBy: isoOf(l.complete_by as string),
+        completedAt: l.completed_at ? isoOf(l.completed_at) : null,
       });
   }
   for (const r of ratings) tally(r.department_id).streetRatings.push({ streetId: r.street_id, score: r.score, revision: r.revision, deductions: r.deductions });
@@ -87,6 +93,8 @@ export interface ScorecardResult extends Scorecard {
   timeZone: string;
   /** When the period (or one enclosing it) was closed: the scorecard is frozen at that instant. */
   closedAt: string | null;
+  /** False when the caller asked for the numbers only (`explain=false`): every `explanations` is then empty. */
+  explained: boolean;
 }
 
 /**
@@ -97,7 +105,7 @@ export async function buildScorecard(
   db: Queryable,
   periodKey: string,
   requestedAsOf: Date | undefined,
-  opts: { policy: ScoringPolicy; tz: string; now?: Date; schema?: string },
+  opts: { policy: ScoringPolicy; tz: string; now?: Date; schema?: string; explain?: boolean },
 ): Promise<ScorecardResult> {
   const period = parsePeriod(periodKey);
   if (!period) throw new Error(`invalid period ${periodKey}`);
@@ -105,7 +113,8 @@ export async function buildScorecard(
   const closing = await closingOf(db, period, opts.schema);
   let asOf = requestedAsOf && requestedAsOf.getTime() < now.getTime() ? requestedAsOf : now;
   if (closing && closing.closedAt.getTime() < asOf.getTime()) asOf = closing.closedAt;
-  const tallies = await readTallies(db, period, asOf, opts.schema);
+  const explain = opts.explain ?? true;
+  const tallies = await readTallies(db, period, asOf, opts.schema, explain);
   const catalog = defaultCatalog();
   const card = scoreTallies({
     period: period.key,
@@ -115,5 +124,5 @@ export async function buildScorecard(
     streets: catalog.streets.map((s) => ({ id: s.id, name: s.name })),
     tallies,
   });
-  return { ...card, timeZone: opts.tz, closedAt: closing ? closing.closedAt.toISOString() : null };
+  return { ...card, timeZone: opts.tz, closedAt: closing ? closing.closedAt.toISOString() : null, explained: explain };
 }

@@ -38,7 +38,7 @@ export class ScorecardsHttpController {
       }
     }
     const policy = await currentScoringPolicy(this.dataSource);
-    const card = await buildScorecard(this.dataSource, q.period, asOf, { policy, tz: this.tz });
+    const card = await buildScorecard(this.dataSource, q.period, asOf, { policy, tz: this.tz, explain: q.explain !== 'false' });
     const format = q.format ?? 'json';
     try {
       if (format === 'csv') {

@@ -17,4 +17,9 @@ export class ScorecardsQueryDto {
   @IsOptional()
   @IsIn(['json', 'csv', 'xlsx'])
   format?: 'json' | 'csv' | 'xlsx';
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'true', description: '是否列出扣分说明；false 只返回分数（大数据量时的排行榜）/ list the explanations; false = numbers only' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  explain?: 'true' | 'false';
 }
