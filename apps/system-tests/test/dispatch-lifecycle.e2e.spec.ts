@@ -29,6 +29,8 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
   let streetToken: string;
   let client: ChildProcess | undefined;
   let clientOutput = '';
+  let operator: ChildProcess | undefined;
+  let operatorOutput = '';
   let tap: Consumer | undefined;
   const rejected: Array<{ reason: string; original: string }> = [];
 
@@ -38,6 +40,7 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
   });
   afterAll(async () => {
     client?.kill('SIGTERM');
+    operator?.kill('SIGTERM');
     await tap?.disconnect();
     await stack.stop();
   });
@@ -48,7 +51,7 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
     return (await stack.http('GET', `/api/v1/whistles/${id}`, { token: streetToken })).json as WhistleJson;
   }
 
-  it('lead via the reference client (--auto), assist via the console producer, street confirms; later replies are rejected', async () => {
+  it('lead via the reference client (--auto), assist via the console producer and the client at a prompt, street confirms; later replies are rejected', async () => {
     const kafka = new Kafka({ clientId: 'e2e-tap', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING });
     tap = kafka.consumer({ groupId: `tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await tap.connect();
@@ -62,6 +65,14 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
     );
     client.stdout!.on('data', (b: Buffer) => (clientOutput += b.toString()));
     client.stderr!.on('data', (b: Buffer) => (clientOutput += b.toString()));
+    // The assist's operator uses the same client interactively (commands on stdin).
+    operator = spawn(
+      process.execPath,
+      ['-r', join(ROOT, 'scripts/register-paths.js'), join(ROOT, 'dist/apps/dept-client/src/main.js'), URBAN.id, '--topic-prefix', stack.env.CHUISHAO_TOPIC_PREFIX],
+      { env: { ...process.env, KAFKA_BROKERS: kafkaBrokers() }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    operator.stdout!.on('data', (b: Buffer) => (operatorOutput += b.toString()));
+    operator.stderr!.on('data', (b: Buffer) => (operatorOutput += b.toString()));
 
     const created = await stack.http('POST', '/api/v1/whistles', {
       token: streetToken,
@@ -86,9 +97,16 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
       p.stdin!.end(line);
     });
 
+    // The operator sees the assignment, reports again (refused: already reported) and sends progress.
+    await eventually(async () => (operatorOutput.includes(assist.id) ? true : undefined), 30000, 100);
+    await eventually(async () => ((await whistle(id)).assignments.find((a) => a.id === assist.id)?.status === 'REPORTED' ? true : undefined), 30000, 100);
+    operator.stdin!.write(`report ${assist.id.slice(0, 8)}\nprogress ${assist.id.slice(0, 8)} 正在疏导占道车辆\n`);
+    await eventually(async () => (operatorOutput.includes('回复被拒绝') && operatorOutput.includes('already reported') ? true : undefined), 30000, 100);
+    await eventually(async () => ((await whistle(id)).assignments.find((a) => a.id === assist.id)?.status === 'IN_PROGRESS' ? true : undefined), 30000, 100);
+
     const completed = await eventually(async () => {
       const w = await whistle(id);
-      return w.status === 'COMPLETED' && w.assignments.find((a) => a.id === assist.id)?.status === 'REPORTED' ? w : undefined;
+      return w.status === 'COMPLETED' ? w : undefined;
     }, 60000, 200);
     expect(completed.assignments.find((a) => a.departmentId === FIRE.id)).toMatchObject({ role: 'LEAD', status: 'COMPLETED' });
     expect(clientOutput).toContain('新派单');
@@ -99,7 +117,7 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
     await eventually(async () => ((await whistle(id)).status === 'RESOLVED' ? true : undefined), 15000, 100);
     const audit = await stack.http('GET', `/api/v1/whistles/${id}/events`, { token: streetToken });
     const types = (audit.json.events as Array<{ type: string; actor: { role: string; org: string; sub: string } }>).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['WhistleBlown', 'WhistleTriaged', 'DepartmentsSummoned', 'DepartmentReported', 'DepartmentArrived', 'DepartmentCompleted', 'WhistleConfirmed']));
+    expect(types).toEqual(expect.arrayContaining(['WhistleBlown', 'WhistleTriaged', 'DepartmentsSummoned', 'DepartmentReported', 'DepartmentArrived', 'HandlingProgressed', 'DepartmentCompleted', 'WhistleConfirmed']));
     const reported = (audit.json.events as Array<{ type: string; actor: { role: string; org: string; sub: string }; data: { departmentId: string } }>).filter((e) => e.type === 'DepartmentReported');
     expect(reported.map((e) => e.data.departmentId).sort()).toEqual([FIRE.id, URBAN.id].sort());
     expect(reported.every((e) => e.actor.role === 'department' && e.actor.sub === 'dept-reply')).toBe(true);
