@@ -99,6 +99,17 @@ describeIfChromium('console: a street office blows a whistle in the browser and 
     await page.getByText('标题不能超过 120 字').waitFor();
     await page.getByLabel('标题').fill('早餐车占用消防通道');
 
+    // the server's RFC 9457 errors[] land next to their field; nothing was blown, so the same
+    // Idempotency-Key is then used for the corrected body
+    await page.getByLabel('涉及户数').fill('2000000');
+    await page.getByRole('button', { name: /^吹哨\s*Blow the whistle$/ }).click();
+    await page.locator('[data-field="hints.householdsAffected"][aria-invalid=true]').waitFor();
+    expect(await page.getByLabel('涉及户数').getAttribute('aria-describedby')).toBeTruthy();
+    const errorId = (await page.getByLabel('涉及户数').getAttribute('aria-describedby'))!.split(' ')[0];
+    expect(await page.locator(`#${errorId}`).textContent()).toMatch(/householdsAffected|1000000/);
+    await page.screenshot({ path: join(shots, 'phone-02b-field-error.png'), fullPage: true });
+    await page.getByLabel('涉及户数').fill('10');
+
     await page.getByRole('button', { name: /^吹哨\s*Blow the whistle$/ }).click();
     await page.waitForURL(/#\/whistles\/[0-9a-f-]{36}$/);
     await page.getByTestId('whistle-status').getByText('已派单').waitFor({ timeout: 30000 });

@@ -35,7 +35,7 @@ export async function renderBlow(main, ctx) {
     situationInfo.append(
       h('span', null, bi('默认级别', 'Default level')),
       levelBadge(s.defaultLevel),
-      h('span', { class: 'muted' }, bi(`牵头：${lead?.name ?? '—'}`, s.nameEn)),
+      h('span', { class: 'muted' }, bi(`牵头：${lead?.name ?? '—'}`, lead?.nameEn ? `Lead: ${lead.nameEn}` : '')),
     );
   };
   situation.addEventListener('change', paintSituation);
