@@ -161,7 +161,7 @@ class DepartmentClient {
             '',
             `■ 新派单 / new assignment  ${a.assignmentId}`,
             `  事项：${a.title}`,
-            `  情形：${a.situationCode}    等级：${LEVEL[a.level] ?? a.level}    角色：${ROLE[a.role] ?? a.role}`,
+            `  情形：${defaultCatalog().situation(a.situationCode)?.name ?? ''}（${a.situationCode}）    等级：${LEVEL[a.level] ?? a.level}    角色：${ROLE[a.role] ?? a.role}`,
             `  地点：${address}`,
             a.description ? `  描述：${a.description}` : '',
             `  报到时限：${when(a.deadlines.reportBy)}`,
