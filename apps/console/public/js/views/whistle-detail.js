@@ -142,7 +142,7 @@ export async function renderWhistleDetail(main, ctx) {
               : null,
           ]
         : h('p', { class: 'muted' }, bi('正在分级…', 'Triage in progress…')),
-      view.deadlines && (view.deadlines.reportBy || view.deadlines.arriveBy || view.deadlines.completeBy)
+      !['RESOLVED', 'WITHDRAWN'].includes(view.status) && view.deadlines && (view.deadlines.reportBy || view.deadlines.arriveBy || view.deadlines.completeBy)
         ? h(
             'dl',
             { class: 'kv' },
