@@ -3,6 +3,7 @@
 import { getSession, setUnauthorizedHandler, signOut } from './api.js';
 import { loadCatalog } from './catalog.js';
 import { bi, clear, h } from './dom.js';
+import { fmtTime } from './format.js';
 import { ROLES, label } from './labels.js';
 import { startCountdownTicker, toast, unavailable } from './ui.js';
 
@@ -74,7 +75,13 @@ function renderHeader(session, catalog, path) {
   const [roleZh, roleEn] = label(ROLES, session.role);
   const orgName = session.org ? (catalog?.nameOf(session.org) ?? session.org) : '';
   who.append(
-    h('span', { 'data-testid': 'whoami' }, h('strong', null, orgName || roleZh), orgName ? ` · ${roleZh}` : '', h('span', { class: 'en' }, roleEn)),
+    h(
+      'span',
+      { 'data-testid': 'whoami', title: session.exp ? `令牌有效至 ${fmtTime(new Date(session.exp * 1000).toISOString())} / token valid until` : '' },
+      h('strong', null, orgName || roleZh),
+      orgName ? ` · ${roleZh}` : '',
+      h('span', { class: 'en' }, roleEn),
+    ),
     h('button', { type: 'button', class: 'btn', onclick: () => { signOut(); location.hash = '#/signin'; } }, bi('退出', 'Sign out')),
   );
   for (const [href, zh, en] of NAV[session.role] ?? []) {

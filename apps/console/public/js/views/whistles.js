@@ -6,14 +6,21 @@ import { fmtTime } from '../format.js';
 import { LEVELS, LEVEL_CODES, WHISTLE_STATUS, label } from '../labels.js';
 import { countdown, field, levelBadge, loading, statusBadge, toastError, unavailable } from '../ui.js';
 
-export function whistleItem(w, catalog) {
+export function whistleItem(w, catalog, forStreet = false) {
   const situation = catalog.situation(w.situationCode);
   const next = w.deadlines ? [w.deadlines.reportBy, w.deadlines.arriveBy, w.deadlines.completeBy].filter(Boolean).sort()[0] : (w.nextDeadline ?? null);
   const open = !['RESOLVED', 'WITHDRAWN', 'COMPLETED'].includes(w.status);
   return h(
     'li',
     { class: 'item', dataset: { whistleId: w.id } },
-    h('div', { class: 'row' }, levelBadge(w.level), statusBadge(w.status)),
+    h(
+      'div',
+      { class: 'row' },
+      levelBadge(w.level),
+      statusBadge(w.status),
+      w.status === 'COMPLETED' && forStreet ? h('span', { class: 'pill work' }, bi('待您确认', 'Awaiting your confirmation')) : null,
+      w.escalations ? h('span', { class: 'pill late' }, bi(`催办 ${w.escalations}`, 'escalated')) : null,
+    ),
     h('a', { class: 'title', href: `#/whistles/${w.id}` }, w.title ?? w.id),
     h(
       'div',
@@ -64,7 +71,7 @@ export async function renderWhistleList(main, ctx) {
       if (mine !== seq || !ctx.isCurrent()) return;
       clear(info);
       const items = page.items ?? [];
-      for (const w of items) list.append(whistleItem(w, catalog));
+      for (const w of items) list.append(whistleItem(w, catalog, session.role === 'street'));
       cursor = page.nextCursor ?? null;
       more.hidden = !cursor || items.length === 0;
       if (reset && items.length === 0) info.append(h('p', { class: 'notice' }, bi('没有符合条件的哨件。', 'No whistles match.')));
