@@ -45,6 +45,16 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
     await stack.stop();
   });
 
+  async function stopClients(): Promise<void> {
+    for (const p of [client, operator]) {
+      await new Promise<void>((resolve) => {
+        if (!p || p.exitCode !== null || p.signalCode !== null) return resolve();
+        p.once('exit', () => resolve());
+        p.kill('SIGTERM');
+      });
+    }
+  }
+
   const prefixed = (name: string) => `${stack.env.CHUISHAO_TOPIC_PREFIX}.${name}`;
 
   async function whistle(id: string): Promise<WhistleJson> {
@@ -115,7 +125,10 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
     const confirmed = await stack.http('POST', `/api/v1/whistles/${id}/confirm`, { token: streetToken, body: {} });
     expect(confirmed.status).toBe(200);
     await eventually(async () => ((await whistle(id)).status === 'RESOLVED' ? true : undefined), 15000, 100);
-    const audit = await stack.http('GET', `/api/v1/whistles/${id}/events`, { token: streetToken });
+    const audit = await eventually(async () => {
+      const r = await stack.http('GET', `/api/v1/whistles/${id}/events`, { token: streetToken });
+      return r.json?.events?.some((e: { type: string }) => e.type === 'WhistleConfirmed') ? r : undefined;
+    });
     const types = (audit.json.events as Array<{ type: string; actor: { role: string; org: string; sub: string } }>).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['WhistleBlown', 'WhistleTriaged', 'DepartmentsSummoned', 'DepartmentReported', 'DepartmentArrived', 'HandlingProgressed', 'DepartmentCompleted', 'WhistleConfirmed']));
     const reported = (audit.json.events as Array<{ type: string; actor: { role: string; org: string; sub: string }; data: { departmentId: string } }>).filter((e) => e.type === 'DepartmentReported');
@@ -134,5 +147,59 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
     await producer.disconnect();
     const late = await eventually(async () => rejected.find((r) => r.original.includes('"late"')));
     expect(late.reason).toMatch(/resolved/);
+    await stopClients();
+  });
+
+  it('over HTTP with the real intake and triage: override moves deadlines, reopen brings the lead back to work, withdraw cancels', async () => {
+    await stopClients(); // the --auto client would answer for the fire brigade
+    const fireToken = await stack.token('department', FIRE.id);
+    const cc = await stack.token('command-center');
+    const blow = async (title: string) => {
+      const r = await stack.http('POST', '/api/v1/whistles', {
+        token: streetToken,
+        headers: { 'idempotency-key': randomUUID() },
+        body: { situationCode: 'FIRE_LANE_BLOCKED', title, description: '', location: { address: '和平区劝业场街道福缘里 9 号' }, requestedDepartments: [FIRE.id] },
+      });
+      expect(r.status).toBe(201);
+      const id = r.json.id as string;
+      const lead = await eventually(async () => (await whistle(id)).assignments?.find((a) => a.role === 'LEAD'), 30000, 100);
+      return { id, lead };
+    };
+    const audit = async (id: string) =>
+      ((await stack.http('GET', `/api/v1/whistles/${id}/events`, { token: cc })).json.events as Array<{ type: string; data: Record<string, unknown> }>);
+
+    const { id, lead } = await blow('消防通道被占（复核与退回）');
+    const before = (await stack.http('GET', `/api/v1/assignments/${lead.id}`, { token: fireToken })).json;
+    const override = await stack.http('POST', `/api/v1/whistles/${id}/triage-override`, { token: cc, body: { level: 'BLUE', reason: '现场核实，风险较低' } });
+    expect(override.status).toBeLessThan(300);
+    const after = await eventually(async () => {
+      const a = (await stack.http('GET', `/api/v1/assignments/${lead.id}`, { token: fireToken })).json;
+      return a.level === 'BLUE' ? a : undefined;
+    }, 30000, 100);
+    expect(Date.parse(after.deadlines.reportBy) - Date.parse(before.deadlines.reportBy)).toBeGreaterThan(23 * 3600 * 1000);
+    expect((await eventually(async () => (await audit(id)).find((e) => e.type === 'DeadlinesChanged'))).data).toMatchObject({ reason: 'TRIAGE_OVERRIDDEN', level: 'BLUE' });
+
+    expect((await stack.http('POST', `/api/v1/assignments/${lead.id}/report`, { token: fireToken, body: {} })).status).toBe(200);
+    expect((await stack.http('POST', `/api/v1/assignments/${lead.id}/complete`, { token: fireToken, body: { result: '已清理' } })).status).toBe(200);
+    await eventually(async () => ((await whistle(id)).status === 'COMPLETED' ? true : undefined), 30000, 100);
+    const reopened = await stack.http('POST', `/api/v1/whistles/${id}/reopen`, { token: streetToken, body: { reason: '群众反映仍有气罐' } });
+    expect(reopened.status).toBe(200);
+    const back = await eventually(async () => {
+      const a = (await stack.http('GET', `/api/v1/assignments/${lead.id}`, { token: fireToken })).json;
+      return a.status === 'IN_PROGRESS' && a.pendingDeadlines.some((d: { kind: string }) => d.kind === 'COMPLETE') ? a : undefined;
+    }, 30000, 100);
+    expect(Date.parse(back.deadlines.completeBy)).toBeGreaterThan(Date.now() + 6 * 24 * 3600 * 1000); // BLUE: 7 days from the reopen
+    expect((await stack.http('POST', `/api/v1/assignments/${lead.id}/complete`, { token: fireToken, body: { result: '彻底清理' } })).status).toBe(200);
+    await eventually(async () => ((await whistle(id)).status === 'COMPLETED' ? true : undefined), 30000, 100);
+
+    const second = await blow('消防通道被占（撤回）');
+    expect((await stack.http('POST', `/api/v1/whistles/${second.id}/withdraw`, { token: streetToken, body: { reason: '已自行解决' } })).status).toBe(200);
+    const cancelled = await eventually(async () => {
+      const a = (await stack.http('GET', `/api/v1/assignments/${second.lead.id}`, { token: fireToken })).json;
+      return a.status === 'CANCELLED' ? a : undefined;
+    }, 30000, 100);
+    expect(cancelled.pendingDeadlines).toEqual([]);
+    expect((await stack.http('POST', `/api/v1/assignments/${second.lead.id}/report`, { token: fireToken, body: {} })).status).toBe(409);
+    await eventually(async () => ((await whistle(second.id)).assignments[0].status === 'CANCELLED' ? true : undefined), 30000, 100);
   });
 });
