@@ -11,6 +11,7 @@ import { AssignmentsHttpController } from './assignments/assignments.http.contro
 import { AssignmentRepository } from './assignments/assignment.repository';
 import { ResolveDisputeHandler } from './assignments/resolve-dispute.handler';
 import { DeadlineScheduler } from './deadlines/deadline.scheduler';
+import { RepliesBacklog } from './deadlines/replies-backlog';
 
 @Module({
   controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, AssignmentsHttpController],
@@ -23,6 +24,7 @@ import { DeadlineScheduler } from './deadlines/deadline.scheduler';
     ReplyReceipts,
     AssignmentRepository,
     ResolveDisputeHandler,
+    RepliesBacklog,
     DeadlineScheduler,
   ],
 })

@@ -6,6 +6,7 @@ import { counter } from '@chuishao/platform';
 import type { DeadlineKind } from '@chuishao/dispatch-contracts';
 import { deadlineMet, deadlineOf, decide, isClosed } from '@chuishao/dispatch-domain';
 import { DispatchStreams } from '../whistle/dispatch-streams';
+import { RepliesBacklog } from './replies-backlog';
 
 const judged = counter('chuishao_dispatch_deadlines_judged_total', 'Deadlines judged by the scheduler, by kind and outcome', ['kind', 'outcome']);
 
@@ -14,6 +15,12 @@ export const MAX_SLEEP_MS = 1000;
 /** Due deadlines read per pass, and whistles judged concurrently (each in its own transaction). */
 const BATCH = 200;
 const WORKERS = 4;
+/**
+ * How long a due deadline may wait for unread replies of its department (see RepliesBacklog),
+ * counted from the deadline or from the scheduler's start, whichever is later: the deadline is
+ * judged at the latest this long after it fell due (≤ 5 s with the 1 s sleep) while the service runs.
+ */
+export const BACKLOG_GRACE_MS = 3000;
 
 interface DueRow {
   id: string;
@@ -21,6 +28,7 @@ interface DueRow {
   whistle_id: string;
   kind: DeadlineKind;
   due_at: Date;
+  department_id: string;
 }
 
 /**
@@ -34,6 +42,8 @@ interface DueRow {
  * the row MISSED, MET or SKIPPED. A crash before the commit leaves the row PENDING: it is judged
  * again after a restart; after the commit it is not PENDING any more, and the decider refuses a
  * second miss of the same kind — exactly one DeadlineMissed per assignment and kind.
+ * Before judging, a deadline waits (at most {@link BACKLOG_GRACE_MS}) while its department has
+ * replies on the bus that are not applied yet: they may prove it was met.
  */
 @Injectable()
 export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,14 +51,17 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private startedAt = Date.now();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly streams: DispatchStreams,
+    private readonly backlog: RepliesBacklog,
   ) {}
 
   onApplicationBootstrap(): void {
     this.running = true;
+    this.startedAt = Date.now();
     this.loop = this.run();
   }
 
@@ -73,10 +86,20 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     while (this.running) {
       try {
         const now = new Date();
-        const due: DueRow[] = await this.dataSource.query(
-          `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines WHERE state = 'PENDING' AND due_at <= $1 ORDER BY due_at, id LIMIT $2`,
+        const found: DueRow[] = await this.dataSource.query(
+          `SELECT d.id, d.assignment_id, d.whistle_id, d.kind, d.due_at, a.department_id
+             FROM deadlines d JOIN assignments a ON a.id = d.assignment_id
+            WHERE d.state = 'PENDING' AND d.due_at <= $1 ORDER BY d.due_at, d.id LIMIT $2`,
           [now, BATCH],
         );
+        const behind = await this.backlog.behind([...new Set(found.map((r) => r.department_id))]);
+        const due = found.filter(
+          (r) => !behind.has(r.department_id) || now.getTime() - Math.max(new Date(r.due_at).getTime(), this.startedAt) >= BACKLOG_GRACE_MS,
+        );
+        if (found.length > 0 && due.length === 0) {
+          await this.sleep(100); // unread replies may settle these: let the consumer catch up first
+          continue;
+        }
         if (due.length > 0) {
           const failed = await this.judgeAll(due, now);
           if (failed > 0) await this.sleep(MAX_SLEEP_MS); // a failing row must not spin the loop
@@ -123,7 +146,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     await this.dataSource.transaction(async (em) => {
       // Same lock order as every writer: the whistle's stream first, then the deadline row.
       const loaded = await this.streams.load(em, candidate.whistle_id);
-      const [row]: DueRow[] = await em.query(
+      const [row]: Array<Omit<DueRow, 'department_id'>> = await em.query(
         `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines WHERE id = $1 AND state = 'PENDING' FOR UPDATE SKIP LOCKED`,
         [candidate.id],
       );
