@@ -21,9 +21,22 @@ export class RepliesBacklog {
     return this.messaging.topic(`chuishao-${this.messaging.options.service}-events`);
   }
 
-  async behind(departmentIds: readonly string[]): Promise<Set<string>> {
+  /** Departments with unread replies; answers within `timeoutMs` (a broker outage must not hold deadlines up). */
+  async behind(departmentIds: readonly string[], timeoutMs = 750): Promise<Set<string>> {
+    if (departmentIds.length === 0) return new Set();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Set<string>>((resolve) => {
+      timer = setTimeout(() => resolve(new Set()), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.measure(departmentIds), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async measure(departmentIds: readonly string[]): Promise<Set<string>> {
     const behind = new Set<string>();
-    if (departmentIds.length === 0) return behind;
     try {
       const topics = new Map(departmentIds.map((d) => [this.messaging.topic(departmentTopics(d).replies), d]));
       const committed = await this.messaging.admin.fetchOffsets({ groupId: this.groupId, topics: [...topics.keys()] });
