@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { departmentTopics } from '@chuishao/contracts';
 import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
 import { dispatchService } from '../src/dispatch.service';
-import { assignmentsOf, blowAndTriage, dept, envelope, eventTypes, publishWhistleEvent, sendReply, TopicTap } from './dispatch-test-kit';
+import { assignmentsOf, blowAndTriage, catalog, dept, envelope, eventTypes, publishWhistleEvent, RED_SLA, sendReply, TopicTap } from './dispatch-test-kit';
 
 const FIRE = dept('FIRE_RESCUE');
 const URBAN = dept('URBAN_MANAGEMENT');
@@ -155,5 +155,21 @@ describe('dispatch: department replies over Kafka and HTTP', () => {
     expect((await rejectedFor(FIRE, (m) => m.original === JSON.stringify(late))).reason).toMatch(/withdrawn|cancelled/);
     const [{ n }] = await svc.dataSource.query(`SELECT count(*)::int AS n FROM deadlines WHERE whistle_id = $1 AND state = 'PENDING'`, [whistleId]);
     expect(n).toBe(0);
+  });
+
+  it('a whistle withdrawn before it was triaged is not dispatched', async () => {
+    const whistleId = randomUUID();
+    const situation = catalog.situation('FIRE_LANE_BLOCKED')!;
+    const blown = { whistleId, streetId: catalog.streets[0].id, situationCode: situation.code, area: situation.area, title: '已撤回', description: '', location: { address: 'x', normalisedAddress: 'x', communityId: null, lat: null, lng: null }, requestedDepartments: [], hints: { lifeSafety: false, householdsAffected: null }, attachments: [], channel: 'api' };
+    await publishWhistleEvent(svc, envelope('WhistleBlown', whistleId, blown, 'intake'));
+    await publishWhistleEvent(svc, envelope('WhistleWithdrawn', whistleId, { whistleId, reason: '误报' }, 'intake'));
+    const triaged = envelope('WhistleTriaged', whistleId, { whistleId, streetId: blown.streetId, situationCode: situation.code, area: situation.area, level: 'RED', policyVersion: 1, rules: [], sla: RED_SLA, requestedDepartments: [] }, 'triage');
+    await publishWhistleEvent(svc, triaged);
+    await eventually(async () => {
+      const rows = await svc.dataSource.query(`SELECT 1 FROM inbox WHERE message_id = $1`, [triaged.eventId]);
+      return rows.length === 1 ? true : undefined;
+    });
+    expect(await eventTypes(svc, whistleId)).toEqual([]);
+    expect(await assignmentsOf(svc, whistleId)).toEqual([]);
   });
 });
