@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { DispatchAssignmentListResponse, DispatchAssignmentResponse, DispatchDisputeResolutionResponse } from './assignment.response';
 import { DataSource } from 'typeorm';
 import { canActOnAssignment, CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
@@ -51,6 +52,7 @@ export class AssignmentsHttpController {
     summary: '派单列表 / Assignments',
     description: '部门角色只能查看本部门（departmentId 强制为本部门，指定其他部门则 403）；指挥中心、考核办、管理员可查看全部。/ A department sees only its own.',
   })
+  @ApiOkResponse({ type: DispatchAssignmentListResponse })
   async list(@CurrentPrincipal() principal: Principal, @Query() q: ListAssignmentsQueryDto): Promise<{ items: AssignmentResource[] }> {
     let departmentId = q.departmentId;
     if (principal.role === 'department') {
@@ -63,6 +65,7 @@ export class AssignmentsHttpController {
   @Get(':id')
   @Roles('department', 'command-center', 'admin', 'assessment-office')
   @ApiOperation({ summary: '派单详情 / One assignment' })
+  @ApiOkResponse({ type: DispatchAssignmentResponse })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<AssignmentResource> {
     const a = await this.assignments.find(this.dataSource, id);
     if (!a) throw ProblemException.notFound(`派单不存在 / No assignment ${id}`);
@@ -72,16 +75,21 @@ export class AssignmentsHttpController {
 
   @Post(':id/report')
   @HttpCode(200)
+  @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
+  @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
+  @ApiResponse({ status: 422, description: '缺少退单理由或办结结果 / note or result missing' })
   @Roles('department')
   @ApiOperation({ summary: '报到 / Report' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '缺省 replyId 时用作回复幂等键 / used as replyId when the body has none' })
-  @ApiResponse({ status: 200, description: '派单（含时限）/ The assignment' })
   report(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplyRequestDto, @Headers('idempotency-key') key?: string) {
     return this.reply(p, id, 'REPORT', dto, key);
   }
 
   @Post(':id/arrive')
   @HttpCode(200)
+  @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
+  @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
+  @ApiResponse({ status: 422, description: '缺少退单理由或办结结果 / note or result missing' })
   @Roles('department')
   @ApiOperation({ summary: '到场 / Arrive (after report)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -91,6 +99,9 @@ export class AssignmentsHttpController {
 
   @Post(':id/progress')
   @HttpCode(200)
+  @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
+  @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
+  @ApiResponse({ status: 422, description: '缺少退单理由或办结结果 / note or result missing' })
   @Roles('department')
   @ApiOperation({ summary: '处置进展 / Progress (after report)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -100,6 +111,9 @@ export class AssignmentsHttpController {
 
   @Post(':id/dispute')
   @HttpCode(200)
+  @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
+  @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
+  @ApiResponse({ status: 422, description: '缺少退单理由或办结结果 / note or result missing' })
   @Roles('department')
   @ApiOperation({ summary: '退单 / Dispute (note = reason, required)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -109,6 +123,9 @@ export class AssignmentsHttpController {
 
   @Post(':id/complete')
   @HttpCode(200)
+  @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
+  @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
+  @ApiResponse({ status: 422, description: '缺少退单理由或办结结果 / note or result missing' })
   @Roles('department')
   @ApiOperation({ summary: '办结 / Complete (result required, after report)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -118,6 +135,7 @@ export class AssignmentsHttpController {
 
   @Post(':id/dispute-resolution')
   @HttpCode(200)
+  @ApiOkResponse({ type: DispatchDisputeResolutionResponse })
   @Roles('command-center')
   @ApiOperation({
     summary: '退单处理 / Settle a dispute',
