@@ -85,7 +85,7 @@ describe('dispatch: department replies over Kafka and HTTP', () => {
   });
 
   it('over HTTP: own assignments only (403), 409 out of order, 422 without result, 200 with the assignment; listing is scoped', async () => {
-    const { lead, assist } = await dispatched();
+    const { whistleId, lead, assist } = await dispatched();
     const fire = await svc.token('department', FIRE);
     const urban = await svc.token('department', URBAN);
     expect((await svc.inject('POST', `/api/v1/assignments/${lead.id}/report`, { token: urban, body: {} })).status).toBe(403);
@@ -116,6 +116,20 @@ describe('dispatch: department replies over Kafka and HTTP', () => {
     const all = await svc.inject('GET', `/api/v1/assignments?departmentId=${FIRE}&status=REPORTED`, { token: cc });
     expect(all.json.items.map((a: { id: string }) => a.id)).toContain(lead.id);
     expect(all.json.items[0].deadlines).toEqual(expect.objectContaining({ reportBy: expect.any(String), completeBy: expect.any(String) }));
+    // keyset pages: every assignment once, newest first
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { json: { items: Array<{ id: string }>; nextCursor: string | null } } = await svc.inject('GET', `/api/v1/assignments?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: cc });
+      seen.push(...page.json.items.map((a) => a.id));
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    const [{ n }] = await svc.dataSource.query(`SELECT count(*)::int AS n FROM assignments`);
+    expect(seen).toHaveLength(n);
+    expect(new Set(seen).size).toBe(n);
+    expect((await svc.inject('GET', '/api/v1/assignments?cursor=nope', { token: cc })).status).toBe(422);
+    const ofWhistle = await svc.inject('GET', `/api/v1/assignments?whistleId=${whistleId}`, { token: cc });
+    expect(ofWhistle.json.items.map((a: { id: string }) => a.id).sort()).toEqual([lead.id, assist!.id].sort());
   });
 
   it('dispute of the LEAD upheld with reassignment: a new LEAD assignment on the new department’s topic', async () => {

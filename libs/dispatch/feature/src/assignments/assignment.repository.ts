@@ -67,24 +67,47 @@ export class AssignmentRepository {
     return rows[0] ? present(rows[0]) : undefined;
   }
 
-  async list(db: Pick<EntityManager, 'query'>, q: { departmentId?: string; status?: string; limit: number }): Promise<AssignmentResource[]> {
+  /** Newest summons first, keyset-paginated by (summoned_at, id). */
+  async list(
+    db: Pick<EntityManager, 'query'>,
+    q: { departmentId?: string; status?: string; whistleId?: string; after?: { summonedAt: string; id: string }; limit: number },
+  ): Promise<{ items: AssignmentResource[]; nextCursor: string | null }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.departmentId) {
-      params.push(q.departmentId);
-      where.push(`a.department_id = $${params.length}`);
-    }
-    if (q.status) {
-      params.push(q.status);
-      where.push(`a.status = $${params.length}`);
-    }
-    params.push(q.limit);
+    const add = (sql: (n: number) => string, ...values: unknown[]) => {
+      const base = params.length;
+      params.push(...values);
+      where.push(sql(base + 1));
+    };
+    if (q.departmentId) add((n) => `a.department_id = $${n}`, q.departmentId);
+    if (q.status) add((n) => `a.status = $${n}`, q.status);
+    if (q.whistleId) add((n) => `a.whistle_id = $${n}`, q.whistleId);
+    if (q.after) add((n) => `(a.summoned_at, a.id) < ($${n}::timestamptz, $${n + 1}::uuid)`, q.after.summonedAt, q.after.id);
+    params.push(q.limit + 1);
     const rows: AssignmentRow[] = await db.query(
-      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.summoned_at DESC NULLS LAST, a.id LIMIT $${params.length}`,
+      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.summoned_at DESC, a.id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map(present);
+    const page = rows.slice(0, q.limit).map(present);
+    const last = page[page.length - 1];
+    return {
+      items: page,
+      nextCursor: rows.length > q.limit && last?.summonedAt ? Buffer.from(JSON.stringify([last.summonedAt, last.id])).toString('base64url') : null,
+    };
   }
+}
+
+/** The keyset of an opaque cursor, or undefined when it is not one of ours. */
+export function parseAssignmentCursor(cursor: string): { summonedAt: string; id: string } | undefined {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && /^[0-9a-f-]{36}$/i.test(v[1])) {
+      return { summonedAt: v[0], id: v[1] };
+    }
+  } catch {
+    /* not ours */
+  }
+  return undefined;
 }
 
 function present(r: AssignmentRow): AssignmentResource {

@@ -79,4 +79,6 @@ export class DispatchDisputeResolutionResponse extends DispatchAssignmentRespons
 export class DispatchAssignmentListResponse {
   @ApiProperty({ type: [DispatchAssignmentResponse] })
   items!: DispatchAssignmentResponse[];
+  @ApiProperty({ nullable: true, description: '下一页的 cursor；没有更多时为 null / cursor of the next page, null at the end' })
+  nextCursor!: string | null;
 }

@@ -11,7 +11,7 @@ import type { ReplyType } from '@chuishao/dispatch-contracts';
 import { DispatchRefusal, replyKey } from '@chuishao/dispatch-domain';
 import { ApplyReplyHandler } from '../replies/apply-reply.handler';
 import { DISPATCH_REPLIES_CONSUMER } from '../replies/department-replies.kafka.controller';
-import { AssignmentRepository, type AssignmentResource } from './assignment.repository';
+import { AssignmentRepository, parseAssignmentCursor, type AssignmentResource } from './assignment.repository';
 import { ReplyRequestDto } from './reply.request.dto';
 import { DisputeResolutionRequestDto } from './dispute-resolution.request.dto';
 import { ListAssignmentsQueryDto } from './list-assignments.query.dto';
@@ -53,13 +53,15 @@ export class AssignmentsHttpController {
     description: '部门角色只能查看本部门（departmentId 强制为本部门，指定其他部门则 403）；指挥中心、考核办、管理员可查看全部。/ A department sees only its own.',
   })
   @ApiOkResponse({ type: DispatchAssignmentListResponse })
-  async list(@CurrentPrincipal() principal: Principal, @Query() q: ListAssignmentsQueryDto): Promise<{ items: AssignmentResource[] }> {
+  async list(@CurrentPrincipal() principal: Principal, @Query() q: ListAssignmentsQueryDto): Promise<{ items: AssignmentResource[]; nextCursor: string | null }> {
     let departmentId = q.departmentId;
     if (principal.role === 'department') {
       if (departmentId && departmentId !== principal.org) throw ProblemException.forbidden('部门只能查看本部门的派单 / A department sees only its own assignments');
       departmentId = principal.org;
     }
-    return { items: await this.assignments.list(this.dataSource, { departmentId, status: q.status, limit: 500 }) };
+    const after = q.cursor ? parseAssignmentCursor(q.cursor) : undefined;
+    if (q.cursor && !after) throw ProblemException.validation('cursor 无效 / invalid cursor', [{ field: 'cursor', message: 'not a cursor of this list' }]);
+    return this.assignments.list(this.dataSource, { departmentId, status: q.status, whistleId: q.whistleId, after, limit: q.limit ?? 100 });
   }
 
   @Get(':id')

@@ -1,11 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 export const ASSIGNMENT_STATUSES = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CANCELLED', 'REASSIGNED'] as const;
 
-/** GET /api/v1/assignments?departmentId=&status= */
+/** GET /api/v1/assignments?departmentId=&status=&whistleId=&cursor=&limit= (newest summons first). */
 export class ListAssignmentsQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: '部门（部门角色只能看本部门，强制）/ department (forced to your own for the department role)' })
+  @ApiPropertyOptional({ format: 'uuid', description: '部门（部门角色只能看本部门：缺省即本部门，指定其他部门则 403）/ department (a department sees only its own)' })
   @IsOptional()
   @IsUUID()
   departmentId?: string;
@@ -14,4 +15,23 @@ export class ListAssignmentsQueryDto {
   @IsOptional()
   @IsIn(ASSIGNMENT_STATUSES)
   status?: (typeof ASSIGNMENT_STATUSES)[number];
+
+  @ApiPropertyOptional({ format: 'uuid', description: '某一哨件的派单 / the assignments of one whistle' })
+  @IsOptional()
+  @IsUUID()
+  whistleId?: string;
+
+  @ApiPropertyOptional({ description: '上一页返回的 nextCursor（不透明）/ the nextCursor of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
 }
