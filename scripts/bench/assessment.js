@@ -200,7 +200,10 @@ async function main() {
     );
     await client.query('VACUUM ANALYZE assessment_inbox_log');
     await client.query('CHECKPOINT');
-    const ropts = { liveSchema: 'assessment', shadowSchema: 'assessment_rebuild', tz: 'Asia/Shanghai', batchSize: Number(args.batch ?? 5000) };
+    const readerClient = new Client({ connectionString: url.toString(), options: '-c search_path=assessment' });
+    await readerClient.connect();
+    const reader = { query: async (sql, params) => (await readerClient.query(sql, params)).rows };
+    const ropts = { liveSchema: 'assessment', shadowSchema: 'assessment_rebuild', tz: 'Asia/Shanghai', batchSize: Number(args.batch ?? 5000), reader };
     await feature.createShadowTables(db, 'assessment', 'assessment_rebuild');
     // the seeded year is not in the log: rebuild only the replayed part
     let last = 0;
@@ -213,6 +216,7 @@ async function main() {
         }
       },
     });
+    await readerClient.end();
     const rate = run.events / run.seconds;
     results.push({ label: `rebuild: replay of ${run.events} events from the log (batch ${ropts.batchSize})`, rate, seconds: run.seconds });
     log(`  replayed ${run.events} events in ${run.seconds.toFixed(1)} s = ${Math.round(rate)} events/s`);

@@ -41,14 +41,18 @@ async function main(): Promise<number> {
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/chuishao';
   const tz = process.env.CHUISHAO_TZ?.trim() || 'Asia/Shanghai';
   const client = new Client({ connectionString: url, application_name: 'chuishao-assessment-rebuild', options: `-c search_path=${LIVE}` });
+  const readerClient = new Client({ connectionString: url, application_name: 'chuishao-assessment-rebuild-reader', options: `-c search_path=${LIVE}` });
   await client.connect();
+  await readerClient.connect();
   const db = { query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows } as unknown as Queryable;
+  const reader = { query: async (sql: string, params?: unknown[]) => (await readerClient.query(sql, params)).rows } as unknown as Queryable;
   try {
     const opts: RebuildOptions = {
       liveSchema: LIVE,
       shadowSchema: SHADOW,
       tz,
       batchSize: Number(arg('--batch') ?? 5000),
+      reader,
       onProgress: (p) => out(`  ${p.events}/${p.total} events (${p.percent.toFixed(1)} % of the log), ${Math.round(p.eventsPerSecond)} events/s, ${p.seconds.toFixed(1)} s`),
     };
     out(`rebuilding ${LIVE} projections into ${SHADOW} (zone ${tz})`);
@@ -91,6 +95,7 @@ async function main(): Promise<number> {
     out(different ? '\nREBUILT PROJECTION DIFFERS FROM THE LIVE ONE' : `\nrebuilt projection equals the live one (${periods.length} periods, ${tables.length} tables)`);
     return different ? 1 : 0;
   } finally {
+    await readerClient.end();
     await client.end();
   }
 }

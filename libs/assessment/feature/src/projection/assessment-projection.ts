@@ -149,6 +149,22 @@ export class WhistleProjector {
     this.marks = [];
   }
 
+  /**
+   * What `flush` would write, as statements with their parameters built now (a snapshot: the
+   * projector may go on applying while they run on another connection).
+   */
+  async prepareFlush(): Promise<Array<{ sql: string; params: unknown[] }>> {
+    const statements: Array<{ sql: string; params: unknown[] }> = [];
+    const recorder = {
+      query: async (sql: string, params: unknown[] = []) => {
+        statements.push({ sql, params });
+        return [];
+      },
+    } as unknown as Queryable;
+    await this.flush(recorder);
+    return statements;
+  }
+
   /** Forgets the cached states (after a flush, to bound memory). */
   forget(): void {
     if (this.dirty.size) throw new Error('flush before forgetting');

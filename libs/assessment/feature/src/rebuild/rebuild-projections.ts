@@ -26,6 +26,8 @@ export interface RebuildOptions {
   flushEvery?: number;
   /** Forget cached states beyond this many whistles (after a flush). */
   maxCachedWhistles?: number;
+  /** A second connection for reading the log (pipelining); default: the same one. */
+  reader?: Connection;
   /** 'log' (default): in log order, states cached across batches; 'whistle': whistle by whistle (each state built once; an index scan). */
   order?: 'whistle' | 'log';
   onProgress?: (p: RebuildProgress) => void;
@@ -51,7 +53,19 @@ export async function createShadowTables(db: Connection, live: string, shadow: s
 export async function replayLog(db: Connection, opts: RebuildOptions, afterSeq = 0, done = 0): Promise<{ lastSeq: number; events: number; seconds: number }> {
   const l = tableNamer(opts.liveSchema);
   const batch = opts.batchSize ?? 5000;
-  const [{ max, n }]: Array<{ max: string | null; n: string }> = await db.query(`SELECT max(seq) AS max, count(*) FILTER (WHERE seq > $1) AS n FROM ${l('assessment_inbox_log')}`, [afterSeq]);
+  // A clean cut: SHARE waits for the transactions writing the log to commit (a seq is taken inside
+  // them), so no row below `until` can appear later.
+  await db.query('BEGIN');
+  let cut: Array<{ max: string | null; n: string }>;
+  try {
+    await db.query(`LOCK TABLE ${l('assessment_inbox_log')} IN SHARE MODE`);
+    cut = await db.query(`SELECT max(seq) AS max, count(*) FILTER (WHERE seq > $1) AS n FROM ${l('assessment_inbox_log')}`, [afterSeq]);
+    await db.query('COMMIT');
+  } catch (err) {
+    await db.query('ROLLBACK');
+    throw err;
+  }
+  const [{ max, n }] = cut;
   const until = Number(max ?? 0);
   const total = done + Number(n);
   const started = process.hrtime.bigint();
@@ -60,49 +74,68 @@ export async function replayLog(db: Connection, opts: RebuildOptions, afterSeq =
   const flushEvery = opts.flushEvery ?? 50000;
   const maxCached = opts.maxCachedWhistles ?? 200000;
   const projector = new WhistleProjector({ schema: opts.shadowSchema, tz: opts.tz, log: false });
+  const reader = opts.reader ?? db;
   let pending = 0;
-  const flush = async () => {
+  // Pipelined: the next batch is read on `reader` while this one is applied, and a flush runs on
+  // `db` while the following batches are applied (its statements are a snapshot). A state is
+  // only re-read after `forget`, which first waits for the flush that wrote it.
+  let writing: Promise<void> = Promise.resolve();
+  const execute = async (statements: Array<{ sql: string; params: unknown[] }>) => {
     await db.query('BEGIN');
     try {
       await db.query('SET LOCAL synchronous_commit = off');
-      await projector.flush(db);
+      for (const st of statements) await db.query(st.sql, st.params);
       await db.query('COMMIT');
     } catch (err) {
       await db.query('ROLLBACK');
       throw err;
     }
+  };
+  const flush = async () => {
+    const statements = await projector.prepareFlush();
+    await writing;
+    writing = execute(statements);
+    writing.catch(() => undefined); // surfaced by the next await of `writing`
     pending = 0;
-    if (projector.cached > maxCached) projector.forget();
+    if (projector.cached > maxCached) {
+      await writing;
+      projector.forget();
+    }
   };
   // Events up to `until` in log order, or whistle by whistle (per-whistle order is all the
   // projection depends on: the deltas and marks are sums, so the order across whistles does not
   // matter); events logged after `until` always follow in log order.
   const byWhistle = opts.order === 'whistle' && afterSeq === 0;
-  let cursor: [string, number] = ['00000000-0000-0000-0000-000000000000', 0];
-  for (;;) {
-    const rows: Array<{ seq: string; whistle_id: string; envelope: ProjectableEvent }> = byWhistle
-      ? await db.query(
+  type Row = { seq: string; whistle_id: string; envelope: ProjectableEvent };
+  const read = (from: [string, number]): Promise<Row[]> =>
+    byWhistle
+      ? reader.query(
           `SELECT seq, whistle_id::text AS whistle_id, envelope FROM ${l('assessment_inbox_log')}
             WHERE (whistle_id, seq) > ($1::uuid, $2::bigint) AND seq <= $3 ORDER BY whistle_id, seq LIMIT $4`,
-          [cursor[0], cursor[1], until, batch],
+          [from[0], from[1], until, batch],
         )
-      : await db.query(
-          `SELECT seq, whistle_id::text AS whistle_id, envelope FROM ${l('assessment_inbox_log')} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
-          [seq, until, batch],
-        );
+      : reader.query(`SELECT seq, whistle_id::text AS whistle_id, envelope FROM ${l('assessment_inbox_log')} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`, [
+          from[1],
+          until,
+          batch,
+        ]);
+  let next = read(['00000000-0000-0000-0000-000000000000', afterSeq]);
+  for (;;) {
+    const rows = await next;
     if (rows.length === 0) break;
-    await projector.apply(db, rows.map((r) => r.envelope));
-    pending += rows.length;
     const last = rows[rows.length - 1];
-    if (byWhistle) cursor = [last.whistle_id, Number(last.seq)];
-    else seq = Number(last.seq);
+    seq = Number(last.seq);
+    next = rows.length < batch ? Promise.resolve([]) : read([last.whistle_id, seq]);
+    await projector.apply(reader, rows.map((r) => r.envelope));
+    pending += rows.length;
     events += rows.length;
     if (pending >= flushEvery) await flush();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     opts.onProgress?.({ events, total, percent: total === 0 ? 100 : (events / total) * 100, eventsPerSecond: seconds > 0 ? (events - done) / seconds : 0, seconds });
   }
-  if (byWhistle) seq = until;
   if (pending) await flush();
+  await writing;
+  seq = Math.max(seq, until);
   return { lastSeq: seq, events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
