@@ -143,10 +143,9 @@ describe('intake through the gateway: a street’s whistle from blowing to the r
     expect(board.json.counts.byStatus.DISPATCHED + board.json.counts.byStatus.TRIAGED + board.json.counts.byStatus.BLOWN).toBe(1); // the Open311 request
   });
 
-  // Known leak outside intake: @fastify/reply-from logs "fetching from remote server" with the
-  // upstream URL in `source`, unmasked (the platform logger redacts `req.url` only). Passes once
-  // the platform logger also masks `source`; then turn this into a plain `it`.
-  it.failing('no log line of any process carries a feedback token or an Open311 key', () => {
+  // @fastify/reply-from logs "fetching from remote server" with the upstream URL in `source`: the
+  // platform logger masks `source` and `url` as it masks `req.url`.
+  it('no log line of any process carries a feedback token or an Open311 key', () => {
     const logs = readdirSync(stack.logDir).map((f) => readFileSync(join(stack.logDir, f), 'utf8')).join('\n');
     expect(secrets).toHaveLength(2);
     for (const s of secrets) expect(logs).not.toContain(s);

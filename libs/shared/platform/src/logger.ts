@@ -72,7 +72,14 @@ export function createLogger(
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: [...REDACT_PATHS], censor: '[REDACTED]' },
-    serializers: { req: serializeRequest, err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    serializers: {
+      req: serializeRequest,
+      // @fastify/reply-from logs the upstream URL as `source` ("fetching from remote server")
+      source: (v: unknown) => (typeof v === 'string' ? redactUrl(v) : v),
+      url: (v: unknown) => (typeof v === 'string' ? redactUrl(v) : v),
+      err: pino.stdSerializers.err,
+      error: pino.stdSerializers.err,
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -44,6 +44,16 @@ describe('createLogger', () => {
     expect(redactUrl('/api/v1/feedback/abc123?x=1')).toBe('/api/v1/feedback/[REDACTED]?x=1');
     expect(redactUrl('/open311/v2/requests.json?api_key=o311.x.y&a=b')).toBe('/open311/v2/requests.json?api_key=[REDACTED]&a=b');
   });
+
+  it('masks URL secrets in `source` and `url` (a proxy\'s upstream URL), also in child loggers', () => {
+    const { lines, stream } = capture();
+    const child = createLogger('gateway', 'info', stream).child({ reqId: 'r1' });
+    child.info({ source: 'http://127.0.0.1:8081/api/v1/feedback/tok123' }, 'fetching from remote server');
+    child.info({ url: '/open311/v2/requests.json?api_key=o311.k' }, 'x');
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('tok123');
+    expect(text).not.toContain('o311.k');
+  });
 });
 
 describe('PinoNestLogger', () => {
