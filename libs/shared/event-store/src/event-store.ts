@@ -87,21 +87,17 @@ export class EventStore {
     streamType = streamId.split('-')[0],
   ): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    const current: Array<{ version: string; last_hash: string }> = await db.query(
-      `SELECT version, last_hash FROM streams WHERE stream_id = $1 FOR UPDATE`,
-      [streamId],
-    );
-    let version = current.length === 0 ? 0 : Number(current[0].version);
-    let prevHash = current.length === 0 ? GENESIS_HASH : current[0].last_hash;
-    if (expected !== 'any' && expected !== version) throw new ConcurrencyError(streamId, expected, version);
-    if (current.length === 0) {
-      const inserted: unknown[] = await db.query(
-        `INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ($1, $2, 0, $3)
-         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
-        [streamId, streamType, GENESIS_HASH],
-      );
-      if (inserted.length === 0) throw new ConcurrencyError(streamId, expected, -1);
+    // A new stream (expected 0) is created and written in ONE statement; an existing one is locked,
+    // then written and advanced in a second. Round trips are the cost that matters here (ADR 0005).
+    let current: Array<{ version: string; last_hash: string }> = [];
+    if (expected !== 0) {
+      current = await db.query(`SELECT version, last_hash FROM streams WHERE stream_id = $1 FOR UPDATE`, [streamId]);
+      if (current.length === 0 && expected !== 'any') throw new ConcurrencyError(streamId, expected, 0);
     }
+    const isNew = current.length === 0;
+    let version = isNew ? 0 : Number(current[0].version);
+    let prevHash = isNew ? GENESIS_HASH : current[0].last_hash;
+    if (expected !== 'any' && expected !== version) throw new ConcurrencyError(streamId, expected, version);
 
     const params: unknown[] = [];
     const tuples: string[] = [];
@@ -119,22 +115,37 @@ export class EventStore {
         actor: metadata.actor,
         data: e.data,
       });
-      const n = params.length;
-      tuples.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10})`);
-      params.push(eventId, streamId, version, e.type, schemaVersion, JSON.stringify(e.data), JSON.stringify(metadata), occurredAt, prevHash, hash);
+      const n = params.length + 4;
+      tuples.push(
+        `($${n + 1}::uuid, $1::text, $${n + 2}::bigint, $${n + 3}::text, $${n + 4}::int, $${n + 5}::jsonb, $${n + 6}::jsonb, $${n + 7}::timestamptz, $${n + 8}::char(64), $${n + 9}::char(64))`,
+      );
+      params.push(eventId, version, e.type, schemaVersion, JSON.stringify(e.data), JSON.stringify(metadata), occurredAt, prevHash, hash);
       pending.push({ eventId, type: e.type, schemaVersion, streamId, streamPosition: version, data: e.data, metadata, occurredAt, prevHash, hash });
       prevHash = hash;
     }
-    const rows: Array<{ global_position: string; recorded_at: Date }> = await db.query(
-      `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at, prev_hash, hash)
-       VALUES ${tuples.join(', ')} RETURNING global_position, recorded_at`,
-      params,
-    );
-    await db.query(`UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1`, [
-      streamId,
-      version,
-      prevHash,
-    ]);
+    const head = [streamId, streamType, version, prevHash];
+    const insertEvents = `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at, prev_hash, hash)`;
+    const rows: Array<{ global_position: string; recorded_at: Date }> = isNew
+      ? await db.query(
+          `WITH s AS (
+             INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
+           )
+           ${insertEvents}
+           SELECT v.* FROM (VALUES ${tuples.join(', ')}) AS v WHERE EXISTS (SELECT 1 FROM s)
+           RETURNING global_position, recorded_at`,
+          [...head, ...params],
+        )
+      : await db.query(
+          `WITH s AS (UPDATE streams SET version = $3, last_hash = $4, updated_at = now() WHERE stream_id = $1 AND $2::text IS NOT NULL)
+           ${insertEvents} VALUES ${tuples.join(', ')} RETURNING global_position, recorded_at`,
+          [...head, ...params],
+        );
+    if (rows.length === 0) {
+      // the stream was created meanwhile (by a transaction that committed first)
+      const [row]: Array<{ version: string }> = await db.query(`SELECT version FROM streams WHERE stream_id = $1`, [streamId]);
+      throw new ConcurrencyError(streamId, expected, row ? Number(row.version) : -1);
+    }
     return pending.map((p, i) => ({ ...p, globalPosition: Number(rows[i].global_position), recordedAt: rows[i].recorded_at }));
   }
 

@@ -1,8 +1,10 @@
 import { Server, type CustomTransportStrategy, BaseRpcContext, type MessageHandler } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
+import type { DataSource } from 'typeorm';
 import { counter, histogram } from '@chuishao/platform';
 import { RejectMessage, rejectedMessage, rejectedTopicFor } from './rejected';
+import { batchScope, type BatchScope } from './inbox';
 
 const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome', ['group', 'outcome']);
 const handleSeconds = histogram(
@@ -37,6 +39,13 @@ export interface KafkaEventServerOptions {
   /** The prefix in front of every @EventPattern topic name (see topics.ts). */
   topicPrefix: string;
   partitionsConsumedConcurrently?: number;
+  /**
+   * When given, the messages of a fetched batch are handled in ONE transaction of this DataSource
+   * (each message's {@link processOnce} under its own savepoint), up to `maxPerTransaction` at a time.
+   */
+  dataSource?: DataSource;
+  /** Messages per batch transaction at most (≤ 64, PostgreSQL's subtransaction cache). Default 50. */
+  maxPerTransaction?: number;
   log: { info(msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   onMessage?: (topic: string, outcome: 'ok' | 'rejected' | 'retry') => void;
 }
@@ -50,6 +59,12 @@ export interface KafkaEventServerOptions {
  * committed its inbox row), offsets are committed after each batch and on shutdown. A handler that
  * throws RejectMessage sends the message to `<topic>.rejected` with the reason; any other error is
  * retried with back-off without skipping, so a database outage delays but never loses a message.
+ *
+ * With a DataSource, the messages of one fetched batch share one transaction (group commit, ADR
+ * 0005): each handler's processOnce runs under a savepoint of it; the offsets are resolved, and the
+ * rejected messages sent, only after that transaction committed. A handler that fails otherwise
+ * than by RejectMessage ends the shared transaction (what came before it commits) and is retried
+ * alone, as without a DataSource.
  */
 export class KafkaEventServer extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
@@ -112,13 +127,89 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const route = this.routes.find((r) => r.match(batch.topic));
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      if (route) await this.deliver(route.handler, batch.topic, batch.partition, message, heartbeat, () => isRunning() && !isStale());
+    const running = () => isRunning() && !isStale();
+    const messages = batch.messages;
+    let i = 0;
+    while (i < messages.length && running()) {
+      if (route && this.options.dataSource) {
+        const chunk = messages.slice(i, i + Math.min(this.options.maxPerTransaction ?? 50, 64));
+        const done = await this.deliverTogether(this.options.dataSource, route.handler, batch.topic, batch.partition, chunk, running);
+        for (let k = 0; k < done; k++) resolveOffset(chunk[k].offset);
+        i += done;
+        if (done === chunk.length || !running()) {
+          await heartbeat();
+          continue;
+        }
+      }
+      // no DataSource, or the message at i failed inside a shared transaction: alone, with retries
+      const message = messages[i];
+      if (route) await this.deliver(route.handler, batch.topic, batch.partition, message, heartbeat, running);
       resolveOffset(message.offset);
+      i++;
       await heartbeat();
     }
     await commitOffsetsIfNecessary();
+  }
+
+  /**
+   * Handles `chunk` in order in one transaction; returns how many messages, from the first, are done
+   * (committed, or rejected and sent to the rejected topic). It stops at the first message whose
+   * handler fails otherwise than by RejectMessage; if the commit itself fails, none is done.
+   */
+  private async deliverTogether(
+    dataSource: DataSource,
+    handler: MessageHandler,
+    topic: string,
+    partition: number,
+    chunk: KafkaMessage[],
+    running: () => boolean,
+  ): Promise<number> {
+    const runner = dataSource.createQueryRunner();
+    const rejected: Array<[KafkaMessage, RejectMessage]> = [];
+    let done = 0;
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      const scope: BatchScope = { dataSource, em: runner.manager, savepoints: 0 };
+      for (const message of chunk) {
+        if (!running()) break;
+        const outcome = await batchScope.run(scope, () => this.handleOnce(handler, topic, partition, message));
+        if (outcome === 'failed') break;
+        if (outcome instanceof RejectMessage) rejected.push([message, outcome]);
+        done++;
+      }
+      await runner.commitTransaction();
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      this.options.log.error({ err, topic, partition }, 'batch transaction failed; its messages are handled again one by one');
+      return 0;
+    } finally {
+      await runner.release();
+    }
+    for (const [message, reason] of rejected) {
+      await this.reject(topic, partition, message, reason);
+      this.options.onMessage?.(topic, 'rejected');
+    }
+    return done;
+  }
+
+  /** One attempt of the handler: 'ok', the RejectMessage it threw, or 'failed'. */
+  private async handleOnce(handler: MessageHandler, topic: string, partition: number, message: KafkaMessage): Promise<'ok' | 'failed' | RejectMessage> {
+    const stopTimer = handleSeconds.startTimer({ group: this.options.groupId });
+    try {
+      const result = await handler(parsePayload(message), new KafkaEventContext([topic, partition, message]));
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      stopTimer();
+      handled.inc({ group: this.options.groupId, outcome: 'ok' });
+      this.options.onMessage?.(topic, 'ok');
+      return 'ok';
+    } catch (err) {
+      if (err instanceof RejectMessage) {
+        handled.inc({ group: this.options.groupId, outcome: 'rejected' });
+        return err;
+      }
+      return 'failed';
+    }
   }
 
   private async deliver(
@@ -129,13 +220,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     heartbeat: () => Promise<void>,
     stillOurs: () => boolean,
   ): Promise<void> {
-    const text = message.value ? message.value.toString('utf8') : '';
-    let payload: unknown = text;
-    try {
-      payload = JSON.parse(text);
-    } catch {
-      /* handlers decide what a non-JSON message means (usually: reject it) */
-    }
+    const payload = parsePayload(message);
     const ctx = new KafkaEventContext([topic, partition, message]);
     let backoff = 200;
     for (;;) {
@@ -180,6 +265,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.closing = true;
     await this.consumer?.disconnect();
     this.consumer = undefined;
+  }
+}
+
+/** The parsed JSON of a message, or its raw text when it is not JSON (handlers decide what that means). */
+function parsePayload(message: KafkaMessage): unknown {
+  const text = message.value ? message.value.toString('utf8') : '';
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

@@ -6,7 +6,9 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
   Logger,
+  Optional,
 } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { counter } from '@chuishao/platform';
 import { createKafka, parseBrokers } from './kafka';
@@ -42,7 +44,10 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
   private servers: KafkaEventServer[] = [];
   published = 0;
 
-  constructor(@Inject(MESSAGING_OPTIONS) readonly options: MessagingOptions) {
+  constructor(
+    @Inject(MESSAGING_OPTIONS) readonly options: MessagingOptions,
+    @Optional() @Inject(DataSource) private readonly dataSource?: DataSource,
+  ) {
     const pinoLike = {
       info: (o: object, m: string) => this.log.log({ ...o, msg: m }),
       warn: (o: object, m: string) => this.log.warn({ ...o, msg: m }),
@@ -93,6 +98,7 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
       producer: this.producer,
       topicPrefix: this.options.topicPrefix,
       partitionsConsumedConcurrently,
+      dataSource: this.dataSource,
       log: {
         info: (m) => log.log(m),
         warn: (o, m) => log.warn({ ...o, msg: m }),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { KafkaEventContext, processOnce, RejectMessage } from '@chuishao/messaging';
+import { currentManager, KafkaEventContext, processOnce, RejectMessage } from '@chuishao/messaging';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { ReplyMessage } from '@chuishao/dispatch-contracts';
 import { DispatchRefusal, replyKey } from '@chuishao/dispatch-domain';
@@ -59,7 +59,7 @@ export class DepartmentRepliesKafkaController {
           )
           .then(() => undefined),
       );
-      if (outcome === 'duplicate') await this.applyReply.assertReplay(this.dataSource, { ...reply, departmentId });
+      if (outcome === 'duplicate') await this.applyReply.assertReplay(currentManager(this.dataSource), { ...reply, departmentId });
     } catch (err) {
       if (err instanceof DispatchRefusal) throw new RejectMessage(err.reason, { code: err.code });
       throw err;

@@ -1,18 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@chuishao/event-store';
-import type { Sla } from '@chuishao/triage-contracts';
+import { isDuration } from '@chuishao/contracts';
+import { DEFAULT_TRIAGE_SLA, type Sla } from '@chuishao/triage-contracts';
 
 /** Contract §3, default policy v1: in force until intake sees a TriagePolicyPublished. */
-export const DEFAULT_TRIAGE_SLA: Readonly<{ version: number; sla: Sla }> = Object.freeze({
-  version: 1,
-  sla: {
-    RED: { report: 'PT15M', arrive: 'PT30M', complete: 'PT24H' },
-    YELLOW: { report: 'PT2H', arrive: 'PT24H', complete: 'PT72H' },
-    BLUE: { report: 'PT24H', arrive: 'PT72H', complete: 'P7D' },
-  },
-});
+const DEFAULT_POLICY: Readonly<{ version: number; sla: Sla }> = Object.freeze({ version: 1, sla: DEFAULT_TRIAGE_SLA });
 
-const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 const LEVEL_KEYS = ['RED', 'YELLOW', 'BLUE'] as const;
 
 /** Checks the data of a TriagePolicyPublished read from the bus; returns a reason when it is unusable. */
@@ -26,7 +19,7 @@ export function policyProblem(data: unknown): string | undefined {
     const s = sla[level] as Record<string, unknown> | undefined;
     if (typeof s !== 'object' || s === null) return `sla.${level} is missing`;
     for (const k of ['report', 'arrive', 'complete']) {
-      if (typeof s[k] !== 'string' || !DURATION.test(s[k] as string)) return `sla.${level}.${k} must be an ISO 8601 duration`;
+      if (typeof s[k] !== 'string' || !isDuration(s[k] as string)) return `sla.${level}.${k} must be an ISO 8601 duration`;
     }
   }
   return undefined;
@@ -37,7 +30,7 @@ export function policyProblem(data: unknown): string | undefined {
 export class TriagePolicyRepository {
   async inForce(db: Queryable): Promise<{ version: number; sla: Sla }> {
     const rows: Array<{ version: number; sla: Sla }> = await db.query(`SELECT version, sla FROM triage_policies ORDER BY version DESC LIMIT 1`);
-    return rows[0] ?? DEFAULT_TRIAGE_SLA;
+    return rows[0] ?? DEFAULT_POLICY;
   }
 
   async record(db: Queryable, p: { version: number; sla: Sla; eventId: string; publishedAt: string }): Promise<void> {

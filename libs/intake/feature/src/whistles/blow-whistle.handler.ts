@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { canonicalJson, EventStore } from '@chuishao/event-store';
+import { canonicalJson, EventStore, GroupCommitter } from '@chuishao/event-store';
 import { eventMessages, enqueue, Messaging } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
@@ -23,12 +22,13 @@ export interface BlowResult {
 /**
  * Blows a whistle exactly once per (street, Idempotency-Key): the key row, the WhistleBlown event,
  * its outbox row and the first read model commit together. A concurrent duplicate waits on the key
- * row and then answers the stored response; the same key with another body is a 409.
+ * row and then answers the stored response; the same key with another body is a 409. Blows run
+ * through the {@link GroupCommitter}: under load many share one commit, none is answered before it.
  */
 @Injectable()
 export class BlowWhistleHandler {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly committer: GroupCommitter,
     private readonly store: EventStore,
     private readonly messaging: Messaging,
     private readonly whistles: WhistleRepository,
@@ -50,10 +50,12 @@ export class BlowWhistleHandler {
     if (errors.length) throw ProblemException.validation('请求参数无效 / The whistle is not valid', errors);
 
     const requestHash = createHash('sha256').update(canonicalJson(dto)).digest('hex');
-    return this.dataSource.transaction(async (em) => {
+    // Group commit (ADR 0005): concurrent blows share one WAL flush, each in its own savepoint.
+    return this.committer.run(async (em) => {
+      const whistleId = randomUUID();
       const claimed: unknown[] = await em.query(
-        `INSERT INTO idempotency_keys (street_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key`,
-        [streetId, idempotencyKey, requestHash],
+        `INSERT INTO idempotency_keys (street_id, key, request_hash, whistle_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key`,
+        [streetId, idempotencyKey, requestHash, whistleId],
       );
       if (claimed.length === 0) {
         const [prior]: Array<{ request_hash: string; whistle_id: string }> = await em.query(
@@ -68,7 +70,6 @@ export class BlowWhistleHandler {
         blowTotal.inc({ channel, outcome: 'replayed' });
         return { status: 200 as const, body: view as WhistleView };
       }
-      const whistleId = randomUUID();
       const data: WhistleBlownData = {
         whistleId,
         streetId,
@@ -101,7 +102,6 @@ export class BlowWhistleHandler {
       }) as WhistleView;
       // The projector will see WhistleBlown again from the bus; the view is created here so the street reads its own write.
       await this.whistles.save(em, { ...view, version: 0 });
-      await em.query(`UPDATE idempotency_keys SET whistle_id = $3 WHERE street_id = $1 AND key = $2`, [streetId, idempotencyKey, whistleId]);
       blowTotal.inc({ channel, outcome: 'blown' });
       return { status: 201 as const, body: { ...view, version: 0 } };
     });

@@ -22,15 +22,20 @@ const triagedTotal = counter('chuishao_whistles_triaged_total', 'Whistles triage
  * Counts the recurring neighbours of a whistle in the database. Must agree with the pure
  * `isRecurringNeighbour` (triage domain): same situation, another whistle, blown at most
  * windowDays × 24 h before (inclusive) and not after, and either the same non-empty normalised
- * address or within radiusMeters by haversine (inclusive, same Earth radius).
+ * address or within radiusMeters by haversine (inclusive, same Earth radius). A bounding box 1 %
+ * larger than the circle lets the (situation, lat, lng) index find the neighbours by distance and
+ * the (situation, normalised address) index those at the same address, so the cost follows the
+ * neighbours, not the number of whistles of that situation.
  */
 export const RECURRING_COUNT_SQL = `
   SELECT count(*) AS n FROM whistle_sites
    WHERE situation_code = $1 AND whistle_id <> $2
      AND blown_at <= $3::timestamptz AND blown_at >= $3::timestamptz - make_interval(hours => $4::int * 24)
      AND ((normalised_address <> '' AND normalised_address = $5)
-          OR ($6::float8 IS NOT NULL AND $7::float8 IS NOT NULL AND lat IS NOT NULL AND lng IS NOT NULL AND
-              2 * ${EARTH_RADIUS_M} * asin(sqrt(power(sin(radians(lat - $6::float8) / 2), 2) +
+          OR (lat BETWEEN $6::float8 - $8::float8 * 1.01 / 111194.9 AND $6::float8 + $8::float8 * 1.01 / 111194.9
+              AND lng BETWEEN $7::float8 - $8::float8 * 1.01 / (111194.9 * cos(radians(least(abs($6::float8), 89.0))))
+                          AND $7::float8 + $8::float8 * 1.01 / (111194.9 * cos(radians(least(abs($6::float8), 89.0))))
+              AND 2 * ${EARTH_RADIUS_M} * asin(sqrt(power(sin(radians(lat - $6::float8) / 2), 2) +
                 cos(radians($6::float8)) * cos(radians(lat)) * power(sin(radians(lng - $7::float8) / 2), 2))) <= $8::float8))`;
 
 /** WhistleBlown → WhistleTriaged with the policy in force when the whistle was BLOWN (not when it is consumed). */
