@@ -5,7 +5,7 @@ import { signDevToken, type Role } from '@chuishao/auth';
 import { freshDatabase, kafkaBrokers, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
 
 // The same launcher `npm start` uses (plain JS, runs the compiled services from dist/).
-// eslint-disable-next-line @typescript-eslint/no-require-imports, @nx/enforce-module-boundaries -- a plain script, not a project
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a plain script, not a project
 const stack = require('../../../scripts/lib/stack.js') as {
   startProcess(name: string, o: { env: Record<string, string>; ports: Record<string, number>; logDir?: string }): Proc;
   waitForHealth(url: string, timeoutMs: number, alive?: () => boolean): Promise<void>;
@@ -108,7 +108,7 @@ export class TestStack {
     } catch {
       json = undefined;
     }
-    return { status: res.status, headers: res.headers, json: json as any, text }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return { status: res.status, headers: res.headers, json: json as any, text };
   }
 
   /** A client on the service's own schema, for assertions (and for tampering in the audit test). */

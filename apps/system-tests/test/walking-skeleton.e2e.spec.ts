@@ -55,7 +55,7 @@ describe('walking skeleton: a whistle through all four services over real Kafka'
     expect(dispatched.level).toBe('RED');
     expect(dispatched.assignments).toHaveLength(4);
     expect(dispatched.assignments[0]).toMatchObject({ role: 'LEAD', departmentId: catalog.situation('FIRE_LANE_BLOCKED')!.leadDepartment });
-    // eslint-disable-next-line no-console
+     
     console.log(`blown → DISPATCHED visible through the gateway in ${elapsed} ms`);
 
     const audit = await eventually(async () => {

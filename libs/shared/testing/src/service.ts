@@ -15,7 +15,7 @@ export interface ServiceUnderTest {
   db: Awaited<ReturnType<typeof freshDatabase>>;
   token(role: Role, org?: string, sub?: string): Promise<string>;
   /** fastify inject: no network, real filters, pipes and guards. */
-  inject(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; payload?: string }): Promise<{ status: number; json: any; body: string; headers: Record<string, unknown> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  inject(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; payload?: string }): Promise<{ status: number; json: any; body: string; headers: Record<string, unknown> }>;  
   stop(): Promise<void>;
 }
 
