@@ -167,6 +167,14 @@ async function main() {
     };
     await measure('scorecard 2025, frozen at its closing, numbers only (explain=false)', numbers(undefined));
     await measure('scorecard 2025, asOf 2025-07-15T12:00+08:00, numbers only (explain=false)', numbers(new Date('2025-07-15T04:00:00Z')));
+    // what a department contesting its score asks for: every department scored, its own lost points explained
+    const busiest = (await db.query(`SELECT department_id::text AS id FROM lost_point_marks GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`))[0].id;
+    const oneDepartment = async () => {
+      const card = await feature.buildScorecard(db, '2025', undefined, { ...opts, explainDepartment: busiest });
+      const body = JSON.stringify(card);
+      return `${card.rows.reduce((s, r) => s + r.explanations.length, 0)} explanations, ${(body.length / 1e6).toFixed(2)} MB JSON`;
+    };
+    await measure('scorecard 2025, frozen at its closing, all departments scored, the busiest one explained (departmentId=)', oneDepartment);
 
     // ---- rebuild rate
     log(`writing ${REPLAY} whistle envelopes into assessment_inbox_log …`);

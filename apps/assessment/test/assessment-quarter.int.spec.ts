@@ -212,6 +212,20 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     expect(again.json).toEqual(r.json);
   });
 
+  it('explains one department only on request (departmentId=), scoring and ranking all as before', async () => {
+    const full = await scorecard('period=2026-Q3');
+    const onlyB = await scorecard(`period=2026-Q3&departmentId=${B.id}`);
+    expect(onlyB.json.explainedDepartment).toBe(B.id);
+    expect(summary(onlyB.json.rows)).toEqual(expected);
+    const kinds = (rows: Json[], id: string) => rows.find((x: Json) => x.departmentId === id).explanations.map((e: Json) => e.kind);
+    expect(kinds(onlyB.json.rows, A.id)).toEqual(['DEDUCTION', 'DEDUCTION', 'DEDUCTION']); // the streets' written deductions stay
+    expect(onlyB.json.rows.find((x: Json) => x.departmentId === B.id).explanations).toEqual(full.json.rows.find((x: Json) => x.departmentId === B.id).explanations);
+    const onlyA = await scorecard(`period=2026-Q3&departmentId=${A.id}`);
+    expect(kinds(onlyA.json.rows, A.id)).toEqual(['LATE', 'MISSED', 'FEEDBACK', 'DEDUCTION', 'DEDUCTION', 'DEDUCTION']);
+    expect((await svc.inject('GET', '/api/v1/assessment/scorecards?period=2026-Q3&departmentId=not-a-uuid', { token: office })).status).toBe(422);
+    expect((await svc.inject('GET', `/api/v1/assessment/scorecards?period=2026-Q3&departmentId=${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, { token: office })).status).toBe(422);
+  });
+
   it('reproduces an earlier moment with asOf', async () => {
     // 2026-07-10 20:00 local: a1 on time, a2 late, a3 not yet due → A completion 75.00, satisfaction 90.00,
     // no ratings yet → (37.5 + 18)/0.7 = 79.29 良好; B's assist on time, no feedback yet → 100.00 优秀.

@@ -1,22 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
+import { CHROMIUM, describeIfChromium, SCREENSHOTS } from './browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`console-roles: SKIPPED — ${CHROMIUM} not found (install it with: apt-get update && apt-get install -y chromium)`);
-}
-const describeIfChromium = haveChromium ? describe : describe.skip;
+const describeConsole = describeIfChromium('console-roles');
 
 const catalog = defaultCatalog();
 const street = catalog.streets[0];
-const shots = join(__dirname, '../../../.data/screenshots');
+const shots = SCREENSHOTS;
 
 interface Assignment {
   id: string;
@@ -31,7 +27,7 @@ interface Assignment {
  * and the command center reassigns, the command center overrides a level, the street withdraws and
  * rates a department, the assessment office reads, exports and closes a period.
  */
-describeIfChromium('console: every role at work in the browser', () => {
+describeConsole('console: every role at work in the browser', () => {
   const stack = new TestStack('console-roles');
   let browser: BrowserContext;
   let profile: string;

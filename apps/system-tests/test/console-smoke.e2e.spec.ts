@@ -1,22 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TestStack } from '../src/harness';
+import { CHROMIUM, describeIfChromium, SCREENSHOTS } from './browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`console-smoke: SKIPPED — ${CHROMIUM} not found (install it with: apt-get update && apt-get install -y chromium)`);
-}
-const describeIfChromium = haveChromium ? describe : describe.skip;
+const describeConsole = describeIfChromium('console-smoke');
 
 const catalog = defaultCatalog();
 const street = catalog.streets[0];
-const shots = join(__dirname, '../../../.data/screenshots');
+const shots = SCREENSHOTS;
 
-describeIfChromium('console: a street office blows a whistle in the browser and follows it to DISPATCHED', () => {
+describeConsole('console: a street office blows a whistle in the browser and follows it to DISPATCHED', () => {
   const stack = new TestStack('console');
   let browser: BrowserContext;
   let profile: string;

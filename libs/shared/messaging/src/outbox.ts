@@ -1,6 +1,7 @@
 import type { Producer, Message } from 'kafkajs';
 import { Client } from 'pg';
 import type { Queryable, StoredEvent } from '@chuishao/event-store';
+import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
 
 export interface OutboxMessage {
@@ -61,7 +62,7 @@ interface OutboxRow {
 export class OutboxRelay {
   private client?: Client;
   private running = false;
-  private wake?: () => void;
+  private readonly sleeper = new WakeableSleep();
   private pendingWake = false;
   private loop?: Promise<void>;
   private readonly batchSize: number;
@@ -79,7 +80,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.sleeper.wake();
     await this.loop;
   }
 
@@ -104,18 +105,11 @@ export class OutboxRelay {
 
   private signal(): void {
     this.pendingWake = true;
-    this.wake?.();
+    this.sleeper.wake();
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return this.sleeper.sleep(ms);
   }
 
   private async run(): Promise<void> {

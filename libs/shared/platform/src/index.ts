@@ -6,3 +6,4 @@ export * from './public';
 export * from './metrics';
 export * from './health';
 export * from './bootstrap';
+export * from './wakeable-sleep';

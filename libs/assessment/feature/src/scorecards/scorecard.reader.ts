@@ -33,7 +33,14 @@ const isoOf = (v: string) => (CANONICAL_ISO.test(v) ? v : new Date(v).toISOStrin
  * deltas for whole UTC days before asOf's day, plus the exact deltas of that day up to asOf; the
  * lost-point items still open at asOf; the latest rating of each street at asOf.
  */
-export async function readTallies(db: Queryable, period: Period, asOf: Date, schema?: string, explain = true): Promise<Map<string, DepartmentTally>> {
+export async function readTallies(
+  db: Queryable,
+  period: Period,
+  asOf: Date,
+  schema?: string,
+  explain = true,
+  explainDepartment?: string,
+): Promise<Map<string, DepartmentTally>> {
   const t = tableNamer(schema);
   const months = monthKeys(period);
   const asOfIso = asOf.toISOString();
@@ -56,8 +63,9 @@ export async function readTallies(db: Queryable, period: Period, asOf: Date, sch
             p.detail->>'completeBy' AS complete_by, p.detail->>'completedAt' AS completed_at, p.detail->>'rating' AS rating
        FROM ${t('lost_point_marks')} p
       WHERE p.sign = 1 AND p.month = ANY($1) AND p.at <= $2::timestamptz
-        AND NOT EXISTS (SELECT 1 FROM ${t('lost_point_marks')} m WHERE m.sign = -1 AND m.item_key = p.item_key AND m.at <= $2::timestamptz)`,
-    [months, asOfIso],
+        AND NOT EXISTS (SELECT 1 FROM ${t('lost_point_marks')} m WHERE m.sign = -1 AND m.item_key = p.item_key AND m.at <= $2::timestamptz)
+        AND ($3::uuid IS NULL OR p.department_id = $3::uuid)`,
+    [months, asOfIso, explainDepartment ?? null],
   );
   const ratings: Array<{ street_id: string; department_id: string; score: number; revision: number; deductions: Array<{ points: number; reason: string }> }> = await db.query(
     `SELECT DISTINCT ON (street_id, department_id) street_id::text AS street_id, department_id::text AS department_id, score, revision, deductions
@@ -95,6 +103,8 @@ export interface ScorecardResult extends Scorecard {
   closedAt: string | null;
   /** False when the caller asked for the numbers only (`explain=false`): every `explanations` is then empty. */
   explained: boolean;
+  /** Set when the explanations of assignments and feedback were asked for one department only (`departmentId=`). */
+  explainedDepartment?: string;
 }
 
 /**
@@ -105,7 +115,7 @@ export async function buildScorecard(
   db: Queryable,
   periodKey: string,
   requestedAsOf: Date | undefined,
-  opts: { policy: ScoringPolicy; tz: string; now?: Date; schema?: string; explain?: boolean },
+  opts: { policy: ScoringPolicy; tz: string; now?: Date; schema?: string; explain?: boolean; explainDepartment?: string },
 ): Promise<ScorecardResult> {
   const period = parsePeriod(periodKey);
   if (!period) throw new Error(`invalid period ${periodKey}`);
@@ -114,7 +124,7 @@ export async function buildScorecard(
   let asOf = requestedAsOf && requestedAsOf.getTime() < now.getTime() ? requestedAsOf : now;
   if (closing && closing.closedAt.getTime() < asOf.getTime()) asOf = closing.closedAt;
   const explain = opts.explain ?? true;
-  const tallies = await readTallies(db, period, asOf, opts.schema, explain);
+  const tallies = await readTallies(db, period, asOf, opts.schema, explain, opts.explainDepartment);
   const catalog = defaultCatalog();
   const card = scoreTallies({
     period: period.key,
@@ -124,5 +134,11 @@ export async function buildScorecard(
     streets: catalog.streets.map((s) => ({ id: s.id, name: s.name })),
     tallies,
   });
-  return { ...card, timeZone: opts.tz, closedAt: closing ? closing.closedAt.toISOString() : null, explained: explain };
+  return {
+    ...card,
+    timeZone: opts.tz,
+    closedAt: closing ? closing.closedAt.toISOString() : null,
+    explained: explain,
+    ...(explain && opts.explainDepartment ? { explainedDepartment: opts.explainDepartment } : {}),
+  };
 }

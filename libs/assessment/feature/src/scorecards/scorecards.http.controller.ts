@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Roles } from '@chuishao/auth';
+import { defaultCatalog } from '@chuishao/catalog';
 import { ProblemException, histogram } from '@chuishao/platform';
 import { currentScoringPolicy } from '../policy/scoring-policy.repository';
 import { districtTimeZone } from '../projection/district-time-zone';
@@ -38,7 +39,10 @@ export class ScorecardsHttpController {
       }
     }
     const policy = await currentScoringPolicy(this.dataSource);
-    const card = await buildScorecard(this.dataSource, q.period, asOf, { policy, tz: this.tz, explain: q.explain !== 'false' });
+    if (q.departmentId && !defaultCatalog().department(q.departmentId)) {
+      throw ProblemException.validation('未知部门 / unknown department', [{ field: 'departmentId', message: `未知部门 / unknown department ${q.departmentId}` }]);
+    }
+    const card = await buildScorecard(this.dataSource, q.period, asOf, { policy, tz: this.tz, explain: q.explain !== 'false', explainDepartment: q.departmentId });
     const format = q.format ?? 'json';
     try {
       if (format === 'csv') {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { PERIOD_MESSAGE, PERIOD_PATTERN } from '../ratings/rate-department.request.dto';
 
 export class ScorecardsQueryDto {
@@ -22,4 +22,13 @@ export class ScorecardsQueryDto {
   @IsOptional()
   @IsIn(['true', 'false'])
   explain?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '90c4452e-f2b5-5aac-a8a9-3515eb0a3e2d',
+    description: '只列出该部门的扣分说明（各部门分数与排名照常）/ explanations of this department only; every department is still scored and ranked',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'departmentId 必须是部门 UUID / departmentId must be a department UUID' })
+  departmentId?: string;
 }

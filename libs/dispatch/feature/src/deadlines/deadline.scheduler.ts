@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { systemActor } from '@chuishao/contracts';
-import { counter } from '@chuishao/platform';
+import { counter, WakeableSleep } from '@chuishao/platform';
 import type { DeadlineKind } from '@chuishao/dispatch-contracts';
 import { deadlineMet, deadlineOf, decide, isClosed } from '@chuishao/dispatch-domain';
 import { DispatchStreams } from '../whistle/dispatch-streams';
@@ -50,7 +50,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
   private readonly log = new Logger('DeadlineScheduler');
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly sleeper = new WakeableSleep();
   private startedAt = Date.now();
 
   constructor(
@@ -67,19 +67,12 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.sleeper.wake();
     await this.loop;
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return this.sleeper.sleep(ms);
   }
 
   private async run(): Promise<void> {
