@@ -12,6 +12,8 @@ const ROOT = path.resolve(__dirname, '..');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const steps = [
   { name: 'build', cmd: ['npx', 'tsc', '-p', 'tsconfig.build.json'] },
+  // the tests themselves are type-checked too (jest runs them through swc, which does not)
+  { name: 'typecheck', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'] },
   // Nx's module-boundary rule needs the project graph on disk: without it the rule is silently
   // skipped ("No cached ProjectGraph is available"), so compute it first.
   { name: 'lint', pre: ['npx', 'nx', 'show', 'projects'], cmd: ['npx', 'eslint', '--max-warnings', '0', 'apps', 'libs'] },

@@ -10,6 +10,38 @@ export interface BatchScope {
   readonly dataSource: DataSource;
   readonly em: EntityManager;
   savepoints: number;
+  /** Work that {@link deferToBatchEnd} set aside, by key, in the order it came. */
+  readonly deferred: Map<string, { flush: (em: EntityManager, items: unknown[]) => Promise<void>; items: unknown[] }>;
+}
+
+/** A new, empty batch scope on `em` (a transaction of `dataSource`). */
+export function openBatchScope(dataSource: DataSource, em: EntityManager): BatchScope {
+  return { dataSource, em, savepoints: 0, deferred: new Map() };
+}
+
+/**
+ * Inside a consumer batch on `em`: sets `item` aside and lets `flush` write all the items of
+ * `key` at once just before the batch commits (a projection that writes in bulk: one statement
+ * per table for the batch instead of per message). Outside one: flushes `[item]` at once.
+ * Either way the write is in the same transaction as the message's inbox row.
+ */
+export async function deferToBatchEnd<T>(em: EntityManager, key: string, item: T, flush: (em: EntityManager, items: T[]) => Promise<void>): Promise<void> {
+  const scope = batchScope.getStore();
+  if (scope && scope.em === em) {
+    let entry = scope.deferred.get(key);
+    if (!entry) scope.deferred.set(key, (entry = { flush: flush as (em: EntityManager, items: unknown[]) => Promise<void>, items: [] }));
+    entry.items.push(item);
+    return;
+  }
+  await flush(em, [item]);
+}
+
+/** Writes what the batch set aside (see {@link deferToBatchEnd}); called by the server before it commits. */
+export async function flushDeferred(scope: BatchScope): Promise<void> {
+  for (const { flush, items } of scope.deferred.values()) {
+    if (items.length) await flush(scope.em, items);
+  }
+  scope.deferred.clear();
 }
 
 export const batchScope = new AsyncLocalStorage<BatchScope>();
@@ -38,11 +70,14 @@ export async function processOnce(
   const scope = batchScope.getStore();
   if (scope && scope.dataSource === dataSource) {
     const savepoint = `m${++scope.savepoints}`;
+    const setAside = [...scope.deferred.values()].map((d) => [d, d.items.length] as const);
     await scope.em.query(`SAVEPOINT ${savepoint}`);
     try {
       return await claimAndProject(scope.em, consumer, messageId, project);
     } catch (err) {
       await scope.em.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      for (const [d, n] of setAside) d.items.length = n; // what this message set aside goes too
+      for (const [key, d] of scope.deferred) if (!setAside.some(([x]) => x === d)) scope.deferred.delete(key);
       throw err;
     }
   }

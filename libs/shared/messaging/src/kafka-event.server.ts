@@ -4,7 +4,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { counter, histogram } from '@chuishao/platform';
 import { RejectMessage, rejectedMessage, rejectedTopicFor } from './rejected';
-import { batchScope, type BatchScope } from './inbox';
+import { batchScope, flushDeferred, openBatchScope } from './inbox';
 
 const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome', ['group', 'outcome']);
 const handleSeconds = histogram(
@@ -170,7 +170,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     try {
       await runner.connect();
       await runner.startTransaction();
-      const scope: BatchScope = { dataSource, em: runner.manager, savepoints: 0 };
+      const scope = openBatchScope(dataSource, runner.manager);
       for (const message of chunk) {
         if (!running()) break;
         const outcome = await batchScope.run(scope, () => this.handleOnce(handler, topic, partition, message));
@@ -178,6 +178,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         if (outcome instanceof RejectMessage) rejected.push([message, outcome]);
         done++;
       }
+      await flushDeferred(scope);
       await runner.commitTransaction();
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

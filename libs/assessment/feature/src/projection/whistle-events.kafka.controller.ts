@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { envelopeProblem, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { deferToBatchEnd, envelopeProblem, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { PROJECTED_TYPES, projectWhistleEvents } from './assessment-projection';
 import { districtTimeZone } from './district-time-zone';
@@ -27,8 +27,9 @@ export class AssessmentWhistleEventsKafkaController {
     if (!PROJECTED_TYPES.has(env.type)) return;
     const shape = projectionProblem(env);
     if (shape) throw new RejectMessage(`${env.type}: ${shape}`);
-    await processOnce(this.dataSource, WHISTLE_EVENTS_CONSUMER, env.eventId, async (em) => {
-      await projectWhistleEvents(em, [env], { tz: this.tz, log: true });
-    });
+    // Inside a consumer batch the events are projected together just before it commits.
+    await processOnce(this.dataSource, WHISTLE_EVENTS_CONSUMER, env.eventId, (em) =>
+      deferToBatchEnd(em, WHISTLE_EVENTS_CONSUMER, env, async (db, events) => void (await projectWhistleEvents(db, events, { tz: this.tz, log: true }))),
+    );
   }
 }

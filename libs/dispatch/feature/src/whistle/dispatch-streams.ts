@@ -82,14 +82,22 @@ const KINDS: Array<[DeadlineKind, (a: AssignmentState) => string]> = [
 /** The tables beside the stream: assignments (for listing) and durable deadlines (for the scheduler). */
 async function project(em: EntityManager, whistleId: string, state: DispatchState, events: ReadonlyArray<DispatchEvent>): Promise<void> {
   const touched = new Set<string>();
-  const insertDeadlines = async (a: AssignmentState) => {
-    for (const [kind, due] of KINDS) {
-      await em.query(
-        `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
-        [a.id, whistleId, kind, due(a)],
-      );
-    }
+  /** Every deadline of these assignments in one statement (a summons has ~4 assignments × 3 kinds). */
+  const insertDeadlines = async (assignments: AssignmentState[]) => {
+    if (assignments.length === 0) return;
+    const params: unknown[] = [whistleId];
+    const tuples = assignments.flatMap((a) =>
+      KINDS.map(([kind, due]) => {
+        params.push(a.id, kind, due(a));
+        const n = params.length;
+        return `($${n - 2}::uuid, $1::uuid, $${n - 1}, $${n}::timestamptz)`;
+      }),
+    );
+    await em.query(
+      `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ${tuples.join(', ')}
+       ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
+      params,
+    );
   };
   const settle = (ids: string[], kinds: DeadlineKind[], state2: 'MET' | 'SKIPPED', before?: string) =>
     em.query(
@@ -102,11 +110,8 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
   for (const e of events) {
     switch (e.type) {
       case 'DepartmentsSummoned':
-        for (const s of e.data.assignments) {
-          const a = byId(s.assignmentId);
-          if (a) await insertDeadlines(a);
-          touched.add(s.assignmentId);
-        }
+        await insertDeadlines(e.data.assignments.map((s) => byId(s.assignmentId)).filter((a): a is AssignmentState => a !== undefined));
+        e.data.assignments.forEach((s) => touched.add(s.assignmentId));
         break;
       case 'DepartmentReported':
         await settle([e.data.assignmentId], ['REPORT'], 'MET', e.data.receivedAt);
@@ -131,7 +136,7 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
         if (e.data.decision === 'UPHOLD') await settle([e.data.assignmentId], ['REPORT', 'ARRIVE', 'COMPLETE'], 'SKIPPED');
         const r = e.data.reassignedTo ? byId(e.data.reassignedTo.assignmentId) : undefined;
         if (r) {
-          await insertDeadlines(r);
+          await insertDeadlines([r]);
           touched.add(r.id);
         }
         break;
@@ -165,28 +170,24 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
       }
     }
   }
-  for (const id of touched) {
-    const a = byId(id);
-    if (a) await saveAssignment(em, whistleId, state, a);
-  }
+  await saveAssignments(
+    em,
+    whistleId,
+    state,
+    [...touched].map(byId).filter((a): a is AssignmentState => a !== undefined),
+  );
   if (events.some((e) => e.type === 'DeadlinesChanged' && e.data.reason === 'TRIAGE_OVERRIDDEN')) {
     await em.query(`UPDATE assignments SET level = $2 WHERE whistle_id = $1`, [whistleId, state.level]);
   }
 }
 
-async function saveAssignment(em: EntityManager, whistleId: string, state: DispatchState, a: AssignmentState): Promise<void> {
-  const overdue = Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }));
-  await em.query(
-    `INSERT INTO assignments (id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by,
-                              reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
-     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
-       arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
-       arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,
-       dispute_note = EXCLUDED.dispute_note,
-       overdue = (SELECT coalesce(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(assignments.overdue || EXCLUDED.overdue) x),
-       updated_at = now()`,
-    [
+/** The listing rows of these assignments, written in one statement. */
+async function saveAssignments(em: EntityManager, whistleId: string, state: DispatchState, assignments: AssignmentState[]): Promise<void> {
+  if (assignments.length === 0) return;
+  const params: unknown[] = [];
+  const tuples = assignments.map((a) => {
+    const overdue = Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }));
+    const row = [
       a.id,
       whistleId,
       a.departmentId,
@@ -203,6 +204,21 @@ async function saveAssignment(em: EntityManager, whistleId: string, state: Dispa
       a.result,
       a.disputeNote,
       JSON.stringify(overdue),
-    ],
+    ];
+    const first = params.length + 1;
+    params.push(...row);
+    return `(${row.map((_, i) => `$${first + i}`).join(', ')}, now())`;
+  });
+  await em.query(
+    `INSERT INTO assignments (id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by,
+                              reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at)
+     VALUES ${tuples.join(', ')}
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
+       arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
+       arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,
+       dispute_note = EXCLUDED.dispute_note,
+       overdue = (SELECT coalesce(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(assignments.overdue || EXCLUDED.overdue) x),
+       updated_at = now()`,
+    params,
   );
 }

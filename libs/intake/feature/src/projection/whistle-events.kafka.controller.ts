@@ -1,18 +1,18 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH } from '@chuishao/event-store';
-import { envelopeProblem, processOnce, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
+import { deferToBatchEnd, envelopeProblem, processOnce, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
-import { evolveView } from '@chuishao/intake-domain';
-import { WhistleRepository } from '../whistles/whistle.repository';
+import { evolveView, type WhistleView } from '@chuishao/intake-domain';
+import { WhistleRepository, type LedgerRow } from '../whistles/whistle.repository';
 
 export const WHISTLE_VIEW_CONSUMER = 'intake-whistle-view';
 
 /**
  * Projects every whistle event, from every service, into (1) the whistle's audit ledger — the
  * merged stream of contract §2, hash-chained in the topic's per-whistle (causal) order — and (2)
- * the read model. Both, and the inbox row, commit in one transaction.
+ * the read model. Both, and the inbox row, commit in one transaction (the consumer batch's).
  */
 @Controller()
 export class WhistleEventsKafkaController {
@@ -27,14 +27,30 @@ export class WhistleEventsKafkaController {
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
     if (!env.whistleId) throw new RejectMessage('whistle event without whistleId');
-    const whistleId = env.whistleId;
-    await processOnce(this.dataSource, WHISTLE_VIEW_CONSUMER, env.eventId, async (em) => {
-      const head = await this.whistles.ledgerHead(em, whistleId);
-      const position = (head?.position ?? 0) + 1;
-      const prevHash = head?.hash ?? GENESIS_HASH;
+    // Inside a consumer batch, the batch's events are projected together just before it commits.
+    await processOnce(this.dataSource, WHISTLE_VIEW_CONSUMER, env.eventId, (em) =>
+      deferToBatchEnd(em, WHISTLE_VIEW_CONSUMER, env, (db, envs) => this.project(db, envs)),
+    );
+  }
+
+  /**
+   * Projects events in their order: one read of the views (locked) and ledger heads of the
+   * whistles concerned, the chain computed in memory, then one insert of the ledger rows and one
+   * upsert of the views.
+   */
+  private async project(em: EntityManager, envs: ReadonlyArray<Envelope>): Promise<void> {
+    const ids = [...new Set(envs.map((e) => e.whistleId as string))];
+    const current = await this.whistles.viewsAndLedgerHeads(em, ids);
+    const ledger: LedgerRow[] = [];
+    const changed = new Map<string, WhistleView>();
+    for (const env of envs) {
+      const whistleId = env.whistleId as string;
+      const c = current.get(whistleId) ?? {};
+      const position = (c.head?.position ?? 0) + 1;
+      const prevHash = c.head?.hash ?? GENESIS_HASH;
       const actor = { role: env.actor.role, org: env.actor.org ?? null, sub: env.actor.sub };
       const hash = chainHash(prevHash, { eventId: env.eventId, type: env.type, position, occurredAt: env.occurredAt, actor, data: env.data });
-      await this.whistles.appendLedger(em, {
+      ledger.push({
         whistle_id: whistleId,
         position,
         event_id: env.eventId,
@@ -46,9 +62,11 @@ export class WhistleEventsKafkaController {
         prev_hash: prevHash,
         hash,
       });
-      const view = await this.whistles.find(em, whistleId, true);
-      const next = evolveView(view, { eventId: env.eventId, type: env.type, occurredAt: env.occurredAt, actor, data: env.data });
-      if (next) await this.whistles.save(em, next);
-    });
+      const next = evolveView(c.view, { eventId: env.eventId, type: env.type, occurredAt: env.occurredAt, actor, data: env.data });
+      if (next) changed.set(whistleId, next);
+      current.set(whistleId, { view: next ?? c.view, head: { position, hash } });
+    }
+    await this.whistles.appendLedger(em, ledger);
+    await this.whistles.saveMany(em, [...changed.values()]);
   }
 }

@@ -49,12 +49,15 @@ export class WhistleRepository {
   }
 
   async save(db: Queryable, view: WhistleView): Promise<void> {
-    await db.query(
-      `INSERT INTO whistle_view (id, street_id, situation_code, area, status, level, department_ids, created_at, updated_at, next_deadline, doc)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, department_ids = EXCLUDED.department_ids,
-         updated_at = EXCLUDED.updated_at, next_deadline = EXCLUDED.next_deadline, doc = EXCLUDED.doc`,
-      [
+    await this.saveMany(db, [view]);
+  }
+
+  /** Upserts read models, one statement for all (at most one view per whistle id). */
+  async saveMany(db: Queryable, views: readonly WhistleView[]): Promise<void> {
+    if (views.length === 0) return;
+    const params: unknown[] = [];
+    const tuples = views.map((view) => {
+      const row = [
         view.id,
         view.streetId,
         view.situationCode,
@@ -66,7 +69,17 @@ export class WhistleRepository {
         view.updatedAt,
         nextDeadline(view),
         JSON.stringify(view),
-      ],
+      ];
+      const first = params.length + 1;
+      params.push(...row);
+      return `(${row.map((_, k) => `$${first + k}`).join(', ')})`;
+    });
+    await db.query(
+      `INSERT INTO whistle_view (id, street_id, situation_code, area, status, level, department_ids, created_at, updated_at, next_deadline, doc)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, department_ids = EXCLUDED.department_ids,
+         updated_at = EXCLUDED.updated_at, next_deadline = EXCLUDED.next_deadline, doc = EXCLUDED.doc`,
+      params,
     );
   }
 
@@ -124,21 +137,46 @@ export class WhistleRepository {
     return db.query(`SELECT * FROM whistle_ledger WHERE whistle_id = $1 ORDER BY position`, [whistleId]);
   }
 
-  async ledgerHead(db: Queryable, whistleId: string): Promise<{ position: number; hash: string } | undefined> {
-    const rows: Array<{ position: number; hash: string }> = await db.query(
-      `SELECT position, hash FROM whistle_ledger WHERE whistle_id = $1 ORDER BY position DESC LIMIT 1`,
-      [whistleId],
+  /**
+   * For the projector, in one round trip: each whistle's view, locked (FOR UPDATE) when it
+   * exists, and the head of its ledger.
+   */
+  async viewsAndLedgerHeads(
+    db: Queryable,
+    whistleIds: readonly string[],
+  ): Promise<Map<string, { view?: WhistleView; head?: { position: number; hash: string } }>> {
+    const rows: Array<{ id: string; doc: WhistleView | null; position: number | null; hash: string | null }> = await db.query(
+      `SELECT k.id::text AS id, v.doc, h.position, h.hash
+         FROM unnest($1::uuid[]) AS k(id)
+         LEFT JOIN LATERAL (SELECT doc FROM whistle_view WHERE id = k.id FOR UPDATE) v ON true
+         LEFT JOIN LATERAL (SELECT position, hash FROM whistle_ledger WHERE whistle_id = k.id ORDER BY position DESC LIMIT 1) h ON true`,
+      [whistleIds],
     );
-    return rows[0];
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        { view: r.doc ?? undefined, head: r.position !== null && r.hash !== null ? { position: r.position, hash: r.hash } : undefined },
+      ]),
+    );
   }
 
-  async appendLedger(db: Queryable, row: LedgerRow): Promise<void> {
+  /** Appends ledger rows, one statement for all. */
+  async appendLedger(db: Queryable, rows: readonly LedgerRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const params: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const values = [row.whistle_id, row.position, row.event_id, row.type, row.occurred_at, JSON.stringify(row.actor), JSON.stringify(row.data), row.source, row.prev_hash, row.hash];
+      const first = params.length + 1;
+      params.push(...values);
+      return `(${values.map((_, k) => `$${first + k}`).join(', ')})`;
+    });
     await db.query(
       `INSERT INTO whistle_ledger (whistle_id, position, event_id, type, occurred_at, actor, data, source, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [row.whistle_id, row.position, row.event_id, row.type, row.occurred_at, JSON.stringify(row.actor), JSON.stringify(row.data), row.source, row.prev_hash, row.hash],
+       VALUES ${tuples.join(', ')}`,
+      params,
     );
   }
+
 }
 
 const OPEN = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED'];
