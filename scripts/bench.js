@@ -20,7 +20,7 @@ require('./register-paths');
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
 const THROUGHPUT_SECONDS = Number(args.seconds ?? 15);
 const CONCURRENCY = Number(args.concurrency ?? 32);
-const RATES = String(args.rates ?? args.rate ?? '50,100,200').split(',').map(Number);
+const RATES = String(args.rates ?? args.rate ?? '10,50,100,200').split(',').map(Number);
 const RATE = Math.max(...RATES); // the contract's figure: 200/s
 const LATENCY_SECONDS = Number(args['latency-seconds'] ?? 20);
 const KAFKA_SH = path.join(ROOT, 'deploy/kafka/kafka.sh');
