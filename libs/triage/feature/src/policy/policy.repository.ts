@@ -27,6 +27,11 @@ export interface PolicyHistory {
 export class PolicyRepository {
   private cache: PolicyHistory = { streamVersion: 0, versions: [BUILT_IN_POLICY] };
 
+  /** The history as last loaded (no query): callers that read the stream version in a statement of their own check it against `streamVersion`. */
+  cachedHistory(): PolicyHistory {
+    return this.cache;
+  }
+
   async history(db: Queryable): Promise<PolicyHistory> {
     const [row]: Array<{ version: string }> = await db.query(`SELECT version FROM streams WHERE stream_id = $1`, [POLICY_STREAM]);
     const streamVersion = row ? Number(row.version) : 0;

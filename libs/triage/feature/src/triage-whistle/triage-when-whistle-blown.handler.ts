@@ -7,8 +7,8 @@ import { defaultCatalog } from '@chuishao/catalog';
 import { counter, histogram } from '@chuishao/platform';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
-import { EARTH_RADIUS_M, triage } from '@chuishao/triage-domain';
-import { PolicyRepository } from '../policy/policy.repository';
+import { EARTH_RADIUS_M, policyInForceAt, triage, type PolicyVersion } from '@chuishao/triage-domain';
+import { POLICY_STREAM, PolicyRepository } from '../policy/policy.repository';
 
 const handleSeconds = histogram(
   'chuishao_triage_handle_seconds',
@@ -57,25 +57,39 @@ export class TriageWhenWhistleBlownHandler {
     if (typeof d.location?.normalisedAddress !== 'string' || typeof d.hints?.lifeSafety !== 'boolean') {
       throw new RejectMessage('WhistleBlown without location.normalisedAddress or hints.lifeSafety');
     }
-    const { policy } = await this.policies.inForceAt(em, blownAt);
-    const w = policy.rules.recurring;
-    const [{ n }]: Array<{ n: string }> = await em.query(RECURRING_COUNT_SQL, [
+    // One round trip in the usual case: the whistle's site recorded, its recurring neighbours
+    // counted with the cached policy's window, and the policy stream's version read to check that
+    // cache; a policy published meanwhile means a reload and a recount.
+    const recurringParams = (p: PolicyVersion['policy']) => [
       d.situationCode,
       d.whistleId,
       blownAt,
-      w.windowDays,
+      p.rules.recurring.windowDays,
       d.location.normalisedAddress,
       d.location.lat,
       d.location.lng,
-      w.radiusMeters,
-    ]);
-    await em.query(
-      `INSERT INTO whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (whistle_id) DO NOTHING`,
-      [d.whistleId, d.situationCode, d.location.normalisedAddress, d.location.lat, d.location.lng, blownAt],
+      p.rules.recurring.radiusMeters,
+    ];
+    const cached = this.policies.cachedHistory();
+    let policy = policyInForceAt(cached.versions, blownAt).policy;
+    const [row]: Array<{ n: string; policy_stream_version: string | null }> = await em.query(
+      `WITH site AS (
+         INSERT INTO whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at)
+         VALUES ($2, $1, $5, $6::float8, $7::float8, $3::timestamptz) ON CONFLICT (whistle_id) DO NOTHING
+       )
+       SELECT (${RECURRING_COUNT_SQL}) AS n, (SELECT version FROM streams WHERE stream_id = $9) AS policy_stream_version`,
+      [...recurringParams(policy), POLICY_STREAM],
     );
+    let n = Number(row.n);
+    if (Number(row.policy_stream_version ?? 0) !== cached.streamVersion) {
+      const fresh = (await this.policies.inForceAt(em, blownAt)).policy;
+      if (fresh.rules.recurring.windowDays !== policy.rules.recurring.windowDays || fresh.rules.recurring.radiusMeters !== policy.rules.recurring.radiusMeters) {
+        n = Number((await em.query(RECURRING_COUNT_SQL, recurringParams(fresh)))[0].n);
+      }
+      policy = fresh;
+    }
     const result = triage(
-      { situationCode: d.situationCode, area: d.area, defaultLevel: situation.defaultLevel, hints: d.hints, recurringCount: Number(n) },
+      { situationCode: d.situationCode, area: d.area, defaultLevel: situation.defaultLevel, hints: d.hints, recurringCount: n },
       policy,
     );
     const data: WhistleTriagedData = {
