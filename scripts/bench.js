@@ -103,6 +103,7 @@ async function latency(ports, token, prefix, rate, seconds) {
   const kafka = new Kafka({ clientId: 'bench', brokers: (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100 });
   const seen = new Map();
+  const hops = new Map(); // whistleId → { [type]: { at: occurredAt, sent: the relay's produce time } }
   await consumer.connect();
   await consumer.subscribe({ topic: `${prefix}.chuishao.whistle.events`, fromBeginning: false });
   let assigned = false;
@@ -112,9 +113,12 @@ async function latency(ports, token, prefix, rate, seconds) {
     eachMessage: async ({ message }) => {
       const now = process.hrtime.bigint();
       const type = message.headers?.['event-type']?.toString();
-      if (type !== 'DepartmentsSummoned') return;
+      if (type !== 'WhistleBlown' && type !== 'WhistleTriaged' && type !== 'DepartmentsSummoned') return;
       const env = JSON.parse(message.value.toString());
-      seen.set(env.whistleId, now);
+      const h = hops.get(env.whistleId) ?? {};
+      h[type] = { at: Date.parse(env.occurredAt), sent: Number(message.timestamp) };
+      hops.set(env.whistleId, h);
+      if (type === 'DepartmentsSummoned') seen.set(env.whistleId, now);
     },
   });
   while (!assigned) await new Promise((r) => setTimeout(r, 100));
@@ -157,7 +161,18 @@ async function latency(ports, token, prefix, rate, seconds) {
   }
   fromAccept.sort((a, b) => a - b);
   fromSend.sort((a, b) => a - b);
+  // where the time goes, per hop (ms, p50), from the envelopes' occurredAt and the relays' produce times
+  const complete = [...sent.keys()].map((id) => hops.get(id)).filter((h) => h && h.WhistleBlown && h.WhistleTriaged && h.DepartmentsSummoned);
+  const hop = (f) => pct(complete.map(f).sort((a, b) => a - b), 50);
+  const perHop = {
+    intakeRelay: hop((h) => h.WhistleBlown.sent - h.WhistleBlown.at),
+    triage: hop((h) => h.WhistleTriaged.at - h.WhistleBlown.sent),
+    triageRelay: hop((h) => h.WhistleTriaged.sent - h.WhistleTriaged.at),
+    dispatch: hop((h) => h.DepartmentsSummoned.at - h.WhistleTriaged.sent),
+    dispatchRelay: hop((h) => h.DepartmentsSummoned.sent - h.DepartmentsSummoned.at),
+  };
   return {
+    perHop,
     offered,
     accepted: sent.size,
     missing,
@@ -337,6 +352,13 @@ Kafka → dispatch (inbox + event + deadlines + outbox) → relay → Kafka.
 | offered (achieved) | accepted | from the 201: p50 | p99 | from sending: p50 | p99 | not seen in 30 s | target (200/s) |
 |---|---|---|---|---|---|---|---|
 ${r.lats.map((l) => `| ${l.rate}/s (${l.offered.toFixed(0)}) | ${l.accepted} | **${ms(l.acceptP50)} ms** | **${ms(l.acceptP99)} ms** | ${ms(l.sendP50)} ms | ${ms(l.sendP99)} ms | ${l.missing} | ${l.rate === RATE ? `p50 ≤ 20 ms ${pass(l.acceptP50 <= 20)}, p99 ≤ 100 ms ${pass(l.acceptP99 <= 100)}` : ''} |`).join('\n')}
+
+Where the time goes (p50 per hop, ms; each event's \`occurredAt\` is stamped when its service
+decides it, and the relays set the Kafka message time when they produce):
+
+| offered | intake decided → on Kafka (commit, relay) | → triage decided (fetch, handler) | → on Kafka | → dispatch decided | → on Kafka |
+|---|---|---|---|---|---|
+${r.lats.map((l) => `| ${l.rate}/s | ${l.perHop.intakeRelay} | ${l.perHop.triage} | ${l.perHop.triageRelay} | ${l.perHop.dispatch} | ${l.perHop.dispatchRelay} |`).join('\n')}
 
 ## (c) Triage's own share
 
