@@ -4,7 +4,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { counter, histogram } from '@chuishao/platform';
 import { RejectMessage, rejectedMessage, rejectedTopicFor } from './rejected';
-import { batchScope, flushDeferred, openBatchScope } from './inbox';
+import { batchScope, flushDeferred, openBatchScope, type RawClient } from './inbox';
 
 const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome', ['group', 'outcome']);
 const handleSeconds = histogram(
@@ -168,9 +168,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const rejected: Array<[KafkaMessage, RejectMessage]> = [];
     let done = 0;
     try {
-      await runner.connect();
+      const client = (await runner.connect()) as RawClient;
       await runner.startTransaction();
-      const scope = openBatchScope(dataSource, runner.manager);
+      const scope = openBatchScope(dataSource, runner.manager, typeof client?.escapeLiteral === 'function' ? client : undefined);
       for (const message of chunk) {
         if (!running()) break;
         const outcome = await batchScope.run(scope, () => this.handleOnce(handler, topic, partition, message));

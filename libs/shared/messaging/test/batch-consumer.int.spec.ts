@@ -5,7 +5,8 @@ import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix } from '@chuis
 import { createKafka, deferToBatchEnd, ensureTopics, KafkaEventServer, KafkaEventContext, processOnce, RejectMessage } from '../src';
 
 /**
- * The consumer's shared batch transaction on real Kafka and PostgreSQL: many messages, one commit;
+ * The consumer's shared batch transaction on real Kafka and PostgreSQL: many messages, one commit
+ * (ids with quotes and backslashes too);
  * a rejected message in the middle leaves the others applied; a failing handler is retried alone
  * and applied once (what it set aside for the batch's end is dropped with it); nothing is applied twice.
  */
@@ -39,7 +40,13 @@ describe('KafkaEventServer with a DataSource (batch transactions)', () => {
     await producer.connect();
     // 200 messages first, so the consumer finds them in a few large fetches; n = 7 twice (a replay)
     const values = [...Array.from({ length: 200 }, (_, i) => i), 7];
-    await producer.send({ topic, acks: -1, messages: values.map((n) => ({ key: 'k', value: JSON.stringify({ id: `m${n}`, n }) })) });
+    // ids travel as escaped literals in the batch path: one with a quote and a backslash, twice
+    const tricky = { id: "o'brien\\'; DROP TABLE applied; --", n: 500 };
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [...values.map((n) => ({ id: `m${n}`, n })), tricky, tricky].map((v) => ({ key: 'k', value: JSON.stringify(v) })),
+    });
 
     rejectedReader = kafka.consumer({ groupId: `${prefix}-rejected-reader` });
     await rejectedReader.connect();
@@ -74,19 +81,20 @@ describe('KafkaEventServer with a DataSource (batch transactions)', () => {
   });
 
   it('applies every message once, rejects the bad one, retries the failing one, and shares commits', async () => {
-    await eventually(async () => Number((await ds.query(`SELECT count(*) AS n FROM applied`))[0].n) === 199, 60000);
+    await eventually(async () => Number((await ds.query(`SELECT count(*) AS n FROM applied`))[0].n) === 200, 60000);
     await eventually(async () => rejected.length === 1, 30000);
     expect(rejected).toEqual(['42 is refused']);
     const [{ n, distinct, txs }] = await ds.query(`SELECT count(*)::int AS n, count(DISTINCT n)::int AS distinct, count(DISTINCT tx)::int AS txs FROM applied`);
-    expect(n).toBe(199);
-    expect(distinct).toBe(199);
+    expect(n).toBe(200);
+    expect(distinct).toBe(200);
     expect(failuresLeft).toBeLessThanOrEqual(0);
     const [{ dup }] = await ds.query(`SELECT count(*)::int AS dup FROM inbox WHERE consumer = 'items'`);
-    expect(dup).toBe(199);
+    expect(dup).toBe(200);
+    expect((await ds.query(`SELECT message_id FROM inbox WHERE message_id LIKE 'o''brien%'`))[0].message_id).toBe("o'brien\\'; DROP TABLE applied; --");
     expect(txs).toBeLessThan(100); // ≥ 2 messages a commit on average (50 at most per transaction)
     // set aside and written at the batch's end, in bulk; 120's first attempts left nothing behind
     const [{ d, biggest }] = await ds.query(`SELECT count(*)::int AS d, max(flushed_with)::int AS biggest FROM deferred`);
-    expect(d).toBe(199);
+    expect(d).toBe(200);
     expect(biggest).toBeGreaterThan(1);
   });
 });
