@@ -115,7 +115,7 @@ export class EventStore {
         actor: metadata.actor,
         data: e.data,
       });
-      const n = params.length + 4;
+      const n = params.length + 3; // $1 stream id, $2 version, $3 last hash
       tuples.push(
         `($${n + 1}::uuid, $1::text, $${n + 2}::bigint, $${n + 3}::text, $${n + 4}::int, $${n + 5}::jsonb, $${n + 6}::jsonb, $${n + 7}::timestamptz, $${n + 8}::char(64), $${n + 9}::char(64))`,
       );
@@ -123,21 +123,21 @@ export class EventStore {
       pending.push({ eventId, type: e.type, schemaVersion, streamId, streamPosition: version, data: e.data, metadata, occurredAt, prevHash, hash });
       prevHash = hash;
     }
-    const head = [streamId, streamType, version, prevHash];
+    const head = [streamId, version, prevHash];
     const insertEvents = `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at, prev_hash, hash)`;
     const rows: Array<{ global_position: string; recorded_at: Date }> = isNew
       ? await db.query(
           `WITH s AS (
-             INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ($1, $2, $3, $4)
+             INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ($1, $${head.length + params.length + 1}, $2, $3)
              ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
            )
            ${insertEvents}
            SELECT v.* FROM (VALUES ${tuples.join(', ')}) AS v WHERE EXISTS (SELECT 1 FROM s)
            RETURNING global_position, recorded_at`,
-          [...head, ...params],
+          [...head, ...params, streamType],
         )
       : await db.query(
-          `WITH s AS (UPDATE streams SET version = $3, last_hash = $4, updated_at = now() WHERE stream_id = $1 AND $2::text IS NOT NULL)
+          `WITH s AS (UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1)
            ${insertEvents} VALUES ${tuples.join(', ')} RETURNING global_position, recorded_at`,
           [...head, ...params],
         );

@@ -42,12 +42,11 @@ export class GroupCommitter {
 
   constructor(
     private readonly dataSource: DataSource,
-    options: GroupCommitOptions | number = {},
+    options: GroupCommitOptions = {},
   ) {
-    const o = typeof options === 'number' ? { maxBatch: options } : options;
-    this.maxBatch = Math.min(o.maxBatch ?? 32, 64);
-    this.concurrency = o.concurrency ?? 2;
-    this.retries = o.retries ?? 3;
+    this.maxBatch = Math.min(options.maxBatch ?? 32, 64);
+    this.concurrency = options.concurrency ?? 2;
+    this.retries = options.retries ?? 3;
   }
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -73,7 +72,6 @@ export class GroupCommitter {
       const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
       try {
         await this.dataSource.transaction(async (em) => {
-          outcomes.length = 0;
           for (let i = 0; i < batch.length; i++) {
             if (batch.length > 1) await em.query(`SAVEPOINT u${i}`);
             try {
@@ -81,8 +79,8 @@ export class GroupCommitter {
               const value = await batch[i].work(em);
               outcomes.push({ ok: true, value });
             } catch (error) {
-              if (batch.length === 1) throw error;
-              if (RETRYABLE.has(sqlState(error))) throw error; // the transaction is lost: retry the batch
+              // alone in its transaction, or the transaction is lost (deadlock…): the whole batch fails or retries
+              if (batch.length === 1 || RETRYABLE.has(sqlState(error))) throw error;
               await em.query(`ROLLBACK TO SAVEPOINT u${i}`);
               outcomes.push({ ok: false, error });
             }
@@ -93,8 +91,6 @@ export class GroupCommitter {
           const again = batch.filter((p) => p.attempts++ < this.retries);
           batch.filter((p) => !again.includes(p)).forEach((p) => p.reject(error));
           this.queue.unshift(...again);
-        } else if (batch.length === 1) {
-          batch[0].reject(error);
         } else {
           batch.forEach((p) => p.reject(error));
         }

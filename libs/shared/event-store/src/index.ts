@@ -6,3 +6,4 @@ export * from './database';
 export * from './sql';
 export * from './database.module';
 export * from './group-commit';
+export * from './values-list';

@@ -87,7 +87,7 @@ describe('GroupCommitter', () => {
   });
 
   it('commits many units in few transactions; a failing unit rejects alone and leaves no trace', async () => {
-    const committer = new GroupCommitter(ds, 16);
+    const committer = new GroupCommitter(ds, { maxBatch: 16 });
     const results = await Promise.allSettled(
       Array.from({ length: 100 }, (_, i) =>
         committer.run(async (em) => {

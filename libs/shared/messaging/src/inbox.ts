@@ -11,10 +11,10 @@ export interface BatchScope {
   readonly em: EntityManager;
   savepoints: number;
   /**
-   * The transaction's pg client, when the server has it: the savepoint and the inbox row then go
-   * in one round trip (a multi-statement simple query with escaped literals).
+   * The transaction's pg client: a message's savepoint and inbox row go in one round trip on it (a
+   * multi-statement simple query with escaped literals).
    */
-  readonly client?: RawClient;
+  readonly client: RawClient;
   /** Work that {@link deferToBatchEnd} set aside, by key, in the order it came. */
   readonly deferred: Map<string, { flush: (em: EntityManager, items: unknown[]) => Promise<void>; items: unknown[] }>;
 }
@@ -25,8 +25,8 @@ export interface RawClient {
   escapeLiteral(value: string): string;
 }
 
-/** A new, empty batch scope on `em` (a transaction of `dataSource`, on `client` when given). */
-export function openBatchScope(dataSource: DataSource, em: EntityManager, client?: RawClient): BatchScope {
+/** A new, empty batch scope on `em` (a transaction of `dataSource` on `client`). */
+export function openBatchScope(dataSource: DataSource, em: EntityManager, client: RawClient): BatchScope {
   return { dataSource, em, client, savepoints: 0, deferred: new Map() };
 }
 
@@ -81,12 +81,8 @@ export async function processOnce(
   const scope = batchScope.getStore();
   if (scope && scope.dataSource === dataSource) {
     const savepoint = `m${++scope.savepoints}`;
-    const setAside = [...scope.deferred.values()].map((d) => [d, d.items.length] as const);
+    const setAside = new Map([...scope.deferred].map(([key, d]) => [key, d.items.length]));
     try {
-      if (!scope.client) {
-        await scope.em.query(`SAVEPOINT ${savepoint}`);
-        return await claimAndProject(scope.em, consumer, messageId, project);
-      }
       const c = scope.client;
       const results = (await c.query(
         `SAVEPOINT ${savepoint}; INSERT INTO inbox (consumer, message_id) VALUES (${c.escapeLiteral(consumer)}, ${c.escapeLiteral(messageId)}) ON CONFLICT DO NOTHING RETURNING message_id`,
@@ -97,25 +93,22 @@ export async function processOnce(
     } catch (err) {
       // (if even this fails, the transaction is lost: the batch is then handled again message by message)
       await scope.em.query(`ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
-      for (const [d, n] of setAside) d.items.length = n; // what this message set aside goes too
-      for (const [key, d] of scope.deferred) if (!setAside.some(([x]) => x === d)) scope.deferred.delete(key);
+      // what this message set aside goes too
+      for (const [key, d] of scope.deferred) {
+        const before = setAside.get(key);
+        if (before === undefined) scope.deferred.delete(key);
+        else d.items.length = before;
+      }
       throw err;
     }
   }
-  return dataSource.transaction((em) => claimAndProject(em, consumer, messageId, project));
-}
-
-async function claimAndProject(
-  em: EntityManager,
-  consumer: string,
-  messageId: string,
-  project: (em: EntityManager) => Promise<void>,
-): Promise<'processed' | 'duplicate'> {
-  const inserted: unknown[] = await em.query(
-    `INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
-    [consumer, messageId],
-  );
-  if (inserted.length === 0) return 'duplicate';
-  await project(em);
-  return 'processed';
+  return dataSource.transaction(async (em) => {
+    const inserted: unknown[] = await em.query(
+      `INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
+      [consumer, messageId],
+    );
+    if (inserted.length === 0) return 'duplicate' as const;
+    await project(em);
+    return 'processed' as const;
+  });
 }

@@ -168,13 +168,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const rejected: Array<[KafkaMessage, RejectMessage]> = [];
     let done = 0;
     try {
-      const client = (await runner.connect()) as RawClient;
+      const client = (await runner.connect()) as RawClient; // TypeORM's postgres driver: the pg client
       await runner.startTransaction();
-      const scope = openBatchScope(dataSource, runner.manager, typeof client?.escapeLiteral === 'function' ? client : undefined);
+      const scope = openBatchScope(dataSource, runner.manager, client);
       for (const message of chunk) {
         if (!running()) break;
         const outcome = await batchScope.run(scope, () => this.handleOnce(handler, topic, partition, message));
-        if (outcome === 'failed') break;
+        if (outcome !== 'ok' && !(outcome instanceof RejectMessage)) break; // failed: retried alone by the caller
         if (outcome instanceof RejectMessage) rejected.push([message, outcome]);
         done++;
       }
@@ -194,8 +194,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return done;
   }
 
-  /** One attempt of the handler: 'ok', the RejectMessage it threw, or 'failed'. */
-  private async handleOnce(handler: MessageHandler, topic: string, partition: number, message: KafkaMessage): Promise<'ok' | 'failed' | RejectMessage> {
+  /**
+   * One attempt of the handler, counted and timed: 'ok', the RejectMessage it threw, or the other
+   * error it failed with (logged; the caller retries the message).
+   */
+  private async handleOnce(
+    handler: MessageHandler,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): Promise<'ok' | RejectMessage | { failed: unknown }> {
     const stopTimer = handleSeconds.startTimer({ group: this.options.groupId });
     try {
       const result = await handler(parsePayload(message), new KafkaEventContext([topic, partition, message]));
@@ -209,10 +217,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         handled.inc({ group: this.options.groupId, outcome: 'rejected' });
         return err;
       }
-      return 'failed';
+      handled.inc({ group: this.options.groupId, outcome: 'retry' });
+      this.options.onMessage?.(topic, 'retry');
+      this.options.log.error({ err, topic, partition, offset: message.offset }, 'handler failed; retrying the same message');
+      return { failed: err };
     }
   }
 
+  /** One message alone: retried with back-off until it is handled or rejected, or the partition is no longer ours. */
   private async deliver(
     handler: MessageHandler,
     topic: string,
@@ -221,33 +233,19 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     heartbeat: () => Promise<void>,
     stillOurs: () => boolean,
   ): Promise<void> {
-    const payload = parsePayload(message);
-    const ctx = new KafkaEventContext([topic, partition, message]);
     let backoff = 200;
     for (;;) {
-      const stopTimer = handleSeconds.startTimer({ group: this.options.groupId });
-      try {
-        const result = await handler(payload, ctx);
-        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-        stopTimer();
-        handled.inc({ group: this.options.groupId, outcome: 'ok' });
-        this.options.onMessage?.(topic, 'ok');
+      const outcome = await this.handleOnce(handler, topic, partition, message);
+      if (outcome === 'ok') return;
+      if (outcome instanceof RejectMessage) {
+        await this.reject(topic, partition, message, outcome);
+        this.options.onMessage?.(topic, 'rejected');
         return;
-      } catch (err) {
-        if (err instanceof RejectMessage) {
-          handled.inc({ group: this.options.groupId, outcome: 'rejected' });
-          await this.reject(topic, partition, message, err);
-          this.options.onMessage?.(topic, 'rejected');
-          return;
-        }
-        handled.inc({ group: this.options.groupId, outcome: 'retry' });
-        this.options.onMessage?.(topic, 'retry');
-        this.options.log.error({ err, topic, partition, offset: message.offset }, 'handler failed; retrying the same message');
-        if (this.closing || !stillOurs()) throw err; // leave the offset unresolved: it is redelivered
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, 10000);
-        await heartbeat().catch(() => undefined);
       }
+      if (this.closing || !stillOurs()) throw outcome.failed; // leave the offset unresolved: it is redelivered
+      await new Promise((r) => setTimeout(r, backoff));
+      backoff = Math.min(backoff * 2, 10000);
+      await heartbeat().catch(() => undefined);
     }
   }
 

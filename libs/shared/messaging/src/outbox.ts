@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import { Client } from 'pg';
-import type { Queryable, StoredEvent } from '@chuishao/event-store';
+import { valuesList, type Queryable, type StoredEvent } from '@chuishao/event-store';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
 
@@ -14,12 +14,8 @@ export interface OutboxMessage {
 /** Writes messages to the outbox in the caller's transaction: they are published if and only if it commits. */
 export async function enqueue(db: Queryable, messages: ReadonlyArray<OutboxMessage>): Promise<void> {
   if (messages.length === 0) return;
-  const params: unknown[] = [];
-  const tuples = messages.map((m, i) => {
-    params.push(m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}));
-    return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
-  });
-  await db.query(`INSERT INTO outbox (topic, key, value, headers) VALUES ${tuples.join(', ')}`, params);
+  const values = valuesList(messages.map((m) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {})]));
+  await db.query(`INSERT INTO outbox (topic, key, value, headers) VALUES ${values.text}`, values.params);
 }
 
 /** The outbox messages that publish stored events as envelopes on one topic, keyed by whistle. */

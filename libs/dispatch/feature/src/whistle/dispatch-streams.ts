@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, type EventMetadata } from '@chuishao/event-store';
+import { EventStore, valuesList, type EventMetadata } from '@chuishao/event-store';
 import { enqueue, eventMessages, Messaging, type OutboxMessage } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
@@ -85,18 +85,11 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
   /** Every deadline of these assignments in one statement (a summons has ~4 assignments × 3 kinds). */
   const insertDeadlines = async (assignments: AssignmentState[]) => {
     if (assignments.length === 0) return;
-    const params: unknown[] = [whistleId];
-    const tuples = assignments.flatMap((a) =>
-      KINDS.map(([kind, due]) => {
-        params.push(a.id, kind, due(a));
-        const n = params.length;
-        return `($${n - 2}::uuid, $1::uuid, $${n - 1}, $${n}::timestamptz)`;
-      }),
-    );
+    const values = valuesList(assignments.flatMap((a) => KINDS.map(([kind, due]) => [a.id, whistleId, kind, due(a)])));
     await em.query(
-      `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ${tuples.join(', ')}
+      `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ${values.text}
        ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
-      params,
+      values.params,
     );
   };
   const settle = (ids: string[], kinds: DeadlineKind[], state2: 'MET' | 'SKIPPED', before?: string) =>
@@ -184,10 +177,8 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
 /** The listing rows of these assignments, written in one statement. */
 async function saveAssignments(em: EntityManager, whistleId: string, state: DispatchState, assignments: AssignmentState[]): Promise<void> {
   if (assignments.length === 0) return;
-  const params: unknown[] = [];
-  const tuples = assignments.map((a) => {
-    const overdue = Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }));
-    const row = [
+  const values = valuesList(
+    assignments.map((a) => [
       a.id,
       whistleId,
       a.departmentId,
@@ -203,22 +194,20 @@ async function saveAssignments(em: EntityManager, whistleId: string, state: Disp
       a.completedAt,
       a.result,
       a.disputeNote,
-      JSON.stringify(overdue),
-    ];
-    const first = params.length + 1;
-    params.push(...row);
-    return `(${row.map((_, i) => `$${first + i}`).join(', ')}, now())`;
-  });
+      JSON.stringify(Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }))),
+    ]),
+    { tail: 'now()' },
+  );
   await em.query(
     `INSERT INTO assignments (id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by,
                               reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at)
-     VALUES ${tuples.join(', ')}
+     VALUES ${values.text}
      ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
        arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
        arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,
        dispute_note = EXCLUDED.dispute_note,
        overdue = (SELECT coalesce(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(assignments.overdue || EXCLUDED.overdue) x),
        updated_at = now()`,
-    params,
+    values.params,
   );
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '@chuishao/event-store';
+import { valuesList, type Queryable } from '@chuishao/event-store';
 import type { WhistleView } from '@chuishao/intake-domain';
 import type { CursorPosition } from './cursor';
 
@@ -55,9 +55,8 @@ export class WhistleRepository {
   /** Upserts read models, one statement for all (at most one view per whistle id). */
   async saveMany(db: Queryable, views: readonly WhistleView[]): Promise<void> {
     if (views.length === 0) return;
-    const params: unknown[] = [];
-    const tuples = views.map((view) => {
-      const row = [
+    const values = valuesList(
+      views.map((view) => [
         view.id,
         view.streetId,
         view.situationCode,
@@ -69,17 +68,14 @@ export class WhistleRepository {
         view.updatedAt,
         nextDeadline(view),
         JSON.stringify(view),
-      ];
-      const first = params.length + 1;
-      params.push(...row);
-      return `(${row.map((_, k) => `$${first + k}`).join(', ')})`;
-    });
+      ]),
+    );
     await db.query(
       `INSERT INTO whistle_view (id, street_id, situation_code, area, status, level, department_ids, created_at, updated_at, next_deadline, doc)
-       VALUES ${tuples.join(', ')}
+       VALUES ${values.text}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, department_ids = EXCLUDED.department_ids,
          updated_at = EXCLUDED.updated_at, next_deadline = EXCLUDED.next_deadline, doc = EXCLUDED.doc`,
-      params,
+      values.params,
     );
   }
 
@@ -163,17 +159,13 @@ export class WhistleRepository {
   /** Appends ledger rows, one statement for all. */
   async appendLedger(db: Queryable, rows: readonly LedgerRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const params: unknown[] = [];
-    const tuples = rows.map((row) => {
-      const values = [row.whistle_id, row.position, row.event_id, row.type, row.occurred_at, JSON.stringify(row.actor), JSON.stringify(row.data), row.source, row.prev_hash, row.hash];
-      const first = params.length + 1;
-      params.push(...values);
-      return `(${values.map((_, k) => `$${first + k}`).join(', ')})`;
-    });
+    const values = valuesList(
+      rows.map((row) => [row.whistle_id, row.position, row.event_id, row.type, row.occurred_at, JSON.stringify(row.actor), JSON.stringify(row.data), row.source, row.prev_hash, row.hash]),
+    );
     await db.query(
       `INSERT INTO whistle_ledger (whistle_id, position, event_id, type, occurred_at, actor, data, source, prev_hash, hash)
-       VALUES ${tuples.join(', ')}`,
-      params,
+       VALUES ${values.text}`,
+      values.params,
     );
   }
 

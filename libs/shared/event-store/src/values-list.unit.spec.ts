@@ -1,0 +1,10 @@
+import { valuesList } from './values-list';
+
+describe('valuesList', () => {
+  it('numbers the parameters row by row', () => {
+    expect(valuesList([['a', 1], ['b', 2]])).toEqual({ text: '($1, $2), ($3, $4)', params: ['a', 1, 'b', 2] });
+  });
+  it('starts after earlier parameters and appends a parameterless tail', () => {
+    expect(valuesList([['x'], ['y']], { first: 3, tail: 'now()' })).toEqual({ text: '($3, now()), ($4, now())', params: ['x', 'y'] });
+  });
+});
