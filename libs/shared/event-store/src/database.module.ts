@@ -2,7 +2,6 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { DataSource } from 'typeorm';
 import { openServiceDatabase, type ServiceDatabaseOptions } from './database';
 import { EventStore, type EventStoreOptions } from './event-store';
-import { GroupCommitter } from './group-commit';
 
 /**
  * The service's PostgreSQL: schema ensured and migrations applied before anything else starts;
@@ -19,9 +18,8 @@ export class DatabaseModule implements OnApplicationShutdown {
       providers: [
         { provide: DataSource, useFactory: () => openServiceDatabase(options) },
         { provide: EventStore, useValue: new EventStore(options.eventStore) },
-        { provide: GroupCommitter, useFactory: (ds: DataSource) => new GroupCommitter(ds), inject: [DataSource] },
       ],
-      exports: [DataSource, EventStore, GroupCommitter],
+      exports: [DataSource, EventStore],
     };
   }
 

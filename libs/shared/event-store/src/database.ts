@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { PreparingClient } from './prepared-client';
 import { EVENT_STORE_DDL, EVENT_STORE_DROP } from './sql';
 
 type MigrationClass = new () => MigrationInterface;
@@ -62,7 +63,7 @@ export function serviceDataSource(opts: ServiceDatabaseOptions): DataSource {
     synchronize: false,
     logging: ['error'],
     applicationName: opts.applicationName ?? `chuishao-${opts.schema}`,
-    extra: { max: opts.poolSize ?? 20, options: `-c search_path=${opts.schema}` },
+    extra: { max: opts.poolSize ?? 20, options: `-c search_path=${opts.schema}`, Client: PreparingClient },
   });
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
+import { valuesList } from './values-list';
 import {
   ConcurrencyError,
   type EventMetadata,
@@ -9,6 +10,10 @@ import {
   type StoredEvent,
   type UpcasterRegistry,
 } from './types';
+
+const EVENT_COLUMNS = 'event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at, prev_hash, hash';
+const EVENT_CASTS = ['uuid', 'text', 'bigint', 'text', 'int', 'jsonb', 'jsonb', 'timestamptz', 'char(64)', 'char(64)'];
+const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS})`;
 
 /** Anything that can run a parameterised query: a TypeORM EntityManager, QueryRunner or DataSource. */
 export type Queryable = Pick<EntityManager, 'query'>;
@@ -94,59 +99,81 @@ export class EventStore {
       current = await db.query(`SELECT version, last_hash FROM streams WHERE stream_id = $1 FOR UPDATE`, [streamId]);
       if (current.length === 0 && expected !== 'any') throw new ConcurrencyError(streamId, expected, 0);
     }
-    const isNew = current.length === 0;
-    let version = isNew ? 0 : Number(current[0].version);
-    let prevHash = isNew ? GENESIS_HASH : current[0].last_hash;
+    if (current.length === 0) return (await this.appendNewStreams(db, [{ streamId, events, metadata, streamType }]))[0];
+    const version = Number(current[0].version);
     if (expected !== 'any' && expected !== version) throw new ConcurrencyError(streamId, expected, version);
+    const { rows: eventRows, stored } = this.chain(streamId, version, current[0].last_hash, events, metadata);
+    const last = stored[stored.length - 1];
+    const values = valuesList(eventRows, { first: 4 });
+    const rows: Array<{ global_position: string; recorded_at: Date }> = await db.query(
+      `WITH s AS (UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1)
+       ${INSERT_EVENTS} VALUES ${values.text} RETURNING global_position, recorded_at`,
+      [streamId, last.streamPosition, last.hash, ...values.params],
+    );
+    return stored.map((p, i) => ({ ...p, globalPosition: Number(rows[i].global_position), recordedAt: rows[i].recorded_at }));
+  }
 
-    const params: unknown[] = [];
-    const tuples: string[] = [];
-    const pending: Array<Omit<StoredEvent, 'globalPosition' | 'recordedAt'>> = [];
+  /**
+   * Creates many new streams with their first events in ONE statement (a batch of blows shares it:
+   * ADR 0007). If any of them exists already, nothing is written and ConcurrencyError is raised.
+   * Returns the stored events stream by stream, in the order given.
+   */
+  async appendNewStreams(
+    db: Queryable,
+    streams: ReadonlyArray<{ streamId: string; events: ReadonlyArray<NewEvent>; metadata: EventMetadata; streamType?: string }>,
+  ): Promise<StoredEvent[][]> {
+    if (streams.length === 0) return [];
+    const streamRows: unknown[][] = [];
+    const eventRows: unknown[][] = [];
+    const chains = streams.map((s) => {
+      const c = this.chain(s.streamId, 0, GENESIS_HASH, s.events, s.metadata);
+      const last = c.stored[c.stored.length - 1];
+      streamRows.push([s.streamId, s.streamType ?? s.streamId.split('-')[0], last.streamPosition, last.hash]);
+      eventRows.push(...c.rows);
+      return c.stored;
+    });
+    const st = valuesList(streamRows);
+    const ev = valuesList(eventRows, { first: st.params.length + 1, casts: EVENT_CASTS });
+    const rows: Array<{ event_id: string; global_position: string; recorded_at: Date }> = await db.query(
+      `WITH s AS (
+         INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ${st.text}
+         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
+       )
+       ${INSERT_EVENTS}
+       SELECT v.* FROM (VALUES ${ev.text}) AS v(${EVENT_COLUMNS}) WHERE v.stream_id IN (SELECT stream_id FROM s)
+       RETURNING event_id, global_position, recorded_at`,
+      [...st.params, ...ev.params],
+    );
+    const written = new Map(rows.map((r) => [r.event_id, r]));
+    if (written.size < eventRows.length) {
+      // the statement wrote what it could; the caller's transaction must not commit it
+      const taken = chains.find((c) => !written.has(c[0].eventId))![0].streamId;
+      const [row]: Array<{ version: string }> = await db.query(`SELECT version FROM streams WHERE stream_id = $1`, [taken]);
+      throw new ConcurrencyError(taken, 0, row ? Number(row.version) : -1);
+    }
+    return chains.map((c) =>
+      c.map((p) => {
+        const r = written.get(p.eventId)!;
+        return { ...p, globalPosition: Number(r.global_position), recordedAt: r.recorded_at };
+      }),
+    );
+  }
+
+  /** The events' rows (in EVENT_COLUMNS order) and stored form, hash-chained after `version`/`prevHash`. */
+  private chain(streamId: string, version: number, prevHash: string, events: ReadonlyArray<NewEvent>, metadata: EventMetadata) {
+    const rows: unknown[][] = [];
+    const stored: Array<Omit<StoredEvent, 'globalPosition' | 'recordedAt'>> = [];
     for (const e of events) {
       version += 1;
       const eventId = e.eventId ?? randomUUID();
       const occurredAt = e.occurredAt ?? new Date();
       const schemaVersion = e.schemaVersion ?? this.options.schemaVersions?.[e.type] ?? 1;
-      const hash = chainHash(prevHash, {
-        eventId,
-        type: e.type,
-        position: version,
-        occurredAt: occurredAt.toISOString(),
-        actor: metadata.actor,
-        data: e.data,
-      });
-      const n = params.length + 3; // $1 stream id, $2 version, $3 last hash
-      tuples.push(
-        `($${n + 1}::uuid, $1::text, $${n + 2}::bigint, $${n + 3}::text, $${n + 4}::int, $${n + 5}::jsonb, $${n + 6}::jsonb, $${n + 7}::timestamptz, $${n + 8}::char(64), $${n + 9}::char(64))`,
-      );
-      params.push(eventId, version, e.type, schemaVersion, JSON.stringify(e.data), JSON.stringify(metadata), occurredAt, prevHash, hash);
-      pending.push({ eventId, type: e.type, schemaVersion, streamId, streamPosition: version, data: e.data, metadata, occurredAt, prevHash, hash });
+      const hash = chainHash(prevHash, { eventId, type: e.type, position: version, occurredAt: occurredAt.toISOString(), actor: metadata.actor, data: e.data });
+      rows.push([eventId, streamId, version, e.type, schemaVersion, JSON.stringify(e.data), JSON.stringify(metadata), occurredAt, prevHash, hash]);
+      stored.push({ eventId, type: e.type, schemaVersion, streamId, streamPosition: version, data: e.data, metadata, occurredAt, prevHash, hash });
       prevHash = hash;
     }
-    const head = [streamId, version, prevHash];
-    const insertEvents = `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at, prev_hash, hash)`;
-    const rows: Array<{ global_position: string; recorded_at: Date }> = isNew
-      ? await db.query(
-          `WITH s AS (
-             INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ($1, $${head.length + params.length + 1}, $2, $3)
-             ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
-           )
-           ${insertEvents}
-           SELECT v.* FROM (VALUES ${tuples.join(', ')}) AS v WHERE EXISTS (SELECT 1 FROM s)
-           RETURNING global_position, recorded_at`,
-          [...head, ...params, streamType],
-        )
-      : await db.query(
-          `WITH s AS (UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1)
-           ${insertEvents} VALUES ${tuples.join(', ')} RETURNING global_position, recorded_at`,
-          [...head, ...params],
-        );
-    if (rows.length === 0) {
-      // the stream was created meanwhile (by a transaction that committed first)
-      const [row]: Array<{ version: string }> = await db.query(`SELECT version FROM streams WHERE stream_id = $1`, [streamId]);
-      throw new ConcurrencyError(streamId, expected, row ? Number(row.version) : -1);
-    }
-    return pending.map((p, i) => ({ ...p, globalPosition: Number(rows[i].global_position), recordedAt: rows[i].recorded_at }));
+    return { rows, stored };
   }
 
   /** Verifies the hash chain of one stream as stored (before upcasting). */

@@ -1,14 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
-interface Pending<T> {
-  work: (em: EntityManager) => Promise<T>;
-  resolve: (v: T) => void;
-  reject: (e: unknown) => void;
-  attempts: number;
-}
+/** What became of one request of a batch: its value, or the error it alone failed with. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Does a whole batch of requests in the transaction it is given, with set-based statements (a few
+ * for the batch, not a few per request), and says what became of each. A request it refuses must
+ * have written nothing; anything it throws fails the batch (see {@link GroupCommitter}).
+ */
+export type BatchWork<I, O> = (em: EntityManager, items: readonly I[]) => Promise<ReadonlyArray<Outcome<O>>>;
 
 export interface GroupCommitOptions {
-  /** Units in one transaction at most (≤ 64 keeps PostgreSQL's subtransaction cache from overflowing). */
+  /** Requests in one transaction at most. */
   maxBatch?: number;
   /** Transactions in flight at once (each on its own pooled connection). */
   concurrency?: number;
@@ -19,22 +22,28 @@ export interface GroupCommitOptions {
 /** PostgreSQL errors after which the whole batch may simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 
+interface Pending<I, O> {
+  item: I;
+  resolve: (v: O) => void;
+  reject: (e: unknown) => void;
+  attempts: number;
+}
+
 /**
- * Group commit: units of work that arrive while transactions are being committed are run together
- * in the next transaction, each inside its own SAVEPOINT, and made durable by ONE commit (one WAL
- * flush). A unit that fails rolls back to its savepoint and rejects alone; if the commit itself
- * fails, every unit of that batch rejects — except a deadlock or serialization failure (possible
- * when two batches claim the same rows in opposite orders), after which the batch's units are
- * queued again. Nothing is answered before its commit returned, so the durability of each unit is
- * exactly that of its own transaction — at a fraction of the fsyncs. Up to `concurrency`
- * transactions are in flight, so one batch is built while another is flushed to the WAL. At low
- * load a unit runs at once in a batch of one: there is no added delay.
+ * Group commit: requests that arrive while transactions are being committed are handed together
+ * to the batch work, which does them with a few statements in ONE transaction, made durable by ONE
+ * commit (one WAL flush) — ADR 0005, ADR 0007. Nothing is answered before its commit returned, so
+ * each request is exactly as durable as in a transaction of its own, at a fraction of the
+ * statements and fsyncs. At low load a request runs at once in a batch of one: no added delay.
  *
- * A unit must do nothing outside the EntityManager it is given that cannot be repeated: it may run
- * again after a retry, and its effects are only real once its promise resolves.
+ * A request the work refuses (its Outcome) rejects alone while the others commit. If the work
+ * throws, the transaction is rolled back and its requests are run again one by one, so one bad
+ * request cannot fail its neighbours; a deadlock or serialization failure (two batches claiming the
+ * same rows in opposite orders) simply reruns the batch. Up to `concurrency` transactions are in
+ * flight, so one batch is built while another is flushed to the WAL.
  */
-export class GroupCommitter {
-  private queue: Array<Pending<unknown>> = [];
+export class GroupCommitter<I, O> {
+  private queue: Array<Pending<I, O>> = [];
   private active = 0;
   private readonly maxBatch: number;
   private readonly concurrency: number;
@@ -42,16 +51,17 @@ export class GroupCommitter {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly work: BatchWork<I, O>,
     options: GroupCommitOptions = {},
   ) {
-    this.maxBatch = Math.min(options.maxBatch ?? 32, 64);
+    this.maxBatch = options.maxBatch ?? 64;
     this.concurrency = options.concurrency ?? 2;
     this.retries = options.retries ?? 3;
   }
 
-  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve, reject, attempts: 0 } as Pending<unknown>);
+  run(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject, attempts: 0 });
       this.kick();
     });
   }
@@ -67,41 +77,31 @@ export class GroupCommitter {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-      try {
-        await this.dataSource.transaction(async (em) => {
-          for (let i = 0; i < batch.length; i++) {
-            if (batch.length > 1) await em.query(`SAVEPOINT u${i}`);
-            try {
-              // no RELEASE: the commit releases every savepoint, and a round trip per unit is saved
-              const value = await batch[i].work(em);
-              outcomes.push({ ok: true, value });
-            } catch (error) {
-              // alone in its transaction, or the transaction is lost (deadlock…): the whole batch fails or retries
-              if (batch.length === 1 || RETRYABLE.has(sqlState(error))) throw error;
-              await em.query(`ROLLBACK TO SAVEPOINT u${i}`);
-              outcomes.push({ ok: false, error });
-            }
-          }
-        });
-      } catch (error) {
-        if (RETRYABLE.has(sqlState(error))) {
-          const again = batch.filter((p) => p.attempts++ < this.retries);
-          batch.filter((p) => !again.includes(p)).forEach((p) => p.reject(error));
-          this.queue.unshift(...again);
-        } else {
-          batch.forEach((p) => p.reject(error));
-        }
-        continue;
+    while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.maxBatch));
+  }
+
+  private async commit(batch: Array<Pending<I, O>>): Promise<void> {
+    let outcomes: ReadonlyArray<Outcome<O>>;
+    try {
+      outcomes = await this.dataSource.transaction((em) => this.work(em, batch.map((p) => p.item)));
+      if (outcomes.length !== batch.length) throw new Error(`batch work answered ${outcomes.length} outcomes for ${batch.length} requests`);
+    } catch (error) {
+      if (RETRYABLE.has(sqlState(error))) {
+        const again = batch.filter((p) => p.attempts++ < this.retries);
+        batch.filter((p) => !again.includes(p)).forEach((p) => p.reject(error));
+        this.queue.unshift(...again);
+      } else if (batch.length > 1) {
+        for (const p of batch) await this.commit([p]); // find the one that fails; the others commit
+      } else {
+        batch[0].reject(error);
       }
-      batch.forEach((p, i) => {
-        const o = outcomes[i];
-        if (o.ok) p.resolve(o.value);
-        else p.reject(o.error);
-      });
+      return;
     }
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.error);
+    });
   }
 }
 

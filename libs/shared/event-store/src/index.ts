@@ -7,3 +7,4 @@ export * from './sql';
 export * from './database.module';
 export * from './group-commit';
 export * from './values-list';
+export * from './prepared-client';

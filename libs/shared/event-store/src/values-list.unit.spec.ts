@@ -7,4 +7,7 @@ describe('valuesList', () => {
   it('starts after earlier parameters and appends a parameterless tail', () => {
     expect(valuesList([['x'], ['y']], { first: 3, tail: 'now()' })).toEqual({ text: '($3, now()), ($4, now())', params: ['x', 'y'] });
   });
+  it('casts the columns it is told to', () => {
+    expect(valuesList([['u', 1], ['v', 2]], { casts: ['uuid'] })).toEqual({ text: '($1::uuid, $2), ($3::uuid, $4)', params: ['u', 1, 'v', 2] });
+  });
 });

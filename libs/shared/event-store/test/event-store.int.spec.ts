@@ -86,24 +86,29 @@ describe('GroupCommitter', () => {
     await db.drop();
   });
 
-  it('commits many units in few transactions; a failing unit rejects alone and leaves no trace', async () => {
-    const committer = new GroupCommitter(ds, { maxBatch: 16 });
-    const results = await Promise.allSettled(
-      Array.from({ length: 100 }, (_, i) =>
-        committer.run(async (em) => {
-          const stored = await store.append(em, `whistle-g${i}`, 0, [{ type: 'G', data: { i } }], meta);
-          if (i % 10 === 3) throw new Error(`unit ${i} refused`);
-          return stored[0].streamId;
-        }),
-      ),
+  it('commits many requests in few transactions, one statement each; a refused request rejects alone, a failing one is isolated', async () => {
+    await store.append(ds, 'whistle-g77', 0, [{ type: 'Taken', data: {} }], meta); // g77 exists already: its batch fails
+    const committer = new GroupCommitter<number, string>(
+      ds,
+      async (em, items) => {
+        const ok = items.filter((i) => i % 10 !== 3);
+        const stored = await store.appendNewStreams(em, ok.map((i) => ({ streamId: `whistle-g${i}`, events: [{ type: 'G', data: { i } }], metadata: meta })));
+        const byItem = new Map(ok.map((i, k) => [i, stored[k][0].streamId]));
+        return items.map((i) => (byItem.has(i) ? { ok: true as const, value: byItem.get(i)! } : { ok: false as const, error: new Error(`unit ${i} refused`) }));
+      },
+      { maxBatch: 16 },
     );
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(90);
-    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(10);
+    const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => committer.run(i)));
+    const rejected = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    expect(rejected).toEqual([3, 13, 23, 33, 43, 53, 63, 73, 77, 83, 93]);
+    expect(String((results[77] as PromiseRejectedResult).reason)).toContain('whistle-g77');
+    expect((results[5] as PromiseFulfilledResult<string>).value).toBe('whistle-g5');
     const [{ n }] = await ds.query(`SELECT count(*) AS n FROM events WHERE type = 'G'`);
-    expect(Number(n)).toBe(90);
+    expect(Number(n)).toBe(89);
     const [{ s }] = await ds.query(`SELECT count(*) AS s FROM streams WHERE stream_id LIKE 'whistle-g%'`);
-    expect(Number(s)).toBe(90);
+    expect(Number(s)).toBe(90); // 89 + the one that was there
     const [{ txs }] = await ds.query(`SELECT count(DISTINCT transaction_id::text) AS txs FROM events WHERE type = 'G'`);
-    expect(Number(txs)).toBeLessThan(90);
+    expect(Number(txs)).toBeLessThan(89);
+    expect(await store.verifyStream(ds, 'whistle-g5')).toMatchObject({ valid: true });
   });
 });

@@ -1,15 +1,21 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
- * A consumer batch's transaction (see KafkaEventServer): while a handler runs inside it,
- * {@link processOnce} on the same DataSource writes into that transaction under a SAVEPOINT of its
- * own instead of opening and committing one per message — one commit for many messages.
+ * A consumer batch's transaction (see KafkaEventServer): a handler given it (through its
+ * KafkaEventContext) has {@link processOnce} on the same DataSource write into that transaction
+ * under a SAVEPOINT of its own instead of opening and committing one per message — one commit for
+ * many messages. It is passed explicitly, not through AsyncLocalStorage, whose promise hooks cost
+ * every await of the process (ADR 0007).
  */
 export interface BatchScope {
   readonly dataSource: DataSource;
   readonly em: EntityManager;
   savepoints: number;
+  /**
+   * Whether the transaction has begun: it begins lazily, in the same round trip as the first
+   * message's savepoint and inbox row, so a batch whose messages all are skipped costs nothing.
+   */
+  begun: boolean;
   /**
    * The transaction's pg client: a message's savepoint and inbox row go in one round trip on it (a
    * multi-statement simple query with escaped literals).
@@ -25,9 +31,29 @@ export interface RawClient {
   escapeLiteral(value: string): string;
 }
 
+/** What a handler holds that may carry its batch: the KafkaEventContext it was given. */
+export interface InBatch {
+  readonly batch?: BatchScope;
+}
+
+/** The batch scopes by their EntityManager, for {@link deferToBatchEnd} (which is given only `em`). */
+const scopesByManager = new WeakMap<EntityManager, BatchScope>();
+
 /** A new, empty batch scope on `em` (a transaction of `dataSource` on `client`). */
 export function openBatchScope(dataSource: DataSource, em: EntityManager, client: RawClient): BatchScope {
-  return { dataSource, em, client, savepoints: 0, deferred: new Map() };
+  const scope: BatchScope = { dataSource, em, client, savepoints: 0, begun: false, deferred: new Map() };
+  scopesByManager.set(em, scope);
+  return scope;
+}
+
+/** Ends a batch scope: nothing can be deferred to it any more. */
+export function closeBatchScope(scope: BatchScope): void {
+  scopesByManager.delete(scope.em);
+}
+
+function scopeFor(dataSource: DataSource, ctx: InBatch | undefined): BatchScope | undefined {
+  const scope = ctx?.batch;
+  return scope && scope.dataSource === dataSource ? scope : undefined;
 }
 
 /**
@@ -37,8 +63,8 @@ export function openBatchScope(dataSource: DataSource, em: EntityManager, client
  * Either way the write is in the same transaction as the message's inbox row.
  */
 export async function deferToBatchEnd<T>(em: EntityManager, key: string, item: T, flush: (em: EntityManager, items: T[]) => Promise<void>): Promise<void> {
-  const scope = batchScope.getStore();
-  if (scope && scope.em === em) {
+  const scope = scopesByManager.get(em);
+  if (scope) {
     let entry = scope.deferred.get(key);
     if (!entry) scope.deferred.set(key, (entry = { flush: flush as (em: EntityManager, items: unknown[]) => Promise<void>, items: [] }));
     entry.items.push(item);
@@ -55,39 +81,39 @@ export async function flushDeferred(scope: BatchScope): Promise<void> {
   scope.deferred.clear();
 }
 
-export const batchScope = new AsyncLocalStorage<BatchScope>();
-
 /**
- * Where a handler reads what earlier messages of its batch wrote: the batch's transaction when one
- * is open for this DataSource, else the DataSource itself.
+ * Where a handler reads what earlier messages of its batch wrote: the batch's transaction when its
+ * context carries one for this DataSource, else the DataSource itself.
  */
-export function currentManager(dataSource: DataSource): DataSource | EntityManager {
-  const scope = batchScope.getStore();
-  return scope && scope.dataSource === dataSource ? scope.em : dataSource;
+export function currentManager(dataSource: DataSource, ctx?: InBatch): DataSource | EntityManager {
+  return scopeFor(dataSource, ctx)?.em ?? dataSource;
 }
 
 /**
  * Runs `project` at most once per (consumer, messageId): the inbox row and the projection's writes
- * commit in one transaction, so a redelivered message finds its row and changes nothing. Inside a
- * consumer batch, that transaction is the batch's; a failing `project` rolls back to its savepoint,
- * so it leaves nothing behind either way.
+ * commit in one transaction, so a redelivered message finds its row and changes nothing. Given the
+ * handler's context (`ctx`) inside a consumer batch, that transaction is the batch's; a failing
+ * `project` rolls back to its savepoint, so it leaves nothing behind either way.
  */
 export async function processOnce(
   dataSource: DataSource,
   consumer: string,
   messageId: string,
   project: (em: EntityManager) => Promise<void>,
+  ctx?: InBatch,
 ): Promise<'processed' | 'duplicate'> {
-  const scope = batchScope.getStore();
-  if (scope && scope.dataSource === dataSource) {
+  const scope = scopeFor(dataSource, ctx);
+  if (scope) {
     const savepoint = `m${++scope.savepoints}`;
     const setAside = new Map([...scope.deferred].map(([key, d]) => [key, d.items.length]));
     try {
       const c = scope.client;
+      const begin = scope.begun ? '' : 'BEGIN; ';
+      scope.begun = true;
       const results = (await c.query(
-        `SAVEPOINT ${savepoint}; INSERT INTO inbox (consumer, message_id) VALUES (${c.escapeLiteral(consumer)}, ${c.escapeLiteral(messageId)}) ON CONFLICT DO NOTHING RETURNING message_id`,
+        `${begin}SAVEPOINT ${savepoint}; INSERT INTO inbox (consumer, message_id) VALUES (${c.escapeLiteral(consumer)}, ${c.escapeLiteral(messageId)}) ON CONFLICT DO NOTHING RETURNING message_id`,
       )) as Array<{ rows: unknown[] }>;
-      if (results[1].rows.length === 0) return 'duplicate';
+      if (results[results.length - 1].rows.length === 0) return 'duplicate';
       await project(scope.em);
       return 'processed';
     } catch (err) {

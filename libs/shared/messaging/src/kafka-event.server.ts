@@ -1,10 +1,10 @@
 import { Server, type CustomTransportStrategy, BaseRpcContext, type MessageHandler } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, OffsetsByTopicPartition, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { counter, histogram } from '@chuishao/platform';
 import { RejectMessage, rejectedMessage, rejectedTopicFor } from './rejected';
-import { batchScope, flushDeferred, openBatchScope, type RawClient } from './inbox';
+import { closeBatchScope, flushDeferred, openBatchScope, type BatchScope, type InBatch, type RawClient } from './inbox';
 
 const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome', ['group', 'outcome']);
 const handleSeconds = histogram(
@@ -14,8 +14,11 @@ const handleSeconds = histogram(
   [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
 );
 
-/** What a handler learns about the message besides its parsed value. */
-export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMessage]> {
+/**
+ * What a handler learns about the message besides its parsed value; hand it to processOnce and
+ * currentManager so they join the batch's transaction.
+ */
+export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMessage, BatchScope?]> implements InBatch {
   get topic(): string {
     return this.args[0];
   }
@@ -27,6 +30,10 @@ export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMess
   }
   get key(): string | null {
     return this.args[2].key ? this.args[2].key.toString('utf8') : null;
+  }
+  /** The batch transaction this message is handled in, if any. */
+  get batch(): BatchScope | undefined {
+    return this.args[3];
   }
 }
 
@@ -46,6 +53,11 @@ export interface KafkaEventServerOptions {
   dataSource?: DataSource;
   /** Messages per batch transaction at most (≤ 64, PostgreSQL's subtransaction cache). Default 50. */
   maxPerTransaction?: number;
+  /**
+   * Offsets are committed to Kafka at most this often (and when the server closes), not after every
+   * batch: the inbox makes a redelivery after a crash or a rebalance harmless. Default 1000 ms.
+   */
+  commitIntervalMs?: number;
   log: { info(msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   onMessage?: (topic: string, outcome: 'ok' | 'rejected' | 'retry') => void;
 }
@@ -56,7 +68,9 @@ export interface KafkaEventServerOptions {
  * not JSON) and a KafkaEventContext; a pattern with `*` matches one topic-name segment.
  *
  * Delivery is at least once: an offset is resolved only after its handler has finished (and so
- * committed its inbox row), offsets are committed after each batch and on shutdown. A handler that
+ * committed its inbox row); resolved offsets are committed every `commitIntervalMs` (not after
+ * each batch: one request fewer per batch) and on shutdown — after a crash or a rebalance the
+ * uncommitted tail is delivered again and the inbox turns it into no-ops. A handler that
  * throws RejectMessage sends the message to `<topic>.rejected` with the reason; any other error is
  * retried with back-off without skipping, so a database outage delays but never loses a message.
  *
@@ -70,6 +84,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private consumer?: Consumer;
   private closing = false;
   private routes: Array<{ pattern: string; match: (topic: string) => boolean; handler: MessageHandler }> = [];
+  /** The batches being handled now (close() waits for them before it commits their offsets). */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Resolved offsets not yet committed to Kafka (from the consumer group). */
+  private uncommitted?: () => OffsetsByTopicPartition;
+  private commitTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
@@ -117,15 +136,32 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     );
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
-      autoCommit: true,
+      // kafkajs would commit after every batch (one OffsetCommit request each); a timer commits what
+      // was resolved every commitIntervalMs instead, and close() once more
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.eachBatch(payload),
+      eachBatch: (payload) => {
+        if (this.closing) return Promise.resolve(); // nothing resolved: redelivered to the next owner
+        const p = this.eachBatch(payload).finally(() => this.inFlight.delete(p));
+        this.inFlight.add(p);
+        return p;
+      },
     });
+    this.commitTimer = setInterval(() => void this.commitResolved(), this.options.commitIntervalMs ?? 1000);
+    this.commitTimer.unref();
     this.options.log.info(`consumer ${groupId} subscribed to ${this.routes.map((r) => r.pattern).join(', ')}`);
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /** Commits the offsets resolved since the last commit, if any. */
+  private async commitResolved(consumer = this.consumer): Promise<void> {
+    const pending = this.uncommitted?.().topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset }))) ?? [];
+    if (!consumer || pending.length === 0) return;
+    await consumer.commitOffsets(pending).catch((err: unknown) => this.options.log.warn({ err }, 'offsets not committed (they are redelivered and deduplicated if the partition moves)'));
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, uncommittedOffsets, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    this.uncommitted = uncommittedOffsets;
     const route = this.routes.find((r) => r.match(batch.topic));
     const running = () => isRunning() && !isStale();
     const messages = batch.messages;
@@ -148,7 +184,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       i++;
       await heartbeat();
     }
-    await commitOffsetsIfNecessary();
   }
 
   /**
@@ -167,24 +202,31 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const runner = dataSource.createQueryRunner();
     const rejected: Array<[KafkaMessage, RejectMessage]> = [];
     let done = 0;
+    let client: RawClient | undefined;
+    let scope: BatchScope | undefined;
     try {
-      const client = (await runner.connect()) as RawClient; // TypeORM's postgres driver: the pg client
-      await runner.startTransaction();
-      const scope = openBatchScope(dataSource, runner.manager, client);
+      client = (await runner.connect()) as RawClient; // TypeORM's postgres driver: the pg client
+      // BEGIN is sent with the first message's inbox row (processOnce), COMMIT only if it was
+      scope = openBatchScope(dataSource, runner.manager, client);
       for (const message of chunk) {
         if (!running()) break;
-        const outcome = await batchScope.run(scope, () => this.handleOnce(handler, topic, partition, message));
+        const outcome = await this.handleOnce(handler, topic, partition, message, scope);
         if (outcome !== 'ok' && !(outcome instanceof RejectMessage)) break; // failed: retried alone by the caller
         if (outcome instanceof RejectMessage) rejected.push([message, outcome]);
         done++;
       }
-      await flushDeferred(scope);
-      await runner.commitTransaction();
+      if (scope.begun) {
+        await flushDeferred(scope);
+        await client.query('COMMIT');
+      } else if (scope.deferred.size) {
+        throw new Error('work was deferred to the batch end outside processOnce');
+      }
     } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await client?.query('ROLLBACK').catch(() => undefined); // (a warning only when none is open)
       this.options.log.error({ err, topic, partition }, 'batch transaction failed; its messages are handled again one by one');
       return 0;
     } finally {
+      if (scope) closeBatchScope(scope);
       await runner.release();
     }
     for (const [message, reason] of rejected) {
@@ -203,10 +245,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     topic: string,
     partition: number,
     message: KafkaMessage,
+    batch?: BatchScope,
   ): Promise<'ok' | RejectMessage | { failed: unknown }> {
     const stopTimer = handleSeconds.startTimer({ group: this.options.groupId });
     try {
-      const result = await handler(parsePayload(message), new KafkaEventContext([topic, partition, message]));
+      const result = await handler(parsePayload(message), new KafkaEventContext([topic, partition, message, batch]));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
       stopTimer();
       handled.inc({ group: this.options.groupId, outcome: 'ok' });
@@ -259,11 +302,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
   }
 
-  /** Graceful: the batch in hand finishes, its offsets are committed, then the consumer leaves the group. */
+  /** Graceful: the batches in hand finish, their offsets are committed, then the consumer leaves the group. */
   async close(): Promise<void> {
     this.closing = true;
-    await this.consumer?.disconnect();
+    clearInterval(this.commitTimer);
+    await Promise.allSettled([...this.inFlight]);
+    const consumer = this.consumer;
     this.consumer = undefined;
+    if (!consumer) return;
+    await this.commitResolved(consumer);
+    await consumer.disconnect();
   }
 }
 

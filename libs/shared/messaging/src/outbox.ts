@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
-import { Client } from 'pg';
-import { valuesList, type Queryable, type StoredEvent } from '@chuishao/event-store';
+import type { Client } from 'pg';
+import { PreparingClient, valuesList, type Queryable, type StoredEvent } from '@chuishao/event-store';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
 
@@ -81,7 +81,7 @@ export class OutboxRelay {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({
+    const client = new PreparingClient({
       connectionString: this.opts.databaseUrl,
       application_name: `chuishao-${this.opts.schema}-relay`,
       options: `-c search_path=${this.opts.schema}`,

@@ -56,7 +56,7 @@ describe('KafkaEventServer with a DataSource (batch transactions)', () => {
     server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: quiet });
     server.addHandler(
       topic,
-      async (payload: { id: string; n: number }, _ctx: KafkaEventContext) => {
+      async (payload: { id: string; n: number }, ctx: KafkaEventContext) => {
         if (payload.n === 42) throw new RejectMessage('42 is refused');
         await processOnce(ds, 'items', payload.id, async (em) => {
           await em.query(`INSERT INTO applied (n) VALUES ($1)`, [payload.n]);
@@ -64,7 +64,7 @@ describe('KafkaEventServer with a DataSource (batch transactions)', () => {
             await db.query(`INSERT INTO deferred (n, flushed_with) SELECT x, $2 FROM unnest($1::int[]) x`, [ns, ns.length]);
           });
           if (payload.n === 120 && failuresLeft-- > 0) throw new Error('transient failure');
-        });
+        }, ctx);
       },
       true,
     );

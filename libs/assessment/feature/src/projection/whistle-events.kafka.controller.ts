@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { deferToBatchEnd, envelopeProblem, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { deferToBatchEnd, envelopeProblem, KafkaEventContext, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { PROJECTED_TYPES, projectWhistleEvents } from './assessment-projection';
 import { districtTimeZone } from './district-time-zone';
@@ -20,7 +20,7 @@ export class AssessmentWhistleEventsKafkaController {
   constructor(private readonly dataSource: DataSource) {}
 
   @EventPattern(TOPICS.whistleEvents)
-  async onWhistleEvent(@Payload() payload: unknown): Promise<void> {
+  async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
@@ -30,6 +30,7 @@ export class AssessmentWhistleEventsKafkaController {
     // Inside a consumer batch the events are projected together just before it commits.
     await processOnce(this.dataSource, WHISTLE_EVENTS_CONSUMER, env.eventId, (em) =>
       deferToBatchEnd(em, WHISTLE_EVENTS_CONSUMER, env, async (db, events) => void (await projectWhistleEvents(db, events, { tz: this.tz, log: true }))),
+      ctx,
     );
   }
 }

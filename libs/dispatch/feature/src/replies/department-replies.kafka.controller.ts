@@ -58,8 +58,9 @@ export class DepartmentRepliesKafkaController {
             correlation && /^[\w.:-]{1,128}$/.test(correlation) ? correlation : randomUUID(),
           )
           .then(() => undefined),
+        ctx,
       );
-      if (outcome === 'duplicate') await this.applyReply.assertReplay(currentManager(this.dataSource), { ...reply, departmentId });
+      if (outcome === 'duplicate') await this.applyReply.assertReplay(currentManager(this.dataSource, ctx), { ...reply, departmentId });
     } catch (err) {
       if (err instanceof DispatchRefusal) throw new RejectMessage(err.reason, { code: err.code });
       throw err;

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
-import { envelopeProblem, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeProblem, KafkaEventContext, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData, WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
 import type { TriageOverriddenData, WhistleTriagedData } from '@chuishao/triage-contracts';
@@ -22,11 +22,11 @@ export class DispatchWhistleEventsKafkaController {
   ) {}
 
   @EventPattern(TOPICS.whistleEvents)
-  async onWhistleEvent(@Payload() payload: unknown): Promise<void> {
+  async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
-    const once = (fn: (em: EntityManager) => Promise<void>) => processOnce(this.dataSource, DISPATCH_WHISTLE_EVENTS_CONSUMER, env.eventId, fn);
+    const once = (fn: (em: EntityManager) => Promise<void>) => processOnce(this.dataSource, DISPATCH_WHISTLE_EVENTS_CONSUMER, env.eventId, fn, ctx);
     switch (env.type) {
       case 'WhistleBlown':
         await once((em) => this.briefs.remember(em, env.data as WhistleBlownData));

@@ -1,8 +1,8 @@
 import { Controller, Logger } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { TOPICS } from '@chuishao/contracts';
-import { envelopeProblem, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeProblem, KafkaEventContext, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
 import type { TriagePolicyPublishedData } from '@chuishao/triage-contracts';
 import { policyProblem, TriagePolicyRepository } from './triage-policy.repository';
 
@@ -22,7 +22,7 @@ export class TriagePolicyPublishedKafkaController {
   ) {}
 
   @EventPattern(TOPICS.policyEvents)
-  async onPolicyEvent(@Payload() payload: unknown): Promise<void> {
+  async onPolicyEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
@@ -32,6 +32,7 @@ export class TriagePolicyPublishedKafkaController {
     const data = env.data as TriagePolicyPublishedData;
     const outcome = await processOnce(this.dataSource, TRIAGE_POLICY_CONSUMER, env.eventId, (em) =>
       this.policies.record(em, { version: data.version, sla: data.sla, eventId: env.eventId, publishedAt: env.occurredAt }),
+      ctx,
     );
     if (outcome === 'processed') this.log.log(`triage policy v${data.version} recorded for the catalog`);
   }

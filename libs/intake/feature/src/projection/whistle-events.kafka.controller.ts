@@ -22,7 +22,7 @@ export class WhistleEventsKafkaController {
   ) {}
 
   @EventPattern(TOPICS.whistleEvents)
-  async onWhistleEvent(@Payload() payload: unknown, @Ctx() _ctx: KafkaEventContext): Promise<void> {
+  async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
@@ -30,6 +30,7 @@ export class WhistleEventsKafkaController {
     // Inside a consumer batch, the batch's events are projected together just before it commits.
     await processOnce(this.dataSource, WHISTLE_VIEW_CONSUMER, env.eventId, (em) =>
       deferToBatchEnd(em, WHISTLE_VIEW_CONSUMER, env, (db, envs) => this.project(db, envs)),
+      ctx,
     );
   }
 

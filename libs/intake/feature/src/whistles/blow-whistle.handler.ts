@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { canonicalJson, EventStore, GroupCommitter } from '@chuishao/event-store';
+import { DataSource, type EntityManager } from 'typeorm';
+import { canonicalJson, EventStore, GroupCommitter, type Outcome } from '@chuishao/event-store';
 import { eventMessages, enqueue, Messaging } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
@@ -19,20 +20,36 @@ export interface BlowResult {
   body: WhistleView;
 }
 
+interface BlowRequest {
+  principal: Principal;
+  streetId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  dto: BlowWhistleRequestDto;
+  situationArea: string;
+  channel: WhistleBlownData['channel'];
+}
+
 /**
  * Blows a whistle exactly once per (street, Idempotency-Key): the key row, the WhistleBlown event,
  * its outbox row and the first read model commit together. A concurrent duplicate waits on the key
- * row and then answers the stored response; the same key with another body is a 409. Blows run
- * through the {@link GroupCommitter}: under load many share one commit, none is answered before it.
+ * row and then answers the stored response; the same key with another body is a 409. Blows are
+ * group-committed ({@link GroupCommitter}, ADR 0007): the blows that arrive together are written
+ * with one statement per table for all of them, in one transaction, and none is answered before
+ * its commit.
  */
 @Injectable()
 export class BlowWhistleHandler {
+  private readonly committer: GroupCommitter<BlowRequest, BlowResult>;
+
   constructor(
-    private readonly committer: GroupCommitter,
+    dataSource: DataSource,
     private readonly store: EventStore,
     private readonly messaging: Messaging,
     private readonly whistles: WhistleRepository,
-  ) {}
+  ) {
+    this.committer = new GroupCommitter(dataSource, (em, requests) => this.blowAll(em, requests));
+  }
 
   async handle(principal: Principal, idempotencyKey: string, dto: BlowWhistleRequestDto, channel: WhistleBlownData['channel'] = 'api'): Promise<BlowResult> {
     const catalog = defaultCatalog();
@@ -50,60 +67,76 @@ export class BlowWhistleHandler {
     if (errors.length) throw ProblemException.validation('请求参数无效 / The whistle is not valid', errors);
 
     const requestHash = createHash('sha256').update(canonicalJson(dto)).digest('hex');
-    // Group commit (ADR 0005): concurrent blows share one WAL flush, each in its own savepoint.
-    return this.committer.run(async (em) => {
-      const whistleId = randomUUID();
-      const claimed: unknown[] = await em.query(
-        `INSERT INTO idempotency_keys (street_id, key, request_hash, whistle_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key`,
-        [streetId, idempotencyKey, requestHash, whistleId],
-      );
-      if (claimed.length === 0) {
-        const [prior]: Array<{ request_hash: string; whistle_id: string }> = await em.query(
-          `SELECT request_hash, whistle_id FROM idempotency_keys WHERE street_id = $1 AND key = $2`,
-          [streetId, idempotencyKey],
-        );
-        if (prior.request_hash !== requestHash) {
-          blowTotal.inc({ channel, outcome: 'key_conflict' });
-          throw ProblemException.conflict('该 Idempotency-Key 已用于另一个请求体 / This Idempotency-Key was used with a different body');
-        }
-        const view = await this.whistles.find(em, prior.whistle_id);
-        blowTotal.inc({ channel, outcome: 'replayed' });
-        return { status: 200 as const, body: view as WhistleView };
-      }
-      const data: WhistleBlownData = {
-        whistleId,
-        streetId,
-        situationCode: dto.situationCode,
-        area: situation!.area,
-        title: dto.title,
-        description: dto.description,
-        location: {
-          address: dto.location.address,
-          normalisedAddress: normaliseAddress(dto.location.address),
-          communityId: dto.location.communityId ?? null,
-          lat: dto.location.lat ?? null,
-          lng: dto.location.lng ?? null,
-        },
-        requestedDepartments: dto.requestedDepartments ?? [],
-        hints: { lifeSafety: dto.hints?.lifeSafety ?? false, householdsAffected: dto.hints?.householdsAffected ?? null },
-        attachments: (dto.attachments ?? []).map((a) => ({ url: a.url, kind: a.kind })),
-        channel,
-      };
-      const events = decide({ type: 'BlowWhistle', data }, NO_WHISTLE);
-      const meta = metadataFor(principal, randomUUID(), null);
-      const stored = await this.store.append(em, `whistle-${whistleId}`, 0, events, meta);
-      await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId }));
-      const view = evolveView(undefined, {
-        eventId: stored[0].eventId,
-        type: stored[0].type,
-        occurredAt: stored[0].occurredAt.toISOString(),
-        actor: meta.actor,
-        data: stored[0].data,
-      }) as WhistleView;
-      // The projector will see WhistleBlown again from the bus; the view is created here so the street reads its own write.
-      await this.whistles.save(em, { ...view, version: 0 });
-      blowTotal.inc({ channel, outcome: 'blown' });
-      return { status: 201 as const, body: { ...view, version: 0 } };
-    });
+    return this.committer.run({ principal, streetId, idempotencyKey, requestHash, dto, situationArea: situation!.area, channel });
   }
+
+  /** A batch of blows: one statement for the keys, the streams and events, the outbox and the views. */
+  private async blowAll(em: EntityManager, requests: readonly BlowRequest[]): Promise<Array<Outcome<BlowResult>>> {
+    const whistleIds = requests.map(() => randomUUID());
+    const claimed = await this.whistles.claimKeys(
+      em,
+      requests.map((r, i) => ({ streetId: r.streetId, key: r.idempotencyKey, requestHash: r.requestHash, whistleId: whistleIds[i] })),
+    );
+    const fresh = requests.map((r, i) => ({ r, whistleId: whistleIds[i] })).filter(({ whistleId }) => claimed.has(whistleId));
+    const blows = fresh.map(({ r, whistleId }) => {
+      const data = blownData(r, whistleId);
+      return { r, data, streamId: `whistle-${whistleId}`, events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) };
+    });
+    const stored = await this.store.appendNewStreams(em, blows);
+    await enqueue(
+      em,
+      stored.flatMap((events, i) => eventMessages(events, { topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId: blows[i].data.whistleId })),
+    );
+    const views = new Map<string, WhistleView>();
+    stored.forEach((events, i) => {
+      const e = events[0];
+      const view = evolveView(undefined, { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt.toISOString(), actor: blows[i].metadata.actor, data: e.data });
+      // The projector will see WhistleBlown again from the bus; the view is created here so the street reads its own write.
+      views.set(blows[i].data.whistleId, { ...(view as WhistleView), version: 0 });
+    });
+    await this.whistles.saveMany(em, [...views.values()]);
+
+    const outcomes: Array<Outcome<BlowResult>> = [];
+    for (const [i, r] of requests.entries()) {
+      const view = views.get(whistleIds[i]);
+      if (view) {
+        blowTotal.inc({ channel: r.channel, outcome: 'blown' });
+        outcomes.push({ ok: true, value: { status: 201, body: view } });
+        continue;
+      }
+      // the key was used before (or earlier in this batch): the same body replays, another is a 409
+      const prior = await this.whistles.keyHolder(em, r.streetId, r.idempotencyKey);
+      if (prior.requestHash !== r.requestHash) {
+        blowTotal.inc({ channel: r.channel, outcome: 'key_conflict' });
+        outcomes.push({ ok: false, error: ProblemException.conflict('该 Idempotency-Key 已用于另一个请求体 / This Idempotency-Key was used with a different body') });
+        continue;
+      }
+      blowTotal.inc({ channel: r.channel, outcome: 'replayed' });
+      outcomes.push({ ok: true, value: { status: 200, body: (await this.whistles.find(em, prior.whistleId)) as WhistleView } });
+    }
+    return outcomes;
+  }
+}
+
+function blownData(r: BlowRequest, whistleId: string): WhistleBlownData {
+  const { dto } = r;
+  return {
+    whistleId,
+    streetId: r.streetId,
+    situationCode: dto.situationCode,
+    area: r.situationArea,
+    title: dto.title,
+    description: dto.description,
+    location: {
+      address: dto.location.address,
+      normalisedAddress: normaliseAddress(dto.location.address),
+      communityId: dto.location.communityId ?? null,
+      lat: dto.location.lat ?? null,
+      lng: dto.location.lng ?? null,
+    },
+    requestedDepartments: dto.requestedDepartments ?? [],
+    hints: { lifeSafety: dto.hints?.lifeSafety ?? false, householdsAffected: dto.hints?.householdsAffected ?? null },
+    attachments: (dto.attachments ?? []).map((a) => ({ url: a.url, kind: a.kind })),
+    channel: r.channel,
+  };
 }

@@ -43,6 +43,30 @@ export interface LedgerRow {
 /** The read side of intake: the whistle view (contract §2 read model) and the merged audit ledger. */
 @Injectable()
 export class WhistleRepository {
+  /**
+   * Claims Idempotency-Keys for new whistles, one statement for all; returns the whistle ids whose
+   * key was free. Rows go in (street, key) order so concurrent batches lock keys in one order.
+   */
+  async claimKeys(db: Queryable, claims: ReadonlyArray<{ streetId: string; key: string; requestHash: string; whistleId: string }>): Promise<Set<string>> {
+    if (claims.length === 0) return new Set();
+    const sorted = [...claims].sort((a, b) => (a.streetId === b.streetId ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.streetId < b.streetId ? -1 : 1));
+    const values = valuesList(sorted.map((c) => [c.streetId, c.key, c.requestHash, c.whistleId]));
+    const rows: Array<{ whistle_id: string }> = await db.query(
+      `INSERT INTO idempotency_keys (street_id, key, request_hash, whistle_id) VALUES ${values.text} ON CONFLICT DO NOTHING RETURNING whistle_id`,
+      values.params,
+    );
+    return new Set(rows.map((r) => r.whistle_id));
+  }
+
+  /** Who holds an Idempotency-Key already: the request it was used with and its whistle. */
+  async keyHolder(db: Queryable, streetId: string, key: string): Promise<{ requestHash: string; whistleId: string }> {
+    const [row]: Array<{ request_hash: string; whistle_id: string }> = await db.query(
+      `SELECT request_hash, whistle_id FROM idempotency_keys WHERE street_id = $1 AND key = $2`,
+      [streetId, key],
+    );
+    return { requestHash: row.request_hash, whistleId: row.whistle_id };
+  }
+
   async find(db: Queryable, id: string, lock = false): Promise<WhistleView | undefined> {
     const rows: Array<{ doc: WhistleView }> = await db.query(`SELECT doc FROM whistle_view WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     return rows[0]?.doc;

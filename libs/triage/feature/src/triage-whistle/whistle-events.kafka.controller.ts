@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { envelopeProblem, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeProblem, KafkaEventContext, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { TriageWhenWhistleBlownHandler } from './triage-when-whistle-blown.handler';
@@ -17,7 +17,7 @@ export class TriageWhistleEventsKafkaController {
   ) {}
 
   @EventPattern(TOPICS.whistleEvents)
-  async onWhistleEvent(@Payload() payload: unknown): Promise<void> {
+  async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
@@ -25,11 +25,12 @@ export class TriageWhistleEventsKafkaController {
       case 'WhistleBlown':
         await processOnce(this.dataSource, 'triage-whistle-events', env.eventId, (em) =>
           this.triageBlown.handle(em, env as Envelope<'WhistleBlown', WhistleBlownData>),
+        ctx,
         );
         return;
       case 'WhistleConfirmed':
       case 'WhistleWithdrawn':
-        await processOnce(this.dataSource, 'triage-whistle-events', env.eventId, (em) => this.recordClosure.handle(em, env as ClosingEnvelope));
+        await processOnce(this.dataSource, 'triage-whistle-events', env.eventId, (em) => this.recordClosure.handle(em, env as ClosingEnvelope), ctx);
         return;
       default:
         return;
