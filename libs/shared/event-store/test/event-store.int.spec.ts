@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
-import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase } from '../src';
+import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase, statementName } from '../src';
 
 const actor = { role: 'street', org: 'street-1', sub: 'alice' };
 const meta = { correlationId: 'c1', causationId: null, actor };
@@ -110,5 +110,39 @@ describe('GroupCommitter', () => {
     const [{ txs }] = await ds.query(`SELECT count(DISTINCT transaction_id::text) AS txs FROM events WHERE type = 'G'`);
     expect(Number(txs)).toBeLessThan(89);
     expect(await store.verifyStream(ds, 'whistle-g5')).toMatchObject({ valid: true });
+  });
+});
+
+describe('PreparingClient (the services\' pools)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await freshDatabase('prepared');
+    ds = await openServiceDatabase({ url: db.url, schema: 'ps', migrations: [EventStoreMigration1732500000000] });
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('prepares a parameterised statement once per connection and reuses it; plain statements stay unnamed', async () => {
+    const runner = ds.createQueryRunner();
+    try {
+      const text = `SELECT $1::int + 1 AS n /* prepared-test */`;
+      expect(await runner.query(text, [1])).toEqual([{ n: 2 }]);
+      expect(await runner.query(text, [41])).toEqual([{ n: 42 }]);
+      await runner.query(`SELECT 1 /* unprepared-test */`);
+      const prepared: Array<{ name: string; statement: string; generic_plans: string; custom_plans: string }> = await runner.query(
+        `SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%-test */'`,
+        [],
+      );
+      expect(prepared).toHaveLength(1);
+      expect(prepared[0].name).toBe(statementName(text));
+      expect(prepared[0].statement).toBe(text);
+      expect(Number(prepared[0].generic_plans) + Number(prepared[0].custom_plans)).toBe(2); // parsed once, executed twice
+    } finally {
+      await runner.release();
+    }
   });
 });
