@@ -35,7 +35,43 @@ function pct(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
+const alive = (p) => p.child.exitCode === null && p.child.signalCode === null;
 const ms = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+
+/** CPU time (ms) used so far by a process, from /proc (Linux; 0 elsewhere). */
+function cpuMs(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (ms) of every process whose name matches, summed (PostgreSQL backends, Kafka's JVM). */
+function cpuMsOf(name) {
+  let total = 0;
+  for (const d of fs.existsSync('/proc') ? fs.readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (name.test(stat.slice(stat.indexOf('(') + 1, stat.indexOf(')')))) total += cpuMs(d);
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+
+/** Where the machine's CPU goes: ms per process group, now. */
+function cpuSnapshot(procs) {
+  return {
+    ...Object.fromEntries(procs.map((p) => [p.name, cpuMs(p.child.pid)])),
+    postgres: cpuMsOf(/^postgres/),
+    kafka: cpuMsOf(/^java$/),
+    'load generator': (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+  };
+}
 
 function machine() {
   const cpus = os.cpus();
@@ -226,7 +262,7 @@ async function main() {
   const prefix = `bench${stamp}`;
   const ports = { gateway: 18080, intake: 18081, triage: 18082, dispatch: 18083, assessment: 18084 };
   const env = {
-    DATABASE_URL: USE_SOCKET ? `postgres://postgres@/${dbName}?host=${PG_SOCKET_DIR}` : `postgres://postgres@127.0.0.1:5432/${dbName}`,
+    DATABASE_URL: USE_SOCKET ? `postgres://postgres@localhost/${dbName}?host=${PG_SOCKET_DIR}` : `postgres://postgres@127.0.0.1:5432/${dbName}`,
     KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
     CHUISHAO_JWT_SECRET: secret,
     CHUISHAO_TOPIC_PREFIX: prefix,
@@ -236,7 +272,7 @@ async function main() {
   const logDir = path.join(ROOT, '.data', 'bench-logs', stamp);
   const procs = [startProcess('intake', { env, ports, logDir })];
   try {
-    await waitForHealth(`http://127.0.0.1:${ports.intake}/health`, 120000);
+    await waitForHealth(`http://127.0.0.1:${ports.intake}/health`, 120000, () => alive(procs[0]));
     const { signDevToken } = require(path.join(ROOT, 'dist/libs/shared/auth/src/index.js'));
     const { defaultCatalog } = require(path.join(ROOT, 'dist/libs/catalog/src/index.js'));
     const token = await signDevToken({ sub: 'bench', role: 'street', org: defaultCatalog().streets[3].id }, secret, 3600);
@@ -248,7 +284,7 @@ async function main() {
     log(`  ${alone.rate.toFixed(0)} whistles/s accepted (${alone.ok} ok, ${alone.failed} failed), p50 ${ms(alone.p50)} ms, p99 ${ms(alone.p99)} ms`);
     const rest = [...SERVICES.filter((n) => n !== 'intake'), 'gateway'];
     procs.push(...rest.map((name) => startProcess(name, { env, ports, logDir })));
-    await Promise.all(rest.map((n) => waitForHealth(`http://127.0.0.1:${ports[n]}/health`, 120000)));
+    await Promise.all(rest.map((n) => waitForHealth(`http://127.0.0.1:${ports[n]}/health`, 120000, () => alive(procs.find((p) => p.name === n)))));
     // drained = every whistle dispatched, every outbox empty and every consumer group of this run
     // caught up (assessment and the projections too, so no backlog steals the next run's CPU)
     const drain = async () => {
@@ -300,7 +336,10 @@ async function main() {
     for (const rate of [...RATES].sort((a, b) => a - b)) {
       const before = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
       log(`(b) latency: ${rate} whistles/s offered for ${LATENCY_SECONDS} s ...`);
+      const cpuBefore = cpuSnapshot(procs);
       const lat = { rate, ...(await latency(ports, token, prefix, rate, LATENCY_SECONDS)) };
+      const cpuAfter = cpuSnapshot(procs);
+      lat.cpu = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k] - cpuBefore[k]) / Math.max(1, lat.accepted)]));
       log(`  accept → DepartmentsSummoned p50 ${ms(lat.acceptP50)} ms, p99 ${ms(lat.acceptP99)} ms (send → summoned p50 ${ms(lat.sendP50)}, p99 ${ms(lat.sendP99)}); missing ${lat.missing}`);
       const after = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
       lat.triage = histogramQuantiles(before, after, 'chuishao_triage_handle_seconds', '');
@@ -361,7 +400,8 @@ asserted by tests.
 
 Each accepted whistle is committed with \`synchronous_commit=on\` before its 201: idempotency key
 row, WhistleBlown event with its hash, outbox row and first read model, in one transaction —
-concurrent blows share a commit (group commit, ADR 0005), none is answered before its commit.
+the blows that arrive together are written with one statement per table and share one commit
+(set-based group commit, ADRs 0005 and 0007), none is answered before its commit.
 Closed loop, ${CONCURRENCY} concurrent keep-alive clients, ${THROUGHPUT_SECONDS} s each.
 
 | path | accepted/s | ok | failed | p50 | p99 | target |
@@ -387,6 +427,16 @@ decides it, and the relays set the Kafka message time when they produce):
 | offered | intake decided → on Kafka (commit, relay) | → triage decided (fetch, handler) | → on Kafka | → dispatch decided | → on Kafka |
 |---|---|---|---|---|---|
 ${r.lats.map((l) => `| ${l.rate}/s | ${l.perHop.intakeRelay} | ${l.perHop.triage} | ${l.perHop.triageRelay} | ${l.perHop.dispatch} | ${l.perHop.dispatchRelay} |`).join('\n')}
+
+CPU per accepted whistle during each latency run (ms, from \`/proc\`; the run lasts until the last
+DepartmentsSummoned is seen, so it includes the projections that ran meanwhile; the load generator
+includes its own Kafka consumer). At low rates the figure is mostly the fixed cost of idle services
+(polls, timers) spread over few whistles; two cores give 2,000 ms of CPU a second, so at R
+whistles/s the machine saturates once the total passes 2,000 / R (10 ms at 200/s).
+
+| offered | ${Object.keys(r.lats[0].cpu ?? {}).join(' | ')} | total |
+|---|${Object.keys(r.lats[0].cpu ?? {}).map(() => '---|').join('')}---|
+${r.lats.map((l) => `| ${l.rate}/s | ${Object.values(l.cpu ?? {}).map((x) => x.toFixed(2)).join(' | ')} | **${Object.values(l.cpu ?? {}).reduce((a, b) => a + b, 0).toFixed(1)}** |`).join('\n')}
 
 ## (c) Triage's own share
 
