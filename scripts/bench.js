@@ -38,11 +38,15 @@ function pct(sorted, p) {
 const alive = (p) => p.child.exitCode === null && p.child.signalCode === null;
 const ms = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 
-/** CPU time (ms) used so far by a process, from /proc (Linux; 0 elsewhere). */
-function cpuMs(pid) {
+/**
+ * CPU time (ms) used so far by a process, from /proc (Linux; 0 elsewhere); with `reaped`, also that
+ * of its children that have exited (PostgreSQL's postmaster accounts the backends that ended).
+ */
+function cpuMs(pid, reaped = false) {
   try {
     const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+    const ticks = Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0); // utime stime [cutime cstime]
+    return (ticks * 1000) / 100; // clock ticks of 1/100 s
   } catch {
     return 0;
   }
@@ -55,7 +59,7 @@ function cpuMsOf(name) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (name.test(stat.slice(stat.indexOf('(') + 1, stat.indexOf(')')))) total += cpuMs(d);
+      if (name.test(stat.slice(stat.indexOf('(') + 1, stat.indexOf(')')))) total += cpuMs(d, true);
     } catch {
       /* gone */
     }
