@@ -5,19 +5,27 @@ import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCo
 const actor = { role: 'street', org: 'street-1', sub: 'alice' };
 const meta = { correlationId: 'c1', causationId: null, actor };
 
-describe('EventStore on PostgreSQL', () => {
+/** A fresh database with the event store migrated in `schema`, for the tests of one describe block. */
+function serviceDatabase(label: string, schema: string): () => DataSource {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let ds: DataSource;
-  const store = new EventStore({ upcasters: { Renamed: { 1: (d) => ({ ...(d as object), v2: true }) } } });
-
   beforeAll(async () => {
-    db = await freshDatabase('event_store');
-    ds = await openServiceDatabase({ url: db.url, schema: 'es', migrations: [EventStoreMigration1732500000000] });
+    db = await freshDatabase(label);
+    ds = await openServiceDatabase({ url: db.url, schema, migrations: [EventStoreMigration1732500000000] });
   });
   afterAll(async () => {
     await ds.destroy();
     await db.drop();
   });
+  return () => ds;
+}
+
+describe('EventStore on PostgreSQL', () => {
+  let ds: DataSource;
+  const store = new EventStore({ upcasters: { Renamed: { 1: (d) => ({ ...(d as object), v2: true }) } } });
+
+  const database = serviceDatabase('event_store', 'es');
+  beforeAll(() => void (ds = database()));
 
   it('appends with expected version and reads the stream back in order, hash-chained', async () => {
     const stored = await ds.transaction((em) =>
@@ -73,18 +81,11 @@ describe('EventStore on PostgreSQL', () => {
 });
 
 describe('GroupCommitter', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
   let ds: DataSource;
   const store = new EventStore();
 
-  beforeAll(async () => {
-    db = await freshDatabase('group_commit');
-    ds = await openServiceDatabase({ url: db.url, schema: 'gc', migrations: [EventStoreMigration1732500000000] });
-  });
-  afterAll(async () => {
-    await ds.destroy();
-    await db.drop();
-  });
+  const database = serviceDatabase('group_commit', 'gc');
+  beforeAll(() => void (ds = database()));
 
   it('commits many requests in few transactions, one statement each; a refused request rejects alone, a failing one is isolated', async () => {
     await store.append(ds, 'whistle-g77', 0, [{ type: 'Taken', data: {} }], meta); // g77 exists already: its batch fails
@@ -114,17 +115,10 @@ describe('GroupCommitter', () => {
 });
 
 describe('PreparingClient (the services\' pools)', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
   let ds: DataSource;
 
-  beforeAll(async () => {
-    db = await freshDatabase('prepared');
-    ds = await openServiceDatabase({ url: db.url, schema: 'ps', migrations: [EventStoreMigration1732500000000] });
-  });
-  afterAll(async () => {
-    await ds.destroy();
-    await db.drop();
-  });
+  const database = serviceDatabase('prepared', 'ps');
+  beforeAll(() => void (ds = database()));
 
   it('prepares a parameterised statement once per connection and reuses it; plain statements stay unnamed', async () => {
     const runner = ds.createQueryRunner();

@@ -83,7 +83,8 @@ export interface KafkaEventServerOptions {
 export class KafkaEventServer extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
   private closing = false;
-  private routes: Array<{ pattern: string; match: (topic: string) => boolean; handler: MessageHandler }> = [];
+  /** Each @EventPattern: its full topic name, or a RegExp for a pattern with `*`, and its handler. */
+  private routes: Array<{ pattern: string; topic: string | RegExp; handler: MessageHandler }> = [];
   /** The batches being handled now (close() waits for them before it commits their offsets). */
   private readonly inFlight = new Set<Promise<void>>();
   /** Resolved offsets not yet committed to Kafka (from the consumer group). */
@@ -115,12 +116,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const { kafka, groupId, topicPrefix } = this.options;
     for (const [pattern, handler] of this.getHandlers()) {
       const full = topicPrefix ? `${topicPrefix}.${pattern}` : pattern;
-      if (full.includes('*')) {
-        const re = new RegExp(`^${full.split('*').map(escapeRegExp).join('[^.]+')}$`);
-        this.routes.push({ pattern: full, match: (t) => re.test(t), handler });
-      } else {
-        this.routes.push({ pattern: full, match: (t) => t === full, handler });
-      }
+      const topic = full.includes('*') ? new RegExp(`^${full.split('*').map(escapeRegExp).join('[^.]+')}$`) : full;
+      this.routes.push({ pattern: full, topic, handler });
     }
     if (this.routes.length === 0) return;
     this.consumer = kafka.consumer({
@@ -131,10 +128,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       retry: { retries: 10 },
     });
     await this.consumer.connect();
-    const topics: Array<string | RegExp> = this.routes.map((r) =>
-      r.pattern.includes('*') ? new RegExp(`^${r.pattern.split('*').map(escapeRegExp).join('[^.]+')}$`) : r.pattern,
-    );
-    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.subscribe({ topics: this.routes.map((r) => r.topic), fromBeginning: true });
     await this.consumer.run({
       // kafkajs would commit after every batch (one OffsetCommit request each); a timer commits what
       // was resolved every commitIntervalMs instead, and close() once more
@@ -162,7 +156,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   private async eachBatch({ batch, resolveOffset, heartbeat, uncommittedOffsets, isRunning, isStale }: EachBatchPayload): Promise<void> {
     this.uncommitted = uncommittedOffsets;
-    const route = this.routes.find((r) => r.match(batch.topic));
+    const route = this.routes.find((r) => (typeof r.topic === 'string' ? r.topic === batch.topic : r.topic.test(batch.topic)));
     const running = () => isRunning() && !isStale();
     const messages = batch.messages;
     let i = 0;

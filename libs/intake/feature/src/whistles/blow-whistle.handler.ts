@@ -67,7 +67,15 @@ export class BlowWhistleHandler {
     if (errors.length) throw ProblemException.validation('请求参数无效 / The whistle is not valid', errors);
 
     const requestHash = createHash('sha256').update(canonicalJson(dto)).digest('hex');
-    return this.committer.run({ principal, streetId, idempotencyKey, requestHash, dto, situationArea: situation!.area, channel });
+    // counted once committed (a batch may run again after a deadlock, or alone after a failure)
+    try {
+      const result = await this.committer.run({ principal, streetId, idempotencyKey, requestHash, dto, situationArea: situation!.area, channel });
+      blowTotal.inc({ channel, outcome: result.status === 201 ? 'blown' : 'replayed' });
+      return result;
+    } catch (err) {
+      if (err instanceof ProblemException && err.getStatus() === 409) blowTotal.inc({ channel, outcome: 'key_conflict' });
+      throw err;
+    }
   }
 
   /** A batch of blows: one statement for the keys, the streams and events, the outbox and the views. */
@@ -77,10 +85,10 @@ export class BlowWhistleHandler {
       em,
       requests.map((r, i) => ({ streetId: r.streetId, key: r.idempotencyKey, requestHash: r.requestHash, whistleId: whistleIds[i] })),
     );
-    const fresh = requests.map((r, i) => ({ r, whistleId: whistleIds[i] })).filter(({ whistleId }) => claimed.has(whistleId));
-    const blows = fresh.map(({ r, whistleId }) => {
-      const data = blownData(r, whistleId);
-      return { r, data, streamId: `whistle-${whistleId}`, events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) };
+    const blows = requests.flatMap((r, i) => {
+      if (!claimed.has(whistleIds[i])) return [];
+      const data = blownData(r, whistleIds[i]);
+      return [{ data, streamId: `whistle-${data.whistleId}`, events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) }];
     });
     const stored = await this.store.appendNewStreams(em, blows);
     await enqueue(
@@ -100,18 +108,15 @@ export class BlowWhistleHandler {
     for (const [i, r] of requests.entries()) {
       const view = views.get(whistleIds[i]);
       if (view) {
-        blowTotal.inc({ channel: r.channel, outcome: 'blown' });
         outcomes.push({ ok: true, value: { status: 201, body: view } });
         continue;
       }
       // the key was used before (or earlier in this batch): the same body replays, another is a 409
       const prior = await this.whistles.keyHolder(em, r.streetId, r.idempotencyKey);
       if (prior.requestHash !== r.requestHash) {
-        blowTotal.inc({ channel: r.channel, outcome: 'key_conflict' });
         outcomes.push({ ok: false, error: ProblemException.conflict('该 Idempotency-Key 已用于另一个请求体 / This Idempotency-Key was used with a different body') });
         continue;
       }
-      blowTotal.inc({ channel: r.channel, outcome: 'replayed' });
       outcomes.push({ ok: true, value: { status: 200, body: (await this.whistles.find(em, prior.whistleId)) as WhistleView } });
     }
     return outcomes;

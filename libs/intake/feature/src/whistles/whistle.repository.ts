@@ -49,7 +49,8 @@ export class WhistleRepository {
    */
   async claimKeys(db: Queryable, claims: ReadonlyArray<{ streetId: string; key: string; requestHash: string; whistleId: string }>): Promise<Set<string>> {
     if (claims.length === 0) return new Set();
-    const sorted = [...claims].sort((a, b) => (a.streetId === b.streetId ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.streetId < b.streetId ? -1 : 1));
+    const order = (c: { streetId: string; key: string }) => `${c.streetId}\u0000${c.key}`;
+    const sorted = [...claims].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     const values = valuesList(sorted.map((c) => [c.streetId, c.key, c.requestHash, c.whistleId]));
     const rows: Array<{ whistle_id: string }> = await db.query(
       `INSERT INTO idempotency_keys (street_id, key, request_hash, whistle_id) VALUES ${values.text} ON CONFLICT DO NOTHING RETURNING whistle_id`,
@@ -192,7 +193,6 @@ export class WhistleRepository {
       values.params,
     );
   }
-
 }
 
 const OPEN = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED'];
