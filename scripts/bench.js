@@ -16,6 +16,8 @@ const { Client } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
 const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess } = require('./lib/stack');
 require('./register-paths');
+// the load generator's own consumer gets the same kafkajs idle-loop fix as the services
+require(path.join(ROOT, 'dist/libs/shared/messaging/src/kafkajs-idle-loop.js'));
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
 const THROUGHPUT_SECONDS = Number(args.seconds ?? 15);

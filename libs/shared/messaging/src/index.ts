@@ -1,3 +1,4 @@
+export * from './kafkajs-idle-loop';
 export * from './envelope';
 export * from './topics';
 export * from './outbox';

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import './kafkajs-idle-loop';
 
 export interface KafkaLog {
   info(obj: object, msg: string): void;
