@@ -25,6 +25,9 @@ const CONCURRENCY = Number(args.concurrency ?? 32);
 const RATES = String(args.rates ?? args.rate ?? '10,50,100,200').split(',').map(Number);
 const RATE = Math.max(...RATES); // the contract's figure: 200/s
 const LATENCY_SECONDS = Number(args['latency-seconds'] ?? 20);
+// --quick: the latency runs only (no baselines, no throughput), printed and not written to
+// docs/benchmarks.md — for comparing two versions of the code on the same machine, one after the other
+const QUICK = args.quick === 'true';
 const KAFKA_SH = path.join(ROOT, 'deploy/kafka/kafka.sh');
 // The services reach a PostgreSQL on the same host through its Unix socket when it has one (as a
 // co-located deployment would: no TCP stack per round trip, ~7–10 % less CPU here); --db-socket=off
@@ -250,14 +253,18 @@ async function main() {
   log(`machine: ${JSON.stringify(m)}`);
   if (!process.env.KAFKA_BROKERS) execFileSync('bash', [KAFKA_SH, 'start'], { stdio: 'inherit' });
 
+  let pgbenchTps;
+  let kafkaLine;
+  if (!QUICK) {
   log('baseline: pgbench (one transaction = one event + one outbox row) ...');
   const pgb = spawnSync('bash', [path.join(ROOT, 'deploy/bench/pgbench-baseline.sh')], { encoding: 'utf8', env: { ...process.env, PGBENCH_SECONDS: '10' } });
-  const pgbenchTps = (pgb.stdout.match(/tps = ([0-9.]+)/) || [])[1];
+  pgbenchTps = (pgb.stdout.match(/tps = ([0-9.]+)/) || [])[1];
   log(`  pgbench tps = ${pgbenchTps}`);
   log('baseline: Kafka ProducerPerformance (200,000 × 512 B, acks=all) ...');
   const kp = spawnSync('bash', [KAFKA_SH, 'producer-perf', '200000', '512'], { encoding: 'utf8' });
-  const kafkaLine = (kp.stdout.split('\n').find((l) => /records sent/.test(l)) || '').trim();
+  kafkaLine = (kp.stdout.split('\n').find((l) => /records sent/.test(l)) || '').trim();
   log(`  ${kafkaLine}`);
+  }
 
   const stamp = Date.now().toString(36);
   const dbName = `chuishao_bench_${stamp}`;
@@ -285,9 +292,12 @@ async function main() {
 
     log('warm-up ...');
     await throughput(ports.intake, token, 3, 8, 'warmup');
-    log(`(a) throughput: intake alone (the rest not started yet), ${CONCURRENCY} clients for ${THROUGHPUT_SECONDS} s ...`);
-    const alone = await throughput(ports.intake, token, THROUGHPUT_SECONDS, CONCURRENCY, 'alone');
-    log(`  ${alone.rate.toFixed(0)} whistles/s accepted (${alone.ok} ok, ${alone.failed} failed), p50 ${ms(alone.p50)} ms, p99 ${ms(alone.p99)} ms`);
+    let alone;
+    if (!QUICK) {
+      log(`(a) throughput: intake alone (the rest not started yet), ${CONCURRENCY} clients for ${THROUGHPUT_SECONDS} s ...`);
+      alone = await throughput(ports.intake, token, THROUGHPUT_SECONDS, CONCURRENCY, 'alone');
+      log(`  ${alone.rate.toFixed(0)} whistles/s accepted (${alone.ok} ok, ${alone.failed} failed), p50 ${ms(alone.p50)} ms, p99 ${ms(alone.p99)} ms`);
+    }
     const rest = [...SERVICES.filter((n) => n !== 'intake'), 'gateway'];
     procs.push(...rest.map((name) => startProcess(name, { env, ports, logDir })));
     await Promise.all(rest.map((n) => waitForHealth(`http://127.0.0.1:${ports[n]}/health`, 120000, () => alive(procs.find((p) => p.name === n)))));
@@ -326,15 +336,19 @@ async function main() {
     };
     await drain();
 
-    log(`(a) throughput: ${CONCURRENCY} concurrent clients for ${THROUGHPUT_SECONDS} s, direct to intake ...`);
-    const direct = await throughput(ports.intake, token, THROUGHPUT_SECONDS, CONCURRENCY, 'direct');
-    log(`  ${direct.rate.toFixed(0)} whistles/s accepted (${direct.ok} ok, ${direct.failed} failed), p50 ${ms(direct.p50)} ms, p99 ${ms(direct.p99)} ms`);
-    await drain();
-    log(`(a) throughput through the gateway ...`);
-    const viaGateway = await throughput(ports.gateway, token, THROUGHPUT_SECONDS, CONCURRENCY, 'gateway');
-    log(`  ${viaGateway.rate.toFixed(0)} whistles/s accepted (${viaGateway.ok} ok, ${viaGateway.failed} failed), p50 ${ms(viaGateway.p50)} ms, p99 ${ms(viaGateway.p99)} ms`);
-    log('draining the pipeline ...');
-    await drain();
+    let direct;
+    let viaGateway;
+    if (!QUICK) {
+      log(`(a) throughput: ${CONCURRENCY} concurrent clients for ${THROUGHPUT_SECONDS} s, direct to intake ...`);
+      direct = await throughput(ports.intake, token, THROUGHPUT_SECONDS, CONCURRENCY, 'direct');
+      log(`  ${direct.rate.toFixed(0)} whistles/s accepted (${direct.ok} ok, ${direct.failed} failed), p50 ${ms(direct.p50)} ms, p99 ${ms(direct.p99)} ms`);
+      await drain();
+      log(`(a) throughput through the gateway ...`);
+      viaGateway = await throughput(ports.gateway, token, THROUGHPUT_SECONDS, CONCURRENCY, 'gateway');
+      log(`  ${viaGateway.rate.toFixed(0)} whistles/s accepted (${viaGateway.ok} ok, ${viaGateway.failed} failed), p50 ${ms(viaGateway.p50)} ms, p99 ${ms(viaGateway.p99)} ms`);
+      log('draining the pipeline ...');
+      await drain();
+    }
 
     const lats = [];
     let triageHandler;
@@ -347,6 +361,8 @@ async function main() {
       const cpuAfter = cpuSnapshot(procs);
       lat.cpu = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k] - cpuBefore[k]) / Math.max(1, lat.accepted)]));
       log(`  accept → DepartmentsSummoned p50 ${ms(lat.acceptP50)} ms, p99 ${ms(lat.acceptP99)} ms (send → summoned p50 ${ms(lat.sendP50)}, p99 ${ms(lat.sendP99)}); missing ${lat.missing}`);
+      log(`  CPU ms per whistle: ${Object.entries(lat.cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${Object.values(lat.cpu).reduce((a, b) => a + b, 0).toFixed(1)}`);
+      log(`  p50 per hop (ms): ${Object.entries(lat.perHop).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       const after = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
       lat.triage = histogramQuantiles(before, after, 'chuishao_triage_handle_seconds', '');
       lat.triageGroup = histogramQuantiles(before, after, 'chuishao_consumer_handle_seconds', `group="${prefix}.chuishao-triage-events"`);
@@ -364,6 +380,7 @@ async function main() {
     for (let k = 0; k < N; k++) triage(input, DEFAULT_TRIAGE_POLICY);
     const perCallUs = Number(process.hrtime.bigint() - t0) / 1e3 / N;
 
+    if (QUICK) return;
     const results = { m, pgbenchTps, kafkaLine, alone, direct, viaGateway, lat, lats, triageHandler, triageGroup, perCallUs, when: new Date().toISOString() };
     writeReport(results);
     log(`written to docs/benchmarks.md`);

@@ -37,7 +37,9 @@ function startProcess(name, o) {
     const fd = fs.openSync(logFile, 'a');
     stdio = ['ignore', fd, fd];
   }
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-paths.js'), entry(name)], {
+  // CHUISHAO_NODE_ARGS: extra node flags for the services (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+  const nodeArgs = (process.env.CHUISHAO_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', path.join(ROOT, 'scripts', 'register-paths.js'), entry(name)], {
     env,
     stdio,
     detached: !!o.detached,

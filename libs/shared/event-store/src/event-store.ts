@@ -4,6 +4,8 @@ import { chainHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-
 import { valuesList } from './values-list';
 import {
   ConcurrencyError,
+  type Companion,
+  type EventDraft,
   type EventMetadata,
   type ExpectedVersion,
   type NewEvent,
@@ -17,6 +19,19 @@ const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS})`;
 
 /** Anything that can run a parameterised query: a TypeORM EntityManager, QueryRunner or DataSource. */
 export type Queryable = Pick<EntityManager, 'query'>;
+
+/** The companions' CTEs (`, c1 AS (…), c2 AS (…)`) and parameters, numbered from `first`. */
+function companionCtes(companions: ReadonlyArray<Companion>, first: number): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const text = companions
+    .map((c, i) => {
+      const { sql, params: p } = c(first + params.length);
+      params.push(...p);
+      return `, c${i + 1} AS (${sql})`;
+    })
+    .join('');
+  return { text, params };
+}
 
 interface EventRow {
   global_position: string;
@@ -82,6 +97,10 @@ export class EventStore {
    * Appends events to a stream if its version is still `expected`. Must run inside a transaction:
    * the stream row is locked, so concurrent appends to one stream serialise, and a stale expected
    * version raises ConcurrencyError instead of overwriting.
+   *
+   * `companions` (e.g. the events' outbox rows) are written in the same statement as the events.
+   * If the append fails with ConcurrencyError after its statement ran, the companions were written
+   * too: like the events, the caller's transaction (or savepoint) must not commit them.
    */
   async append(
     db: Queryable,
@@ -90,6 +109,7 @@ export class EventStore {
     events: ReadonlyArray<NewEvent>,
     metadata: EventMetadata,
     streamType = streamId.split('-')[0],
+    companions?: (drafts: ReadonlyArray<EventDraft>) => ReadonlyArray<Companion>,
   ): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     // A new stream (expected 0) is created and written in ONE statement; an existing one is locked,
@@ -99,16 +119,17 @@ export class EventStore {
       current = await db.query(`SELECT version, last_hash FROM streams WHERE stream_id = $1 FOR UPDATE`, [streamId]);
       if (current.length === 0 && expected !== 'any') throw new ConcurrencyError(streamId, expected, 0);
     }
-    if (current.length === 0) return (await this.appendNewStreams(db, [{ streamId, events, metadata, streamType }]))[0];
+    if (current.length === 0) return (await this.appendNewStreams(db, [{ streamId, events, metadata, streamType }], companions))[0];
     const version = Number(current[0].version);
     if (expected !== 'any' && expected !== version) throw new ConcurrencyError(streamId, expected, version);
     const { rows: eventRows, stored } = this.chain(streamId, version, current[0].last_hash, events, metadata);
     const last = stored[stored.length - 1];
     const values = valuesList(eventRows, { first: 4 });
+    const extra = companionCtes(companions?.(stored) ?? [], 4 + values.params.length);
     const rows: Array<{ global_position: string; recorded_at: Date }> = await db.query(
-      `WITH s AS (UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1)
+      `WITH s AS (UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1)${extra.text}
        ${INSERT_EVENTS} VALUES ${values.text} RETURNING global_position, recorded_at`,
-      [streamId, last.streamPosition, last.hash, ...values.params],
+      [streamId, last.streamPosition, last.hash, ...values.params, ...extra.params],
     );
     return stored.map((p, i) => ({ ...p, globalPosition: Number(rows[i].global_position), recordedAt: rows[i].recorded_at }));
   }
@@ -116,11 +137,13 @@ export class EventStore {
   /**
    * Creates many new streams with their first events in ONE statement (a batch of blows shares it:
    * ADR 0007). If any of them exists already, nothing is written and ConcurrencyError is raised.
-   * Returns the stored events stream by stream, in the order given.
+   * Returns the stored events stream by stream, in the order given. `companions` as in `append`
+   * (given every stream's drafts, in order).
    */
   async appendNewStreams(
     db: Queryable,
     streams: ReadonlyArray<{ streamId: string; events: ReadonlyArray<NewEvent>; metadata: EventMetadata; streamType?: string }>,
+    companions?: (drafts: ReadonlyArray<EventDraft>) => ReadonlyArray<Companion>,
   ): Promise<StoredEvent[][]> {
     if (streams.length === 0) return [];
     const streamRows: unknown[][] = [];
@@ -134,15 +157,16 @@ export class EventStore {
     });
     const st = valuesList(streamRows);
     const ev = valuesList(eventRows, { first: st.params.length + 1, casts: EVENT_CASTS });
+    const extra = companionCtes(companions?.(chains.flat()) ?? [], 1 + st.params.length + ev.params.length);
     const rows: Array<{ event_id: string; global_position: string; recorded_at: Date }> = await db.query(
       `WITH s AS (
          INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ${st.text}
          ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
-       )
+       )${extra.text}
        ${INSERT_EVENTS}
        SELECT v.* FROM (VALUES ${ev.text}) AS v(${EVENT_COLUMNS}) WHERE v.stream_id IN (SELECT stream_id FROM s)
        RETURNING event_id, global_position, recorded_at`,
-      [...st.params, ...ev.params],
+      [...st.params, ...ev.params, ...extra.params],
     );
     const written = new Map(rows.map((r) => [r.event_id, r]));
     if (written.size < eventRows.length) {
@@ -162,7 +186,7 @@ export class EventStore {
   /** The events' rows (in EVENT_COLUMNS order) and stored form, hash-chained after `version`/`prevHash`. */
   private chain(streamId: string, version: number, prevHash: string, events: ReadonlyArray<NewEvent>, metadata: EventMetadata) {
     const rows: unknown[][] = [];
-    const stored: Array<Omit<StoredEvent, 'globalPosition' | 'recordedAt'>> = [];
+    const stored: EventDraft[] = [];
     for (const e of events) {
       version += 1;
       const eventId = e.eventId ?? randomUUID();

@@ -32,6 +32,18 @@ export interface StoredEvent<T extends string = string, D = unknown> {
   hash: string;
 }
 
+/** A stored event before the database numbered it (what is known before the append's statement runs). */
+export type EventDraft<T extends string = string, D = unknown> = Omit<StoredEvent<T, D>, 'globalPosition' | 'recordedAt'>;
+
+/**
+ * A data-modifying statement (INSERT/UPDATE/DELETE, no RETURNING needed) that an append writes
+ * inside its own statement, as a CTE: same transaction, same snapshot, no extra round trip
+ * (ADR 0009). `first` is the number its first parameter must take. Companions of one append must
+ * not touch the same row twice (PostgreSQL applies one of two modifications of a row in one
+ * statement) and cannot see each other's rows.
+ */
+export type Companion = (first: number) => { sql: string; params: unknown[] };
+
 /** Expected version of a stream: its exact current version (0 = the stream must not exist yet), or 'any'. */
 export type ExpectedVersion = number | 'any';
 

@@ -59,6 +59,50 @@ describe('EventStore on PostgreSQL', () => {
     expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyError)).toHaveLength(1);
   });
 
+  it('writes companions (the outbox rows) in the append\'s own statement, on a new and an existing stream, and not on a conflict', async () => {
+    await ds.query(`CREATE TABLE IF NOT EXISTS companion_rows (event_id uuid, position int, note text)`);
+    const companions = (note: string) => (drafts: ReadonlyArray<{ eventId: string; streamPosition: number }>) => [
+      (first: number) => ({
+        sql: `INSERT INTO companion_rows (event_id, position, note) SELECT unnest($${first}::uuid[]), unnest($${first + 1}::int[]), $${first + 2}`,
+        params: [drafts.map((d) => d.eventId), drafts.map((d) => d.streamPosition), note],
+      }),
+    ];
+    const created = await ds.transaction((em) =>
+      store.append(em, 'whistle-comp', 0, [{ type: 'A', data: {} }, { type: 'B', data: {} }], meta, undefined, companions('new')),
+    );
+    const more = await ds.transaction((em) => store.append(em, 'whistle-comp', 2, [{ type: 'C', data: {} }], meta, undefined, companions('existing')));
+    const rows: Array<{ event_id: string; position: number; note: string }> = await ds.query(`SELECT * FROM companion_rows ORDER BY position`);
+    expect(rows).toEqual([
+      { event_id: created[0].eventId, position: 1, note: 'new' },
+      { event_id: created[1].eventId, position: 2, note: 'new' },
+      { event_id: more[0].eventId, position: 3, note: 'existing' },
+    ]);
+    // a stream that exists already: ConcurrencyError, and the transaction writes neither events nor companions
+    await expect(ds.transaction((em) => store.append(em, 'whistle-comp', 0, [{ type: 'D', data: {} }], meta, undefined, companions('lost')))).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
+    expect(await ds.query(`SELECT count(*)::int AS n FROM companion_rows WHERE note = 'lost'`)).toEqual([{ n: 0 }]);
+    expect((await store.readStream(ds, 'whistle-comp')).version).toBe(3);
+  });
+
+  it('sends an append and its companions as one statement', async () => {
+    const qr = ds.createQueryRunner();
+    const sent: string[] = [];
+    const query = qr.query.bind(qr);
+    qr.query = (async (sql: string, params?: unknown[]) => {
+      sent.push(sql);
+      return query(sql, params);
+    }) as typeof qr.query;
+    await qr.startTransaction();
+    await store.append(qr.manager, 'whistle-one-trip', 0, [{ type: 'A', data: {} }], meta, undefined, () => [
+      (first) => ({ sql: `INSERT INTO companion_rows (note) VALUES ($${first})`, params: ['one trip'] }),
+    ]);
+    await qr.commitTransaction();
+    await qr.release();
+    expect(sent.filter((q) => !/^(START TRANSACTION|COMMIT)/.test(q))).toHaveLength(1);
+    expect(await ds.query(`SELECT count(*)::int AS n FROM companion_rows WHERE note = 'one trip'`)).toEqual([{ n: 1 }]);
+  });
+
   it('detects an edited event and names the first bad position', async () => {
     await ds.transaction((em) => store.append(em, 'whistle-t', 0, [1, 2, 3].map((n) => ({ type: 'N', data: { n } })), meta));
     await ds.query(`UPDATE events SET data = '{"n": 20}' WHERE stream_id = 'whistle-t' AND stream_position = 2`);

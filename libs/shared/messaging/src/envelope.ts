@@ -1,4 +1,4 @@
-import type { Actor, StoredEvent } from '@chuishao/event-store';
+import type { Actor, EventDraft } from '@chuishao/event-store';
 
 /**
  * What travels on our own event topics. Every envelope names its event, the schema version of
@@ -21,7 +21,7 @@ export interface Envelope<T extends string = string, D = unknown> {
 }
 
 export function toEnvelope<T extends string, D>(
-  event: StoredEvent<T, D>,
+  event: EventDraft<T, D>,
   source: string,
   whistleId: string | null,
 ): Envelope<T, D> {

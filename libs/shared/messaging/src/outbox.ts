@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, valuesList, type Queryable, type StoredEvent } from '@chuishao/event-store';
+import { PreparingClient, valuesList, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
 
@@ -11,17 +11,46 @@ export interface OutboxMessage {
   headers?: Record<string, string>;
 }
 
+/** The INSERT of these messages into the outbox, as a statement of its own or an append's companion. */
+export function outboxInsert(messages: ReadonlyArray<OutboxMessage>): Companion {
+  return (first) => {
+    const values = valuesList(
+      messages.map((m) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {})]),
+      { first },
+    );
+    return { sql: `INSERT INTO outbox (topic, key, value, headers) VALUES ${values.text}`, params: values.params };
+  };
+}
+
 /** Writes messages to the outbox in the caller's transaction: they are published if and only if it commits. */
 export async function enqueue(db: Queryable, messages: ReadonlyArray<OutboxMessage>): Promise<void> {
   if (messages.length === 0) return;
-  const values = valuesList(messages.map((m) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {})]));
-  await db.query(`INSERT INTO outbox (topic, key, value, headers) VALUES ${values.text}`, values.params);
+  const { sql, params } = outboxInsert(messages)(1);
+  await db.query(sql, params);
+}
+
+export interface PublishOptions {
+  topic: string;
+  source: string;
+  whistleId: string | null;
+  key?: string;
+}
+
+/**
+ * For `EventStore.append`: the appended events' envelopes (and any `extra` messages) go into the
+ * outbox in the append's own statement — one round trip for events and outbox (ADR 0009).
+ */
+export function publishing(opts: PublishOptions, extra: ReadonlyArray<OutboxMessage> = []): (drafts: ReadonlyArray<EventDraft>) => Companion[] {
+  return (drafts) => {
+    const messages = [...eventMessages(drafts, opts), ...extra];
+    return messages.length === 0 ? [] : [outboxInsert(messages)];
+  };
 }
 
 /** The outbox messages that publish stored events as envelopes on one topic, keyed by whistle. */
 export function eventMessages(
-  events: ReadonlyArray<StoredEvent>,
-  opts: { topic: string; source: string; whistleId: string | null; key?: string },
+  events: ReadonlyArray<EventDraft>,
+  opts: PublishOptions,
 ): OutboxMessage[] {
   return events.map((e) => ({
     topic: opts.topic,
@@ -30,6 +59,9 @@ export function eventMessages(
     headers: { 'event-type': e.type, 'event-id': e.eventId, 'schema-version': String(e.schemaVersion) },
   }));
 }
+
+/** How long published rows may wait for the next batch to delete them before a drain runs for them alone. */
+const LINGERING_DELETE_MS = 250;
 
 export interface RelayOptions {
   databaseUrl: string;
@@ -63,6 +95,8 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private readonly batchSize: number;
   private readonly safetyPollMs: number;
+  /** Published rows not deleted yet: deleted by the next drain's own statement (or on stop). */
+  private published: string[] = [];
 
   constructor(private readonly opts: RelayOptions) {
     this.batchSize = opts.batchSize ?? 500;
@@ -122,7 +156,8 @@ export class OutboxRelay {
           n = await this.drainOnce(this.client);
         } while (n === this.batchSize && this.running);
         backoff = 100;
-        if (!this.pendingWake && this.running) await this.sleep(this.safetyPollMs);
+        // rows published but not yet deleted go with the next drain's statement: soon, if no wake comes
+        if (!this.pendingWake && this.running) await this.sleep(this.published.length > 0 ? Math.min(LINGERING_DELETE_MS, this.safetyPollMs) : this.safetyPollMs);
       } catch (err) {
         this.opts.onError?.(err);
         await this.client?.end().catch(() => undefined);
@@ -131,16 +166,31 @@ export class OutboxRelay {
         backoff = Math.min(backoff * 2, 5000);
       }
     }
+    if (this.client && this.published.length > 0) {
+      await this.client.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [this.published]).catch(() => undefined);
+      this.published = [];
+    }
     await this.client?.end().catch(() => undefined);
     this.client = undefined;
   }
 
-  /** Publishes one batch; returns how many rows it published. */
+  /**
+   * Publishes one batch; returns how many rows it published. The rows the previous batch published
+   * are deleted in the same statement that reads this one (one round trip a batch, not two): until
+   * then they stay, and a crash republishes them, which the consumers' inbox drops (ADR 0009).
+   */
   async drainOnce(client: Client): Promise<number> {
+    const done = this.published;
+    // the DELETE and the SELECT share a snapshot, so the SELECT skips the deleted ids itself (not
+    // by `id > max`: a row with a smaller id may commit after a larger one was published)
     const { rows } = await client.query<OutboxRow>(
-      `SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1`,
-      [this.batchSize],
+      done.length > 0
+        ? `WITH d AS (DELETE FROM outbox WHERE id = ANY($2::bigint[]))
+           SELECT id, topic, key, value, headers FROM outbox WHERE id <> ALL($2::bigint[]) ORDER BY id LIMIT $1`
+        : `SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1`,
+      done.length > 0 ? [this.batchSize, done] : [this.batchSize],
     );
+    this.published = [];
     if (rows.length === 0) return 0;
     const byTopic = new Map<string, Message[]>();
     for (const r of rows) {
@@ -152,7 +202,7 @@ export class OutboxRelay {
       acks: -1,
       topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
     });
-    await client.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    this.published = rows.map((r) => r.id);
     this.opts.onPublished?.(rows.length);
     return rows.length;
   }

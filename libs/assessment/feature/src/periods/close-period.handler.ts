@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore } from '@chuishao/event-store';
-import { enqueue, eventMessages, Messaging } from '@chuishao/messaging';
+import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
@@ -38,8 +38,8 @@ export class ClosePeriodHandler {
         await lockPeriodYear(em, period);
         const data: PeriodClosedData = { period: period.key, closedAt: now.toISOString() };
         const meta = { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } };
-        const stored = await this.store.append(em, streamId, 0, [{ type: 'PeriodClosed', data, occurredAt: now }], meta, 'period');
-        await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }));
+        const stored = await this.store.append(em, streamId, 0, [{ type: 'PeriodClosed', data, occurredAt: now }], meta, 'period',
+          publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }));
         await projectOwnEvents(em, stored);
         return { ...data, eventId: stored[0].eventId };
       });

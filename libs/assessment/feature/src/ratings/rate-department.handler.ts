@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore } from '@chuishao/event-store';
-import { enqueue, eventMessages, Messaging } from '@chuishao/messaging';
+import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { Principal } from '@chuishao/auth';
@@ -62,8 +62,8 @@ export class RateDepartmentHandler {
             revision: version + 1,
           };
           const meta = { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } };
-          const stored = await this.store.append(em, streamId, version, [{ type: 'StreetRated', data }], meta, 'rating');
-          await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }));
+          const stored = await this.store.append(em, streamId, version, [{ type: 'StreetRated', data }], meta, 'rating',
+            publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }));
           await projectOwnEvents(em, stored);
           return { ...data, eventId: stored[0].eventId, ratedAt: stored[0].occurredAt.toISOString() };
         });

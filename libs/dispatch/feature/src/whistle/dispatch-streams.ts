@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, valuesList, type EventMetadata } from '@chuishao/event-store';
-import { enqueue, eventMessages, Messaging, type OutboxMessage } from '@chuishao/messaging';
+import { EventStore, valuesList, type Companion, type EventMetadata, type Queryable } from '@chuishao/event-store';
+import { enqueue, Messaging, publishing, type OutboxMessage } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { evolve, fold, INITIAL_DISPATCH_STATE, type AssignmentState, type DispatchState } from '@chuishao/dispatch-domain';
@@ -57,16 +57,25 @@ export class DispatchStreams {
       return loaded.state;
     }
     const now = new Date();
-    const stored = await this.store.append(em, loaded.streamId, loaded.version, events.map((e) => ({ type: e.type, data: e.data, occurredAt: now })), metadata);
     const after = fold(events, loaded.state);
-    const messages: OutboxMessage[] = eventMessages(stored, {
-      topic: this.messaging.topic(TOPICS.whistleEvents),
-      source: 'dispatch',
-      whistleId: loaded.whistleId,
-    });
-    if (loaded.brief) messages.push(...departmentMessages(events, after, loaded.brief, (n) => this.messaging.topic(n), now.toISOString(), context));
-    await enqueue(em, [...messages, ...extra]);
-    await project(em, loaded.whistleId, after, events);
+    const messages: OutboxMessage[] = loaded.brief ? departmentMessages(events, after, loaded.brief, (n) => this.messaging.topic(n), now.toISOString(), context) : [];
+    const outbox = publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'dispatch', whistleId: loaded.whistleId }, [...messages, ...extra]);
+    // A summons (the hot path) writes only new rows in tables of their own: its deadlines and
+    // assignments ride in the append's statement too. Anything else updates rows, in order.
+    const summonsOnly = events.every((e) => e.type === 'DepartmentsSummoned');
+    const summoned = summonsOnly ? summonedAssignments(after, events) : [];
+    await this.store.append(
+      em,
+      loaded.streamId,
+      loaded.version,
+      events.map((e) => ({ type: e.type, data: e.data, occurredAt: now })),
+      metadata,
+      undefined,
+      summonsOnly
+        ? (drafts) => [...outbox(drafts), ...[deadlinesInsert(loaded.whistleId, summoned), assignmentsUpsert(loaded.whistleId, after, summoned)].filter((c): c is Companion => c !== undefined)]
+        : outbox,
+    );
+    if (!summonsOnly) await project(em, loaded.whistleId, after, events);
     loaded.version += events.length;
     loaded.state = after;
     return after;
@@ -79,19 +88,35 @@ const KINDS: Array<[DeadlineKind, (a: AssignmentState) => string]> = [
   ['COMPLETE', (a) => a.deadlines.completeBy],
 ];
 
+/** The assignments these summonses created, as they stand after them. */
+function summonedAssignments(state: DispatchState, events: ReadonlyArray<DispatchEvent>): AssignmentState[] {
+  const ids = new Set(events.flatMap((e) => (e.type === 'DepartmentsSummoned' ? e.data.assignments.map((s) => s.assignmentId) : [])));
+  return state.assignments.filter((a) => ids.has(a.id));
+}
+
+/** Every deadline of these assignments in one statement (a summons has ~4 assignments × 3 kinds). */
+function deadlinesInsert(whistleId: string, assignments: ReadonlyArray<AssignmentState>): Companion | undefined {
+  if (assignments.length === 0) return undefined;
+  return (first) => {
+    const values = valuesList(assignments.flatMap((a) => KINDS.map(([kind, due]) => [a.id, whistleId, kind, due(a)])), { first });
+    return {
+      sql: `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ${values.text}
+            ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
+      params: values.params,
+    };
+  };
+}
+
+async function run(db: Queryable, statement: Companion | undefined): Promise<void> {
+  if (!statement) return;
+  const { sql, params } = statement(1);
+  await db.query(sql, params);
+}
+
 /** The tables beside the stream: assignments (for listing) and durable deadlines (for the scheduler). */
 async function project(em: EntityManager, whistleId: string, state: DispatchState, events: ReadonlyArray<DispatchEvent>): Promise<void> {
   const touched = new Set<string>();
-  /** Every deadline of these assignments in one statement (a summons has ~4 assignments × 3 kinds). */
-  const insertDeadlines = async (assignments: AssignmentState[]) => {
-    if (assignments.length === 0) return;
-    const values = valuesList(assignments.flatMap((a) => KINDS.map(([kind, due]) => [a.id, whistleId, kind, due(a)])));
-    await em.query(
-      `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ${values.text}
-       ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
-      values.params,
-    );
-  };
+  const insertDeadlines = (assignments: AssignmentState[]) => run(em, deadlinesInsert(whistleId, assignments));
   const settle = (ids: string[], kinds: DeadlineKind[], state2: 'MET' | 'SKIPPED', before?: string) =>
     em.query(
       `UPDATE deadlines SET state = $3, decided_at = now()
@@ -163,51 +188,48 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
       }
     }
   }
-  await saveAssignments(
-    em,
-    whistleId,
-    state,
-    [...touched].map(byId).filter((a): a is AssignmentState => a !== undefined),
-  );
+  await run(em, assignmentsUpsert(whistleId, state, [...touched].map(byId).filter((a): a is AssignmentState => a !== undefined)));
   if (events.some((e) => e.type === 'DeadlinesChanged' && e.data.reason === 'TRIAGE_OVERRIDDEN')) {
     await em.query(`UPDATE assignments SET level = $2 WHERE whistle_id = $1`, [whistleId, state.level]);
   }
 }
 
 /** The listing rows of these assignments, written in one statement. */
-async function saveAssignments(em: EntityManager, whistleId: string, state: DispatchState, assignments: AssignmentState[]): Promise<void> {
-  if (assignments.length === 0) return;
-  const values = valuesList(
-    assignments.map((a) => [
-      a.id,
-      whistleId,
-      a.departmentId,
-      a.role,
-      a.status,
-      state.level ?? 'BLUE',
-      a.summonedAt,
-      a.deadlines.reportBy,
-      a.deadlines.arriveBy,
-      a.deadlines.completeBy,
-      a.reportedAt,
-      a.arrivedAt,
-      a.completedAt,
-      a.result,
-      a.disputeNote,
-      JSON.stringify(Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }))),
-    ]),
-    { tail: 'now()' },
-  );
-  await em.query(
-    `INSERT INTO assignments (id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by,
-                              reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at)
-     VALUES ${values.text}
-     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
-       arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
-       arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,
-       dispute_note = EXCLUDED.dispute_note,
-       overdue = (SELECT coalesce(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(assignments.overdue || EXCLUDED.overdue) x),
-       updated_at = now()`,
-    values.params,
-  );
+function assignmentsUpsert(whistleId: string, state: DispatchState, assignments: ReadonlyArray<AssignmentState>): Companion | undefined {
+  if (assignments.length === 0) return undefined;
+  return (first) => {
+    const values = valuesList(
+      assignments.map((a) => [
+        a.id,
+        whistleId,
+        a.departmentId,
+        a.role,
+        a.status,
+        state.level ?? 'BLUE',
+        a.summonedAt,
+        a.deadlines.reportBy,
+        a.deadlines.arriveBy,
+        a.deadlines.completeBy,
+        a.reportedAt,
+        a.arrivedAt,
+        a.completedAt,
+        a.result,
+        a.disputeNote,
+        JSON.stringify(Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }))),
+      ]),
+      { tail: 'now()', first },
+    );
+    return {
+      sql: `INSERT INTO assignments (id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by,
+                                reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at)
+       VALUES ${values.text}
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
+         arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
+         arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,
+         dispute_note = EXCLUDED.dispute_note,
+         overdue = (SELECT coalesce(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(assignments.overdue || EXCLUDED.overdue) x),
+         updated_at = now()`,
+      params: values.params,
+    };
+  };
 }

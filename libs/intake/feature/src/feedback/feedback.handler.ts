@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore, type Queryable } from '@chuishao/event-store';
-import { enqueue, eventMessages, Messaging } from '@chuishao/messaging';
+import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import { counter, problem, ProblemException } from '@chuishao/platform';
@@ -75,8 +75,8 @@ export class FeedbackHandler {
         const streamId = `whistle-${view.id}`;
         const { version } = await this.store.readStream(em, streamId);
         const meta = { correlationId: randomUUID(), causationId: null, actor: { ...RESIDENT_ACTOR } };
-        const stored = await this.store.append(em, streamId, version, events, meta);
-        await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId: view.id }));
+        const stored = await this.store.append(em, streamId, version, events, meta, undefined,
+          publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId: view.id }));
         await em.query(`UPDATE feedback_tokens SET used_at = now() WHERE token_hash = $1`, [hashToken(token)]);
         const next = applyLocally(view, stored.map((e) => toViewEvent(e, meta.actor)));
         await this.whistles.save(em, next);

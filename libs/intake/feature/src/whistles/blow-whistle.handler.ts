@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canonicalJson, EventStore, GroupCommitter, type Outcome } from '@chuishao/event-store';
-import { eventMessages, enqueue, Messaging } from '@chuishao/messaging';
+import { eventMessages, Messaging, outboxInsert } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { Principal } from '@chuishao/auth';
@@ -90,10 +90,11 @@ export class BlowWhistleHandler {
       const data = blownData(r, whistleIds[i]);
       return [{ data, streamId: `whistle-${data.whistleId}`, events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) }];
     });
-    const stored = await this.store.appendNewStreams(em, blows);
-    await enqueue(
-      em,
-      stored.flatMap((events, i) => eventMessages(events, { topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId: blows[i].data.whistleId })),
+    // streams, events and their outbox rows in one statement
+    const topic = this.messaging.topic(TOPICS.whistleEvents);
+    const whistleOf = new Map(blows.map((b) => [b.streamId, b.data.whistleId]));
+    const stored = await this.store.appendNewStreams(em, blows, (drafts) =>
+      drafts.length === 0 ? [] : [outboxInsert(drafts.flatMap((e) => eventMessages([e], { topic, source: 'intake', whistleId: whistleOf.get(e.streamId) ?? null })))],
     );
     const views = new Map<string, WhistleView>();
     stored.forEach((events, i) => {

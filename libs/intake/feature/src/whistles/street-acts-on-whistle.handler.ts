@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventStore, type NewEvent, type StoredEvent } from '@chuishao/event-store';
-import { enqueue, eventMessages, Messaging } from '@chuishao/messaging';
+import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { canActOnWhistle, type Principal } from '@chuishao/auth';
 import { counter, ProblemException } from '@chuishao/platform';
@@ -99,8 +99,8 @@ export class StreetActsOnWhistleHandler {
         const streamId = `whistle-${whistleId}`;
         const { version } = await this.store.readStream(em, streamId);
         const meta = metadataFor(principal, randomUUID(), null);
-        const stored = await this.store.append(em, streamId, version, events, meta);
-        await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId }));
+        const stored = await this.store.append(em, streamId, version, events, meta, undefined,
+          publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId }));
         if (also) await also(em, stored);
         const next = applyLocally(view, stored.map((e) => toViewEvent(e, meta.actor)));
         await this.whistles.save(em, next);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore } from '@chuishao/event-store';
-import { eventMessages, enqueue, Messaging } from '@chuishao/messaging';
+import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
@@ -50,12 +50,11 @@ export class OverrideTriageHandler {
         const policy = state.policyVersion === null ? undefined : await this.policies.byVersion(em, state.policyVersion);
         if (state.policyVersion !== null && !policy) throw new Error(`triage policy v${state.policyVersion} of whistle ${whistleId} is missing`);
         const data = decideOverride(state, { level: dto.level, reason: dto.reason }, (policy?.policy ?? DEFAULT_TRIAGE_POLICY).sla);
-        const stored = await this.store.append(em, streamId, expected, [{ type: 'TriageOverridden', data }], {
+        await this.store.append(em, streamId, expected, [{ type: 'TriageOverridden', data }], {
           correlationId: randomUUID(),
           causationId: null,
           actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub },
-        });
-        await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.whistleEvents), source: 'triage', whistleId }));
+        }, undefined, publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'triage', whistleId }));
         return { whistleId, level: data.to, from: data.from, reason: data.reason, policyVersion: data.policyVersion };
       });
     } catch (err) {

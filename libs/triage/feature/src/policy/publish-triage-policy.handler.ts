@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore } from '@chuishao/event-store';
-import { eventMessages, enqueue, Messaging } from '@chuishao/messaging';
+import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
@@ -47,8 +47,7 @@ export class PublishTriagePolicyHandler {
           correlationId: randomUUID(),
           causationId: null,
           actor,
-        });
-        await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.policyEvents), source: 'triage', whistleId: null, key: 'triage' }));
+        }, undefined, publishing({ topic: this.messaging.topic(TOPICS.policyEvents), source: 'triage', whistleId: null, key: 'triage' }));
         return { policy: { version: next, sla: data.sla, rules: data.rules }, publishedAt: stored[0].occurredAt, publishedBy: actor };
       });
     } catch (err) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventStore } from '@chuishao/event-store';
-import { eventMessages, enqueue, Messaging, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { Messaging, publishing, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { systemActor, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import { counter, histogram } from '@chuishao/platform';
@@ -103,12 +103,12 @@ export class TriageWhenWhistleBlownHandler {
       sla: policy.sla[result.level],
       requestedDepartments: d.requestedDepartments,
     };
-    const stored = await this.store.append(em, `whistle-${d.whistleId}`, 0, [{ type: 'WhistleTriaged', data }], {
+    // the event and its outbox row in one statement
+    await this.store.append(em, `whistle-${d.whistleId}`, 0, [{ type: 'WhistleTriaged', data }], {
       correlationId: env.correlationId,
       causationId: env.eventId,
       actor: systemActor('triage'),
-    });
-    await enqueue(em, eventMessages(stored, { topic: this.messaging.topic(TOPICS.whistleEvents), source: 'triage', whistleId: d.whistleId }));
+    }, undefined, publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'triage', whistleId: d.whistleId }));
     triagedTotal.inc({ level: result.level, policy_version: String(policy.version) });
     stop();
   }
