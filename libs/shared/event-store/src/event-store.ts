@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
+import { companionCtes } from './companions';
 import { valuesList } from './values-list';
 import {
   ConcurrencyError,
@@ -20,18 +21,6 @@ const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS})`;
 /** Anything that can run a parameterised query: a TypeORM EntityManager, QueryRunner or DataSource. */
 export type Queryable = Pick<EntityManager, 'query'>;
 
-/** The companions' CTEs (`, c1 AS (…), c2 AS (…)`) and parameters, numbered from `first`. */
-function companionCtes(companions: ReadonlyArray<Companion>, first: number): { text: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const text = companions
-    .map((c, i) => {
-      const { sql, params: p } = c(first + params.length);
-      params.push(...p);
-      return `, c${i + 1} AS (${sql})`;
-    })
-    .join('');
-  return { text, params };
-}
 
 interface EventRow {
   global_position: string;

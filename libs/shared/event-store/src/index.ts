@@ -8,3 +8,4 @@ export * from './database.module';
 export * from './group-commit';
 export * from './values-list';
 export * from './prepared-client';
+export * from './companions';

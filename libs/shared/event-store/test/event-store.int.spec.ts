@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
-import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase, statementName } from '../src';
+import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase, runTogether, statementName } from '../src';
 
 const actor = { role: 'street', org: 'street-1', sub: 'alice' };
 const meta = { correlationId: 'c1', causationId: null, actor };
@@ -101,6 +101,25 @@ describe('EventStore on PostgreSQL', () => {
     await qr.release();
     expect(sent.filter((q) => !/^(START TRANSACTION|COMMIT)/.test(q))).toHaveLength(1);
     expect(await ds.query(`SELECT count(*)::int AS n FROM companion_rows WHERE note = 'one trip'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('runs independent writes as one statement (runTogether), or the only one alone', async () => {
+    const ins = (note: string) => (first: number) => ({ sql: `INSERT INTO companion_rows (note) VALUES ($${first})`, params: [note] });
+    const qr = ds.createQueryRunner();
+    const sent: string[] = [];
+    const query = qr.query.bind(qr);
+    qr.query = (async (sql: string, params?: unknown[]) => {
+      sent.push(sql);
+      return query(sql, params);
+    }) as typeof qr.query;
+    await runTogether(qr.manager, [ins('together 1'), undefined, ins('together 2'), ins('together 3')]);
+    await runTogether(qr.manager, [undefined, ins('alone')]);
+    await runTogether(qr.manager, []);
+    await qr.release();
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(/^WITH c1 AS \(INSERT .*\$1\)\), c2 AS \(INSERT .*\$2\)\) INSERT .*\$3\)$/s);
+    const rows: Array<{ note: string }> = await ds.query(`SELECT note FROM companion_rows WHERE note LIKE 'together%' OR note = 'alone' ORDER BY note`);
+    expect(rows.map((r) => r.note)).toEqual(['alone', 'together 1', 'together 2', 'together 3']);
   });
 
   it('detects an edited event and names the first bad position', async () => {

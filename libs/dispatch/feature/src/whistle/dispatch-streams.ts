@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, valuesList, type Companion, type EventMetadata, type Queryable } from '@chuishao/event-store';
+import { EventStore, runTogether, valuesList, type Companion, type EventMetadata } from '@chuishao/event-store';
 import { enqueue, Messaging, publishing, type OutboxMessage } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
@@ -107,16 +107,10 @@ function deadlinesInsert(whistleId: string, assignments: ReadonlyArray<Assignmen
   };
 }
 
-async function run(db: Queryable, statement: Companion | undefined): Promise<void> {
-  if (!statement) return;
-  const { sql, params } = statement(1);
-  await db.query(sql, params);
-}
-
 /** The tables beside the stream: assignments (for listing) and durable deadlines (for the scheduler). */
 async function project(em: EntityManager, whistleId: string, state: DispatchState, events: ReadonlyArray<DispatchEvent>): Promise<void> {
   const touched = new Set<string>();
-  const insertDeadlines = (assignments: AssignmentState[]) => run(em, deadlinesInsert(whistleId, assignments));
+  const insertDeadlines = (assignments: AssignmentState[]) => runTogether(em, [deadlinesInsert(whistleId, assignments)]);
   const settle = (ids: string[], kinds: DeadlineKind[], state2: 'MET' | 'SKIPPED', before?: string) =>
     em.query(
       `UPDATE deadlines SET state = $3, decided_at = now()
@@ -188,7 +182,7 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
       }
     }
   }
-  await run(em, assignmentsUpsert(whistleId, state, [...touched].map(byId).filter((a): a is AssignmentState => a !== undefined)));
+  await runTogether(em, [assignmentsUpsert(whistleId, state, [...touched].map(byId).filter((a): a is AssignmentState => a !== undefined))]);
   if (events.some((e) => e.type === 'DeadlinesChanged' && e.data.reason === 'TRIAGE_OVERRIDDEN')) {
     await em.query(`UPDATE assignments SET level = $2 WHERE whistle_id = $1`, [whistleId, state.level]);
   }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
-import { chainHash, GENESIS_HASH } from '@chuishao/event-store';
+import { chainHash, GENESIS_HASH, runTogether } from '@chuishao/event-store';
 import { deferToBatchEnd, envelopeProblem, processOnce, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { evolveView, type WhistleView } from '@chuishao/intake-domain';
@@ -36,8 +36,8 @@ export class WhistleEventsKafkaController {
 
   /**
    * Projects events in their order: one read of the views (locked) and ledger heads of the
-   * whistles concerned, the chain computed in memory, then one insert of the ledger rows and one
-   * upsert of the views.
+   * whistles concerned, the chain computed in memory, then the ledger rows and the views written
+   * in one statement.
    */
   private async project(em: EntityManager, envs: ReadonlyArray<Envelope>): Promise<void> {
     const ids = [...new Set(envs.map((e) => e.whistleId as string))];
@@ -67,7 +67,7 @@ export class WhistleEventsKafkaController {
       if (next) changed.set(whistleId, next);
       current.set(whistleId, { view: next ?? c.view, head: { position, hash } });
     }
-    await this.whistles.appendLedger(em, ledger);
-    await this.whistles.saveMany(em, [...changed.values()]);
+    // the ledger rows and the views in one statement
+    await runTogether(em, [this.whistles.insertLedger(ledger), this.whistles.upsertViews([...changed.values()])]);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { canonicalJson, EventStore, GroupCommitter, type Outcome } from '@chuishao/event-store';
+import { canonicalJson, EventStore, GroupCommitter, type Companion, type Outcome } from '@chuishao/event-store';
 import { eventMessages, Messaging, outboxInsert } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
@@ -90,20 +90,20 @@ export class BlowWhistleHandler {
       const data = blownData(r, whistleIds[i]);
       return [{ data, streamId: `whistle-${data.whistleId}`, events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) }];
     });
-    // streams, events and their outbox rows in one statement
+    // streams, events, their outbox rows and the read models in one statement
     const topic = this.messaging.topic(TOPICS.whistleEvents);
-    const whistleOf = new Map(blows.map((b) => [b.streamId, b.data.whistleId]));
-    const stored = await this.store.appendNewStreams(em, blows, (drafts) =>
-      drafts.length === 0 ? [] : [outboxInsert(drafts.flatMap((e) => eventMessages([e], { topic, source: 'intake', whistleId: whistleOf.get(e.streamId) ?? null })))],
-    );
+    const blowOf = new Map(blows.map((b) => [b.streamId, b]));
     const views = new Map<string, WhistleView>();
-    stored.forEach((events, i) => {
-      const e = events[0];
-      const view = evolveView(undefined, { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt.toISOString(), actor: blows[i].metadata.actor, data: e.data });
-      // The projector will see WhistleBlown again from the bus; the view is created here so the street reads its own write.
-      views.set(blows[i].data.whistleId, { ...(view as WhistleView), version: 0 });
+    await this.store.appendNewStreams(em, blows, (drafts) => {
+      for (const e of drafts) {
+        const blow = blowOf.get(e.streamId)!;
+        const view = evolveView(undefined, { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt.toISOString(), actor: blow.metadata.actor, data: e.data });
+        // The projector will see WhistleBlown again from the bus; the view is created here so the street reads its own write.
+        views.set(blow.data.whistleId, { ...(view as WhistleView), version: 0 });
+      }
+      const messages = drafts.flatMap((e) => eventMessages([e], { topic, source: 'intake', whistleId: blowOf.get(e.streamId)!.data.whistleId }));
+      return [outboxInsert(messages), this.whistles.upsertViews([...views.values()])].filter((c): c is Companion => c !== undefined);
     });
-    await this.whistles.saveMany(em, [...views.values()]);
 
     const outcomes: Array<Outcome<BlowResult>> = [];
     for (const [i, r] of requests.entries()) {

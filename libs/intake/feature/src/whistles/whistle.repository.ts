@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { valuesList, type Queryable } from '@chuishao/event-store';
+import { runTogether, valuesList, type Companion, type Queryable } from '@chuishao/event-store';
 import type { WhistleView } from '@chuishao/intake-domain';
 import type { CursorPosition } from './cursor';
 
@@ -79,29 +79,37 @@ export class WhistleRepository {
 
   /** Upserts read models, one statement for all (at most one view per whistle id). */
   async saveMany(db: Queryable, views: readonly WhistleView[]): Promise<void> {
-    if (views.length === 0) return;
-    const values = valuesList(
-      views.map((view) => [
-        view.id,
-        view.streetId,
-        view.situationCode,
-        view.area,
-        view.status,
-        view.level,
-        [...new Set(view.assignments.map((a) => a.departmentId))],
-        view.createdAt,
-        view.updatedAt,
-        nextDeadline(view),
-        JSON.stringify(view),
-      ]),
-    );
-    await db.query(
-      `INSERT INTO whistle_view (id, street_id, situation_code, area, status, level, department_ids, created_at, updated_at, next_deadline, doc)
-       VALUES ${values.text}
-       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, department_ids = EXCLUDED.department_ids,
-         updated_at = EXCLUDED.updated_at, next_deadline = EXCLUDED.next_deadline, doc = EXCLUDED.doc`,
-      values.params,
-    );
+    await runTogether(db, [this.upsertViews(views)]);
+  }
+
+  /** The upsert of these read models (at most one view per whistle id), to run alone or with others. */
+  upsertViews(views: readonly WhistleView[]): Companion | undefined {
+    if (views.length === 0) return undefined;
+    return (first) => {
+      const values = valuesList(
+        views.map((view) => [
+          view.id,
+          view.streetId,
+          view.situationCode,
+          view.area,
+          view.status,
+          view.level,
+          [...new Set(view.assignments.map((a) => a.departmentId))],
+          view.createdAt,
+          view.updatedAt,
+          nextDeadline(view),
+          JSON.stringify(view),
+        ]),
+        { first },
+      );
+      return {
+        sql: `INSERT INTO whistle_view (id, street_id, situation_code, area, status, level, department_ids, created_at, updated_at, next_deadline, doc)
+         VALUES ${values.text}
+         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, department_ids = EXCLUDED.department_ids,
+           updated_at = EXCLUDED.updated_at, next_deadline = EXCLUDED.next_deadline, doc = EXCLUDED.doc`,
+        params: values.params,
+      };
+    };
   }
 
   /** Newest first, keyset-paginated on (created_at, id); returns up to `limit` views and each one's cursor. */
@@ -181,17 +189,20 @@ export class WhistleRepository {
     );
   }
 
-  /** Appends ledger rows, one statement for all. */
-  async appendLedger(db: Queryable, rows: readonly LedgerRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const values = valuesList(
-      rows.map((row) => [row.whistle_id, row.position, row.event_id, row.type, row.occurred_at, JSON.stringify(row.actor), JSON.stringify(row.data), row.source, row.prev_hash, row.hash]),
-    );
-    await db.query(
-      `INSERT INTO whistle_ledger (whistle_id, position, event_id, type, occurred_at, actor, data, source, prev_hash, hash)
+  /** The insert of these ledger rows, one statement for all, to run alone or with others. */
+  insertLedger(rows: readonly LedgerRow[]): Companion | undefined {
+    if (rows.length === 0) return undefined;
+    return (first) => {
+      const values = valuesList(
+        rows.map((row) => [row.whistle_id, row.position, row.event_id, row.type, row.occurred_at, JSON.stringify(row.actor), JSON.stringify(row.data), row.source, row.prev_hash, row.hash]),
+        { first },
+      );
+      return {
+        sql: `INSERT INTO whistle_ledger (whistle_id, position, event_id, type, occurred_at, actor, data, source, prev_hash, hash)
        VALUES ${values.text}`,
-      values.params,
-    );
+        params: values.params,
+      };
+    };
   }
 }
 
