@@ -5,7 +5,7 @@ import { enqueue, Messaging, publishing, type OutboxMessage } from '@chuishao/me
 import { TOPICS } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { evolve, fold, INITIAL_DISPATCH_STATE, type AssignmentState, type DispatchState } from '@chuishao/dispatch-domain';
-import { WhistleBriefs, type WhistleBrief } from './whistle-briefs';
+import { toBrief, WhistleBriefs, type BriefRow, type WhistleBrief } from './whistle-briefs';
 import { departmentMessages, type MessageContext } from './department-messages';
 
 export interface LoadedWhistle {
@@ -35,9 +35,19 @@ export class DispatchStreams {
 
   async load(em: EntityManager, whistleId: string): Promise<LoadedWhistle> {
     const streamId = dispatchStreamId(whistleId);
-    await em.query(`SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE`, [streamId]);
-    const { version, events } = await this.store.readStream(em, streamId);
-    const brief = await this.briefs.get(em, whistleId);
+    // One round trip: the stream row locked if it exists (waiting for a holder), and the brief.
+    // No stream yet (a summons, the hot path): nothing to lock or read, and the append that
+    // creates the stream fails with ConcurrencyError if another one did meanwhile — as before.
+    // A stream: the lock is held now, and its events and brief are read after it, so a writer that
+    // held the lock is seen whole (this statement's snapshot predates the wait).
+    const [probe]: Array<BriefRow & { locked: boolean | null }> = await em.query(
+      `SELECT s.locked, b.* FROM (SELECT 1) x
+         LEFT JOIN LATERAL (SELECT true AS locked FROM streams WHERE stream_id = $1 FOR UPDATE) s ON true
+         LEFT JOIN whistle_briefs b ON b.whistle_id = $2`,
+      [streamId, whistleId],
+    );
+    const { version, events } = probe.locked ? await this.store.readStream(em, streamId) : { version: 0, events: [] };
+    const brief = probe.locked ? await this.briefs.get(em, whistleId) : probe.whistle_id ? toBrief(probe) : undefined;
     let state = fold(events.map((e) => ({ type: e.type, data: e.data }) as DispatchEvent), INITIAL_DISPATCH_STATE);
     if (brief?.phase === 'WITHDRAWN') state = evolve(state, { type: 'WhistleWithdrawn' });
     if (brief?.phase === 'RESOLVED') state = evolve(state, { type: 'WhistleConfirmed' });

@@ -13,7 +13,7 @@ export interface WhistleBrief {
   phase: WhistlePhase;
 }
 
-interface BriefRow {
+export interface BriefRow {
   whistle_id: string;
   street_id: string;
   situation_code: string;
