@@ -7,5 +7,6 @@ export * from './scorecards/scorecard.renderer';
 export * from './scorecards/scorecard-cache';
 export * from './scorecards/scorecard-cache.config';
 export * from './scorecards/scorecard-watermark';
+export * from './scorecards/scorecard-json';
 export * from './policy/scoring-policy.repository';
 export * from './rebuild/rebuild-projections';

@@ -22,11 +22,16 @@ import { tableNamer } from '../projection/assessment-projection';
 export async function readWatermark(db: Queryable, period: Period, asOf: Date, schema?: string): Promise<string> {
   const t = tableNamer(schema);
   const asOfIso = asOf.toISOString();
+  const months = monthKeys(period);
+  // a period's months are contiguous 'YYYY-MM' keys (same length, digits in the same places): the
+  // range is the same set as `= ANY(months)`, cheaper per row (a year's roll-up is ~9,000 rows at a
+  // million whistles), and a range of the primary key (month, day, department_id)
   const rows: Array<{ generation: string; deltas: string; ratings: string }> = await db.query(
     `SELECT (SELECT generation FROM ${t('projection_generation')})::text AS generation,
-            (SELECT coalesce(sum(version), 0) FROM ${t('score_deltas_daily')} WHERE month = ANY($1) AND day <= $2::date)::text AS deltas,
-            (SELECT count(*) FROM ${t('street_ratings')} WHERE period = $3 AND rated_at <= $4::timestamptz)::text AS ratings`,
-    [monthKeys(period), asOfIso.slice(0, 10), period.key, asOfIso],
+            (SELECT coalesce(sum(version), 0) FROM ${t('score_deltas_daily')}
+              WHERE month BETWEEN $1 AND $2 AND day <= $3::date)::text AS deltas,
+            (SELECT count(*) FROM ${t('street_ratings')} WHERE period = $4 AND rated_at <= $5::timestamptz)::text AS ratings`,
+    [months[0], months[months.length - 1], asOfIso.slice(0, 10), period.key, asOfIso],
   );
   const [w] = rows;
   return `${w.generation}/${w.deltas}/${w.ratings}`;

@@ -11,6 +11,7 @@ import { buildScorecard } from './scorecard.reader';
 import { attachmentDisposition, scorecardCsv, scorecardXlsx } from './scorecard.export';
 import { ByteLru, effectiveAsOf, scorecardCacheKey, type RenditionForHttp, type ScorecardFormat } from './scorecard-cache';
 import { readWatermark } from './scorecard-watermark';
+import { scorecardJson } from './scorecard-json';
 
 const gzipAsync = promisify(gzipCallback);
 
@@ -237,7 +238,7 @@ export class ScorecardRenderer {
         disposition: attachmentDisposition(card.period, 'xlsx'),
       };
     }
-    return { body: Buffer.from(JSON.stringify(card), 'utf8'), contentType: 'application/json; charset=utf-8' };
+    return { body: scorecardJson(card), contentType: 'application/json; charset=utf-8' };
   }
 
   private updateGauges(): void {
