@@ -5,10 +5,11 @@ import { AssessmentFacts1732500000400 } from '../migrations/1732500000400-assess
 import { AssessmentProjection1732500000401 } from '../migrations/1732500000401-assessment-projection';
 import { LostPointClosings1732500000402 } from '../migrations/1732500000402-lost-point-closings';
 import { ReplayByWhistle1732500000403 } from '../migrations/1732500000403-replay-by-whistle';
+import { ScorecardWatermark1732500000404 } from '../migrations/1732500000404-scorecard-watermark';
 
 export const assessmentService: Omit<ServiceKitOptions, 'config'> = {
   service: 'assessment',
-  migrations: [AssessmentFacts1732500000400, AssessmentProjection1732500000401, LostPointClosings1732500000402, ReplayByWhistle1732500000403],
+  migrations: [AssessmentFacts1732500000400, AssessmentProjection1732500000401, LostPointClosings1732500000402, ReplayByWhistle1732500000403, ScorecardWatermark1732500000404],
   topics: (partitions) => [
     { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
     { name: TOPICS.assessmentEvents, partitions: 1, retention: 'forever' },

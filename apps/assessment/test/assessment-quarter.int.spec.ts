@@ -360,7 +360,10 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
       const past = await scorecard(`period=2026-Q3&asOf=${encodeURIComponent('2026-07-10T20:00:00+08:00')}`);
       await qr.query(`DELETE FROM score_deltas_daily; DELETE FROM lost_point_marks`); // the live projection is damaged…
       expect(summary((await scorecard('period=2026-Q3')).json.rows)).not.toEqual(expected);
+      const generation = async () => Number((await qr.query(`SELECT generation FROM projection_generation`))[0].generation);
+      const generationBefore = await generation();
       await replaceLive(qr, opts, run.lastSeq); // …and replaced by the rebuilt one
+      expect(await generation()).toBe(generationBefore + 1); // every cached scorecard is stale (ADR 0008)
       expect((await scorecard('period=2026-Q3')).json).toEqual(before.json);
       expect(summary(before.json.rows)).toEqual(expected);
       expect((await scorecard(`period=2026-Q3&asOf=${encodeURIComponent('2026-07-10T20:00:00+08:00')}`)).json).toEqual(past.json);

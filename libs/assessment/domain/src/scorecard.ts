@@ -109,9 +109,13 @@ export function scoreTallies(input: {
     const explanations: Explanation[] = [];
     // per-kind amounts are the same for every item of a department: computed once
     const perKind = new Map<string, { lost: string; impact: number }>();
-    const amounts = (kind: string, lost: Ratio, n: number) => {
+    // (`lost` is a thunk: the exact arithmetic runs once per kind, not once per item)
+    const amounts = (kind: string, lostOf: () => Ratio, n: number) => {
       let a = perKind.get(kind);
-      if (!a) perKind.set(kind, (a = { lost: rounded(lost, policy), impact: Number(rounded(div(lost, ratio(n)), policy)) }));
+      if (!a) {
+        const lost = lostOf();
+        perKind.set(kind, (a = { lost: rounded(lost, policy), impact: Number(rounded(div(lost, ratio(n)), policy)) }));
+      }
       return a;
     };
     const completionLost = (kind: 'LATE' | 'MISSED') => mul(hundred, add(ratio(1), mul(ratio(-1), ratio(kind === 'LATE' ? policy.credits.late : policy.credits.missed))));
@@ -119,7 +123,7 @@ export function scoreTallies(input: {
     const items = t.lost.map((x) => [sortKey(x), x] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [, item] of items) {
       if (item.kind === 'FEEDBACK') {
-        const { lost, impact } = amounts(item.rating, ratio(100 - policy.feedbackScores[item.rating]), responses);
+        const { lost, impact } = amounts(item.rating, () => ratio(100 - policy.feedbackScores[item.rating]), responses);
         const ratingName = item.rating === 'DISSATISFIED' ? '不满意' : item.rating === 'BASICALLY_SATISFIED' ? '基本满意' : '满意';
         explanations.push({
           component: 'satisfaction',
@@ -131,7 +135,7 @@ export function scoreTallies(input: {
           message: `哨件 ${item.whistleId} 群众评价“${ratingName}”，该条扣 ${lost} 分 / feedback ${item.rating} on whistle ${item.whistleId}: ${lost} points lost`,
         });
       } else {
-        const { lost, impact } = amounts(item.kind, completionLost(item.kind), counted);
+        const { lost, impact } = amounts(item.kind, () => completionLost(item.kind), counted);
         const when = item.completedAt ?? '未办结 open';
         explanations.push({
           component: 'completion',

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AssessmentWhistleEventsKafkaController } from './projection/whistle-events.kafka.controller';
 import { StreetRatingsHttpController } from './ratings/street-ratings.http.controller';
 import { RateDepartmentHandler } from './ratings/rate-department.handler';
@@ -7,6 +8,9 @@ import { ClosePeriodHandler } from './periods/close-period.handler';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { ScoringPolicyHttpController } from './policy/scoring-policy.http.controller';
 import { AnalyticsHttpController } from './analytics/analytics.http.controller';
+import { ScorecardRenderer } from './scorecards/scorecard.renderer';
+import { scorecardCacheBytes } from './scorecards/scorecard-cache.config';
+import { districtTimeZone } from './projection/district-time-zone';
 
 @Module({
   controllers: [
@@ -17,6 +21,14 @@ import { AnalyticsHttpController } from './analytics/analytics.http.controller';
     ScoringPolicyHttpController,
     AnalyticsHttpController,
   ],
-  providers: [RateDepartmentHandler, ClosePeriodHandler],
+  providers: [
+    RateDepartmentHandler,
+    ClosePeriodHandler,
+    {
+      provide: ScorecardRenderer,
+      useFactory: (dataSource: DataSource) => new ScorecardRenderer(dataSource, { maxBytes: scorecardCacheBytes(), tz: districtTimeZone() }),
+      inject: [DataSource],
+    },
+  ],
 })
 export class AssessmentFeatureModule {}

@@ -10,12 +10,14 @@ import { parsePeriod, periodRange } from '@chuishao/assessment-domain';
 import type { PeriodClosedData } from '@chuishao/assessment-contracts';
 import { projectOwnEvents } from '../projection/own-events.projection';
 import { districtTimeZone } from '../projection/district-time-zone';
+import { ScorecardRenderer } from '../scorecards/scorecard.renderer';
 import { lockPeriodYear } from './closed-periods';
 
 /**
  * Closes (freezes) a period: PeriodClosed on stream `period-<period>`. Afterwards no street can rate
  * in it (or in a period it encloses), and its scorecard is computed as of the closing instant.
- * A period can be closed once, and only after it has ended.
+ * A period can be closed once, and only after it has ended. Once committed, the default scorecard
+ * of the period is rendered into the cache in the background.
  */
 @Injectable()
 export class ClosePeriodHandler {
@@ -23,6 +25,7 @@ export class ClosePeriodHandler {
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly messaging: Messaging,
+    private readonly scorecards: ScorecardRenderer,
   ) {}
 
   async handle(principal: Principal, value: string, now = new Date()): Promise<PeriodClosedData & { eventId: string }> {
@@ -33,8 +36,9 @@ export class ClosePeriodHandler {
       throw ProblemException.conflict(`考核期 ${period.key} 尚未结束（${end.toISOString()}），不能关闭 / Period ${period.key} has not ended yet (${end.toISOString()})`);
     }
     const streamId = `period-${period.key}`;
+    let closed: PeriodClosedData & { eventId: string };
     try {
-      return await this.dataSource.transaction(async (em) => {
+      closed = await this.dataSource.transaction(async (em) => {
         await lockPeriodYear(em, period);
         const data: PeriodClosedData = { period: period.key, closedAt: now.toISOString() };
         const meta = { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } };
@@ -47,5 +51,8 @@ export class ClosePeriodHandler {
       if (err instanceof ConcurrencyError) throw ProblemException.conflict(`考核期 ${period.key} 已关闭 / Period ${period.key} is already closed`);
       throw err;
     }
+    // committed: the frozen scorecard is rendered into the cache in the background (ADR 0008)
+    this.scorecards.warm(period.key);
+    return closed;
   }
 }

@@ -1,11 +1,17 @@
 import type { Queryable } from '@chuishao/event-store';
 import { enclosingPeriods, type Period } from '@chuishao/assessment-domain';
 
+export interface Closing {
+  /** The closed period that applies (the period itself or one enclosing it). */
+  period: string;
+  closedAt: Date;
+}
+
 /**
  * A period is closed when it or a period enclosing it is closed (closing 2026 closes 2026-Q3 and
  * 2026-09 too). Returns the earliest closing that applies, or undefined.
  */
-export async function closingOf(db: Queryable, period: Period, schema?: string): Promise<{ period: string; closedAt: Date } | undefined> {
+export async function closingOf(db: Queryable, period: Period, schema?: string): Promise<Closing | undefined> {
   const table = schema ? `"${schema}".closed_periods` : 'closed_periods';
   const rows: Array<{ period: string; closed_at: Date }> = await db.query(
     `SELECT period, closed_at FROM ${table} WHERE period = ANY($1) ORDER BY closed_at, period LIMIT 1`,

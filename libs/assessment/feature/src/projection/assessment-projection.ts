@@ -142,7 +142,7 @@ export class WhistleProjector {
       await writeAssignmentFacts(db, t, states);
       await writeWhistleFacts(db, t, ids, states.map((s) => s.analytics));
     }
-    await writeDeltas(db, t, this.deltas);
+    await writeDeltas(db, t, this.deltas, this.marks);
     await writeMarks(db, t, this.marks);
     this.dirty.clear();
     this.deltas = [];
@@ -214,22 +214,32 @@ async function writeWhistleFacts(db: Queryable, t: (n: string) => string, ids: s
 type Counts = Record<CountColumn, number>;
 const zeroCounts = (): Counts => ({ onTime: 0, late: 0, missed: 0, excluded: 0, satisfied: 0, basicallySatisfied: 0, dissatisfied: 0 });
 
-async function writeDeltas(db: Queryable, t: (n: string) => string, deltas: CountDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
+/**
+ * Writes the exact deltas and the per-(month, UTC day, department) roll-up. Every roll-up row that
+ * a delta or a lost-point mark of this batch falls in is upserted — even when its counts net to
+ * zero — and its `version` goes up by one: Σ version over a period's months and the days up to
+ * asOf is the scorecard watermark (ADR 0008), so any write that could change an answer as of asOf
+ * changes it, without a lock beyond the roll-up rows this transaction writes anyway.
+ */
+async function writeDeltas(db: Queryable, t: (n: string) => string, deltas: CountDelta[], marks: LostMark[]): Promise<void> {
+  if (deltas.length === 0 && marks.length === 0) return;
   const exact = new Map<string, { departmentId: string; month: string; at: string; counts: Counts }>();
   const daily = new Map<string, { departmentId: string; month: string; day: string; counts: Counts }>();
+  const dayRow = (month: string, day: string, departmentId: string) => {
+    const dk = `${month}|${day}|${departmentId}`;
+    let g = daily.get(dk);
+    if (!g) daily.set(dk, (g = { departmentId, month, day, counts: zeroCounts() }));
+    return g;
+  };
   for (const d of deltas) {
     const at = keyIso(d.key);
     const k = `${d.departmentId}|${d.month}|${at}`;
     let e = exact.get(k);
     if (!e) exact.set(k, (e = { departmentId: d.departmentId, month: d.month, at, counts: zeroCounts() }));
     e.counts[d.column] += d.delta;
-    const day = at.slice(0, 10);
-    const dk = `${d.month}|${day}|${d.departmentId}`;
-    let g = daily.get(dk);
-    if (!g) daily.set(dk, (g = { departmentId: d.departmentId, month: d.month, day, counts: zeroCounts() }));
-    g.counts[d.column] += d.delta;
+    dayRow(d.month, at.slice(0, 10), d.departmentId).counts[d.column] += d.delta;
   }
+  for (const m of marks) dayRow(m.month, keyIso(m.key).slice(0, 10), m.departmentId);
   const nonZero = (c: Counts) => COUNT_COLUMNS.some((col) => c[col] !== 0);
   const rows = [...exact.values()].filter((r) => nonZero(r.counts));
   if (rows.length) {
@@ -240,15 +250,13 @@ async function writeDeltas(db: Queryable, t: (n: string) => string, deltas: Coun
     );
   }
   // one row per (month, day, department), in key order so concurrent transactions lock in the same order
-  const days = [...daily.entries()].filter(([, r]) => nonZero(r.counts)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
-  if (days.length) {
-    await db.query(
-      `INSERT INTO ${t('score_deltas_daily')} AS d (month, day, department_id, ${COUNT_SQL_COLUMNS.join(', ')})
-       SELECT * FROM unnest($1::text[], $2::date[], $3::uuid[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[])
-       ON CONFLICT (month, day, department_id) DO UPDATE SET ${COUNT_SQL_COLUMNS.map((c) => `${c} = d.${c} + EXCLUDED.${c}`).join(', ')}`,
-      [days.map((r) => r.month), days.map((r) => r.day), days.map((r) => r.departmentId), ...COUNT_COLUMNS.map((c) => days.map((r) => r.counts[c]))],
-    );
-  }
+  const days = [...daily.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  await db.query(
+    `INSERT INTO ${t('score_deltas_daily')} AS d (month, day, department_id, ${COUNT_SQL_COLUMNS.join(', ')})
+     SELECT * FROM unnest($1::text[], $2::date[], $3::uuid[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[])
+     ON CONFLICT (month, day, department_id) DO UPDATE SET ${COUNT_SQL_COLUMNS.map((c) => `${c} = d.${c} + EXCLUDED.${c}`).join(', ')}, version = d.version + 1`,
+    [days.map((r) => r.month), days.map((r) => r.day), days.map((r) => r.departmentId), ...COUNT_COLUMNS.map((c) => days.map((r) => r.counts[c]))],
+  );
 }
 
 async function writeMarks(db: Queryable, t: (n: string) => string, marks: LostMark[]): Promise<void> {

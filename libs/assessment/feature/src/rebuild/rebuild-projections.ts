@@ -185,7 +185,9 @@ export async function compareTables(db: Connection, live: string, shadow: string
     assignment_facts: (s) => `SELECT * FROM ${tableNamer(s)('assignment_facts')}`,
     whistle_facts: (s) => `SELECT * FROM ${tableNamer(s)('whistle_facts')}`,
     score_deltas: (s) => `SELECT department_id, month, at, ${sums} FROM ${tableNamer(s)('score_deltas')} GROUP BY 1, 2, 3 HAVING ${COUNT_SQL_COLUMNS.map((c) => `sum(${c}) <> 0`).join(' OR ')}`,
-    score_deltas_daily: (s) => `SELECT * FROM ${tableNamer(s)('score_deltas_daily')} WHERE ${COUNT_SQL_COLUMNS.map((c) => `${c} <> 0`).join(' OR ')}`,
+    // `version` counts the writes (the scorecard watermark), which differ between event-by-event and batched projection
+    score_deltas_daily: (s) =>
+      `SELECT month, day, department_id, ${COUNT_SQL_COLUMNS.join(', ')} FROM ${tableNamer(s)('score_deltas_daily')} WHERE ${COUNT_SQL_COLUMNS.map((c) => `${c} <> 0`).join(' OR ')}`,
     lost_point_marks: (s) => `SELECT month, at, department_id, kind, item_key, whistle_id, sum(sign) AS sign, max(detail::text) AS detail FROM ${tableNamer(s)('lost_point_marks')} GROUP BY 1, 2, 3, 4, 5, 6`,
     street_ratings: (s) => `SELECT * FROM ${tableNamer(s)('street_ratings')}`,
     closed_periods: (s) => `SELECT * FROM ${tableNamer(s)('closed_periods')}`,
@@ -239,6 +241,8 @@ export async function replaceLive(db: Connection, opts: RebuildOptions, lastSeq:
     await replayOwnEvents(db, opts.liveSchema, opts.shadowSchema);
     await db.query(`TRUNCATE ${ALL_PROJECTION_TABLES.map(l).join(', ')}`);
     for (const table of ALL_PROJECTION_TABLES) await db.query(`INSERT INTO ${l(table)} SELECT * FROM ${s(table)}`);
+    // rows were removed and rewritten: every cached scorecard is stale (ADR 0008)
+    await db.query(`UPDATE ${l('projection_generation')} SET generation = generation + 1`);
     await db.query('COMMIT');
     return final;
   } catch (err) {

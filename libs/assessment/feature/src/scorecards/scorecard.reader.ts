@@ -12,7 +12,8 @@ import {
   type ScoringPolicy,
 } from '@chuishao/assessment-domain';
 import { COUNT_SQL_COLUMNS, tableNamer } from '../projection/assessment-projection';
-import { closingOf } from '../periods/closed-periods';
+import { closingOf, type Closing } from '../periods/closed-periods';
+import { effectiveAsOf } from './scorecard-cache';
 
 interface CountRow {
   department_id: string;
@@ -115,14 +116,22 @@ export async function buildScorecard(
   db: Queryable,
   periodKey: string,
   requestedAsOf: Date | undefined,
-  opts: { policy: ScoringPolicy; tz: string; now?: Date; schema?: string; explain?: boolean; explainDepartment?: string },
+  opts: {
+    policy: ScoringPolicy;
+    tz: string;
+    now?: Date;
+    schema?: string;
+    explain?: boolean;
+    explainDepartment?: string;
+    /** The closing already read by the caller (null: not closed); read here when undefined. */
+    closing?: Closing | null;
+  },
 ): Promise<ScorecardResult> {
   const period = parsePeriod(periodKey);
   if (!period) throw new Error(`invalid period ${periodKey}`);
   const now = opts.now ?? new Date();
-  const closing = await closingOf(db, period, opts.schema);
-  let asOf = requestedAsOf && requestedAsOf.getTime() < now.getTime() ? requestedAsOf : now;
-  if (closing && closing.closedAt.getTime() < asOf.getTime()) asOf = closing.closedAt;
+  const closing = opts.closing === undefined ? await closingOf(db, period, opts.schema) : (opts.closing ?? undefined);
+  const { asOf } = effectiveAsOf(requestedAsOf, now, closing);
   const explain = opts.explain ?? true;
   const tallies = await readTallies(db, period, asOf, opts.schema, explain, opts.explainDepartment);
   const catalog = defaultCatalog();

@@ -1,15 +1,12 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '@chuishao/auth';
 import { defaultCatalog } from '@chuishao/catalog';
 import { ProblemException, histogram } from '@chuishao/platform';
-import { currentScoringPolicy } from '../policy/scoring-policy.repository';
-import { districtTimeZone } from '../projection/district-time-zone';
 import { ScorecardsQueryDto } from './scorecards.request.dto';
-import { buildScorecard } from './scorecard.reader';
-import { attachmentDisposition, scorecardCsv, scorecardXlsx } from './scorecard.export';
+import { ScorecardRenderer } from './scorecard.renderer';
+import { httpAnswer } from './scorecard-cache';
 
 const scorecardSeconds = histogram('chuishao_assessment_scorecard_seconds', 'Time to compute a scorecard', ['format']);
 
@@ -17,9 +14,7 @@ const scorecardSeconds = histogram('chuishao_assessment_scorecard_seconds', 'Tim
 @ApiBearerAuth()
 @Controller('api/v1/assessment/scorecards')
 export class ScorecardsHttpController {
-  private readonly tz = districtTimeZone();
-
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly scorecards: ScorecardRenderer) {}
 
   @Get()
   @Roles('assessment-office', 'command-center', 'admin')
@@ -27,9 +22,14 @@ export class ScorecardsHttpController {
   @ApiOperation({
     summary: '50/20/30 考核得分 / Scorecards of a period',
     description:
-      '完成度 50%、满意度 20%、感知度 30%；无数据的分项为 null，其余权重按比例放大；总分由四舍五入后的分项计算并四舍五入到 2 位小数，等级按四舍五入后的总分判定。asOf 重现任一历史时点；已关闭的考核期冻结在关闭时点。explanations 列出每一处失分。format=csv（UTF-8 BOM，CRLF）或 xlsx（两个工作表：考核得分、扣分说明）。',
+      '完成度 50%、满意度 20%、感知度 30%；无数据的分项为 null，其余权重按比例放大；总分由四舍五入后的分项计算并四舍五入到 2 位小数，等级按四舍五入后的总分判定。asOf 重现任一历史时点；已关闭的考核期冻结在关闭时点。explanations 列出每一处失分。format=csv（UTF-8 BOM，CRLF）或 xlsx（两个工作表：考核得分、扣分说明）。' +
+      '已定格的结果（已关闭的考核期，或过去的 asOf）带 ETag，可用 If-None-Match 得到 304，并由服务缓存（X-Chuishao-Cache: hit|miss|bypass；Accept-Encoding: gzip 时可返回 gzip）。',
   })
-  async get(@Query() q: ScorecardsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'ETag of a settled answer → 304 when unchanged' })
+  @ApiHeader({ name: 'Accept-Encoding', required: false, description: 'gzip: a cached answer may come gzip-encoded (Content-Encoding: gzip)' })
+  @ApiResponse({ status: 200, description: 'The scorecard; headers ETag (settled answers), X-Chuishao-Cache, Vary: Accept-Encoding (cached answers)' })
+  @ApiResponse({ status: 304, description: 'Not modified: If-None-Match names the current answer' })
+  async get(@Query() q: ScorecardsQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const started = process.hrtime.bigint();
     let asOf: Date | undefined;
     if (q.asOf !== undefined) {
@@ -38,24 +38,14 @@ export class ScorecardsHttpController {
         throw ProblemException.validation('asOf 必须是带时区的 ISO 8601 时间 / asOf must be an ISO 8601 time with an offset', [{ field: 'asOf', message: 'ISO 8601 with offset' }]);
       }
     }
-    const policy = await currentScoringPolicy(this.dataSource);
     if (q.departmentId && !defaultCatalog().department(q.departmentId)) {
       throw ProblemException.validation('未知部门 / unknown department', [{ field: 'departmentId', message: `未知部门 / unknown department ${q.departmentId}` }]);
     }
-    const card = await buildScorecard(this.dataSource, q.period, asOf, { policy, tz: this.tz, explain: q.explain !== 'false', explainDepartment: q.departmentId });
     const format = q.format ?? 'json';
     try {
-      if (format === 'csv') {
-        reply.header('content-type', 'text/csv; charset=utf-8');
-        reply.header('content-disposition', attachmentDisposition(card.period, 'csv'));
-        return scorecardCsv(card, policy);
-      }
-      if (format === 'xlsx') {
-        reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-        reply.header('content-disposition', attachmentDisposition(card.period, 'xlsx'));
-        return await scorecardXlsx(card, policy);
-      }
-      return card;
+      const rendition = await this.scorecards.render({ period: q.period, asOf, format, explain: q.explain !== 'false', departmentId: q.departmentId });
+      const answer = httpAnswer(rendition, { ifNoneMatch: request.headers['if-none-match'], acceptEncoding: request.headers['accept-encoding'] });
+      void reply.code(answer.status).headers(answer.headers).send(answer.body);
     } finally {
       scorecardSeconds.observe({ format }, Number(process.hrtime.bigint() - started) / 1e9);
     }
