@@ -26,3 +26,11 @@ export async function runTogether(db: Queryable, statements: ReadonlyArray<Compa
   const main = last(1 + ctes.params.length);
   await db.query(ctes.text ? `WITH ${ctes.text.slice(2)} ${main.sql}` : main.sql, [...ctes.params, ...main.params]);
 }
+
+/**
+ * A statement written with its own `$1…$n` as a Companion (its parameters renumbered from
+ * `first`). Only for our own SQL text: a `$` followed by digits anywhere in it is a parameter.
+ */
+export function renumbered(sql: string, params: unknown[]): Companion {
+  return (first) => ({ sql: sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + first - 1}`), params });
+}

@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import { renumbered, runTogether, type Queryable } from '@chuishao/event-store';
 import {
   ANALYTICS_EVENT_TYPES,
   COUNT_COLUMNS,
@@ -96,19 +96,18 @@ export class WhistleProjector {
     const t = this.t;
     const relevant = events.filter((e) => PROJECTED_TYPES.has(e.type) && whistleIdOf(e));
     if (relevant.length === 0) return 0;
-    if (this.target.log) {
-      await db.query(
-        `INSERT INTO ${t('assessment_inbox_log')} (event_id, type, whistle_id, occurred_at, envelope)
-         SELECT (x->>'eventId')::uuid, x->>'type', (x->>'w')::uuid, (x->>'occurredAt')::timestamptz, x->'e' FROM json_array_elements($1::json) x
-         ON CONFLICT (event_id) DO NOTHING`,
-        [JSON.stringify(relevant.map((e) => ({ eventId: e.eventId, type: e.type, w: whistleIdOf(e), occurredAt: e.occurredAt, e })))],
-      );
-    }
+    // the log rows written and the missing states read in one statement (different tables)
+    const logged = this.target.log
+      ? `WITH logged AS (INSERT INTO ${t('assessment_inbox_log')} (event_id, type, whistle_id, occurred_at, envelope)
+           SELECT (x->>'eventId')::uuid, x->>'type', (x->>'w')::uuid, (x->>'occurredAt')::timestamptz, x->'e' FROM json_array_elements($2::json) x
+           ON CONFLICT (event_id) DO NOTHING) `
+      : '';
+    const log = this.target.log ? [JSON.stringify(relevant.map((e) => ({ eventId: e.eventId, type: e.type, w: whistleIdOf(e), occurredAt: e.occurredAt, e })))] : [];
     const missing = [...new Set(relevant.map((e) => whistleIdOf(e) as string))].filter((id) => !this.states.has(id));
-    if (missing.length) {
+    if (missing.length || logged) {
       const loaded: Array<{ whistle_id: string; state: StoredState }> = await db.query(
-        `SELECT whistle_id::text AS whistle_id, state FROM ${t('whistle_scoring_state')} WHERE whistle_id = ANY($1::uuid[])`,
-        [missing],
+        `${logged}SELECT whistle_id::text AS whistle_id, state FROM ${t('whistle_scoring_state')} WHERE whistle_id = ANY($1::uuid[])`,
+        [missing, ...log],
       );
       for (const r of loaded) this.states.set(r.whistle_id, r.state);
     }
@@ -128,8 +127,14 @@ export class WhistleProjector {
     return relevant.length;
   }
 
-  /** Writes what was applied since the last flush. */
+  /** Writes what was applied since the last flush, in one statement. */
   async flush(db: Queryable): Promise<void> {
+    const statements = await this.prepareFlush();
+    await runTogether(db, statements.map((st) => renumbered(st.sql, st.params)));
+  }
+
+  /** The statements of a flush (each numbered from $1), written to `db`; forgets what they carry. */
+  private async write(db: Queryable): Promise<void> {
     const t = this.t;
     const ids = [...this.dirty];
     if (ids.length) {
@@ -161,7 +166,7 @@ export class WhistleProjector {
         return [];
       },
     } as unknown as Queryable;
-    await this.flush(recorder);
+    await this.write(recorder);
     return statements;
   }
 
