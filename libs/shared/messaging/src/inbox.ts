@@ -21,8 +21,11 @@ export interface BatchScope {
    * multi-statement simple query with escaped literals).
    */
   readonly client: RawClient;
-  /** Work that {@link deferToBatchEnd} set aside, by key, in the order it came. */
-  readonly deferred: Map<string, { flush: (em: EntityManager, items: unknown[]) => Promise<void>; items: unknown[] }>;
+  /**
+   * Work that {@link deferToBatchEnd} and {@link processOnceAtBatchEnd} set aside, by key, in the
+   * order it came; `withInbox` entries write their own inbox rows (and may open the transaction).
+   */
+  readonly deferred: Map<string, { flush: (em: EntityManager, items: unknown[]) => Promise<void>; items: unknown[]; withInbox?: true }>;
 }
 
 /** The part of node-postgres' client a batch scope uses. */
@@ -71,6 +74,49 @@ export async function deferToBatchEnd<T>(em: EntityManager, key: string, item: T
     return;
   }
   await flush(em, [item]);
+}
+
+/**
+ * Like {@link processOnce} with {@link deferToBatchEnd}, for a projection whose messages are only
+ * written at the batch end: the message's inbox row is set aside too, and at the batch end the
+ * rows of all its messages are inserted in one statement (opening the transaction if no message
+ * did) and `flush` gets the items whose row was new — one statement for the inbox rows of a batch
+ * instead of one per message. A duplicate (redelivered, or twice in the batch) is dropped there.
+ * Outside a batch: one transaction with the inbox row and `flush([item])`.
+ */
+export async function processOnceAtBatchEnd<T>(
+  dataSource: DataSource,
+  consumer: string,
+  messageId: string,
+  item: T,
+  flush: (em: EntityManager, items: T[]) => Promise<void>,
+  ctx?: InBatch,
+): Promise<void> {
+  const scope = scopeFor(dataSource, ctx);
+  if (!scope) {
+    await processOnce(dataSource, consumer, messageId, (em) => flush(em, [item]));
+    return;
+  }
+  const key = `inbox:${consumer}`;
+  let entry = scope.deferred.get(key);
+  if (!entry) {
+    const write = async (_em: EntityManager, pending: unknown[]) => {
+      const all = pending as Array<{ messageId: string; item: T }>;
+      const c = scope.client;
+      const begin = scope.begun ? '' : 'BEGIN; ';
+      scope.begun = true;
+      const ids = [...new Set(all.map((p) => p.messageId))];
+      const results = (await c.query(
+        `${begin}INSERT INTO inbox (consumer, message_id) VALUES ${ids.map((id) => `(${c.escapeLiteral(consumer)}, ${c.escapeLiteral(id)})`).join(', ')} ON CONFLICT DO NOTHING RETURNING message_id`,
+      )) as { rows: Array<{ message_id: string }> } | Array<{ rows: Array<{ message_id: string }> }>;
+      const rows = Array.isArray(results) ? results[results.length - 1].rows : results.rows;
+      const fresh = new Set(rows.map((r) => r.message_id));
+      const items = all.filter((p) => fresh.delete(p.messageId)).map((p) => p.item);
+      if (items.length) await flush(scope.em, items);
+    };
+    scope.deferred.set(key, (entry = { flush: write, items: [], withInbox: true }));
+  }
+  entry.items.push({ messageId, item });
 }
 
 /** Writes what the batch set aside (see {@link deferToBatchEnd}); called by the server before it commits. */

@@ -209,12 +209,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         if (outcome instanceof RejectMessage) rejected.push([message, outcome]);
         done++;
       }
-      if (scope.begun) {
-        await flushDeferred(scope);
-        await client.query('COMMIT');
-      } else if (scope.deferred.size) {
+      if (!scope.begun && [...scope.deferred.values()].some((d) => !d.withInbox)) {
         throw new Error('work was deferred to the batch end outside processOnce');
       }
+      await flushDeferred(scope); // (inbox rows set aside by processOnceAtBatchEnd begin the transaction if needed)
+      if (scope.begun) await client.query('COMMIT');
     } catch (err) {
       await client?.query('ROLLBACK').catch(() => undefined); // (a warning only when none is open)
       this.options.log.error({ err, topic, partition }, 'batch transaction failed; its messages are handled again one by one');

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { deferToBatchEnd, envelopeProblem, KafkaEventContext, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeProblem, KafkaEventContext, processOnceAtBatchEnd, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { PROJECTED_TYPES, projectWhistleEvents } from './assessment-projection';
 import { districtTimeZone } from './district-time-zone';
@@ -27,10 +27,7 @@ export class AssessmentWhistleEventsKafkaController {
     if (!PROJECTED_TYPES.has(env.type)) return;
     const shape = projectionProblem(env);
     if (shape) throw new RejectMessage(`${env.type}: ${shape}`);
-    // Inside a consumer batch the events are projected together just before it commits.
-    await processOnce(this.dataSource, WHISTLE_EVENTS_CONSUMER, env.eventId, (em) =>
-      deferToBatchEnd(em, WHISTLE_EVENTS_CONSUMER, env, async (db, events) => void (await projectWhistleEvents(db, events, { tz: this.tz, log: true }))),
-      ctx,
-    );
+    // Inside a consumer batch the events (and their inbox rows) are written together just before it commits.
+    await processOnceAtBatchEnd(this.dataSource, WHISTLE_EVENTS_CONSUMER, env.eventId, env, async (db, events) => void (await projectWhistleEvents(db, events, { tz: this.tz, log: true })), ctx);
   }
 }

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH, runTogether } from '@chuishao/event-store';
-import { deferToBatchEnd, envelopeProblem, processOnce, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
+import { envelopeProblem, processOnceAtBatchEnd, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { evolveView, type WhistleView } from '@chuishao/intake-domain';
 import { WhistleRepository, type LedgerRow } from '../whistles/whistle.repository';
@@ -27,11 +27,8 @@ export class WhistleEventsKafkaController {
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
     if (!env.whistleId) throw new RejectMessage('whistle event without whistleId');
-    // Inside a consumer batch, the batch's events are projected together just before it commits.
-    await processOnce(this.dataSource, WHISTLE_VIEW_CONSUMER, env.eventId, (em) =>
-      deferToBatchEnd(em, WHISTLE_VIEW_CONSUMER, env, (db, envs) => this.project(db, envs)),
-      ctx,
-    );
+    // Inside a consumer batch, the batch's events (and their inbox rows) are written together just before it commits.
+    await processOnceAtBatchEnd(this.dataSource, WHISTLE_VIEW_CONSUMER, env.eventId, env, (db, envs) => this.project(db, envs), ctx);
   }
 
   /**
