@@ -252,6 +252,16 @@ async function main() {
   const m = machine();
   log(`machine: ${JSON.stringify(m)}`);
   if (!process.env.KAFKA_BROKERS) execFileSync('bash', [KAFKA_SH, 'start'], { stdio: 'inherit' });
+  {
+    // A broker that kept the topics of many test runs (thousands of partitions) spends CPU on them
+    // even when idle: say how many it holds, so a run on such a broker is recognised.
+    const probe = new Kafka({ clientId: 'bench-probe', brokers: (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
+    await probe.connect();
+    const topics = await probe.listTopics();
+    await probe.disconnect();
+    m.kafka += `; ${topics.length} topics on the broker at the start`;
+    if (topics.length > 200) log(`note: the broker holds ${topics.length} topics (earlier test runs); \`npm run kafka -- reset\` before benchmarking gives a fresh one`);
+  }
 
   let pgbenchTps;
   let kafkaLine;
