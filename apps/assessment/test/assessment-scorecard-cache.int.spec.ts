@@ -262,6 +262,20 @@ describe('assessment: scorecards served from the rendition cache when settled (r
     expect(frozen.rawPayload.equals(await fresh('2025-Q3'))).toBe(true);
   });
 
+  it('a restarted service renders the recently closed periods again in the background', async () => {
+    let again: ServiceUnderTest | undefined;
+    try {
+      again = await startServiceForTest(assessmentService, { label: 'assessment_cache_boot', shared: { db: svc.db, prefix: svc.config.CHUISHAO_TOPIC_PREFIX }, consume: false });
+      const renderer = again.app.get(ScorecardRenderer);
+      await eventually(async () => renderer.stats().entries > 0, 15000, 20);
+      const r = await again.app.inject({ method: 'GET', url: '/api/v1/assessment/scorecards?period=2025-Q3', headers: { authorization: `Bearer ${office}` } });
+      expect(r.headers['x-chuishao-cache']).toBe('hit');
+      expect(r.rawPayload.equals(await fresh('2025-Q3'))).toBe(true);
+    } finally {
+      await again?.stop();
+    }
+  });
+
   it('counts hits and misses in Prometheus', async () => {
     const metrics = await svc.app.inject({ method: 'GET', url: '/metrics' });
     const value = (result: string) =>

@@ -11,6 +11,7 @@ import { AnalyticsHttpController } from './analytics/analytics.http.controller';
 import { ScorecardRenderer } from './scorecards/scorecard.renderer';
 import { scorecardCacheBytes } from './scorecards/scorecard-cache.config';
 import { districtTimeZone } from './projection/district-time-zone';
+import { WarmClosedScorecards } from './scorecards/warm-closed-scorecards';
 
 @Module({
   controllers: [
@@ -29,6 +30,7 @@ import { districtTimeZone } from './projection/district-time-zone';
       useFactory: (dataSource: DataSource) => new ScorecardRenderer(dataSource, { maxBytes: scorecardCacheBytes(), tz: districtTimeZone() }),
       inject: [DataSource],
     },
+    WarmClosedScorecards,
   ],
 })
 export class AssessmentFeatureModule {}

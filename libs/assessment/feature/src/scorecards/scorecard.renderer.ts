@@ -175,15 +175,24 @@ export class ScorecardRenderer {
    */
   warm(periodKey: string): void {
     if (!this.enabled) return;
-    setImmediate(() => {
-      const started = process.hrtime.bigint();
-      this.render({ period: periodKey, format: 'json', explain: true })
-        .then((r) => {
-          r.gzip();
-          this.log.log(`warmed the scorecard of ${periodKey} as of ${r.asOf}: ${r.body.length} bytes (${r.cache}) in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms`);
-        })
-        .catch((err: unknown) => this.log.warn(`warming the scorecard of ${periodKey} failed: ${err instanceof Error ? err.message : String(err)}`));
-    });
+    setImmediate(() => void this.warmOne(periodKey));
+  }
+
+  /** Warms these periods one after the other (not all at once: each rendering is large); never throws. */
+  async warmAll(periodKeys: readonly string[]): Promise<void> {
+    if (!this.enabled) return;
+    for (const key of periodKeys) await this.warmOne(key);
+  }
+
+  private async warmOne(periodKey: string): Promise<void> {
+    const started = process.hrtime.bigint();
+    try {
+      const r = await this.render({ period: periodKey, format: 'json', explain: true });
+      r.gzip();
+      this.log.log(`warmed the scorecard of ${periodKey} as of ${r.asOf}: ${r.body.length} bytes (${r.cache}) in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms`);
+    } catch (err) {
+      this.log.warn(`warming the scorecard of ${periodKey} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Forgets every cached rendition. */
