@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { configureApp, createFastifyAdapter, createLogger, loadConfig } from '@chuishao/platform';
+import { configureApp, createFastifyAdapter, createLogger, installForcedExit, loadConfig } from '@chuishao/platform';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { registerProxy } from './proxy';
@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     fastify.get('/feedback/:token', (_req, reply) => reply.sendFile('feedback.html'));
   }
   setupMergedDocs(app, bases);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // like the services (bootstrapService): a graceful close exits 0, a second signal or 20 s forces
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  installForcedExit(logger, 20_000);
   await app.listen(config.PORT, config.HOST);
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, `gateway listening on http://${config.HOST}:${config.PORT}`);
 }

@@ -128,7 +128,7 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
  * Fastify stops accepting, in-flight requests finish, then module shutdown hooks run and the
  * process exits 0. A second signal, or the shutdown taking longer than `timeoutMs`, exits at once.
  */
-function installForcedExit(logger: Logger, timeoutMs: number): void {
+export function installForcedExit(logger: Logger, timeoutMs: number): void {
   const force = (reason: string, code: number): void => {
     logger.warn({ reason }, 'forcing exit');
     process.exit(code);
