@@ -14,6 +14,7 @@ import {
   replayOwnEvents,
 } from '@chuishao/assessment-feature';
 import { assessmentService } from '../src/assessment.service';
+import { envelope, type Json } from './envelopes';
 
 const catalog = defaultCatalog();
 const A = catalog.departmentByCode('FIRE_RESCUE')!;
@@ -22,25 +23,6 @@ const C = catalog.departmentByCode('MARKET_REGULATION')!;
 const S1 = catalog.streets[0]; // 劝业场街道
 const S2 = catalog.streets[1]; // 小白楼街道
 
-type Json = Record<string, unknown>;
-
-/** An envelope exactly as the other services put them on chuishao.whistle.events. */
-function envelope(type: string, whistleId: string, occurredAt: string, data: Json, source = 'dispatch') {
-  return {
-    eventId: randomUUID(),
-    type,
-    schemaVersion: 1,
-    source,
-    streamId: `whistle-${whistleId}`,
-    streamPosition: 1,
-    whistleId,
-    occurredAt,
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { role: 'system', org: null, sub: source },
-    data: { whistleId, ...data },
-  };
-}
 const deadlines = (summoned: string, completeBy: string) => ({
   reportBy: new Date(Date.parse(summoned) + 3600_000).toISOString(),
   arriveBy: new Date(Date.parse(summoned) + 7200_000).toISOString(),

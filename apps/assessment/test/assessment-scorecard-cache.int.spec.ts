@@ -5,6 +5,7 @@ import { TOPICS } from '@chuishao/contracts';
 import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
 import { buildScorecard, currentScoringPolicy, projectOwnEvents, ScorecardRenderer } from '@chuishao/assessment-feature';
 import { assessmentService } from '../src/assessment.service';
+import { envelope, type Json } from './envelopes';
 
 /*
  * The rendition cache of settled scorecards (ADR 0008) through HTTP, on real PostgreSQL and Kafka:
@@ -17,24 +18,6 @@ const A = catalog.departmentByCode('FIRE_RESCUE')!;
 const B = catalog.departmentByCode('PUBLIC_SECURITY')!;
 const S1 = catalog.streets[0];
 
-type Json = Record<string, unknown>;
-
-function envelope(type: string, whistleId: string, occurredAt: string, data: Json, source = 'dispatch') {
-  return {
-    eventId: randomUUID(),
-    type,
-    schemaVersion: 1,
-    source,
-    streamId: `whistle-${whistleId}`,
-    streamPosition: 1,
-    whistleId,
-    occurredAt,
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { role: 'system', org: null, sub: source },
-    data: { whistleId, ...data },
-  };
-}
 const summoned = (w: string, at: string, assignmentId: string, departmentId: string, completeBy: string) =>
   envelope('DepartmentsSummoned', w, at, {
     level: 'YELLOW',

@@ -3,27 +3,14 @@ import type { Consumer, KafkaMessage } from 'kafkajs';
 import { departmentTopics, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { Envelope } from '@chuishao/messaging';
-import type { ServiceUnderTest } from '@chuishao/testing';
+import { whistleEnvelope, type ServiceUnderTest } from '@chuishao/testing';
 import type { LevelSla } from '@chuishao/dispatch-contracts';
 
 export const catalog = defaultCatalog();
 export const RED_SLA: LevelSla = { report: 'PT15M', arrive: 'PT30M', complete: 'PT24H' };
 
 export function envelope<D>(type: string, whistleId: string, data: D, source = 'test'): Envelope<string, D> {
-  return {
-    eventId: randomUUID(),
-    type,
-    schemaVersion: 1,
-    source,
-    streamId: `whistle-${whistleId}`,
-    streamPosition: 1,
-    whistleId,
-    occurredAt: new Date().toISOString(),
-    correlationId: randomUUID(),
-    causationId: null,
-    actor: { role: 'system', org: null, sub: source },
-    data,
-  };
+  return whistleEnvelope(type, whistleId, data, { source });
 }
 
 export async function publishWhistleEvent(svc: ServiceUnderTest, env: Envelope): Promise<void> {

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
 import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase, runTogether, statementName } from '../src';
 
@@ -18,6 +18,18 @@ function serviceDatabase(label: string, schema: string): () => DataSource {
     await db.drop();
   });
   return () => ds;
+}
+
+/** A query runner that records the SQL it sends (to count round trips). */
+function recordingRunner(ds: DataSource): { qr: QueryRunner; sent: string[] } {
+  const qr = ds.createQueryRunner();
+  const sent: string[] = [];
+  const query = qr.query.bind(qr);
+  qr.query = (async (sql: string, params?: unknown[]) => {
+    sent.push(sql);
+    return query(sql, params);
+  }) as typeof qr.query;
+  return { qr, sent };
 }
 
 describe('EventStore on PostgreSQL', () => {
@@ -86,13 +98,7 @@ describe('EventStore on PostgreSQL', () => {
   });
 
   it('sends an append and its companions as one statement', async () => {
-    const qr = ds.createQueryRunner();
-    const sent: string[] = [];
-    const query = qr.query.bind(qr);
-    qr.query = (async (sql: string, params?: unknown[]) => {
-      sent.push(sql);
-      return query(sql, params);
-    }) as typeof qr.query;
+    const { qr, sent } = recordingRunner(ds);
     await qr.startTransaction();
     await store.append(qr.manager, 'whistle-one-trip', 0, [{ type: 'A', data: {} }], meta, undefined, () => [
       (first) => ({ sql: `INSERT INTO companion_rows (note) VALUES ($${first})`, params: ['one trip'] }),
@@ -105,13 +111,7 @@ describe('EventStore on PostgreSQL', () => {
 
   it('runs independent writes as one statement (runTogether), or the only one alone', async () => {
     const ins = (note: string) => (first: number) => ({ sql: `INSERT INTO companion_rows (note) VALUES ($${first})`, params: [note] });
-    const qr = ds.createQueryRunner();
-    const sent: string[] = [];
-    const query = qr.query.bind(qr);
-    qr.query = (async (sql: string, params?: unknown[]) => {
-      sent.push(sql);
-      return query(sql, params);
-    }) as typeof qr.query;
+    const { qr, sent } = recordingRunner(ds);
     await runTogether(qr.manager, [ins('together 1'), undefined, ins('together 2'), ins('together 3')]);
     await runTogether(qr.manager, [undefined, ins('alone')]);
     await runTogether(qr.manager, []);

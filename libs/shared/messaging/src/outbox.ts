@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, valuesList, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
+import { PreparingClient, runTogether, valuesList, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
 
@@ -25,8 +25,7 @@ export function outboxInsert(messages: ReadonlyArray<OutboxMessage>): Companion 
 /** Writes messages to the outbox in the caller's transaction: they are published if and only if it commits. */
 export async function enqueue(db: Queryable, messages: ReadonlyArray<OutboxMessage>): Promise<void> {
   if (messages.length === 0) return;
-  const { sql, params } = outboxInsert(messages)(1);
-  await db.query(sql, params);
+  await runTogether(db, [outboxInsert(messages)]);
 }
 
 export interface PublishOptions {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
-import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix } from '@chuishao/testing';
+import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, deferToBatchEnd, ensureTopics, KafkaEventServer, KafkaEventContext, processOnce, RejectMessage } from '../src';
 
 /**
@@ -10,7 +10,6 @@ import { createKafka, deferToBatchEnd, ensureTopics, KafkaEventServer, KafkaEven
  * a rejected message in the middle leaves the others applied; a failing handler is retried alone
  * and applied once (what it set aside for the batch's end is dropped with it); nothing is applied twice.
  */
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('KafkaEventServer with a DataSource (batch transactions)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -21,7 +20,7 @@ describe('KafkaEventServer with a DataSource (batch transactions)', () => {
   let rejectedReader: Consumer;
   const prefix = testTopicPrefix('batch');
   const topic = `${prefix}.items`;
-  const kafka = createKafka('batch-test', kafkaBrokers().split(','), quiet);
+  const kafka = createKafka('batch-test', kafkaBrokers().split(','), silentLog);
   const rejected: string[] = [];
   let failuresLeft = 2;
 
@@ -53,7 +52,7 @@ describe('KafkaEventServer with a DataSource (batch transactions)', () => {
     await rejectedReader.subscribe({ topics: [`${topic}.rejected`], fromBeginning: true });
     await rejectedReader.run({ eachMessage: async ({ message }) => void rejected.push(JSON.parse(String(message.value)).reason) });
 
-    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: quiet });
+    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: silentLog });
     server.addHandler(
       topic,
       async (payload: { id: string; n: number }, ctx: KafkaEventContext) => {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { Admin, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
-import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix } from '@chuishao/testing';
+import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, ensureTopics, KafkaEventServer, KafkaEventContext, processOnceAtBatchEnd } from '../src';
 
 /**
@@ -10,7 +10,6 @@ import { createKafka, ensureTopics, KafkaEventServer, KafkaEventContext, process
  * message twice in one batch, and a whole run delivered again, change nothing — in fewer writes
  * than messages.
  */
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('processOnceAtBatchEnd (inbox rows at the batch end)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -20,7 +19,7 @@ describe('processOnceAtBatchEnd (inbox rows at the batch end)', () => {
   let server: KafkaEventServer;
   const prefix = testTopicPrefix('batchend');
   const topic = `${prefix}.items`;
-  const kafka = createKafka('batch-end-test', kafkaBrokers().split(','), quiet);
+  const kafka = createKafka('batch-end-test', kafkaBrokers().split(','), silentLog);
   const send = (ids: number[]) => producer.send({ topic, acks: -1, messages: ids.map((n) => ({ key: 'k', value: JSON.stringify({ id: `m${n}`, n }) })) });
 
   beforeAll(async () => {
@@ -39,7 +38,7 @@ describe('processOnceAtBatchEnd (inbox rows at the batch end)', () => {
     await producer.connect();
     // 150 messages, m7 three times in a row (one batch sees it more than once)
     await send([...Array.from({ length: 150 }, (_, i) => i), 7, 7]);
-    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: quiet });
+    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: silentLog });
     server.addHandler(
       topic,
       async (payload: { id: string; n: number }, ctx: KafkaEventContext) => {

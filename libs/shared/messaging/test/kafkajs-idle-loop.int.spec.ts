@@ -1,6 +1,6 @@
 import { createHook } from 'node:async_hooks';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import { eventually, kafkaBrokers, testTopicPrefix } from '@chuishao/testing';
+import { eventually, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, ensureTopics, patchKafkajsIdleLoop } from '../src';
 
 /**
@@ -9,12 +9,11 @@ import { createKafka, ensureTopics, patchKafkajsIdleLoop } from '../src';
  * and consume. Counted, on a real broker, as the timers created while a consumer, a producer and
  * an admin sit idle for a second: with the bug it is about a thousand per connection (3,278 counted here without the patch).
  */
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('kafkajs idle loop patch', () => {
   const prefix = testTopicPrefix('idle');
   const topic = `${prefix}.items`;
-  const kafka = createKafka('idle-test', kafkaBrokers().split(','), quiet);
+  const kafka = createKafka('idle-test', kafkaBrokers().split(','), silentLog);
   let admin: Admin;
   let producer: Producer;
   let consumer: Consumer;

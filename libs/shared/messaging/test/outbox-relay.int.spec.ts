@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
-import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix } from '@chuishao/testing';
+import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, enqueue, ensureTopics, OutboxRelay } from '../src';
 
 /**
@@ -12,7 +12,6 @@ import { createKafka, enqueue, ensureTopics, OutboxRelay } from '../src';
  * again (never lost); a row whose transaction commits after a later row was published is still
  * published.
  */
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('OutboxRelay', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -22,7 +21,7 @@ describe('OutboxRelay', () => {
   let consumer: Consumer;
   const prefix = testTopicPrefix('relay');
   const topic = `${prefix}.items`;
-  const kafka = createKafka('relay-test', kafkaBrokers().split(','), quiet);
+  const kafka = createKafka('relay-test', kafkaBrokers().split(','), silentLog);
   const received: string[] = [];
   const outboxCount = async () => Number((await ds.query(`SELECT count(*) AS n FROM outbox`))[0].n);
   const client = async () => {

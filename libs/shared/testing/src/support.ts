@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 /** A database of its own for one test file, dropped afterwards. */
@@ -32,6 +32,9 @@ export function kafkaBrokers(): string {
   return process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 }
 
+/** A logger that drops everything (the messaging classes' `log` option in tests). */
+export const silentLog = { info: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
+
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 /** Polls until `probe` returns a value other than undefined/false, or fails after `timeoutMs`. */
@@ -50,4 +53,23 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** A whistle-event envelope as the services put them on chuishao.whistle.events (first position of its stream). */
+export function whistleEnvelope<D>(type: string, whistleId: string, data: D, opts: { occurredAt?: string; source?: string } = {}) {
+  const source = opts.source ?? 'test';
+  return {
+    eventId: randomUUID(),
+    type,
+    schemaVersion: 1,
+    source,
+    streamId: `whistle-${whistleId}`,
+    streamPosition: 1,
+    whistleId,
+    occurredAt: opts.occurredAt ?? new Date().toISOString(),
+    correlationId: randomUUID(),
+    causationId: null,
+    actor: { role: 'system', org: null, sub: source },
+    data,
+  };
 }
