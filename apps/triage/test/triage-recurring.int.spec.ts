@@ -107,4 +107,65 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
     expect(triaged.rules.map((r) => r.id)).toEqual(['base', 'recurring']);
     expect(triaged.rules[1].reason.en).toContain('2 earlier whistles');
   });
+
+  it('whistles at one site triaged in one batch count each other by the time they were blown, as one by one would', async () => {
+    // 12 whistles at one new address, blown a minute apart, sent shuffled on ONE partition so the
+    // consumer takes them in one or a few batches: the database cannot see the batch's own sites
+    // while it counts, so the batch must count them itself (isRecurringNeighbour)
+    const situation = defaultCatalog().situation('NOISE_NUISANCE')!;
+    const address = `批次路${randomUUID().slice(0, 8)}号`;
+    const start = Date.now() - 3_600_000;
+    const whistles = Array.from({ length: 12 }, (_, k) => {
+      const whistleId = randomUUID();
+      const blownAt = new Date(start + k * 60_000);
+      const data: WhistleBlownData = {
+        whistleId,
+        streetId: defaultCatalog().streets[0].id,
+        situationCode: situation.code,
+        area: situation.area,
+        title: '同一地点反复噪音',
+        description: '',
+        location: { address, normalisedAddress: address, communityId: null, lat: null, lng: null },
+        requestedDepartments: [],
+        hints: { lifeSafety: false, householdsAffected: null },
+        attachments: [],
+        channel: 'api',
+      };
+      const env: Envelope<'WhistleBlown', WhistleBlownData> = {
+        eventId: randomUUID(),
+        type: 'WhistleBlown',
+        schemaVersion: 1,
+        source: 'intake',
+        streamId: `whistle-${whistleId}`,
+        streamPosition: 1,
+        whistleId,
+        occurredAt: blownAt.toISOString(),
+        correlationId: randomUUID(),
+        causationId: null,
+        actor: { role: 'street', org: data.streetId, sub: 'street-tester' },
+        data,
+      };
+      return { k, whistleId, env };
+    });
+    const shuffled = [...whistles].sort((a, b) => ((a.k * 7) % 12) - ((b.k * 7) % 12));
+    await svc.messaging.producer.send({
+      topic: svc.messaging.topic(TOPICS.whistleEvents),
+      acks: -1,
+      messages: shuffled.map((w) => ({ key: 'one-partition', value: JSON.stringify(w.env) })),
+    });
+    const ids = whistles.map((w) => `whistle-${w.whistleId}`);
+    const rows = await eventually(async () => {
+      const r: Array<{ stream_id: string; data: WhistleTriagedData; tx: string }> = await svc.dataSource.query(
+        `SELECT stream_id, data, xmin::text AS tx FROM events WHERE stream_id = ANY($1)`,
+        [ids],
+      );
+      return r.length === whistles.length ? r : undefined;
+    });
+    const byStream = new Map(rows.map((r) => [r.stream_id, r]));
+    // the first two have fewer than 2 earlier neighbours; from the third on, the rule raises BLUE to YELLOW
+    expect(whistles.map((w) => byStream.get(`whistle-${w.whistleId}`)!.data.level)).toEqual(['BLUE', 'BLUE', ...Array(10).fill('YELLOW')]);
+    expect(byStream.get(`whistle-${whistles[11].whistleId}`)!.data.rules[1].reason.en).toContain('11 earlier whistles');
+    // and they were triaged together: fewer transactions than whistles
+    expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(whistles.length);
+  });
 });

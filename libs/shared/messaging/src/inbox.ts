@@ -11,6 +11,8 @@ export interface BatchScope {
   readonly dataSource: DataSource;
   readonly em: EntityManager;
   savepoints: number;
+  /** Messages of the batch that did work (processOnce or processOnceAtBatchEnd), for the batch-time histogram. */
+  working: number;
   /**
    * Whether the transaction has begun: it begins lazily, in the same round trip as the first
    * message's savepoint and inbox row, so a batch whose messages all are skipped costs nothing.
@@ -44,7 +46,7 @@ const scopesByManager = new WeakMap<EntityManager, BatchScope>();
 
 /** A new, empty batch scope on `em` (a transaction of `dataSource` on `client`). */
 export function openBatchScope(dataSource: DataSource, em: EntityManager, client: RawClient): BatchScope {
-  const scope: BatchScope = { dataSource, em, client, savepoints: 0, begun: false, deferred: new Map() };
+  const scope: BatchScope = { dataSource, em, client, savepoints: 0, working: 0, begun: false, deferred: new Map() };
   scopesByManager.set(em, scope);
   return scope;
 }
@@ -97,6 +99,7 @@ export async function processOnceAtBatchEnd<T>(
     await processOnce(dataSource, consumer, messageId, (em) => flush(em, [item]));
     return;
   }
+  scope.working++;
   const key = `inbox:${consumer}`;
   let entry = scope.deferred.get(key);
   if (!entry) {
@@ -139,7 +142,10 @@ export function currentManager(dataSource: DataSource, ctx?: InBatch): DataSourc
  * Runs `project` at most once per (consumer, messageId): the inbox row and the projection's writes
  * commit in one transaction, so a redelivered message finds its row and changes nothing. Given the
  * handler's context (`ctx`) inside a consumer batch, that transaction is the batch's; a failing
- * `project` rolls back to its savepoint, so it leaves nothing behind either way.
+ * `project` rolls back to its savepoint, so it leaves nothing behind either way. Inside a batch,
+ * the earlier messages set aside by {@link processOnceAtBatchEnd} are written before `project`
+ * runs, so a consumer that mixes both applies its messages in order (what {@link deferToBatchEnd}
+ * set aside still waits for the batch end).
  */
 export async function processOnce(
   dataSource: DataSource,
@@ -150,7 +156,14 @@ export async function processOnce(
 ): Promise<'processed' | 'duplicate'> {
   const scope = scopeFor(dataSource, ctx);
   if (scope) {
+    // the earlier messages of the batch set aside whole are written first: effects keep the messages' order
+    for (const [key, d] of scope.deferred) {
+      if (!d.withInbox) continue;
+      scope.deferred.delete(key);
+      if (d.items.length) await d.flush(scope.em, d.items);
+    }
     const savepoint = `m${++scope.savepoints}`;
+    scope.working++;
     const setAside = new Map([...scope.deferred].map(([key, d]) => [key, d.items.length]));
     try {
       const c = scope.client;
@@ -165,6 +178,7 @@ export async function processOnce(
     } catch (err) {
       // (if even this fails, the transaction is lost: the batch is then handled again message by message)
       await scope.em.query(`ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
+      scope.working--;
       // what this message set aside goes too
       for (const [key, d] of scope.deferred) {
         const before = setAside.get(key);

@@ -3,18 +3,26 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { RejectMessage, type Envelope } from '@chuishao/messaging';
 import { systemActor } from '@chuishao/contracts';
-import { defaultCatalog } from '@chuishao/catalog';
+import { defaultCatalog, type Situation } from '@chuishao/catalog';
+import type { EventMetadata } from '@chuishao/event-store';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
-import type { DepartmentsSummonedData } from '@chuishao/dispatch-contracts';
+import type { DepartmentsSummonedData, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { deadlinesFrom, route } from '@chuishao/dispatch-domain';
-import { DispatchStreams } from '../whistle/dispatch-streams';
+import { DispatchStreams, type LoadedWhistle } from '../whistle/dispatch-streams';
+
+/** A WhistleTriaged checked and ready to be summoned with the others of its batch. */
+export interface TriagedWhistle {
+  env: Envelope<'WhistleTriaged', WhistleTriagedData>;
+  situation: Situation;
+}
 
 /**
  * WhistleTriaged → DepartmentsSummoned: routes to the requested or the situation's departments,
  * sets each assignment's deadlines from the level's SLA at the time of dispatch (the SLA is kept
  * in the event for reassignments and reopens), schedules the deadlines durably and tells each
  * department on its own topic (type SUMMONED) — all in one transaction. A whistle withdrawn
- * before it was triaged is not dispatched.
+ * before it was triaged is not dispatched. A consumer batch's whistles are summoned together at
+ * its end (ADR 0010): one statement reads them, one writes all their summonses.
  */
 @Injectable()
 export class SummonWhenWhistleTriagedHandler {
@@ -22,16 +30,44 @@ export class SummonWhenWhistleTriagedHandler {
 
   constructor(private readonly streams: DispatchStreams) {}
 
-  async handle(em: EntityManager, env: Envelope<'WhistleTriaged', WhistleTriagedData>): Promise<void> {
+  /** Checks a WhistleTriaged: RejectMessage when it cannot be dispatched (before anything is set aside). */
+  check(env: Envelope<'WhistleTriaged', WhistleTriagedData>): TriagedWhistle {
+    const situation = defaultCatalog().situation(env.data.situationCode);
+    if (!situation) throw new RejectMessage(`unknown situation ${env.data.situationCode}`);
+    return { env, situation };
+  }
+
+  /** Summons checked whistles, in the caller's transaction. */
+  async summonAll(em: EntityManager, whistles: ReadonlyArray<TriagedWhistle>): Promise<void> {
+    const first = [...new Map(whistles.map((w) => [w.env.data.whistleId, w])).values()]; // a repeat would find it summoned
+    const loaded = await this.streams.loadNew(
+      em,
+      first.map((w) => w.env.data.whistleId),
+    );
+    const summonses: Parameters<DispatchStreams['summonNew']>[1][number][] = [];
+    for (const [i, w] of first.entries()) {
+      const l = loaded[i];
+      if (l === 'existing') {
+        // summoned already, or another writer's: the general path, under the stream's lock
+        const current = await this.streams.load(em, w.env.data.whistleId);
+        const event = this.summons(current, w);
+        if (event) await this.streams.commit(em, current, [event], this.metadata(w));
+        continue;
+      }
+      const event = this.summons(l, w);
+      if (event) summonses.push({ loaded: l, event, metadata: this.metadata(w) });
+    }
+    await this.streams.summonNew(em, summonses);
+  }
+
+  /** The summons a whistle in this state gets, or none (summoned already, withdrawn). */
+  private summons(loaded: LoadedWhistle, { env, situation }: TriagedWhistle): (DispatchEvent & { type: 'DepartmentsSummoned' }) | undefined {
     const d = env.data;
-    const situation = defaultCatalog().situation(d.situationCode);
-    if (!situation) throw new RejectMessage(`unknown situation ${d.situationCode}`);
-    const loaded = await this.streams.load(em, d.whistleId);
     if (!loaded.brief) throw new Error(`no WhistleBlown seen yet for ${d.whistleId}`); // transient: retried
-    if (loaded.state.assignments.length > 0) return; // summoned already
+    if (loaded.state.assignments.length > 0) return undefined; // summoned already
     if (loaded.brief.phase === 'WITHDRAWN') {
       this.log.log(`whistle ${d.whistleId} was withdrawn before dispatch; nobody summoned`);
-      return;
+      return undefined;
     }
     const now = new Date();
     const summoned: DepartmentsSummonedData = {
@@ -46,10 +82,10 @@ export class SummonWhenWhistleTriagedHandler {
       }),
       sla: { report: d.sla.report, arrive: d.sla.arrive, complete: d.sla.complete },
     };
-    await this.streams.commit(em, loaded, [{ type: 'DepartmentsSummoned', data: summoned }], {
-      correlationId: env.correlationId,
-      causationId: env.eventId,
-      actor: systemActor('dispatch'),
-    });
+    return { type: 'DepartmentsSummoned', data: summoned };
+  }
+
+  private metadata({ env }: TriagedWhistle): EventMetadata {
+    return { correlationId: env.correlationId, causationId: env.eventId, actor: systemActor('dispatch') };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventStore, runTogether, valuesList, type Companion, type EventMetadata } from '@chuishao/event-store';
-import { enqueue, Messaging, publishing, type OutboxMessage } from '@chuishao/messaging';
+import { enqueue, eventMessages, Messaging, outboxInsert, publishing, type OutboxMessage } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { evolve, fold, INITIAL_DISPATCH_STATE, type AssignmentState, type DispatchState } from '@chuishao/dispatch-domain';
@@ -48,10 +48,62 @@ export class DispatchStreams {
     );
     const { version, events } = probe.locked ? await this.store.readStream(em, streamId) : { version: 0, events: [] };
     const brief = probe.locked ? await this.briefs.get(em, whistleId) : probe.whistle_id ? toBrief(probe) : undefined;
-    let state = fold(events.map((e) => ({ type: e.type, data: e.data }) as DispatchEvent), INITIAL_DISPATCH_STATE);
-    if (brief?.phase === 'WITHDRAWN') state = evolve(state, { type: 'WhistleWithdrawn' });
-    if (brief?.phase === 'RESOLVED') state = evolve(state, { type: 'WhistleConfirmed' });
-    return { whistleId, streamId, version, state, brief };
+    return { whistleId, streamId, version, state: withPhase(fold(events.map((e) => ({ type: e.type, data: e.data }) as DispatchEvent), INITIAL_DISPATCH_STATE), brief), brief };
+  }
+
+  /**
+   * The whistles of a batch of summonses, in one statement: those without a stream yet come back
+   * loaded (version 0, their brief); those that have one (summoned already, or written meanwhile)
+   * as 'existing', for {@link load} one by one. Nothing is locked: the append that creates the
+   * streams fails with ConcurrencyError if another writer created one meanwhile.
+   */
+  async loadNew(em: EntityManager, whistleIds: readonly string[]): Promise<Array<LoadedWhistle | 'existing'>> {
+    const rows: Array<Partial<BriefRow> & { id: string; has_stream: boolean }> = await em.query(
+      `SELECT i.id, EXISTS (SELECT 1 FROM streams WHERE stream_id = 'whistle-' || i.id) AS has_stream, b.*
+         FROM unnest($1::text[]) WITH ORDINALITY AS i(id, ord)
+         LEFT JOIN whistle_briefs b ON b.whistle_id = i.id::uuid
+        ORDER BY i.ord`,
+      [whistleIds],
+    );
+    return rows.map((r) => {
+      if (r.has_stream) return 'existing';
+      const brief = r.whistle_id ? toBrief(r as BriefRow) : undefined;
+      return { whistleId: r.id, streamId: dispatchStreamId(r.id), version: 0, state: withPhase(INITIAL_DISPATCH_STATE, brief), brief };
+    });
+  }
+
+  /**
+   * Summonses of whistles that have no stream yet (from {@link loadNew}), all in ONE statement:
+   * the streams and their DepartmentsSummoned, the outbox (envelopes and the departments'
+   * SUMMONED messages), the deadlines and the assignments.
+   */
+  async summonNew(em: EntityManager, summonses: ReadonlyArray<{ loaded: LoadedWhistle; event: DispatchEvent & { type: 'DepartmentsSummoned' }; metadata: EventMetadata }>): Promise<void> {
+    if (summonses.length === 0) return;
+    const now = new Date();
+    const whistleTopic = this.messaging.topic(TOPICS.whistleEvents);
+    const written = summonses.map(({ loaded, event }) => {
+      const after = fold([event], loaded.state);
+      const messages = loaded.brief ? departmentMessages([event], after, loaded.brief, (n) => this.messaging.topic(n), now.toISOString()) : [];
+      return { loaded, after, messages, summoned: summonedAssignments(after, [event]) };
+    });
+    const byStream = new Map(written.map((w) => [w.loaded.streamId, w]));
+    await this.store.appendNewStreams(
+      em,
+      summonses.map(({ loaded, event, metadata }) => ({ streamId: loaded.streamId, events: [{ type: event.type, data: event.data, occurredAt: now }], metadata })),
+      (drafts) =>
+        [
+          outboxInsert([
+            ...drafts.flatMap((e) => eventMessages([e], { topic: whistleTopic, source: 'dispatch', whistleId: byStream.get(e.streamId)!.loaded.whistleId })),
+            ...written.flatMap((w) => w.messages),
+          ]),
+          deadlinesInsert(written.map((w) => ({ whistleId: w.loaded.whistleId, assignments: w.summoned }))),
+          assignmentsUpsert(written.map((w) => ({ whistleId: w.loaded.whistleId, state: w.after, assignments: w.summoned }))),
+        ].filter((c): c is Companion => c !== undefined),
+    );
+    for (const w of written) {
+      w.loaded.version = 1;
+      w.loaded.state = w.after;
+    }
   }
 
   async commit(
@@ -82,7 +134,13 @@ export class DispatchStreams {
       metadata,
       undefined,
       summonsOnly
-        ? (drafts) => [...outbox(drafts), ...[deadlinesInsert(loaded.whistleId, summoned), assignmentsUpsert(loaded.whistleId, after, summoned)].filter((c): c is Companion => c !== undefined)]
+        ? (drafts) =>
+            [
+              ...outbox(drafts),
+              ...[deadlinesInsert([{ whistleId: loaded.whistleId, assignments: summoned }]), assignmentsUpsert([{ whistleId: loaded.whistleId, state: after, assignments: summoned }])].filter(
+                (c): c is Companion => c !== undefined,
+              ),
+            ]
         : outbox,
     );
     if (!summonsOnly) await project(em, loaded.whistleId, after, events);
@@ -104,11 +162,26 @@ function summonedAssignments(state: DispatchState, events: ReadonlyArray<Dispatc
   return state.assignments.filter((a) => ids.has(a.id));
 }
 
+/** Whistles' assignments (and, for their listing rows, each whistle's state after the events). */
+interface WhistleAssignments {
+  whistleId: string;
+  state?: DispatchState;
+  assignments: ReadonlyArray<AssignmentState>;
+}
+
+/** The state of a whistle's dispatch once the phase its brief knows is applied (withdrawn, resolved). */
+function withPhase(state: DispatchState, brief: WhistleBrief | undefined): DispatchState {
+  if (brief?.phase === 'WITHDRAWN') return evolve(state, { type: 'WhistleWithdrawn' });
+  if (brief?.phase === 'RESOLVED') return evolve(state, { type: 'WhistleConfirmed' });
+  return state;
+}
+
 /** Every deadline of these assignments in one statement (a summons has ~4 assignments × 3 kinds). */
-function deadlinesInsert(whistleId: string, assignments: ReadonlyArray<AssignmentState>): Companion | undefined {
-  if (assignments.length === 0) return undefined;
+function deadlinesInsert(whistles: ReadonlyArray<WhistleAssignments>): Companion | undefined {
+  const rows = whistles.flatMap((w) => w.assignments.flatMap((a) => KINDS.map(([kind, due]) => [a.id, w.whistleId, kind, due(a)])));
+  if (rows.length === 0) return undefined;
   return (first) => {
-    const values = valuesList(assignments.flatMap((a) => KINDS.map(([kind, due]) => [a.id, whistleId, kind, due(a)])), { first });
+    const values = valuesList(rows, { first });
     return {
       sql: `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ${values.text}
             ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
@@ -120,7 +193,7 @@ function deadlinesInsert(whistleId: string, assignments: ReadonlyArray<Assignmen
 /** The tables beside the stream: assignments (for listing) and durable deadlines (for the scheduler). */
 async function project(em: EntityManager, whistleId: string, state: DispatchState, events: ReadonlyArray<DispatchEvent>): Promise<void> {
   const touched = new Set<string>();
-  const insertDeadlines = (assignments: AssignmentState[]) => runTogether(em, [deadlinesInsert(whistleId, assignments)]);
+  const insertDeadlines = (assignments: AssignmentState[]) => runTogether(em, [deadlinesInsert([{ whistleId, assignments }])]);
   const settle = (ids: string[], kinds: DeadlineKind[], state2: 'MET' | 'SKIPPED', before?: string) =>
     em.query(
       `UPDATE deadlines SET state = $3, decided_at = now()
@@ -192,18 +265,18 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
       }
     }
   }
-  await runTogether(em, [assignmentsUpsert(whistleId, state, [...touched].map(byId).filter((a): a is AssignmentState => a !== undefined))]);
+  await runTogether(em, [assignmentsUpsert([{ whistleId, state, assignments: [...touched].map(byId).filter((a): a is AssignmentState => a !== undefined) }])]);
   if (events.some((e) => e.type === 'DeadlinesChanged' && e.data.reason === 'TRIAGE_OVERRIDDEN')) {
     await em.query(`UPDATE assignments SET level = $2 WHERE whistle_id = $1`, [whistleId, state.level]);
   }
 }
 
 /** The listing rows of these assignments, written in one statement. */
-function assignmentsUpsert(whistleId: string, state: DispatchState, assignments: ReadonlyArray<AssignmentState>): Companion | undefined {
-  if (assignments.length === 0) return undefined;
+function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state: DispatchState }>): Companion | undefined {
+  if (whistles.every((w) => w.assignments.length === 0)) return undefined;
   return (first) => {
     const values = valuesList(
-      assignments.map((a) => [
+      whistles.flatMap(({ whistleId, state, assignments }) => assignments.map((a) => [
         a.id,
         whistleId,
         a.departmentId,
@@ -220,7 +293,7 @@ function assignmentsUpsert(whistleId: string, state: DispatchState, assignments:
         a.result,
         a.disputeNote,
         JSON.stringify(Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }))),
-      ]),
+      ])),
       { tail: 'now()', first },
     );
     return {

@@ -1,22 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore } from '@chuishao/event-store';
-import { Messaging, publishing, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { EventStore, type Companion } from '@chuishao/event-store';
+import { eventMessages, Messaging, outboxInsert, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { systemActor, TOPICS } from '@chuishao/contracts';
-import { defaultCatalog } from '@chuishao/catalog';
-import { counter, histogram } from '@chuishao/platform';
+import { defaultCatalog, type Level } from '@chuishao/catalog';
+import { counter } from '@chuishao/platform';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
-import { EARTH_RADIUS_M, policyInForceAt, triage, type PolicyVersion } from '@chuishao/triage-domain';
+import { EARTH_RADIUS_M, isRecurringNeighbour, policyInForceAt, triage, type PolicyVersion, type WhistleSite } from '@chuishao/triage-domain';
 import { POLICY_STREAM, PolicyRepository } from '../policy/policy.repository';
 
-const handleSeconds = histogram(
-  'chuishao_triage_handle_seconds',
-  'WhistleBlown → WhistleTriaged inside the consumer transaction (policy lookup, recurring count, rules, append)',
-  [],
-  [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-);
 const triagedTotal = counter('chuishao_whistles_triaged_total', 'Whistles triaged, by level and policy version', ['level', 'policy_version']);
+
+/** The SQL expressions a recurring count compares against: parameters, or the columns of a batch's rows. */
+interface RecurringRefs {
+  situation: string;
+  whistleId: string;
+  blownAt: string;
+  windowDays: string;
+  address: string;
+  lat: string;
+  lng: string;
+  radius: string;
+}
 
 /**
  * Counts the recurring neighbours of a whistle in the database. Must agree with the pure
@@ -27,18 +33,71 @@ const triagedTotal = counter('chuishao_whistles_triaged_total', 'Whistles triage
  * the (situation, normalised address) index those at the same address, so the cost follows the
  * neighbours, not the number of whistles of that situation.
  */
-export const RECURRING_COUNT_SQL = `
-  SELECT count(*) AS n FROM whistle_sites
-   WHERE situation_code = $1 AND whistle_id <> $2
-     AND blown_at <= $3::timestamptz AND blown_at >= $3::timestamptz - make_interval(hours => $4::int * 24)
-     AND ((normalised_address <> '' AND normalised_address = $5)
-          OR (lat BETWEEN $6::float8 - $8::float8 * 1.01 / 111194.9 AND $6::float8 + $8::float8 * 1.01 / 111194.9
-              AND lng BETWEEN $7::float8 - $8::float8 * 1.01 / (111194.9 * cos(radians(least(abs($6::float8), 89.0))))
-                          AND $7::float8 + $8::float8 * 1.01 / (111194.9 * cos(radians(least(abs($6::float8), 89.0))))
-              AND 2 * ${EARTH_RADIUS_M} * asin(sqrt(power(sin(radians(lat - $6::float8) / 2), 2) +
-                cos(radians($6::float8)) * cos(radians(lat)) * power(sin(radians(lng - $7::float8) / 2), 2))) <= $8::float8))`;
+function recurringCountSql(r: RecurringRefs): string {
+  const dLat = `${r.radius} * 1.01 / 111194.9`;
+  const dLng = `${r.radius} * 1.01 / (111194.9 * cos(radians(least(abs(${r.lat}), 89.0))))`;
+  return `
+  SELECT count(*) FROM whistle_sites w
+   WHERE w.situation_code = ${r.situation} AND w.whistle_id <> ${r.whistleId}
+     AND w.blown_at <= ${r.blownAt} AND w.blown_at >= ${r.blownAt} - make_interval(hours => ${r.windowDays} * 24)
+     AND ((w.normalised_address <> '' AND w.normalised_address = ${r.address})
+          OR (w.lat BETWEEN ${r.lat} - ${dLat} AND ${r.lat} + ${dLat}
+              AND w.lng BETWEEN ${r.lng} - ${dLng} AND ${r.lng} + ${dLng}
+              AND 2 * ${EARTH_RADIUS_M} * asin(sqrt(power(sin(radians(w.lat - ${r.lat}) / 2), 2) +
+                cos(radians(${r.lat})) * cos(radians(w.lat)) * power(sin(radians(w.lng - ${r.lng}) / 2), 2))) <= ${r.radius}))`;
+}
 
-/** WhistleBlown → WhistleTriaged with the policy in force when the whistle was BLOWN (not when it is consumed). */
+/** One whistle's count: $1 situation, $2 whistle id, $3 blown at, $4 window days, $5 normalised address, $6 lat, $7 lng, $8 radius (m). */
+export const RECURRING_COUNT_SQL = recurringCountSql({
+  situation: '$1',
+  whistleId: '$2::uuid',
+  blownAt: '$3::timestamptz',
+  windowDays: '$4::int',
+  address: '$5',
+  lat: '$6::float8',
+  lng: '$7::float8',
+  radius: '$8::float8',
+}).replace('count(*)', 'count(*) AS n');
+
+/**
+ * A batch of whistles' sites recorded and their recurring neighbours counted in one statement
+ * (arrays, one element a whistle, in order), with the policy stream's version to check the
+ * cached policy. The count cannot see the sites this statement inserts: the batch's own
+ * neighbours are counted in memory (isRecurringNeighbour).
+ */
+const SITES_AND_COUNTS_SQL = `
+  WITH i AS (
+    SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::float8[], $7::float8[], $8::float8[])
+      WITH ORDINALITY AS i(situation_code, whistle_id, blown_at, window_days, normalised_address, lat, lng, radius, ord)
+  ), site AS (
+    INSERT INTO whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at)
+    SELECT whistle_id, situation_code, normalised_address, lat, lng, blown_at FROM i ON CONFLICT (whistle_id) DO NOTHING
+  )
+  SELECT (${recurringCountSql({
+    situation: 'i.situation_code',
+    whistleId: 'i.whistle_id',
+    blownAt: 'i.blown_at',
+    windowDays: 'i.window_days',
+    address: 'i.normalised_address',
+    lat: 'i.lat',
+    lng: 'i.lng',
+    radius: 'i.radius',
+  })}) AS n,
+         (SELECT version FROM streams WHERE stream_id = $9) AS policy_stream_version
+    FROM i ORDER BY i.ord`;
+
+/** A WhistleBlown checked and ready to be triaged with the others of its batch. */
+export interface BlownWhistle {
+  env: Envelope<'WhistleBlown', WhistleBlownData>;
+  site: WhistleSite;
+  defaultLevel: Level;
+}
+
+/**
+ * WhistleBlown → WhistleTriaged with the policy in force when the whistle was BLOWN (not when it
+ * is consumed). A consumer batch's whistles are triaged together at its end (ADR 0010): their
+ * sites and recurring counts in one statement, their events and outbox rows in another.
+ */
 @Injectable()
 export class TriageWhenWhistleBlownHandler {
   constructor(
@@ -47,8 +106,8 @@ export class TriageWhenWhistleBlownHandler {
     private readonly policies: PolicyRepository,
   ) {}
 
-  async handle(em: EntityManager, env: Envelope<'WhistleBlown', WhistleBlownData>): Promise<void> {
-    const stop = handleSeconds.startTimer();
+  /** Checks a WhistleBlown: RejectMessage when it cannot be triaged (before anything is set aside). */
+  check(env: Envelope<'WhistleBlown', WhistleBlownData>): BlownWhistle {
     const d = env.data;
     const situation = defaultCatalog().situation(d.situationCode);
     if (!situation) throw new RejectMessage(`unknown situation ${d.situationCode}`);
@@ -57,42 +116,75 @@ export class TriageWhenWhistleBlownHandler {
     if (typeof d.location?.normalisedAddress !== 'string' || typeof d.hints?.lifeSafety !== 'boolean') {
       throw new RejectMessage('WhistleBlown without location.normalisedAddress or hints.lifeSafety');
     }
-    // One round trip in the usual case: the whistle's site recorded, its recurring neighbours
-    // counted with the cached policy's window, and the policy stream's version read to check that
-    // cache; a policy published meanwhile means a reload and a recount.
-    const recurringParams = (p: PolicyVersion['policy']) => [
-      d.situationCode,
-      d.whistleId,
+    const site: WhistleSite = {
+      whistleId: d.whistleId,
+      situationCode: d.situationCode,
+      normalisedAddress: d.location.normalisedAddress,
+      lat: typeof d.location.lat === 'number' ? d.location.lat : null,
+      lng: typeof d.location.lng === 'number' ? d.location.lng : null,
       blownAt,
-      p.rules.recurring.windowDays,
-      d.location.normalisedAddress,
-      d.location.lat,
-      d.location.lng,
-      p.rules.recurring.radiusMeters,
-    ];
+    };
+    return { env, site, defaultLevel: situation.defaultLevel };
+  }
+
+  /** Triages checked whistles together, in the caller's transaction: two statements for all of them. */
+  async triageAll(em: EntityManager, whistles: ReadonlyArray<BlownWhistle>): Promise<void> {
+    if (whistles.length === 0) return;
     const cached = this.policies.cachedHistory();
-    let policy = policyInForceAt(cached.versions, blownAt).policy;
-    const [row]: Array<{ n: string; policy_stream_version: string | null }> = await em.query(
-      `WITH site AS (
-         INSERT INTO whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at)
-         VALUES ($2, $1, $5, $6::float8, $7::float8, $3::timestamptz) ON CONFLICT (whistle_id) DO NOTHING
-       )
-       SELECT (${RECURRING_COUNT_SQL}) AS n, (SELECT version FROM streams WHERE stream_id = $9) AS policy_stream_version`,
-      [...recurringParams(policy), POLICY_STREAM],
+    let policies = whistles.map((w) => policyInForceAt(cached.versions, w.site.blownAt).policy);
+    const col = <T>(f: (w: BlownWhistle, i: number) => T): T[] => whistles.map(f);
+    const rows: Array<{ n: string; policy_stream_version: string | null }> = await em.query(SITES_AND_COUNTS_SQL, [
+      col((w) => w.site.situationCode),
+      col((w) => w.site.whistleId),
+      col((w) => w.site.blownAt),
+      col((_, i) => policies[i].rules.recurring.windowDays),
+      col((w) => w.site.normalisedAddress),
+      col((w) => w.site.lat),
+      col((w) => w.site.lng),
+      col((_, i) => policies[i].rules.recurring.radiusMeters),
+      POLICY_STREAM,
+    ]);
+    // the batch's own neighbours, which that statement's count could not see
+    let counts = whistles.map(
+      (w, i) => Number(rows[i].n) + whistles.filter((other) => other !== w && isRecurringNeighbour(other.site, w.site, policies[i])).length,
     );
-    let n = Number(row.n);
-    if (Number(row.policy_stream_version ?? 0) !== cached.streamVersion) {
-      const fresh = (await this.policies.inForceAt(em, blownAt)).policy;
-      if (fresh.rules.recurring.windowDays !== policy.rules.recurring.windowDays || fresh.rules.recurring.radiusMeters !== policy.rules.recurring.radiusMeters) {
-        n = Number((await em.query(RECURRING_COUNT_SQL, recurringParams(fresh)))[0].n);
-      }
-      policy = fresh;
+    if (Number(rows[0].policy_stream_version ?? 0) !== cached.streamVersion) {
+      // a policy was published since the cache was loaded: reload, and recount where the window
+      // changed (the batch's sites are in the table now, so the database counts them too)
+      const history = await this.policies.history(em);
+      const fresh = whistles.map((w) => policyInForceAt(history.versions, w.site.blownAt).policy);
+      counts = await Promise.all(
+        whistles.map(async (w, i) => {
+          const [was, now] = [policies[i].rules.recurring, fresh[i].rules.recurring];
+          if (was.windowDays === now.windowDays && was.radiusMeters === now.radiusMeters) return counts[i];
+          const s = w.site;
+          const [r]: Array<{ n: string }> = await em.query(RECURRING_COUNT_SQL, [s.situationCode, s.whistleId, s.blownAt, now.windowDays, s.normalisedAddress, s.lat, s.lng, now.radiusMeters]);
+          return Number(r.n);
+        }),
+      );
+      policies = fresh;
     }
-    const result = triage(
-      { situationCode: d.situationCode, area: d.area, defaultLevel: situation.defaultLevel, hints: d.hints, recurringCount: n },
-      policy,
+    const triaged = whistles.map((w, i) => this.triaged(w, policies[i], counts[i]));
+    const topic = this.messaging.topic(TOPICS.whistleEvents);
+    const byStream = new Map(whistles.map((w) => [`whistle-${w.site.whistleId}`, w.site.whistleId]));
+    await this.store.appendNewStreams(
+      em,
+      triaged.map((data, i) => ({
+        streamId: `whistle-${data.whistleId}`,
+        events: [{ type: 'WhistleTriaged', data }],
+        metadata: { correlationId: whistles[i].env.correlationId, causationId: whistles[i].env.eventId, actor: systemActor('triage') },
+      })),
+      (drafts): Companion[] => [
+        outboxInsert(drafts.flatMap((e) => eventMessages([e], { topic, source: 'triage', whistleId: byStream.get(e.streamId) as string }))),
+      ],
     );
-    const data: WhistleTriagedData = {
+    for (const [i, t] of triaged.entries()) triagedTotal.inc({ level: t.level, policy_version: String(policies[i].version) });
+  }
+
+  private triaged(w: BlownWhistle, policy: PolicyVersion['policy'], recurringCount: number): WhistleTriagedData {
+    const d = w.env.data;
+    const result = triage({ situationCode: d.situationCode, area: d.area, defaultLevel: w.defaultLevel, hints: d.hints, recurringCount }, policy);
+    return {
       whistleId: d.whistleId,
       streetId: d.streetId,
       situationCode: d.situationCode,
@@ -103,13 +195,5 @@ export class TriageWhenWhistleBlownHandler {
       sla: policy.sla[result.level],
       requestedDepartments: d.requestedDepartments,
     };
-    // the event and its outbox row in one statement
-    await this.store.append(em, `whistle-${d.whistleId}`, 0, [{ type: 'WhistleTriaged', data }], {
-      correlationId: env.correlationId,
-      causationId: env.eventId,
-      actor: systemActor('triage'),
-    }, undefined, publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'triage', whistleId: d.whistleId }));
-    triagedTotal.inc({ level: result.level, policy_version: String(policy.version) });
-    stop();
   }
 }

@@ -1,11 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { envelopeProblem, KafkaEventContext, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeProblem, KafkaEventContext, processOnce, processOnceAtBatchEnd, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { TriageWhenWhistleBlownHandler } from './triage-when-whistle-blown.handler';
 import { RecordClosureWhenWhistleClosedHandler, type ClosingEnvelope } from '../override/record-closure-when-whistle-closed.handler';
+
+export const TRIAGE_CONSUMER = 'triage-whistle-events';
 
 /** Triage's consumer of the whistle topic: WhistleBlown → triage; WhistleConfirmed/WhistleWithdrawn → closure. Other types are ignored. */
 @Controller()
@@ -22,15 +24,15 @@ export class TriageWhistleEventsKafkaController {
     if (problem) throw new RejectMessage(problem);
     const env = payload as Envelope;
     switch (env.type) {
-      case 'WhistleBlown':
-        await processOnce(this.dataSource, 'triage-whistle-events', env.eventId, (em) =>
-          this.triageBlown.handle(em, env as Envelope<'WhistleBlown', WhistleBlownData>),
-        ctx,
-        );
+      case 'WhistleBlown': {
+        // checked now (a bad one is rejected alone); triaged with the rest of the batch at its end
+        const whistle = this.triageBlown.check(env as Envelope<'WhistleBlown', WhistleBlownData>);
+        await processOnceAtBatchEnd(this.dataSource, TRIAGE_CONSUMER, env.eventId, whistle, (em, all) => this.triageBlown.triageAll(em, all), ctx);
         return;
+      }
       case 'WhistleConfirmed':
       case 'WhistleWithdrawn':
-        await processOnce(this.dataSource, 'triage-whistle-events', env.eventId, (em) => this.recordClosure.handle(em, env as ClosingEnvelope), ctx);
+        await processOnce(this.dataSource, TRIAGE_CONSUMER, env.eventId, (em) => this.recordClosure.handle(em, env as ClosingEnvelope), ctx);
         return;
       default:
         return;
