@@ -1,4 +1,5 @@
 import { TOPICS } from '@chuishao/contracts';
+import { PROJECTION_FETCH } from '@chuishao/messaging';
 import { AssessmentFeatureModule } from '@chuishao/assessment-feature';
 import type { ServiceKitOptions } from '@chuishao/service-kit';
 import { AssessmentFacts1732500000400 } from '../migrations/1732500000400-assessment-facts';
@@ -15,4 +16,6 @@ export const assessmentService: Omit<ServiceKitOptions, 'config'> = {
     { name: TOPICS.assessmentEvents, partitions: 1, retention: 'forever' },
   ],
   feature: AssessmentFeatureModule,
+  // the scorecards' facts: nobody waits for them whistle by whistle
+  fetch: PROJECTION_FETCH,
 };

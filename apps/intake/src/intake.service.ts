@@ -1,5 +1,5 @@
 import { TOPICS } from '@chuishao/contracts';
-import { rejectedTopicFor } from '@chuishao/messaging';
+import { PROJECTION_FETCH, rejectedTopicFor } from '@chuishao/messaging';
 import { IntakeFeatureModule } from '@chuishao/intake-feature';
 import type { ServiceKitOptions } from '@chuishao/service-kit';
 import { IntakeReadModels1732500000100 } from '../migrations/1732500000100-intake-read-models';
@@ -19,4 +19,6 @@ export const intakeService: Omit<ServiceKitOptions, 'config'> = {
     { name: rejectedTopicFor(TOPICS.policyEvents), partitions: 1, retention: THIRTY_DAYS },
   ],
   feature: IntakeFeatureModule,
+  // its consumer keeps the read model and the ledger: a whistle's status may follow 100 ms behind
+  fetch: PROJECTION_FETCH,
 };

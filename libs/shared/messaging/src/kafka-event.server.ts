@@ -43,6 +43,20 @@ export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMess
   }
 }
 
+/**
+ * How long the broker may hold a consumer's fetch to gather a larger batch: it answers when
+ * `minBytes` are there or `maxWaitMs` have passed. A consumer on the whistle's critical path
+ * answers at the first message (minBytes 1); a projection whose readers can wait a little asks
+ * for bigger batches — fewer fetches for the broker, fewer transactions for PostgreSQL (ADR 0010).
+ */
+export interface ConsumerFetch {
+  maxWaitMs: number;
+  minBytes: number;
+}
+
+/** A read model off the whistle's critical path: batches gathered for up to 100 ms. */
+export const PROJECTION_FETCH: ConsumerFetch = { maxWaitMs: 100, minBytes: 1 << 20 };
+
 export interface KafkaEventServerOptions {
   kafka: Kafka;
   /** Consumer group (one per service and purpose). */
@@ -52,6 +66,8 @@ export interface KafkaEventServerOptions {
   /** The prefix in front of every @EventPattern topic name (see topics.ts). */
   topicPrefix: string;
   partitionsConsumedConcurrently?: number;
+  /** How a fetch gathers its batch (see {@link ConsumerFetch}); default: answered as soon as one message is there, else after 250 ms. */
+  fetch?: ConsumerFetch;
   /**
    * When given, the messages of a fetched batch are handled in ONE transaction of this DataSource
    * (each message's {@link processOnce} under its own savepoint), up to `maxPerTransaction` at a time.
@@ -130,7 +146,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       groupId,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
-      maxWaitTimeInMs: 250,
+      maxWaitTimeInMs: this.options.fetch?.maxWaitMs ?? 250,
+      minBytes: this.options.fetch?.minBytes ?? 1,
       retry: { retries: 10 },
     });
     await this.consumer.connect();

@@ -16,7 +16,7 @@ import { createKafka, parseBrokers } from './kafka';
 const outboxPublished = counter('chuishao_outbox_published_total', 'Outbox rows published to Kafka', ['service']);
 import { OutboxRelay } from './outbox';
 import { ensureTopics, type TopicSpec } from './topics';
-import { KafkaEventServer } from './kafka-event.server';
+import { KafkaEventServer, type ConsumerFetch } from './kafka-event.server';
 
 export interface MessagingOptions {
   service: string;
@@ -28,6 +28,8 @@ export interface MessagingOptions {
   topics: TopicSpec[];
   /** Run the outbox relay (false for tools that only consume). */
   relay?: boolean;
+  /** How the service's consumer fetches (default: at the first message). */
+  fetch?: ConsumerFetch;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -98,6 +100,7 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
       producer: this.producer,
       topicPrefix: this.options.topicPrefix,
       partitionsConsumedConcurrently,
+      fetch: this.options.fetch,
       dataSource: this.dataSource,
       log: {
         info: (m) => log.log(m),

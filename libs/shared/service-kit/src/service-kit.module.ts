@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { DatabaseModule, EventStoreMigration1732500000000, type EventStoreOptions } from '@chuishao/event-store';
-import { Messaging, MessagingModule, type TopicSpec } from '@chuishao/messaging';
+import { Messaging, MessagingModule, type ConsumerFetch, type TopicSpec } from '@chuishao/messaging';
 import { AuthModule } from '@chuishao/auth';
 import { PlatformModule, postgresHealthCheck, type HealthCheck } from '@chuishao/platform';
 import type { ServiceConfig } from './service-config';
@@ -16,6 +16,8 @@ export interface ServiceKitOptions {
   topics: (partitions: number) => Array<Omit<TopicSpec, 'name'> & { name: string }>;
   eventStore?: EventStoreOptions;
   feature: Type<unknown> | DynamicModule;
+  /** How the service's consumer fetches: a projection off the critical path gathers bigger batches (ADR 0010). */
+  fetch?: ConsumerFetch;
 }
 
 /**
@@ -43,6 +45,7 @@ export class ServiceKitModule {
           databaseUrl: o.config.DATABASE_URL,
           schema: o.service,
           topics,
+          fetch: o.fetch,
         }),
         AuthModule.forRoot({ secret: o.config.CHUISHAO_JWT_SECRET, jwksUrl: o.config.CHUISHAO_JWKS_URL }),
         PlatformModule.forRoot({
