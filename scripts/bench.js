@@ -448,8 +448,9 @@ Closed loop, ${CONCURRENCY} concurrent keep-alive clients, ${THROUGHPUT_SECONDS}
 
 Open loop at each offered rate for ${LATENCY_SECONDS} s (the pipeline drained in between); "visible" =
 the DepartmentsSummoned envelope read from \`chuishao.whistle.events\` by a separate consumer. The
-path: intake commit → NOTIFY → outbox relay → Kafka → triage (inbox + event + outbox) → relay →
-Kafka → dispatch (inbox + event + deadlines + outbox) → relay → Kafka.
+path: intake commit → NOTIFY → outbox relay → Kafka → triage (a consumer batch: inbox rows, sites and
+recurring counts, events + outbox) → relay → Kafka → dispatch (a consumer batch: inbox rows, briefs,
+load, events + deadlines + assignments + outbox) → relay → Kafka (ADR 0010).
 
 | offered (achieved) | accepted | from the 201: p50 | p99 | from sending: p50 | p99 | not seen in 30 s | target (200/s) |
 |---|---|---|---|---|---|---|---|
