@@ -106,7 +106,12 @@ describe('foundation: nothing lost, nothing applied twice', () => {
     const id = created.json.id as string;
     await eventually(async () => (await stack.http('GET', `/api/v1/whistles/${id}`, { token })).json?.status === 'DISPATCHED');
     const before = (await stack.http('GET', `/api/v1/whistles/${id}`, { token })).json;
-    const facts = await countBy(stack, 'assessment', `SELECT count(*) AS n FROM assignment_facts WHERE whistle_id = '${id}'`);
+    // DISPATCHED is intake's view; assessment is another consumer: wait until it has the summons too
+    // (reading its count before it did made this test flaky)
+    const facts = await eventually(async () => {
+      const n = await countBy(stack, 'assessment', `SELECT count(*) AS n FROM assignment_facts WHERE whistle_id = '${id}'`);
+      return n === before.assignments.length && n > 0 ? n : undefined;
+    });
 
     // Re-publish the stored WhistleBlown and DepartmentsSummoned envelopes byte for byte, then a probe behind them.
     const ledger = await stack.sql<{ event_id: string; type: string; occurred_at: Date; actor: object; data: object; source: string; position: number }>(
