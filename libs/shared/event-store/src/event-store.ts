@@ -17,6 +17,13 @@ import {
 const EVENT_COLUMNS = 'event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at, prev_hash, hash';
 const EVENT_CASTS = ['uuid', 'text', 'bigint', 'text', 'int', 'jsonb', 'jsonb', 'timestamptz', 'char(64)', 'char(64)'];
 const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS})`;
+const STREAM_CASTS = ['text', 'text', 'bigint', 'char(64)'];
+
+/**
+ * For the companions of a gated {@link EventStore.appendNewStreams}: the subquery of the stream ids
+ * the statement wrote (`… WHERE v.stream_id IN ${WRITTEN_STREAMS}`).
+ */
+export const WRITTEN_STREAMS = '(SELECT stream_id FROM s)';
 
 /** Anything that can run a parameterised query: a TypeORM EntityManager, QueryRunner or DataSource. */
 export type Queryable = Pick<EntityManager, 'query'>;
@@ -128,11 +135,17 @@ export class EventStore {
    * ADR 0007). If any of them exists already, nothing is written and ConcurrencyError is raised.
    * Returns the stored events stream by stream, in the order given. `companions` as in `append`
    * (given every stream's drafts, in order).
+   *
+   * With a `gate` — a statement whose rows have a column `stream_id`, run as the statement's first
+   * CTE — only the streams it returns are written, the others silently not (their entry is []).
+   * Companions then filter their rows with {@link WRITTEN_STREAMS}. The whole is still one
+   * statement: atomic on its own, with no transaction around it (ADR 0010).
    */
   async appendNewStreams(
     db: Queryable,
     streams: ReadonlyArray<{ streamId: string; events: ReadonlyArray<NewEvent>; metadata: EventMetadata; streamType?: string }>,
     companions?: (drafts: ReadonlyArray<EventDraft>) => ReadonlyArray<Companion>,
+    gate?: Companion,
   ): Promise<StoredEvent[][]> {
     if (streams.length === 0) return [];
     const streamRows: unknown[][] = [];
@@ -144,32 +157,43 @@ export class EventStore {
       eventRows.push(...c.rows);
       return c.stored;
     });
-    const st = valuesList(streamRows);
-    const ev = valuesList(eventRows, { first: st.params.length + 1, casts: EVENT_CASTS });
-    const extra = companionCtes(companions?.(chains.flat()) ?? [], 1 + st.params.length + ev.params.length);
+    const g = gate?.(1);
+    const gateParams = g?.params ?? [];
+    const st = valuesList(streamRows, { first: gateParams.length + 1, casts: g ? STREAM_CASTS : undefined });
+    const ev = valuesList(eventRows, { first: gateParams.length + st.params.length + 1, casts: EVENT_CASTS });
+    const extra = companionCtes(companions?.(chains.flat()) ?? [], 1 + gateParams.length + st.params.length + ev.params.length);
+    const insertStreams = g
+      ? `g AS (${g.sql}), s AS (
+           INSERT INTO streams (stream_id, stream_type, version, last_hash)
+           SELECT v.* FROM (VALUES ${st.text}) AS v(stream_id, stream_type, version, last_hash) WHERE v.stream_id IN (SELECT stream_id FROM g)
+           ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
+         )`
+      : `s AS (
+           INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ${st.text}
+           ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
+         )`;
     const rows: Array<{ event_id: string; global_position: string; recorded_at: Date }> = await db.query(
-      `WITH s AS (
-         INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ${st.text}
-         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
-       )${extra.text}
+      `WITH ${insertStreams}${extra.text}
        ${INSERT_EVENTS}
        SELECT v.* FROM (VALUES ${ev.text}) AS v(${EVENT_COLUMNS}) WHERE v.stream_id IN (SELECT stream_id FROM s)
        RETURNING event_id, global_position, recorded_at`,
-      [...st.params, ...ev.params, ...extra.params],
+      [...gateParams, ...st.params, ...ev.params, ...extra.params],
     );
     const written = new Map(rows.map((r) => [r.event_id, r]));
+    const stored = (c: EventDraft[]): StoredEvent[] =>
+      c.map((p) => {
+        const r = written.get(p.eventId)!;
+        return { ...p, globalPosition: Number(r.global_position), recordedAt: r.recorded_at };
+      });
+    // the gate decided: a stream is written whole or not at all
+    if (g) return chains.map((c) => (written.has(c[0].eventId) ? stored(c) : []));
     if (written.size < eventRows.length) {
       // the statement wrote what it could; the caller's transaction must not commit it
       const taken = chains.find((c) => !written.has(c[0].eventId))![0].streamId;
       const [row]: Array<{ version: string }> = await db.query(`SELECT version FROM streams WHERE stream_id = $1`, [taken]);
       throw new ConcurrencyError(taken, 0, row ? Number(row.version) : -1);
     }
-    return chains.map((c) =>
-      c.map((p) => {
-        const r = written.get(p.eventId)!;
-        return { ...p, globalPosition: Number(r.global_position), recordedAt: r.recorded_at };
-      }),
-    );
+    return chains.map(stored);
   }
 
   /** The events' rows (in EVENT_COLUMNS order) and stored form, hash-chained after `version`/`prevHash`. */

@@ -1,6 +1,6 @@
 import { DataSource, type QueryRunner } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
-import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase, runTogether, statementName } from '../src';
+import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase, runTogether, statementName, WRITTEN_STREAMS } from '../src';
 
 const actor = { role: 'street', org: 'street-1', sub: 'alice' };
 const meta = { correlationId: 'c1', causationId: null, actor };
@@ -107,6 +107,35 @@ describe('EventStore on PostgreSQL', () => {
     await qr.release();
     expect(sent.filter((q) => !/^(START TRANSACTION|COMMIT)/.test(q))).toHaveLength(1);
     expect(await ds.query(`SELECT count(*)::int AS n FROM companion_rows WHERE note = 'one trip'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('with a gate, writes only the streams it returns — and their companions\' rows — in one statement, with no transaction', async () => {
+    await ds.query(`CREATE TABLE IF NOT EXISTS gate_claims (name text PRIMARY KEY)`);
+    await ds.query(`INSERT INTO gate_claims VALUES ('taken')`);
+    const names = ['free-a', 'taken', 'free-b'];
+    const { qr, sent } = recordingRunner(ds);
+    const result = await store.appendNewStreams(
+      qr.manager,
+      names.map((n) => ({ streamId: `whistle-gate-${n}`, events: [{ type: 'G', data: { n } }], metadata: meta })),
+      (drafts) => [
+        (first) => ({
+          sql: `INSERT INTO companion_rows (note) SELECT v.note FROM (VALUES ${drafts.map((_, i) => `($${first + 2 * i}::text, $${first + 2 * i + 1}::text)`).join(', ')}) AS v(note, stream_id)
+                WHERE v.stream_id IN ${WRITTEN_STREAMS}`,
+          params: drafts.flatMap((d) => [`gated ${d.streamId}`, d.streamId]),
+        }),
+      ],
+      (first) => ({
+        sql: `INSERT INTO gate_claims SELECT unnest($${first}::text[]) ON CONFLICT DO NOTHING RETURNING 'whistle-gate-' || name AS stream_id`,
+        params: [names],
+      }),
+    );
+    await qr.release();
+    expect(sent).toHaveLength(1); // no BEGIN, no COMMIT: one statement, atomic on its own
+    expect(result.map((events) => events.length)).toEqual([1, 0, 1]);
+    expect((await store.readStream(ds, 'whistle-gate-taken')).version).toBe(0);
+    expect((await store.readStream(ds, 'whistle-gate-free-b')).events.map((e) => e.data)).toEqual([{ n: 'free-b' }]);
+    const notes: Array<{ note: string }> = await ds.query(`SELECT note FROM companion_rows WHERE note LIKE 'gated %' ORDER BY note`);
+    expect(notes.map((r) => r.note)).toEqual(['gated whistle-gate-free-a', 'gated whistle-gate-free-b']);
   });
 
   it('runs independent writes as one statement (runTogether), or the only one alone', async () => {

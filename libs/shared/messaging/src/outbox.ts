@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, runTogether, valuesList, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
+import { PreparingClient, runTogether, valuesList, WRITTEN_STREAMS, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
 
@@ -11,14 +11,30 @@ export interface OutboxMessage {
   headers?: Record<string, string>;
 }
 
-/** The INSERT of these messages into the outbox, as a statement of its own or an append's companion. */
-export function outboxInsert(messages: ReadonlyArray<OutboxMessage>): Companion {
+/**
+ * The INSERT of these messages into the outbox, as a statement of its own or an append's companion.
+ * With `streamOf` (a companion of a gated `appendNewStreams`): only the messages whose stream the
+ * statement wrote.
+ */
+export function outboxInsert(messages: ReadonlyArray<OutboxMessage>, streamOf?: (m: OutboxMessage, i: number) => string): Companion {
   return (first) => {
+    if (!streamOf) {
+      const values = valuesList(
+        messages.map((m) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {})]),
+        { first },
+      );
+      return { sql: `INSERT INTO outbox (topic, key, value, headers) VALUES ${values.text}`, params: values.params };
+    }
     const values = valuesList(
-      messages.map((m) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {})]),
-      { first },
+      messages.map((m, i) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}), streamOf(m, i)]),
+      { first, casts: ['text', 'text', 'text', 'jsonb', 'text'] },
     );
-    return { sql: `INSERT INTO outbox (topic, key, value, headers) VALUES ${values.text}`, params: values.params };
+    return {
+      sql: `INSERT INTO outbox (topic, key, value, headers)
+            SELECT v.topic, v.key, v.value, v.headers FROM (VALUES ${values.text}) AS v(topic, key, value, headers, stream_id)
+             WHERE v.stream_id IN ${WRITTEN_STREAMS}`,
+      params: values.params,
+    };
   };
 }
 

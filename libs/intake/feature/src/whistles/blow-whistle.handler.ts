@@ -35,8 +35,8 @@ interface BlowRequest {
  * its outbox row and the first read model commit together. A concurrent duplicate waits on the key
  * row and then answers the stored response; the same key with another body is a 409. Blows are
  * group-committed ({@link GroupCommitter}, ADR 0007): the blows that arrive together are written
- * with one statement per table for all of them, in one transaction, and none is answered before
- * its commit.
+ * with ONE statement for all of them (ADR 0010), atomic and durable on its own, and none is
+ * answered before it returned.
  */
 @Injectable()
 export class BlowWhistleHandler {
@@ -48,7 +48,7 @@ export class BlowWhistleHandler {
     private readonly messaging: Messaging,
     private readonly whistles: WhistleRepository,
   ) {
-    this.committer = new GroupCommitter(dataSource, (em, requests) => this.blowAll(em, requests));
+    this.committer = new GroupCommitter(dataSource, (em, requests) => this.blowAll(em, requests), { transaction: false });
   }
 
   async handle(principal: Principal, idempotencyKey: string, dto: BlowWhistleRequestDto, channel: WhistleBlownData['channel'] = 'api'): Promise<BlowResult> {
@@ -78,36 +78,38 @@ export class BlowWhistleHandler {
     }
   }
 
-  /** A batch of blows: one statement for the keys, the streams and events, the outbox and the views. */
+  /**
+   * A batch of blows in ONE statement, atomic on its own (no transaction around it): the keys
+   * claimed, and for the whistles whose key was free their streams, events, outbox rows and read
+   * models (ADR 0010). Then, outside it, the answers for the keys used before.
+   */
   private async blowAll(em: EntityManager, requests: readonly BlowRequest[]): Promise<Array<Outcome<BlowResult>>> {
-    const whistleIds = requests.map(() => randomUUID());
-    const claimed = await this.whistles.claimKeys(
-      em,
-      requests.map((r, i) => ({ streetId: r.streetId, key: r.idempotencyKey, requestHash: r.requestHash, whistleId: whistleIds[i] })),
-    );
-    const blows = requests.flatMap((r, i) => {
-      if (!claimed.has(whistleIds[i])) return [];
-      const data = blownData(r, whistleIds[i]);
-      return [{ data, streamId: `whistle-${data.whistleId}`, events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) }];
+    const blows = requests.map((r) => {
+      const data = blownData(r, randomUUID());
+      return { data, streamId: `whistle-${data.whistleId}`, events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) };
     });
-    // streams, events, their outbox rows and the read models in one statement
     const topic = this.messaging.topic(TOPICS.whistleEvents);
     const blowOf = new Map(blows.map((b) => [b.streamId, b]));
     const views = new Map<string, WhistleView>();
-    await this.store.appendNewStreams(em, blows, (drafts) => {
-      for (const e of drafts) {
-        const blow = blowOf.get(e.streamId)!;
-        const view = evolveView(undefined, { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt.toISOString(), actor: blow.metadata.actor, data: e.data });
-        // The projector will see WhistleBlown again from the bus; the view is created here so the street reads its own write.
-        views.set(blow.data.whistleId, { ...(view as WhistleView), version: 0 });
-      }
-      const messages = drafts.flatMap((e) => eventMessages([e], { topic, source: 'intake', whistleId: blowOf.get(e.streamId)!.data.whistleId }));
-      return [outboxInsert(messages), this.whistles.upsertViews([...views.values()])].filter((c): c is Companion => c !== undefined);
-    });
+    const written = await this.store.appendNewStreams(
+      em,
+      blows,
+      (drafts) => {
+        for (const e of drafts) {
+          const blow = blowOf.get(e.streamId)!;
+          const view = evolveView(undefined, { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt.toISOString(), actor: blow.metadata.actor, data: e.data });
+          // The projector will see WhistleBlown again from the bus; the view is created here so the street reads its own write.
+          views.set(blow.data.whistleId, { ...(view as WhistleView), version: 0 });
+        }
+        const messages = drafts.flatMap((e) => eventMessages([e], { topic, source: 'intake', whistleId: blowOf.get(e.streamId)!.data.whistleId }));
+        return [outboxInsert(messages, (_, i) => drafts[i].streamId), this.whistles.upsertViews([...views.values()], true)].filter((c): c is Companion => c !== undefined);
+      },
+      this.whistles.claimKeys(requests.map((r, i) => ({ streetId: r.streetId, key: r.idempotencyKey, requestHash: r.requestHash, whistleId: blows[i].data.whistleId }))),
+    );
 
     const outcomes: Array<Outcome<BlowResult>> = [];
     for (const [i, r] of requests.entries()) {
-      const view = views.get(whistleIds[i]);
+      const view = written[i].length > 0 ? views.get(blows[i].data.whistleId) : undefined;
       if (view) {
         outcomes.push({ ok: true, value: { status: 201, body: view } });
         continue;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { runTogether, valuesList, type Companion, type Queryable } from '@chuishao/event-store';
+import { runTogether, valuesList, WRITTEN_STREAMS, type Companion, type Queryable } from '@chuishao/event-store';
 import type { WhistleView } from '@chuishao/intake-domain';
 import type { CursorPosition } from './cursor';
 
@@ -41,22 +41,27 @@ export interface LedgerRow {
 }
 
 /** The read side of intake: the whistle view (contract §2 read model) and the merged audit ledger. */
+const VIEW_COLUMNS = 'id, street_id, situation_code, area, status, level, department_ids, created_at, updated_at, next_deadline, doc';
+const VIEW_CASTS = ['uuid', 'uuid', 'text', 'text', 'text', 'text', 'uuid[]', 'timestamptz', 'timestamptz', 'timestamptz', 'jsonb'];
+
 @Injectable()
 export class WhistleRepository {
   /**
-   * Claims Idempotency-Keys for new whistles, one statement for all; returns the whistle ids whose
-   * key was free. Rows go in (street, key) order so concurrent batches lock keys in one order.
+   * The claim of Idempotency-Keys as the gate of a blow batch's append (see
+   * EventStore.appendNewStreams): its rows are the streams of the whistles whose key was free.
+   * Rows go in (street, key) order so concurrent batches lock keys in one order.
    */
-  async claimKeys(db: Queryable, claims: ReadonlyArray<{ streetId: string; key: string; requestHash: string; whistleId: string }>): Promise<Set<string>> {
-    if (claims.length === 0) return new Set();
+  claimKeys(claims: ReadonlyArray<{ streetId: string; key: string; requestHash: string; whistleId: string }>): Companion {
     const order = (c: { streetId: string; key: string }) => `${c.streetId}\u0000${c.key}`;
     const sorted = [...claims].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
-    const values = valuesList(sorted.map((c) => [c.streetId, c.key, c.requestHash, c.whistleId]));
-    const rows: Array<{ whistle_id: string }> = await db.query(
-      `INSERT INTO idempotency_keys (street_id, key, request_hash, whistle_id) VALUES ${values.text} ON CONFLICT DO NOTHING RETURNING whistle_id`,
-      values.params,
-    );
-    return new Set(rows.map((r) => r.whistle_id));
+    return (first) => {
+      const values = valuesList(sorted.map((c) => [c.streetId, c.key, c.requestHash, c.whistleId]), { first });
+      return {
+        sql: `INSERT INTO idempotency_keys (street_id, key, request_hash, whistle_id) VALUES ${values.text}
+              ON CONFLICT DO NOTHING RETURNING 'whistle-' || whistle_id AS stream_id`,
+        params: values.params,
+      };
+    };
   }
 
   /** Who holds an Idempotency-Key already: the request it was used with and its whistle. */
@@ -82,8 +87,11 @@ export class WhistleRepository {
     await runTogether(db, [this.upsertViews(views)]);
   }
 
-  /** The upsert of these read models (at most one view per whistle id), to run alone or with others. */
-  upsertViews(views: readonly WhistleView[]): Companion | undefined {
+  /**
+   * The upsert of these read models (at most one view per whistle id), to run alone or with others.
+   * `onlyWritten`: as a companion of a gated append, only the views whose whistle stream it wrote.
+   */
+  upsertViews(views: readonly WhistleView[], onlyWritten = false): Companion | undefined {
     if (views.length === 0) return undefined;
     return (first) => {
       const values = valuesList(
@@ -100,11 +108,14 @@ export class WhistleRepository {
           nextDeadline(view),
           JSON.stringify(view),
         ]),
-        { first },
+        { first, casts: onlyWritten ? VIEW_CASTS : undefined },
       );
+      const rows = onlyWritten
+        ? `SELECT v.* FROM (VALUES ${values.text}) AS v(${VIEW_COLUMNS}) WHERE 'whistle-' || v.id IN ${WRITTEN_STREAMS}`
+        : `VALUES ${values.text}`;
       return {
-        sql: `INSERT INTO whistle_view (id, street_id, situation_code, area, status, level, department_ids, created_at, updated_at, next_deadline, doc)
-         VALUES ${values.text}
+        sql: `INSERT INTO whistle_view (${VIEW_COLUMNS})
+         ${rows}
          ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, department_ids = EXCLUDED.department_ids,
            updated_at = EXCLUDED.updated_at, next_deadline = EXCLUDED.next_deadline, doc = EXCLUDED.doc`,
         params: values.params,
