@@ -385,7 +385,7 @@ async function main() {
       const after = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
       lat.triage = histogramQuantiles(before, after, 'chuishao_consumer_batch_seconds', `group="${prefix}.chuishao-triage-events"`);
       lat.triageGroup = histogramQuantiles(before, after, 'chuishao_consumer_handle_seconds', `group="${prefix}.chuishao-triage-events"`);
-      log(`  triage's own work (its batch transaction, per whistle): p50 ≤ ${lat.triage.p50 * 1000} ms, p99 ≤ ${lat.triage.p99 * 1000} ms over ${lat.triage.count}`);
+      log(`  triage's own work (its batch, per whistle): p50 ≤ ${lat.triage.p50 * 1000} ms, p99 ≤ ${lat.triage.p99 * 1000} ms over ${lat.triage.count}`);
       if (rate === RATE) ({ triage: triageHandler, triageGroup } = lat);
       lats.push(lat);
       await drain();
@@ -487,9 +487,9 @@ ${r.lats.map((l) => `| ${l.rate}/s | ${Object.values(l.cpu ?? {}).map((x) => x.t
 
 From triage's histograms over each latency run (bucket upper bounds):
 \`chuishao_consumer_batch_seconds\` is triage's own work as each WhistleBlown sees it: the wall time of
-the batch transaction it was triaged in, from the batch's first message to its commit (inbox rows,
-sites and recurring counts, policy check, rules, WhistleTriaged events and outbox rows, commit; the
-Kafka hops before and after are not triage's work); \`chuishao_consumer_handle_seconds\` is the
+the batch it was triaged in, from the batch's first message to the end of its writes (sites and
+recurring counts, policy check, rules, inbox rows with the WhistleTriaged events and outbox rows;
+the Kafka hops before and after are not triage's work); \`chuishao_consumer_handle_seconds\` is the
 handler's call for one message (the check and JSON; the batch's statements run at its end).
 
 | offered | triage's own work p50 | p99 | whole handler p50 | p99 | messages | target |

@@ -78,5 +78,26 @@ describe('dispatch: summonses of a whole batch (real PostgreSQL and Kafka)', () 
     expect(assignments.every((a) => a.deadlines === 3)).toBe(true);
     const phases: Array<{ whistle_id: string; phase: string }> = await svc.dataSource.query(`SELECT whistle_id, phase FROM whistle_briefs WHERE whistle_id = ANY($1::uuid[])`, [ids]);
     expect(phases.filter((p) => p.phase === 'WITHDRAWN').map((p) => p.whistle_id).sort()).toEqual(whistles.filter((w) => withdrawnAt.has(w.k)).map((w) => w.whistleId).sort());
+
+    // the whole run delivered again (as after a crash before the offsets were committed), then a probe behind it: nothing changes
+    const count = async () =>
+      (
+        await svc.dataSource.query(
+          `SELECT (SELECT count(*)::int FROM events WHERE stream_id = ANY($1)) AS events, (SELECT count(*)::int FROM assignments WHERE whistle_id = ANY($2::uuid[])) AS assignments,
+                  (SELECT count(*)::int FROM deadlines WHERE whistle_id = ANY($2::uuid[])) AS deadlines, (SELECT count(*)::int FROM inbox WHERE message_id = ANY($3)) AS inbox`,
+          [ids.map((id) => `whistle-${id}`), ids, messages.map((m) => m.eventId)],
+        )
+      )[0];
+    const before = await count();
+    const probe = envelope('WhistleConfirmed', randomUUID(), { whistleId: randomUUID() }, 'intake');
+    await svc.messaging.producer.send({
+      topic: svc.messaging.topic(TOPICS.whistleEvents),
+      acks: -1,
+      messages: [...messages, probe].map((m) => ({ key: 'one-partition', value: JSON.stringify(m) })),
+    });
+    await eventually(async () => ((await svc.dataSource.query(`SELECT 1 FROM inbox WHERE message_id = $1`, [probe.eventId])).length === 1 ? true : undefined));
+    const after = await count();
+    expect(after).toEqual(before);
+    expect(before.inbox).toBe(messages.length);
   });
 });

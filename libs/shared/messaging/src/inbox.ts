@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Companion } from '@chuishao/event-store';
 
 /**
  * A consumer batch's transaction (see KafkaEventServer): a handler given it (through its
@@ -99,27 +100,76 @@ export async function processOnceAtBatchEnd<T>(
     await processOnce(dataSource, consumer, messageId, (em) => flush(em, [item]));
     return;
   }
+  setAside<T>(scope, `inbox:${consumer}`, messageId, item, async (all) => {
+    const c = scope.client;
+    const begin = scope.begun ? '' : 'BEGIN; ';
+    scope.begun = true;
+    const ids = [...new Set(all.map((p) => p.messageId))];
+    const results = (await c.query(
+      `${begin}INSERT INTO inbox (consumer, message_id) VALUES ${ids.map((id) => `(${c.escapeLiteral(consumer)}, ${c.escapeLiteral(id)})`).join(', ')} ON CONFLICT DO NOTHING RETURNING message_id`,
+    )) as { rows: Array<{ message_id: string }> } | Array<{ rows: Array<{ message_id: string }> }>;
+    const rows = Array.isArray(results) ? results[results.length - 1].rows : results.rows;
+    const fresh = new Set(rows.map((r) => r.message_id));
+    const items = all.filter((p) => fresh.delete(p.messageId)).map((p) => p.item);
+    if (items.length) await flush(scope.em, items);
+  });
+}
+
+/**
+ * Sets a whole message aside in its batch under `key` (counted as work); at the batch end — or
+ * before a later message's processOnce — `write` gets all of the key's messages, in order.
+ */
+function setAside<T>(scope: BatchScope, key: string, messageId: string, item: T, write: (all: Array<{ messageId: string; item: T }>) => Promise<void>): void {
   scope.working++;
-  const key = `inbox:${consumer}`;
   let entry = scope.deferred.get(key);
   if (!entry) {
-    const write = async (_em: EntityManager, pending: unknown[]) => {
-      const all = pending as Array<{ messageId: string; item: T }>;
-      const c = scope.client;
-      const begin = scope.begun ? '' : 'BEGIN; ';
-      scope.begun = true;
-      const ids = [...new Set(all.map((p) => p.messageId))];
-      const results = (await c.query(
-        `${begin}INSERT INTO inbox (consumer, message_id) VALUES ${ids.map((id) => `(${c.escapeLiteral(consumer)}, ${c.escapeLiteral(id)})`).join(', ')} ON CONFLICT DO NOTHING RETURNING message_id`,
-      )) as { rows: Array<{ message_id: string }> } | Array<{ rows: Array<{ message_id: string }> }>;
-      const rows = Array.isArray(results) ? results[results.length - 1].rows : results.rows;
-      const fresh = new Set(rows.map((r) => r.message_id));
-      const items = all.filter((p) => fresh.delete(p.messageId)).map((p) => p.item);
-      if (items.length) await flush(scope.em, items);
-    };
-    scope.deferred.set(key, (entry = { flush: write, items: [], withInbox: true }));
+    const flush = (_em: EntityManager, pending: unknown[]) => write(pending as Array<{ messageId: string; item: T }>);
+    scope.deferred.set(key, (entry = { flush, items: [], withInbox: true }));
   }
   entry.items.push({ messageId, item });
+}
+
+/**
+ * The inbox rows of messages as the gate of one statement (see `EventStore.appendNewStreams`): the
+ * rows are inserted `ON CONFLICT DO NOTHING` and each NEW one answers its message's key (`keyOf`)
+ * as `stream_id` — the statement writes only what belongs to messages not seen before.
+ */
+export type InboxGate = (keyOf: (messageId: string) => string) => Companion;
+
+function inboxGate(consumer: string, messageIds: readonly string[]): InboxGate {
+  const ids = [...new Set(messageIds)];
+  return (keyOf) => (first) => ({
+    sql: `INSERT INTO inbox (consumer, message_id) SELECT $${first + 2}, m FROM unnest($${first}::text[]) AS m ON CONFLICT DO NOTHING
+          RETURNING (SELECT x.k FROM unnest($${first}::text[], $${first + 1}::text[]) AS x(m, k) WHERE x.m = inbox.message_id) AS stream_id`,
+    params: [ids, ids.map(keyOf), consumer],
+  });
+}
+
+/**
+ * Like {@link processOnceAtBatchEnd}, for a consumer whose batch-end write is ONE statement that
+ * carries the batch's inbox rows itself, as its gate ({@link InboxGate}): no transaction is opened
+ * for it (no BEGIN, no COMMIT; ADR 0010). `write` may read, and write what is idempotent, before
+ * that statement; what it must write at most once goes in the gated statement. Inside a batch
+ * whose transaction another message opened, it runs in that transaction. Outside a batch: at once,
+ * for this message alone, in a transaction. `inTransaction` tells `write` which: a path that needs
+ * a transaction (a lock held across statements) can throw without one, and the server then
+ * handles the batch's messages one by one.
+ */
+export async function processOnceInOneStatement<T>(
+  dataSource: DataSource,
+  consumer: string,
+  messageId: string,
+  item: T,
+  write: (db: EntityManager, items: ReadonlyArray<{ messageId: string; item: T }>, gate: InboxGate, inTransaction: boolean) => Promise<void>,
+  ctx?: InBatch,
+): Promise<void> {
+  const scope = scopeFor(dataSource, ctx);
+  if (!scope) {
+    // alone (the server's retry of one message): in a transaction, for a write whose rare paths need one
+    await dataSource.transaction((em) => write(em, [{ messageId, item }], inboxGate(consumer, [messageId]), true));
+    return;
+  }
+  setAside<T>(scope, `gated:${consumer}`, messageId, item, (all) => write(scope.em, all, inboxGate(consumer, all.map((p) => p.messageId)), scope.begun));
 }
 
 /** Writes what the batch set aside (see {@link deferToBatchEnd}); called by the server before it commits. */

@@ -4,11 +4,13 @@ import type { EntityManager } from 'typeorm';
 import { RejectMessage, type Envelope } from '@chuishao/messaging';
 import { systemActor } from '@chuishao/contracts';
 import { defaultCatalog, type Situation } from '@chuishao/catalog';
-import type { EventMetadata } from '@chuishao/event-store';
+import type { Companion, EventMetadata } from '@chuishao/event-store';
+import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
 import type { DepartmentsSummonedData, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { deadlinesFrom, route } from '@chuishao/dispatch-domain';
 import { DispatchStreams, type LoadedWhistle } from '../whistle/dispatch-streams';
+import { briefOf, WhistleBriefs } from '../whistle/whistle-briefs';
 
 /** A WhistleTriaged checked and ready to be summoned with the others of its batch. */
 export interface TriagedWhistle {
@@ -28,7 +30,10 @@ export interface TriagedWhistle {
 export class SummonWhenWhistleTriagedHandler {
   private readonly log = new Logger('Summon');
 
-  constructor(private readonly streams: DispatchStreams) {}
+  constructor(
+    private readonly streams: DispatchStreams,
+    private readonly briefs: WhistleBriefs,
+  ) {}
 
   /** Checks a WhistleTriaged: RejectMessage when it cannot be dispatched (before anything is set aside). */
   check(env: Envelope<'WhistleTriaged', WhistleTriagedData>): TriagedWhistle {
@@ -37,17 +42,32 @@ export class SummonWhenWhistleTriagedHandler {
     return { env, situation };
   }
 
-  /** Summons checked whistles, in the caller's transaction. */
-  async summonAll(em: EntityManager, whistles: ReadonlyArray<TriagedWhistle>): Promise<void> {
-    const first = [...new Map(whistles.map((w) => [w.env.data.whistleId, w])).values()]; // a repeat would find it summoned
+  /**
+   * Summons checked whistles (ADR 0010): one statement writes `along.briefs` (the batch's blown
+   * whistles, idempotent) and reads the summoned whistles; one writes every summons, gated by the
+   * batch's inbox rows (`along.gate`). A whistle whose dispatch stream exists already and whose
+   * message is new takes the general path under the stream's lock, which needs a transaction:
+   * without one, it throws and the server handles the batch's messages one by one, each in one.
+   */
+  async summonAll(
+    em: EntityManager,
+    whistles: ReadonlyArray<{ messageId: string; whistle: TriagedWhistle }>,
+    along: { consumer: string; briefs: ReadonlyArray<WhistleBlownData>; gate: Companion; inTransaction: boolean },
+  ): Promise<void> {
+    const first = [...new Map(whistles.map((w) => [w.whistle.env.data.whistleId, w])).values()]; // a repeat would find it summoned
+    const write = this.briefs.remember(along.briefs);
     const loaded = await this.streams.loadNew(
       em,
-      first.map((w) => w.env.data.whistleId),
+      first.map((w) => w.whistle.env.data.whistleId),
+      write ? { write, briefs: new Map(along.briefs.map((d) => [d.whistleId, briefOf(d)])) } : undefined,
     );
     const summonses: Parameters<DispatchStreams['summonNew']>[1][number][] = [];
-    for (const [i, w] of first.entries()) {
+    for (const [i, { messageId, whistle: w }] of first.entries()) {
       const l = loaded[i];
       if (l === 'existing') {
+        const seen = await em.query(`SELECT 1 FROM inbox WHERE consumer = $1 AND message_id = $2`, [along.consumer, messageId]);
+        if (seen.length > 0) continue; // delivered again: done already
+        if (!along.inTransaction) throw new Error(`whistle ${w.env.data.whistleId} has a dispatch stream already: handled alone, in a transaction`);
         // summoned already, or another writer's: the general path, under the stream's lock
         const current = await this.streams.load(em, w.env.data.whistleId);
         const event = this.summons(current, w);
@@ -57,7 +77,7 @@ export class SummonWhenWhistleTriagedHandler {
       const event = this.summons(l, w);
       if (event) summonses.push({ loaded: l, event, metadata: this.metadata(w) });
     }
-    await this.streams.summonNew(em, summonses);
+    await this.streams.summonNew(em, summonses, along.gate);
   }
 
   /** The summons a whistle in this state gets, or none (summoned already, withdrawn). */

@@ -1,12 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
-import { envelopeProblem, KafkaEventContext, processOnce, processOnceAtBatchEnd, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeProblem, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope, type InboxGate } from '@chuishao/messaging';
+import { runTogether } from '@chuishao/event-store';
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData, WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
 import type { TriageOverriddenData, WhistleTriagedData } from '@chuishao/triage-contracts';
 import { SummonWhenWhistleTriagedHandler, type TriagedWhistle } from './summon-when-whistle-triaged.handler';
 import { WhistleBriefs } from '../whistle/whistle-briefs';
+import { dispatchStreamId } from '../whistle/dispatch-streams';
 import { ReactToWhistleFactsHandler } from '../whistle-facts/react-to-whistle-facts.handler';
 
 export const DISPATCH_WHISTLE_EVENTS_CONSUMER = 'dispatch-whistle-events';
@@ -54,14 +56,24 @@ export class DispatchWhistleEventsKafkaController {
   }
 
   private atBatchEnd(eventId: string, item: SetAside, ctx: KafkaEventContext): Promise<void> {
-    return processOnceAtBatchEnd(this.dataSource, DISPATCH_WHISTLE_EVENTS_CONSUMER, eventId, item, (em, items) => this.briefsAndSummonses(em, items), ctx);
+    return processOnceInOneStatement(this.dataSource, DISPATCH_WHISTLE_EVENTS_CONSUMER, eventId, item, (em, items, inbox, inTx) => this.briefsAndSummonses(em, items, inbox, inTx), ctx);
   }
 
-  /** The briefs first (a whistle's WhistleBlown comes before its WhistleTriaged), then the summonses. */
-  private async briefsAndSummonses(em: EntityManager, items: ReadonlyArray<SetAside>): Promise<void> {
-    await this.briefs.remember(em, items.flatMap((i) => (i.blown ? [i.blown] : [])));
-    const triaged = items.flatMap((i) => (i.triaged ? [i.triaged] : []));
-    if (triaged.length) await this.summon.summonAll(em, triaged);
+  /**
+   * With no transaction (ADR 0010): the briefs (idempotent) with the load of the summoned whistles
+   * in one statement, then the summonses gated by the inbox rows of every message of the batch in
+   * another — or, with no whistle to summon, the briefs and the inbox rows in one.
+   */
+  private async briefsAndSummonses(em: EntityManager, items: ReadonlyArray<{ messageId: string; item: SetAside }>, inbox: InboxGate, inTransaction: boolean): Promise<void> {
+    const blown = items.flatMap((i) => (i.item.blown ? [i.item.blown] : []));
+    const triaged = items.flatMap((i) => (i.item.triaged ? [{ messageId: i.messageId, whistle: i.item.triaged }] : []));
+    const streamOf = new Map(triaged.map((t) => [t.messageId, dispatchStreamId(t.whistle.env.data.whistleId)]));
+    const gate = inbox((messageId) => streamOf.get(messageId) ?? '');
+    if (triaged.length === 0) {
+      await runTogether(em, [gate, this.briefs.remember(blown)]);
+      return;
+    }
+    await this.summon.summonAll(em, triaged, { consumer: DISPATCH_WHISTLE_EVENTS_CONSUMER, briefs: blown, gate, inTransaction });
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, runTogether, valuesList, type Companion, type EventMetadata } from '@chuishao/event-store';
+import { EventStore, runTogether, valuesList, WRITTEN_STREAMS, type Companion, type EventMetadata } from '@chuishao/event-store';
 import { enqueue, eventMessages, Messaging, outboxInsert, publishing, type OutboxMessage } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
@@ -55,19 +55,23 @@ export class DispatchStreams {
    * The whistles of a batch of summonses, in one statement: those without a stream yet come back
    * loaded (version 0, their brief); those that have one (summoned already, or written meanwhile)
    * as 'existing', for {@link load} one by one. Nothing is locked: the append that creates the
-   * streams fails with ConcurrencyError if another writer created one meanwhile.
+   * streams fails with ConcurrencyError if another writer created one meanwhile (or, gated, writes
+   * nothing for it). `along`: a write in the same statement (the batch's briefs) and the briefs it
+   * writes, which the statement cannot see.
    */
-  async loadNew(em: EntityManager, whistleIds: readonly string[]): Promise<Array<LoadedWhistle | 'existing'>> {
+  async loadNew(em: EntityManager, whistleIds: readonly string[], along?: { write: Companion; briefs: ReadonlyMap<string, WhistleBrief> }): Promise<Array<LoadedWhistle | 'existing'>> {
+    const before = along?.write(2);
     const rows: Array<Partial<BriefRow> & { id: string; has_stream: boolean }> = await em.query(
-      `SELECT i.id, EXISTS (SELECT 1 FROM streams WHERE stream_id = 'whistle-' || i.id) AS has_stream, b.*
+      `${before ? `WITH w AS (${before.sql}) ` : ''}SELECT i.id, EXISTS (SELECT 1 FROM streams WHERE stream_id = 'whistle-' || i.id) AS has_stream, b.*
          FROM unnest($1::text[]) WITH ORDINALITY AS i(id, ord)
          LEFT JOIN whistle_briefs b ON b.whistle_id = i.id::uuid
         ORDER BY i.ord`,
-      [whistleIds],
+      [whistleIds, ...(before?.params ?? [])],
     );
     return rows.map((r) => {
       if (r.has_stream) return 'existing';
-      const brief = r.whistle_id ? toBrief(r as BriefRow) : undefined;
+      // a brief written by `along` in this statement is not visible to it: the one given is used
+      const brief = r.whistle_id ? toBrief(r as BriefRow) : along?.briefs.get(r.id);
       return { whistleId: r.id, streamId: dispatchStreamId(r.id), version: 0, state: withPhase(INITIAL_DISPATCH_STATE, brief), brief };
     });
   }
@@ -75,10 +79,19 @@ export class DispatchStreams {
   /**
    * Summonses of whistles that have no stream yet (from {@link loadNew}), all in ONE statement:
    * the streams and their DepartmentsSummoned, the outbox (envelopes and the departments'
-   * SUMMONED messages), the deadlines and the assignments.
+   * SUMMONED messages), the deadlines and the assignments. With a `gate` (the batch's inbox rows),
+   * only those of whistles whose stream the gate lets through — and the gate's rows even when
+   * there is no summons.
    */
-  async summonNew(em: EntityManager, summonses: ReadonlyArray<{ loaded: LoadedWhistle; event: DispatchEvent & { type: 'DepartmentsSummoned' }; metadata: EventMetadata }>): Promise<void> {
-    if (summonses.length === 0) return;
+  async summonNew(
+    em: EntityManager,
+    summonses: ReadonlyArray<{ loaded: LoadedWhistle; event: DispatchEvent & { type: 'DepartmentsSummoned' }; metadata: EventMetadata }>,
+    gate?: Companion,
+  ): Promise<void> {
+    if (summonses.length === 0) {
+      if (gate) await runTogether(em, [gate]);
+      return;
+    }
     const now = new Date();
     const whistleTopic = this.messaging.topic(TOPICS.whistleEvents);
     const written = summonses.map(({ loaded, event }) => {
@@ -90,15 +103,18 @@ export class DispatchStreams {
     await this.store.appendNewStreams(
       em,
       summonses.map(({ loaded, event, metadata }) => ({ streamId: loaded.streamId, events: [{ type: event.type, data: event.data, occurredAt: now }], metadata })),
-      (drafts) =>
-        [
-          outboxInsert([
-            ...drafts.flatMap((e) => eventMessages([e], { topic: whistleTopic, source: 'dispatch', whistleId: byStream.get(e.streamId)!.loaded.whistleId })),
-            ...written.flatMap((w) => w.messages),
-          ]),
-          deadlinesInsert(written.map((w) => ({ whistleId: w.loaded.whistleId, assignments: w.summoned }))),
-          assignmentsUpsert(written.map((w) => ({ whistleId: w.loaded.whistleId, state: w.after, assignments: w.summoned }))),
-        ].filter((c): c is Companion => c !== undefined),
+      (drafts) => {
+        const messages = [
+          ...drafts.map((e) => ({ streamId: e.streamId, m: eventMessages([e], { topic: whistleTopic, source: 'dispatch', whistleId: byStream.get(e.streamId)!.loaded.whistleId })[0] })),
+          ...written.flatMap((w) => w.messages.map((m) => ({ streamId: w.loaded.streamId, m }))),
+        ];
+        return [
+          outboxInsert(messages.map((x) => x.m), gate ? (_, i) => messages[i].streamId : undefined),
+          deadlinesInsert(written.map((w) => ({ whistleId: w.loaded.whistleId, assignments: w.summoned })), gate !== undefined),
+          assignmentsUpsert(written.map((w) => ({ whistleId: w.loaded.whistleId, state: w.after, assignments: w.summoned })), gate !== undefined),
+        ].filter((c): c is Companion => c !== undefined);
+      },
+      gate,
     );
     for (const w of written) {
       w.loaded.version = 1;
@@ -177,13 +193,13 @@ function withPhase(state: DispatchState, brief: WhistleBrief | undefined): Dispa
 }
 
 /** Every deadline of these assignments in one statement (a summons has ~4 assignments × 3 kinds). */
-function deadlinesInsert(whistles: ReadonlyArray<WhistleAssignments>): Companion | undefined {
+function deadlinesInsert(whistles: ReadonlyArray<WhistleAssignments>, gated = false): Companion | undefined {
   const rows = whistles.flatMap((w) => w.assignments.flatMap((a) => KINDS.map(([kind, due]) => [a.id, w.whistleId, kind, due(a)])));
   if (rows.length === 0) return undefined;
   return (first) => {
-    const values = valuesList(rows, { first });
+    const values = valuesList(rows, { first, casts: gated ? ['uuid', 'uuid', 'text', 'timestamptz'] : undefined });
     return {
-      sql: `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) VALUES ${values.text}
+      sql: `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) ${gatedValues(values.text, 'assignment_id, whistle_id, kind, due_at', gated)}
             ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
       params: values.params,
     };
@@ -271,8 +287,20 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
   }
 }
 
+const ASSIGNMENT_COLUMNS =
+  'id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by, reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at';
+const ASSIGNMENT_CASTS = ['uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text', 'jsonb'];
+
+/**
+ * The rows of an INSERT: `VALUES …`, or — `gated`, as a companion of a gated append — only those
+ * of whistles whose stream the statement wrote (WRITTEN_STREAMS; the casts then type the VALUES).
+ */
+function gatedValues(values: string, columns: string, gated: boolean): string {
+  return gated ? `SELECT v.* FROM (VALUES ${values}) AS v(${columns}) WHERE 'whistle-' || v.whistle_id IN ${WRITTEN_STREAMS}` : `VALUES ${values}`;
+}
+
 /** The listing rows of these assignments, written in one statement. */
-function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state: DispatchState }>): Companion | undefined {
+function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state: DispatchState }>, gated = false): Companion | undefined {
   if (whistles.every((w) => w.assignments.length === 0)) return undefined;
   return (first) => {
     const values = valuesList(
@@ -294,12 +322,11 @@ function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state:
         a.disputeNote,
         JSON.stringify(Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }))),
       ])),
-      { tail: 'now()', first },
+      { tail: 'now()', first, casts: gated ? ASSIGNMENT_CASTS : undefined },
     );
     return {
-      sql: `INSERT INTO assignments (id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by,
-                                reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at)
-       VALUES ${values.text}
+      sql: `INSERT INTO assignments (${ASSIGNMENT_COLUMNS})
+       ${gatedValues(values.text, ASSIGNMENT_COLUMNS, gated)}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
          arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
          arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { renumbered, type Companion } from '@chuishao/event-store';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistlePhase } from '@chuishao/dispatch-domain';
 
@@ -26,11 +27,11 @@ export interface BriefRow {
 /** What dispatch must tell departments about a whistle (from WhistleBlown) and the whistle facts it learned. */
 @Injectable()
 export class WhistleBriefs {
-  /** The briefs of these blown whistles, in one statement (a brief already there is kept). */
-  async remember(em: EntityManager, blown: ReadonlyArray<WhistleBlownData>): Promise<void> {
-    if (blown.length === 0) return;
+  /** The insert of these blown whistles' briefs, to run alone or with others (a brief already there is kept: idempotent). */
+  remember(blown: ReadonlyArray<WhistleBlownData>): Companion | undefined {
+    if (blown.length === 0) return undefined;
     const col = <T>(f: (d: WhistleBlownData) => T): T[] => blown.map(f);
-    await em.query(
+    return renumbered(
       `INSERT INTO whistle_briefs (whistle_id, street_id, situation_code, title, description, location)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) ON CONFLICT (whistle_id) DO NOTHING`,
       [col((d) => d.whistleId), col((d) => d.streetId), col((d) => d.situationCode), col((d) => d.title), col((d) => d.description), col((d) => JSON.stringify(d.location))],
@@ -45,6 +46,11 @@ export class WhistleBriefs {
   async setPhase(em: EntityManager, whistleId: string, phase: WhistlePhase): Promise<void> {
     await em.query(`UPDATE whistle_briefs SET phase = $2, updated_at = now() WHERE whistle_id = $1`, [whistleId, phase]);
   }
+}
+
+/** The brief a WhistleBlown gives, before it is stored (phase OPEN, as the table's default). */
+export function briefOf(d: WhistleBlownData): WhistleBrief {
+  return { whistleId: d.whistleId, streetId: d.streetId, situationCode: d.situationCode, title: d.title, description: d.description, location: d.location, phase: 'OPEN' };
 }
 
 export function toBrief(r: BriefRow): WhistleBrief {

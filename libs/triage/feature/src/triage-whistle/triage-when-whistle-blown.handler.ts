@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventStore, type Companion } from '@chuishao/event-store';
-import { eventMessages, Messaging, outboxInsert, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { eventMessages, Messaging, outboxInsert, RejectMessage, type Envelope, type InboxGate } from '@chuishao/messaging';
 import { systemActor, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog, type Level } from '@chuishao/catalog';
 import { counter } from '@chuishao/platform';
@@ -63,7 +63,8 @@ export const RECURRING_COUNT_SQL = recurringCountSql({
  * A batch of whistles' sites recorded and their recurring neighbours counted in one statement
  * (arrays, one element a whistle, in order), with the policy stream's version to check the
  * cached policy. The count cannot see the sites this statement inserts: the batch's own
- * neighbours are counted in memory (isRecurringNeighbour).
+ * neighbours are counted in memory (isRecurringNeighbour), those whose site is new (`new_site`;
+ * a site already there — a redelivery, a retry — is in the database's count already).
  */
 const SITES_AND_COUNTS_SQL = `
   WITH i AS (
@@ -72,8 +73,9 @@ const SITES_AND_COUNTS_SQL = `
   ), site AS (
     INSERT INTO whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at)
     SELECT whistle_id, situation_code, normalised_address, lat, lng, blown_at FROM i ON CONFLICT (whistle_id) DO NOTHING
+    RETURNING whistle_id
   )
-  SELECT (${recurringCountSql({
+  SELECT i.whistle_id IN (SELECT whistle_id FROM site) AS new_site, (${recurringCountSql({
     situation: 'i.situation_code',
     whistleId: 'i.whistle_id',
     blownAt: 'i.blown_at',
@@ -127,13 +129,18 @@ export class TriageWhenWhistleBlownHandler {
     return { env, site, defaultLevel: situation.defaultLevel };
   }
 
-  /** Triages checked whistles together, in the caller's transaction: two statements for all of them. */
-  async triageAll(em: EntityManager, whistles: ReadonlyArray<BlownWhistle>): Promise<void> {
-    if (whistles.length === 0) return;
+  /**
+   * Triages checked whistles together in two statements, with no transaction (ADR 0010): the sites
+   * (idempotent) and counts, then — gated by the messages' inbox rows, so each whistle at most once —
+   * the WhistleTriaged streams and their outbox rows.
+   */
+  async triageAll(em: EntityManager, pending: ReadonlyArray<{ messageId: string; item: BlownWhistle }>, inbox: InboxGate): Promise<void> {
+    if (pending.length === 0) return;
+    const whistles = [...new Map(pending.map((p) => [p.item.site.whistleId, p.item])).values()];
     const cached = this.policies.cachedHistory();
     let policies = whistles.map((w) => policyInForceAt(cached.versions, w.site.blownAt).policy);
     const col = <T>(f: (w: BlownWhistle, i: number) => T): T[] => whistles.map(f);
-    const rows: Array<{ n: string; policy_stream_version: string | null }> = await em.query(SITES_AND_COUNTS_SQL, [
+    const rows: Array<{ new_site: boolean; n: string; policy_stream_version: string | null }> = await em.query(SITES_AND_COUNTS_SQL, [
       col((w) => w.site.situationCode),
       col((w) => w.site.whistleId),
       col((w) => w.site.blownAt),
@@ -145,29 +152,29 @@ export class TriageWhenWhistleBlownHandler {
       POLICY_STREAM,
     ]);
     // the batch's own neighbours, which that statement's count could not see
-    let counts = whistles.map(
-      (w, i) => Number(rows[i].n) + whistles.filter((other) => other !== w && isRecurringNeighbour(other.site, w.site, policies[i])).length,
-    );
+    const fresh = whistles.filter((_, i) => rows[i].new_site);
+    let counts = whistles.map((w, i) => Number(rows[i].n) + fresh.filter((other) => other !== w && isRecurringNeighbour(other.site, w.site, policies[i])).length);
     if (Number(rows[0].policy_stream_version ?? 0) !== cached.streamVersion) {
       // a policy was published since the cache was loaded: reload, and recount where the window
       // changed (the batch's sites are in the table now, so the database counts them too)
       const history = await this.policies.history(em);
-      const fresh = whistles.map((w) => policyInForceAt(history.versions, w.site.blownAt).policy);
+      const reloaded = whistles.map((w) => policyInForceAt(history.versions, w.site.blownAt).policy);
       counts = await Promise.all(
         whistles.map(async (w, i) => {
-          const [was, now] = [policies[i].rules.recurring, fresh[i].rules.recurring];
+          const [was, now] = [policies[i].rules.recurring, reloaded[i].rules.recurring];
           if (was.windowDays === now.windowDays && was.radiusMeters === now.radiusMeters) return counts[i];
           const s = w.site;
           const [r]: Array<{ n: string }> = await em.query(RECURRING_COUNT_SQL, [s.situationCode, s.whistleId, s.blownAt, now.windowDays, s.normalisedAddress, s.lat, s.lng, now.radiusMeters]);
           return Number(r.n);
         }),
       );
-      policies = fresh;
+      policies = reloaded;
     }
     const triaged = whistles.map((w, i) => this.triaged(w, policies[i], counts[i]));
     const topic = this.messaging.topic(TOPICS.whistleEvents);
     const byStream = new Map(whistles.map((w) => [`whistle-${w.site.whistleId}`, w.site.whistleId]));
-    await this.store.appendNewStreams(
+    const streamOf = new Map(pending.map((p) => [p.messageId, `whistle-${p.item.site.whistleId}`]));
+    const written = await this.store.appendNewStreams(
       em,
       triaged.map((data, i) => ({
         streamId: `whistle-${data.whistleId}`,
@@ -175,10 +182,16 @@ export class TriageWhenWhistleBlownHandler {
         metadata: { correlationId: whistles[i].env.correlationId, causationId: whistles[i].env.eventId, actor: systemActor('triage') },
       })),
       (drafts): Companion[] => [
-        outboxInsert(drafts.flatMap((e) => eventMessages([e], { topic, source: 'triage', whistleId: byStream.get(e.streamId) as string }))),
+        outboxInsert(
+          drafts.flatMap((e) => eventMessages([e], { topic, source: 'triage', whistleId: byStream.get(e.streamId) as string })),
+          (_, i) => drafts[i].streamId,
+        ),
       ],
+      inbox((messageId) => streamOf.get(messageId) as string),
     );
-    for (const [i, t] of triaged.entries()) triagedTotal.inc({ level: t.level, policy_version: String(policies[i].version) });
+    for (const [i, t] of triaged.entries()) {
+      if (written[i].length > 0) triagedTotal.inc({ level: t.level, policy_version: String(policies[i].version) });
+    }
   }
 
   private triaged(w: BlownWhistle, policy: PolicyVersion['policy'], recurringCount: number): WhistleTriagedData {

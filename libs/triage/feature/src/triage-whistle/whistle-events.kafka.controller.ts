@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { envelopeProblem, KafkaEventContext, processOnce, processOnceAtBatchEnd, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeProblem, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { TriageWhenWhistleBlownHandler } from './triage-when-whistle-blown.handler';
@@ -27,7 +27,7 @@ export class TriageWhistleEventsKafkaController {
       case 'WhistleBlown': {
         // checked now (a bad one is rejected alone); triaged with the rest of the batch at its end
         const whistle = this.triageBlown.check(env as Envelope<'WhistleBlown', WhistleBlownData>);
-        await processOnceAtBatchEnd(this.dataSource, TRIAGE_CONSUMER, env.eventId, whistle, (em, all) => this.triageBlown.triageAll(em, all), ctx);
+        await processOnceInOneStatement(this.dataSource, TRIAGE_CONSUMER, env.eventId, whistle, (em, all, inbox) => this.triageBlown.triageAll(em, all, inbox), ctx);
         return;
       }
       case 'WhistleConfirmed':
