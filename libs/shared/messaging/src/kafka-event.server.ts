@@ -100,7 +100,9 @@ export interface KafkaEventServerOptions {
  * 0005): each handler's processOnce runs under a savepoint of it; the offsets are resolved, and the
  * rejected messages sent, only after that transaction committed. A handler that fails otherwise
  * than by RejectMessage ends the shared transaction (what came before it commits) and is retried
- * alone, as without a DataSource.
+ * alone, as without a DataSource. A batch whose messages all were set aside with
+ * processOnceInOneStatement opens no transaction at all: their write is one statement with their
+ * inbox rows as its gate (ADR 0010); the offsets are resolved after it returned.
  */
 export class KafkaEventServer extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
