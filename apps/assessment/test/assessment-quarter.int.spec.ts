@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TOPICS } from '@chuishao/contracts';
-import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import { eventually, startServiceForTest, whistleBlownData, type ServiceUnderTest } from '@chuishao/testing';
 import {
   compareScorecards,
   compareTables,
@@ -40,18 +40,7 @@ const reply = (assignmentId: string, departmentId: string, receivedAt: string, e
   ...extra,
 });
 const blown = (w: string, at: string, streetId: string, address: string) =>
-  envelope('WhistleBlown', w, at, {
-    streetId,
-    situationCode: 'FIRE_LANE_BLOCKED',
-    area: 'JOINT_ENFORCEMENT',
-    title: '占用消防通道',
-    description: '',
-    location: { address, normalisedAddress: address, communityId: null, lat: null, lng: null },
-    requestedDepartments: [],
-    hints: { lifeSafety: false, householdsAffected: null },
-    attachments: [],
-    channel: 'api',
-  }, 'intake');
+  envelope('WhistleBlown', w, at, whistleBlownData({ whistleId: w, streetId, situationCode: 'FIRE_LANE_BLOCKED', area: 'JOINT_ENFORCEMENT', title: '占用消防通道', address }), 'intake');
 const summoned = (w: string, at: string, assignments: Array<[string, string, 'LEAD' | 'ASSIST', string]>) =>
   envelope('DepartmentsSummoned', w, at, {
     level: 'YELLOW',

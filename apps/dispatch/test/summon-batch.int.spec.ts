@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@chuishao/contracts';
 import type { Envelope } from '@chuishao/messaging';
-import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import { eventually, startServiceForTest, whistleBlownData, type ServiceUnderTest } from '@chuishao/testing';
 import { dispatchService } from '../src/dispatch.service';
 import { catalog, envelope, RED_SLA } from './dispatch-test-kit';
 
@@ -24,19 +24,12 @@ describe('dispatch: summonses of a whole batch (real PostgreSQL and Kafka)', () 
     const withdrawnAt = new Set([5, 17]);
     const whistles = Array.from({ length: 24 }, (_, k) => ({ k, whistleId: randomUUID() }));
     const messages: Envelope[] = whistles.flatMap(({ k, whistleId }) => {
-      const blown = envelope('WhistleBlown', whistleId, {
+      const blown = envelope(
+        'WhistleBlown',
         whistleId,
-        streetId,
-        situationCode: situation.code,
-        area: situation.area,
-        title: `批量 ${k}`,
-        description: '',
-        location: { address: `福缘里 ${k} 号`, normalisedAddress: `福缘里${k}号`, communityId: null, lat: null, lng: null },
-        requestedDepartments: [],
-        hints: { lifeSafety: false, householdsAffected: null },
-        attachments: [],
-        channel: 'api',
-      }, 'intake');
+        whistleBlownData({ whistleId, streetId, situationCode: situation.code, area: situation.area, title: `批量 ${k}`, address: `福缘里 ${k} 号`, normalisedAddress: `福缘里${k}号` }),
+        'intake',
+      );
       const triaged = envelope('WhistleTriaged', whistleId, {
         whistleId,
         streetId,

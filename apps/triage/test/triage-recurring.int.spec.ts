@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
-import type { Envelope } from '@chuishao/messaging';
-import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import { eventually, startServiceForTest, whistleBlownData, whistleEnvelope, type ServiceUnderTest } from '@chuishao/testing';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
 import { RECURRING_COUNT_SQL } from '@chuishao/triage-feature';
 import { DAY_MS, DEFAULT_TRIAGE_POLICY, EARTH_RADIUS_M, recurringCount, type WhistleSite } from '@chuishao/triage-domain';
@@ -12,6 +11,13 @@ import { triageService } from '../src/triage.service';
 const here = { lat: 39.1207, lng: 117.2008 };
 const northOf = (m: number) => ({ lat: here.lat + (m / EARTH_RADIUS_M) * (180 / Math.PI), lng: here.lng });
 const eastOf = (m: number) => ({ lat: here.lat, lng: here.lng + (m / (EARTH_RADIUS_M * Math.cos((here.lat * Math.PI) / 180))) * (180 / Math.PI) });
+
+/** A NOISE_NUISANCE WhistleBlown as intake publishes it, blown at `at`. */
+const blownEnvelope = (whistleId: string, at: Date, where: { title: string; address: string; normalisedAddress?: string; lat?: number; lng?: number }) => {
+  const situation = defaultCatalog().situation('NOISE_NUISANCE')!;
+  const data = whistleBlownData({ whistleId, streetId: defaultCatalog().streets[0].id, situationCode: situation.code, area: situation.area, ...where });
+  return whistleEnvelope<WhistleBlownData>('WhistleBlown', whistleId, data, { occurredAt: at.toISOString(), source: 'intake' });
+};
 
 /** The SQL count of recurring neighbours must agree with the pure isRecurringNeighbour, at the edges. */
 describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', () => {
@@ -70,33 +76,7 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
   it('a whistle blown with ≥ 2 recurring neighbours is raised one level, with the reason recorded', async () => {
     const situation = defaultCatalog().situation('NOISE_NUISANCE')!;
     const whistleId = randomUUID();
-    const data: WhistleBlownData = {
-      whistleId,
-      streetId: defaultCatalog().streets[0].id,
-      situationCode: situation.code,
-      area: situation.area,
-      title: '夜间施工噪音',
-      description: '',
-      location: { address: '别处 2 号', normalisedAddress: '别处2号', communityId: null, lat: here.lat, lng: here.lng },
-      requestedDepartments: [],
-      hints: { lifeSafety: false, householdsAffected: null },
-      attachments: [],
-      channel: 'api',
-    };
-    const env: Envelope<'WhistleBlown', WhistleBlownData> = {
-      eventId: randomUUID(),
-      type: 'WhistleBlown',
-      schemaVersion: 1,
-      source: 'intake',
-      streamId: `whistle-${whistleId}`,
-      streamPosition: 1,
-      whistleId,
-      occurredAt: now.toISOString(),
-      correlationId: randomUUID(),
-      causationId: null,
-      actor: { role: 'street', org: data.streetId, sub: 'street-tester' },
-      data,
-    };
+    const env = blownEnvelope(whistleId, now, { title: '夜间施工噪音', address: '别处 2 号', normalisedAddress: '别处2号', ...here });
     await svc.messaging.producer.send({ topic: svc.messaging.topic(TOPICS.whistleEvents), messages: [{ key: whistleId, value: JSON.stringify(env) }] });
     const triaged = await eventually(async () => {
       const rows: Array<{ data: WhistleTriagedData }> = await svc.dataSource.query(`SELECT data FROM events WHERE stream_id = $1`, [`whistle-${whistleId}`]);
@@ -112,39 +92,11 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
     // 12 whistles at one new address, blown a minute apart, sent shuffled on ONE partition so the
     // consumer takes them in one or a few batches: the database cannot see the batch's own sites
     // while it counts, so the batch must count them itself (isRecurringNeighbour)
-    const situation = defaultCatalog().situation('NOISE_NUISANCE')!;
     const address = `批次路${randomUUID().slice(0, 8)}号`;
     const start = Date.now() - 3_600_000;
     const whistles = Array.from({ length: 12 }, (_, k) => {
       const whistleId = randomUUID();
-      const blownAt = new Date(start + k * 60_000);
-      const data: WhistleBlownData = {
-        whistleId,
-        streetId: defaultCatalog().streets[0].id,
-        situationCode: situation.code,
-        area: situation.area,
-        title: '同一地点反复噪音',
-        description: '',
-        location: { address, normalisedAddress: address, communityId: null, lat: null, lng: null },
-        requestedDepartments: [],
-        hints: { lifeSafety: false, householdsAffected: null },
-        attachments: [],
-        channel: 'api',
-      };
-      const env: Envelope<'WhistleBlown', WhistleBlownData> = {
-        eventId: randomUUID(),
-        type: 'WhistleBlown',
-        schemaVersion: 1,
-        source: 'intake',
-        streamId: `whistle-${whistleId}`,
-        streamPosition: 1,
-        whistleId,
-        occurredAt: blownAt.toISOString(),
-        correlationId: randomUUID(),
-        causationId: null,
-        actor: { role: 'street', org: data.streetId, sub: 'street-tester' },
-        data,
-      };
+      const env = blownEnvelope(whistleId, new Date(start + k * 60_000), { title: '同一地点反复噪音', address });
       return { k, whistleId, env };
     });
     const shuffled = [...whistles].sort((a, b) => ((a.k * 7) % 12) - ((b.k * 7) % 12));

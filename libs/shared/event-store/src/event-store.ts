@@ -25,6 +25,16 @@ const STREAM_CASTS = ['text', 'text', 'bigint', 'char(64)'];
  */
 export const WRITTEN_STREAMS = '(SELECT stream_id FROM s)';
 
+/**
+ * The rows of a companion's INSERT: `VALUES …` as they are, or — `gated`, for a gated append —
+ * only those whose stream (`streamOf`, an expression over the columns `v.…`) the statement wrote;
+ * the values then need their casts (valuesList `casts`). `select`: the columns inserted.
+ */
+export function rowsOfWrittenStreams(values: string, opts: { gated: boolean; columns: string; streamOf: string; select?: string }): string {
+  if (!opts.gated) return `VALUES ${values}`;
+  return `SELECT ${opts.select ?? 'v.*'} FROM (VALUES ${values}) AS v(${opts.columns}) WHERE ${opts.streamOf} IN ${WRITTEN_STREAMS}`;
+}
+
 /** Anything that can run a parameterised query: a TypeORM EntityManager, QueryRunner or DataSource. */
 export type Queryable = Pick<EntityManager, 'query'>;
 

@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, runTogether, valuesList, WRITTEN_STREAMS, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
+import { PreparingClient, rowsOfWrittenStreams, runTogether, valuesList, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
 
@@ -18,23 +18,12 @@ export interface OutboxMessage {
  */
 export function outboxInsert(messages: ReadonlyArray<OutboxMessage>, streamOf?: (m: OutboxMessage, i: number) => string): Companion {
   return (first) => {
-    if (!streamOf) {
-      const values = valuesList(
-        messages.map((m) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {})]),
-        { first },
-      );
-      return { sql: `INSERT INTO outbox (topic, key, value, headers) VALUES ${values.text}`, params: values.params };
-    }
     const values = valuesList(
-      messages.map((m, i) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}), streamOf(m, i)]),
-      { first, casts: ['text', 'text', 'text', 'jsonb', 'text'] },
+      messages.map((m, i) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}), ...(streamOf ? [streamOf(m, i)] : [])]),
+      { first, casts: streamOf ? ['text', 'text', 'text', 'jsonb', 'text'] : undefined },
     );
-    return {
-      sql: `INSERT INTO outbox (topic, key, value, headers)
-            SELECT v.topic, v.key, v.value, v.headers FROM (VALUES ${values.text}) AS v(topic, key, value, headers, stream_id)
-             WHERE v.stream_id IN ${WRITTEN_STREAMS}`,
-      params: values.params,
-    };
+    const rows = rowsOfWrittenStreams(values.text, { gated: streamOf !== undefined, columns: 'topic, key, value, headers, stream_id', streamOf: 'v.stream_id', select: 'v.topic, v.key, v.value, v.headers' });
+    return { sql: `INSERT INTO outbox (topic, key, value, headers) ${rows}`, params: values.params };
   };
 }
 
@@ -59,6 +48,28 @@ export function publishing(opts: PublishOptions, extra: ReadonlyArray<OutboxMess
   return (drafts) => {
     const messages = [...eventMessages(drafts, opts), ...extra];
     return messages.length === 0 ? [] : [outboxInsert(messages)];
+  };
+}
+
+/**
+ * For `EventStore.appendNewStreams` of many whistles' streams: each event's envelope on `topic`,
+ * keyed by its own whistle (`whistleOf` its stream), and `extra` messages that belong to a stream —
+ * the outbox rows of them all in one companion; `gated` (a gated append): only those of the
+ * streams the statement wrote.
+ */
+export function publishingEach(
+  opts: { topic: string; source: string; whistleOf: (streamId: string) => string; gated: boolean },
+  extra: ReadonlyArray<{ streamId: string; message: OutboxMessage }> = [],
+): (drafts: ReadonlyArray<EventDraft>) => Companion {
+  return (drafts) => {
+    const all = [
+      ...drafts.map((e) => ({ streamId: e.streamId, message: eventMessages([e], { topic: opts.topic, source: opts.source, whistleId: opts.whistleOf(e.streamId) })[0] })),
+      ...extra,
+    ];
+    return outboxInsert(
+      all.map((x) => x.message),
+      opts.gated ? (_, i) => all[i].streamId : undefined,
+    );
   };
 }
 

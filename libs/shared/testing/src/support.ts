@@ -73,3 +73,33 @@ export function whistleEnvelope<D>(type: string, whistleId: string, data: D, opt
     data,
   };
 }
+
+/**
+ * The data of a WhistleBlown as intake publishes it (contract §2), for tests: no requested
+ * departments, no hints, no attachments; the address is its own normalised form unless given.
+ */
+export function whistleBlownData(o: {
+  whistleId: string;
+  streetId: string;
+  situationCode: string;
+  area: string;
+  title?: string;
+  address: string;
+  normalisedAddress?: string;
+  lat?: number | null;
+  lng?: number | null;
+}) {
+  return {
+    whistleId: o.whistleId,
+    streetId: o.streetId,
+    situationCode: o.situationCode,
+    area: o.area,
+    title: o.title ?? '测试哨件',
+    description: '',
+    location: { address: o.address, normalisedAddress: o.normalisedAddress ?? o.address, communityId: null, lat: o.lat ?? null, lng: o.lng ?? null },
+    requestedDepartments: [] as string[],
+    hints: { lifeSafety: false, householdsAffected: null },
+    attachments: [] as never[],
+    channel: 'api' as const,
+  };
+}

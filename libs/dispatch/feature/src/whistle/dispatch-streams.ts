@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, runTogether, valuesList, WRITTEN_STREAMS, type Companion, type EventMetadata } from '@chuishao/event-store';
-import { enqueue, eventMessages, Messaging, outboxInsert, publishing, type OutboxMessage } from '@chuishao/messaging';
+import { EventStore, rowsOfWrittenStreams, runTogether, valuesList, type Companion, type EventMetadata } from '@chuishao/event-store';
+import { enqueue, Messaging, publishing, publishingEach, type OutboxMessage } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { evolve, fold, INITIAL_DISPATCH_STATE, type AssignmentState, type DispatchState } from '@chuishao/dispatch-domain';
@@ -104,12 +104,12 @@ export class DispatchStreams {
       em,
       summonses.map(({ loaded, event, metadata }) => ({ streamId: loaded.streamId, events: [{ type: event.type, data: event.data, occurredAt: now }], metadata })),
       (drafts) => {
-        const messages = [
-          ...drafts.map((e) => ({ streamId: e.streamId, m: eventMessages([e], { topic: whistleTopic, source: 'dispatch', whistleId: byStream.get(e.streamId)!.loaded.whistleId })[0] })),
-          ...written.flatMap((w) => w.messages.map((m) => ({ streamId: w.loaded.streamId, m }))),
-        ];
+        const outbox = publishingEach(
+          { topic: whistleTopic, source: 'dispatch', whistleOf: (s) => byStream.get(s)!.loaded.whistleId, gated: gate !== undefined },
+          written.flatMap((w) => w.messages.map((message) => ({ streamId: w.loaded.streamId, message }))),
+        );
         return [
-          outboxInsert(messages.map((x) => x.m), gate ? (_, i) => messages[i].streamId : undefined),
+          outbox(drafts),
           deadlinesInsert(written.map((w) => ({ whistleId: w.loaded.whistleId, assignments: w.summoned })), gate !== undefined),
           assignmentsUpsert(written.map((w) => ({ whistleId: w.loaded.whistleId, state: w.after, assignments: w.summoned })), gate !== undefined),
         ].filter((c): c is Companion => c !== undefined);
@@ -199,7 +199,7 @@ function deadlinesInsert(whistles: ReadonlyArray<WhistleAssignments>, gated = fa
   return (first) => {
     const values = valuesList(rows, { first, casts: gated ? ['uuid', 'uuid', 'text', 'timestamptz'] : undefined });
     return {
-      sql: `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) ${gatedValues(values.text, 'assignment_id, whistle_id, kind, due_at', gated)}
+      sql: `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) ${rowsOfWrittenStreams(values.text, { gated, columns: 'assignment_id, whistle_id, kind, due_at', streamOf: WHISTLE_STREAM })}
             ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
       params: values.params,
     };
@@ -291,13 +291,8 @@ const ASSIGNMENT_COLUMNS =
   'id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by, reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at';
 const ASSIGNMENT_CASTS = ['uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text', 'jsonb'];
 
-/**
- * The rows of an INSERT: `VALUES …`, or — `gated`, as a companion of a gated append — only those
- * of whistles whose stream the statement wrote (WRITTEN_STREAMS; the casts then type the VALUES).
- */
-function gatedValues(values: string, columns: string, gated: boolean): string {
-  return gated ? `SELECT v.* FROM (VALUES ${values}) AS v(${columns}) WHERE 'whistle-' || v.whistle_id IN ${WRITTEN_STREAMS}` : `VALUES ${values}`;
-}
+/** A row's whistle stream, for rowsOfWrittenStreams. */
+const WHISTLE_STREAM = `'whistle-' || v.whistle_id`;
 
 /** The listing rows of these assignments, written in one statement. */
 function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state: DispatchState }>, gated = false): Companion | undefined {
@@ -326,7 +321,7 @@ function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state:
     );
     return {
       sql: `INSERT INTO assignments (${ASSIGNMENT_COLUMNS})
-       ${gatedValues(values.text, ASSIGNMENT_COLUMNS, gated)}
+       ${rowsOfWrittenStreams(values.text, { gated, columns: ASSIGNMENT_COLUMNS, streamOf: WHISTLE_STREAM })}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
          arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
          arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canonicalJson, EventStore, GroupCommitter, type Companion, type Outcome } from '@chuishao/event-store';
-import { eventMessages, Messaging, outboxInsert } from '@chuishao/messaging';
+import { Messaging, publishingEach } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { Principal } from '@chuishao/auth';
@@ -88,8 +88,8 @@ export class BlowWhistleHandler {
       const data = blownData(r, randomUUID());
       return { data, streamId: `whistle-${data.whistleId}`, events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) };
     });
-    const topic = this.messaging.topic(TOPICS.whistleEvents);
     const blowOf = new Map(blows.map((b) => [b.streamId, b]));
+    const outbox = publishingEach({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleOf: (s) => blowOf.get(s)!.data.whistleId, gated: true });
     const views = new Map<string, WhistleView>();
     const written = await this.store.appendNewStreams(
       em,
@@ -101,8 +101,7 @@ export class BlowWhistleHandler {
           // The projector will see WhistleBlown again from the bus; the view is created here so the street reads its own write.
           views.set(blow.data.whistleId, { ...(view as WhistleView), version: 0 });
         }
-        const messages = drafts.flatMap((e) => eventMessages([e], { topic, source: 'intake', whistleId: blowOf.get(e.streamId)!.data.whistleId }));
-        return [outboxInsert(messages, (_, i) => drafts[i].streamId), this.whistles.upsertViews([...views.values()], true)].filter((c): c is Companion => c !== undefined);
+        return [outbox(drafts), this.whistles.upsertViews([...views.values()], true)].filter((c): c is Companion => c !== undefined);
       },
       this.whistles.claimKeys(requests.map((r, i) => ({ streetId: r.streetId, key: r.idempotencyKey, requestHash: r.requestHash, whistleId: blows[i].data.whistleId }))),
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { runTogether, valuesList, WRITTEN_STREAMS, type Companion, type Queryable } from '@chuishao/event-store';
+import { rowsOfWrittenStreams, runTogether, valuesList, type Companion, type Queryable } from '@chuishao/event-store';
 import type { WhistleView } from '@chuishao/intake-domain';
 import type { CursorPosition } from './cursor';
 
@@ -40,10 +40,10 @@ export interface LedgerRow {
   hash: string;
 }
 
-/** The read side of intake: the whistle view (contract §2 read model) and the merged audit ledger. */
 const VIEW_COLUMNS = 'id, street_id, situation_code, area, status, level, department_ids, created_at, updated_at, next_deadline, doc';
 const VIEW_CASTS = ['uuid', 'uuid', 'text', 'text', 'text', 'text', 'uuid[]', 'timestamptz', 'timestamptz', 'timestamptz', 'jsonb'];
 
+/** The read side of intake: the whistle view (contract §2 read model) and the merged audit ledger. */
 @Injectable()
 export class WhistleRepository {
   /**
@@ -110,9 +110,7 @@ export class WhistleRepository {
         ]),
         { first, casts: onlyWritten ? VIEW_CASTS : undefined },
       );
-      const rows = onlyWritten
-        ? `SELECT v.* FROM (VALUES ${values.text}) AS v(${VIEW_COLUMNS}) WHERE 'whistle-' || v.id IN ${WRITTEN_STREAMS}`
-        : `VALUES ${values.text}`;
+      const rows = rowsOfWrittenStreams(values.text, { gated: onlyWritten, columns: VIEW_COLUMNS, streamOf: `'whistle-' || v.id` });
       return {
         sql: `INSERT INTO whistle_view (${VIEW_COLUMNS})
          ${rows}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, type Companion } from '@chuishao/event-store';
-import { eventMessages, Messaging, outboxInsert, RejectMessage, type Envelope, type InboxGate } from '@chuishao/messaging';
+import { EventStore } from '@chuishao/event-store';
+import { Messaging, publishingEach, RejectMessage, type Envelope, type InboxGate } from '@chuishao/messaging';
 import { systemActor, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog, type Level } from '@chuishao/catalog';
 import { counter } from '@chuishao/platform';
@@ -181,12 +181,7 @@ export class TriageWhenWhistleBlownHandler {
         events: [{ type: 'WhistleTriaged', data }],
         metadata: { correlationId: whistles[i].env.correlationId, causationId: whistles[i].env.eventId, actor: systemActor('triage') },
       })),
-      (drafts): Companion[] => [
-        outboxInsert(
-          drafts.flatMap((e) => eventMessages([e], { topic, source: 'triage', whistleId: byStream.get(e.streamId) as string })),
-          (_, i) => drafts[i].streamId,
-        ),
-      ],
+      (drafts) => [publishingEach({ topic, source: 'triage', whistleOf: (s) => byStream.get(s) as string, gated: true })(drafts)],
       inbox((messageId) => streamOf.get(messageId) as string),
     );
     for (const [i, t] of triaged.entries()) {
