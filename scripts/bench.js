@@ -406,7 +406,9 @@ async function main() {
     log(`written to docs/benchmarks.md`);
   } finally {
     await Promise.all(procs.map((p) => stopProcess(p)));
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+    // --keep-db: leave the scratch database for a look at its tables afterwards (pg_stat_user_tables)
+    if (args['keep-db'] === 'true') log(`kept the database ${dbName}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }
 }

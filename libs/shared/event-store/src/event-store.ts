@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
 import { companionCtes } from './companions';
-import { valuesList } from './values-list';
+import { columnNames, rowSource, type ColumnSpec } from './row-source';
 import {
   ConcurrencyError,
   type Companion,
@@ -14,10 +14,25 @@ import {
   type UpcasterRegistry,
 } from './types';
 
-const EVENT_COLUMNS = 'event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at, prev_hash, hash';
-const EVENT_CASTS = ['uuid', 'text', 'bigint', 'text', 'int', 'jsonb', 'jsonb', 'timestamptz', 'char(64)', 'char(64)'];
-const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS})`;
-const STREAM_CASTS = ['text', 'text', 'bigint', 'char(64)'];
+const EVENT_COLUMNS: ColumnSpec[] = [
+  ['event_id', 'uuid'],
+  ['stream_id', 'text'],
+  ['stream_position', 'bigint'],
+  ['type', 'text'],
+  ['schema_version', 'int'],
+  ['data', 'jsonb'],
+  ['metadata', 'jsonb'],
+  ['occurred_at', 'timestamptz'],
+  ['prev_hash', 'char(64)'],
+  ['hash', 'char(64)'],
+];
+const INSERT_EVENTS = `INSERT INTO events (${columnNames(EVENT_COLUMNS)})`;
+const STREAM_COLUMNS: ColumnSpec[] = [
+  ['stream_id', 'text'],
+  ['stream_type', 'text'],
+  ['version', 'bigint'],
+  ['last_hash', 'char(64)'],
+];
 
 /**
  * For the companions of a gated {@link EventStore.appendNewStreams}: the subquery of the stream ids
@@ -26,13 +41,11 @@ const STREAM_CASTS = ['text', 'text', 'bigint', 'char(64)'];
 export const WRITTEN_STREAMS = '(SELECT stream_id FROM s)';
 
 /**
- * The rows of a companion's INSERT: `VALUES …` as they are, or — `gated`, for a gated append —
- * only those whose stream (`streamOf`, an expression over the columns `v.…`) the statement wrote;
- * the values then need their casts (valuesList `casts`). `select`: the columns inserted.
+ * A companion's row filter (rowSource `where`): only the rows whose stream — `streamOf`, an
+ * expression over the columns `v.…` — the gated append wrote; undefined when it is not gated.
  */
-export function rowsOfWrittenStreams(values: string, opts: { gated: boolean; columns: string; streamOf: string; select?: string }): string {
-  if (!opts.gated) return `VALUES ${values}`;
-  return `SELECT ${opts.select ?? 'v.*'} FROM (VALUES ${values}) AS v(${opts.columns}) WHERE ${opts.streamOf} IN ${WRITTEN_STREAMS}`;
+export function inWrittenStreams(streamOf: string, gated = true): string | undefined {
+  return gated ? `${streamOf} IN ${WRITTEN_STREAMS}` : undefined;
 }
 
 /** Anything that can run a parameterised query: a TypeORM EntityManager, QueryRunner or DataSource. */
@@ -130,11 +143,11 @@ export class EventStore {
     if (expected !== 'any' && expected !== version) throw new ConcurrencyError(streamId, expected, version);
     const { rows: eventRows, stored } = this.chain(streamId, version, current[0].last_hash, events, metadata);
     const last = stored[stored.length - 1];
-    const values = valuesList(eventRows, { first: 4 });
+    const values = rowSource(eventRows, EVENT_COLUMNS, 4);
     const extra = companionCtes(companions?.(stored) ?? [], 4 + values.params.length);
     const rows: Array<{ global_position: string; recorded_at: Date }> = await db.query(
       `WITH s AS (UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1)${extra.text}
-       ${INSERT_EVENTS} VALUES ${values.text} RETURNING global_position, recorded_at`,
+       ${INSERT_EVENTS} ${values.sql} RETURNING global_position, recorded_at`,
       [streamId, last.streamPosition, last.hash, ...values.params, ...extra.params],
     );
     return stored.map((p, i) => ({ ...p, globalPosition: Number(rows[i].global_position), recordedAt: rows[i].recorded_at }));
@@ -169,23 +182,15 @@ export class EventStore {
     });
     const g = gate?.(1);
     const gateParams = g?.params ?? [];
-    const st = valuesList(streamRows, { first: gateParams.length + 1, casts: g ? STREAM_CASTS : undefined });
-    const ev = valuesList(eventRows, { first: gateParams.length + st.params.length + 1, casts: EVENT_CASTS });
+    const st = rowSource(streamRows, STREAM_COLUMNS, gateParams.length + 1, { where: g ? 'v.stream_id IN (SELECT stream_id FROM g)' : undefined });
+    const ev = rowSource(eventRows, EVENT_COLUMNS, gateParams.length + st.params.length + 1, { where: inWrittenStreams('v.stream_id') });
     const extra = companionCtes(companions?.(chains.flat()) ?? [], 1 + gateParams.length + st.params.length + ev.params.length);
-    const insertStreams = g
-      ? `g AS (${g.sql}), s AS (
-           INSERT INTO streams (stream_id, stream_type, version, last_hash)
-           SELECT v.* FROM (VALUES ${st.text}) AS v(stream_id, stream_type, version, last_hash) WHERE v.stream_id IN (SELECT stream_id FROM g)
-           ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
-         )`
-      : `s AS (
-           INSERT INTO streams (stream_id, stream_type, version, last_hash) VALUES ${st.text}
-           ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
-         )`;
     const rows: Array<{ event_id: string; global_position: string; recorded_at: Date }> = await db.query(
-      `WITH ${insertStreams}${extra.text}
-       ${INSERT_EVENTS}
-       SELECT v.* FROM (VALUES ${ev.text}) AS v(${EVENT_COLUMNS}) WHERE v.stream_id IN (SELECT stream_id FROM s)
+      `WITH ${g ? `g AS (${g.sql}), ` : ''}s AS (
+         INSERT INTO streams (stream_id, stream_type, version, last_hash) ${st.sql}
+         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
+       )${extra.text}
+       ${INSERT_EVENTS} ${ev.sql}
        RETURNING event_id, global_position, recorded_at`,
       [...gateParams, ...st.params, ...ev.params, ...extra.params],
     );

@@ -6,6 +6,6 @@ export * from './database';
 export * from './sql';
 export * from './database.module';
 export * from './group-commit';
-export * from './values-list';
+export * from './row-source';
 export * from './prepared-client';
 export * from './companions';

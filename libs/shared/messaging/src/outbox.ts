@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, rowsOfWrittenStreams, runTogether, valuesList, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
+import { PreparingClient, inWrittenStreams, rowSource, runTogether, type ColumnSpec, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
 
@@ -11,6 +11,13 @@ export interface OutboxMessage {
   headers?: Record<string, string>;
 }
 
+const OUTBOX_COLUMNS: ColumnSpec[] = [
+  ['topic', 'text'],
+  ['key', 'text'],
+  ['value', 'text'],
+  ['headers', 'jsonb'],
+];
+
 /**
  * The INSERT of these messages into the outbox, as a statement of its own or an append's companion.
  * With `streamOf` (a companion of a gated `appendNewStreams`): only the messages whose stream the
@@ -18,12 +25,15 @@ export interface OutboxMessage {
  */
 export function outboxInsert(messages: ReadonlyArray<OutboxMessage>, streamOf?: (m: OutboxMessage, i: number) => string): Companion {
   return (first) => {
-    const values = valuesList(
-      messages.map((m, i) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}), ...(streamOf ? [streamOf(m, i)] : [])]),
-      { first, casts: streamOf ? ['text', 'text', 'text', 'jsonb', 'text'] : undefined },
-    );
-    const rows = rowsOfWrittenStreams(values.text, { gated: streamOf !== undefined, columns: 'topic, key, value, headers, stream_id', streamOf: 'v.stream_id', select: 'v.topic, v.key, v.value, v.headers' });
-    return { sql: `INSERT INTO outbox (topic, key, value, headers) ${rows}`, params: values.params };
+    const rows = streamOf
+      ? rowSource(
+          messages.map((m, i) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}), streamOf(m, i)]),
+          [...OUTBOX_COLUMNS, ['stream_id', 'text']],
+          first,
+          { select: 'v.topic, v.key, v.value, v.headers', where: inWrittenStreams('v.stream_id') },
+        )
+      : rowSource(messages.map((m) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {})]), OUTBOX_COLUMNS, first);
+    return { sql: `INSERT INTO outbox (topic, key, value, headers) ${rows.sql}`, params: rows.params };
   };
 }
 

@@ -1,4 +1,4 @@
-import { renumbered, runTogether, type Queryable } from '@chuishao/event-store';
+import { columnNames, renumbered, rowSource, runTogether, type ColumnSpec, type Queryable } from '@chuishao/event-store';
 import {
   ANALYTICS_EVENT_TYPES,
   COUNT_COLUMNS,
@@ -40,6 +40,28 @@ export interface ProjectionTarget {
   /** Append the events to assessment_inbox_log (live projection: yes; a rebuild reading the log: no). */
   log: boolean;
 }
+
+const LOG_COLUMNS: ColumnSpec[] = [
+  ['event_id', 'uuid'],
+  ['type', 'text'],
+  ['whistle_id', 'uuid'],
+  ['occurred_at', 'timestamptz'],
+  ['envelope', 'jsonb'],
+];
+const STATE_COLUMNS: ColumnSpec[] = [
+  ['whistle_id', 'uuid'],
+  ['state', 'jsonb'],
+];
+const MARK_COLUMNS: ColumnSpec[] = [
+  ['month', 'text'],
+  ['at', 'timestamptz'],
+  ['department_id', 'uuid'],
+  ['sign', 'smallint'],
+  ['kind', 'text'],
+  ['item_key', 'text'],
+  ['whistle_id', 'uuid'],
+  ['detail', 'jsonb'],
+];
 
 interface StoredState {
   scoring: WhistleState;
@@ -96,18 +118,20 @@ export class WhistleProjector {
     const t = this.t;
     const relevant = events.filter((e) => PROJECTED_TYPES.has(e.type) && whistleIdOf(e));
     if (relevant.length === 0) return 0;
+    const log = this.target.log
+      ? rowSource(
+          relevant.map((e) => [e.eventId, e.type, whistleIdOf(e), e.occurredAt, JSON.stringify(e)]),
+          LOG_COLUMNS,
+          2,
+        )
+      : undefined;
     // the log rows written and the missing states read in one statement (different tables)
-    const logged = this.target.log
-      ? `WITH logged AS (INSERT INTO ${t('assessment_inbox_log')} (event_id, type, whistle_id, occurred_at, envelope)
-           SELECT (x->>'eventId')::uuid, x->>'type', (x->>'w')::uuid, (x->>'occurredAt')::timestamptz, x->'e' FROM json_array_elements($2::json) x
-           ON CONFLICT (event_id) DO NOTHING) `
-      : '';
-    const log = this.target.log ? [JSON.stringify(relevant.map((e) => ({ eventId: e.eventId, type: e.type, w: whistleIdOf(e), occurredAt: e.occurredAt, e })))] : [];
+    const logged = log ? `WITH logged AS (INSERT INTO ${t('assessment_inbox_log')} (${columnNames(LOG_COLUMNS)}) ${log.sql} ON CONFLICT (event_id) DO NOTHING) ` : '';
     const missing = [...new Set(relevant.map((e) => whistleIdOf(e) as string))].filter((id) => !this.states.has(id));
-    if (missing.length || logged) {
+    if (missing.length || log) {
       const loaded: Array<{ whistle_id: string; state: StoredState }> = await db.query(
         `${logged}SELECT whistle_id::text AS whistle_id, state FROM ${t('whistle_scoring_state')} WHERE whistle_id = ANY($1::uuid[])`,
-        [missing, ...log],
+        [missing, ...(log?.params ?? [])],
       );
       for (const r of loaded) this.states.set(r.whistle_id, r.state);
     }
@@ -138,11 +162,8 @@ export class WhistleProjector {
     const t = this.t;
     const ids = [...this.dirty];
     if (ids.length) {
-      await db.query(
-        `INSERT INTO ${t('whistle_scoring_state')} (whistle_id, state) SELECT (x->>'w')::uuid, x->'s' FROM json_array_elements($1::json) x
-         ON CONFLICT (whistle_id) DO UPDATE SET state = EXCLUDED.state`,
-        [JSON.stringify(ids.map((w) => ({ w, s: this.states.get(w) })))],
-      );
+      const rows = rowSource(ids.map((w) => [w, JSON.stringify(this.states.get(w))]), STATE_COLUMNS, 1);
+      await db.query(`INSERT INTO ${t('whistle_scoring_state')} (${columnNames(STATE_COLUMNS)}) ${rows.sql} ON CONFLICT (whistle_id) DO UPDATE SET state = EXCLUDED.state`, rows.params);
       const states = ids.map((id) => this.states.get(id) as StoredState);
       await writeAssignmentFacts(db, t, states);
       await writeWhistleFacts(db, t, ids, states.map((s) => s.analytics));
@@ -266,9 +287,10 @@ async function writeDeltas(db: Queryable, t: (n: string) => string, deltas: Coun
 
 async function writeMarks(db: Queryable, t: (n: string) => string, marks: LostMark[]): Promise<void> {
   if (marks.length === 0) return;
-  await db.query(
-    `INSERT INTO ${t('lost_point_marks')} (month, at, department_id, sign, kind, item_key, whistle_id, detail)
-     SELECT x->>0, (x->>1)::timestamptz, (x->>2)::uuid, (x->>3)::smallint, x->>4, x->>5, (x->>6)::uuid, NULLIF(x->7, 'null'::jsonb) FROM jsonb_array_elements($1::jsonb) x`,
-    [JSON.stringify(marks.map((m) => [m.month, keyIso(m.key), m.departmentId, m.sign, m.kind, m.itemKey, m.whistleId, m.detail]))],
+  const rows = rowSource(
+    marks.map((m) => [m.month, keyIso(m.key), m.departmentId, m.sign, m.kind, m.itemKey, m.whistleId, m.detail === null ? null : JSON.stringify(m.detail)]),
+    MARK_COLUMNS,
+    1,
   );
+  await db.query(`INSERT INTO ${t('lost_point_marks')} (${columnNames(MARK_COLUMNS)}) ${rows.sql}`, rows.params);
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, rowsOfWrittenStreams, runTogether, valuesList, type Companion, type EventMetadata } from '@chuishao/event-store';
+import { EventStore, columnNames, inWrittenStreams, rowSource, runTogether, type ColumnSpec, type Companion, type EventMetadata } from '@chuishao/event-store';
 import { enqueue, Messaging, publishing, publishingEach, type OutboxMessage } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
@@ -192,14 +192,21 @@ function withPhase(state: DispatchState, brief: WhistleBrief | undefined): Dispa
   return state;
 }
 
+const DEADLINE_COLUMNS: ColumnSpec[] = [
+  ['assignment_id', 'uuid'],
+  ['whistle_id', 'uuid'],
+  ['kind', 'text'],
+  ['due_at', 'timestamptz'],
+];
+
 /** Every deadline of these assignments in one statement (a summons has ~4 assignments × 3 kinds). */
 function deadlinesInsert(whistles: ReadonlyArray<WhistleAssignments>, gated = false): Companion | undefined {
   const rows = whistles.flatMap((w) => w.assignments.flatMap((a) => KINDS.map(([kind, due]) => [a.id, w.whistleId, kind, due(a)])));
   if (rows.length === 0) return undefined;
   return (first) => {
-    const values = valuesList(rows, { first, casts: gated ? ['uuid', 'uuid', 'text', 'timestamptz'] : undefined });
+    const values = rowSource(rows, DEADLINE_COLUMNS, first, { where: inWrittenStreams(WHISTLE_STREAM, gated) });
     return {
-      sql: `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) ${rowsOfWrittenStreams(values.text, { gated, columns: 'assignment_id, whistle_id, kind, due_at', streamOf: WHISTLE_STREAM })}
+      sql: `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) ${values.sql}
             ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
       params: values.params,
     };
@@ -287,18 +294,33 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
   }
 }
 
-const ASSIGNMENT_COLUMNS =
-  'id, whistle_id, department_id, role, status, level, summoned_at, report_by, arrive_by, complete_by, reported_at, arrived_at, completed_at, result, dispute_note, overdue, updated_at';
-const ASSIGNMENT_CASTS = ['uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text', 'jsonb'];
+const ASSIGNMENT_COLUMNS: ColumnSpec[] = [
+  ['id', 'uuid'],
+  ['whistle_id', 'uuid'],
+  ['department_id', 'uuid'],
+  ['role', 'text'],
+  ['status', 'text'],
+  ['level', 'text'],
+  ['summoned_at', 'timestamptz'],
+  ['report_by', 'timestamptz'],
+  ['arrive_by', 'timestamptz'],
+  ['complete_by', 'timestamptz'],
+  ['reported_at', 'timestamptz'],
+  ['arrived_at', 'timestamptz'],
+  ['completed_at', 'timestamptz'],
+  ['result', 'text'],
+  ['dispute_note', 'text'],
+  ['overdue', 'jsonb'],
+];
 
-/** A row's whistle stream, for rowsOfWrittenStreams. */
+/** A row's whistle stream, for inWrittenStreams. */
 const WHISTLE_STREAM = `'whistle-' || v.whistle_id`;
 
 /** The listing rows of these assignments, written in one statement. */
 function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state: DispatchState }>, gated = false): Companion | undefined {
   if (whistles.every((w) => w.assignments.length === 0)) return undefined;
   return (first) => {
-    const values = valuesList(
+    const values = rowSource(
       whistles.flatMap(({ whistleId, state, assignments }) => assignments.map((a) => [
         a.id,
         whistleId,
@@ -317,11 +339,13 @@ function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state:
         a.disputeNote,
         JSON.stringify(Object.entries(a.missed).map(([kind, dueAt]) => ({ kind, dueAt }))),
       ])),
-      { tail: 'now()', first, casts: gated ? ASSIGNMENT_CASTS : undefined },
+      ASSIGNMENT_COLUMNS,
+      first,
+      { tail: 'now()', where: inWrittenStreams(WHISTLE_STREAM, gated) },
     );
     return {
-      sql: `INSERT INTO assignments (${ASSIGNMENT_COLUMNS})
-       ${rowsOfWrittenStreams(values.text, { gated, columns: ASSIGNMENT_COLUMNS, streamOf: WHISTLE_STREAM })}
+      sql: `INSERT INTO assignments (${columnNames(ASSIGNMENT_COLUMNS)}, updated_at)
+       ${values.sql}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
          arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
          arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,

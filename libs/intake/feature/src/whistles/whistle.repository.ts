@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { rowsOfWrittenStreams, runTogether, valuesList, type Companion, type Queryable } from '@chuishao/event-store';
+import { columnNames, inWrittenStreams, rowSource, runTogether, type ColumnSpec, type Companion, type Queryable } from '@chuishao/event-store';
 import type { WhistleView } from '@chuishao/intake-domain';
 import type { CursorPosition } from './cursor';
 
@@ -40,8 +40,37 @@ export interface LedgerRow {
   hash: string;
 }
 
-const VIEW_COLUMNS = 'id, street_id, situation_code, area, status, level, department_ids, created_at, updated_at, next_deadline, doc';
-const VIEW_CASTS = ['uuid', 'uuid', 'text', 'text', 'text', 'text', 'uuid[]', 'timestamptz', 'timestamptz', 'timestamptz', 'jsonb'];
+const VIEW_COLUMNS: ColumnSpec[] = [
+  ['id', 'uuid'],
+  ['street_id', 'uuid'],
+  ['situation_code', 'text'],
+  ['area', 'text'],
+  ['status', 'text'],
+  ['level', 'text'],
+  ['department_ids', 'uuid[]'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+  ['next_deadline', 'timestamptz'],
+  ['doc', 'jsonb'],
+];
+const KEY_COLUMNS: ColumnSpec[] = [
+  ['street_id', 'uuid'],
+  ['key', 'text'],
+  ['request_hash', 'char(64)'],
+  ['whistle_id', 'uuid'],
+];
+const LEDGER_COLUMNS: ColumnSpec[] = [
+  ['whistle_id', 'uuid'],
+  ['position', 'int'],
+  ['event_id', 'uuid'],
+  ['type', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['actor', 'jsonb'],
+  ['data', 'jsonb'],
+  ['source', 'text'],
+  ['prev_hash', 'char(64)'],
+  ['hash', 'char(64)'],
+];
 
 /** The read side of intake: the whistle view (contract §2 read model) and the merged audit ledger. */
 @Injectable()
@@ -55,9 +84,9 @@ export class WhistleRepository {
     const order = (c: { streetId: string; key: string }) => `${c.streetId}\u0000${c.key}`;
     const sorted = [...claims].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     return (first) => {
-      const values = valuesList(sorted.map((c) => [c.streetId, c.key, c.requestHash, c.whistleId]), { first });
+      const values = rowSource(sorted.map((c) => [c.streetId, c.key, c.requestHash, c.whistleId]), KEY_COLUMNS, first);
       return {
-        sql: `INSERT INTO idempotency_keys (street_id, key, request_hash, whistle_id) VALUES ${values.text}
+        sql: `INSERT INTO idempotency_keys (${columnNames(KEY_COLUMNS)}) ${values.sql}
               ON CONFLICT DO NOTHING RETURNING 'whistle-' || whistle_id AS stream_id`,
         params: values.params,
       };
@@ -94,7 +123,7 @@ export class WhistleRepository {
   upsertViews(views: readonly WhistleView[], onlyWritten = false): Companion | undefined {
     if (views.length === 0) return undefined;
     return (first) => {
-      const values = valuesList(
+      const values = rowSource(
         views.map((view) => [
           view.id,
           view.streetId,
@@ -108,12 +137,13 @@ export class WhistleRepository {
           nextDeadline(view),
           JSON.stringify(view),
         ]),
-        { first, casts: onlyWritten ? VIEW_CASTS : undefined },
+        VIEW_COLUMNS,
+        first,
+        { where: inWrittenStreams(`'whistle-' || v.id`, onlyWritten) },
       );
-      const rows = rowsOfWrittenStreams(values.text, { gated: onlyWritten, columns: VIEW_COLUMNS, streamOf: `'whistle-' || v.id` });
       return {
-        sql: `INSERT INTO whistle_view (${VIEW_COLUMNS})
-         ${rows}
+        sql: `INSERT INTO whistle_view (${columnNames(VIEW_COLUMNS)})
+         ${values.sql}
          ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, department_ids = EXCLUDED.department_ids,
            updated_at = EXCLUDED.updated_at, next_deadline = EXCLUDED.next_deadline, doc = EXCLUDED.doc`,
         params: values.params,
@@ -202,13 +232,13 @@ export class WhistleRepository {
   insertLedger(rows: readonly LedgerRow[]): Companion | undefined {
     if (rows.length === 0) return undefined;
     return (first) => {
-      const values = valuesList(
+      const values = rowSource(
         rows.map((row) => [row.whistle_id, row.position, row.event_id, row.type, row.occurred_at, JSON.stringify(row.actor), JSON.stringify(row.data), row.source, row.prev_hash, row.hash]),
-        { first },
+        LEDGER_COLUMNS,
+        first,
       );
       return {
-        sql: `INSERT INTO whistle_ledger (whistle_id, position, event_id, type, occurred_at, actor, data, source, prev_hash, hash)
-       VALUES ${values.text}`,
+        sql: `INSERT INTO whistle_ledger (${columnNames(LEDGER_COLUMNS)}) ${values.sql}`,
         params: values.params,
       };
     };
