@@ -5,12 +5,13 @@ import type { ServiceKitOptions } from '@chuishao/service-kit';
 import { DispatchTables1732500000300 } from '../migrations/1732500000300-dispatch-tables';
 import { DispatchLifecycle1732500000301 } from '../migrations/1732500000301-dispatch-lifecycle';
 import { DispatchReplyIds1732500000302 } from '../migrations/1732500000302-dispatch-reply-ids';
+import { DeadlineIndexes1732500000303 } from '../migrations/1732500000303-deadline-indexes';
 
 const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
 
 export const dispatchService: Omit<ServiceKitOptions, 'config'> = {
   service: 'dispatch',
-  migrations: [DispatchTables1732500000300, DispatchLifecycle1732500000301, DispatchReplyIds1732500000302],
+  migrations: [DispatchTables1732500000300, DispatchLifecycle1732500000301, DispatchReplyIds1732500000302, DeadlineIndexes1732500000303],
   topics: (partitions) => [
     { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
     ...defaultCatalog().departments.flatMap((d) => {

@@ -1,3 +1,4 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
 import { isRole, Principal, ROLES, ROLES_WITH_ORG } from './principal';
 
@@ -63,7 +64,8 @@ function describeJoseError(err: unknown): string {
  * present; `sub` and a known `role` are required, and `org` for street and department.
  */
 export class JwtVerifier {
-  private readonly key: Uint8Array | JWTVerifyGetKey;
+  // a KeyObject made once: given the secret's bytes, jose would make one on every verify
+  private readonly key: KeyObject | JWTVerifyGetKey;
   private readonly algorithms: string[];
   private readonly clockTolerance: number;
   readonly mode: 'hs256' | 'jwks';
@@ -75,7 +77,7 @@ export class JwtVerifier {
       this.algorithms = ['RS256', 'ES256'];
       this.mode = 'jwks';
     } else if (options.secret) {
-      this.key = secretKey(options.secret);
+      this.key = createSecretKey(secretKey(options.secret));
       this.algorithms = ['HS256'];
       this.mode = 'hs256';
     } else {
@@ -89,7 +91,7 @@ export class JwtVerifier {
     try {
       const options = { algorithms: this.algorithms, clockTolerance: this.clockTolerance };
       const result =
-        this.key instanceof Uint8Array
+        this.key instanceof KeyObject
           ? await jwtVerify(token, this.key, options)
           : await jwtVerify(token, this.key, options);
       payload = result.payload;
