@@ -477,8 +477,10 @@ ${r.lats.map((l) => `| ${l.rate}/s | ${l.perHop.intakeRelay} | ${l.perHop.triage
 
 CPU per accepted whistle during each latency run (ms, from \`/proc\`; the run lasts until the last
 DepartmentsSummoned is seen, so it includes the projections that ran meanwhile; the load generator
-includes its own Kafka consumer). At low rates the figure is mostly the fixed cost of idle services
-(polls, timers) spread over few whistles; two cores give 2,000 ms of CPU a second, so at R
+includes its own Kafka consumer). At low rates each message travels alone — a Kafka request, a
+statement and a commit for each, where at 200/s one of each carries dozens — and the idle cost of
+the stack (0.2–0.3 s of CPU a second with nothing offered: Kafka's polls and JIT compiler, the
+services' fetch loops and timers; ADR 0011) is spread over few whistles; two cores give 2,000 ms of CPU a second, so at R
 whistles/s the machine saturates once the total passes 2,000 / R (10 ms at 200/s).
 
 | offered | ${Object.keys(r.lats[0].cpu ?? {}).join(' | ')} | total |
