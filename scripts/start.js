@@ -11,7 +11,8 @@ const path = require('node:path');
 const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess } = require('./lib/stack');
 
 const detach = process.argv.includes('--detach') || process.env.CHUISHAO_DETACH === '1';
-const dataDir = path.join(ROOT, '.data');
+// CHUISHAO_DATA_DIR: where the pid files, logs and dev JWT secret go (default .data; the tests use their own)
+const dataDir = process.env.CHUISHAO_DATA_DIR || path.join(ROOT, '.data');
 const runDir = path.join(dataDir, 'run');
 const logDir = path.join(dataDir, 'logs');
 fs.mkdirSync(runDir, { recursive: true });
@@ -63,7 +64,17 @@ async function main() {
     CONSOLE_DIR: path.join(ROOT, 'apps/console/public'),
   };
   const procs = [];
+  let stopping = 0;
   const stopAll = async () => {
+    if (stopping) {
+      // npm forwards the terminal's SIGINT as well: one Ctrl-C can arrive twice. A later one forces:
+      // a second signal makes each service exit at once.
+      if (Date.now() - stopping < 1000) return;
+      say('再次收到信号，强制停止 / signalled again: forcing the services to exit');
+      for (const p of procs) p.child.kill('SIGTERM');
+      return;
+    }
+    stopping = Date.now();
     say('\n正在停止 / stopping ...');
     await Promise.all(procs.map((p) => stopProcess(p)));
     for (const p of procs) fs.rmSync(path.join(runDir, `${p.name}.pid`), { force: true });
@@ -72,9 +83,14 @@ async function main() {
   if (!detach) {
     process.on('SIGINT', stopAll);
     process.on('SIGTERM', stopAll);
+    process.on('SIGHUP', stopAll);
   }
   for (const name of [...SERVICES, 'gateway']) {
-    const p = startProcess(name, { env, ports, logDir, detached: detach });
+    // Each service in its own process group, also in the foreground: Ctrl-C signals the terminal's
+    // group, and a service that got that SIGINT and then stopAll's SIGTERM took the second signal
+    // for "force exit now" (exit 143, in-flight work and offsets dropped). Now only this script
+    // gets the Ctrl-C, and each service exactly one SIGTERM.
+    const p = startProcess(name, { env, ports, logDir, detached: true });
     fs.writeFileSync(path.join(runDir, `${name}.pid`), String(p.child.pid));
     p.child.on('exit', (code, sig) => {
       if (!detach) say(`${name} exited (${code ?? sig}); see ${path.relative(ROOT, p.logFile)}`);

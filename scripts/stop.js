@@ -6,7 +6,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { ROOT } = require('./lib/stack');
 
-const runDir = path.join(ROOT, '.data', 'run');
+const runDir = path.join(process.env.CHUISHAO_DATA_DIR || path.join(ROOT, '.data'), 'run');
 const pids = fs.existsSync(runDir) ? fs.readdirSync(runDir) : [];
 (async () => {
   for (const f of pids) {

@@ -22,7 +22,7 @@ interface Proc {
 
 export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment' | 'gateway';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
