@@ -29,6 +29,8 @@ const WARMUP_SECONDS = Number(args['warmup-seconds'] ?? 15);
 // --quick: the latency runs only (no baselines, no throughput), printed and not written to
 // docs/benchmarks.md — for comparing two versions of the code on the same machine, one after the other
 const QUICK = args.quick === 'true';
+// --alone: only intake's throughput with nothing else running (printed, not written), e.g. to profile it
+const ALONE = args.alone === 'true';
 const KAFKA_SH = path.join(ROOT, 'deploy/kafka/kafka.sh');
 // The services reach a PostgreSQL on the same host through its Unix socket when it has one (as a
 // co-located deployment would: no TCP stack per round trip, ~7–10 % less CPU here); --db-socket=off
@@ -304,10 +306,18 @@ async function main() {
     log('warm-up ...');
     await throughput(ports.intake, token, 3, 8, 'warmup');
     let alone;
-    if (!QUICK) {
+    if (!QUICK || ALONE) {
       log(`(a) throughput: intake alone (the rest not started yet), ${CONCURRENCY} clients for ${THROUGHPUT_SECONDS} s ...`);
+      const intakeCpu0 = cpuMs(procs[0].child.pid);
+      const pgCpu0 = cpuMsOf(/^postgres/);
+      const genCpu0 = process.cpuUsage();
       alone = await throughput(ports.intake, token, THROUGHPUT_SECONDS, CONCURRENCY, 'alone');
       log(`  ${alone.rate.toFixed(0)} whistles/s accepted (${alone.ok} ok, ${alone.failed} failed), p50 ${ms(alone.p50)} ms, p99 ${ms(alone.p99)} ms`);
+      if (ALONE) {
+        const cpu = (cpuMs(procs[0].child.pid) - intakeCpu0) / alone.ok;
+        log(`  CPU per accepted whistle: intake ${cpu.toFixed(2)} ms, postgres ${((cpuMsOf(/^postgres/) - pgCpu0) / alone.ok).toFixed(2)} ms, load generator ${(((u) => (u.user + u.system) / 1000)(process.cpuUsage(genCpu0)) / alone.ok).toFixed(2)} ms`);
+        return;
+      }
     }
     const rest = [...SERVICES.filter((n) => n !== 'intake'), 'gateway'];
     procs.push(...rest.map((name) => startProcess(name, { env, ports, logDir })));
