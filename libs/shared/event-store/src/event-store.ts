@@ -161,7 +161,7 @@ export class EventStore {
    *
    * With a `gate` — a statement whose rows have a column `stream_id`, run as the statement's first
    * CTE — only the streams it returns are written, the others silently not (their entry is []).
-   * Companions then filter their rows with {@link WRITTEN_STREAMS}. The whole is still one
+   * Companions then filter their rows with {@link inWrittenStreams}. The whole is still one
    * statement: atomic on its own, with no transaction around it (ADR 0010).
    */
   async appendNewStreams(
