@@ -3,7 +3,7 @@ import type { Consumer, KafkaMessage } from 'kafkajs';
 import { departmentTopics, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { Envelope } from '@chuishao/messaging';
-import { whistleEnvelope, type ServiceUnderTest } from '@chuishao/testing';
+import { parseTestJson, whistleEnvelope, type ServiceUnderTest } from '@chuishao/testing';
 import type { LevelSla } from '@chuishao/dispatch-contracts';
 
 export const catalog = defaultCatalog();
@@ -109,19 +109,11 @@ export class TopicTap {
   }
 
   on(topic: string) {
-    return this.messages.filter((m) => m.topic === topic).map((m) => ({ ...m, json: safeJson(m.value) }));
+    return this.messages.filter((m) => m.topic === topic).map((m) => ({ ...m, json: parseTestJson(m.value) }));
   }
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
-  }
-}
-
-function safeJson(text: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { signDevToken, type Role } from '@chuishao/auth';
-import { freshDatabase, kafkaBrokers, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
+import { freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
 
 // The same launcher `npm start` uses (plain JS, runs the compiled services from dist/).
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a plain script, not a project
@@ -102,13 +102,7 @@ export class TestStack {
     if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     const res = await fetch(`${this.base}${path}`, { method, headers, body });
     const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, json: json as any, text };
+    return { status: res.status, headers: res.headers, json: parseTestJson(text), text };
   }
 
   /** A client on the service's own schema, for assertions (and for tampering in the audit test). */

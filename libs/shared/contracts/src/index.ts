@@ -18,6 +18,16 @@ export const departmentTopics = (departmentId: string) => ({
   rejected: `chuishao.dept.${departmentId}.replies.rejected`,
 });
 
+/**
+ * A whistle's stream, the same name in every service's event store (intake's ledger merges them
+ * into the whistle's audit stream).
+ */
+export const whistleStreamId = (whistleId: string): string => `whistle-${whistleId}`;
+/** {@link whistleStreamId} in SQL, of a column or expression holding the whistle id. */
+export const whistleStreamIdSql = (whistleId: string): string => `'whistle-' || ${whistleId}`;
+/** The whistle of a stream named by {@link whistleStreamId}. */
+export const whistleIdOfStream = (streamId: string): string => streamId.slice('whistle-'.length);
+
 /** Service-internal actor for events a service records on its own initiative. */
 export const systemActor = (service: string) => ({ role: 'system', org: null, sub: service });
 

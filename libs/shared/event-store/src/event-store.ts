@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
 import { companionCtes } from './companions';
-import { columnNames, rowSource, type ColumnSpec } from './row-source';
+import { insertRows, type ColumnSpec } from './row-source';
 import {
   ConcurrencyError,
   type Companion,
@@ -26,7 +26,6 @@ const EVENT_COLUMNS: ColumnSpec[] = [
   ['prev_hash', 'char(64)'],
   ['hash', 'char(64)'],
 ];
-const INSERT_EVENTS = `INSERT INTO events (${columnNames(EVENT_COLUMNS)})`;
 const STREAM_COLUMNS: ColumnSpec[] = [
   ['stream_id', 'text'],
   ['stream_type', 'text'],
@@ -143,11 +142,11 @@ export class EventStore {
     if (expected !== 'any' && expected !== version) throw new ConcurrencyError(streamId, expected, version);
     const { rows: eventRows, stored } = this.chain(streamId, version, current[0].last_hash, events, metadata);
     const last = stored[stored.length - 1];
-    const values = rowSource(eventRows, EVENT_COLUMNS, 4);
+    const values = insertRows('events', eventRows, EVENT_COLUMNS, 4);
     const extra = companionCtes(companions?.(stored) ?? [], 4 + values.params.length);
     const rows: Array<{ global_position: string; recorded_at: Date }> = await db.query(
       `WITH s AS (UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1)${extra.text}
-       ${INSERT_EVENTS} ${values.sql} RETURNING global_position, recorded_at`,
+       ${values.sql} RETURNING global_position, recorded_at`,
       [streamId, last.streamPosition, last.hash, ...values.params, ...extra.params],
     );
     return stored.map((p, i) => ({ ...p, globalPosition: Number(rows[i].global_position), recordedAt: rows[i].recorded_at }));
@@ -182,15 +181,14 @@ export class EventStore {
     });
     const g = gate?.(1);
     const gateParams = g?.params ?? [];
-    const st = rowSource(streamRows, STREAM_COLUMNS, gateParams.length + 1, { where: g ? 'v.stream_id IN (SELECT stream_id FROM g)' : undefined });
-    const ev = rowSource(eventRows, EVENT_COLUMNS, gateParams.length + st.params.length + 1, { where: inWrittenStreams('v.stream_id') });
+    const st = insertRows('streams', streamRows, STREAM_COLUMNS, gateParams.length + 1, { where: g ? 'v.stream_id IN (SELECT stream_id FROM g)' : undefined });
+    const ev = insertRows('events', eventRows, EVENT_COLUMNS, gateParams.length + st.params.length + 1, { where: inWrittenStreams('v.stream_id') });
     const extra = companionCtes(companions?.(chains.flat()) ?? [], 1 + gateParams.length + st.params.length + ev.params.length);
     const rows: Array<{ event_id: string; global_position: string; recorded_at: Date }> = await db.query(
       `WITH ${g ? `g AS (${g.sql}), ` : ''}s AS (
-         INSERT INTO streams (stream_id, stream_type, version, last_hash) ${st.sql}
-         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
+         ${st.sql} ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
        )${extra.text}
-       ${INSERT_EVENTS} ${ev.sql}
+       ${ev.sql}
        RETURNING event_id, global_position, recorded_at`,
       [...gateParams, ...st.params, ...ev.params, ...extra.params],
     );

@@ -44,6 +44,18 @@ export function rowSource(rows: ReadonlyArray<readonly unknown[]>, columns: Read
   };
 }
 
+export interface InsertOptions extends RowSourceOptions {
+  /** The target's column list, when it is not every column in order (a column that only filters, a `tail`). */
+  into?: string;
+}
+
+/** `INSERT INTO table (columns) SELECT … FROM unnest(…)`: the rows of {@link rowSource} inserted (ON CONFLICT and RETURNING may follow). */
+export function insertRows(table: string, rows: ReadonlyArray<readonly unknown[]>, columns: ReadonlyArray<ColumnSpec>, first: number, opts: InsertOptions = {}): RowSource {
+  const { into, ...source } = opts;
+  const s = rowSource(rows, columns, first, source);
+  return { sql: `INSERT INTO ${table} (${into ?? columnNames(columns)}) ${s.sql}`, params: s.params };
+}
+
 /** The columns' names, for the INSERT's column list: `name, n`. */
 export const columnNames = (columns: ReadonlyArray<ColumnSpec>): string => columns.map(([name]) => name).join(', ');
 

@@ -1,4 +1,4 @@
-import { arrayLiteral, columnNames, rowSource } from './row-source';
+import { arrayLiteral, columnNames, insertRows, rowSource } from './row-source';
 
 describe('rowSource', () => {
   it('passes one array per column, unnested together, numbered from first', () => {
@@ -28,5 +28,10 @@ describe('rowSource', () => {
   it('quotes array elements (quotes, backslashes, commas, braces) and keeps NULLs', () => {
     expect(arrayLiteral(['a"b', 'c\\d', 'e,f}', null])).toBe('{"a\\"b","c\\\\d","e,f}",NULL}');
     expect(columnNames([['a', 'text'], ['b', 'int']])).toBe('a, b');
+  });
+  it('inserts the rows into a table, into its named columns unless told otherwise', () => {
+    const cols = [['topic', 'text'], ['stream_id', 'text']] as const;
+    expect(insertRows('outbox', [['t', 's']], cols, 2).sql).toBe('INSERT INTO outbox (topic, stream_id) SELECT v.topic, v.stream_id FROM unnest($2::text[], $3::text[]) AS v(topic, stream_id)');
+    expect(insertRows('outbox', [['t', 's']], cols, 1, { into: 'topic', select: 'v.topic' }).sql).toBe('INSERT INTO outbox (topic) SELECT v.topic FROM unnest($1::text[], $2::text[]) AS v(topic, stream_id)');
   });
 });

@@ -188,6 +188,12 @@ export function currentManager(dataSource: DataSource, ctx?: InBatch): DataSourc
   return scopeFor(dataSource, ctx)?.em ?? dataSource;
 }
 
+/** Whether `consumer` has processed `messageId` already (its inbox row is there). */
+export async function inboxHas(db: Pick<EntityManager, 'query'>, consumer: string, messageId: string): Promise<boolean> {
+  const rows: unknown[] = await db.query(`SELECT 1 FROM inbox WHERE consumer = $1 AND message_id = $2`, [consumer, messageId]);
+  return rows.length > 0;
+}
+
 /**
  * Runs `project` at most once per (consumer, messageId): the inbox row and the projection's writes
  * commit in one transaction, so a redelivered message finds its row and changes nothing. Given the

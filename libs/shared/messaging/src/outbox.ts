@@ -1,6 +1,7 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, inWrittenStreams, rowSource, runTogether, type ColumnSpec, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
+import { PreparingClient, columnNames, insertRows, inWrittenStreams, runTogether, type ColumnSpec, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
+import { whistleIdOfStream } from '@chuishao/contracts';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
 
@@ -25,15 +26,15 @@ const OUTBOX_COLUMNS: ColumnSpec[] = [
  */
 export function outboxInsert(messages: ReadonlyArray<OutboxMessage>, streamOf?: (m: OutboxMessage, i: number) => string): Companion {
   return (first) => {
-    const rows = streamOf
-      ? rowSource(
-          messages.map((m, i) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}), streamOf(m, i)]),
-          [...OUTBOX_COLUMNS, ['stream_id', 'text']],
-          first,
-          { select: 'v.topic, v.key, v.value, v.headers', where: inWrittenStreams('v.stream_id') },
-        )
-      : rowSource(messages.map((m) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {})]), OUTBOX_COLUMNS, first);
-    return { sql: `INSERT INTO outbox (topic, key, value, headers) ${rows.sql}`, params: rows.params };
+    // gated: each row carries its stream, which only filters (it is not an outbox column)
+    const into = columnNames(OUTBOX_COLUMNS);
+    return insertRows(
+      'outbox',
+      messages.map((m, i) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}), ...(streamOf ? [streamOf(m, i)] : [])]),
+      streamOf ? [...OUTBOX_COLUMNS, ['stream_id', 'text']] : OUTBOX_COLUMNS,
+      first,
+      streamOf ? { into, select: 'v.topic, v.key, v.value, v.headers', where: inWrittenStreams('v.stream_id') } : {},
+    );
   };
 }
 
@@ -62,18 +63,18 @@ export function publishing(opts: PublishOptions, extra: ReadonlyArray<OutboxMess
 }
 
 /**
- * For `EventStore.appendNewStreams` of many whistles' streams: each event's envelope on `topic`,
- * keyed by its own whistle (`whistleOf` its stream), and `extra` messages that belong to a stream —
- * the outbox rows of them all in one companion; `gated` (a gated append): only those of the
+ * For `EventStore.appendNewStreams` of many whistles' streams (named by `whistleStreamId`): each
+ * event's envelope on `topic`, keyed by its own whistle, and `extra` messages that belong to a
+ * stream — the outbox rows of them all in one companion; `gated` (a gated append): only those of the
  * streams the statement wrote.
  */
 export function publishingEach(
-  opts: { topic: string; source: string; whistleOf: (streamId: string) => string; gated: boolean },
+  opts: { topic: string; source: string; gated: boolean },
   extra: ReadonlyArray<{ streamId: string; message: OutboxMessage }> = [],
 ): (drafts: ReadonlyArray<EventDraft>) => Companion {
   return (drafts) => {
     const all = [
-      ...drafts.map((e) => ({ streamId: e.streamId, message: eventMessages([e], { topic: opts.topic, source: opts.source, whistleId: opts.whistleOf(e.streamId) })[0] })),
+      ...drafts.map((e) => ({ streamId: e.streamId, message: eventMessages([e], { topic: opts.topic, source: opts.source, whistleId: whistleIdOfStream(e.streamId) })[0] })),
       ...extra,
     ];
     return outboxInsert(

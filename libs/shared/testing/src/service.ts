@@ -5,7 +5,7 @@ import { signDevToken, type Role } from '@chuishao/auth';
 import { Messaging } from '@chuishao/messaging';
 import { createTestApp } from '@chuishao/platform';
 import { ServiceConfig, ServiceKitModule, type ServiceKitOptions } from '@chuishao/service-kit';
-import { freshDatabase, kafkaBrokers, TEST_JWT_SECRET, testTopicPrefix } from './support';
+import { freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix, type TestJson } from './support';
 
 export interface ServiceUnderTest {
   app: NestFastifyApplication;
@@ -15,7 +15,7 @@ export interface ServiceUnderTest {
   db: Awaited<ReturnType<typeof freshDatabase>>;
   token(role: Role, org?: string, sub?: string): Promise<string>;
   /** fastify inject: no network, real filters, pipes and guards. */
-  inject(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; payload?: string }): Promise<{ status: number; json: any; body: string; headers: Record<string, unknown> }>;  
+  inject(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; payload?: string }): Promise<{ status: number; json: TestJson; body: string; headers: Record<string, unknown> }>;
   stop(): Promise<void>;
 }
 
@@ -63,13 +63,7 @@ export async function startServiceForTest(
         headers,
         ...(o.payload !== undefined ? { payload: o.payload } : o.body !== undefined ? { payload: o.body as object } : {}),
       });
-      let json: unknown;
-      try {
-        json = res.json();
-      } catch {
-        json = undefined;
-      }
-      return { status: res.statusCode, json, body: res.body, headers: res.headers };
+      return { status: res.statusCode, json: parseTestJson(res.body), body: res.body, headers: res.headers };
     },
     async stop() {
       await app.close();

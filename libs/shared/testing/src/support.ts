@@ -103,3 +103,19 @@ export function whistleBlownData(o: {
     channel: 'api' as const,
   };
 }
+
+/**
+ * The parsed body of an HTTP answer or a bus message, as the tests read it: deliberately untyped
+ * (the one `any` of the test kits), because a test reads whatever came back — a view, a list, a
+ * problem — and its assertions are the type check.
+ */
+export type TestJson = any;
+
+/** `text` parsed as JSON, or undefined when it is not JSON. */
+export function parseTestJson(text: string): TestJson {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

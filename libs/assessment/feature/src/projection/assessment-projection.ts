@@ -1,4 +1,4 @@
-import { columnNames, renumbered, rowSource, runTogether, type ColumnSpec, type Queryable } from '@chuishao/event-store';
+import { insertRows, renumbered, runTogether, type ColumnSpec, type Queryable } from '@chuishao/event-store';
 import {
   ANALYTICS_EVENT_TYPES,
   COUNT_COLUMNS,
@@ -119,14 +119,10 @@ export class WhistleProjector {
     const relevant = events.filter((e) => PROJECTED_TYPES.has(e.type) && whistleIdOf(e));
     if (relevant.length === 0) return 0;
     const log = this.target.log
-      ? rowSource(
-          relevant.map((e) => [e.eventId, e.type, whistleIdOf(e), e.occurredAt, JSON.stringify(e)]),
-          LOG_COLUMNS,
-          2,
-        )
+      ? insertRows(t('assessment_inbox_log'), relevant.map((e) => [e.eventId, e.type, whistleIdOf(e), e.occurredAt, JSON.stringify(e)]), LOG_COLUMNS, 2)
       : undefined;
     // the log rows written and the missing states read in one statement (different tables)
-    const logged = log ? `WITH logged AS (INSERT INTO ${t('assessment_inbox_log')} (${columnNames(LOG_COLUMNS)}) ${log.sql} ON CONFLICT (event_id) DO NOTHING) ` : '';
+    const logged = log ? `WITH logged AS (${log.sql} ON CONFLICT (event_id) DO NOTHING) ` : '';
     const missing = [...new Set(relevant.map((e) => whistleIdOf(e) as string))].filter((id) => !this.states.has(id));
     if (missing.length || log) {
       const loaded: Array<{ whistle_id: string; state: StoredState }> = await db.query(
@@ -162,8 +158,8 @@ export class WhistleProjector {
     const t = this.t;
     const ids = [...this.dirty];
     if (ids.length) {
-      const rows = rowSource(ids.map((w) => [w, JSON.stringify(this.states.get(w))]), STATE_COLUMNS, 1);
-      await db.query(`INSERT INTO ${t('whistle_scoring_state')} (${columnNames(STATE_COLUMNS)}) ${rows.sql} ON CONFLICT (whistle_id) DO UPDATE SET state = EXCLUDED.state`, rows.params);
+      const rows = insertRows(t('whistle_scoring_state'), ids.map((w) => [w, JSON.stringify(this.states.get(w))]), STATE_COLUMNS, 1);
+      await db.query(`${rows.sql} ON CONFLICT (whistle_id) DO UPDATE SET state = EXCLUDED.state`, rows.params);
       const states = ids.map((id) => this.states.get(id) as StoredState);
       await writeAssignmentFacts(db, t, states);
       await writeWhistleFacts(db, t, ids, states.map((s) => s.analytics));
@@ -287,10 +283,11 @@ async function writeDeltas(db: Queryable, t: (n: string) => string, deltas: Coun
 
 async function writeMarks(db: Queryable, t: (n: string) => string, marks: LostMark[]): Promise<void> {
   if (marks.length === 0) return;
-  const rows = rowSource(
+  const rows = insertRows(
+    t('lost_point_marks'),
     marks.map((m) => [m.month, keyIso(m.key), m.departmentId, m.sign, m.kind, m.itemKey, m.whistleId, m.detail === null ? null : JSON.stringify(m.detail)]),
     MARK_COLUMNS,
     1,
   );
-  await db.query(`INSERT INTO ${t('lost_point_marks')} (${columnNames(MARK_COLUMNS)}) ${rows.sql}`, rows.params);
+  await db.query(rows.sql, rows.params);
 }

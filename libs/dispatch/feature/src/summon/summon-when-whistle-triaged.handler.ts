@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { RejectMessage, type Envelope } from '@chuishao/messaging';
+import { inboxHas, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { systemActor } from '@chuishao/contracts';
 import { defaultCatalog, type Situation } from '@chuishao/catalog';
 import type { Companion, EventMetadata } from '@chuishao/event-store';
@@ -9,7 +9,7 @@ import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
 import type { DepartmentsSummonedData, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { deadlinesFrom, route } from '@chuishao/dispatch-domain';
-import { DispatchStreams, type LoadedWhistle } from '../whistle/dispatch-streams';
+import { DispatchStreams, type LoadedWhistle, type NewSummons } from '../whistle/dispatch-streams';
 import { briefOf, WhistleBriefs } from '../whistle/whistle-briefs';
 
 /** A WhistleTriaged checked and ready to be summoned with the others of its batch. */
@@ -61,12 +61,11 @@ export class SummonWhenWhistleTriagedHandler {
       first.map((w) => w.whistle.env.data.whistleId),
       write ? { write, briefs: new Map(along.briefs.map((d) => [d.whistleId, briefOf(d)])) } : undefined,
     );
-    const summonses: Parameters<DispatchStreams['summonNew']>[1][number][] = [];
+    const summonses: NewSummons[] = [];
     for (const [i, { messageId, whistle: w }] of first.entries()) {
       const l = loaded[i];
       if (l === 'existing') {
-        const seen = await em.query(`SELECT 1 FROM inbox WHERE consumer = $1 AND message_id = $2`, [along.consumer, messageId]);
-        if (seen.length > 0) continue; // delivered again: done already
+        if (await inboxHas(em, along.consumer, messageId)) continue; // delivered again: done already
         if (!along.inTransaction) throw new Error(`whistle ${w.env.data.whistleId} has a dispatch stream already: handled alone, in a transaction`);
         // summoned already, or another writer's: the general path, under the stream's lock
         const current = await this.streams.load(em, w.env.data.whistleId);

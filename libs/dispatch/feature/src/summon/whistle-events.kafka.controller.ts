@@ -3,12 +3,11 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
 import { envelopeProblem, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope, type InboxGate } from '@chuishao/messaging';
 import { runTogether } from '@chuishao/event-store';
-import { TOPICS } from '@chuishao/contracts';
+import { TOPICS, whistleStreamId } from '@chuishao/contracts';
 import type { WhistleBlownData, WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
 import type { TriageOverriddenData, WhistleTriagedData } from '@chuishao/triage-contracts';
 import { SummonWhenWhistleTriagedHandler, type TriagedWhistle } from './summon-when-whistle-triaged.handler';
 import { WhistleBriefs } from '../whistle/whistle-briefs';
-import { dispatchStreamId } from '../whistle/dispatch-streams';
 import { ReactToWhistleFactsHandler } from '../whistle-facts/react-to-whistle-facts.handler';
 
 export const DISPATCH_WHISTLE_EVENTS_CONSUMER = 'dispatch-whistle-events';
@@ -67,7 +66,7 @@ export class DispatchWhistleEventsKafkaController {
   private async briefsAndSummonses(em: EntityManager, items: ReadonlyArray<{ messageId: string; item: SetAside }>, inbox: InboxGate, inTransaction: boolean): Promise<void> {
     const blown = items.flatMap((i) => (i.item.blown ? [i.item.blown] : []));
     const triaged = items.flatMap((i) => (i.item.triaged ? [{ messageId: i.messageId, whistle: i.item.triaged }] : []));
-    const streamOf = new Map(triaged.map((t) => [t.messageId, dispatchStreamId(t.whistle.env.data.whistleId)]));
+    const streamOf = new Map(triaged.map((t) => [t.messageId, whistleStreamId(t.whistle.env.data.whistleId)]));
     const gate = inbox((messageId) => streamOf.get(messageId) ?? '');
     if (triaged.length === 0) {
       await runTogether(em, [gate, this.briefs.remember(blown)]);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, columnNames, inWrittenStreams, rowSource, runTogether, type ColumnSpec, type Companion, type EventMetadata } from '@chuishao/event-store';
+import { EventStore, columnNames, insertRows, inWrittenStreams, runTogether, type ColumnSpec, type Companion, type EventMetadata } from '@chuishao/event-store';
 import { enqueue, Messaging, publishing, publishingEach, type OutboxMessage } from '@chuishao/messaging';
-import { TOPICS } from '@chuishao/contracts';
+import { TOPICS, whistleStreamId, whistleStreamIdSql } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { evolve, fold, INITIAL_DISPATCH_STATE, type AssignmentState, type DispatchState } from '@chuishao/dispatch-domain';
 import { toBrief, WhistleBriefs, type BriefRow, type WhistleBrief } from './whistle-briefs';
@@ -16,7 +16,12 @@ export interface LoadedWhistle {
   brief: WhistleBrief | undefined;
 }
 
-export const dispatchStreamId = (whistleId: string): string => `whistle-${whistleId}`;
+/** The first summons of a whistle whose dispatch stream does not exist yet (see DispatchStreams.summonNew). */
+export interface NewSummons {
+  loaded: LoadedWhistle;
+  event: DispatchEvent & { type: 'DepartmentsSummoned' };
+  metadata: EventMetadata;
+}
 
 /**
  * Loads and commits dispatch's stream of one whistle. `load` locks the stream row first, so the
@@ -34,7 +39,7 @@ export class DispatchStreams {
   ) {}
 
   async load(em: EntityManager, whistleId: string): Promise<LoadedWhistle> {
-    const streamId = dispatchStreamId(whistleId);
+    const streamId = whistleStreamId(whistleId);
     // One round trip: the stream row locked if it exists (waiting for a holder), and the brief.
     // No stream yet (a summons, the hot path): nothing to lock or read, and the append that
     // creates the stream fails with ConcurrencyError if another one did meanwhile — as before.
@@ -62,7 +67,7 @@ export class DispatchStreams {
   async loadNew(em: EntityManager, whistleIds: readonly string[], along?: { write: Companion; briefs: ReadonlyMap<string, WhistleBrief> }): Promise<Array<LoadedWhistle | 'existing'>> {
     const before = along?.write(2);
     const rows: Array<Partial<BriefRow> & { id: string; has_stream: boolean }> = await em.query(
-      `${before ? `WITH w AS (${before.sql}) ` : ''}SELECT i.id, EXISTS (SELECT 1 FROM streams WHERE stream_id = 'whistle-' || i.id) AS has_stream, b.*
+      `${before ? `WITH w AS (${before.sql}) ` : ''}SELECT i.id, EXISTS (SELECT 1 FROM streams WHERE stream_id = ${whistleStreamIdSql('i.id')}) AS has_stream, b.*
          FROM unnest($1::text[]) WITH ORDINALITY AS i(id, ord)
          LEFT JOIN whistle_briefs b ON b.whistle_id = i.id::uuid
         ORDER BY i.ord`,
@@ -72,7 +77,7 @@ export class DispatchStreams {
       if (r.has_stream) return 'existing';
       // a brief written by `along` in this statement is not visible to it: the one given is used
       const brief = r.whistle_id ? toBrief(r as BriefRow) : along?.briefs.get(r.id);
-      return { whistleId: r.id, streamId: dispatchStreamId(r.id), version: 0, state: withPhase(INITIAL_DISPATCH_STATE, brief), brief };
+      return { whistleId: r.id, streamId: whistleStreamId(r.id), version: 0, state: withPhase(INITIAL_DISPATCH_STATE, brief), brief };
     });
   }
 
@@ -85,7 +90,7 @@ export class DispatchStreams {
    */
   async summonNew(
     em: EntityManager,
-    summonses: ReadonlyArray<{ loaded: LoadedWhistle; event: DispatchEvent & { type: 'DepartmentsSummoned' }; metadata: EventMetadata }>,
+    summonses: ReadonlyArray<NewSummons>,
     gate?: Companion,
   ): Promise<void> {
     if (summonses.length === 0) {
@@ -99,13 +104,12 @@ export class DispatchStreams {
       const messages = loaded.brief ? departmentMessages([event], after, loaded.brief, (n) => this.messaging.topic(n), now.toISOString()) : [];
       return { loaded, after, messages, summoned: summonedAssignments(after, [event]) };
     });
-    const byStream = new Map(written.map((w) => [w.loaded.streamId, w]));
     await this.store.appendNewStreams(
       em,
       summonses.map(({ loaded, event, metadata }) => ({ streamId: loaded.streamId, events: [{ type: event.type, data: event.data, occurredAt: now }], metadata })),
       (drafts) => {
         const outbox = publishingEach(
-          { topic: whistleTopic, source: 'dispatch', whistleOf: (s) => byStream.get(s)!.loaded.whistleId, gated: gate !== undefined },
+          { topic: whistleTopic, source: 'dispatch', gated: gate !== undefined },
           written.flatMap((w) => w.messages.map((message) => ({ streamId: w.loaded.streamId, message }))),
         );
         return [
@@ -204,9 +208,9 @@ function deadlinesInsert(whistles: ReadonlyArray<WhistleAssignments>, gated = fa
   const rows = whistles.flatMap((w) => w.assignments.flatMap((a) => KINDS.map(([kind, due]) => [a.id, w.whistleId, kind, due(a)])));
   if (rows.length === 0) return undefined;
   return (first) => {
-    const values = rowSource(rows, DEADLINE_COLUMNS, first, { where: inWrittenStreams(WHISTLE_STREAM, gated) });
+    const values = insertRows('deadlines', rows, DEADLINE_COLUMNS, first, { where: inWrittenStreams(WHISTLE_STREAM, gated) });
     return {
-      sql: `INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at) ${values.sql}
+      sql: `${values.sql}
             ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO NOTHING`,
       params: values.params,
     };
@@ -314,13 +318,14 @@ const ASSIGNMENT_COLUMNS: ColumnSpec[] = [
 ];
 
 /** A row's whistle stream, for inWrittenStreams. */
-const WHISTLE_STREAM = `'whistle-' || v.whistle_id`;
+const WHISTLE_STREAM = whistleStreamIdSql('v.whistle_id');
 
 /** The listing rows of these assignments, written in one statement. */
 function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state: DispatchState }>, gated = false): Companion | undefined {
   if (whistles.every((w) => w.assignments.length === 0)) return undefined;
   return (first) => {
-    const values = rowSource(
+    const values = insertRows(
+      'assignments',
       whistles.flatMap(({ whistleId, state, assignments }) => assignments.map((a) => [
         a.id,
         whistleId,
@@ -341,11 +346,10 @@ function assignmentsUpsert(whistles: ReadonlyArray<WhistleAssignments & { state:
       ])),
       ASSIGNMENT_COLUMNS,
       first,
-      { tail: 'now()', where: inWrittenStreams(WHISTLE_STREAM, gated) },
+      { into: `${columnNames(ASSIGNMENT_COLUMNS)}, updated_at`, tail: 'now()', where: inWrittenStreams(WHISTLE_STREAM, gated) },
     );
     return {
-      sql: `INSERT INTO assignments (${columnNames(ASSIGNMENT_COLUMNS)}, updated_at)
-       ${values.sql}
+      sql: `${values.sql}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, report_by = EXCLUDED.report_by,
          arrive_by = EXCLUDED.arrive_by, complete_by = EXCLUDED.complete_by, reported_at = EXCLUDED.reported_at,
          arrived_at = EXCLUDED.arrived_at, completed_at = EXCLUDED.completed_at, result = EXCLUDED.result,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { renumbered, type Companion } from '@chuishao/event-store';
+import { insertRows, type ColumnSpec, type Companion } from '@chuishao/event-store';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistlePhase } from '@chuishao/dispatch-domain';
 
@@ -24,18 +24,30 @@ export interface BriefRow {
   phase: WhistlePhase;
 }
 
+const BRIEF_COLUMNS: ColumnSpec[] = [
+  ['whistle_id', 'uuid'],
+  ['street_id', 'uuid'],
+  ['situation_code', 'text'],
+  ['title', 'text'],
+  ['description', 'text'],
+  ['location', 'jsonb'],
+];
+
 /** What dispatch must tell departments about a whistle (from WhistleBlown) and the whistle facts it learned. */
 @Injectable()
 export class WhistleBriefs {
   /** The insert of these blown whistles' briefs, to run alone or with others (a brief already there is kept: idempotent). */
   remember(blown: ReadonlyArray<WhistleBlownData>): Companion | undefined {
     if (blown.length === 0) return undefined;
-    const col = <T>(f: (d: WhistleBlownData) => T): T[] => blown.map(f);
-    return renumbered(
-      `INSERT INTO whistle_briefs (whistle_id, street_id, situation_code, title, description, location)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) ON CONFLICT (whistle_id) DO NOTHING`,
-      [col((d) => d.whistleId), col((d) => d.streetId), col((d) => d.situationCode), col((d) => d.title), col((d) => d.description), col((d) => JSON.stringify(d.location))],
-    );
+    return (first) => {
+      const rows = insertRows(
+        'whistle_briefs',
+        blown.map((d) => [d.whistleId, d.streetId, d.situationCode, d.title, d.description, JSON.stringify(d.location)]),
+        BRIEF_COLUMNS,
+        first,
+      );
+      return { sql: `${rows.sql} ON CONFLICT (whistle_id) DO NOTHING`, params: rows.params };
+    };
   }
 
   async get(em: Pick<EntityManager, 'query'>, whistleId: string): Promise<WhistleBrief | undefined> {

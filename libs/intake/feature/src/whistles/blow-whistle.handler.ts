@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canonicalJson, EventStore, GroupCommitter, type Companion, type Outcome } from '@chuishao/event-store';
 import { Messaging, publishingEach } from '@chuishao/messaging';
-import { TOPICS } from '@chuishao/contracts';
+import { TOPICS, whistleStreamId } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { Principal } from '@chuishao/auth';
 import { counter, ProblemException } from '@chuishao/platform';
@@ -86,10 +86,10 @@ export class BlowWhistleHandler {
   private async blowAll(em: EntityManager, requests: readonly BlowRequest[]): Promise<Array<Outcome<BlowResult>>> {
     const blows = requests.map((r) => {
       const data = blownData(r, randomUUID());
-      return { data, streamId: `whistle-${data.whistleId}`, events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) };
+      return { data, streamId: whistleStreamId(data.whistleId), events: decide({ type: 'BlowWhistle', data }, NO_WHISTLE), metadata: metadataFor(r.principal, randomUUID(), null) };
     });
     const blowOf = new Map(blows.map((b) => [b.streamId, b]));
-    const outbox = publishingEach({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleOf: (s) => blowOf.get(s)!.data.whistleId, gated: true });
+    const outbox = publishingEach({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', gated: true });
     const views = new Map<string, WhistleView>();
     const written = await this.store.appendNewStreams(
       em,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { columnNames, inWrittenStreams, rowSource, runTogether, type ColumnSpec, type Companion, type Queryable } from '@chuishao/event-store';
+import { insertRows, inWrittenStreams, runTogether, type ColumnSpec, type Companion, type Queryable } from '@chuishao/event-store';
+import { whistleStreamIdSql } from '@chuishao/contracts';
 import type { WhistleView } from '@chuishao/intake-domain';
 import type { CursorPosition } from './cursor';
 
@@ -84,10 +85,10 @@ export class WhistleRepository {
     const order = (c: { streetId: string; key: string }) => `${c.streetId}\u0000${c.key}`;
     const sorted = [...claims].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     return (first) => {
-      const values = rowSource(sorted.map((c) => [c.streetId, c.key, c.requestHash, c.whistleId]), KEY_COLUMNS, first);
+      const values = insertRows('idempotency_keys', sorted.map((c) => [c.streetId, c.key, c.requestHash, c.whistleId]), KEY_COLUMNS, first);
       return {
-        sql: `INSERT INTO idempotency_keys (${columnNames(KEY_COLUMNS)}) ${values.sql}
-              ON CONFLICT DO NOTHING RETURNING 'whistle-' || whistle_id AS stream_id`,
+        sql: `${values.sql}
+              ON CONFLICT DO NOTHING RETURNING ${whistleStreamIdSql('whistle_id')} AS stream_id`,
         params: values.params,
       };
     };
@@ -123,7 +124,8 @@ export class WhistleRepository {
   upsertViews(views: readonly WhistleView[], onlyWritten = false): Companion | undefined {
     if (views.length === 0) return undefined;
     return (first) => {
-      const values = rowSource(
+      const values = insertRows(
+        'whistle_view',
         views.map((view) => [
           view.id,
           view.streetId,
@@ -139,11 +141,10 @@ export class WhistleRepository {
         ]),
         VIEW_COLUMNS,
         first,
-        { where: inWrittenStreams(`'whistle-' || v.id`, onlyWritten) },
+        { where: inWrittenStreams(whistleStreamIdSql('v.id'), onlyWritten) },
       );
       return {
-        sql: `INSERT INTO whistle_view (${columnNames(VIEW_COLUMNS)})
-         ${values.sql}
+        sql: `${values.sql}
          ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, department_ids = EXCLUDED.department_ids,
            updated_at = EXCLUDED.updated_at, next_deadline = EXCLUDED.next_deadline, doc = EXCLUDED.doc`,
         params: values.params,
@@ -232,15 +233,13 @@ export class WhistleRepository {
   insertLedger(rows: readonly LedgerRow[]): Companion | undefined {
     if (rows.length === 0) return undefined;
     return (first) => {
-      const values = rowSource(
+      const values = insertRows(
+        'whistle_ledger',
         rows.map((row) => [row.whistle_id, row.position, row.event_id, row.type, row.occurred_at, JSON.stringify(row.actor), JSON.stringify(row.data), row.source, row.prev_hash, row.hash]),
         LEDGER_COLUMNS,
         first,
       );
-      return {
-        sql: `INSERT INTO whistle_ledger (${columnNames(LEDGER_COLUMNS)}) ${values.sql}`,
-        params: values.params,
-      };
+      return values;
     };
   }
 }

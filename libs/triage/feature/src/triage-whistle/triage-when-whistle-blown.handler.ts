@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventStore } from '@chuishao/event-store';
 import { Messaging, publishingEach, RejectMessage, type Envelope, type InboxGate } from '@chuishao/messaging';
-import { systemActor, TOPICS } from '@chuishao/contracts';
+import { systemActor, TOPICS, whistleStreamId } from '@chuishao/contracts';
 import { defaultCatalog, type Level } from '@chuishao/catalog';
 import { counter } from '@chuishao/platform';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
@@ -172,16 +172,15 @@ export class TriageWhenWhistleBlownHandler {
     }
     const triaged = whistles.map((w, i) => this.triaged(w, policies[i], counts[i]));
     const topic = this.messaging.topic(TOPICS.whistleEvents);
-    const byStream = new Map(whistles.map((w) => [`whistle-${w.site.whistleId}`, w.site.whistleId]));
-    const streamOf = new Map(pending.map((p) => [p.messageId, `whistle-${p.item.site.whistleId}`]));
+    const streamOf = new Map(pending.map((p) => [p.messageId, whistleStreamId(p.item.site.whistleId)]));
     const written = await this.store.appendNewStreams(
       em,
       triaged.map((data, i) => ({
-        streamId: `whistle-${data.whistleId}`,
+        streamId: whistleStreamId(data.whistleId),
         events: [{ type: 'WhistleTriaged', data }],
         metadata: { correlationId: whistles[i].env.correlationId, causationId: whistles[i].env.eventId, actor: systemActor('triage') },
       })),
-      (drafts) => [publishingEach({ topic, source: 'triage', whistleOf: (s) => byStream.get(s) as string, gated: true })(drafts)],
+      (drafts) => [publishingEach({ topic, source: 'triage', gated: true })(drafts)],
       inbox((messageId) => streamOf.get(messageId) as string),
     );
     for (const [i, t] of triaged.entries()) {
