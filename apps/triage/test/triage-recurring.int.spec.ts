@@ -73,6 +73,40 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
     expect(got.map((g) => g.sql)).toEqual(got.map((g) => g.pure));
   });
 
+  it('reads the neighbours only, not every whistle of the situation — before any ANALYZE too', async () => {
+    // 2,000 whistles of one situation in the window, none near the probe: the count must find its
+    // 3 neighbours (2 within 150 m, 1 at the same address) through the indexes, whatever the
+    // table's statistics (none here: a new database, and no ANALYZE has run)
+    const situationCode = 'ILLEGAL_PARKING';
+    await svc.dataSource.query(
+      `INSERT INTO whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at)
+       SELECT gen_random_uuid(), $1, '远处' || g || '号', 39.2 + g * 0.0002, 117.3 + (g % 50) * 0.002, now() - (g % 20) * interval '1 day'
+         FROM generate_series(1, 2000) AS g`,
+      [situationCode],
+    );
+    for (const near of [northOf(100), eastOf(150)]) await insert({ situationCode, normalisedAddress: '', ...near, blownAt: ago(DAY_MS) });
+    await insert({ situationCode, normalisedAddress: '扫描路1号', lat: null, lng: null, blownAt: ago(DAY_MS) });
+    const probe: WhistleSite = { whistleId: randomUUID(), situationCode, normalisedAddress: '扫描路1号', ...here, blownAt: now };
+    expect(await sqlCount(probe)).toBe(3);
+
+    const w = DEFAULT_TRIAGE_POLICY.rules.recurring;
+    const [{ 'QUERY PLAN': plan }] = await svc.dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${RECURRING_COUNT_SQL}`, [
+      probe.situationCode, probe.whistleId, probe.blownAt, w.windowDays, probe.normalisedAddress, probe.lat, probe.lng, w.radiusMeters,
+    ]);
+    // every row a scan of whistle_sites touched: those it returned and those its filter threw away
+    const scans: Array<{ index?: string; touched: number }> = [];
+    const walk = (node: Record<string, unknown>) => {
+      if (node['Relation Name'] === 'whistle_sites') {
+        const loops = Number(node['Actual Loops'] ?? 1);
+        scans.push({ index: node['Index Name'] as string | undefined, touched: (Number(node['Actual Rows']) + Number(node['Rows Removed by Filter'] ?? 0)) * loops });
+      }
+      for (const child of (node['Plans'] as Array<Record<string, unknown>> | undefined) ?? []) walk(child);
+    };
+    walk(plan[0]['Plan']);
+    expect(scans.every((s) => s.index !== undefined)).toBe(true);
+    expect(scans.reduce((n, s) => n + s.touched, 0)).toBeLessThan(20);
+  });
+
   it('a whistle blown with ≥ 2 recurring neighbours is raised one level, with the reason recorded', async () => {
     const situation = defaultCatalog().situation('NOISE_NUISANCE')!;
     const whistleId = randomUUID();
