@@ -4,7 +4,7 @@ import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { eventually, startServiceForTest, whistleBlownData, whistleEnvelope, type ServiceUnderTest } from '@chuishao/testing';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
-import { RECURRING_COUNT_SQL } from '@chuishao/triage-feature';
+import { RECURRING_COUNT_SQL, SITES_AND_COUNTS_SQL } from '@chuishao/triage-feature';
 import { DAY_MS, DEFAULT_TRIAGE_POLICY, EARTH_RADIUS_M, recurringCount, type WhistleSite } from '@chuishao/triage-domain';
 import { triageService } from '../src/triage.service';
 
@@ -18,6 +18,16 @@ const blownEnvelope = (whistleId: string, at: Date, where: { title: string; addr
   const data = whistleBlownData({ whistleId, streetId: defaultCatalog().streets[0].id, situationCode: situation.code, area: situation.area, ...where });
   return whistleEnvelope<WhistleBlownData>('WhistleBlown', whistleId, data, { occurredAt: at.toISOString(), source: 'intake' });
 };
+
+/** Every scan of whistle_sites in an EXPLAIN (ANALYZE, FORMAT JSON) plan: its index, and the rows it returned plus those its filter threw away. */
+function touchedRows(node: Record<string, unknown>, scans: Array<{ index?: string; touched: number }> = []) {
+  if (node['Relation Name'] === 'whistle_sites' && String(node['Node Type']).endsWith('Scan')) {
+    const loops = Number(node['Actual Loops'] ?? 1);
+    scans.push({ index: node['Index Name'] as string | undefined, touched: (Number(node['Actual Rows']) + Number(node['Rows Removed by Filter'] ?? 0)) * loops });
+  }
+  for (const child of (node['Plans'] as Array<Record<string, unknown>> | undefined) ?? []) touchedRows(child, scans);
+  return scans;
+}
 
 /** The SQL count of recurring neighbours must agree with the pure isRecurringNeighbour, at the edges. */
 describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', () => {
@@ -93,18 +103,61 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
     const [{ 'QUERY PLAN': plan }] = await svc.dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${RECURRING_COUNT_SQL}`, [
       probe.situationCode, probe.whistleId, probe.blownAt, w.windowDays, probe.normalisedAddress, probe.lat, probe.lng, w.radiusMeters,
     ]);
-    // every row a scan of whistle_sites touched: those it returned and those its filter threw away
-    const scans: Array<{ index?: string; touched: number }> = [];
-    const walk = (node: Record<string, unknown>) => {
-      if (node['Relation Name'] === 'whistle_sites') {
-        const loops = Number(node['Actual Loops'] ?? 1);
-        scans.push({ index: node['Index Name'] as string | undefined, touched: (Number(node['Actual Rows']) + Number(node['Rows Removed by Filter'] ?? 0)) * loops });
-      }
-      for (const child of (node['Plans'] as Array<Record<string, unknown>> | undefined) ?? []) walk(child);
-    };
-    walk(plan[0]['Plan']);
+    const scans = touchedRows(plan[0]['Plan']);
     expect(scans.every((s) => s.index !== undefined)).toBe(true);
     expect(scans.reduce((n, s) => n + s.touched, 0)).toBeLessThan(20);
+  });
+
+  it("triage's batch statement keeps reading the neighbours only when its plan was made on an empty table", async () => {
+    // the service prepares its statements and PostgreSQL keeps a generic plan for the connection's
+    // life: made while the table was empty (a new database, no ANALYZE), it must still fit 2,000 rows
+    const qr = svc.dataSource.createQueryRunner();
+    try {
+      await qr.query(`CREATE TEMP TABLE whistle_sites (LIKE whistle_sites INCLUDING ALL)`); // empty, same indexes; shadows the real one
+      await qr.query(`SET plan_cache_mode = force_generic_plan`);
+      await qr.query(`PREPARE sites AS ${SITES_AND_COUNTS_SQL}`);
+      const situationCode = 'ILLEGAL_PARKING';
+      const w = DEFAULT_TRIAGE_POLICY.rules.recurring;
+      const arr = (xs: ReadonlyArray<string | number | null>) => `'{${xs.map((x) => (x === null ? 'NULL' : `"${String(x)}"`)).join(',')}}'`;
+      const execute = (explain: string, batch: WhistleSite[]) =>
+        qr.query(
+          `${explain} EXECUTE sites(${[
+            arr(batch.map((b) => b.situationCode)),
+            arr(batch.map((b) => b.whistleId)),
+            arr(batch.map((b) => b.blownAt.toISOString())),
+            arr(batch.map(() => w.windowDays)),
+            arr(batch.map((b) => b.normalisedAddress)),
+            arr(batch.map((b) => b.lat)),
+            arr(batch.map((b) => b.lng)),
+            arr(batch.map(() => w.radiusMeters)),
+            `'policy-triage'`,
+          ].join(', ')})`,
+        );
+      await execute('', [{ whistleId: randomUUID(), situationCode, normalisedAddress: '空表路1号', ...here, blownAt: ago(DAY_MS) }]);
+      await qr.query(
+        `INSERT INTO whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at)
+         SELECT gen_random_uuid(), $1, '远处' || g || '号', 39.2 + g * 0.0002, 117.3 + (g % 50) * 0.002, now() - (g % 20) * interval '1 day'
+           FROM generate_series(1, 2000) AS g`,
+        [situationCode],
+      );
+      // neighbours of the probe: the first whistle (0 m) and one 150 m east; one at its address, far away
+      await qr.query(`INSERT INTO whistle_sites VALUES (gen_random_uuid(), $1, '', $2, $3, now() - interval '1 day'), (gen_random_uuid(), $1, '空表路2号', NULL, NULL, now() - interval '1 day')`, [
+        situationCode,
+        eastOf(150).lat,
+        eastOf(150).lng,
+      ]);
+      const probe: WhistleSite = { whistleId: randomUUID(), situationCode, normalisedAddress: '空表路2号', ...here, blownAt: now };
+      const [{ n }] = await execute('', [probe]);
+      expect(Number(n)).toBe(3);
+      // (EXPLAIN ANALYZE runs the statement: another whistle at the probe's site, its sites row inserted too)
+      const [{ 'QUERY PLAN': plan }] = await execute('EXPLAIN (ANALYZE, FORMAT JSON)', [{ ...probe, whistleId: randomUUID() }]);
+      const touched = touchedRows(plan[0]['Plan']);
+      expect(touched.every((s) => s.index !== undefined)).toBe(true);
+      expect(touched.reduce((k, s) => k + s.touched, 0)).toBeLessThan(20);
+    } finally {
+      await qr.query(`DEALLOCATE ALL; DISCARD TEMP`).catch(() => undefined);
+      await qr.release();
+    }
   });
 
   it('a whistle blown with ≥ 2 recurring neighbours is raised one level, with the reason recorded', async () => {

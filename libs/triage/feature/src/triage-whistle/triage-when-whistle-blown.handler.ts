@@ -72,7 +72,7 @@ export const RECURRING_COUNT_SQL = `SELECT ${recurringCountSql({
  * neighbours are counted in memory (isRecurringNeighbour), those whose site is new (`new_site`;
  * a site already there — a redelivery, a retry — is in the database's count already).
  */
-const SITES_AND_COUNTS_SQL = `
+export const SITES_AND_COUNTS_SQL = `
   WITH i AS (
     SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::float8[], $7::float8[], $8::float8[])
       WITH ORDINALITY AS i(situation_code, whistle_id, blown_at, window_days, normalised_address, lat, lng, radius, ord)
