@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { PreparingClient } from './prepared-client';
@@ -73,6 +74,14 @@ export async function openServiceDatabase(opts: ServiceDatabaseOptions): Promise
   const ds = serviceDataSource(opts);
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
+  const [{ autovacuum }]: Array<{ autovacuum: string }> = await ds.query('SHOW autovacuum');
+  if (autovacuum !== 'on') {
+    // the services prepare their statements; a generic plan made on small tables stays until an
+    // ANALYZE, and the outbox's and deadlines' deleted rows stay until a VACUUM
+    new Logger('Database').warn(
+      `PostgreSQL 的 autovacuum 已关闭：表不会被自动 ANALYZE/VACUUM，请定期运行 VACUUM ANALYZE / autovacuum is off on this server: schema "${opts.schema}" is never analyzed or vacuumed unless you run VACUUM ANALYZE regularly`,
+    );
+  }
   return ds;
 }
 
