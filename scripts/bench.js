@@ -305,8 +305,10 @@ async function main() {
     const { defaultCatalog } = require(path.join(ROOT, 'dist/libs/catalog/src/index.js'));
     const token = await signDevToken({ sub: 'bench', role: 'street', org: defaultCatalog().streets[3].id }, secret, 3600);
 
-    log('warm-up ...');
-    await throughput(ports.intake, token, 3, 8, 'warmup');
+    // steady state, not start-up: intake's JIT compiler and a broker just busy with the baselines
+    // (one 3 s, 8-client warm-up gave 594/s where the same code gave 795–908/s started alone)
+    log('warm-up: intake, 10 s at full concurrency (not measured) ...');
+    await throughput(ports.intake, token, 10, CONCURRENCY, 'warmup');
     let alone;
     if (!QUICK || ALONE) {
       log(`(a) throughput: intake alone (the rest not started yet), ${CONCURRENCY} clients for ${THROUGHPUT_SECONDS} s ...`);
