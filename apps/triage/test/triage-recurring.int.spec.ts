@@ -131,6 +131,7 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
             arr(batch.map((b) => b.lng)),
             arr(batch.map(() => w.radiusMeters)),
             `'policy-triage'`,
+            'false',
           ].join(', ')})`,
         );
       await execute('', [{ whistleId: randomUUID(), situationCode, normalisedAddress: '空表路1号', ...here, blownAt: ago(DAY_MS) }]);
@@ -156,6 +157,26 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
       expect(touched.reduce((k, s) => k + s.touched, 0)).toBeLessThan(20);
     } finally {
       await qr.query(`DEALLOCATE ALL; DISCARD TEMP`).catch(() => undefined);
+      await qr.release();
+    }
+  });
+
+  it("the sites statement skips the WAL flush of its own commit only when asked, and never for a transaction it is part of", async () => {
+    const site = { whistleId: randomUUID(), situationCode: 'ILLEGAL_PARKING', normalisedAddress: '', lat: null, lng: null, blownAt: now };
+    const params = (skipFlush: boolean) => [[site.situationCode], [randomUUID()], [site.blownAt], [30], [''], [null], [null], [200], 'policy-triage', skipFlush];
+    const qr = svc.dataSource.createQueryRunner();
+    try {
+      // its own transaction: off for that commit only, the session's setting untouched afterwards
+      const [own] = await qr.query(SITES_AND_COUNTS_SQL, params(true));
+      expect(own.commit_without_flush).toBe('off');
+      expect((await qr.query('SHOW synchronous_commit'))[0].synchronous_commit).toBe('on');
+      // inside a transaction (a batch that another message began): not asked, and the commit waits
+      await qr.startTransaction();
+      const [inside] = await qr.query(SITES_AND_COUNTS_SQL, params(false));
+      expect(inside.commit_without_flush).toBeNull();
+      expect((await qr.query('SHOW synchronous_commit'))[0].synchronous_commit).toBe('on');
+      await qr.rollbackTransaction();
+    } finally {
       await qr.release();
     }
   });

@@ -71,6 +71,16 @@ export const RECURRING_COUNT_SQL = `SELECT ${recurringCountSql({
  * cached policy. The count cannot see the sites this statement inserts: the batch's own
  * neighbours are counted in memory (isRecurringNeighbour), those whose site is new (`new_site`;
  * a site already there — a redelivery, a retry — is in the database's count already).
+ *
+ * $10: its commit does not wait for the WAL flush (synchronous_commit off for this statement's own
+ * transaction) — only when it is its own transaction, never inside a batch's transaction that
+ * another message opened, whose commit would then not wait either. The batch's next statement,
+ * the gated append, commits synchronously, and flushing
+ * its commit flushes every earlier record, these sites included — before the Kafka offsets are
+ * committed. If the append writes nothing (every message a duplicate), the sites were already
+ * there: a message's inbox row is only ever written after its site. A crash in between loses at
+ * most sites whose messages were not marked done, and are redelivered. One fsync wait fewer a
+ * batch: 2.85 → 1.6 ms p50 for this statement at 10 whistles/s.
  */
 export const SITES_AND_COUNTS_SQL = `
   WITH i AS (
@@ -91,7 +101,8 @@ export const SITES_AND_COUNTS_SQL = `
     lng: 'i.lng',
     radius: 'i.radius',
   })}) AS n,
-         (SELECT version FROM streams WHERE stream_id = $9) AS policy_stream_version
+         (SELECT version FROM streams WHERE stream_id = $9) AS policy_stream_version,
+         (SELECT CASE WHEN $10::boolean THEN set_config('synchronous_commit', 'off', true) END) AS commit_without_flush
     FROM i ORDER BY i.ord`;
 
 /** A WhistleBlown checked and ready to be triaged with the others of its batch. */
@@ -140,7 +151,7 @@ export class TriageWhenWhistleBlownHandler {
    * (idempotent) and counts, then — gated by the messages' inbox rows, so each whistle at most once —
    * the WhistleTriaged streams and their outbox rows.
    */
-  async triageAll(em: EntityManager, pending: ReadonlyArray<{ messageId: string; item: BlownWhistle }>, inbox: InboxGate): Promise<void> {
+  async triageAll(em: EntityManager, pending: ReadonlyArray<{ messageId: string; item: BlownWhistle }>, inbox: InboxGate, inTransaction = true): Promise<void> {
     if (pending.length === 0) return;
     const whistles = [...new Map(pending.map((p) => [p.item.site.whistleId, p.item])).values()];
     const cached = this.policies.cachedHistory();
@@ -156,6 +167,7 @@ export class TriageWhenWhistleBlownHandler {
       col((w) => w.site.lng),
       col((_, i) => policies[i].rules.recurring.radiusMeters),
       POLICY_STREAM,
+      !inTransaction,
     ]);
     // the batch's own neighbours, which that statement's count could not see
     const fresh = whistles.filter((_, i) => rows[i].new_site);

@@ -27,7 +27,7 @@ export class TriageWhistleEventsKafkaController {
       case 'WhistleBlown': {
         // checked now (a bad one is rejected alone); triaged with the rest of the batch at its end
         const whistle = this.triageBlown.check(env as Envelope<'WhistleBlown', WhistleBlownData>);
-        await processOnceInOneStatement(this.dataSource, TRIAGE_CONSUMER, env.eventId, whistle, (em, all, inbox) => this.triageBlown.triageAll(em, all, inbox), ctx);
+        await processOnceInOneStatement(this.dataSource, TRIAGE_CONSUMER, env.eventId, whistle, (em, all, inbox, inTransaction) => this.triageBlown.triageAll(em, all, inbox, inTransaction), ctx);
         return;
       }
       case 'WhistleConfirmed':
