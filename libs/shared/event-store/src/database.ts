@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { PreparingClient } from './prepared-client';
+import { OUTBOX_WAKE_OPTION, PreparingClient } from './prepared-client';
 import { EVENT_STORE_DDL, EVENT_STORE_DROP } from './sql';
 
 type MigrationClass = new () => MigrationInterface;
@@ -52,7 +52,10 @@ export async function ensureDatabaseAndSchema(url: string, schema: string): Prom
   }
 }
 
-/** TypeORM data source for one service: its schema first on the search_path, migrations, never synchronize. */
+/**
+ * TypeORM data source for one service: its schema first on the search_path, migrations, never
+ * synchronize; its connections wake the service's outbox relay in-process (ADR 0013).
+ */
 export function serviceDataSource(opts: ServiceDatabaseOptions): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -64,7 +67,7 @@ export function serviceDataSource(opts: ServiceDatabaseOptions): DataSource {
     synchronize: false,
     logging: ['error'],
     applicationName: opts.applicationName ?? `chuishao-${opts.schema}`,
-    extra: { max: opts.poolSize ?? 20, options: `-c search_path=${opts.schema}`, Client: PreparingClient },
+    extra: { max: opts.poolSize ?? 20, options: `-c search_path=${opts.schema} ${OUTBOX_WAKE_OPTION}`, Client: PreparingClient },
   });
 }
 
@@ -93,5 +96,34 @@ export class EventStoreMigration1732500000000 implements MigrationInterface {
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query(EVENT_STORE_DROP);
+  }
+}
+
+/**
+ * The outbox trigger NOTIFYs only for writers that will not wake the relay themselves: a session
+ * with `chuishao.outbox_wake = process` (the services' pools, {@link OUTBOX_WAKE_OPTION}) commits
+ * without it. A NOTIFY takes a lock that is global to the PostgreSQL server from the writer's
+ * pre-commit to the end of its commit, its WAL flush included, so every notifying commit on the
+ * server waited for the one before it (ADR 0013).
+ */
+export class OutboxWakeMigration1732500000001 implements MigrationInterface {
+  name = 'OutboxWakeMigration1732500000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE OR REPLACE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF coalesce(current_setting('chuishao.outbox_wake', true), '') <> 'process' THEN
+          PERFORM pg_notify('chuishao_outbox_' || current_schema(), '');
+        END IF;
+        RETURN NULL;
+      END $$`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE OR REPLACE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('chuishao_outbox_' || current_schema(), '');
+        RETURN NULL;
+      END $$`);
   }
 }

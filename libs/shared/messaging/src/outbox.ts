@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, columnNames, insertRows, inWrittenStreams, runTogether, type ColumnSpec, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
+import { PreparingClient, columnNames, insertRows, inWrittenStreams, onOutboxCommit, runTogether, type ColumnSpec, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
 import { whistleIdOfStream } from '@chuishao/contracts';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
@@ -105,7 +105,7 @@ export interface RelayOptions {
   schema: string;
   producer: Producer;
   batchSize?: number;
-  /** A safety net only: the relay wakes on NOTIFY; this catches a notification lost in a reconnect. */
+  /** A safety net only: the relay wakes when its process commits outbox rows, or on NOTIFY; this catches a wake lost in a reconnect. */
   safetyPollMs?: number;
   onError?: (err: unknown) => void;
   onPublished?: (count: number) => void;
@@ -123,9 +123,21 @@ interface OutboxRow {
  * Publishes committed outbox rows in id order with kafkajs' idempotent producer, then deletes
  * them. One relay per schema holds an advisory lock, so per-key order is kept. A crash between
  * publish and delete republishes: consumers deduplicate by event id (inbox).
+ *
+ * Wakes (ADR 0013): when a connection of this process commits outbox rows ({@link onOutboxCommit});
+ * on NOTIFY, which the outbox trigger sends for writers that do not wake a relay themselves, and
+ * which a standby relay (another instance of the service holds the lock) sends to the one that
+ * holds it when its own process commits outbox rows.
  */
 export class OutboxRelay {
   private client?: Client;
+  /** The connection that waits for the lock, while this relay stands by. */
+  private standby?: Client;
+  /** This relay holds the schema's lock and publishes. */
+  private leader = false;
+  private forwarding = false;
+  private forwardAgain = false;
+  private unsubscribe?: () => void;
   private running = false;
   private readonly sleeper = new WakeableSleep();
   private pendingWake = false;
@@ -142,13 +154,43 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
+    this.unsubscribe = onOutboxCommit(() => this.poke());
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe?.();
     this.running = false;
     this.sleeper.wake();
     await this.loop;
+  }
+
+  /**
+   * This process committed outbox rows: publish them now if this relay holds the lock; else tell
+   * the relay that does, as the trigger would have (a NOTIFY alone in its transaction writes no
+   * WAL, so it holds the server's notify lock only for a moment). NOTIFYs are not stacked: one in
+   * flight, and one more after it if pokes came meanwhile.
+   */
+  poke(): void {
+    if (this.leader) {
+      this.signal();
+      return;
+    }
+    const standby = this.standby;
+    if (!standby || !this.running) return;
+    if (this.forwarding) {
+      this.forwardAgain = true;
+      return;
+    }
+    this.forwarding = true;
+    this.forwardAgain = false;
+    standby
+      .query('SELECT pg_notify($1, NULL)', [`chuishao_outbox_${this.opts.schema}`])
+      .catch((err: unknown) => this.opts.onError?.(err))
+      .finally(() => {
+        this.forwarding = false;
+        if (this.forwardAgain) this.poke();
+      });
   }
 
   private async connect(): Promise<Client> {
@@ -163,14 +205,26 @@ export class OutboxRelay {
     await client.connect();
     client.on('notification', () => this.signal());
     client.on('error', (e) => this.opts.onError?.(e));
-    // One relay per schema: wait for the lock (a second instance stands by).
-    while (this.running) {
-      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`]);
-      if (r.rows[0].ok) break;
-      await this.sleep(1000);
+    // One relay per schema: wait for the lock (a second instance stands by, forwarding its wakes).
+    this.standby = client;
+    try {
+      while (this.running) {
+        const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`]);
+        if (r.rows[0].ok) break;
+        await this.standbySleep(1000);
+      }
+    } finally {
+      this.standby = undefined;
     }
     await client.query(`LISTEN chuishao_outbox_${this.opts.schema}`);
-    return client;
+    this.leader = true;
+    return client; // (the run loop drains at once: rows committed while this relay stood by are published)
+  }
+
+  /** Sleeps while standing by; pokes do not end it (they are forwarded), stop does. */
+  private async standbySleep(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (this.running && Date.now() < until) await this.sleep(until - Date.now());
   }
 
   private signal(): void {
@@ -197,6 +251,7 @@ export class OutboxRelay {
         if (!this.pendingWake && this.running) await this.sleep(this.published.length > 0 ? Math.min(LINGERING_DELETE_MS, this.safetyPollMs) : this.safetyPollMs);
       } catch (err) {
         this.opts.onError?.(err);
+        this.leader = false;
         await this.client?.end().catch(() => undefined);
         this.client = undefined;
         await this.sleep(backoff);
@@ -207,6 +262,7 @@ export class OutboxRelay {
       await this.client.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [this.published]).catch(() => undefined);
       this.published = [];
     }
+    this.leader = false;
     await this.client?.end().catch(() => undefined);
     this.client = undefined;
   }

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import { EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
+import { EventStoreMigration1732500000000, OUTBOX_WAKE_OPTION, OutboxWakeMigration1732500000001, openServiceDatabase } from '@chuishao/event-store';
 import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, enqueue, ensureTopics, OutboxRelay } from '../src';
 
@@ -24,15 +24,15 @@ describe('OutboxRelay', () => {
   const kafka = createKafka('relay-test', kafkaBrokers().split(','), silentLog);
   const received: string[] = [];
   const outboxCount = async () => Number((await ds.query(`SELECT count(*) AS n FROM outbox`))[0].n);
-  const client = async () => {
-    const c = new Client({ connectionString: db.url, options: '-c search_path=relay' });
+  const client = async (options = '') => {
+    const c = new Client({ connectionString: db.url, options: `-c search_path=relay ${options}` });
     await c.connect();
     return c;
   };
 
   beforeAll(async () => {
     db = await freshDatabase('outbox_relay');
-    ds = await openServiceDatabase({ url: db.url, schema: 'relay', migrations: [EventStoreMigration1732500000000] });
+    ds = await openServiceDatabase({ url: db.url, schema: 'relay', migrations: [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001] });
     admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, [{ name: topic, partitions: 1, retention: 'forever' }]);
@@ -52,6 +52,15 @@ describe('OutboxRelay', () => {
     await db?.drop();
   });
 
+  /** Until `relay` has published a marker and deleted it: connected, drained, asleep (its safety poll is long). */
+  const settled = async () => {
+    const marker = `marker ${Date.now()}`;
+    const c = await client(); // a plain writer: the trigger notifies
+    await c.query(`INSERT INTO outbox (topic, key, value) VALUES ($1, 'k', $2)`, [topic, marker]);
+    await c.end();
+    await eventually(async () => received.includes(marker) && (await outboxCount()) === 0, 5000);
+    received.length = 0;
+  };
   const put = (values: string[]) => ds.transaction((em) => enqueue(em, values.map((value) => ({ topic, key: 'k', value }))));
 
   it('publishes committed rows in order and deletes them soon after, though no new row comes', async () => {
@@ -107,5 +116,59 @@ describe('OutboxRelay', () => {
     await eventually(async () => received.length >= 2);
     expect(received).toEqual(['fast (larger id)', 'slow (smaller id)']);
     await c.end();
+  });
+  it("wakes on its own process's commits without a NOTIFY, and on the trigger's NOTIFY for any other writer", async () => {
+    received.length = 0;
+    const listener = await client();
+    const notified: string[] = [];
+    listener.on('notification', (n) => notified.push(n.channel));
+    await listener.query('LISTEN chuishao_outbox_relay');
+    const relay = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
+    await relay.start();
+    try {
+      await settled();
+      notified.length = 0;
+      // the services' pool (PreparingClient, chuishao.outbox_wake=process): autocommit and in a transaction
+      await enqueue(ds.manager, [{ topic, key: 'k', value: 'pool, one statement' }]);
+      await put(['pool, transaction']);
+      await eventually(async () => received.length >= 2, 5000);
+      expect(received).toEqual(['pool, one statement', 'pool, transaction']);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notified).toEqual([]); // no NOTIFY, so no commit waited for the server's notify lock
+      await eventually(async () => (await outboxCount()) === 0, 5000);
+      // a writer of another process (a plain connection): the trigger notifies, the relay wakes
+      const other = await client();
+      await other.query(`INSERT INTO outbox (topic, key, value) VALUES ($1, 'k', 'another process')`, [topic]);
+      await other.end();
+      await eventually(async () => received.length >= 3, 5000);
+      expect(received[2]).toBe('another process');
+      expect(notified).toEqual(['chuishao_outbox_relay']);
+    } finally {
+      await relay.stop();
+      await listener.end();
+    }
+  });
+
+  it('a standby relay passes its process\'s wakes to the relay that holds the lock', async () => {
+    received.length = 0;
+    const leader = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
+    await leader.start();
+    await settled();
+    const standby = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
+    await standby.start();
+    try {
+      // a writer that neither notifies (as a service connection) nor wakes a relay in this process
+      const quiet = await client(OUTBOX_WAKE_OPTION);
+      await quiet.query(`INSERT INTO outbox (topic, key, value) VALUES ($1, 'k', 'committed in the standby''s process')`, [topic]);
+      await quiet.end();
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(received).toEqual([]); // nobody woke the leader (its safety poll is a minute away)
+      standby.poke(); // what the standby's process does after such a commit: a NOTIFY to the leader
+      await eventually(async () => received.length >= 1, 5000);
+      expect(received).toEqual(["committed in the standby's process"]);
+    } finally {
+      await standby.stop();
+      await leader.stop();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
-import { DatabaseModule, EventStoreMigration1732500000000, type EventStoreOptions } from '@chuishao/event-store';
+import { DatabaseModule, EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, type EventStoreOptions } from '@chuishao/event-store';
 import { Messaging, MessagingModule, type ConsumerFetch, type TopicSpec } from '@chuishao/messaging';
 import { AuthModule } from '@chuishao/auth';
 import { PlatformModule, postgresHealthCheck, type HealthCheck } from '@chuishao/platform';
@@ -10,7 +10,7 @@ import type { ServiceConfig } from './service-config';
 export interface ServiceKitOptions {
   service: 'intake' | 'triage' | 'dispatch' | 'assessment';
   config: ServiceConfig;
-  /** The service's own migrations; the event store's comes first automatically. */
+  /** The service's own migrations; the event store's come first automatically. */
   migrations: Array<new () => MigrationInterface>;
   /** Topics by their contract names (the prefix is applied here). */
   topics: (partitions: number) => Array<Omit<TopicSpec, 'name'> & { name: string }>;
@@ -35,7 +35,7 @@ export class ServiceKitModule {
         DatabaseModule.forRoot({
           url: o.config.DATABASE_URL,
           schema: o.service,
-          migrations: [EventStoreMigration1732500000000, ...o.migrations],
+          migrations: [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, ...o.migrations],
           eventStore: o.eventStore,
         }),
         MessagingModule.forRoot({
