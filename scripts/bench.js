@@ -29,6 +29,10 @@ const WARMUP_SECONDS = Number(args['warmup-seconds'] ?? 15);
 // --quick: the latency runs only (no baselines, no throughput), printed and not written to
 // docs/benchmarks.md — for comparing two versions of the code on the same machine, one after the other
 const QUICK = args.quick === 'true';
+// --history=N: before the pipeline runs, N earlier whistles (spread over the past year) in the
+// tables the hot statements look into: triage's sites, dispatch's streams and briefs. A system in
+// service has them; a new database does not, and hides what grows with them (ADR 0012).
+const HISTORY = Number(args.history ?? 0);
 // --alone: only intake's throughput with nothing else running (printed, not written), e.g. to profile it
 const ALONE = args.alone === 'true';
 const KAFKA_SH = path.join(ROOT, 'deploy/kafka/kafka.sh');
@@ -360,6 +364,32 @@ async function main() {
       }
     };
     await drain();
+    if (HISTORY > 0) {
+      log(`history: ${HISTORY} earlier whistles over the past year in triage's sites and dispatch's streams and briefs ...`);
+      const c = new Client({ connectionString: env.DATABASE_URL });
+      await c.connect();
+      try {
+        await c.query(
+          `INSERT INTO triage.whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at)
+           SELECT gen_random_uuid(), ($2::text[])[1 + g % array_length($2::text[], 1)], '历史路' || g || '号',
+                  39.1 + random() * 0.5, 117.2 + random() * 0.5, now() - random() * interval '365 days'
+             FROM generate_series(1, $1::int) AS g`,
+          [HISTORY, SITUATIONS],
+        );
+        await c.query(
+          `WITH b AS (
+             INSERT INTO dispatch.whistle_briefs (whistle_id, street_id, situation_code, title, description, location)
+             SELECT gen_random_uuid(), $2::uuid, ($3::text[])[1 + g % array_length($3::text[], 1)], '历史哨件', '', '{}'::jsonb
+               FROM generate_series(1, $1::int) AS g
+             RETURNING whistle_id)
+           INSERT INTO dispatch.streams (stream_id, stream_type, version, last_hash)
+           SELECT 'whistle-' || whistle_id, 'whistle', 3, repeat('0', 64) FROM b`,
+          [HISTORY, defaultCatalog().streets[3].id, SITUATIONS],
+        );
+      } finally {
+        await c.end();
+      }
+    }
 
     let direct;
     let viaGateway;
