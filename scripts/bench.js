@@ -271,18 +271,19 @@ async function main() {
     if (topics.length > 200) log(`note: the broker holds ${topics.length} topics (earlier test runs); \`npm run kafka -- reset\` before benchmarking gives a fresh one`);
   }
 
-  let pgbenchTps;
-  let kafkaLine;
-  if (!QUICK) {
-  log('baseline: pgbench (one transaction = one event + one outbox row) ...');
-  const pgb = spawnSync('bash', [path.join(ROOT, 'deploy/bench/pgbench-baseline.sh')], { encoding: 'utf8', env: { ...process.env, PGBENCH_SECONDS: '10' } });
-  pgbenchTps = (pgb.stdout.match(/tps = ([0-9.]+)/) || [])[1];
-  log(`  pgbench tps = ${pgbenchTps}`);
-  log('baseline: Kafka ProducerPerformance (200,000 × 512 B, acks=all) ...');
-  const kp = spawnSync('bash', [KAFKA_SH, 'producer-perf', '200000', '512'], { encoding: 'utf8' });
-  kafkaLine = (kp.stdout.split('\n').find((l) => /records sent/.test(l)) || '').trim();
-  log(`  ${kafkaLine}`);
-  }
+  // The machine's baselines run after the system's measurements, with the system stopped: run
+  // first, they left the broker busy (200,000 records to write out) while intake was measured.
+  const baselines = () => {
+    log('baseline: pgbench (one transaction = one event + one outbox row) ...');
+    const pgb = spawnSync('bash', [path.join(ROOT, 'deploy/bench/pgbench-baseline.sh')], { encoding: 'utf8', env: { ...process.env, PGBENCH_SECONDS: '10' } });
+    const pgbenchTps = (pgb.stdout.match(/tps = ([0-9.]+)/) || [])[1];
+    log(`  pgbench tps = ${pgbenchTps}`);
+    log('baseline: Kafka ProducerPerformance (200,000 × 512 B, acks=all) ...');
+    const kp = spawnSync('bash', [KAFKA_SH, 'producer-perf', '200000', '512'], { encoding: 'utf8' });
+    const kafkaLine = (kp.stdout.split('\n').find((l) => /records sent/.test(l)) || '').trim();
+    log(`  ${kafkaLine}`);
+    return { pgbenchTps, kafkaLine };
+  };
 
   const stamp = Date.now().toString(36);
   const dbName = `chuishao_bench_${stamp}`;
@@ -309,8 +310,8 @@ async function main() {
     const { defaultCatalog } = require(path.join(ROOT, 'dist/libs/catalog/src/index.js'));
     const token = await signDevToken({ sub: 'bench', role: 'street', org: defaultCatalog().streets[3].id }, secret, 3600);
 
-    // steady state, not start-up: intake's JIT compiler and a broker just busy with the baselines
-    // (one 3 s, 8-client warm-up gave 594/s where the same code gave 795–908/s started alone)
+    // steady state, not start-up: intake's JIT compiler warm (one 3 s, 8-client warm-up, right
+    // after the baselines then, gave 594/s where the same code gave 795–908/s started alone)
     log('warm-up: intake, 10 s at full concurrency (not measured) ...');
     await throughput(ports.intake, token, 10, CONCURRENCY, 'warmup');
     let alone;
@@ -456,6 +457,8 @@ async function main() {
     const perCallUs = Number(process.hrtime.bigint() - t0) / 1e3 / N;
 
     if (QUICK) return;
+    await Promise.all(procs.map((p) => stopProcess(p)));
+    const { pgbenchTps, kafkaLine } = baselines();
     const results = { m, pgbenchTps, kafkaLine, alone, direct, viaGateway, lat, lats, triageHandler, triageGroup, perCallUs, when: new Date().toISOString() };
     writeReport(results);
     log(`written to docs/benchmarks.md`);
@@ -489,7 +492,7 @@ asserted by tests.
 | PostgreSQL | ${r.m.postgres} |
 | Kafka | ${r.m.kafka} |
 
-## Baselines of this machine (same run)
+## Baselines of this machine (same run, measured after the system, with it stopped)
 
 | baseline | result |
 |---|---|
