@@ -193,7 +193,7 @@ export class OutboxRelay {
       });
   }
 
-  private async connect(): Promise<Client> {
+  private async connect(): Promise<Client | undefined> {
     const client = new PreparingClient({
       connectionString: this.opts.databaseUrl,
       application_name: `chuishao-${this.opts.schema}-relay`,
@@ -215,6 +215,11 @@ export class OutboxRelay {
       }
     } finally {
       this.standby = undefined;
+    }
+    if (!this.running) {
+      // stopped while standing by: without the lock, publish nothing
+      await client.end().catch(() => undefined);
+      return undefined;
     }
     await client.query(`LISTEN chuishao_outbox_${this.opts.schema}`);
     this.leader = true;
@@ -241,6 +246,7 @@ export class OutboxRelay {
     while (this.running) {
       try {
         if (!this.client) this.client = await this.connect();
+        if (!this.client) break;
         this.pendingWake = false;
         let n: number;
         do {

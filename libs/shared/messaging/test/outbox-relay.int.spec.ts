@@ -171,4 +171,27 @@ describe('OutboxRelay', () => {
       await leader.stop();
     }
   });
+  it('a standby relay stopped while it waits for the lock publishes nothing', async () => {
+    received.length = 0;
+    const leader = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
+    await leader.start();
+    await settled();
+    const standby = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
+    await standby.start();
+    try {
+      const quiet = await client(OUTBOX_WAKE_OPTION);
+      await quiet.query(`INSERT INTO outbox (topic, key, value) VALUES ($1, 'k', 'for the leader only')`, [topic]);
+      await quiet.end();
+      await new Promise((r) => setTimeout(r, 300)); // the standby is connected and waiting
+      await standby.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(received).toEqual([]); // it did not publish without the lock (per-key order is the leader's)
+      leader.poke();
+      await eventually(async () => received.length >= 1, 5000);
+      expect(received).toEqual(['for the leader only']);
+    } finally {
+      await standby.stop();
+      await leader.stop();
+    }
+  });
 });
