@@ -149,7 +149,11 @@ describe('OutboxRelay', () => {
     }
   });
 
-  it('a standby relay passes its process\'s wakes to the relay that holds the lock', async () => {
+  /**
+   * A leader relay and a standby on the schema (one-minute safety polls), and one row written as a
+   * service connection of the standby's process would: no NOTIFY, and no wake in this process.
+   */
+  const withStandby = async (value: string, body: (leader: OutboxRelay, standby: OutboxRelay) => Promise<void>) => {
     received.length = 0;
     const leader = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
     await leader.start();
@@ -157,31 +161,27 @@ describe('OutboxRelay', () => {
     const standby = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
     await standby.start();
     try {
-      // a writer that neither notifies (as a service connection) nor wakes a relay in this process
       const quiet = await client(OUTBOX_WAKE_OPTION);
-      await quiet.query(`INSERT INTO outbox (topic, key, value) VALUES ($1, 'k', 'committed in the standby''s process')`, [topic]);
+      await quiet.query(`INSERT INTO outbox (topic, key, value) VALUES ($1, 'k', $2)`, [topic, value]);
       await quiet.end();
+      await body(leader, standby);
+    } finally {
+      await standby.stop();
+      await leader.stop();
+    }
+  };
+
+  it("a standby relay passes its process's wakes to the relay that holds the lock", () =>
+    withStandby("committed in the standby's process", async (_leader, standby) => {
       await new Promise((r) => setTimeout(r, 1000));
       expect(received).toEqual([]); // nobody woke the leader (its safety poll is a minute away)
       standby.poke(); // what the standby's process does after such a commit: a NOTIFY to the leader
       await eventually(async () => received.length >= 1, 5000);
       expect(received).toEqual(["committed in the standby's process"]);
-    } finally {
-      await standby.stop();
-      await leader.stop();
-    }
-  });
-  it('a standby relay stopped while it waits for the lock publishes nothing', async () => {
-    received.length = 0;
-    const leader = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
-    await leader.start();
-    await settled();
-    const standby = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
-    await standby.start();
-    try {
-      const quiet = await client(OUTBOX_WAKE_OPTION);
-      await quiet.query(`INSERT INTO outbox (topic, key, value) VALUES ($1, 'k', 'for the leader only')`, [topic]);
-      await quiet.end();
+    }));
+
+  it('a standby relay stopped while it waits for the lock publishes nothing', () =>
+    withStandby('for the leader only', async (leader, standby) => {
       await new Promise((r) => setTimeout(r, 300)); // the standby is connected and waiting
       await standby.stop();
       await new Promise((r) => setTimeout(r, 500));
@@ -189,9 +189,5 @@ describe('OutboxRelay', () => {
       leader.poke();
       await eventually(async () => received.length >= 1, 5000);
       expect(received).toEqual(['for the leader only']);
-    } finally {
-      await standby.stop();
-      await leader.stop();
-    }
-  });
+    }));
 });
