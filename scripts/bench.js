@@ -100,6 +100,7 @@ function machine() {
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: `${os.type()} ${os.release()}`,
     node: process.version,
+    autovacuum: av,
     postgres: `${pg} (synchronous_commit=${sc}, autovacuum=${av}${av === 'off' ? ': the run analyzes its database once, after the warm-ups' : ''}); services connect ${USE_SOCKET ? `through the Unix socket in ${PG_SOCKET_DIR}` : 'over TCP 127.0.0.1:5432'}`,
     kafka: `Apache Kafka ${kafkaVersion}, KRaft single node, acks=all`,
   };
@@ -290,7 +291,6 @@ async function main() {
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
-  const autovacuum = (await admin.query('SHOW autovacuum')).rows[0].autovacuum;
   const secret = crypto.randomBytes(32).toString('hex');
   const prefix = `bench${stamp}`;
   const ports = { gateway: 18080, intake: 18081, triage: 18082, dispatch: 18083, assessment: 18084 };
@@ -306,7 +306,18 @@ async function main() {
   const procs = [startProcess('intake', { env, ports, logDir })];
   try {
     await waitForHealth(`http://127.0.0.1:${ports.intake}/health`, 120000, () => alive(procs[0]));
+    /** `fn` on a connection of its own to the run's database. */
+    const onDb = async (fn) => {
+      const c = new Client({ connectionString: env.DATABASE_URL });
+      await c.connect();
+      try {
+        return await fn(c);
+      } finally {
+        await c.end();
+      }
+    };
     const { signDevToken } = require(path.join(ROOT, 'dist/libs/shared/auth/src/index.js'));
+    const { whistleStreamIdSql } = require(path.join(ROOT, 'dist/libs/shared/contracts/src/index.js'));
     const { defaultCatalog } = require(path.join(ROOT, 'dist/libs/catalog/src/index.js'));
     const token = await signDevToken({ sub: 'bench', role: 'street', org: defaultCatalog().streets[3].id }, secret, 3600);
 
@@ -333,9 +344,7 @@ async function main() {
     await Promise.all(rest.map((n) => waitForHealth(`http://127.0.0.1:${ports[n]}/health`, 120000, () => alive(procs.find((p) => p.name === n)))));
     // drained = every whistle dispatched, every outbox empty and every consumer group of this run
     // caught up (assessment and the projections too, so no backlog steals the next run's CPU)
-    const drain = async () => {
-      const c = new Client({ connectionString: env.DATABASE_URL });
-      await c.connect();
+    const drain = () => onDb(async (c) => {
       const kafkaAdmin = new Kafka({ clientId: 'bench-drain', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
       await kafkaAdmin.connect();
       const lag = async () => {
@@ -361,15 +370,12 @@ async function main() {
         }
       } finally {
         await kafkaAdmin.disconnect();
-        await c.end();
       }
-    };
+    });
     await drain();
     if (HISTORY > 0) {
       log(`history: ${HISTORY} earlier whistles over the past year in triage's sites and dispatch's streams and briefs ...`);
-      const c = new Client({ connectionString: env.DATABASE_URL });
-      await c.connect();
-      try {
+      await onDb(async (c) => {
         await c.query(
           `INSERT INTO triage.whistle_sites (whistle_id, situation_code, normalised_address, lat, lng, blown_at)
            SELECT gen_random_uuid(), ($2::text[])[1 + g % array_length($2::text[], 1)], '历史路' || g || '号',
@@ -384,12 +390,10 @@ async function main() {
                FROM generate_series(1, $1::int) AS g
              RETURNING whistle_id)
            INSERT INTO dispatch.streams (stream_id, stream_type, version, last_hash)
-           SELECT 'whistle-' || whistle_id, 'whistle', 3, repeat('0', 64) FROM b`,
+           SELECT ${whistleStreamIdSql('whistle_id')}, 'whistle', 3, repeat('0', 64) FROM b`,
           [HISTORY, defaultCatalog().streets[3].id, SITUATIONS],
         );
-      } finally {
-        await c.end();
-      }
+      });
     }
 
     let direct;
@@ -419,11 +423,9 @@ async function main() {
     // plan may scan what an index would find. Autovacuum's ANALYZE replaces the plans on a server
     // that runs it (the default); with autovacuum off, as on this machine's server, nothing would —
     // so the run does what autovacuum would have done by now, once, before the measured runs.
-    if (autovacuum === 'off') {
+    if (m.autovacuum === 'off') {
       log('autovacuum is off on this server: VACUUM ANALYZE of the scratch database, as autovacuum would have done ...');
-      const c = new Client({ connectionString: env.DATABASE_URL });
-      await c.connect();
-      await c.query('VACUUM ANALYZE').finally(() => c.end());
+      await onDb((c) => c.query('VACUUM ANALYZE'));
     }
     const lats = [];
     let triageHandler;

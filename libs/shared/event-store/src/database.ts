@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { OUTBOX_WAKE_OPTION, PreparingClient } from './prepared-client';
-import { EVENT_STORE_DDL, EVENT_STORE_DROP } from './sql';
+import { EVENT_STORE_DDL, EVENT_STORE_DROP, notifyOutboxFunction } from './sql';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -109,21 +109,9 @@ export class EventStoreMigration1732500000000 implements MigrationInterface {
 export class OutboxWakeMigration1732500000001 implements MigrationInterface {
   name = 'OutboxWakeMigration1732500000001';
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE OR REPLACE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF coalesce(current_setting('chuishao.outbox_wake', true), '') <> 'process' THEN
-          PERFORM pg_notify('chuishao_outbox_' || current_schema(), '');
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(notifyOutboxFunction(true));
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE OR REPLACE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_notify('chuishao_outbox_' || current_schema(), '');
-        RETURN NULL;
-      END $$`);
+    await q.query(notifyOutboxFunction(false));
   }
 }

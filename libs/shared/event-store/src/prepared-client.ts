@@ -60,13 +60,32 @@ type AnyQuery = (this: Client, ...args: unknown[]) => unknown;
 const unnamed = Client.prototype.query as unknown as AnyQuery;
 
 /** What a statement's text means for the transaction and the outbox (only what the wake needs). */
-function statementKind(text: string): { begins: boolean; ends: boolean; outbox: boolean } {
+interface StatementKind {
+  begins: boolean;
+  /** Ends the transaction (COMMIT, END or ROLLBACK, not ROLLBACK TO a savepoint)… */
+  ends: boolean;
+  /** …by committing it. */
+  commits: boolean;
+  outbox: boolean;
+}
+
+/** The kinds of the prepared statements' texts, worked out once each (the texts {@link statementName} names). */
+const kinds = new Map<string, StatementKind>();
+
+function statementKind(text: string, prepared: boolean): StatementKind {
+  const known = prepared ? kinds.get(text) : undefined;
+  if (known) return known;
   const head = text.trimStart().slice(0, 24).toUpperCase();
-  return {
+  const rollsBack = head.startsWith('ROLLBACK') && !head.startsWith('ROLLBACK TO');
+  const commits = head.startsWith('COMMIT') || head.startsWith('END');
+  const kind = {
     begins: head.startsWith('BEGIN') || head.startsWith('START TRANSACTION'),
-    ends: head.startsWith('COMMIT') || head.startsWith('END') || (head.startsWith('ROLLBACK') && !head.startsWith('ROLLBACK TO')),
+    ends: commits || rollsBack,
+    commits,
     outbox: text.includes('INSERT INTO outbox'),
   };
+  if (prepared) kinds.set(text, kind);
+  return kind;
 }
 
 // pg's query() has many overloads; only the (text, values[]) form TypeORM and our code use is
@@ -74,15 +93,16 @@ function statementKind(text: string): { begins: boolean; ends: boolean; outbox: 
 PreparingClient.prototype.query = function query(this: PreparingClient, ...args: unknown[]): unknown {
   const [text, values] = args;
   let result: unknown;
+  let name: string | undefined;
   if (args.length === 2 && typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-    const name = statementName(text);
+    name = statementName(text);
     result = name ? unnamed.call(this, { name, text, values }) : unnamed.apply(this, args);
   } else {
     result = unnamed.apply(this, args);
   }
   const sql = typeof text === 'string' ? text : typeof (text as { text?: unknown })?.text === 'string' ? (text as { text: string }).text : undefined;
   if (sql === undefined || !(result instanceof Promise)) return result;
-  const kind = statementKind(sql);
+  const kind = statementKind(sql, name !== undefined);
   if (!kind.begins && !kind.ends && !kind.outbox) return result;
   if (kind.begins) this.inTransaction = true;
   return result.then(
@@ -92,7 +112,7 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
         else outboxCommitted();
       }
       if (kind.ends) {
-        const committed = this.outboxInTransaction && !sql.trimStart().toUpperCase().startsWith('ROLLBACK');
+        const committed = kind.commits && this.outboxInTransaction;
         this.inTransaction = false;
         this.outboxInTransaction = false;
         if (committed) outboxCommitted();

@@ -1,4 +1,17 @@
 /** DDL of the event store, the outbox and the inbox, created in each service's own schema by its first migration. */
+/**
+ * The outbox trigger's function. `onlyForOtherWriters` (migration 0001, ADR 0013): no NOTIFY from a
+ * session with `chuishao.outbox_wake = process`, whose process wakes its relay itself.
+ */
+export function notifyOutboxFunction(onlyForOtherWriters: boolean): string {
+  const notify = `PERFORM pg_notify('chuishao_outbox_' || current_schema(), '');`;
+  return `CREATE OR REPLACE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  ${onlyForOtherWriters ? `IF coalesce(current_setting('chuishao.outbox_wake', true), '') <> 'process' THEN\n    ${notify}\n  END IF;` : notify}
+  RETURN NULL;
+END $$`;
+}
+
 export const EVENT_STORE_DDL = `
 CREATE TABLE IF NOT EXISTS streams (
   stream_id   text PRIMARY KEY,
@@ -39,11 +52,7 @@ CREATE TABLE IF NOT EXISTS inbox (
   processed_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer, message_id)
 );
-CREATE OR REPLACE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('chuishao_outbox_' || current_schema(), '');
-  RETURN NULL;
-END $$;
+${notifyOutboxFunction(false)};
 DROP TRIGGER IF EXISTS outbox_notify ON outbox;
 CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox();
 `;

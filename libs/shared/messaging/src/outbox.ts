@@ -211,7 +211,7 @@ export class OutboxRelay {
       while (this.running) {
         const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`]);
         if (r.rows[0].ok) break;
-        await this.standbySleep(1000);
+        await this.sleep(1000); // (only stop wakes it: a standby's pokes are forwarded, not signalled)
       }
     } finally {
       this.standby = undefined;
@@ -226,11 +226,6 @@ export class OutboxRelay {
     return client; // (the run loop drains at once: rows committed while this relay stood by are published)
   }
 
-  /** Sleeps while standing by; pokes do not end it (they are forwarded), stop does. */
-  private async standbySleep(ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (this.running && Date.now() < until) await this.sleep(until - Date.now());
-  }
 
   private signal(): void {
     this.pendingWake = true;
