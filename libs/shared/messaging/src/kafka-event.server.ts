@@ -21,6 +21,26 @@ const batchSeconds = histogram(
 );
 
 /**
+ * Savepoints (processOnce's, one a message) one batch transaction opens at most: PostgreSQL caches
+ * 64 subtransaction ids a backend, and past that every snapshot of every session looks them up in
+ * pg_subtrans.
+ */
+const SUBXID_CACHE = 64;
+
+/** A partition's chunk of messages waiting for its topic's next batch transaction (see deliverWithOthers). */
+interface Part {
+  handler: MessageHandler;
+  topic: string;
+  partition: number;
+  chunk: KafkaMessage[];
+  running: () => boolean;
+  /** When it was handed in: its batch time counts from there. */
+  since: bigint;
+  resolve: (outcome: { done: number; failed: boolean }) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
  * What a handler learns about the message besides its parsed value; hand it to processOnce and
  * currentManager so they join the batch's transaction.
  */
@@ -65,6 +85,11 @@ export interface KafkaEventServerOptions {
   producer: Producer;
   /** The prefix in front of every @EventPattern topic name (see topics.ts). */
   topicPrefix: string;
+  /**
+   * How many partition batches of a fetch kafkajs hands over at once. With a DataSource they share
+   * their topic's batch transactions (ADR 0014), so it should be at least the partitions a consumer
+   * may own: batches beyond it wait for a worker and a transaction of their own. Default 16.
+   */
   partitionsConsumedConcurrently?: number;
   /** How a fetch gathers its batch (see {@link ConsumerFetch}); default: answered as soon as one message is there, else after 250 ms. */
   fetch?: ConsumerFetch;
@@ -114,6 +139,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   /** Resolved offsets not yet committed to Kafka (from the consumer group). */
   private uncommitted?: () => OffsetsByTopicPartition;
   private commitTimer?: NodeJS.Timeout;
+  /** By topic: the partitions' chunks waiting for the topic's next batch transaction, and whether one runs. */
+  private readonly together = new Map<string, { parts: Part[]; busy: boolean }>();
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
@@ -159,7 +186,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       // was resolved every commitIntervalMs instead, and close() once more
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 16,
       eachBatch: (payload) => {
         if (this.closing) return Promise.resolve(); // nothing resolved: redelivered to the next owner
         const p = this.eachBatch(payload).finally(() => this.inFlight.delete(p));
@@ -187,11 +214,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     let i = 0;
     while (i < messages.length && running()) {
       if (route && this.options.dataSource) {
-        const chunk = messages.slice(i, i + Math.min(this.options.maxPerTransaction ?? 50, 64));
-        const done = await this.deliverTogether(this.options.dataSource, route.handler, batch.topic, batch.partition, chunk, running);
+        const chunk = messages.slice(i, i + this.maxPerTransaction);
+        const { done, failed } = await this.deliverWithOthers(this.options.dataSource, { handler: route.handler, topic: batch.topic, partition: batch.partition, chunk, running });
         for (let k = 0; k < done; k++) resolveOffset(chunk[k].offset);
         i += done;
-        if (done === chunk.length || !running()) {
+        if (!failed || !running()) {
           await heartbeat();
           continue;
         }
@@ -205,56 +232,109 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
+  private get maxPerTransaction(): number {
+    return Math.min(this.options.maxPerTransaction ?? 50, SUBXID_CACHE);
+  }
+
   /**
-   * Handles `chunk` in order in one transaction; returns how many messages, from the first, are done
-   * (committed, or rejected and sent to the rejected topic). It stops at the first message whose
-   * handler fails otherwise than by RejectMessage; if the commit itself fails, none is done.
+   * Hands a partition's chunk to its topic's group commit (ADR 0014): the chunks that the other
+   * partitions of the same fetch hand in at the same time — kafkajs gives a fetch's partition
+   * batches to its workers together, and fetches again only when all are done — or while the
+   * previous transaction of the topic runs, are handled in ONE transaction, in the order they came
+   * (each partition's in its own order). Resolves with how many of the chunk's messages, from the
+   * first, are done, and whether the next one failed (to be retried alone) rather than was left for
+   * the next transaction.
    */
-  private async deliverTogether(
-    dataSource: DataSource,
-    handler: MessageHandler,
-    topic: string,
-    partition: number,
-    chunk: KafkaMessage[],
-    running: () => boolean,
-  ): Promise<number> {
-    const started = process.hrtime.bigint();
+  private deliverWithOthers(dataSource: DataSource, part: Omit<Part, 'resolve' | 'reject' | 'since'>): Promise<{ done: number; failed: boolean }> {
+    return new Promise((resolve, reject) => {
+      let queue = this.together.get(part.topic);
+      if (!queue) this.together.set(part.topic, (queue = { parts: [], busy: false }));
+      queue.parts.push({ ...part, resolve, reject, since: process.hrtime.bigint() });
+      if (queue.busy) return; // taken by the running loop below when its transaction ends
+      queue.busy = true;
+      const q = queue;
+      // after the I/O callback that delivered the fetch: every worker has handed in its batch by then
+      setImmediate(() => {
+        void (async () => {
+          try {
+            while (q.parts.length > 0) {
+              const parts = q.parts.splice(0, q.parts.length);
+              await this.deliverTogether(dataSource, parts).catch((err: unknown) => parts.forEach((p) => p.reject(err)));
+            }
+          } finally {
+            q.busy = false;
+          }
+        })();
+      });
+    });
+  }
+
+  /**
+   * Handles the parts' messages, part after part and each part's in order, in one transaction; tells
+   * each part how many of its messages, from the first, are done (committed, or rejected and sent to
+   * the rejected topic). A part stops at its first message whose handler fails otherwise than by
+   * RejectMessage (the others go on); if the transaction itself fails, none is done. Once
+   * SUBXID_CACHE savepoints are open, the rest is left for the topic's next transaction.
+   */
+  private async deliverTogether(dataSource: DataSource, parts: Part[]): Promise<void> {
     const runner = dataSource.createQueryRunner();
-    const rejected: Array<[KafkaMessage, RejectMessage]> = [];
-    let done = 0;
+    const outcomes = parts.map(() => ({ done: 0, failed: false, working: 0, rejected: [] as Array<[KafkaMessage, RejectMessage]> }));
     let client: RawClient | undefined;
     let scope: BatchScope | undefined;
     try {
       client = (await runner.connect()) as RawClient; // TypeORM's postgres driver: the pg client
       // BEGIN is sent with the first message's inbox row (processOnce), COMMIT only if it was
       scope = openBatchScope(dataSource, runner.manager, client);
-      for (const message of chunk) {
-        if (!running()) break;
-        const outcome = await this.handleOnce(handler, topic, partition, message, scope);
-        if (outcome !== 'ok' && !(outcome instanceof RejectMessage)) break; // failed: retried alone by the caller
-        if (outcome instanceof RejectMessage) rejected.push([message, outcome]);
-        done++;
+      for (const [k, part] of parts.entries()) {
+        const out = outcomes[k];
+        for (const message of part.chunk) {
+          if (!part.running() || scope.savepoints >= SUBXID_CACHE) break;
+          const working = scope.working;
+          const outcome = await this.handleOnce(part.handler, part.topic, part.partition, message, scope);
+          if (outcome !== 'ok' && !(outcome instanceof RejectMessage)) {
+            out.failed = true; // retried alone by the part's caller
+            break;
+          }
+          if (outcome instanceof RejectMessage) out.rejected.push([message, outcome]);
+          out.working += scope.working - working;
+          out.done++;
+        }
       }
       if (!scope.begun && [...scope.deferred.values()].some((d) => !d.withInbox)) {
         throw new Error('work was deferred to the batch end outside processOnce');
       }
       await flushDeferred(scope); // (inbox rows set aside by processOnceAtBatchEnd begin the transaction if needed)
-      if (scope.begun) await client.query('COMMIT');
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      for (let k = 0; k < scope.working; k++) batchSeconds.observe({ group: this.options.groupId }, seconds);
+      if (scope.begun) {
+        // a transaction that an error aborted answers COMMIT with ROLLBACK, and no error
+        const result = (await client.query('COMMIT')) as { command?: string };
+        if (result.command !== 'COMMIT') throw new Error(`the batch transaction ended with ${result.command ?? 'no'} instead of COMMIT`);
+      }
+      const now = process.hrtime.bigint();
+      for (const [k, part] of parts.entries()) {
+        const seconds = Number(now - part.since) / 1e9;
+        for (let n = 0; n < outcomes[k].working; n++) batchSeconds.observe({ group: this.options.groupId }, seconds);
+      }
     } catch (err) {
       await client?.query('ROLLBACK').catch(() => undefined); // (a warning only when none is open)
-      this.options.log.error({ err, topic, partition }, 'batch transaction failed; its messages are handled again one by one');
-      return 0;
+      this.options.log.error({ err, topic: parts[0].topic, partitions: parts.map((p) => p.partition) }, 'batch transaction failed; its messages are handled again one by one');
+      for (const part of parts) part.resolve({ done: 0, failed: true });
+      return;
     } finally {
       if (scope) closeBatchScope(scope);
       await runner.release();
     }
-    for (const [message, reason] of rejected) {
-      await this.reject(topic, partition, message, reason);
-      this.options.onMessage?.(topic, 'rejected');
+    for (const [k, part] of parts.entries()) {
+      const { done, failed, rejected } = outcomes[k];
+      try {
+        for (const [message, reason] of rejected) {
+          await this.reject(part.topic, part.partition, message, reason);
+          this.options.onMessage?.(part.topic, 'rejected');
+        }
+        part.resolve({ done, failed });
+      } catch (err) {
+        part.reject(err);
+      }
     }
-    return done;
   }
 
   /**

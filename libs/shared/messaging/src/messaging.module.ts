@@ -92,7 +92,7 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** A consumer for this service's @EventPattern handlers (connect it with app.connectMicroservice). */
-  eventServer(purpose = 'events', partitionsConsumedConcurrently = 3): KafkaEventServer {
+  eventServer(purpose = 'events', partitionsConsumedConcurrently?: number): KafkaEventServer {
     const log = new Logger(`Kafka:${purpose}`);
     const server = new KafkaEventServer({
       kafka: this.kafka,

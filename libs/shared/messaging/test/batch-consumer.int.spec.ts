@@ -97,3 +97,78 @@ describe('KafkaEventServer with a DataSource (batch transactions)', () => {
     expect(biggest).toBeGreaterThan(1);
   });
 });
+
+/**
+ * ADR 0014: the partition batches of one fetch share their topic's batch transaction — one commit
+ * for the partitions instead of one each — and a transaction opens at most 64 savepoints (the rest
+ * waits for the next one); every message is still applied once, each partition's in its order.
+ */
+describe('KafkaEventServer with a DataSource (partitions share a transaction)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let ds: DataSource;
+  let admin: Admin;
+  let producer: Producer;
+  let server: KafkaEventServer;
+  const prefix = testTopicPrefix('parts');
+  const topic = `${prefix}.items`;
+  const kafka = createKafka('parts-test', kafkaBrokers().split(','), silentLog);
+  const PARTITIONS = 4;
+  const PER_PARTITION = 60;
+
+  beforeAll(async () => {
+    db = await freshDatabase('partitions_share');
+    ds = await openServiceDatabase({ url: db.url, schema: 'parts', migrations: [EventStoreMigration1732500000000] });
+    await ds.query(`CREATE TABLE applied (id text PRIMARY KEY, partition int NOT NULL, seq int NOT NULL, at bigserial, tx xid8 NOT NULL DEFAULT pg_current_xact_id())`);
+    admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [
+      { name: topic, partitions: PARTITIONS, retention: 'forever' },
+      { name: `${topic}.rejected`, partitions: 1, retention: 'forever' },
+    ]);
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    // every partition's messages are there before the consumer starts: its fetches carry all four
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [
+        {
+          topic,
+          messages: Array.from({ length: PARTITIONS * PER_PARTITION }, (_, i) => ({
+            partition: i % PARTITIONS,
+            value: JSON.stringify({ id: `p${i % PARTITIONS}-${Math.floor(i / PARTITIONS)}`, seq: Math.floor(i / PARTITIONS) }),
+          })),
+        },
+      ],
+    });
+    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: silentLog });
+    server.addHandler(
+      topic,
+      async (payload: { id: string; seq: number }, ctx: KafkaEventContext) => {
+        // a savepoint a message (processOnce inside the batch)
+        await processOnce(ds, 'items', payload.id, (em) => em.query(`INSERT INTO applied (id, partition, seq) VALUES ($1, $2, $3)`, [payload.id, ctx.partition, payload.seq]), ctx);
+      },
+      true,
+    );
+    await new Promise<void>((resolve, reject) => server.listen((err?: unknown) => (err ? reject(err) : resolve())));
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await producer?.disconnect();
+    await admin?.disconnect();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('commits the partitions of a fetch together, in order, at most 64 savepoints a transaction', async () => {
+    await eventually(async () => Number((await ds.query(`SELECT count(*) AS n FROM applied`))[0].n) === PARTITIONS * PER_PARTITION, 60000);
+    const txs: Array<{ partitions: number; n: number }> = await ds.query(`SELECT count(DISTINCT partition)::int AS partitions, count(*)::int AS n FROM applied GROUP BY tx`);
+    expect(Math.max(...txs.map((t) => t.partitions))).toBeGreaterThan(1);
+    expect(Math.max(...txs.map((t) => t.n))).toBeLessThanOrEqual(64);
+    // each partition's messages were applied in their order
+    const disorder = await ds.query(`SELECT a.id FROM applied a JOIN applied b ON a.partition = b.partition AND a.seq < b.seq AND a.at > b.at`);
+    expect(disorder).toEqual([]);
+    const [{ rows }] = await ds.query(`SELECT count(*)::int AS rows FROM inbox WHERE consumer = 'items'`);
+    expect(rows).toBe(PARTITIONS * PER_PARTITION);
+  });
+});
