@@ -15,7 +15,7 @@ const handleSeconds = histogram(
 );
 const batchSeconds = histogram(
   'chuishao_consumer_batch_seconds',
-  "A batch's wall time, from its first message to the end of its writes (its commit, if it has a transaction), observed once for each message in it that did work: what a message waits for its consumer's own work (the Kafka hops excluded)",
+  "A batch's wall time, from when the consumer had it to the end of its writes (its commit, if it has a transaction; a batch that waited for its topic's previous transaction counts the wait), observed once for each message in it that did work: what a message waits for its consumer's own work (the Kafka hops excluded)",
   ['group'],
   [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
 );
