@@ -551,9 +551,10 @@ ${r.lats.map((l) => `| ${l.rate}/s | ${Object.values(l.cpu ?? {}).map((x) => x.t
 
 From triage's histograms over each latency run (bucket upper bounds):
 \`chuishao_consumer_batch_seconds\` is triage's own work as each WhistleBlown sees it: the wall time of
-the batch it was triaged in, from the batch's first message to the end of its writes (sites and
-recurring counts, policy check, rules, inbox rows with the WhistleTriaged events and outbox rows;
-the Kafka hops before and after are not triage's work); \`chuishao_consumer_handle_seconds\` is the
+the batch it was triaged in, from when triage's consumer had the batch to the end of its writes
+(sites and recurring counts, policy check, rules, inbox rows with the WhistleTriaged events and
+outbox rows; the partitions of one fetch are one batch, ADR 0014, and a batch that waited for the
+previous one counts the wait; the Kafka hops before and after are not triage's work); \`chuishao_consumer_handle_seconds\` is the
 handler's call for one message (the check and JSON; the batch's statements run at its end).
 
 | offered | triage's own work p50 | p99 | whole handler p50 | p99 | messages | target |
