@@ -22,6 +22,12 @@ export interface GroupCommitOptions {
    * around it (no BEGIN and COMMIT round trips); it gets the DataSource's manager. Default true.
    */
   transaction?: boolean;
+  /**
+   * true: a batch that would start while no transaction is in flight first waits one turn of the
+   * event loop (`setImmediate`), so that requests handed in by the same I/O callback go together —
+   * e.g. the partition batches of one Kafka fetch (ADR 0014). Default false: a lone request runs at once.
+   */
+  gather?: boolean;
 }
 
 /** PostgreSQL errors after which the whole batch may simply run again. */
@@ -54,6 +60,9 @@ export class GroupCommitter<I, O> {
   private readonly concurrency: number;
   private readonly retries: number;
   private readonly transaction: boolean;
+  private readonly gather: boolean;
+  /** A gathering turn is pending (see {@link GroupCommitOptions.gather}). */
+  private gathering = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -64,12 +73,19 @@ export class GroupCommitter<I, O> {
     this.concurrency = options.concurrency ?? 2;
     this.retries = options.retries ?? 3;
     this.transaction = options.transaction ?? true;
+    this.gather = options.gather ?? false;
   }
 
   run(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject, attempts: 0 });
-      this.kick();
+      if (!this.gather || this.active > 0) return this.kick();
+      if (this.gathering) return;
+      this.gathering = true;
+      setImmediate(() => {
+        this.gathering = false;
+        this.kick();
+      });
     });
   }
 

@@ -204,6 +204,16 @@ describe('GroupCommitter', () => {
     expect(Number(txs)).toBeLessThan(89);
     expect(await store.verifyStream(ds, 'whistle-g5')).toMatchObject({ valid: true });
   });
+
+  it('with gather, requests handed in during one turn of the event loop go in one batch (without, the first goes alone)', async () => {
+    const batches = (gather: boolean) => {
+      const sizes: number[] = [];
+      const committer = new GroupCommitter<number, number>(ds, async (_em, items) => (sizes.push(items.length), items.map((i) => ({ ok: true as const, value: i }))), { transaction: false, concurrency: 1, gather });
+      return Promise.all([1, 2, 3].map((i) => committer.run(i))).then(() => sizes);
+    };
+    expect(await batches(true)).toEqual([3]);
+    expect(await batches(false)).toEqual([1, 2]);
+  });
 });
 
 describe('PreparingClient (the services\' pools)', () => {

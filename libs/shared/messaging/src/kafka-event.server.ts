@@ -2,6 +2,7 @@ import { Server, type CustomTransportStrategy, BaseRpcContext, type MessageHandl
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, OffsetsByTopicPartition, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
+import { GroupCommitter, type Outcome } from '@chuishao/event-store';
 import { counter, histogram } from '@chuishao/platform';
 import { RejectMessage, rejectedMessage, rejectedTopicFor } from './rejected';
 import { closeBatchScope, flushDeferred, openBatchScope, type BatchScope, type InBatch, type RawClient } from './inbox';
@@ -27,7 +28,7 @@ const batchSeconds = histogram(
  */
 const SUBXID_CACHE = 64;
 
-/** A partition's chunk of messages waiting for its topic's next batch transaction (see deliverWithOthers). */
+/** A partition's chunk of messages for its topic's next batch transaction (see deliverWithOthers). */
 interface Part {
   handler: MessageHandler;
   topic: string;
@@ -36,8 +37,12 @@ interface Part {
   running: () => boolean;
   /** When it was handed in: its batch time counts from there. */
   since: bigint;
-  resolve: (outcome: { done: number; failed: boolean }) => void;
-  reject: (err: unknown) => void;
+}
+
+/** How many of a part's messages, from the first, are done, and whether the next one failed (to be retried alone). */
+interface PartOutcome {
+  done: number;
+  failed: boolean;
 }
 
 /**
@@ -139,8 +144,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   /** Resolved offsets not yet committed to Kafka (from the consumer group). */
   private uncommitted?: () => OffsetsByTopicPartition;
   private commitTimer?: NodeJS.Timeout;
-  /** By topic: the partitions' chunks waiting for the topic's next batch transaction, and whether one runs. */
-  private readonly together = new Map<string, { parts: Part[]; busy: boolean }>();
+  /** By topic: the group commit its partitions' chunks go through (ADR 0014). */
+  private readonly together = new Map<string, GroupCommitter<Part, PartOutcome>>();
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
@@ -245,28 +250,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    * first, are done, and whether the next one failed (to be retried alone) rather than was left for
    * the next transaction.
    */
-  private deliverWithOthers(dataSource: DataSource, part: Omit<Part, 'resolve' | 'reject' | 'since'>): Promise<{ done: number; failed: boolean }> {
-    return new Promise((resolve, reject) => {
-      let queue = this.together.get(part.topic);
-      if (!queue) this.together.set(part.topic, (queue = { parts: [], busy: false }));
-      queue.parts.push({ ...part, resolve, reject, since: process.hrtime.bigint() });
-      if (queue.busy) return; // taken by the running loop below when its transaction ends
-      queue.busy = true;
-      const q = queue;
-      // after the I/O callback that delivered the fetch: every worker has handed in its batch by then
-      setImmediate(() => {
-        void (async () => {
-          try {
-            while (q.parts.length > 0) {
-              const parts = q.parts.splice(0, q.parts.length);
-              await this.deliverTogether(dataSource, parts).catch((err: unknown) => parts.forEach((p) => p.reject(err)));
-            }
-          } finally {
-            q.busy = false;
-          }
-        })();
-      });
-    });
+  private deliverWithOthers(dataSource: DataSource, part: Omit<Part, 'since'>): Promise<PartOutcome> {
+    let committer = this.together.get(part.topic);
+    if (!committer) {
+      // deliverTogether opens its own transaction and answers for every part, failed ones included
+      committer = new GroupCommitter<Part, PartOutcome>(dataSource, (_em, parts) => this.deliverTogether(dataSource, parts), { transaction: false, concurrency: 1, gather: true });
+      this.together.set(part.topic, committer);
+    }
+    return committer.run({ ...part, since: process.hrtime.bigint() });
   }
 
   /**
@@ -276,7 +267,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    * RejectMessage (the others go on); if the transaction itself fails, none is done. Once
    * SUBXID_CACHE savepoints are open, the rest is left for the topic's next transaction.
    */
-  private async deliverTogether(dataSource: DataSource, parts: Part[]): Promise<void> {
+  private async deliverTogether(dataSource: DataSource, parts: readonly Part[]): Promise<Array<Outcome<PartOutcome>>> {
     const runner = dataSource.createQueryRunner();
     const outcomes = parts.map(() => ({ done: 0, failed: false, working: 0, rejected: [] as Array<[KafkaMessage, RejectMessage]> }));
     let client: RawClient | undefined;
@@ -317,12 +308,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     } catch (err) {
       await client?.query('ROLLBACK').catch(() => undefined); // (a warning only when none is open)
       this.options.log.error({ err, topic: parts[0].topic, partitions: parts.map((p) => p.partition) }, 'batch transaction failed; its messages are handled again one by one');
-      for (const part of parts) part.resolve({ done: 0, failed: true });
-      return;
+      return parts.map(() => ({ ok: true, value: { done: 0, failed: true } }));
     } finally {
       if (scope) closeBatchScope(scope);
       await runner.release();
     }
+    const answers: Array<Outcome<PartOutcome>> = [];
     for (const [k, part] of parts.entries()) {
       const { done, failed, rejected } = outcomes[k];
       try {
@@ -330,11 +321,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           await this.reject(part.topic, part.partition, message, reason);
           this.options.onMessage?.(part.topic, 'rejected');
         }
-        part.resolve({ done, failed });
-      } catch (err) {
-        part.reject(err);
+        answers.push({ ok: true, value: { done, failed } });
+      } catch (error) {
+        answers.push({ ok: false, error });
       }
     }
+    return answers;
   }
 
   /**
