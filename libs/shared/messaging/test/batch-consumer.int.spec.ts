@@ -1,8 +1,7 @@
-import { DataSource } from 'typeorm';
-import type { Admin, Consumer, Producer } from 'kafkajs';
-import { EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
-import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, deferToBatchEnd, ensureTopics, KafkaEventServer, KafkaEventContext, processOnce, RejectMessage } from '../src';
+import type { Consumer } from 'kafkajs';
+import { eventually, kafkaBrokers, silentLog } from '@chuishao/testing';
+import { createKafka, deferToBatchEnd, KafkaEventContext, processOnce, RejectMessage } from '../src';
+import { itemMessage, itemsConsumer } from './items-consumer';
 
 /**
  * The consumer's shared batch transaction on real Kafka and PostgreSQL: many messages, one commit
@@ -12,74 +11,41 @@ import { createKafka, deferToBatchEnd, ensureTopics, KafkaEventServer, KafkaEven
  */
 
 describe('KafkaEventServer with a DataSource (batch transactions)', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let ds: DataSource;
-  let admin: Admin;
-  let producer: Producer;
-  let server: KafkaEventServer;
   let rejectedReader: Consumer;
-  const prefix = testTopicPrefix('batch');
-  const topic = `${prefix}.items`;
-  const kafka = createKafka('batch-test', kafkaBrokers().split(','), silentLog);
   const rejected: string[] = [];
   let failuresLeft = 2;
+  // ids travel as escaped literals in the batch path: one with a quote and a backslash, twice
+  const tricky = { key: 'k', value: JSON.stringify({ id: "o'brien\\'; DROP TABLE applied; --", n: 500 }) };
+  const c = itemsConsumer({
+    label: 'batch',
+    table: `CREATE TABLE applied (n int PRIMARY KEY, tx xid8 NOT NULL DEFAULT pg_current_xact_id()); CREATE TABLE deferred (n int PRIMARY KEY, flushed_with int NOT NULL)`,
+    // 200 messages first, so the consumer finds them in a few large fetches; n = 7 twice (a replay)
+    seed: [...[...Array.from({ length: 200 }, (_, i) => i), 7].map(itemMessage), tricky, tricky],
+    handler: (ds) => async (payload: { id: string; n: number }, ctx: KafkaEventContext) => {
+      if (payload.n === 42) throw new RejectMessage('42 is refused');
+      await processOnce(ds, 'items', payload.id, async (em) => {
+        await em.query(`INSERT INTO applied (n) VALUES ($1)`, [payload.n]);
+        await deferToBatchEnd(em, 'deferred', payload.n, async (db, ns) => {
+          await db.query(`INSERT INTO deferred (n, flushed_with) SELECT x, $2 FROM unnest($1::int[]) x`, [ns, ns.length]);
+        });
+        if (payload.n === 120 && failuresLeft-- > 0) throw new Error('transient failure');
+      }, ctx);
+    },
+  });
 
   beforeAll(async () => {
-    db = await freshDatabase('batch_consumer');
-    ds = await openServiceDatabase({ url: db.url, schema: 'batch', migrations: [EventStoreMigration1732500000000] });
-    await ds.query(`CREATE TABLE applied (n int PRIMARY KEY, tx xid8 NOT NULL DEFAULT pg_current_xact_id())`);
-    await ds.query(`CREATE TABLE deferred (n int PRIMARY KEY, flushed_with int NOT NULL)`);
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [
-      { name: topic, partitions: 1, retention: 'forever' },
-      { name: `${topic}.rejected`, partitions: 1, retention: 'forever' },
-    ]);
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    // 200 messages first, so the consumer finds them in a few large fetches; n = 7 twice (a replay)
-    const values = [...Array.from({ length: 200 }, (_, i) => i), 7];
-    // ids travel as escaped literals in the batch path: one with a quote and a backslash, twice
-    const tricky = { id: "o'brien\\'; DROP TABLE applied; --", n: 500 };
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: [...values.map((n) => ({ id: `m${n}`, n })), tricky, tricky].map((v) => ({ key: 'k', value: JSON.stringify(v) })),
-    });
-
-    rejectedReader = kafka.consumer({ groupId: `${prefix}-rejected-reader` });
+    rejectedReader = createKafka('batch-rejected-reader', kafkaBrokers().split(','), silentLog).consumer({ groupId: `${c.topic}-rejected-reader` });
     await rejectedReader.connect();
-    await rejectedReader.subscribe({ topics: [`${topic}.rejected`], fromBeginning: true });
+    await rejectedReader.subscribe({ topics: [`${c.topic}.rejected`], fromBeginning: true });
     await rejectedReader.run({ eachMessage: async ({ message }) => void rejected.push(JSON.parse(String(message.value)).reason) });
-
-    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: silentLog });
-    server.addHandler(
-      topic,
-      async (payload: { id: string; n: number }, ctx: KafkaEventContext) => {
-        if (payload.n === 42) throw new RejectMessage('42 is refused');
-        await processOnce(ds, 'items', payload.id, async (em) => {
-          await em.query(`INSERT INTO applied (n) VALUES ($1)`, [payload.n]);
-          await deferToBatchEnd(em, 'deferred', payload.n, async (db, ns) => {
-            await db.query(`INSERT INTO deferred (n, flushed_with) SELECT x, $2 FROM unnest($1::int[]) x`, [ns, ns.length]);
-          });
-          if (payload.n === 120 && failuresLeft-- > 0) throw new Error('transient failure');
-        }, ctx);
-      },
-      true,
-    );
-    await new Promise<void>((resolve, reject) => server.listen((err?: unknown) => (err ? reject(err) : resolve())));
   });
 
   afterAll(async () => {
-    await server?.close();
     await rejectedReader?.disconnect();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await ds?.destroy();
-    await db?.drop();
   });
 
   it('applies every message once, rejects the bad one, retries the failing one, and shares commits', async () => {
+    const ds = c.ds();
     await eventually(async () => Number((await ds.query(`SELECT count(*) AS n FROM applied`))[0].n) === 200, 60000);
     await eventually(async () => rejected.length === 1, 30000);
     expect(rejected).toEqual(['42 is refused']);
@@ -105,77 +71,39 @@ describe('KafkaEventServer with a DataSource (batch transactions)', () => {
  * a refused one goes to the rejected topic, and one that fails is retried alone, in its place.
  */
 describe('KafkaEventServer with a DataSource (partitions share a transaction)', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let ds: DataSource;
-  let admin: Admin;
-  let producer: Producer;
-  let server: KafkaEventServer;
-  const prefix = testTopicPrefix('parts');
-  const topic = `${prefix}.items`;
-  const kafka = createKafka('parts-test', kafkaBrokers().split(','), silentLog);
   const PARTITIONS = 4;
   const PER_PARTITION = 60;
   let failuresLeft = 1;
-
-  beforeAll(async () => {
-    db = await freshDatabase('partitions_share');
-    ds = await openServiceDatabase({ url: db.url, schema: 'parts', migrations: [EventStoreMigration1732500000000] });
-    await ds.query(`CREATE TABLE applied (id text PRIMARY KEY, partition int NOT NULL, seq int NOT NULL, at bigserial, tx xid8 NOT NULL DEFAULT pg_current_xact_id())`);
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [
-      { name: topic, partitions: PARTITIONS, retention: 'forever' },
-      { name: `${topic}.rejected`, partitions: 1, retention: 'forever' },
-    ]);
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+  const c = itemsConsumer({
+    label: 'parts',
+    table: `CREATE TABLE applied (id text PRIMARY KEY, partition int NOT NULL, seq int NOT NULL, at bigserial, tx xid8 NOT NULL DEFAULT pg_current_xact_id())`,
+    partitions: PARTITIONS,
     // every partition's messages are there before the consumer starts: its fetches carry all four
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [
-        {
-          topic,
-          messages: Array.from({ length: PARTITIONS * PER_PARTITION }, (_, i) => ({
-            partition: i % PARTITIONS,
-            value: JSON.stringify({ id: `p${i % PARTITIONS}-${Math.floor(i / PARTITIONS)}`, seq: Math.floor(i / PARTITIONS) }),
-          })),
+    seed: Array.from({ length: PARTITIONS * PER_PARTITION }, (_, i) => ({
+      partition: i % PARTITIONS,
+      value: JSON.stringify({ id: `p${i % PARTITIONS}-${Math.floor(i / PARTITIONS)}`, seq: Math.floor(i / PARTITIONS) }),
+    })),
+    handler: (ds) => async (payload: { id: string; seq: number }, ctx: KafkaEventContext) => {
+      if (payload.id === 'p1-7') throw new RejectMessage('p1-7 is refused');
+      // a savepoint a message (processOnce inside the batch)
+      await processOnce(
+        ds,
+        'items',
+        payload.id,
+        async (em) => {
+          await em.query(`INSERT INTO applied (id, partition, seq) VALUES ($1, $2, $3)`, [payload.id, ctx.partition, payload.seq]);
+          if (payload.id === 'p2-5' && failuresLeft > 0) {
+            failuresLeft--;
+            throw new Error('transient failure');
+          }
         },
-      ],
-    });
-    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: silentLog });
-    server.addHandler(
-      topic,
-      async (payload: { id: string; seq: number }, ctx: KafkaEventContext) => {
-        if (payload.id === 'p1-7') throw new RejectMessage('p1-7 is refused');
-        // a savepoint a message (processOnce inside the batch)
-        await processOnce(
-          ds,
-          'items',
-          payload.id,
-          async (em) => {
-            await em.query(`INSERT INTO applied (id, partition, seq) VALUES ($1, $2, $3)`, [payload.id, ctx.partition, payload.seq]);
-            if (payload.id === 'p2-5' && failuresLeft > 0) {
-              failuresLeft--;
-              throw new Error('transient failure');
-            }
-          },
-          ctx,
-        );
-      },
-      true,
-    );
-    await new Promise<void>((resolve, reject) => server.listen((err?: unknown) => (err ? reject(err) : resolve())));
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await ds?.destroy();
-    await db?.drop();
+        ctx,
+      );
+    },
   });
 
   it('commits the partitions of a fetch together, in order, at most 64 savepoints a transaction', async () => {
+    const ds = c.ds();
     // all but the refused one; the one that failed once is retried alone, in its place
     await eventually(async () => Number((await ds.query(`SELECT count(*) AS n FROM applied`))[0].n) === PARTITIONS * PER_PARTITION - 1, 60000);
     expect(failuresLeft).toBe(0);

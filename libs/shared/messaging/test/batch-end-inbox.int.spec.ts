@@ -1,53 +1,17 @@
-import { DataSource } from 'typeorm';
-import type { Admin, Producer } from 'kafkajs';
-import { EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
-import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, ensureTopics, KafkaEventServer, KafkaEventContext, processOnceAtBatchEnd, processOnceInOneStatement } from '../src';
+import type { DataSource } from 'typeorm';
+import { eventually } from '@chuishao/testing';
+import { processOnceAtBatchEnd, processOnceInOneStatement } from '../src';
+import { itemMessage, itemsConsumer as consumer, type ItemsHandler } from './items-consumer';
 
-type Handler = (ds: DataSource) => (payload: { id: string; n: number }, ctx: KafkaEventContext) => Promise<void>;
+type Item = { id: string; n: number };
 
 /**
- * A consumer of `items` on real Kafka and PostgreSQL (batches of ≤ 50 in one partition), fed 150
- * messages with m7 three times in a row (one batch sees it more than once), whose handler writes
- * into `applied` (no key: a message applied twice would show as two rows). `send` feeds more.
+ * A consumer of `items` (batches of ≤ 50 in one partition), fed 150 messages with m7 three times
+ * in a row (one batch sees it more than once), whose handler writes into `applied` (no key: a
+ * message applied twice would show as two rows). `send` feeds more.
  */
-function itemsConsumer(label: string, table: string, handler: Handler): { ds: () => DataSource; send: (ids: number[]) => Promise<unknown> } {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let ds: DataSource;
-  let admin: Admin;
-  let producer: Producer;
-  let server: KafkaEventServer;
-  const prefix = testTopicPrefix(label);
-  const topic = `${prefix}.items`;
-  const kafka = createKafka(`${label}-test`, kafkaBrokers().split(','), silentLog);
-  const send = (ids: number[]) => producer.send({ topic, acks: -1, messages: ids.map((n) => ({ key: 'k', value: JSON.stringify({ id: `m${n}`, n }) })) });
-
-  beforeAll(async () => {
-    db = await freshDatabase(label);
-    ds = await openServiceDatabase({ url: db.url, schema: label, migrations: [EventStoreMigration1732500000000] });
-    await ds.query(table);
-    admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [
-      { name: topic, partitions: 1, retention: 'forever' },
-      { name: `${topic}.rejected`, partitions: 1, retention: 'forever' },
-    ]);
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    await send([...Array.from({ length: 150 }, (_, i) => i), 7, 7]);
-    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: silentLog });
-    server.addHandler(topic, handler(ds), true);
-    await new Promise<void>((resolve, reject) => server.listen((err?: unknown) => (err ? reject(err) : resolve())));
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await ds?.destroy();
-    await db?.drop();
-  });
-  return { ds: () => ds, send };
+function itemsConsumer(label: string, table: string, handler: ItemsHandler<Item>): { ds: () => DataSource; send: (ids: number[]) => Promise<unknown> } {
+  return consumer({ label, table, handler, seed: [...Array.from({ length: 150 }, (_, i) => i), 7, 7].map(itemMessage) });
 }
 
 /** The first 150 applied, then the same 150 again (as after a crash before the offsets were committed) and one more. */
