@@ -25,6 +25,10 @@ const CONCURRENCY = Number(args.concurrency ?? 32);
 const RATES = String(args.rates ?? args.rate ?? '10,50,100,200').split(',').map(Number);
 const RATE = Math.max(...RATES); // the contract's figure: 200/s
 const LATENCY_SECONDS = Number(args['latency-seconds'] ?? 20);
+// --rounds=N: each offered rate N times (every rate once per round, the rounds one after another).
+// This machine's figures move by ±30 % between identical runs minutes apart (other tenants of the
+// host), so a written report gives each figure as the median of 3 rounds with its range.
+const ROUNDS_ARG = args.rounds;
 const WARMUP_SECONDS = Number(args['warmup-seconds'] ?? 15);
 // --quick: the latency runs only (no baselines, no throughput), printed and not written to
 // docs/benchmarks.md — for comparing two versions of the code on the same machine, one after the other
@@ -35,6 +39,7 @@ const QUICK = args.quick === 'true';
 const HISTORY = Number(args.history ?? 0);
 // --alone: only intake's throughput with nothing else running (printed, not written), e.g. to profile it
 const ALONE = args.alone === 'true';
+const ROUNDS = Math.max(1, Number(ROUNDS_ARG ?? (QUICK ? 1 : 3)));
 const KAFKA_SH = path.join(ROOT, 'deploy/kafka/kafka.sh');
 // The services reach a PostgreSQL on the same host through its Unix socket when it has one (as a
 // co-located deployment would: no TCP stack per round trip, ~7–10 % less CPU here); --db-socket=off
@@ -167,17 +172,26 @@ async function latency(ports, token, prefix, rate, seconds) {
   await consumer.subscribe({ topic: `${prefix}.chuishao.whistle.events`, fromBeginning: false });
   let assigned = false;
   consumer.on(consumer.events.GROUP_JOIN, () => (assigned = true));
+  // The instrument must not queue. kafkajs' default commits the offsets after every partition's
+  // batch, and fetches again only when those commits are answered: with 6 partitions that was six
+  // OffsetCommit round trips a fetch, each held ~5 ms by the broker's group coordinator, which
+  // added 30–45 ms at 200/s to what was measured. It commits nothing (a fresh group each run),
+  // takes every partition's batch of a fetch at once and stamps each message when its batch came.
   await consumer.run({
-    partitionsConsumedConcurrently: 3,
-    eachMessage: async ({ message }) => {
+    autoCommit: false,
+    partitionsConsumedConcurrently: 64,
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch }) => {
       const now = process.hrtime.bigint();
-      const type = message.headers?.['event-type']?.toString();
-      if (type !== 'WhistleBlown' && type !== 'WhistleTriaged' && type !== 'DepartmentsSummoned') return;
-      const env = JSON.parse(message.value.toString());
-      const h = hops.get(env.whistleId) ?? {};
-      h[type] = { at: Date.parse(env.occurredAt), sent: Number(message.timestamp) };
-      hops.set(env.whistleId, h);
-      if (type === 'DepartmentsSummoned') seen.set(env.whistleId, now);
+      for (const message of batch.messages) {
+        const type = message.headers?.['event-type']?.toString();
+        if (type !== 'WhistleBlown' && type !== 'WhistleTriaged' && type !== 'DepartmentsSummoned') continue;
+        const env = JSON.parse(message.value.toString());
+        const h = hops.get(env.whistleId) ?? {};
+        h[type] = { at: Date.parse(env.occurredAt), sent: Number(message.timestamp) };
+        hops.set(env.whistleId, h);
+        if (type === 'DepartmentsSummoned') seen.set(env.whistleId, now);
+      }
     },
   });
   while (!assigned) await new Promise((r) => setTimeout(r, 100));
@@ -223,6 +237,9 @@ async function latency(ports, token, prefix, rate, seconds) {
   // where the time goes, per hop (ms, p50), from the envelopes' occurredAt and the relays' produce times
   const complete = [...sent.keys()].map((id) => hops.get(id)).filter((h) => h && h.WhistleBlown && h.WhistleTriaged && h.DepartmentsSummoned);
   const hop = (f) => pct(complete.map(f).sort((a, b) => a - b), 50);
+  // blown → summoned in the stream's own times: WhistleBlown's occurredAt (intake decided, before
+  // its commit) to DepartmentsSummoned's (dispatch decided) — the issue's "blown → summoned"
+  const blownToSummoned = complete.map((h) => h.DepartmentsSummoned.at - h.WhistleBlown.at).sort((a, b) => a - b);
   const perHop = {
     intakeRelay: hop((h) => h.WhistleBlown.sent - h.WhistleBlown.at),
     triage: hop((h) => h.WhistleTriaged.at - h.WhistleBlown.sent),
@@ -239,6 +256,8 @@ async function latency(ports, token, prefix, rate, seconds) {
     acceptP99: pct(fromAccept, 99),
     sendP50: pct(fromSend, 50),
     sendP99: pct(fromSend, 99),
+    blownP50: pct(blownToSummoned, 50),
+    blownP99: pct(blownToSummoned, 99),
   };
 }
 
@@ -248,13 +267,43 @@ function histogramBuckets(text, metric, labelMatch) {
   return rows.map((l) => ({ le: l.match(/le="([^"]+)"/)[1], n: Number(l.split(' ').pop()) })).map((b) => ({ le: b.le === '+Inf' ? Infinity : Number(b.le), n: b.n }));
 }
 
-/** p50/p99 upper bounds of what a histogram recorded between two scrapes. */
-function histogramQuantiles(before, after, metric, labelMatch) {
+/** The cumulative buckets of what a histogram recorded between two scrapes. */
+function histogramDelta(before, after, metric, labelMatch) {
   const old = histogramBuckets(before, metric, labelMatch);
-  const buckets = histogramBuckets(after, metric, labelMatch).map((b, i) => ({ le: b.le, n: b.n - (old[i]?.n ?? 0) }));
+  return histogramBuckets(after, metric, labelMatch).map((b, i) => ({ le: b.le, n: b.n - (old[i]?.n ?? 0) }));
+}
+
+/** p50/p99 upper bounds of one or more such deltas, added up. */
+function bucketQuantiles(deltas) {
+  const buckets = deltas[0].map((b, i) => ({ le: b.le, n: deltas.reduce((sum, d) => sum + (d[i]?.n ?? 0), 0) }));
   const total = buckets.length ? buckets[buckets.length - 1].n : 0;
   const q = (p) => buckets.find((b) => b.n >= total * p)?.le;
   return { count: total, p50: q(0.5), p99: q(0.99) };
+}
+
+const median = (xs) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** One rate's rounds as one result: each latency figure the median of the rounds (with its range), CPU the mean, triage's histograms added up. */
+function combineRounds(rate, runs) {
+  const figures = ['acceptP50', 'acceptP99', 'sendP50', 'sendP99', 'blownP50', 'blownP99'];
+  const range = Object.fromEntries(figures.map((f) => [f, [Math.min(...runs.map((r) => r[f])), Math.max(...runs.map((r) => r[f]))]]));
+  return {
+    rate,
+    rounds: runs.length,
+    ...Object.fromEntries(figures.map((f) => [f, median(runs.map((r) => r[f]))])),
+    range,
+    offered: runs.reduce((a, r) => a + r.offered, 0) / runs.length,
+    accepted: runs.reduce((a, r) => a + r.accepted, 0),
+    missing: runs.reduce((a, r) => a + r.missing, 0),
+    perHop: Object.fromEntries(Object.keys(runs[0].perHop).map((k) => [k, median(runs.map((r) => r.perHop[k]))])),
+    cpu: Object.fromEntries(Object.keys(runs[0].cpu).map((k) => [k, runs.reduce((a, r) => a + r.cpu[k], 0) / runs.length])),
+    triage: bucketQuantiles(runs.map((r) => r.triageBuckets)),
+    triageGroup: bucketQuantiles(runs.map((r) => r.handleBuckets)),
+  };
 }
 
 async function main() {
@@ -427,28 +476,33 @@ async function main() {
       log('autovacuum is off on this server: VACUUM ANALYZE of the scratch database, as autovacuum would have done ...');
       await onDb((c) => c.query('VACUUM ANALYZE'));
     }
-    const lats = [];
-    let triageHandler;
-    let triageGroup;
+    const runs = new Map(RATES.map((r) => [r, []]));
+    for (let round = 1; round <= ROUNDS; round++)
     for (const rate of [...RATES].sort((a, b) => a - b)) {
       const before = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
-      log(`(b) latency: ${rate} whistles/s offered for ${LATENCY_SECONDS} s ...`);
+      log(`(b) latency: ${rate} whistles/s offered for ${LATENCY_SECONDS} s${ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : ''} ...`);
       const cpuBefore = cpuSnapshot(procs);
       const lat = { rate, ...(await latency(ports, token, prefix, rate, LATENCY_SECONDS)) };
       const cpuAfter = cpuSnapshot(procs);
       lat.cpu = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k] - cpuBefore[k]) / Math.max(1, lat.accepted)]));
-      log(`  accept → DepartmentsSummoned p50 ${ms(lat.acceptP50)} ms, p99 ${ms(lat.acceptP99)} ms (send → summoned p50 ${ms(lat.sendP50)}, p99 ${ms(lat.sendP99)}); missing ${lat.missing}`);
+      log(`  accept → DepartmentsSummoned p50 ${ms(lat.acceptP50)} ms, p99 ${ms(lat.acceptP99)} ms (send → summoned p50 ${ms(lat.sendP50)}, p99 ${ms(lat.sendP99)}; blown → summoned in event times p50 ${ms(lat.blownP50)}, p99 ${ms(lat.blownP99)}); missing ${lat.missing}`);
       log(`  CPU ms per whistle: ${Object.entries(lat.cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${Object.values(lat.cpu).reduce((a, b) => a + b, 0).toFixed(1)}`);
       log(`  p50 per hop (ms): ${Object.entries(lat.perHop).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       const after = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
-      lat.triage = histogramQuantiles(before, after, 'chuishao_consumer_batch_seconds', `group="${prefix}.chuishao-triage-events"`);
-      lat.triageGroup = histogramQuantiles(before, after, 'chuishao_consumer_handle_seconds', `group="${prefix}.chuishao-triage-events"`);
-      log(`  triage's own work (its batch, per whistle): p50 ≤ ${lat.triage.p50 * 1000} ms, p99 ≤ ${lat.triage.p99 * 1000} ms over ${lat.triage.count}`);
-      if (rate === RATE) ({ triage: triageHandler, triageGroup } = lat);
-      lats.push(lat);
+      lat.triageBuckets = histogramDelta(before, after, 'chuishao_consumer_batch_seconds', `group="${prefix}.chuishao-triage-events"`);
+      lat.handleBuckets = histogramDelta(before, after, 'chuishao_consumer_handle_seconds', `group="${prefix}.chuishao-triage-events"`);
+      const own = bucketQuantiles([lat.triageBuckets]);
+      log(`  triage's own work (its batch, per whistle): p50 ≤ ${own.p50 * 1000} ms, p99 ≤ ${own.p99 * 1000} ms over ${own.count}`);
+      runs.get(rate).push(lat);
       await drain();
     }
+    const lats = [...RATES].sort((a, b) => a - b).map((rate) => combineRounds(rate, runs.get(rate)));
+    if (ROUNDS > 1) {
+      log(`(b) over ${ROUNDS} rounds (median, range):`);
+      for (const l of lats) log(`  ${l.rate}/s: accept → summoned p50 ${ms(l.acceptP50)} (${ms(l.range.acceptP50[0])}–${ms(l.range.acceptP50[1])}), p99 ${ms(l.acceptP99)} (${ms(l.range.acceptP99[0])}–${ms(l.range.acceptP99[1])}); blown → summoned p50 ${ms(l.blownP50)}, p99 ${ms(l.blownP99)}; triage's own p99 ≤ ${l.triage.p99 * 1000} ms`);
+    }
     const lat = lats.find((l) => l.rate === RATE);
+    const { triage: triageHandler, triageGroup } = lat;
 
     // (c) the pure rule engine
     const { triage, DEFAULT_TRIAGE_POLICY } = require(path.join(ROOT, 'dist/libs/triage/domain/src/index.js'));
@@ -476,6 +530,7 @@ async function main() {
 function writeReport(r) {
   const sec = (s) => (s === undefined ? 'n/a' : s === Infinity ? '> 1 s' : `≤ ${(s * 1000).toFixed(1)} ms`);
   const pass = (ok) => (ok ? '✅' : '❌');
+  const span = (l, f) => (l.rounds > 1 ? ` (${l.range[f].map((x) => x.toFixed(0)).join('–')})` : '');
   const md = `# Benchmarks
 
 Written by \`npm run bench\` (scripts/bench.js) on ${r.when}. Every figure below was measured in the
@@ -524,18 +579,23 @@ path: intake commit → in-process wake → outbox relay → Kafka → triage (a
 recurring counts, events + outbox) → relay → Kafka → dispatch (a consumer batch: inbox rows, briefs,
 load, events + deadlines + assignments + outbox) → relay → Kafka (ADR 0010).
 
-| offered (achieved) | accepted | from the 201: p50 | p99 | from sending: p50 | p99 | not seen in 30 s | target (200/s) |
-|---|---|---|---|---|---|---|---|
-${r.lats.map((l) => `| ${l.rate}/s (${l.offered.toFixed(0)}) | ${l.accepted} | **${ms(l.acceptP50)} ms** | **${ms(l.acceptP99)} ms** | ${ms(l.sendP50)} ms | ${ms(l.sendP99)} ms | ${l.missing} | ${l.rate === RATE ? `p50 ≤ 20 ms ${pass(l.acceptP50 <= 20)}, p99 ≤ 100 ms ${pass(l.acceptP99 <= 100)}` : ''} |`).join('\n')}
+Each rate was run ${r.lats[0].rounds} time(s), one round of all rates after another; each figure is the
+median of the rounds, with the lowest and highest round in brackets${r.lats[0].rounds > 1 ? '' : ' (one round: no range)'}. "Blown → summoned" is
+the same whistles' time in the stream's own clock: WhistleBlown's \`occurredAt\` (intake decided,
+before its commit) to DepartmentsSummoned's (dispatch decided, before its commit and its relay).
 
-Where the time goes (p50 per hop, ms; each event's \`occurredAt\` is stamped when its service
+| offered (achieved) | accepted | from the 201: p50 | p99 | from sending: p50 | p99 | blown → summoned: p50 | p99 | not seen in 30 s | target (200/s) |
+|---|---|---|---|---|---|---|---|---|---|
+${r.lats.map((l) => `| ${l.rate}/s (${l.offered.toFixed(0)}) | ${l.accepted} | **${ms(l.acceptP50)} ms**${span(l, 'acceptP50')} | **${ms(l.acceptP99)} ms**${span(l, 'acceptP99')} | ${ms(l.sendP50)} ms | ${ms(l.sendP99)} ms | ${ms(l.blownP50)} ms${span(l, 'blownP50')} | ${ms(l.blownP99)} ms${span(l, 'blownP99')} | ${l.missing} | ${l.rate === RATE ? `p50 ≤ 20 ms ${pass(l.acceptP50 <= 20)} (blown → summoned ${pass(l.blownP50 <= 20)}), p99 ≤ 100 ms ${pass(l.acceptP99 <= 100)} (${pass(l.blownP99 <= 100)})` : ''} |`).join('\n')}
+
+Where the time goes (p50 per hop, ms, median of the rounds; each event's \`occurredAt\` is stamped when its service
 decides it, and the relays set the Kafka message time when they produce):
 
 | offered | intake decided → on Kafka (commit, relay) | → triage decided (fetch, handler) | → on Kafka | → dispatch decided | → on Kafka |
 |---|---|---|---|---|---|
 ${r.lats.map((l) => `| ${l.rate}/s | ${l.perHop.intakeRelay} | ${l.perHop.triage} | ${l.perHop.triageRelay} | ${l.perHop.dispatch} | ${l.perHop.dispatchRelay} |`).join('\n')}
 
-CPU per accepted whistle during each latency run (ms, from \`/proc\`; the run lasts until the last
+CPU per accepted whistle during each latency run (ms, mean of the rounds, from \`/proc\`; the run lasts until the last
 DepartmentsSummoned is seen, so it includes the projections that ran meanwhile; the load generator
 includes its own Kafka consumer). At low rates each message travels alone — a Kafka request, a
 statement and a commit for each, where at 200/s one of each carries dozens — and the idle cost of
@@ -549,7 +609,7 @@ ${r.lats.map((l) => `| ${l.rate}/s | ${Object.values(l.cpu ?? {}).map((x) => x.t
 
 ## (c) Triage's own share
 
-From triage's histograms over each latency run (bucket upper bounds):
+From triage's histograms over each rate's latency runs, all rounds together (bucket upper bounds):
 \`chuishao_consumer_batch_seconds\` is triage's own work as each WhistleBlown sees it: the wall time of
 the batch it was triaged in, from when triage's consumer had the batch to the end of its writes
 (sites and recurring counts, policy check, rules, inbox rows with the WhistleTriaged events and
