@@ -190,4 +190,41 @@ describe('OutboxRelay', () => {
       await eventually(async () => received.length >= 1, 5000);
       expect(received).toEqual(['for the leader only']);
     }));
+  it('vacuums its outbox once enough rows were deleted, so the next drains read no dead rows (ADR 0015)', async () => {
+    /** The heap page a new row of another connection goes to: one the free space map offers, or the table's end. */
+    const newRowPage = async () => {
+      const c = await client();
+      const r = await c.query<{ page: number; pages: number }>(
+        `WITH i AS (INSERT INTO outbox (topic, key, value) VALUES ($1, 'k', 'probe') RETURNING ctid)
+         SELECT (ctid::text::point)[0]::int AS page, (pg_relation_size('outbox') / current_setting('block_size')::int)::int AS pages FROM i`,
+        [`${prefix}.not-published`],
+      );
+      await c.query(`DELETE FROM outbox WHERE value = 'probe'`);
+      await c.end();
+      return r.rows[0];
+    };
+    const publishAll = async (relay: OutboxRelay, tag: string) => {
+      received.length = 0;
+      await relay.start();
+      try {
+        for (let t = 0; t < 4; t++) await put(Array.from({ length: 50 }, (_, k) => `${tag} ${t}-${k} ${'x'.repeat(200)}`));
+        await eventually(async () => received.length >= 200 && (await outboxCount()) === 0, 10000);
+        await new Promise((r) => setTimeout(r, 300)); // (a VACUUM, if due, follows the drain that deleted the last rows)
+      } finally {
+        await relay.stop();
+      }
+    };
+    // autovacuum's job alone (it is off on this machine's server): 200 rows deleted, their space not reusable
+    await ds.query('VACUUM outbox');
+    await publishAll(new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, vacuumEveryRows: 0 }), 'no vacuum');
+    const without = await newRowPage();
+    expect(without.pages).toBeGreaterThan(4);
+    expect(without.page).toBeGreaterThanOrEqual(without.pages - 2); // at the end of the table
+    // the relay's own VACUUM every 100 deleted rows: the dead tuples go, and a new row takes their space
+    const vacuums: number[] = [];
+    await publishAll(new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, vacuumEveryRows: 100, onVacuumed: (ms) => vacuums.push(ms) }), 'vacuum');
+    expect(vacuums.length).toBeGreaterThanOrEqual(2); // 200 deleted rows (and the probe), every 100
+    const withVacuum = await newRowPage();
+    expect(withVacuum.page).toBeLessThan(without.pages / 2); // in the space of deleted rows
+  });
 });
