@@ -579,8 +579,8 @@ path: intake commit → in-process wake → outbox relay → Kafka → triage (a
 recurring counts, events + outbox) → relay → Kafka → dispatch (a consumer batch: inbox rows, briefs,
 load, events + deadlines + assignments + outbox) → relay → Kafka (ADR 0010).
 
-Each rate was run ${r.lats[0].rounds} time(s), one round of all rates after another; each figure is the
-median of the rounds, with the lowest and highest round in brackets${r.lats[0].rounds > 1 ? '' : ' (one round: no range)'}. "Blown → summoned" is
+${r.lats[0].rounds > 1 ? `Each rate was run ${r.lats[0].rounds} times, one round of all rates after another; each figure is the
+median of the rounds, with the lowest and highest round in brackets.` : 'Each rate was run once (one round: no range).'} "Blown → summoned" is
 the same whistles' time in the stream's own clock: WhistleBlown's \`occurredAt\` (intake decided,
 before its commit) to DepartmentsSummoned's (dispatch decided, before its commit and its relay).
 
