@@ -20,11 +20,17 @@ interface MissRow {
 
 describe('dispatch: durable deadlines', () => {
   let svc: ServiceUnderTest;
+  let db: ServiceUnderTest['db'];
 
   beforeAll(async () => {
     svc = await startServiceForTest(dispatchService, { label: 'dispatch_deadlines' });
+    db = svc.db;
   });
-  afterAll(() => svc.stop());
+  // (after the restart the service runs on the first one's database as `shared`, and leaves it)
+  afterAll(async () => {
+    await svc.stop();
+    await db.drop();
+  });
 
   const misses = (whistleId: string): Promise<MissRow[]> =>
     svc.dataSource.query(`SELECT type, data, occurred_at FROM events WHERE stream_id = $1 AND type IN ('DeadlineMissed', 'WhistleEscalated') ORDER BY stream_position`, [
