@@ -290,7 +290,8 @@ export class OutboxRelay {
    * VACUUMs the outbox once enough rows were deleted since the last time (between drains, when the
    * relay has caught up): the dead rows' index entries and heap tuples go, so the next drains read
    * only live rows, and new rows reuse their space. It takes no lock that the writers' inserts wait
-   * for; a role that does not own the table gets a warning from PostgreSQL and nothing is done.
+   * for; a role that does not own the table gets a warning from PostgreSQL and nothing is done; a
+   * VACUUM that fails is reported (onError) and publishing goes on.
    */
   private async vacuumIfDue(client: Client): Promise<void> {
     if (this.vacuumEveryRows <= 0 || this.deletedSinceVacuum < this.vacuumEveryRows || !this.running) return;
@@ -298,7 +299,14 @@ export class OutboxRelay {
     const started = process.hrtime.bigint();
     // TRUNCATE false: never the ACCESS EXCLUSIVE lock that giving empty pages back to the file
     // system needs (it would stop the service's outbox inserts); the pages are reused instead
-    await client.query('VACUUM (TRUNCATE false) outbox');
+    try {
+      await client.query('VACUUM (TRUNCATE false) outbox');
+    } catch (err) {
+      // publishing goes on (a lost connection fails the next drain, which reconnects); the next
+      // VACUUM comes after the next batch of deleted rows
+      this.opts.onError?.(err);
+      return;
+    }
     this.opts.onVacuumed?.(Number(process.hrtime.bigint() - started) / 1e6);
   }
 
