@@ -25,10 +25,6 @@ const CONCURRENCY = Number(args.concurrency ?? 32);
 const RATES = String(args.rates ?? args.rate ?? '10,50,100,200').split(',').map(Number);
 const RATE = Math.max(...RATES); // the contract's figure: 200/s
 const LATENCY_SECONDS = Number(args['latency-seconds'] ?? 20);
-// --rounds=N: each offered rate N times (every rate once per round, the rounds one after another).
-// This machine's figures move by ±30 % between identical runs minutes apart (other tenants of the
-// host), so a written report gives each figure as the median of 3 rounds with its range.
-const ROUNDS_ARG = args.rounds;
 const WARMUP_SECONDS = Number(args['warmup-seconds'] ?? 15);
 // --quick: the latency runs only (no baselines, no throughput), printed and not written to
 // docs/benchmarks.md — for comparing two versions of the code on the same machine, one after the other
@@ -39,7 +35,10 @@ const QUICK = args.quick === 'true';
 const HISTORY = Number(args.history ?? 0);
 // --alone: only intake's throughput with nothing else running (printed, not written), e.g. to profile it
 const ALONE = args.alone === 'true';
-const ROUNDS = Math.max(1, Number(ROUNDS_ARG ?? (QUICK ? 1 : 3)));
+// --rounds=N: each offered rate N times (every rate once per round, the rounds one after another).
+// This machine's figures move by ±30 % between identical runs minutes apart (other tenants of the
+// host), so a written report gives each figure as the median of 3 rounds with its range.
+const ROUNDS = Math.max(1, Number(args.rounds ?? (QUICK ? 1 : 3)));
 const KAFKA_SH = path.join(ROOT, 'deploy/kafka/kafka.sh');
 // The services reach a PostgreSQL on the same host through its Unix socket when it has one (as a
 // co-located deployment would: no TCP stack per round trip, ~7–10 % less CPU here); --db-socket=off
@@ -476,27 +475,29 @@ async function main() {
       log('autovacuum is off on this server: VACUUM ANALYZE of the scratch database, as autovacuum would have done ...');
       await onDb((c) => c.query('VACUUM ANALYZE'));
     }
-    const runs = new Map(RATES.map((r) => [r, []]));
-    for (let round = 1; round <= ROUNDS; round++)
-    for (const rate of [...RATES].sort((a, b) => a - b)) {
-      const before = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
-      log(`(b) latency: ${rate} whistles/s offered for ${LATENCY_SECONDS} s${ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : ''} ...`);
-      const cpuBefore = cpuSnapshot(procs);
-      const lat = { rate, ...(await latency(ports, token, prefix, rate, LATENCY_SECONDS)) };
-      const cpuAfter = cpuSnapshot(procs);
-      lat.cpu = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k] - cpuBefore[k]) / Math.max(1, lat.accepted)]));
-      log(`  accept → DepartmentsSummoned p50 ${ms(lat.acceptP50)} ms, p99 ${ms(lat.acceptP99)} ms (send → summoned p50 ${ms(lat.sendP50)}, p99 ${ms(lat.sendP99)}; blown → summoned in event times p50 ${ms(lat.blownP50)}, p99 ${ms(lat.blownP99)}); missing ${lat.missing}`);
-      log(`  CPU ms per whistle: ${Object.entries(lat.cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${Object.values(lat.cpu).reduce((a, b) => a + b, 0).toFixed(1)}`);
-      log(`  p50 per hop (ms): ${Object.entries(lat.perHop).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-      const after = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
-      lat.triageBuckets = histogramDelta(before, after, 'chuishao_consumer_batch_seconds', `group="${prefix}.chuishao-triage-events"`);
-      lat.handleBuckets = histogramDelta(before, after, 'chuishao_consumer_handle_seconds', `group="${prefix}.chuishao-triage-events"`);
-      const own = bucketQuantiles([lat.triageBuckets]);
-      log(`  triage's own work (its batch, per whistle): p50 ≤ ${own.p50 * 1000} ms, p99 ≤ ${own.p99 * 1000} ms over ${own.count}`);
-      runs.get(rate).push(lat);
-      await drain();
+    const rates = [...RATES].sort((a, b) => a - b);
+    const runs = new Map(rates.map((r) => [r, []]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const rate of rates) {
+        const before = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
+        log(`(b) latency: ${rate} whistles/s offered for ${LATENCY_SECONDS} s${ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : ''} ...`);
+        const cpuBefore = cpuSnapshot(procs);
+        const lat = { rate, ...(await latency(ports, token, prefix, rate, LATENCY_SECONDS)) };
+        const cpuAfter = cpuSnapshot(procs);
+        lat.cpu = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k] - cpuBefore[k]) / Math.max(1, lat.accepted)]));
+        log(`  accept → DepartmentsSummoned p50 ${ms(lat.acceptP50)} ms, p99 ${ms(lat.acceptP99)} ms (send → summoned p50 ${ms(lat.sendP50)}, p99 ${ms(lat.sendP99)}; blown → summoned in event times p50 ${ms(lat.blownP50)}, p99 ${ms(lat.blownP99)}); missing ${lat.missing}`);
+        log(`  CPU ms per whistle: ${Object.entries(lat.cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${Object.values(lat.cpu).reduce((a, b) => a + b, 0).toFixed(1)}`);
+        log(`  p50 per hop (ms): ${Object.entries(lat.perHop).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        const after = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
+        lat.triageBuckets = histogramDelta(before, after, 'chuishao_consumer_batch_seconds', `group="${prefix}.chuishao-triage-events"`);
+        lat.handleBuckets = histogramDelta(before, after, 'chuishao_consumer_handle_seconds', `group="${prefix}.chuishao-triage-events"`);
+        const own = bucketQuantiles([lat.triageBuckets]);
+        log(`  triage's own work (its batch, per whistle): p50 ≤ ${own.p50 * 1000} ms, p99 ≤ ${own.p99 * 1000} ms over ${own.count}`);
+        runs.get(rate).push(lat);
+        await drain();
+      }
     }
-    const lats = [...RATES].sort((a, b) => a - b).map((rate) => combineRounds(rate, runs.get(rate)));
+    const lats = rates.map((rate) => combineRounds(rate, runs.get(rate)));
     if (ROUNDS > 1) {
       log(`(b) over ${ROUNDS} rounds (median, range):`);
       for (const l of lats) log(`  ${l.rate}/s: accept → summoned p50 ${ms(l.acceptP50)} (${ms(l.range.acceptP50[0])}–${ms(l.range.acceptP50[1])}), p99 ${ms(l.acceptP99)} (${ms(l.range.acceptP99[0])}–${ms(l.range.acceptP99[1])}); blown → summoned p50 ${ms(l.blownP50)}, p99 ${ms(l.blownP99)}; triage's own p99 ≤ ${l.triage.p99 * 1000} ms`);

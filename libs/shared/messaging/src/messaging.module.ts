@@ -12,12 +12,12 @@ import { DataSource } from 'typeorm';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { counter, histogram } from '@chuishao/platform';
 import { createKafka, parseBrokers } from './kafka';
-
-const outboxPublished = counter('chuishao_outbox_published_total', 'Outbox rows published to Kafka', ['service']);
-const outboxVacuum = histogram('chuishao_outbox_vacuum_seconds', "The outbox relay's own VACUUMs of its outbox (ADR 0015)", ['service']);
 import { OutboxRelay } from './outbox';
 import { ensureTopics, type TopicSpec } from './topics';
 import { KafkaEventServer, type ConsumerFetch } from './kafka-event.server';
+
+const outboxPublished = counter('chuishao_outbox_published_total', 'Outbox rows published to Kafka', ['service']);
+const outboxVacuum = histogram('chuishao_outbox_vacuum_seconds', "The outbox relay's own VACUUMs of its outbox (ADR 0015)", ['service']);
 
 export interface MessagingOptions {
   service: string;
@@ -87,7 +87,7 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
           this.published += n;
           outboxPublished.inc({ service: this.options.service }, n);
         },
-        onVacuumed: (ms) => outboxVacuum.observe({ service: this.options.service }, ms / 1000),
+        onVacuumed: (seconds) => outboxVacuum.observe({ service: this.options.service }, seconds),
       });
       await this.relay.start();
     }

@@ -120,8 +120,8 @@ export interface RelayOptions {
   onPublished?: (count: number) => void;
   /** Vacuum the outbox after this many deleted rows (default {@link VACUUM_EVERY_DELETED_ROWS}; 0: never, autovacuum's job alone). */
   vacuumEveryRows?: number;
-  /** Called after each of the relay's own VACUUMs, with how long it took. */
-  onVacuumed?: (ms: number) => void;
+  /** Called after each of the relay's own VACUUMs, with how long it took (seconds). */
+  onVacuumed?: (seconds: number) => void;
 }
 
 interface OutboxRow {
@@ -307,7 +307,7 @@ export class OutboxRelay {
       this.opts.onError?.(err);
       return;
     }
-    this.opts.onVacuumed?.(Number(process.hrtime.bigint() - started) / 1e6);
+    this.opts.onVacuumed?.(Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   /**

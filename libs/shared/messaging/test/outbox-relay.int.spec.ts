@@ -214,7 +214,7 @@ describe('OutboxRelay', () => {
     expect(p2).toBeGreaterThan(p1 + 3);
     // the relay's own VACUUM every 50 deleted rows: the dead rows' space is reused, the table stops growing
     const vacuums: number[] = [];
-    const vacuuming = () => new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, vacuumEveryRows: 50, onVacuumed: (ms) => vacuums.push(ms) });
+    const vacuuming = () => new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, vacuumEveryRows: 50, onVacuumed: (seconds) => vacuums.push(seconds) });
     const p3 = await round(vacuuming(), 'c');
     expect(vacuums.length).toBeGreaterThanOrEqual(1);
     const p4 = await round(vacuuming(), 'd');
