@@ -44,7 +44,10 @@ async function main() {
     brokers = '127.0.0.1:9092';
   }
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/chuishao';
-  const pg = spawnSync('pg_isready', ['-d', databaseUrl.replace(/\/[^/]*$/, '/postgres')], { encoding: 'utf8' });
+  // the server's own database, with the rest of the URL kept (a Unix socket's ?host=/dir included)
+  const probeUrl = new URL(databaseUrl);
+  probeUrl.pathname = '/postgres';
+  const pg = spawnSync('pg_isready', ['-d', probeUrl.toString()], { encoding: 'utf8' });
   if (pg.status !== 0 && pg.error === undefined) {
     say(`PostgreSQL 不可达 / PostgreSQL is not reachable at ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: ${pg.stdout || pg.stderr}`);
     process.exit(1);
