@@ -194,6 +194,10 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
     expect(triaged.level).toBe('YELLOW');
     expect(triaged.rules.map((r) => r.id)).toEqual(['base', 'recurring']);
     expect(triaged.rules[1].reason.en).toContain('2 earlier whistles');
+    // its decision was timed for Prometheus (the benchmark reads it: triage's own share)
+    const metrics = await svc.app.inject({ method: 'GET', url: '/metrics' });
+    const count = metrics.body.split('\n').find((l) => l.startsWith('chuishao_triage_decision_seconds_count'));
+    expect(Number(count?.split(' ').at(-1))).toBeGreaterThanOrEqual(1);
   });
 
   it('whistles at one site triaged in one batch count each other by the time they were blown, as one by one would', async () => {
