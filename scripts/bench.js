@@ -93,6 +93,19 @@ function cpuSnapshot(procs) {
   };
 }
 
+/**
+ * A fixed piece of single-threaded work (SHA-256 chain and JSON round trips), in ms: this kind of
+ * machine runs the same code up to twice as fast one hour as the next, so a run says how fast the
+ * machine was at its start and at its end (lower is faster) and runs can be compared.
+ */
+function speedProbe() {
+  const t = process.hrtime.bigint();
+  let x = Buffer.alloc(64);
+  for (let i = 0; i < 200000; i++) x = crypto.createHash('sha256').update(x).digest();
+  for (let i = 0; i < 300000; i++) JSON.parse(JSON.stringify({ a: i, b: `x${i}`, c: [1, 2, 3] }));
+  return Math.round(Number(process.hrtime.bigint() - t) / 1e6);
+}
+
 function machine() {
   const cpus = os.cpus();
   const pg = spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show server_version'], { encoding: 'utf8' }).stdout.trim();
@@ -308,6 +321,8 @@ function combineRounds(rate, runs) {
 
 async function main() {
   const m = machine();
+  m.probeStart = speedProbe();
+  log(`speed probe (fixed single-threaded work, lower is faster): ${m.probeStart} ms`);
   log(`machine: ${JSON.stringify(m)}`);
   if (!process.env.KAFKA_BROKERS) execFileSync('bash', [KAFKA_SH, 'start'], { stdio: 'inherit' });
   {
@@ -519,7 +534,9 @@ async function main() {
     if (QUICK) return;
     await Promise.all(procs.map((p) => stopProcess(p)));
     const { pgbenchTps, kafkaLine } = baselines();
-    const results = { m, pgbenchTps, kafkaLine, alone, direct, viaGateway, lat, lats, triageHandler, triageGroup, perCallUs, when: new Date().toISOString() };
+    const probeEnd = speedProbe();
+    log(`speed probe: ${m.probeStart} ms at the start, ${probeEnd} ms at the end`);
+    const results = { m, probeEnd, pgbenchTps, kafkaLine, alone, direct, viaGateway, lat, lats, triageHandler, triageGroup, perCallUs, when: new Date().toISOString() };
     writeReport(results);
     log(`written to docs/benchmarks.md`);
   } finally {
@@ -552,6 +569,7 @@ asserted by tests.
 | Node.js | ${r.m.node} |
 | PostgreSQL | ${r.m.postgres} |
 | Kafka | ${r.m.kafka} |
+| speed probe (fixed single-threaded work, lower is faster; \`speedProbe\` in scripts/bench.js) | ${r.m.probeStart} ms at the start of the run, ${r.probeEnd} ms at its end |
 
 ## Baselines of this machine (same run, measured after the system, with it stopped)
 
