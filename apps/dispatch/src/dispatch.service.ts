@@ -1,6 +1,6 @@
 import { departmentTopics, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
-import { DispatchFeatureModule } from '@chuishao/dispatch-feature';
+import { DEPARTMENT_REPLIES_PATTERN, DispatchFeatureModule, REPLIES_CONSUMER_PURPOSE } from '@chuishao/dispatch-feature';
 import type { ServiceKitOptions } from '@chuishao/service-kit';
 import { DispatchTables1732500000300 } from '../migrations/1732500000300-dispatch-tables';
 import { DispatchLifecycle1732500000301 } from '../migrations/1732500000301-dispatch-lifecycle';
@@ -24,4 +24,10 @@ export const dispatchService: Omit<ServiceKitOptions, 'config'> = {
     }),
   ],
   feature: DispatchFeatureModule,
+  // The replies (21 departments × 3 partitions) in a consumer group of their own: a fetch names
+  // every partition of its consumer, and the whistle topic's consumer is on the critical path (ADR 0016).
+  consumers: [
+    { purpose: 'events', only: (pattern) => pattern !== DEPARTMENT_REPLIES_PATTERN },
+    { purpose: REPLIES_CONSUMER_PURPOSE, only: (pattern) => pattern === DEPARTMENT_REPLIES_PATTERN },
+  ],
 };

@@ -91,6 +91,12 @@ export interface KafkaEventServerOptions {
   /** The prefix in front of every @EventPattern topic name (see topics.ts). */
   topicPrefix: string;
   /**
+   * Which of the application's @EventPattern handlers this consumer takes, by their pattern as
+   * written (without the prefix); default all. Nest gives every connected server all handlers; a
+   * service with a second consumer group splits them with this (ADR 0016).
+   */
+  only?: (pattern: string) => boolean;
+  /**
    * How many partition batches of a fetch kafkajs hands over at once. With a DataSource they share
    * their topic's batch transactions (ADR 0014), so it should be at least the partitions a consumer
    * may own: batches beyond it wait for a worker and a transaction of their own. Default 16.
@@ -171,6 +177,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private async start(): Promise<void> {
     const { kafka, groupId, topicPrefix } = this.options;
     for (const [pattern, handler] of this.getHandlers()) {
+      if (this.options.only && !this.options.only(pattern)) continue;
       const full = topicPrefix ? `${topicPrefix}.${pattern}` : pattern;
       const topic = full.includes('*') ? new RegExp(`^${full.split('*').map(escapeRegExp).join('[^.]+')}$`) : full;
       this.routes.push({ pattern: full, topic, handler });

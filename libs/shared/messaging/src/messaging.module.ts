@@ -93,15 +93,19 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** A consumer for this service's @EventPattern handlers (connect it with app.connectMicroservice). */
-  eventServer(purpose = 'events', partitionsConsumedConcurrently?: number): KafkaEventServer {
+  /**
+   * A consumer for this service's @EventPattern handlers (connect it with app.connectMicroservice),
+   * in the consumer group `chuishao-<service>-<purpose>`; `only` picks the handlers it takes (all by
+   * default; see {@link consumerGroupId}).
+   */
+  eventServer(purpose = 'events', o: { only?: (pattern: string) => boolean } = {}): KafkaEventServer {
     const log = new Logger(`Kafka:${purpose}`);
     const server = new KafkaEventServer({
       kafka: this.kafka,
-      groupId: this.topic(`chuishao-${this.options.service}-${purpose}`),
+      groupId: this.consumerGroupId(purpose),
       producer: this.producer,
       topicPrefix: this.options.topicPrefix,
-      partitionsConsumedConcurrently,
+      only: o.only,
       fetch: this.options.fetch,
       dataSource: this.dataSource,
       log: {
@@ -112,6 +116,11 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
     });
     this.servers.push(server);
     return server;
+  }
+
+  /** The consumer group of this service's consumer for `purpose` (with the topic prefix). */
+  consumerGroupId(purpose: string): string {
+    return this.topic(`chuishao-${this.options.service}-${purpose}`);
   }
 
   async healthCheck(): Promise<void> {

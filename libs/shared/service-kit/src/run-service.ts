@@ -1,10 +1,10 @@
 import type { DynamicModule } from '@nestjs/common';
 import { bootstrapService, loadConfig, type OpenApiOptions } from '@chuishao/platform';
 import { Messaging } from '@chuishao/messaging';
-import { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
+import { eventServers, ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 import { ServiceConfig } from './service-config';
 
-/** main.ts of every service: validate the environment, assemble, connect the Kafka consumer, listen. */
+/** main.ts of every service: validate the environment, assemble, connect the Kafka consumers, listen. */
 export async function runService(
   o: Omit<ServiceKitOptions, 'config'> & { openapi: OpenApiOptions; configClass?: new () => ServiceConfig },
 ): Promise<void> {
@@ -21,6 +21,6 @@ export async function runService(
     module: module as never,
     config,
     openapi: o.openapi,
-    microservices: (app) => [app.get(Messaging).eventServer()],
+    microservices: (app) => eventServers(app.get(Messaging), o),
   });
 }

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { DatabaseModule, EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, type EventStoreOptions } from '@chuishao/event-store';
-import { Messaging, MessagingModule, type ConsumerFetch, type TopicSpec } from '@chuishao/messaging';
+import { Messaging, MessagingModule, type ConsumerFetch, type KafkaEventServer, type TopicSpec } from '@chuishao/messaging';
 import { AuthModule } from '@chuishao/auth';
 import { PlatformModule, postgresHealthCheck, type HealthCheck } from '@chuishao/platform';
 import type { ServiceConfig } from './service-config';
@@ -18,6 +18,23 @@ export interface ServiceKitOptions {
   feature: Type<unknown> | DynamicModule;
   /** How the service's consumer fetches: a projection off the critical path gathers bigger batches (ADR 0010). */
   fetch?: ConsumerFetch;
+  /**
+   * The service's Kafka consumers, each its own consumer group `chuishao-<service>-<purpose>`
+   * taking the @EventPattern handlers its `only` picks (by their pattern as written). Default: one,
+   * `events`, with every handler. A consumer's fetch names all its partitions, so topics with
+   * many partitions that are not on the whistle's path get a consumer of their own (ADR 0016).
+   */
+  consumers?: ConsumerSpec[];
+}
+
+export interface ConsumerSpec {
+  purpose: string;
+  only?: (pattern: string) => boolean;
+}
+
+/** The service's consumers (see {@link ServiceKitOptions.consumers}), to connect with app.connectMicroservice. */
+export function eventServers(messaging: Messaging, o: Pick<ServiceKitOptions, 'consumers'>): KafkaEventServer[] {
+  return (o.consumers ?? [{ purpose: 'events' }]).map((c) => messaging.eventServer(c.purpose, { only: c.only }));
 }
 
 /**

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { signDevToken, type Role } from '@chuishao/auth';
 import { Messaging } from '@chuishao/messaging';
 import { createTestApp } from '@chuishao/platform';
-import { ServiceConfig, ServiceKitModule, type ServiceKitOptions } from '@chuishao/service-kit';
+import { eventServers, ServiceConfig, ServiceKitModule, type ServiceKitOptions } from '@chuishao/service-kit';
 import { freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix, type TestJson } from './support';
 
 export interface ServiceUnderTest {
@@ -43,7 +43,7 @@ export async function startServiceForTest(
   const app = await createTestApp(moduleRef, { service: service.service });
   const messaging = app.get(Messaging);
   if (opts.consume !== false) {
-    app.connectMicroservice({ strategy: messaging.eventServer() }, { inheritAppConfig: true });
+    for (const strategy of eventServers(messaging, service)) app.connectMicroservice({ strategy }, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   const dataSource = app.get(DataSource);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { departmentTopics } from '@chuishao/contracts';
 import { Messaging } from '@chuishao/messaging';
+import { REPLIES_CONSUMER_PURPOSE } from '../replies/department-replies.kafka.controller';
 
 /**
  * Which departments have replies on the bus that dispatch has not applied yet? A deadline is
@@ -16,9 +17,9 @@ export class RepliesBacklog {
 
   constructor(private readonly messaging: Messaging) {}
 
-  /** The consumer group of the service's @EventPattern handlers (Messaging.eventServer('events')). */
+  /** The consumer group of the replies (their own since ADR 0016). */
   private get groupId(): string {
-    return this.messaging.topic(`chuishao-${this.messaging.options.service}-events`);
+    return this.messaging.consumerGroupId(REPLIES_CONSUMER_PURPOSE);
   }
 
   /** Departments with unread replies; answers within `timeoutMs` (a broker outage must not hold deadlines up). */

@@ -12,6 +12,16 @@ import { ReplyReceipts } from './reply-receipts';
 
 export const DISPATCH_REPLIES_CONSUMER = 'dispatch-replies';
 
+/** The departments' reply topics, as the handler's @EventPattern (one topic-name segment per department). */
+export const DEPARTMENT_REPLIES_PATTERN = 'chuishao.dept.*.replies';
+
+/**
+ * The purpose of dispatch's consumer of the replies (consumer group `chuishao-dispatch-replies`):
+ * a group of their own, so that the whistle topic's consumer, on the critical path, fetches its own
+ * partitions only (ADR 0016).
+ */
+export const REPLIES_CONSUMER_PURPOSE = 'replies';
+
 const DEPARTMENT_FROM_TOPIC = /(?:^|\.)chuishao\.dept\.([^.]+)\.replies$/;
 
 /** The department a replies topic belongs to (the prefix of a test or staging stack is allowed in front). */
@@ -36,7 +46,7 @@ export class DepartmentRepliesKafkaController {
     private readonly receipts: ReplyReceipts,
   ) {}
 
-  @EventPattern('chuishao.dept.*.replies')
+  @EventPattern(DEPARTMENT_REPLIES_PATTERN)
   async onReply(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const departmentId = departmentOfTopic(ctx.topic);
     if (!departmentId || !defaultCatalog().department(departmentId)) throw new RejectMessage('unknown department topic');
