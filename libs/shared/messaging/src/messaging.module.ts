@@ -11,7 +11,7 @@ import {
 import { DataSource } from 'typeorm';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { counter, histogram } from '@chuishao/platform';
-import { createKafka, parseBrokers } from './kafka';
+import { createKafka, oneSendAtATime, parseBrokers } from './kafka';
 import { OutboxRelay } from './outbox';
 import { ensureTopics, type TopicSpec } from './topics';
 import { KafkaEventServer, type ConsumerFetch } from './kafka-event.server';
@@ -58,13 +58,16 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
     };
     this.kafka = createKafka(`chuishao-${options.service}`, parseBrokers(options.brokers), pinoLike);
     // Idempotent producer (acks=all, one request in flight keeps per-partition order), retrying
-    // without limit: during a broker restart the relay waits rather than drops anything.
-    this.producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 3000 },
-    });
+    // without limit: during a broker restart the relay waits rather than drops anything. Its sends
+    // go one at a time (oneSendAtATime).
+    this.producer = oneSendAtATime(
+      this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 3000 },
+      }),
+    );
     this.admin = this.kafka.admin();
   }
 
