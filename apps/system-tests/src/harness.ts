@@ -22,14 +22,30 @@ interface Proc {
 
 export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment' | 'gateway';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
+/**
+ * `n` distinct free ports: all bound at once, then released. (One at a time, the OS may hand the
+ * same port out again once the previous probe closed it: a CI run gave the gateway and assessment
+ * the same port, the gateway died on EADDRINUSE and the tests talked to assessment.)
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<number>((resolve, reject) => {
+            s.once('error', reject);
+            s.listen(0, '127.0.0.1', () => {
+              const a = s.address();
+              if (typeof a === 'object' && a) resolve(a.port);
+              else reject(new Error('no port'));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((r) => (s.listening ? s.close(r) : r(undefined)))));
+  }
 }
 
 /**
@@ -56,7 +72,9 @@ export class TestStack {
 
   async start(): Promise<this> {
     this.db = await freshDatabase(this.label);
-    for (const k of Object.keys(this.ports) as ServiceName[]) this.ports[k] = await freePort();
+    const names = Object.keys(this.ports) as ServiceName[];
+    const ports = await freePorts(names.length);
+    names.forEach((k, i) => (this.ports[k] = ports[i]));
     this.env = {
       DATABASE_URL: this.db.url,
       KAFKA_BROKERS: kafkaBrokers(),

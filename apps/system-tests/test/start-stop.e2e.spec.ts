@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshDatabase, kafkaBrokers, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
-import { freePort } from '../src/harness';
+import { freePorts } from '../src/harness';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -17,6 +17,7 @@ describe('npm start, stopped with Ctrl-C', () => {
   it('stops every service gracefully when the terminal signals the process group', async () => {
     const db = await freshDatabase('startstop');
     const dataDir = mkdtempSync(join(tmpdir(), 'chuishao-start-'));
+    const [gateway, intake, triage, dispatch, assessment] = await freePorts(5);
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       DATABASE_URL: db.url,
@@ -25,11 +26,11 @@ describe('npm start, stopped with Ctrl-C', () => {
       CHUISHAO_TOPIC_PREFIX: testTopicPrefix('startstop'),
       CHUISHAO_DATA_DIR: dataDir,
       KAFKA_PARTITIONS: '3',
-      PORT: String(await freePort()),
-      INTAKE_PORT: String(await freePort()),
-      TRIAGE_PORT: String(await freePort()),
-      DISPATCH_PORT: String(await freePort()),
-      ASSESSMENT_PORT: String(await freePort()),
+      PORT: String(gateway),
+      INTAKE_PORT: String(intake),
+      TRIAGE_PORT: String(triage),
+      DISPATCH_PORT: String(dispatch),
+      ASSESSMENT_PORT: String(assessment),
     };
     // detached: a process group of its own, as a terminal gives the foreground job
     const child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
