@@ -633,12 +633,13 @@ From triage's histograms over each rate's latency runs, all rounds together (buc
 observed once a whistle:
 - **batch** (\`chuishao_consumer_batch_seconds\`): triage's own work as each WhistleBlown sees it, the wall
   time of the batch it was triaged in, from when triage's consumer had the batch to the end of its
-  writes (sites and recurring counts, policy check, rules, inbox rows with the WhistleTriaged events
-  and outbox rows, the commit; the partitions of one fetch are one batch, ADR 0014, and a batch that
-  waited for the previous one counts the wait; the Kafka hops before and after are not triage's work);
+  writes (recurring counts, rules, inbox rows with the WhistleTriaged events, outbox rows and sites,
+  the commit; the partitions of one fetch are one batch, ADR 0014, and a batch that waited for the
+  previous one counts the wait; the Kafka hops before and after are not triage's work);
 - **decision** (\`chuishao_triage_decision_seconds\`): the part of it that only triage does, its
-  batch's sites and recurring counts (one statement) with the policy and the rules; what every
-  consumer stage does (inbox rows, the append with its outbox rows, the commit) is not in it;
+  batch's recurring counts with the policy and the rules — counted in triage's in-memory index of
+  sites, as the only member of its consumer group (ADR 0017; with other members, by a statement);
+  what every consumer stage does (inbox rows, the append with its outbox rows, the commit) is not in it;
 - **handler** (\`chuishao_consumer_handle_seconds\`): the handler's call for one message (the check
   and JSON; the batch's statements run at its end).
 

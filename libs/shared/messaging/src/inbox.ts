@@ -132,17 +132,23 @@ function setAside<T>(scope: BatchScope, key: string, messageId: string, item: T,
 /**
  * The inbox rows of messages as the gate of one statement (see `EventStore.appendNewStreams`): the
  * rows are inserted `ON CONFLICT DO NOTHING` and each NEW one answers its message's key (`keyOf`)
- * as `stream_id` — the statement writes only what belongs to messages not seen before.
+ * as `stream_id` — the statement writes only what belongs to messages not seen before. With
+ * `onlyIf` (a boolean SQL expression, its parameters numbered from the `first` it is given): when it
+ * is false in the statement's snapshot, no inbox row is written, and so nothing that the gate gates —
+ * the statement checks what its writes were decided on (ADR 0017).
  */
-export type InboxGate = (keyOf: (messageId: string) => string) => Companion;
+export type InboxGate = (keyOf: (messageId: string) => string, onlyIf?: Companion) => Companion;
 
 function inboxGate(consumer: string, messageIds: readonly string[]): InboxGate {
   const ids = [...new Set(messageIds)];
-  return (keyOf) => (first) => ({
-    sql: `INSERT INTO inbox (consumer, message_id) SELECT $${first + 2}, m FROM unnest($${first}::text[]) AS m ON CONFLICT DO NOTHING
+  return (keyOf, onlyIf) => (first) => {
+    const condition = onlyIf?.(first + 3);
+    return {
+      sql: `INSERT INTO inbox (consumer, message_id) SELECT $${first + 2}, m FROM unnest($${first}::text[]) AS m ${condition ? `WHERE ${condition.sql}` : ''} ON CONFLICT DO NOTHING
           RETURNING (SELECT x.k FROM unnest($${first}::text[], $${first + 1}::text[]) AS x(m, k) WHERE x.m = inbox.message_id) AS stream_id`,
-    params: [ids, ids.map(keyOf), consumer],
-  });
+      params: [ids, ids.map(keyOf), consumer, ...(condition?.params ?? [])],
+    };
+  };
 }
 
 /**

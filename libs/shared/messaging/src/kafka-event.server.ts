@@ -49,7 +49,7 @@ interface PartOutcome {
  * What a handler learns about the message besides its parsed value; hand it to processOnce and
  * currentManager so they join the batch's transaction.
  */
-export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMessage, BatchScope?]> implements InBatch {
+export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMessage, BatchScope?, Membership?]> implements InBatch {
   get topic(): string {
     return this.args[0];
   }
@@ -66,7 +66,24 @@ export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMess
   get batch(): BatchScope | undefined {
     return this.args[3];
   }
+  /** The consumer's membership of its group when the message was handed over. */
+  get membership(): Membership {
+    return this.args[4] ?? NOT_KNOWN;
+  }
 }
+
+/**
+ * A consumer's place in its group, as far as it knows: a new `generation` each time it joined (or
+ * began to rebalance), and whether it was then the group's only member — so it owned every partition
+ * of its topics, and saw every message of them from then on until the generation changes (ADR 0017).
+ * `sole` is false until the group's description confirmed it, and from the moment a rebalance begins.
+ */
+export interface Membership {
+  readonly generation: number;
+  readonly sole: boolean;
+}
+
+const NOT_KNOWN: Membership = { generation: 0, sole: false };
 
 /**
  * How long the broker may hold a consumer's fetch to gather a larger batch: it answers when
@@ -152,6 +169,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private commitTimer?: NodeJS.Timeout;
   /** By topic: the group commit its partitions' chunks go through (ADR 0014). */
   private readonly together = new Map<string, GroupCommitter<Part, PartOutcome>>();
+  private membership: Membership = NOT_KNOWN;
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
@@ -191,6 +209,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       minBytes: this.options.fetch?.minBytes ?? 1,
       retry: { retries: 10 },
     });
+    this.watchMembership(this.consumer);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.routes.map((r) => r.topic), fromBeginning: true });
     await this.consumer.run({
@@ -209,6 +228,24 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.commitTimer = setInterval(() => void this.commitResolved(), this.options.commitIntervalMs ?? 1000);
     this.commitTimer.unref();
     this.options.log.info(`consumer ${groupId} subscribed to ${this.routes.map((r) => r.pattern).join(', ')}`);
+  }
+
+  /**
+   * Keeps {@link membership}: a rebalance that begins ends the sole ownership at once; each join
+   * opens a new generation, sole once the group's description shows this member alone in it.
+   */
+  private watchMembership(consumer: Consumer): void {
+    const next = (sole: boolean) => (this.membership = { generation: this.membership.generation + 1, sole });
+    consumer.on(consumer.events.REBALANCING, () => next(false));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      const joined = next(false);
+      consumer
+        .describeGroup()
+        .then((group) => {
+          if (this.membership === joined && group.members.length === 1) this.membership = { generation: joined.generation, sole: true };
+        })
+        .catch((err: unknown) => this.options.log.warn({ err }, 'group not described: this member is not taken to be the only one'));
+    });
   }
 
   /** Commits the offsets resolved since the last commit, if any. */
@@ -349,7 +386,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   ): Promise<'ok' | RejectMessage | { failed: unknown }> {
     const stopTimer = handleSeconds.startTimer({ group: this.options.groupId });
     try {
-      const result = await handler(parsePayload(message), new KafkaEventContext([topic, partition, message, batch]));
+      const result = await handler(parsePayload(message), new KafkaEventContext([topic, partition, message, batch, this.membership]));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
       stopTimer();
       handled.inc({ group: this.options.groupId, outcome: 'ok' });

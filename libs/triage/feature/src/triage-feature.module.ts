@@ -5,11 +5,12 @@ import { TriagePoliciesHttpController } from './policy/triage-policies.http.cont
 import { OverrideTriageHandler } from './override/override-triage.handler';
 import { RecordClosureWhenWhistleClosedHandler } from './override/record-closure-when-whistle-closed.handler';
 import { TriageOverrideHttpController } from './override/triage-override.http.controller';
+import { RecurringSites } from './triage-whistle/recurring-sites';
 import { TriageWhenWhistleBlownHandler } from './triage-whistle/triage-when-whistle-blown.handler';
 import { TriageWhistleEventsKafkaController } from './triage-whistle/whistle-events.kafka.controller';
 
 @Module({
   controllers: [TriageWhistleEventsKafkaController, TriagePoliciesHttpController, TriageOverrideHttpController],
-  providers: [PolicyRepository, PublishTriagePolicyHandler, TriageWhenWhistleBlownHandler, OverrideTriageHandler, RecordClosureWhenWhistleClosedHandler],
+  providers: [PolicyRepository, RecurringSites, PublishTriagePolicyHandler, TriageWhenWhistleBlownHandler, OverrideTriageHandler, RecordClosureWhenWhistleClosedHandler],
 })
 export class TriageFeatureModule {}

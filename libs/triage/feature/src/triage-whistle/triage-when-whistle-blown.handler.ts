@@ -1,25 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore } from '@chuishao/event-store';
-import { Messaging, publishingEach, RejectMessage, type Envelope, type InboxGate } from '@chuishao/messaging';
+import { EventStore, type Companion } from '@chuishao/event-store';
+import { Messaging, publishingEach, RejectMessage, type Envelope, type InboxGate, type Membership } from '@chuishao/messaging';
 import { systemActor, TOPICS, whistleStreamId } from '@chuishao/contracts';
 import { defaultCatalog, type Level } from '@chuishao/catalog';
 import { counter, histogram } from '@chuishao/platform';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
-import { EARTH_RADIUS_M, isRecurringNeighbour, policyInForceAt, triage, type PolicyVersion, type WhistleSite } from '@chuishao/triage-domain';
-import { POLICY_STREAM, PolicyRepository } from '../policy/policy.repository';
+import { EARTH_RADIUS_M, isRecurringNeighbour, policyInForceAt, triage, type PolicyVersion, type SiteIndex, type WhistleSite } from '@chuishao/triage-domain';
+import { POLICY_STREAM, PolicyRepository, type PolicyHistory } from '../policy/policy.repository';
+import { longestWindowDays, RecurringSites, sitesInsert } from './recurring-sites';
 
 const triagedTotal = counter('chuishao_whistles_triaged_total', 'Whistles triaged, by level and policy version', ['level', 'policy_version']);
+const countedTotal = counter(
+  'chuishao_triage_recurring_counts_total',
+  "Whistles whose recurring neighbours triage counted, by where: memory (its index of sites, as the group's only member) or database (the sites statement)",
+  ['source'],
+);
 /**
- * Triage's decision for a batch's whistles, observed once a whistle: its site recorded with the
- * recurring counts (one statement), the policy in force, the five rules. What a consumer stage of
- * any service also does (the Kafka fetch, the inbox rows, the append with its outbox rows, the
- * commit) is not in it; chuishao_consumer_batch_seconds has the whole batch.
+ * Triage's decision for a batch's whistles, observed once a whistle: the recurring counts (from the
+ * in-memory index of sites, or the statement that records the sites and counts in the database; ADR
+ * 0017), the policy in force, the five rules. What a consumer stage of any service also does (the
+ * Kafka fetch, the inbox rows, the append with its outbox rows, the commit) is not in it;
+ * chuishao_consumer_batch_seconds has the whole batch.
  */
 const decisionSeconds = histogram(
   'chuishao_triage_decision_seconds',
-  "Triage's decision, per whistle: its batch's sites and recurring counts statement, the policy in force and the rules (not the append, inbox rows or commit)",
+  "Triage's decision, per whistle: its batch's recurring counts (in memory, or the sites and counts statement), the policy in force and the rules (not the append, inbox rows or commit)",
   [],
   [0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
 );
@@ -121,6 +128,8 @@ export interface BlownWhistle {
   env: Envelope<'WhistleBlown', WhistleBlownData>;
   site: WhistleSite;
   defaultLevel: Level;
+  /** The consumer's membership of its group when the message came (the index is used only while it is the only member). */
+  membership: Membership;
 }
 
 /**
@@ -134,10 +143,11 @@ export class TriageWhenWhistleBlownHandler {
     private readonly store: EventStore,
     private readonly messaging: Messaging,
     private readonly policies: PolicyRepository,
+    private readonly recurring: RecurringSites,
   ) {}
 
   /** Checks a WhistleBlown: RejectMessage when it cannot be triaged (before anything is set aside). */
-  check(env: Envelope<'WhistleBlown', WhistleBlownData>): BlownWhistle {
+  check(env: Envelope<'WhistleBlown', WhistleBlownData>, membership: Membership = { generation: 0, sole: false }): BlownWhistle {
     const d = env.data;
     const situation = defaultCatalog().situation(d.situationCode);
     if (!situation) throw new RejectMessage(`unknown situation ${d.situationCode}`);
@@ -154,19 +164,34 @@ export class TriageWhenWhistleBlownHandler {
       lng: typeof d.location.lng === 'number' ? d.location.lng : null,
       blownAt,
     };
-    return { env, site, defaultLevel: situation.defaultLevel };
+    return { env, site, defaultLevel: situation.defaultLevel, membership };
   }
 
   /**
-   * Triages checked whistles together in two statements, with no transaction (ADR 0010): the sites
-   * (idempotent) and counts, then — gated by the messages' inbox rows, so each whistle at most once —
-   * the WhistleTriaged streams and their outbox rows.
+   * Triages checked whistles together, with no transaction (ADR 0010). As the group's only member
+   * (ADR 0017): the counts from the in-memory index, then one statement — gated by the messages'
+   * inbox rows, so each whistle at most once, and by the policy stream's version the decisions were
+   * made under — with the WhistleTriaged streams, their outbox rows and the sites. Otherwise two: the
+   * sites (idempotent) and counts, then the gated streams and outbox rows.
    */
   async triageAll(em: EntityManager, pending: ReadonlyArray<{ messageId: string; item: BlownWhistle }>, inbox: InboxGate, inTransaction = true): Promise<void> {
     if (pending.length === 0) return;
     const started = process.hrtime.bigint();
     const whistles = [...new Map(pending.map((p) => [p.item.site.whistleId, p.item])).values()];
     const cached = this.policies.cachedHistory();
+    // in a transaction (a batch another message began, or a message retried alone) the database
+    // counts: the index takes only sites whose statement committed on its own
+    const membership = pending[0].item.membership;
+
+    const windowDays = longestWindowDays(cached.versions);
+    const index =
+      !inTransaction && pending.every((p) => p.item.membership === membership)
+        ? (this.recurring.ready(membership, windowDays) ?? (membership.sole ? await this.recurring.load(em, membership, windowDays) : undefined))
+        : undefined;
+    if (index && whistles.every((w) => index.covers(w.site, policyInForceAt(cached.versions, w.site.blownAt).policy))) {
+      await this.triageFromIndex(em, pending, whistles, index, inbox, cached, started);
+      return;
+    }
     let policies = whistles.map((w) => policyInForceAt(cached.versions, w.site.blownAt).policy);
     const col = <T>(f: (w: BlownWhistle, i: number) => T): T[] => whistles.map(f);
     const rows: Array<{ new_site: boolean; n: string; policy_stream_version: string | null }> = await em.query(SITES_AND_COUNTS_SQL, [
@@ -201,20 +226,77 @@ export class TriageWhenWhistleBlownHandler {
       policies = reloaded;
     }
     const triaged = whistles.map((w, i) => this.triaged(w, policies[i], counts[i]));
-    const decided = Number(process.hrtime.bigint() - started) / 1e9;
-    for (let k = 0; k < whistles.length; k++) decisionSeconds.observe(decided);
+    this.decided(started, whistles.length, 'database');
+    const written = await this.append(em, pending, whistles, triaged, inbox);
+    this.count(triaged, policies, written);
+  }
+
+  /**
+   * The batch decided from the index and written in one statement that also records its sites. The
+   * statement writes nothing if the policy stream moved since the cache was loaded: then, with the
+   * reloaded history, decided and written again. Once it returned, its sites are in the index.
+   */
+  private async triageFromIndex(
+    em: EntityManager,
+    pending: ReadonlyArray<{ messageId: string; item: BlownWhistle }>,
+    whistles: readonly BlownWhistle[],
+    index: SiteIndex,
+    inbox: InboxGate,
+    history: PolicyHistory,
+    started: bigint,
+  ): Promise<void> {
+    const sites = whistles.map((w) => w.site);
+    for (let cached = history; ; ) {
+      const policies = whistles.map((w) => policyInForceAt(cached.versions, w.site.blownAt).policy);
+      // the batch's own sites count too (each once, and only those blown before the whistle)
+      const triaged = whistles.map((w, i) => this.triaged(w, policies[i], index.count(w.site, policies[i], sites)));
+      this.decided(started, whistles.length, 'memory');
+      const policyUnchanged: Companion = (first) => ({
+        sql: `coalesce((SELECT version FROM streams WHERE stream_id = $${first}), 0) = $${first + 1}::bigint`,
+        params: [POLICY_STREAM, cached.streamVersion],
+      });
+      const written = await this.append(em, pending, whistles, triaged, inbox, { onlyIf: policyUnchanged, sites });
+      this.recurring.recorded(index, sites);
+      this.count(triaged, policies, written);
+      if (written.some((w) => w.length > 0)) return;
+      // nothing written: every message was handled before, or a policy was published meanwhile
+      const now = await this.policies.history(em);
+      if (now.streamVersion === cached.streamVersion) return;
+      cached = now;
+      started = process.hrtime.bigint();
+    }
+  }
+
+  /** The WhistleTriaged streams with their outbox rows (and `sites`), gated by the inbox rows (and `onlyIf`): one statement. */
+  private append(
+    em: EntityManager,
+    pending: ReadonlyArray<{ messageId: string; item: BlownWhistle }>,
+    whistles: readonly BlownWhistle[],
+    triaged: readonly WhistleTriagedData[],
+    inbox: InboxGate,
+    also: { onlyIf?: Companion; sites?: readonly WhistleSite[] } = {},
+  ) {
     const topic = this.messaging.topic(TOPICS.whistleEvents);
     const streamOf = new Map(pending.map((p) => [p.messageId, whistleStreamId(p.item.site.whistleId)]));
-    const written = await this.store.appendNewStreams(
+    return this.store.appendNewStreams(
       em,
       triaged.map((data, i) => ({
         streamId: whistleStreamId(data.whistleId),
         events: [{ type: 'WhistleTriaged', data }],
         metadata: { correlationId: whistles[i].env.correlationId, causationId: whistles[i].env.eventId, actor: systemActor('triage') },
       })),
-      (drafts) => [publishingEach({ topic, source: 'triage', gated: true })(drafts)],
-      inbox((messageId) => streamOf.get(messageId) as string),
+      (drafts) => [publishingEach({ topic, source: 'triage', gated: true })(drafts), ...(also.sites ? [sitesInsert(also.sites)] : [])],
+      inbox((messageId) => streamOf.get(messageId) as string, also.onlyIf),
     );
+  }
+
+  private decided(started: bigint, whistles: number, source: 'memory' | 'database'): void {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (let k = 0; k < whistles; k++) decisionSeconds.observe(seconds);
+    countedTotal.inc({ source }, whistles);
+  }
+
+  private count(triaged: readonly WhistleTriagedData[], policies: ReadonlyArray<PolicyVersion['policy']>, written: ReadonlyArray<readonly unknown[]>): void {
     for (const [i, t] of triaged.entries()) {
       if (written[i].length > 0) triagedTotal.inc({ level: t.level, policy_version: String(policies[i].version) });
     }

@@ -26,7 +26,7 @@ export class TriageWhistleEventsKafkaController {
     switch (env.type) {
       case 'WhistleBlown': {
         // checked now (a bad one is rejected alone); triaged with the rest of the batch at its end
-        const whistle = this.triageBlown.check(env as Envelope<'WhistleBlown', WhistleBlownData>);
+        const whistle = this.triageBlown.check(env as Envelope<'WhistleBlown', WhistleBlownData>, ctx.membership);
         await processOnceInOneStatement(this.dataSource, TRIAGE_CONSUMER, env.eventId, whistle, (em, all, inbox, inTransaction) => this.triageBlown.triageAll(em, all, inbox, inTransaction), ctx);
         return;
       }
