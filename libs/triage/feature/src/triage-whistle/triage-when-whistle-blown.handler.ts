@@ -182,7 +182,6 @@ export class TriageWhenWhistleBlownHandler {
     // in a transaction (a batch another message began, or a message retried alone) the database
     // counts: the index takes only sites whose statement committed on its own
     const membership = pending[0].item.membership;
-
     const windowDays = longestWindowDays(cached.versions);
     const index =
       !inTransaction && pending.every((p) => p.item.membership === membership)
@@ -232,9 +231,10 @@ export class TriageWhenWhistleBlownHandler {
   }
 
   /**
-   * The batch decided from the index and written in one statement that also records its sites. The
-   * statement writes nothing if the policy stream moved since the cache was loaded: then, with the
-   * reloaded history, decided and written again. Once it returned, its sites are in the index.
+   * The batch decided from the index and written in one statement that also records its sites.
+   * Once it returned, its sites are in the index. The statement writes nothing if the policy stream
+   * moved since the cache was loaded: then the batch is triaged again under the reloaded history
+   * (whose windows may ask for a reload of the index, or the database).
    */
   private async triageFromIndex(
     em: EntityManager,
@@ -242,29 +242,25 @@ export class TriageWhenWhistleBlownHandler {
     whistles: readonly BlownWhistle[],
     index: SiteIndex,
     inbox: InboxGate,
-    history: PolicyHistory,
+    cached: PolicyHistory,
     started: bigint,
   ): Promise<void> {
     const sites = whistles.map((w) => w.site);
-    for (let cached = history; ; ) {
-      const policies = whistles.map((w) => policyInForceAt(cached.versions, w.site.blownAt).policy);
-      // the batch's own sites count too (each once, and only those blown before the whistle)
-      const triaged = whistles.map((w, i) => this.triaged(w, policies[i], index.count(w.site, policies[i], sites)));
-      this.decided(started, whistles.length, 'memory');
-      const policyUnchanged: Companion = (first) => ({
-        sql: `coalesce((SELECT version FROM streams WHERE stream_id = $${first}), 0) = $${first + 1}::bigint`,
-        params: [POLICY_STREAM, cached.streamVersion],
-      });
-      const written = await this.append(em, pending, whistles, triaged, inbox, { onlyIf: policyUnchanged, sites });
-      this.recurring.recorded(index, sites);
-      this.count(triaged, policies, written);
-      if (written.some((w) => w.length > 0)) return;
-      // nothing written: every message was handled before, or a policy was published meanwhile
-      const now = await this.policies.history(em);
-      if (now.streamVersion === cached.streamVersion) return;
-      cached = now;
-      started = process.hrtime.bigint();
-    }
+    const policies = whistles.map((w) => policyInForceAt(cached.versions, w.site.blownAt).policy);
+    // the batch's own sites count too (each once, and only those blown before the whistle)
+    const triaged = whistles.map((w, i) => this.triaged(w, policies[i], index.count(w.site, policies[i], sites)));
+    this.decided(started, whistles.length, 'memory');
+    const policyUnchanged: Companion = (first) => ({
+      sql: `coalesce((SELECT version FROM streams WHERE stream_id = $${first}), 0) = $${first + 1}::bigint`,
+      params: [POLICY_STREAM, cached.streamVersion],
+    });
+    const written = await this.append(em, pending, whistles, triaged, inbox, { onlyIf: policyUnchanged, sites });
+    this.recurring.recorded(index, sites);
+    this.count(triaged, policies, written);
+    if (written.some((w) => w.length > 0)) return;
+    // nothing written: every message was handled before, or a policy was published meanwhile
+    if ((await this.policies.history(em)).streamVersion === cached.streamVersion) return;
+    await this.triageAll(em, pending, inbox, false);
   }
 
   /** The WhistleTriaged streams with their outbox rows (and `sites`), gated by the inbox rows (and `onlyIf`): one statement. */
