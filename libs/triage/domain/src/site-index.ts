@@ -1,12 +1,12 @@
 import type { TriagePolicy } from './policy';
 import { DAY_MS, isRecurringNeighbour, type WhistleSite } from './recurring';
 
-/** The grid's cell, in degrees (about 1.1 km north–south): a 200 m circle touches at most 4 cells. */
-const CELL_DEG = 0.01;
+/** The grid's cell, in degrees (about 280 m north–south, 215 m east–west at 39° N): a 200 m circle's box spans 3 × 3 or 3 × 4 cells. */
+const CELL_DEG = 0.0025;
 /** Metres in a degree of latitude (the same figure as the SQL's bounding box). */
 const M_PER_DEG_LAT = 111194.9;
-/** A radius whose box spans more cells than this is answered by scanning the situation's sites. */
-const MAX_CELLS = 64;
+/** A radius whose box spans more cells than this (about 2.5 km) is answered by scanning the situation's sites. */
+const MAX_CELLS = 400;
 
 /**
  * The sites of the whistles blown since `from`, in memory, for the recurring-problem rule (ADR 0017):
@@ -86,7 +86,7 @@ export class SiteIndex {
     }
   }
 
-  /** The sites that may be neighbours of `now`: those at its address, and those in the grid cells its circle touches. */
+  /** The sites that may be neighbours of `now`: those at its address, and those in the box around its circle (1 % larger). */
   private *candidates(now: WhistleSite, policy: Pick<TriagePolicy, 'rules'>): Iterable<WhistleSite> {
     if (now.normalisedAddress !== '') yield* this.byAddress.get(addressKey(now.situationCode, now.normalisedAddress)) ?? [];
     if (now.lat === null || now.lng === null) return;
@@ -98,7 +98,11 @@ export class SiteIndex {
       yield* this.bySituation.get(now.situationCode) ?? [];
       return;
     }
-    for (let a = lat0; a <= lat1; a++) for (let b = lng0; b <= lng1; b++) yield* this.byCell.get(cellKey(now.situationCode, a, b)) ?? [];
+    // the cells hold more than the box: only the sites inside it go on to the haversine
+    const inBox = (s: WhistleSite) => s.lat !== null && s.lng !== null && Math.abs(s.lat - now.lat!) <= dLat && Math.abs(s.lng - now.lng!) <= dLng;
+    for (let a = lat0; a <= lat1; a++) {
+      for (let b = lng0; b <= lng1; b++) for (const s of this.byCell.get(cellKey(now.situationCode, a, b)) ?? []) if (inBox(s)) yield s;
+    }
   }
 }
 

@@ -28,7 +28,7 @@ describe('SiteIndex', () => {
     const situations = ['NOISE_NUISANCE', 'STREET_VENDING', 'ILLEGAL_PARKING'];
     const addresses = ['', '', '和平区南京路1号', '和平区南京路2号', '河西区友谊路3号'];
     const point = () => {
-      // clustered on a cell corner (lat and lng multiples of 0.01°), 0–600 m away, so circles cross cells
+      // clustered around a corner of the grid (lat and lng multiples of its 0.0025° cells), 0–600 m away, so circles and boxes cross cells
       const corner = { lat: 39.12, lng: 117.2 };
       return rnd() < 0.1 ? { lat: null, lng: null } : { lat: corner.lat + north((rnd() - 0.5) * 1200), lng: corner.lng + east((rnd() - 0.5) * 1200) };
     };
