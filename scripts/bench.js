@@ -595,8 +595,8 @@ Closed loop, ${CONCURRENCY} concurrent keep-alive clients, ${THROUGHPUT_SECONDS}
 Open loop at each offered rate for ${LATENCY_SECONDS} s (the pipeline drained in between, and warmed up
 before the first run with ${WARMUP_SECONDS} s at 50/s, not measured); "visible" =
 the DepartmentsSummoned envelope read from \`chuishao.whistle.events\` by a separate consumer. The
-path: intake commit → in-process wake → outbox relay → Kafka → triage (a consumer batch: inbox rows, sites and
-recurring counts, events + outbox) → relay → Kafka → dispatch (a consumer batch: inbox rows, briefs,
+path: intake commit → in-process wake → outbox relay → Kafka → triage (a consumer batch: recurring counts in
+memory, ADR 0017; inbox rows, events + outbox + sites) → relay → Kafka → dispatch (a consumer batch: inbox rows, briefs,
 load, events + deadlines + assignments + outbox) → relay → Kafka (ADR 0010).
 
 ${r.lats[0].rounds > 1 ? `Each rate was run ${r.lats[0].rounds} times, one round of all rates after another; each figure is the
