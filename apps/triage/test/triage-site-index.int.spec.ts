@@ -73,6 +73,36 @@ describe("triage's in-memory index of sites follows its group membership (real K
     expect(await metric('chuishao_triage_site_index_sites')).toBeGreaterThanOrEqual(3);
   }, 90000);
 
+  it('a batch counted in the database while the index is in use (another message of it began a transaction) still puts its sites in the index', async () => {
+    const address = `事务路${randomUUID().slice(0, 8)}号`;
+    const blownHere = () => {
+      const whistleId = randomUUID();
+      const data = whistleBlownData({ whistleId, streetId: defaultCatalog().streets[0].id, situationCode: situation.code, area: situation.area, title: '反复噪音', address });
+      return { whistleId, env: whistleEnvelope<WhistleBlownData>('WhistleBlown', whistleId, data, { occurredAt: new Date().toISOString(), source: 'intake' }) };
+    };
+    // a WhistleWithdrawn first: its handler opens the batch's transaction, so the two WhistleBlown
+    // after it, on the same partition and in the same fetch, are counted in the database
+    const closed = randomUUID();
+    const withdrawn = whistleEnvelope('WhistleWithdrawn', closed, { whistleId: closed, reason: '测试' }, { occurredAt: new Date().toISOString(), source: 'intake' });
+    const two = [blownHere(), blownHere()];
+    const before = await counted('database');
+    await svc.messaging.producer.send({
+      topic: topic(),
+      acks: -1,
+      messages: [withdrawn, ...two.map((t) => t.env)].map((e) => ({ key: 'one-batch', value: JSON.stringify(e) })),
+    });
+    await eventually(async () => {
+      const rows: Array<{ n: string }> = await svc.dataSource.query(`SELECT count(*) AS n FROM events WHERE stream_id = ANY($1)`, [two.map((t) => `whistle-${t.whistleId}`)]);
+      return Number(rows[0].n) === 2;
+    }, 30000);
+    expect(await counted('database')).toBeGreaterThanOrEqual(before + 2);
+    // the next whistle there, counted in memory, sees both
+    const m = await counted('memory');
+    const third = await blow(address);
+    expect(await counted('memory')).toBe(m + 1);
+    expect(earlier(third)).toBe(2);
+  });
+
   it('a policy that another instance published meanwhile applies from the first whistle blown after it (the statement checks the version it decided under)', async () => {
     // another triage instance publishes the next version: an append this instance's cache never saw
     const [row]: Array<{ version: string }> = await svc.dataSource.query(`SELECT version FROM streams WHERE stream_id = 'policy-triage'`);

@@ -87,9 +87,14 @@ export class RecurringSites {
     return index;
   }
 
-  /** Sites the database now holds (their statement returned): into the index, if it is the one in use. */
-  recorded(index: SiteIndex, sites: readonly WhistleSite[]): void {
-    if (index !== this.index) return;
+  /**
+   * Sites the database now holds (their statement returned), or will once the transaction they were
+   * written in commits — or, if it does not, once its messages, retried alone, are: into the index
+   * in use, if any. Whichever way a batch was counted, its sites reach the index.
+   */
+  recorded(sites: readonly WhistleSite[]): void {
+    const index = this.index;
+    if (!index) return;
     for (const s of sites) index.add(s);
     if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
       this.prunedAt = Date.now();

@@ -227,6 +227,9 @@ export class TriageWhenWhistleBlownHandler {
     const triaged = whistles.map((w, i) => this.triaged(w, policies[i], counts[i]));
     this.decided(started, whistles.length, 'database');
     const written = await this.append(em, pending, whistles, triaged, inbox);
+    // counted in the database while an index is in use (a batch in a transaction, a late whistle):
+    // its sites go into the index too, or the next counts from it would miss them
+    this.recurring.recorded(whistles.map((w) => w.site));
     this.count(triaged, policies, written);
   }
 
@@ -255,7 +258,7 @@ export class TriageWhenWhistleBlownHandler {
       params: [POLICY_STREAM, cached.streamVersion],
     });
     const written = await this.append(em, pending, whistles, triaged, inbox, { onlyIf: policyUnchanged, sites });
-    this.recurring.recorded(index, sites);
+    this.recurring.recorded(sites);
     this.count(triaged, policies, written);
     if (written.some((w) => w.length > 0)) return;
     // nothing written: every message was handled before, or a policy was published meanwhile
