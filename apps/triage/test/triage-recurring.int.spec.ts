@@ -130,7 +130,6 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
             arr(batch.map((b) => b.lat)),
             arr(batch.map((b) => b.lng)),
             arr(batch.map(() => w.radiusMeters)),
-            `'policy-triage'`,
             'false',
           ].join(', ')})`,
         );
@@ -163,7 +162,7 @@ describe('recurring-problem rule in the database (real PostgreSQL and Kafka)', (
 
   it("the sites statement skips the WAL flush of its own commit only when asked, and never for a transaction it is part of", async () => {
     const site = { whistleId: randomUUID(), situationCode: 'ILLEGAL_PARKING', normalisedAddress: '', lat: null, lng: null, blownAt: now };
-    const params = (skipFlush: boolean) => [[site.situationCode], [randomUUID()], [site.blownAt], [30], [''], [null], [null], [200], 'policy-triage', skipFlush];
+    const params = (skipFlush: boolean) => [[site.situationCode], [randomUUID()], [site.blownAt], [30], [''], [null], [null], [200], skipFlush];
     const qr = svc.dataSource.createQueryRunner();
     try {
       // its own transaction: off for that commit only, the session's setting untouched afterwards

@@ -7,8 +7,8 @@ import { defaultCatalog, type Level } from '@chuishao/catalog';
 import { counter, histogram } from '@chuishao/platform';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
-import { EARTH_RADIUS_M, isRecurringNeighbour, policyInForceAt, triage, type PolicyVersion, type SiteIndex, type WhistleSite } from '@chuishao/triage-domain';
-import { POLICY_STREAM, PolicyRepository, type PolicyHistory } from '../policy/policy.repository';
+import { EARTH_RADIUS_M, isRecurringNeighbour, policyInForceAt, triage, type PolicyVersion, type WhistleSite } from '@chuishao/triage-domain';
+import { POLICY_STREAM, PolicyRepository } from '../policy/policy.repository';
 import { longestWindowDays, RecurringSites, sitesInsert } from './recurring-sites';
 
 const triagedTotal = counter('chuishao_whistles_triaged_total', 'Whistles triaged, by level and policy version', ['level', 'policy_version']);
@@ -86,12 +86,11 @@ export const RECURRING_COUNT_SQL = `SELECT ${recurringCountSql({
 
 /**
  * A batch of whistles' sites recorded and their recurring neighbours counted in one statement
- * (arrays, one element a whistle, in order), with the policy stream's version to check the
- * cached policy. The count cannot see the sites this statement inserts: the batch's own
+ * (arrays, one element a whistle, in order). The count cannot see the sites this statement inserts: the batch's own
  * neighbours are counted in memory (isRecurringNeighbour), those whose site is new (`new_site`;
  * a site already there — a redelivery, a retry — is in the database's count already).
  *
- * $10: its commit does not wait for the WAL flush (synchronous_commit off for this statement's own
+ * $9: its commit does not wait for the WAL flush (synchronous_commit off for this statement's own
  * transaction) — only when it is its own transaction, never inside a batch's transaction that
  * another message opened, whose commit would then not wait either. The batch's next statement,
  * the gated append, commits synchronously, and flushing its commit flushes every earlier record,
@@ -119,8 +118,7 @@ export const SITES_AND_COUNTS_SQL = `
     lng: 'i.lng',
     radius: 'i.radius',
   })}) AS n,
-         (SELECT version FROM streams WHERE stream_id = $9) AS policy_stream_version,
-         (SELECT CASE WHEN $10::boolean THEN set_config('synchronous_commit', 'off', true) END) AS commit_without_flush
+         (SELECT CASE WHEN $9::boolean THEN set_config('synchronous_commit', 'off', true) END) AS commit_without_flush
     FROM i ORDER BY i.ord`;
 
 /** A WhistleBlown checked and ready to be triaged with the others of its batch. */
@@ -147,7 +145,7 @@ export class TriageWhenWhistleBlownHandler {
   ) {}
 
   /** Checks a WhistleBlown: RejectMessage when it cannot be triaged (before anything is set aside). */
-  check(env: Envelope<'WhistleBlown', WhistleBlownData>, membership: Membership = { generation: 0, sole: false }): BlownWhistle {
+  check(env: Envelope<'WhistleBlown', WhistleBlownData>, membership: Membership): BlownWhistle {
     const d = env.data;
     const situation = defaultCatalog().situation(d.situationCode);
     if (!situation) throw new RejectMessage(`unknown situation ${d.situationCode}`);
@@ -168,17 +166,21 @@ export class TriageWhenWhistleBlownHandler {
   }
 
   /**
-   * Triages checked whistles together, with no transaction (ADR 0010). As the group's only member
-   * (ADR 0017): the counts from the in-memory index, then one statement — gated by the messages'
-   * inbox rows, so each whistle at most once, and by the policy stream's version the decisions were
-   * made under — with the WhistleTriaged streams, their outbox rows and the sites. Otherwise two: the
-   * sites (idempotent) and counts, then the gated streams and outbox rows.
+   * Triages checked whistles together, with no transaction (ADR 0010): the recurring counts — from
+   * the in-memory index as the group's only member (ADR 0017), else by the sites statement, which
+   * records the sites (idempotent) — then ONE statement with the WhistleTriaged streams and their
+   * outbox rows (and the sites, if no statement recorded them yet), gated by the messages' inbox
+   * rows, so each whistle at most once, and by the policy stream's version the decisions were made
+   * under: if a policy was published since the cache was loaded, it writes nothing, and the batch is
+   * triaged again under the reloaded history.
    */
   async triageAll(em: EntityManager, pending: ReadonlyArray<{ messageId: string; item: BlownWhistle }>, inbox: InboxGate, inTransaction = true): Promise<void> {
     if (pending.length === 0) return;
     const started = process.hrtime.bigint();
     const whistles = [...new Map(pending.map((p) => [p.item.site.whistleId, p.item])).values()];
+    const sites = whistles.map((w) => w.site);
     const cached = this.policies.cachedHistory();
+    const policies = whistles.map((w) => policyInForceAt(cached.versions, w.site.blownAt).policy);
     // in a transaction (a batch another message began, or a message retried alone) the database
     // counts: the index takes only sites whose statement committed on its own
     const membership = pending[0].item.membership;
@@ -187,13 +189,38 @@ export class TriageWhenWhistleBlownHandler {
       !inTransaction && pending.every((p) => p.item.membership === membership)
         ? (this.recurring.ready(membership, windowDays) ?? (membership.sole ? await this.recurring.load(em, membership, windowDays) : undefined))
         : undefined;
-    if (index && whistles.every((w) => index.covers(w.site, policyInForceAt(cached.versions, w.site.blownAt).policy))) {
-      await this.triageFromIndex(em, pending, whistles, index, inbox, cached, started);
-      return;
+    const inMemory = index !== undefined && whistles.every((w, i) => index.covers(w.site, policies[i]));
+    const counts = inMemory
+      ? whistles.map((w, i) => index.count(w.site, policies[i], sites)) // the batch's own sites count too (each once, if blown before)
+      : await this.countInDatabase(em, whistles, policies, inTransaction);
+    const triaged = whistles.map((w, i) => this.triaged(w, policies[i], counts[i]));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (let k = 0; k < whistles.length; k++) decisionSeconds.observe(seconds);
+    countedTotal.inc({ source: inMemory ? 'memory' : 'database' }, whistles.length);
+
+    const policyUnchanged: Companion = (first) => ({
+      sql: `coalesce((SELECT version FROM streams WHERE stream_id = $${first}), 0) = $${first + 1}::bigint`,
+      params: [POLICY_STREAM, cached.streamVersion],
+    });
+    const written = await this.append(em, pending, whistles, triaged, inbox, { onlyIf: policyUnchanged, sites: inMemory ? sites : undefined });
+    // into the index in use, however they were counted: the next counts from it must see them
+    this.recurring.recorded(sites);
+    for (const [i, t] of triaged.entries()) {
+      if (written[i].length > 0) triagedTotal.inc({ level: t.level, policy_version: String(policies[i].version) });
     }
-    let policies = whistles.map((w) => policyInForceAt(cached.versions, w.site.blownAt).policy);
+    if (written.some((w) => w.length > 0)) return;
+    // nothing written: every message was handled before, or a policy was published meanwhile
+    if ((await this.policies.history(em)).streamVersion === cached.streamVersion) return;
+    await this.triageAll(em, pending, inbox, inTransaction);
+  }
+
+  /**
+   * The sites statement: the batch's sites recorded, and each whistle's recurring count — the
+   * database's, plus the batch's own new sites, which the statement cannot see.
+   */
+  private async countInDatabase(em: EntityManager, whistles: readonly BlownWhistle[], policies: ReadonlyArray<PolicyVersion['policy']>, inTransaction: boolean): Promise<number[]> {
     const col = <T>(f: (w: BlownWhistle, i: number) => T): T[] => whistles.map(f);
-    const rows: Array<{ new_site: boolean; n: string; policy_stream_version: string | null }> = await em.query(SITES_AND_COUNTS_SQL, [
+    const rows: Array<{ new_site: boolean; n: string }> = await em.query(SITES_AND_COUNTS_SQL, [
       col((w) => w.site.situationCode),
       col((w) => w.site.whistleId),
       col((w) => w.site.blownAt),
@@ -202,68 +229,10 @@ export class TriageWhenWhistleBlownHandler {
       col((w) => w.site.lat),
       col((w) => w.site.lng),
       col((_, i) => policies[i].rules.recurring.radiusMeters),
-      POLICY_STREAM,
       !inTransaction,
     ]);
-    // the batch's own neighbours, which that statement's count could not see
     const fresh = whistles.filter((_, i) => rows[i].new_site);
-    let counts = whistles.map((w, i) => Number(rows[i].n) + fresh.filter((other) => other !== w && isRecurringNeighbour(other.site, w.site, policies[i])).length);
-    if (Number(rows[0].policy_stream_version ?? 0) !== cached.streamVersion) {
-      // a policy was published since the cache was loaded: reload, and recount where the window
-      // changed (the batch's sites are in the table now, so the database counts them too)
-      const history = await this.policies.history(em);
-      const reloaded = whistles.map((w) => policyInForceAt(history.versions, w.site.blownAt).policy);
-      counts = await Promise.all(
-        whistles.map(async (w, i) => {
-          const [was, now] = [policies[i].rules.recurring, reloaded[i].rules.recurring];
-          if (was.windowDays === now.windowDays && was.radiusMeters === now.radiusMeters) return counts[i];
-          const s = w.site;
-          const [r]: Array<{ n: string }> = await em.query(RECURRING_COUNT_SQL, [s.situationCode, s.whistleId, s.blownAt, now.windowDays, s.normalisedAddress, s.lat, s.lng, now.radiusMeters]);
-          return Number(r.n);
-        }),
-      );
-      policies = reloaded;
-    }
-    const triaged = whistles.map((w, i) => this.triaged(w, policies[i], counts[i]));
-    this.decided(started, whistles.length, 'database');
-    const written = await this.append(em, pending, whistles, triaged, inbox);
-    // counted in the database while an index is in use (a batch in a transaction, a late whistle):
-    // its sites go into the index too, or the next counts from it would miss them
-    this.recurring.recorded(whistles.map((w) => w.site));
-    this.count(triaged, policies, written);
-  }
-
-  /**
-   * The batch decided from the index and written in one statement that also records its sites.
-   * Once it returned, its sites are in the index. The statement writes nothing if the policy stream
-   * moved since the cache was loaded: then the batch is triaged again under the reloaded history
-   * (whose windows may ask for a reload of the index, or the database).
-   */
-  private async triageFromIndex(
-    em: EntityManager,
-    pending: ReadonlyArray<{ messageId: string; item: BlownWhistle }>,
-    whistles: readonly BlownWhistle[],
-    index: SiteIndex,
-    inbox: InboxGate,
-    cached: PolicyHistory,
-    started: bigint,
-  ): Promise<void> {
-    const sites = whistles.map((w) => w.site);
-    const policies = whistles.map((w) => policyInForceAt(cached.versions, w.site.blownAt).policy);
-    // the batch's own sites count too (each once, and only those blown before the whistle)
-    const triaged = whistles.map((w, i) => this.triaged(w, policies[i], index.count(w.site, policies[i], sites)));
-    this.decided(started, whistles.length, 'memory');
-    const policyUnchanged: Companion = (first) => ({
-      sql: `coalesce((SELECT version FROM streams WHERE stream_id = $${first}), 0) = $${first + 1}::bigint`,
-      params: [POLICY_STREAM, cached.streamVersion],
-    });
-    const written = await this.append(em, pending, whistles, triaged, inbox, { onlyIf: policyUnchanged, sites });
-    this.recurring.recorded(sites);
-    this.count(triaged, policies, written);
-    if (written.some((w) => w.length > 0)) return;
-    // nothing written: every message was handled before, or a policy was published meanwhile
-    if ((await this.policies.history(em)).streamVersion === cached.streamVersion) return;
-    await this.triageAll(em, pending, inbox, false);
+    return whistles.map((w, i) => Number(rows[i].n) + fresh.filter((other) => other !== w && isRecurringNeighbour(other.site, w.site, policies[i])).length);
   }
 
   /** The WhistleTriaged streams with their outbox rows (and `sites`), gated by the inbox rows (and `onlyIf`): one statement. */
@@ -287,18 +256,6 @@ export class TriageWhenWhistleBlownHandler {
       (drafts) => [publishingEach({ topic, source: 'triage', gated: true })(drafts), ...(also.sites ? [sitesInsert(also.sites)] : [])],
       inbox((messageId) => streamOf.get(messageId) as string, also.onlyIf),
     );
-  }
-
-  private decided(started: bigint, whistles: number, source: 'memory' | 'database'): void {
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    for (let k = 0; k < whistles; k++) decisionSeconds.observe(seconds);
-    countedTotal.inc({ source }, whistles);
-  }
-
-  private count(triaged: readonly WhistleTriagedData[], policies: ReadonlyArray<PolicyVersion['policy']>, written: ReadonlyArray<readonly unknown[]>): void {
-    for (const [i, t] of triaged.entries()) {
-      if (written[i].length > 0) triagedTotal.inc({ level: t.level, policy_version: String(policies[i].version) });
-    }
   }
 
   private triaged(w: BlownWhistle, policy: PolicyVersion['policy'], recurringCount: number): WhistleTriagedData {
