@@ -20,8 +20,13 @@ const MAX_CELLS = 400;
  */
 export class SiteIndex {
   private readonly byId = new Map<string, WhistleSite>();
-  private readonly byAddress = new Map<string, WhistleSite[]>();
-  private readonly byCell = new Map<string, WhistleSite[]>();
+  /** situation → normalised address → its sites (the address not empty). */
+  private readonly byAddress = new Map<string, Map<string, WhistleSite[]>>();
+  /**
+   * situation → the grid's row → its column → the cell's sites (those with a position). Rows and
+   * columns are small integers, which a Map finds several times faster than doubles or strings.
+   */
+  private readonly byCell = new Map<string, Map<number, Map<number, Cell>>>();
   private readonly bySituation = new Map<string, WhistleSite[]>();
 
   constructor(private earliest: Date) {}
@@ -40,8 +45,14 @@ export class SiteIndex {
     if (this.byId.has(site.whistleId)) return false;
     this.byId.set(site.whistleId, site);
     push(this.bySituation, site.situationCode, site);
-    if (site.normalisedAddress !== '') push(this.byAddress, addressKey(site.situationCode, site.normalisedAddress), site);
-    if (site.lat !== null && site.lng !== null) push(this.byCell, cellKey(site.situationCode, cellOf(site.lat), cellOf(site.lng)), site);
+    if (site.normalisedAddress !== '') push(inner(this.byAddress, site.situationCode), site.normalisedAddress, site);
+    if (site.lat !== null && site.lng !== null) {
+      const row = inner(inner(this.byCell, site.situationCode), cellOf(site.lat));
+      const column = cellOf(site.lng);
+      let cell = row.get(column);
+      if (!cell) row.set(column, (cell = new Cell()));
+      cell.add(site);
+    }
     return true;
   }
 
@@ -55,19 +66,52 @@ export class SiteIndex {
   }
 
   /**
-   * How many sites here, and of `others` (a batch's sites not added yet), are recurring neighbours
-   * of `now` — each site once, whether it is near, at the same address, or both.
+   * How many sites here, and of `others` (a batch's sites, one per whistle, not added yet), are
+   * recurring neighbours of `now` — each site once, whether it is near, at the same address, or both.
+   *
+   * The hot path of triage's decision, so no set of seen sites: a site here is either in the list of
+   * `now`'s address (counted there) or at another address (counted from the cells, or the scan), and
+   * one of `others` that is here already is left to the lists.
    */
   count(now: WhistleSite, policy: Pick<TriagePolicy, 'rules'>, others: readonly WhistleSite[] = []): number {
-    const seen = new Set<string>();
     let n = 0;
-    const consider = (s: WhistleSite) => {
-      if (seen.has(s.whistleId)) return;
-      seen.add(s.whistleId);
-      if (isRecurringNeighbour(s, now, policy)) n++;
-    };
-    for (const s of others) consider(s);
-    for (const s of this.candidates(now, policy)) consider(s);
+    for (const s of others) if (!this.byId.has(s.whistleId) && isRecurringNeighbour(s, now, policy)) n++;
+    const address = now.normalisedAddress;
+    if (address !== '') {
+      for (const s of this.byAddress.get(now.situationCode)?.get(address) ?? NONE) if (isRecurringNeighbour(s, now, policy)) n++;
+    }
+    if (now.lat === null || now.lng === null) return n;
+    const atAnotherAddress = (s: WhistleSite) => address === '' || s.normalisedAddress !== address;
+    const r = policy.rules.recurring.radiusMeters;
+    const dLat = (r * 1.01) / M_PER_DEG_LAT;
+    const dLng = (r * 1.01) / (M_PER_DEG_LAT * Math.cos((Math.min(Math.abs(now.lat), 89) * Math.PI) / 180));
+    const lat0 = cellOf(now.lat - dLat);
+    const lat1 = cellOf(now.lat + dLat);
+    const lng0 = cellOf(now.lng - dLng);
+    const lng1 = cellOf(now.lng + dLng);
+    if ((lat1 - lat0 + 1) * (lng1 - lng0 + 1) > MAX_CELLS) {
+      for (const s of this.bySituation.get(now.situationCode) ?? NONE) if (atAnotherAddress(s) && isRecurringNeighbour(s, now, policy)) n++;
+      return n;
+    }
+    const rows = this.byCell.get(now.situationCode);
+    if (!rows) return n;
+    // the cells hold more than the box around the circle (1 % larger) and the window: only the
+    // sites inside both, found in the cells' columns of numbers, go on to the rule itself
+    const at = now.blownAt.getTime();
+    const earliest = at - policy.rules.recurring.windowDays * DAY_MS;
+    for (let a = lat0; a <= lat1; a++) {
+      const row = rows.get(a);
+      if (!row) continue;
+      for (let b = lng0; b <= lng1; b++) {
+        const cell = row.get(b);
+        if (!cell) continue;
+        for (let k = 0; k < cell.sites.length; k++) {
+          if (Math.abs(cell.lat[k] - now.lat) > dLat || Math.abs(cell.lng[k] - now.lng) > dLng || cell.at[k] > at || cell.at[k] < earliest) continue;
+          const s = cell.sites[k];
+          if (atAnotherAddress(s) && isRecurringNeighbour(s, now, policy)) n++;
+        }
+      }
+    }
     return n;
   }
 
@@ -77,38 +121,71 @@ export class SiteIndex {
     this.earliest = before;
     const keep = (s: WhistleSite) => s.blownAt.getTime() >= before.getTime();
     for (const [id, s] of this.byId) if (!keep(s)) this.byId.delete(id);
-    for (const map of [this.byAddress, this.byCell, this.bySituation]) {
-      for (const [k, list] of map) {
+    // the lists kept, the emptied ones and the maps left empty deleted, at any depth
+    const prune = (map: Map<unknown, unknown>) => {
+      for (const [k, v] of map) {
+        if (v instanceof Map) {
+          prune(v);
+          if (v.size === 0) map.delete(k);
+          continue;
+        }
+        if (v instanceof Cell) {
+          v.keep(keep);
+          if (v.sites.length === 0) map.delete(k);
+          continue;
+        }
+        const list = v as WhistleSite[];
         const kept = list.filter(keep);
         if (kept.length === 0) map.delete(k);
         else if (kept.length !== list.length) map.set(k, kept);
       }
-    }
+    };
+    for (const map of [this.bySituation, this.byAddress, this.byCell]) prune(map);
+  }
+}
+
+const NONE: readonly WhistleSite[] = [];
+
+/**
+ * A grid cell's sites, with their positions and times in columns of plain numbers beside them:
+ * a count reads the few numbers of each site in the cells around a whistle, contiguous in memory,
+ * rather than each site's object and boxed numbers scattered over the heap (several times faster
+ * at tens of thousands of sites; ADR 0017).
+ */
+class Cell {
+  readonly sites: WhistleSite[] = [];
+  readonly lat: number[] = [];
+  readonly lng: number[] = [];
+  /** blownAt, in ms since the epoch */
+  readonly at: number[] = [];
+
+  add(site: WhistleSite): void {
+    this.sites.push(site);
+    this.lat.push(site.lat as number);
+    this.lng.push(site.lng as number);
+    this.at.push(site.blownAt.getTime());
   }
 
-  /** The sites that may be neighbours of `now`: those at its address, and those in the box around its circle (1 % larger). */
-  private *candidates(now: WhistleSite, policy: Pick<TriagePolicy, 'rules'>): Iterable<WhistleSite> {
-    if (now.normalisedAddress !== '') yield* this.byAddress.get(addressKey(now.situationCode, now.normalisedAddress)) ?? [];
-    if (now.lat === null || now.lng === null) return;
-    const r = policy.rules.recurring.radiusMeters;
-    const dLat = (r * 1.01) / M_PER_DEG_LAT;
-    const dLng = (r * 1.01) / (M_PER_DEG_LAT * Math.cos((Math.min(Math.abs(now.lat), 89) * Math.PI) / 180));
-    const [lat0, lat1, lng0, lng1] = [cellOf(now.lat - dLat), cellOf(now.lat + dLat), cellOf(now.lng - dLng), cellOf(now.lng + dLng)];
-    if ((lat1 - lat0 + 1) * (lng1 - lng0 + 1) > MAX_CELLS) {
-      yield* this.bySituation.get(now.situationCode) ?? [];
-      return;
+  keep(keep: (s: WhistleSite) => boolean): void {
+    let j = 0;
+    for (let k = 0; k < this.sites.length; k++) {
+      if (!keep(this.sites[k])) continue;
+      this.sites[j] = this.sites[k];
+      this.lat[j] = this.lat[k];
+      this.lng[j] = this.lng[k];
+      this.at[j] = this.at[k];
+      j++;
     }
-    // the cells hold more than the box: only the sites inside it go on to the haversine
-    const inBox = (s: WhistleSite) => s.lat !== null && s.lng !== null && Math.abs(s.lat - now.lat!) <= dLat && Math.abs(s.lng - now.lng!) <= dLng;
-    for (let a = lat0; a <= lat1; a++) {
-      for (let b = lng0; b <= lng1; b++) for (const s of this.byCell.get(cellKey(now.situationCode, a, b)) ?? []) if (inBox(s)) yield s;
-    }
+    for (const column of [this.sites, this.lat, this.lng, this.at] as unknown[][]) column.length = j;
   }
 }
 
 const cellOf = (deg: number): number => Math.floor(deg / CELL_DEG);
-const cellKey = (situation: string, a: number, b: number): string => `${situation}|${a}|${b}`;
-const addressKey = (situation: string, address: string): string => `${situation}|${address}`;
+function inner<K, L, V>(map: Map<K, Map<L, V>>, key: K): Map<L, V> {
+  let m = map.get(key);
+  if (!m) map.set(key, (m = new Map()));
+  return m;
+}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

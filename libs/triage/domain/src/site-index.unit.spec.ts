@@ -23,7 +23,7 @@ function random(seed: number): () => number {
 }
 
 describe('SiteIndex', () => {
-  it('counts exactly what recurringCount counts over the same sites, at the grid cells’ edges too (2,000 random sites, 300 probes)', () => {
+  it('counts exactly what recurringCount counts over the same sites, at the grid cells’ edges too (2,000 random sites, 300 probes, with and without a batch)', () => {
     const rnd = random(20261202);
     const situations = ['NOISE_NUISANCE', 'STREET_VENDING', 'ILLEGAL_PARKING'];
     const addresses = ['', '', '和平区南京路1号', '和平区南京路2号', '河西区友谊路3号'];
@@ -41,11 +41,15 @@ describe('SiteIndex', () => {
     });
     const sites = Array.from({ length: 2000 }, (_, k) => site(k, ago(rnd() * 40 * DAY_MS)));
     const index = new SiteIndex(ago(400 * DAY_MS));
-    for (const s of sites) index.add(s);
+    const stored = sites.slice(0, 1800);
+    for (const s of stored) index.add(s);
+    // a batch: sites not stored yet, and some that are (a message delivered again)
+    const batch = [...sites.slice(1800), ...sites.slice(0, 50)];
     for (const policy of [DEFAULT_TRIAGE_POLICY, withRules(350, 10), withRules(10_000, 30)]) {
       for (let p = 0; p < 100; p++) {
         const probe = site(10_000 + p, ago(rnd() * 5 * DAY_MS));
-        expect(index.count(probe, policy)).toBe(recurringCount(sites, probe, policy));
+        expect(index.count(probe, policy)).toBe(recurringCount(stored, probe, policy));
+        expect(index.count(probe, policy, batch)).toBe(recurringCount(sites, probe, policy));
       }
     }
   });
