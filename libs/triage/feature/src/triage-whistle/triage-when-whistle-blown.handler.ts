@@ -24,11 +24,24 @@ const countedTotal = counter(
  * Kafka fetch, the inbox rows, the append with its outbox rows, the commit) is not in it;
  * chuishao_consumer_batch_seconds has the whole batch.
  */
+const DECISION_BUCKETS = [0.00025, 0.0005, 0.00075, 0.001, 0.00125, 0.0015, 0.00175, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 const decisionSeconds = histogram(
   'chuishao_triage_decision_seconds',
   "Triage's decision, per whistle: its batch's recurring counts (in memory, or the sites and counts statement), the policy in force and the rules (not the append, inbox rows or commit)",
   [],
-  [0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  DECISION_BUCKETS,
+);
+/**
+ * The same decision in CPU time (the process's, from getrusage: its main thread's work with any
+ * garbage collection in it, and what its helper threads ran meanwhile), without the time it waited
+ * for a core: on a machine whose cores are all busy, the scheduler can suspend the thread in the
+ * middle of it, which the wall time above counts.
+ */
+const decisionCpuSeconds = histogram(
+  'chuishao_triage_decision_cpu_seconds',
+  "Triage's decision, per whistle, in the process's CPU time: the same work as chuishao_triage_decision_seconds without the time it waited for a core",
+  [],
+  DECISION_BUCKETS,
 );
 
 /** The SQL expressions a recurring count compares against: parameters, or the columns of a batch's rows. */
@@ -177,6 +190,7 @@ export class TriageWhenWhistleBlownHandler {
   async triageAll(em: EntityManager, pending: ReadonlyArray<{ messageId: string; item: BlownWhistle }>, inbox: InboxGate, inTransaction = true): Promise<void> {
     if (pending.length === 0) return;
     const started = process.hrtime.bigint();
+    const cpuStarted = process.cpuUsage();
     const whistles = [...new Map(pending.map((p) => [p.item.site.whistleId, p.item])).values()];
     const sites = whistles.map((w) => w.site);
     const cached = this.policies.cachedHistory();
@@ -195,7 +209,12 @@ export class TriageWhenWhistleBlownHandler {
       : await this.countInDatabase(em, whistles, policies, inTransaction);
     const triaged = whistles.map((w, i) => this.triaged(w, policies[i], counts[i]));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    for (let k = 0; k < whistles.length; k++) decisionSeconds.observe(seconds);
+    const cpu = process.cpuUsage(cpuStarted);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    for (let k = 0; k < whistles.length; k++) {
+      decisionSeconds.observe(seconds);
+      decisionCpuSeconds.observe(cpuSeconds);
+    }
     countedTotal.inc({ source: inMemory ? 'memory' : 'database' }, whistles.length);
 
     const policyUnchanged: Companion = (first) => ({
