@@ -503,6 +503,7 @@ async function main() {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const rate of rates) {
         const before = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
+        const dispatchBefore = await (await fetch(`http://127.0.0.1:${ports.dispatch}/metrics`)).text();
         log(`(b) latency: ${rate} whistles/s offered for ${LATENCY_SECONDS} s${ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : ''} ...`);
         const cpuBefore = cpuSnapshot(procs);
         const lat = { rate, ...(await latency(ports, token, prefix, rate, LATENCY_SECONDS)) };
@@ -519,8 +520,11 @@ async function main() {
         const own = bucketQuantiles([lat.triageBuckets]);
         const decision = bucketQuantiles([lat.decisionBuckets]);
         const decisionCpu = bucketQuantiles([lat.decisionCpuBuckets]);
+        const dispatchAfter = await (await fetch(`http://127.0.0.1:${ports.dispatch}/metrics`)).text();
+        lat.briefs = Object.fromEntries(['memory', 'database'].map((source) => [source, counterDelta(dispatchBefore, dispatchAfter, 'chuishao_dispatch_summon_loads_total', `source="${source}"`)]));
         lat.counted = Object.fromEntries(['memory', 'database'].map((source) => [source, counterDelta(before, after, 'chuishao_triage_recurring_counts_total', `source="${source}"`)]));
         log(`  triage's own work (its batch, per whistle): p50 ≤ ${own.p50 * 1000} ms, p99 ≤ ${own.p99 * 1000} ms over ${own.count}; its decision alone: p50 ≤ ${decision.p50 * 1000} ms, p99 ≤ ${decision.p99 * 1000} ms (in CPU time p50 ≤ ${decisionCpu.p50 * 1000} ms, p99 ≤ ${decisionCpu.p99 * 1000} ms); recurring counts in memory ${lat.counted.memory}, by statement ${lat.counted.database}`);
+        log(`  dispatch: briefs of the whistles it summoned held in memory ${lat.briefs.memory}, loaded ${lat.briefs.database} (ADR 0018)`);
         runs.get(rate).push(lat);
         await drain();
       }
@@ -606,8 +610,8 @@ Open loop at each offered rate for ${LATENCY_SECONDS} s (the pipeline drained in
 before the first run with ${WARMUP_SECONDS} s at 50/s, not measured); "visible" =
 the DepartmentsSummoned envelope read from \`chuishao.whistle.events\` by a separate consumer. The
 path: intake commit → in-process wake → outbox relay → Kafka → triage (a consumer batch: recurring counts in
-memory, ADR 0017; inbox rows, events + outbox + sites) → relay → Kafka → dispatch (a consumer batch: inbox rows, briefs,
-load, events + deadlines + assignments + outbox) → relay → Kafka (ADR 0010).
+memory, ADR 0017; inbox rows, events + outbox + sites) → relay → Kafka → dispatch (a consumer batch: the briefs it wrote
+held in memory, ADR 0018, else loaded; inbox rows, briefs, events + deadlines + assignments + outbox) → relay → Kafka (ADR 0010).
 
 ${r.lats[0].rounds > 1 ? `Each rate was run ${r.lats[0].rounds} times, one round of all rates after another; each figure is the
 median of the rounds, with the lowest and highest round in brackets.` : 'Each rate was run once (one round: no range).'} "Blown → summoned" is

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SummonWhenWhistleTriagedHandler } from './summon/summon-when-whistle-triaged.handler';
 import { DispatchWhistleEventsKafkaController } from './summon/whistle-events.kafka.controller';
 import { WhistleBriefs } from './whistle/whistle-briefs';
+import { RecentBriefs } from './whistle/recent-briefs';
 import { DispatchStreams } from './whistle/dispatch-streams';
 import { ReactToWhistleFactsHandler } from './whistle-facts/react-to-whistle-facts.handler';
 import { ApplyReplyHandler } from './replies/apply-reply.handler';
@@ -17,6 +18,7 @@ import { RepliesBacklog } from './deadlines/replies-backlog';
   controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, AssignmentsHttpController],
   providers: [
     WhistleBriefs,
+    RecentBriefs,
     DispatchStreams,
     SummonWhenWhistleTriagedHandler,
     ReactToWhistleFactsHandler,

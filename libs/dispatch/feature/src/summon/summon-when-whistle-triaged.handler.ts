@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { inboxHas, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { inboxHas, RejectMessage, type Envelope, type Membership } from '@chuishao/messaging';
 import { systemActor } from '@chuishao/contracts';
 import { defaultCatalog, type Situation } from '@chuishao/catalog';
 import type { Companion, EventMetadata } from '@chuishao/event-store';
@@ -9,8 +9,9 @@ import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
 import type { DepartmentsSummonedData, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { deadlinesFrom, route } from '@chuishao/dispatch-domain';
-import { DispatchStreams, type LoadedWhistle, type NewSummons } from '../whistle/dispatch-streams';
-import { briefOf, WhistleBriefs } from '../whistle/whistle-briefs';
+import { DispatchStreams, newWhistle, type LoadedWhistle, type NewSummons } from '../whistle/dispatch-streams';
+import { briefOf, WhistleBriefs, type WhistleBrief } from '../whistle/whistle-briefs';
+import { RecentBriefs, summonLoads } from '../whistle/recent-briefs';
 
 /** A WhistleTriaged checked and ready to be summoned with the others of its batch. */
 export interface TriagedWhistle {
@@ -33,6 +34,7 @@ export class SummonWhenWhistleTriagedHandler {
   constructor(
     private readonly streams: DispatchStreams,
     private readonly briefs: WhistleBriefs,
+    private readonly recent: RecentBriefs,
   ) {}
 
   /** Checks a WhistleTriaged: RejectMessage when it cannot be dispatched (before anything is set aside). */
@@ -48,14 +50,34 @@ export class SummonWhenWhistleTriagedHandler {
    * batch's inbox rows (`along.gate`). A whistle whose dispatch stream exists already and whose
    * message is new takes the general path under the stream's lock, which needs a transaction:
    * without one, it throws and the server handles the batch's messages one by one, each in one.
+   *
+   * With no transaction, when every whistle's brief is held in memory for the consumer's
+   * `membership` (ADR 0018) or comes in the batch, the first statement is not needed: the
+   * summonses are written with the briefs in ONE statement, on the assumption that no whistle has
+   * a stream yet — one that has makes it write nothing and throw, and the server handles the
+   * batch's messages one by one as above.
    */
   async summonAll(
     em: EntityManager,
     whistles: ReadonlyArray<{ messageId: string; whistle: TriagedWhistle }>,
-    along: { consumer: string; briefs: ReadonlyArray<WhistleBlownData>; gate: Companion; inTransaction: boolean },
+    along: { consumer: string; briefs: ReadonlyArray<WhistleBlownData>; gate: Companion; inTransaction: boolean; membership?: Membership },
   ): Promise<void> {
     const first = [...new Map(whistles.map((w) => [w.whistle.env.data.whistleId, w])).values()]; // a repeat would find it summoned
     const write = this.briefs.remember(along.briefs);
+    const ids = first.map((w) => w.whistle.env.data.whistleId);
+    const held = along.inTransaction || !along.membership ? undefined : this.heldBriefs(along.membership, ids, along.briefs);
+    summonLoads.inc({ source: held ? 'memory' : 'database' }, first.length);
+    if (held) {
+      const summonses: NewSummons[] = [];
+      for (const [i, { whistle: w }] of first.entries()) {
+        const loaded = newWhistle(ids[i], held[i]);
+        const event = this.summons(loaded, w);
+        if (event) summonses.push({ loaded, event, metadata: this.metadata(w) });
+      }
+      await this.streams.summonNew(em, summonses, along.gate, write ? [write] : []);
+      for (const id of ids) this.recent.forget(id);
+      return;
+    }
     const loaded = await this.streams.loadNew(
       em,
       first.map((w) => w.whistle.env.data.whistleId),
@@ -77,6 +99,20 @@ export class SummonWhenWhistleTriagedHandler {
       if (event) summonses.push({ loaded: l, event, metadata: this.metadata(w) });
     }
     await this.streams.summonNew(em, summonses, along.gate);
+    for (const id of ids) this.recent.forget(id);
+  }
+
+  /** The briefs of these whistles from the batch or memory, if all are there; else undefined. */
+  private heldBriefs(membership: Membership, whistleIds: readonly string[], inBatch: ReadonlyArray<WhistleBlownData>): WhistleBrief[] | undefined {
+    const batch = new Map(inBatch.map((d) => [d.whistleId, d]));
+    const elsewhere = whistleIds.filter((id) => !batch.has(id));
+    const held = this.recent.all(membership, elsewhere);
+    if (!held) return undefined;
+    const byId = new Map(held.map((b) => [b.whistleId, b]));
+    return whistleIds.map((id) => {
+      const d = batch.get(id);
+      return d ? briefOf(d) : (byId.get(id) as WhistleBrief);
+    });
   }
 
   /** The summons a whistle in this state gets, or none (summoned already, withdrawn). */

@@ -85,8 +85,7 @@ export class DispatchStreams {
     return rows.map((r) => {
       if (r.has_stream) return 'existing';
       // a brief written by `along` in this statement is not visible to it: the one given is used
-      const brief = r.whistle_id ? toBrief(r as BriefRow) : along?.briefs.get(r.id);
-      return { whistleId: r.id, streamId: whistleStreamId(r.id), version: 0, state: withPhase(INITIAL_DISPATCH_STATE, brief), brief };
+      return newWhistle(r.id, r.whistle_id ? toBrief(r as BriefRow) : along?.briefs.get(r.id));
     });
   }
 
@@ -95,15 +94,17 @@ export class DispatchStreams {
    * the streams and their DepartmentsSummoned, the outbox (envelopes and the departments'
    * SUMMONED messages), the deadlines and the assignments. With a `gate` (the batch's inbox rows),
    * only those of whistles whose stream the gate lets through — and the gate's rows even when
-   * there is no summons.
+   * there is no summons. `also`: more companions to run in the same statement (ungated). A stream
+   * that exists already makes it write nothing and throw ConcurrencyError.
    */
   async summonNew(
     em: EntityManager,
     summonses: ReadonlyArray<NewSummons>,
     gate?: Companion,
+    also: readonly Companion[] = [],
   ): Promise<void> {
     if (summonses.length === 0) {
-      if (gate) await runTogether(em, [gate]);
+      if (gate || also.length > 0) await runTogether(em, [gate, ...also]);
       return;
     }
     const now = new Date();
@@ -125,6 +126,7 @@ export class DispatchStreams {
           outbox(drafts),
           deadlinesInsert(written.map((w) => ({ whistleId: w.loaded.whistleId, assignments: w.summoned })), gate !== undefined),
           assignmentsUpsert(written.map((w) => ({ whistleId: w.loaded.whistleId, state: w.after, assignments: w.summoned })), gate !== undefined),
+          ...also,
         ].filter((c): c is Companion => c !== undefined);
       },
       gate,
@@ -199,6 +201,11 @@ interface WhistleAssignments {
 }
 
 /** The state of a whistle's dispatch once the phase its brief knows is applied (withdrawn, resolved). */
+/** A whistle with no dispatch stream yet, as its first summons sees it. */
+export function newWhistle(whistleId: string, brief: WhistleBrief | undefined): LoadedWhistle {
+  return { whistleId, streamId: whistleStreamId(whistleId), version: 0, state: withPhase(INITIAL_DISPATCH_STATE, brief), brief };
+}
+
 function withPhase(state: DispatchState, brief: WhistleBrief | undefined): DispatchState {
   if (brief?.phase === 'WITHDRAWN') return evolve(state, { type: 'WhistleWithdrawn' });
   if (brief?.phase === 'RESOLVED') return evolve(state, { type: 'WhistleConfirmed' });
