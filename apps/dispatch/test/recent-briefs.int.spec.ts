@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AssignerProtocol, Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { TOPICS } from '@chuishao/contracts';
 import type { Envelope } from '@chuishao/messaging';
-import { eventually, kafkaBrokers, startServiceForTest, whistleBlownData, type ServiceUnderTest } from '@chuishao/testing';
+import { eventually, pausedSecondMember, startServiceForTest, whistleBlownData, type ServiceUnderTest } from '@chuishao/testing';
 import { dispatchService } from '../src/dispatch.service';
 import { catalog, envelope, RED_SLA } from './dispatch-test-kit';
 
@@ -28,21 +28,20 @@ describe("dispatch's briefs in memory follow the whistle's facts and the group's
     envelope('WhistleBlown', whistleId, whistleBlownData({ whistleId, streetId, situationCode: situation.code, area: situation.area, title: '消防通道堵塞', address: '福缘里 9 号' }), 'intake');
   const triagedEnv = (whistleId: string) =>
     envelope('WhistleTriaged', whistleId, { whistleId, streetId, situationCode: situation.code, area: situation.area, level: 'RED', policyVersion: 1, rules: [], sla: RED_SLA, requestedDepartments: [] }, 'triage');
-  const send = (env: Envelope, partition?: number) =>
-    svc.messaging.producer.send({ topic: topic(), acks: -1, messages: [{ key: env.whistleId, value: JSON.stringify(env), ...(partition === undefined ? {} : { partition }) }] });
+  const send = (env: Envelope) => svc.messaging.producer.send({ topic: topic(), acks: -1, messages: [{ key: env.whistleId, value: JSON.stringify(env) }] });
   const handled = (env: Envelope) =>
     eventually(async () => ((await svc.dataSource.query(`SELECT 1 FROM inbox WHERE message_id = $1`, [env.eventId])).length === 1 ? true : undefined), 30000);
   const summonses = async (whistleId: string): Promise<number> =>
     (await svc.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'DepartmentsSummoned'`, [`whistle-${whistleId}`]))[0].n;
+  const deliver = async (env: Envelope) => {
+    await send(env);
+    await handled(env);
+  };
   /** A whistle blown (its brief written and held), then triaged in a later batch. */
-  const blowThenTriage = async (partition?: number) => {
+  const blowThenTriage = async () => {
     const whistleId = randomUUID();
-    const blown = blownEnv(whistleId);
-    await send(blown, partition);
-    await handled(blown);
-    const triaged = triagedEnv(whistleId);
-    await send(triaged, partition);
-    await handled(triaged);
+    await deliver(blownEnv(whistleId));
+    await deliver(triagedEnv(whistleId));
     return whistleId;
   };
 
@@ -72,15 +71,12 @@ describe("dispatch's briefs in memory follow the whistle's facts and the group's
   it('a whistle withdrawn after its brief was held is not summoned: the fact drops the brief, and the database has the phase', async () => {
     const whistleId = randomUUID();
     const blown = blownEnv(whistleId);
-    await send(blown);
-    await handled(blown);
+    await deliver(blown);
     const withdrawn = envelope('WhistleWithdrawn', whistleId, { whistleId, reason: '误报' }, 'intake');
-    await send(withdrawn);
-    await handled(withdrawn);
+    await deliver(withdrawn);
     const before = await loads('database');
     const triaged = triagedEnv(whistleId);
-    await send(triaged);
-    await handled(triaged);
+    await deliver(triaged);
     expect(await loads('database')).toBe(before + 1);
     expect(await summonses(whistleId)).toBe(0);
   });
@@ -90,12 +86,10 @@ describe("dispatch's briefs in memory follow the whistle's facts and the group's
     expect(await summonses(whistleId)).toBe(1);
     // its WhistleBlown delivered again as a new message: the brief is held again, the stream exists
     const again = blownEnv(whistleId);
-    await send(again);
-    await handled(again);
+    await deliver(again);
     const before = await loads('memory');
     const second = triagedEnv(whistleId);
-    await send(second);
-    await handled(second);
+    await deliver(second);
     expect(await loads('memory')).toBeGreaterThan(before); // tried from memory first
     expect(await summonses(whistleId)).toBe(1);
   });
@@ -105,21 +99,11 @@ describe("dispatch's briefs in memory follow the whistle's facts and the group's
     // a whistle blown while dispatch is alone: its brief is held
     const whistleId = randomUUID();
     const blown = blownEnv(whistleId);
-    await send(blown);
-    await handled(blown);
+    await deliver(blown);
     // a second member joins and holds its share of the partitions, paused
-    other = new Kafka({ clientId: 'the-other-member', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING }).consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 1000 });
-    await other.connect();
-    await other.subscribe({ topics: [topic()], fromBeginning: false });
-    other.on(other.events.GROUP_JOIN, () => other?.pause([{ topic: topic() }]));
-    await other.run({ eachBatch: async () => undefined });
-    const members = await eventually(async () => {
-      const { groups } = await svc.messaging.admin.describeGroups([groupId]);
-      if (groups[0].state !== 'Stable' || groups[0].members.length !== 2) return undefined;
-      return groups[0].members.map((m) => ({ clientId: m.clientId, partitions: AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic()] ?? [] }));
-    }, 60000, 200);
-    const mine = members.find((m) => m.clientId !== 'the-other-member')!.partitions;
-    expect(mine.length).toBeGreaterThan(0);
+    const second = await pausedSecondMember(svc.messaging.admin, groupId, topic());
+    other = second.consumer;
+    expect(second.mine.length).toBeGreaterThan(0);
     // meanwhile the whistle's brief changes elsewhere (as another dispatch instance would apply a withdrawal)
     await svc.dataSource.query(`UPDATE whistle_briefs SET phase = 'WITHDRAWN' WHERE whistle_id = $1`, [whistleId]);
     await other.disconnect();
@@ -131,8 +115,7 @@ describe("dispatch's briefs in memory follow the whistle's facts and the group's
     // dispatch alone again, in a later generation: the held brief is gone, the database's is read
     const before = await loads('database');
     const triaged = triagedEnv(whistleId);
-    await send(triaged);
-    await handled(triaged);
+    await deliver(triaged);
     expect(await loads('database')).toBe(before + 1);
     expect(await summonses(whistleId)).toBe(0);
   }, 180000);

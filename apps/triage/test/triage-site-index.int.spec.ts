@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { AssignerProtocol, Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
-import { eventually, kafkaBrokers, startServiceForTest, whistleBlownData, whistleEnvelope, type ServiceUnderTest } from '@chuishao/testing';
+import { eventually, pausedSecondMember, startServiceForTest, whistleBlownData, whistleEnvelope, type ServiceUnderTest } from '@chuishao/testing';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
 import { DAY_MS, DEFAULT_TRIAGE_POLICY } from '@chuishao/triage-domain';
 import { EventStore } from '@chuishao/event-store';
@@ -127,24 +127,14 @@ describe("triage's in-memory index of sites follows its group membership (real K
     const address = `共享路${randomUUID().slice(0, 8)}号`;
     const groupId = svc.messaging.consumerGroupId('events');
     // a second member of triage's group that takes its share of the partitions and holds them, paused
-    other = new Kafka({ clientId: 'the-other-member', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING }).consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 1000 });
-    await other.connect();
-    await other.subscribe({ topics: [topic()], fromBeginning: true });
-    other.on(other.events.GROUP_JOIN, () => other?.pause([{ topic: topic() }]));
-    await other.run({ eachBatch: async () => undefined });
-    // triage rejoins (at its next heartbeat) and keeps some partitions
-    const mine = await eventually(async () => {
-      const { groups } = await svc.messaging.admin.describeGroups([groupId]);
-      if (groups[0].state !== 'Stable' || groups[0].members.length !== 2) return undefined;
-      return groups[0].members.map((m) => ({ clientId: m.clientId, partitions: AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic()] ?? [] }));
-    }, 60000, 200);
+    const second = await pausedSecondMember(svc.messaging.admin, groupId, topic());
+    other = second.consumer;
     // the partitions the paused member holds see nothing triaged: send to one that triage holds
-    const triageClient = mine.find((a) => a.clientId !== 'the-other-member')!;
-    expect(triageClient.partitions.length).toBeGreaterThan(0);
-    expect(mine.find((a) => a.clientId === 'the-other-member')!.partitions.length).toBeGreaterThan(0);
+    expect(second.mine.length).toBeGreaterThan(0);
+    expect(second.theirs.length).toBeGreaterThan(0);
     await recordedElsewhere(address, 2);
     const before = { memory: await counted('memory'), database: await counted('database') };
-    const shared = await blow(address, triageClient.partitions[0]);
+    const shared = await blow(address, second.mine[0]);
     expect(shared.level).toBe('YELLOW');
     expect(earlier(shared)).toBe(2);
     expect(await counted('database')).toBeGreaterThan(before.database);

@@ -1,2 +1,3 @@
 export * from './support';
 export * from './service';
+export * from './group-member';
