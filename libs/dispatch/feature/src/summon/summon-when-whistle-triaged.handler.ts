@@ -10,7 +10,7 @@ import type { WhistleTriagedData } from '@chuishao/triage-contracts';
 import type { DepartmentsSummonedData, DispatchEvent } from '@chuishao/dispatch-contracts';
 import { deadlinesFrom, route } from '@chuishao/dispatch-domain';
 import { DispatchStreams, newWhistle, type LoadedWhistle, type NewSummons } from '../whistle/dispatch-streams';
-import { briefOf, WhistleBriefs, type WhistleBrief } from '../whistle/whistle-briefs';
+import { briefOf, WhistleBriefs } from '../whistle/whistle-briefs';
 import { RecentBriefs, summonLoads } from '../whistle/recent-briefs';
 
 /** A WhistleTriaged checked and ready to be summoned with the others of its batch. */
@@ -63,26 +63,13 @@ export class SummonWhenWhistleTriagedHandler {
     along: { consumer: string; briefs: ReadonlyArray<WhistleBlownData>; gate: Companion; inTransaction: boolean; membership?: Membership },
   ): Promise<void> {
     const first = [...new Map(whistles.map((w) => [w.whistle.env.data.whistleId, w])).values()]; // a repeat would find it summoned
-    const write = this.briefs.remember(along.briefs);
     const ids = first.map((w) => w.whistle.env.data.whistleId);
-    const held = along.inTransaction || !along.membership ? undefined : this.heldBriefs(along.membership, ids, along.briefs);
+    const write = this.briefs.remember(along.briefs);
+    const inBatch = new Map(along.briefs.map((d) => [d.whistleId, briefOf(d)]));
+    // every brief held (ADR 0018): no load, the briefs written with the summonses
+    const held = along.inTransaction || !along.membership ? undefined : this.recent.all(along.membership, ids, inBatch);
     summonLoads.inc({ source: held ? 'memory' : 'database' }, first.length);
-    if (held) {
-      const summonses: NewSummons[] = [];
-      for (const [i, { whistle: w }] of first.entries()) {
-        const loaded = newWhistle(ids[i], held[i]);
-        const event = this.summons(loaded, w);
-        if (event) summonses.push({ loaded, event, metadata: this.metadata(w) });
-      }
-      await this.streams.summonNew(em, summonses, along.gate, write ? [write] : []);
-      for (const id of ids) this.recent.forget(id);
-      return;
-    }
-    const loaded = await this.streams.loadNew(
-      em,
-      first.map((w) => w.whistle.env.data.whistleId),
-      write ? { write, briefs: new Map(along.briefs.map((d) => [d.whistleId, briefOf(d)])) } : undefined,
-    );
+    const loaded = held ? held.map((brief, i) => newWhistle(ids[i], brief)) : await this.streams.loadNew(em, ids, write ? { write, briefs: inBatch } : undefined);
     const summonses: NewSummons[] = [];
     for (const [i, { messageId, whistle: w }] of first.entries()) {
       const l = loaded[i];
@@ -98,21 +85,8 @@ export class SummonWhenWhistleTriagedHandler {
       const event = this.summons(l, w);
       if (event) summonses.push({ loaded: l, event, metadata: this.metadata(w) });
     }
-    await this.streams.summonNew(em, summonses, along.gate);
+    await this.streams.summonNew(em, summonses, along.gate, held && write ? [write] : []);
     for (const id of ids) this.recent.forget(id);
-  }
-
-  /** The briefs of these whistles from the batch or memory, if all are there; else undefined. */
-  private heldBriefs(membership: Membership, whistleIds: readonly string[], inBatch: ReadonlyArray<WhistleBlownData>): WhistleBrief[] | undefined {
-    const batch = new Map(inBatch.map((d) => [d.whistleId, d]));
-    const elsewhere = whistleIds.filter((id) => !batch.has(id));
-    const held = this.recent.all(membership, elsewhere);
-    if (!held) return undefined;
-    const byId = new Map(held.map((b) => [b.whistleId, b]));
-    return whistleIds.map((id) => {
-      const d = batch.get(id);
-      return d ? briefOf(d) : (byId.get(id) as WhistleBrief);
-    });
   }
 
   /** The summons a whistle in this state gets, or none (summoned already, withdrawn). */

@@ -39,12 +39,15 @@ export class RecentBriefs {
     held.set(this.byId.size);
   }
 
-  /** Every one of these whistles' briefs, when all are held for `membership`'s generation; else undefined. */
-  all(membership: Membership, whistleIds: readonly string[]): WhistleBrief[] | undefined {
+  /**
+   * Every one of these whistles' briefs — from `inBatch` (the batch's own, being written with it),
+   * else held for `membership`'s generation — when all are there; else undefined.
+   */
+  all(membership: Membership, whistleIds: readonly string[], inBatch: ReadonlyMap<string, WhistleBrief>): WhistleBrief[] | undefined {
     if (!this.follow(membership)) return undefined;
     const briefs: WhistleBrief[] = [];
     for (const id of whistleIds) {
-      const b = this.byId.get(id);
+      const b = inBatch.get(id) ?? this.byId.get(id);
       if (!b) return undefined;
       briefs.push(b);
     }
