@@ -273,6 +273,20 @@ async function latency(ports, token, prefix, rate, seconds) {
   };
 }
 
+const RELAY_STEPS = ['read', 'publish'];
+
+/** The relays' batches of these runs: per service and step, p50/p99 upper bounds and the number of batches. */
+function relayQuantiles(runs) {
+  return Object.fromEntries(
+    Object.keys(runs[0].relayBuckets).map((service) => [service, Object.fromEntries(RELAY_STEPS.map((step) => [step, bucketQuantiles(runs.map((r) => r.relayBuckets[service][step]))]))]),
+  );
+}
+
+const relayLine = (q) =>
+  Object.entries(q)
+    .map(([service, s]) => `${service} p50 ≤ ${s.read.p50 * 1000} / ${s.publish.p50 * 1000}, p99 ≤ ${s.read.p99 * 1000} / ${s.publish.p99 * 1000} over ${s.read.count} batches`)
+    .join('; ');
+
 /** Cumulative buckets of a Prometheus histogram. */
 function histogramBuckets(text, metric, labelMatch) {
   const rows = text.split('\n').filter((l) => l.startsWith(`${metric}_bucket{`) && l.includes(labelMatch));
@@ -323,6 +337,7 @@ function combineRounds(rate, runs) {
     handler: bucketQuantiles(runs.map((r) => r.handleBuckets)),
     decision: bucketQuantiles(runs.map((r) => r.decisionBuckets)),
     decisionCpu: bucketQuantiles(runs.map((r) => r.decisionCpuBuckets)),
+    relay: relayQuantiles(runs),
   };
 }
 
@@ -504,6 +519,7 @@ async function main() {
       for (const rate of rates) {
         const before = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
         const dispatchBefore = await (await fetch(`http://127.0.0.1:${ports.dispatch}/metrics`)).text();
+        const intakeBefore = await (await fetch(`http://127.0.0.1:${ports.intake}/metrics`)).text();
         log(`(b) latency: ${rate} whistles/s offered for ${LATENCY_SECONDS} s${ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : ''} ...`);
         const cpuBefore = cpuSnapshot(procs);
         const lat = { rate, ...(await latency(ports, token, prefix, rate, LATENCY_SECONDS)) };
@@ -525,6 +541,13 @@ async function main() {
         lat.counted = Object.fromEntries(['memory', 'database'].map((source) => [source, counterDelta(before, after, 'chuishao_triage_recurring_counts_total', `source="${source}"`)]));
         log(`  triage's own work (its batch, per whistle): p50 ≤ ${own.p50 * 1000} ms, p99 ≤ ${own.p99 * 1000} ms over ${own.count}; its decision alone: p50 ≤ ${decision.p50 * 1000} ms, p99 ≤ ${decision.p99 * 1000} ms (in CPU time p50 ≤ ${decisionCpu.p50 * 1000} ms, p99 ≤ ${decisionCpu.p99 * 1000} ms); recurring counts in memory ${lat.counted.memory}, by statement ${lat.counted.database}`);
         log(`  dispatch: briefs of the whistles it summoned held in memory ${lat.briefs.memory}, loaded ${lat.briefs.database} (ADR 0018)`);
+        // the three relays on the whistle's path: each published batch's read (its one statement) and publish (produce, acks=all)
+        const intakeAfter = await (await fetch(`http://127.0.0.1:${ports.intake}/metrics`)).text();
+        const scrapes = { intake: [intakeBefore, intakeAfter], triage: [before, after], dispatch: [dispatchBefore, dispatchAfter] };
+        lat.relayBuckets = Object.fromEntries(
+          Object.entries(scrapes).map(([service, [b, a]]) => [service, Object.fromEntries(RELAY_STEPS.map((step) => [step, histogramDelta(b, a, 'chuishao_outbox_relay_seconds', `step="${step}"`)]))]),
+        );
+        log(`  relays, a batch's read / publish (ms): ${relayLine(relayQuantiles([lat]))}`);
         runs.get(rate).push(lat);
         await drain();
       }
@@ -628,6 +651,15 @@ decides it, and the relays set the Kafka message time when they produce):
 | offered | intake decided → on Kafka (commit, relay) | → triage decided (fetch, handler) | → on Kafka | → dispatch decided | → on Kafka |
 |---|---|---|---|---|---|
 ${r.lats.map((l) => `| ${l.rate}/s | ${l.perHop.intakeRelay} | ${l.perHop.triage} | ${l.perHop.triageRelay} | ${l.perHop.dispatch} | ${l.perHop.dispatchRelay} |`).join('\n')}
+
+The relays' batches (\`chuishao_outbox_relay_seconds\`, all rounds together, bucket upper bounds in ms): each
+published batch's **read** — its one statement, the previous batch's DELETE with this batch's SELECT —
+and **publish** — the produce until Kafka acknowledged it (acks=all). A row committed while a batch
+is under way waits for the rest of that batch, then for the read and publish of its own.
+
+| offered | intake: read p50 / p99 | publish p50 / p99 | batches | triage: read | publish | batches | dispatch: read | publish | batches |
+|---|---|---|---|---|---|---|---|---|---|
+${r.lats.map((l) => `| ${l.rate}/s | ${['intake', 'triage', 'dispatch'].map((sv) => { const q = l.relay[sv]; const f = (x) => `${x.p50 * 1000} / ${x.p99 * 1000}`; return `${f(q.read)} | ${f(q.publish)} | ${q.read.count}`; }).join(' | ')} |`).join('\n')}
 
 CPU per accepted whistle during each latency run (ms, mean of the rounds, from \`/proc\`; the run lasts until the last
 DepartmentsSummoned is seen, so it includes the projections that ran meanwhile; the load generator

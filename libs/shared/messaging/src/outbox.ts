@@ -122,6 +122,20 @@ export interface RelayOptions {
   vacuumEveryRows?: number;
   /** Called after each of the relay's own VACUUMs, with how long it took (seconds). */
   onVacuumed?: (seconds: number) => void;
+  /** Called after each batch it published: how many rows, and the wall time of its two steps. */
+  onDrained?: (drain: RelayDrain) => void;
+}
+
+/**
+ * One published batch of the relay: `readSeconds`, its statement (the previous batch's DELETE and
+ * this batch's SELECT, one round trip); `publishSeconds`, the produce until Kafka acknowledged it
+ * (acks=all). A row committed while a batch is under way waits for both of that batch and for the
+ * read of its own, so the two say where an outbox row's time before Kafka goes.
+ */
+export interface RelayDrain {
+  rows: number;
+  readSeconds: number;
+  publishSeconds: number;
 }
 
 interface OutboxRow {
@@ -317,6 +331,7 @@ export class OutboxRelay {
    */
   async drainOnce(client: Client): Promise<number> {
     const done = this.published;
+    const started = process.hrtime.bigint();
     // the DELETE and the SELECT share a snapshot, so the SELECT skips the deleted ids itself (not
     // by `id > max`: a row with a smaller id may commit after a larger one was published)
     const { rows } = await client.query<OutboxRow>(
@@ -329,6 +344,7 @@ export class OutboxRelay {
     this.published = [];
     this.deletedSinceVacuum += done.length;
     if (rows.length === 0) return 0;
+    const read = process.hrtime.bigint();
     const byTopic = new Map<string, Message[]>();
     for (const r of rows) {
       const list = byTopic.get(r.topic) ?? [];
@@ -341,6 +357,7 @@ export class OutboxRelay {
     });
     this.published = rows.map((r) => r.id);
     this.opts.onPublished?.(rows.length);
+    this.opts.onDrained?.({ rows: rows.length, readSeconds: Number(read - started) / 1e9, publishSeconds: Number(process.hrtime.bigint() - read) / 1e9 });
     return rows.length;
   }
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000, OUTBOX_WAKE_OPTION, OutboxWakeMigration1732500000001, openServiceDatabase } from '@chuishao/event-store';
 import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, enqueue, ensureTopics, OutboxRelay } from '../src';
+import { createKafka, enqueue, ensureTopics, OutboxRelay, type RelayDrain } from '../src';
 
 /**
  * The outbox relay on real PostgreSQL and Kafka (ADRs 0003, 0009): everything committed is
@@ -63,14 +63,21 @@ describe('OutboxRelay', () => {
   };
   const put = (values: string[]) => ds.transaction((em) => enqueue(em, values.map((value) => ({ topic, key: 'k', value }))));
 
-  it('publishes committed rows in order and deletes them soon after, though no new row comes', async () => {
-    const relay = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000 });
+  it('publishes committed rows in order and deletes them soon after, though no new row comes; says what each batch took', async () => {
+    const drains: RelayDrain[] = [];
+    const relay = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000, onDrained: (d) => drains.push(d) });
     await relay.start();
     try {
       await put(['a1', 'a2']);
       await put(['a3']);
       await eventually(async () => received.length >= 3);
       expect(received).toEqual(['a1', 'a2', 'a3']);
+      // every published row in one reported batch or another, each step timed
+      expect(drains.reduce((n, d) => n + d.rows, 0)).toBe(3);
+      for (const d of drains) {
+        expect(d.readSeconds).toBeGreaterThan(0);
+        expect(d.publishSeconds).toBeGreaterThan(0);
+      }
       // the safety poll is a minute: the lingering delete runs on its own
       await eventually(async () => (await outboxCount()) === 0, 5000);
     } finally {
