@@ -21,6 +21,40 @@ describe('canonical JSON', () => {
   it('is independent of key order', () => {
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
   });
+  it('orders keys by UTF-16 code units (JCS), escapes them as JSON, and writes null for undefined in arrays', () => {
+    expect(canonicalJson({ z: 1, é: 2, '😀': 3, A: 4, a: 5, 'q"': 6 })).toBe('{"A":4,"a":5,"q\\"":6,"z":1,"é":2,"😀":3}');
+    expect(canonicalJson([undefined, null, true, 'x'])).toBe('[null,null,true,"x"]');
+    expect(canonicalJson({ at: new Date('2026-01-01T00:00:00Z'), n: 10n })).toBe('{"at":"2026-01-01T00:00:00.000Z","n":10}');
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
+  });
+  it('writes exactly what the definition writes, on random values', () => {
+    // the definition, as plainly as it can be said (the function itself avoids its intermediate arrays)
+    const definition = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+      if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : definition(x))).join(',')}]`;
+      const r = v as Record<string, unknown>;
+      return `{${Object.keys(r).filter((k) => r[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${definition(r[k])}`).join(',')}}`;
+    };
+    // a small deterministic generator (no Math.random: a failure must be repeatable)
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const keys = ['a', 'b', 'B', 'é', '中', '😀', 'k"', 'x y', '10', '2', ''];
+    const value = (depth: number): unknown => {
+      switch (depth > 3 ? rnd(5) : rnd(8)) {
+        case 0: return null;
+        case 1: return rnd(2) === 0;
+        case 2: return rnd(100000) / (rnd(3) + 1) - 500;
+        case 3: return `s${rnd(1000)}\n"中${rnd(9)}`;
+        case 4: return undefined;
+        case 5: return Array.from({ length: rnd(4) }, () => value(depth + 1));
+        default: return Object.fromEntries(Array.from({ length: rnd(6) }, () => [keys[rnd(keys.length)], value(depth + 1)]));
+      }
+    };
+    for (let i = 0; i < 1000; i++) {
+      const v = { root: value(0), more: value(1) };
+      expect(canonicalJson(v)).toBe(definition(v));
+    }
+  });
 });
 
 describe('hash chain', () => {
