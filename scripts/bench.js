@@ -273,6 +273,10 @@ async function latency(ports, token, prefix, rate, seconds) {
   };
 }
 
+/** The services on the whistle's path, whose metrics each latency run reads before and after. */
+const SCRAPED = ['intake', 'triage', 'dispatch'];
+const scrape = async (ports) => Object.fromEntries(await Promise.all(SCRAPED.map(async (s) => [s, await (await fetch(`http://127.0.0.1:${ports[s]}/metrics`)).text()])));
+
 const RELAY_STEPS = ['read', 'publish'];
 
 /** The relays' batches of these runs: per service and step, p50/p99 upper bounds and the number of batches. */
@@ -517,9 +521,7 @@ async function main() {
     const runs = new Map(rates.map((r) => [r, []]));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const rate of rates) {
-        const before = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
-        const dispatchBefore = await (await fetch(`http://127.0.0.1:${ports.dispatch}/metrics`)).text();
-        const intakeBefore = await (await fetch(`http://127.0.0.1:${ports.intake}/metrics`)).text();
+        const before = await scrape(ports);
         log(`(b) latency: ${rate} whistles/s offered for ${LATENCY_SECONDS} s${ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : ''} ...`);
         const cpuBefore = cpuSnapshot(procs);
         const lat = { rate, ...(await latency(ports, token, prefix, rate, LATENCY_SECONDS)) };
@@ -528,24 +530,21 @@ async function main() {
         log(`  accept → DepartmentsSummoned p50 ${ms(lat.acceptP50)} ms, p99 ${ms(lat.acceptP99)} ms (send → summoned p50 ${ms(lat.sendP50)}, p99 ${ms(lat.sendP99)}; blown → summoned in event times p50 ${ms(lat.blownP50)}, p99 ${ms(lat.blownP99)}); missing ${lat.missing}`);
         log(`  CPU ms per whistle: ${Object.entries(lat.cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${Object.values(lat.cpu).reduce((a, b) => a + b, 0).toFixed(1)}`);
         log(`  p50 per hop (ms): ${Object.entries(lat.perHop).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-        const after = await (await fetch(`http://127.0.0.1:${ports.triage}/metrics`)).text();
-        lat.triageBuckets = histogramDelta(before, after, 'chuishao_consumer_batch_seconds', `group="${prefix}.chuishao-triage-events"`);
-        lat.handleBuckets = histogramDelta(before, after, 'chuishao_consumer_handle_seconds', `group="${prefix}.chuishao-triage-events"`);
-        lat.decisionBuckets = histogramDelta(before, after, 'chuishao_triage_decision_seconds', '');
-        lat.decisionCpuBuckets = histogramDelta(before, after, 'chuishao_triage_decision_cpu_seconds', '');
+        const after = await scrape(ports);
+        lat.triageBuckets = histogramDelta(before.triage, after.triage, 'chuishao_consumer_batch_seconds', `group="${prefix}.chuishao-triage-events"`);
+        lat.handleBuckets = histogramDelta(before.triage, after.triage, 'chuishao_consumer_handle_seconds', `group="${prefix}.chuishao-triage-events"`);
+        lat.decisionBuckets = histogramDelta(before.triage, after.triage, 'chuishao_triage_decision_seconds', '');
+        lat.decisionCpuBuckets = histogramDelta(before.triage, after.triage, 'chuishao_triage_decision_cpu_seconds', '');
         const own = bucketQuantiles([lat.triageBuckets]);
         const decision = bucketQuantiles([lat.decisionBuckets]);
         const decisionCpu = bucketQuantiles([lat.decisionCpuBuckets]);
-        const dispatchAfter = await (await fetch(`http://127.0.0.1:${ports.dispatch}/metrics`)).text();
-        lat.briefs = Object.fromEntries(['memory', 'database'].map((source) => [source, counterDelta(dispatchBefore, dispatchAfter, 'chuishao_dispatch_summon_loads_total', `source="${source}"`)]));
-        lat.counted = Object.fromEntries(['memory', 'database'].map((source) => [source, counterDelta(before, after, 'chuishao_triage_recurring_counts_total', `source="${source}"`)]));
+        lat.briefs = Object.fromEntries(['memory', 'database'].map((source) => [source, counterDelta(before.dispatch, after.dispatch, 'chuishao_dispatch_summon_loads_total', `source="${source}"`)]));
+        lat.counted = Object.fromEntries(['memory', 'database'].map((source) => [source, counterDelta(before.triage, after.triage, 'chuishao_triage_recurring_counts_total', `source="${source}"`)]));
         log(`  triage's own work (its batch, per whistle): p50 ≤ ${own.p50 * 1000} ms, p99 ≤ ${own.p99 * 1000} ms over ${own.count}; its decision alone: p50 ≤ ${decision.p50 * 1000} ms, p99 ≤ ${decision.p99 * 1000} ms (in CPU time p50 ≤ ${decisionCpu.p50 * 1000} ms, p99 ≤ ${decisionCpu.p99 * 1000} ms); recurring counts in memory ${lat.counted.memory}, by statement ${lat.counted.database}`);
         log(`  dispatch: briefs of the whistles it summoned held in memory ${lat.briefs.memory}, loaded ${lat.briefs.database} (ADR 0018)`);
         // the three relays on the whistle's path: each published batch's read (its one statement) and publish (produce, acks=all)
-        const intakeAfter = await (await fetch(`http://127.0.0.1:${ports.intake}/metrics`)).text();
-        const scrapes = { intake: [intakeBefore, intakeAfter], triage: [before, after], dispatch: [dispatchBefore, dispatchAfter] };
         lat.relayBuckets = Object.fromEntries(
-          Object.entries(scrapes).map(([service, [b, a]]) => [service, Object.fromEntries(RELAY_STEPS.map((step) => [step, histogramDelta(b, a, 'chuishao_outbox_relay_seconds', `step="${step}"`)]))]),
+          SCRAPED.map((service) => [service, Object.fromEntries(RELAY_STEPS.map((step) => [step, histogramDelta(before[service], after[service], 'chuishao_outbox_relay_seconds', `step="${step}"`)]))]),
         );
         log(`  relays, a batch's read / publish (ms): ${relayLine(relayQuantiles([lat]))}`);
         runs.get(rate).push(lat);
@@ -659,7 +658,7 @@ is under way waits for the rest of that batch, then for the read and publish of 
 
 | offered | intake: read p50 / p99 | publish p50 / p99 | batches | triage: read | publish | batches | dispatch: read | publish | batches |
 |---|---|---|---|---|---|---|---|---|---|
-${r.lats.map((l) => `| ${l.rate}/s | ${['intake', 'triage', 'dispatch'].map((sv) => { const q = l.relay[sv]; const f = (x) => `${x.p50 * 1000} / ${x.p99 * 1000}`; return `${f(q.read)} | ${f(q.publish)} | ${q.read.count}`; }).join(' | ')} |`).join('\n')}
+${r.lats.map((l) => `| ${l.rate}/s | ${SCRAPED.map((sv) => { const q = l.relay[sv]; const f = (x) => `${x.p50 * 1000} / ${x.p99 * 1000}`; return `${f(q.read)} | ${f(q.publish)} | ${q.read.count}`; }).join(' | ')} |`).join('\n')}
 
 CPU per accepted whistle during each latency run (ms, mean of the rounds, from \`/proc\`; the run lasts until the last
 DepartmentsSummoned is seen, so it includes the projections that ran meanwhile; the load generator

@@ -7,18 +7,21 @@ import { counter, histogram } from '@chuishao/platform';
 import { RejectMessage, rejectedMessage, rejectedTopicFor } from './rejected';
 import { closeBatchScope, flushDeferred, openBatchScope, type BatchScope, type InBatch, type RawClient } from './inbox';
 
+/** Histogram buckets (seconds) for one stage of a message's way: a handler, a batch, a relay step. */
+export const STAGE_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1];
+
 const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome', ['group', 'outcome']);
 const handleSeconds = histogram(
   'chuishao_consumer_handle_seconds',
   'Time a handler takes for one message (its transaction included)',
   ['group'],
-  [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+  STAGE_BUCKETS,
 );
 const batchSeconds = histogram(
   'chuishao_consumer_batch_seconds',
   "A batch's wall time, from when the consumer had it to the end of its writes (its commit, if it has a transaction; a batch that waited for its topic's previous transaction counts the wait), observed once for each message in it that did work: what a message waits for its consumer's own work (the Kafka hops excluded)",
   ['group'],
-  [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+  STAGE_BUCKETS,
 );
 
 /**

@@ -14,7 +14,7 @@ import { counter, histogram } from '@chuishao/platform';
 import { createKafka, oneSendAtATime, parseBrokers } from './kafka';
 import { OutboxRelay } from './outbox';
 import { ensureTopics, type TopicSpec } from './topics';
-import { KafkaEventServer, type ConsumerFetch } from './kafka-event.server';
+import { KafkaEventServer, STAGE_BUCKETS, type ConsumerFetch } from './kafka-event.server';
 
 const outboxPublished = counter('chuishao_outbox_published_total', 'Outbox rows published to Kafka', ['service']);
 const outboxVacuum = histogram('chuishao_outbox_vacuum_seconds', "The outbox relay's own VACUUMs of its outbox (ADR 0015)", ['service']);
@@ -22,7 +22,7 @@ const relaySeconds = histogram(
   'chuishao_outbox_relay_seconds',
   "Each batch the outbox relay published, by step: read (its one statement: the previous batch's DELETE and this batch's SELECT) and publish (the produce until Kafka acknowledged it)",
   ['service', 'step'],
-  [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+  STAGE_BUCKETS,
 );
 
 export interface MessagingOptions {
@@ -92,12 +92,10 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
         schema: this.options.schema,
         producer: this.producer,
         onError: (err) => this.log.error({ err, msg: 'outbox relay error (will retry)' }),
-        onPublished: (n) => {
-          this.published += n;
-          outboxPublished.inc({ service: this.options.service }, n);
-        },
         onVacuumed: (seconds) => outboxVacuum.observe({ service: this.options.service }, seconds),
-        onDrained: ({ readSeconds, publishSeconds }) => {
+        onDrained: ({ rows, readSeconds, publishSeconds }) => {
+          this.published += rows;
+          outboxPublished.inc({ service: this.options.service }, rows);
           relaySeconds.observe({ service: this.options.service, step: 'read' }, readSeconds);
           relaySeconds.observe({ service: this.options.service, step: 'publish' }, publishSeconds);
         },

@@ -117,7 +117,6 @@ export interface RelayOptions {
   /** A safety net only: the relay wakes when its process commits outbox rows, or on NOTIFY; this catches a wake lost in a reconnect. */
   safetyPollMs?: number;
   onError?: (err: unknown) => void;
-  onPublished?: (count: number) => void;
   /** Vacuum the outbox after this many deleted rows (default {@link VACUUM_EVERY_DELETED_ROWS}; 0: never, autovacuum's job alone). */
   vacuumEveryRows?: number;
   /** Called after each of the relay's own VACUUMs, with how long it took (seconds). */
@@ -356,7 +355,6 @@ export class OutboxRelay {
       topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
     });
     this.published = rows.map((r) => r.id);
-    this.opts.onPublished?.(rows.length);
     this.opts.onDrained?.({ rows: rows.length, readSeconds: Number(read - started) / 1e9, publishSeconds: Number(process.hrtime.bigint() - read) / 1e9 });
     return rows.length;
   }

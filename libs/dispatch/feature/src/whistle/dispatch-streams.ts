@@ -200,12 +200,12 @@ interface WhistleAssignments {
   assignments: ReadonlyArray<AssignmentState>;
 }
 
-/** The state of a whistle's dispatch once the phase its brief knows is applied (withdrawn, resolved). */
 /** A whistle with no dispatch stream yet, as its first summons sees it. */
 export function newWhistle(whistleId: string, brief: WhistleBrief | undefined): LoadedWhistle {
   return { whistleId, streamId: whistleStreamId(whistleId), version: 0, state: withPhase(INITIAL_DISPATCH_STATE, brief), brief };
 }
 
+/** The state of a whistle's dispatch once the phase its brief knows is applied (withdrawn, resolved). */
 function withPhase(state: DispatchState, brief: WhistleBrief | undefined): DispatchState {
   if (brief?.phase === 'WITHDRAWN') return evolve(state, { type: 'WhistleWithdrawn' });
   if (brief?.phase === 'RESOLVED') return evolve(state, { type: 'WhistleConfirmed' });
