@@ -279,16 +279,28 @@ const scrape = async (ports) => Object.fromEntries(await Promise.all(SCRAPED.map
 
 const RELAY_STEPS = ['read', 'publish'];
 
-/** The relays' batches of these runs: per service and step, p50/p99 upper bounds and the number of batches. */
+/** Where a relay's published rows came from (ADR 0019): handed over at commit, or read from the outbox. */
+const RELAY_SOURCES = ['commit', 'outbox'];
+
+/**
+ * The relays' batches of these runs: per service and step, p50/p99 upper bounds and the number of
+ * batches (reads: only the batches read from the outbox); and the rows by source, added up.
+ */
 function relayQuantiles(runs) {
   return Object.fromEntries(
-    Object.keys(runs[0].relayBuckets).map((service) => [service, Object.fromEntries(RELAY_STEPS.map((step) => [step, bucketQuantiles(runs.map((r) => r.relayBuckets[service][step]))]))]),
+    Object.keys(runs[0].relayBuckets).map((service) => [
+      service,
+      {
+        ...Object.fromEntries(RELAY_STEPS.map((step) => [step, bucketQuantiles(runs.map((r) => r.relayBuckets[service][step]))])),
+        rows: Object.fromEntries(RELAY_SOURCES.map((source) => [source, runs.reduce((n, r) => n + r.relayRows[service][source], 0)])),
+      },
+    ]),
   );
 }
 
 const relayLine = (q) =>
   Object.entries(q)
-    .map(([service, s]) => `${service} p50 ≤ ${s.read.p50 * 1000} / ${s.publish.p50 * 1000}, p99 ≤ ${s.read.p99 * 1000} / ${s.publish.p99 * 1000} over ${s.read.count} batches`)
+    .map(([service, s]) => `${service} read p50 ≤ ${s.read.p50 * 1000}, p99 ≤ ${s.read.p99 * 1000} over ${s.read.count} reads, publish p50 ≤ ${s.publish.p50 * 1000}, p99 ≤ ${s.publish.p99 * 1000} over ${s.publish.count} batches, rows handed over ${s.rows.commit} / read ${s.rows.outbox}`)
     .join('; ');
 
 /** Cumulative buckets of a Prometheus histogram. */
@@ -542,11 +554,15 @@ async function main() {
         lat.counted = Object.fromEntries(['memory', 'database'].map((source) => [source, counterDelta(before.triage, after.triage, 'chuishao_triage_recurring_counts_total', `source="${source}"`)]));
         log(`  triage's own work (its batch, per whistle): p50 ≤ ${own.p50 * 1000} ms, p99 ≤ ${own.p99 * 1000} ms over ${own.count}; its decision alone: p50 ≤ ${decision.p50 * 1000} ms, p99 ≤ ${decision.p99 * 1000} ms (in CPU time p50 ≤ ${decisionCpu.p50 * 1000} ms, p99 ≤ ${decisionCpu.p99 * 1000} ms); recurring counts in memory ${lat.counted.memory}, by statement ${lat.counted.database}`);
         log(`  dispatch: briefs of the whistles it summoned held in memory ${lat.briefs.memory}, loaded ${lat.briefs.database} (ADR 0018)`);
-        // the three relays on the whistle's path: each published batch's read (its one statement) and publish (produce, acks=all)
+        // the three relays on the whistle's path: each published batch's read (its one statement, for rows read
+        // from the outbox) and publish (produce, acks=all); rows handed over at commit or read (ADR 0019)
         lat.relayBuckets = Object.fromEntries(
           SCRAPED.map((service) => [service, Object.fromEntries(RELAY_STEPS.map((step) => [step, histogramDelta(before[service], after[service], 'chuishao_outbox_relay_seconds', `step="${step}"`)]))]),
         );
-        log(`  relays, a batch's read / publish (ms): ${relayLine(relayQuantiles([lat]))}`);
+        lat.relayRows = Object.fromEntries(
+          SCRAPED.map((service) => [service, Object.fromEntries(RELAY_SOURCES.map((source) => [source, counterDelta(before[service], after[service], 'chuishao_outbox_published_total', `source="${source}"`)]))]),
+        );
+        log(`  relays (ms): ${relayLine(relayQuantiles([lat]))}`);
         runs.get(rate).push(lat);
         await drain();
       }
@@ -652,13 +668,15 @@ decides it, and the relays set the Kafka message time when they produce):
 ${r.lats.map((l) => `| ${l.rate}/s | ${l.perHop.intakeRelay} | ${l.perHop.triage} | ${l.perHop.triageRelay} | ${l.perHop.dispatch} | ${l.perHop.dispatchRelay} |`).join('\n')}
 
 The relays' batches (\`chuishao_outbox_relay_seconds\`, all rounds together, bucket upper bounds in ms): each
-published batch's **read** — its one statement, the previous batch's DELETE with this batch's SELECT —
-and **publish** — the produce until Kafka acknowledged it (acks=all). A row committed while a batch
-is under way waits for the rest of that batch, then for the read and publish of its own.
+batch read from the outbox has its **read** — one statement, the rows published before deleted with
+the next ones selected — and every batch its **publish** — the produce until Kafka acknowledged it
+(acks=all). Rows handed over at commit with their ids are published without a read (ADR 0019); the
+outbox is read for the rest (another writer's, a gap in the ids) and, every 250 ms, to delete what
+was published. A row committed while a batch is under way waits for the rest of that batch.
 
-| offered | intake: read p50 / p99 | publish p50 / p99 | batches | triage: read | publish | batches | dispatch: read | publish | batches |
+| offered | intake: read p50 / p99 (reads) | publish p50 / p99 (batches) | rows handed over / read | triage: read | publish | rows | dispatch: read | publish | rows |
 |---|---|---|---|---|---|---|---|---|---|
-${r.lats.map((l) => `| ${l.rate}/s | ${SCRAPED.map((sv) => { const q = l.relay[sv]; const f = (x) => `${x.p50 * 1000} / ${x.p99 * 1000}`; return `${f(q.read)} | ${f(q.publish)} | ${q.read.count}`; }).join(' | ')} |`).join('\n')}
+${r.lats.map((l) => `| ${l.rate}/s | ${SCRAPED.map((sv) => { const q = l.relay[sv]; const f = (x) => `${x.p50 * 1000} / ${x.p99 * 1000} (${x.count})`; return `${f(q.read)} | ${f(q.publish)} | ${q.rows.commit} / ${q.rows.outbox}`; }).join(' | ')} |`).join('\n')}
 
 CPU per accepted whistle during each latency run (ms, mean of the rounds, from \`/proc\`; the run lasts until the last
 DepartmentsSummoned is seen, so it includes the projections that ran meanwhile; the load generator

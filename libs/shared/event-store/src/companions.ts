@@ -1,29 +1,56 @@
-import type { Companion } from './types';
+import type { Companion, CompanionStatement } from './types';
 import type { Queryable } from './event-store';
 
-/** The companions' CTEs (`, c1 AS (…), c2 AS (…)`) and parameters, numbered from `first`. */
-export function companionCtes(companions: ReadonlyArray<Companion>, first: number): { text: string; params: unknown[] } {
+/** Each companion's statement, its parameters numbered on from the one before it (from `first`). */
+function numbered(companions: ReadonlyArray<Companion>, first: number): CompanionStatement[] {
+  const out: CompanionStatement[] = [];
+  for (const c of companions) {
+    const st = c(first);
+    first += st.params.length;
+    out.push(st);
+  }
+  return out;
+}
+
+/** CTEs `, c1 AS (…), c2 AS (…)` of statements, their parameters, and the outputs (`, expr AS name`, or ''). */
+function asCtes(statements: ReadonlyArray<CompanionStatement>): { text: string; params: unknown[]; outputs: string } {
+  let text = '';
+  let outputs = '';
   const params: unknown[] = [];
-  const text = companions
-    .map((c, i) => {
-      const { sql, params: p } = c(first + params.length);
-      params.push(...p);
-      return `, c${i + 1} AS (${sql})`;
-    })
-    .join('');
-  return { text, params };
+  statements.forEach((st, i) => {
+    text += `, c${i + 1} AS (${st.sql})`;
+    params.push(...st.params);
+    if (st.output) outputs += `, ${st.output(`c${i + 1}`)}`;
+  });
+  return { text, params, outputs };
+}
+
+/**
+ * The companions' CTEs (`, c1 AS (…), c2 AS (…)`) and parameters, numbered from `first`; and the
+ * expressions the statement they join must add to what it returns (`, expr AS name`, or '').
+ */
+export function companionCtes(companions: ReadonlyArray<Companion>, first: number): { text: string; params: unknown[]; outputs: string } {
+  return asCtes(numbered(companions, first));
 }
 
 /**
  * Runs independent data-modifying statements as ONE statement (the last one main, the others its
  * CTEs): one round trip. They share a snapshot and must not touch the same row (see Companion).
+ * If any of them has an `output`, the last one runs as a CTE too and the statement selects the outputs.
  */
 export async function runTogether(db: Queryable, statements: ReadonlyArray<Companion | undefined>): Promise<void> {
-  const present = statements.filter((s): s is Companion => s !== undefined);
+  const present = numbered(
+    statements.filter((s): s is Companion => s !== undefined),
+    1,
+  );
   if (present.length === 0) return;
-  const last = present[present.length - 1];
-  const ctes = companionCtes(present.slice(0, -1), 1);
-  const main = last(1 + ctes.params.length);
+  if (present.some((s) => s.output)) {
+    const all = asCtes(present);
+    await db.query(`WITH ${all.text.slice(2)} SELECT ${all.outputs.slice(2)}`, all.params);
+    return;
+  }
+  const main = present[present.length - 1];
+  const ctes = asCtes(present.slice(0, -1));
   await db.query(ctes.text ? `WITH ${ctes.text.slice(2)} ${main.sql}` : main.sql, [...ctes.params, ...main.params]);
 }
 

@@ -146,7 +146,7 @@ export class EventStore {
     const extra = companionCtes(companions?.(stored) ?? [], 4 + values.params.length);
     const rows: Array<{ global_position: string; recorded_at: Date }> = await db.query(
       `WITH s AS (UPDATE streams SET version = $2, last_hash = $3, updated_at = now() WHERE stream_id = $1)${extra.text}
-       ${values.sql} RETURNING global_position, recorded_at`,
+       ${values.sql} RETURNING global_position, recorded_at${extra.outputs}`,
       [streamId, last.streamPosition, last.hash, ...values.params, ...extra.params],
     );
     return stored.map((p, i) => ({ ...p, globalPosition: Number(rows[i].global_position), recordedAt: rows[i].recorded_at }));
@@ -189,7 +189,7 @@ export class EventStore {
          ${st.sql} ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
        )${extra.text}
        ${ev.sql}
-       RETURNING event_id, global_position, recorded_at`,
+       RETURNING event_id, global_position, recorded_at${extra.outputs}`,
       [...gateParams, ...st.params, ...ev.params, ...extra.params],
     );
     const written = new Map(rows.map((r) => [r.event_id, r]));

@@ -20,20 +20,103 @@ export function statementName(text: string): string | undefined {
  */
 export const OUTBOX_WAKE_OPTION = '-c chuishao.outbox_wake=process';
 
-const outboxCommitListeners = new Set<() => void>();
+/** An outbox row as its transaction committed it: what the relay publishes, and the id to delete it by. */
+export interface CommittedOutboxRow {
+  id: string;
+  topic: string;
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * What a commit with outbox rows tells the listeners: the schema whose outbox it wrote and the
+ * rows, in id order — or `rows` undefined when some of them are not known here (the relay must read
+ * its outbox), `schema` undefined when the connection's is not known.
+ */
+export interface OutboxCommit {
+  schema: string | undefined;
+  rows: ReadonlyArray<CommittedOutboxRow> | undefined;
+}
+
+const outboxCommitListeners = new Set<(commit: OutboxCommit) => void>();
 
 /**
  * Calls `listener` after every commit, through a {@link PreparingClient} of this process, of a
- * transaction that inserted outbox rows (an autocommit statement, or COMMIT after one). Returns
- * the function that removes it. ADR 0013: why not NOTIFY in the writing transaction.
+ * transaction that inserted outbox rows (an autocommit statement, or COMMIT after one), with the
+ * rows if they are all known (ADR 0019). Returns the function that removes it. ADR 0013: why not
+ * NOTIFY in the writing transaction.
  */
-export function onOutboxCommit(listener: () => void): () => void {
+export function onOutboxCommit(listener: (commit: OutboxCommit) => void): () => void {
   outboxCommitListeners.add(listener);
   return () => outboxCommitListeners.delete(listener);
 }
 
-function outboxCommitted(): void {
-  for (const listener of outboxCommitListeners) listener();
+function outboxCommitted(commit: OutboxCommit): void {
+  for (const listener of outboxCommitListeners) listener(commit);
+}
+
+/** The start of the parameter that names an outbox insert's rows ({@link announceOutboxRows}). */
+const OUTBOX_REF = 'chuishao-outbox:';
+/** The start of the name of the output that brings an outbox insert's ids back. */
+const OUTBOX_OUTPUT = 'chuishao_outbox_';
+const MAX_ANNOUNCED = 10000;
+const announced = new Map<string, ReadonlyArray<Omit<CommittedOutboxRow, 'id'>>>();
+let lastRef = 0;
+
+/**
+ * For the statement that inserts `rows` into the outbox as a CTE (its SQL ending in `RETURNING
+ * id`): the parameter value to pass (`ref`, at parameter number `param`) and the output the
+ * composed statement adds (see Companion's `output`). From the statement's result the connection
+ * learns the rows' ids — `ref` and the ids the CTE returned, ascending — and, when they are as
+ * many as `rows`, gives the rows with their ids to its {@link onOutboxCommit} listeners at commit
+ * (ADR 0019). The insert must take its ids in the order of `rows` (RowSourceOptions.ordered).
+ */
+export function announceOutboxRows(rows: ReadonlyArray<Omit<CommittedOutboxRow, 'id'>>, param: number): { ref: string; output: (cte: string) => string } {
+  lastRef = (lastRef + 1) % Number.MAX_SAFE_INTEGER;
+  const ref = `${OUTBOX_REF}${lastRef}`;
+  announced.set(ref, rows);
+  // a statement that was never sent, or went through a connection that is not a PreparingClient,
+  // leaves its rows here: the oldest go past a bound (their commit then reads the outbox instead)
+  if (announced.size > MAX_ANNOUNCED) announced.delete(announced.keys().next().value!);
+  return {
+    ref,
+    output: (cte) => `(SELECT $${param}::text || coalesce(' ' || string_agg(id::text, ' ' ORDER BY id), '') FROM ${cte}) AS ${OUTBOX_OUTPUT}${cte}`,
+  };
+}
+
+/** Rows announced but not (yet) claimed by a statement's result: 0 when every statement cleaned up. */
+export function announcedOutboxRows(): number {
+  return announced.size;
+}
+
+/**
+ * The outbox rows a statement's result names (see {@link announceOutboxRows}), or undefined if it
+ * inserted rows it does not account for. Forgets the statement's announced rows either way.
+ */
+function outboxRowsOf(result: unknown, values: unknown, inserts: number): CommittedOutboxRow[] | undefined {
+  let rows: CommittedOutboxRow[] | undefined = [];
+  const r = result as { rows?: Array<Record<string, unknown>>; fields?: Array<{ name: string }> } | undefined;
+  const first = r?.rows?.[0];
+  const outputs = first ? (r?.fields ?? []).filter((f) => f.name.startsWith(OUTBOX_OUTPUT)) : [];
+  if (outputs.length < inserts) rows = undefined;
+  for (const f of outputs) {
+    const [ref, ...ids] = String(first![f.name]).split(' ');
+    const known = announced.get(ref);
+    announced.delete(ref);
+    if (!rows || !known || known.length !== ids.length) {
+      rows = undefined;
+      continue;
+    }
+    for (let i = 0; i < ids.length; i++) rows.push({ id: ids[i], ...known[i] });
+  }
+  forgetAnnounced(values);
+  return rows;
+}
+
+function forgetAnnounced(values: unknown): void {
+  if (!Array.isArray(values)) return;
+  for (const v of values) if (typeof v === 'string' && v.startsWith(OUTBOX_REF)) announced.delete(v);
 }
 
 /**
@@ -54,6 +137,18 @@ export class PreparingClient extends Client {
   inTransaction = false;
   /** The open transaction has inserted outbox rows. */
   outboxInTransaction = false;
+  /** …these (undefined: some of them are not known). */
+  outboxRows: CommittedOutboxRow[] | undefined = [];
+  private schemaName?: string | null;
+
+  /** The schema first on this connection's search_path, from its options (undefined if none is set there). */
+  get schema(): string | undefined {
+    if (this.schemaName === undefined) {
+      const options = (this as unknown as { connectionParameters?: { options?: string } }).connectionParameters?.options ?? '';
+      this.schemaName = /search_path=([A-Za-z_][A-Za-z0-9_]*)/.exec(options)?.[1] ?? null;
+    }
+    return this.schemaName ?? undefined;
+  }
 }
 
 type AnyQuery = (this: Client, ...args: unknown[]) => unknown;
@@ -66,7 +161,10 @@ interface StatementKind {
   ends: boolean;
   /** …by committing it. */
   commits: boolean;
-  outbox: boolean;
+  /** ROLLBACK TO a savepoint. */
+  rollsBackTo: boolean;
+  /** How many outbox inserts it has (0: none). */
+  outbox: number;
 }
 
 /** The kinds of the prepared statements' texts, worked out once each (the texts {@link statementName} names). */
@@ -82,7 +180,8 @@ function statementKind(text: string, prepared: boolean): StatementKind {
     begins: head.startsWith('BEGIN') || head.startsWith('START TRANSACTION'),
     ends: commits || rollsBack,
     commits,
-    outbox: text.includes('INSERT INTO outbox'),
+    rollsBackTo: head.startsWith('ROLLBACK TO'),
+    outbox: text.split('INSERT INTO outbox').length - 1,
   };
   if (prepared) kinds.set(text, kind);
   return kind;
@@ -103,26 +202,41 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
   const sql = typeof text === 'string' ? text : typeof (text as { text?: unknown })?.text === 'string' ? (text as { text: string }).text : undefined;
   if (sql === undefined || !(result instanceof Promise)) return result;
   const kind = statementKind(sql, name !== undefined);
-  if (!kind.begins && !kind.ends && !kind.outbox) return result;
-  if (kind.begins) this.inTransaction = true;
+  if (!kind.begins && !kind.ends && !kind.outbox && !kind.rollsBackTo) return result;
+  if (kind.begins) {
+    this.inTransaction = true;
+    this.outboxInTransaction = false;
+    this.outboxRows = [];
+  }
   return result.then(
     (r) => {
       if (kind.outbox) {
-        if (this.inTransaction) this.outboxInTransaction = true;
-        else outboxCommitted();
+        const rows = outboxRowsOf(r, values, kind.outbox);
+        if (!this.inTransaction) outboxCommitted({ schema: this.schema, rows });
+        else {
+          this.outboxInTransaction = true;
+          if (rows && this.outboxRows) this.outboxRows.push(...rows);
+          else this.outboxRows = undefined;
+        }
       }
+      // rows inserted after the savepoint are gone, and which they were is not known here
+      if (kind.rollsBackTo && this.outboxInTransaction) this.outboxRows = undefined;
       if (kind.ends) {
-        const committed = kind.commits && this.outboxInTransaction;
+        // COMMIT of a transaction that failed answers ROLLBACK, without an error
+        const committed = kind.commits && this.outboxInTransaction && (r as { command?: string } | undefined)?.command !== 'ROLLBACK';
         this.inTransaction = false;
         this.outboxInTransaction = false;
-        if (committed) outboxCommitted();
+        if (committed) outboxCommitted({ schema: this.schema, rows: this.outboxRows });
+        this.outboxRows = [];
       }
       return r;
     },
     (err: unknown) => {
+      if (kind.outbox) forgetAnnounced(values);
       if (kind.ends) {
         this.inTransaction = false;
         this.outboxInTransaction = false;
+        this.outboxRows = [];
       }
       throw err;
     },

@@ -28,6 +28,11 @@ export interface RowSourceOptions {
   select?: string;
   /** Parameterless expressions appended to every row (e.g. `now()`). */
   tail?: string;
+  /**
+   * The rows come out in the order given (`WITH ORDINALITY … ORDER BY`): an INSERT of them takes
+   * its sequence's ids in that order (volatile defaults are computed after the sort).
+   */
+  ordered?: boolean;
 }
 
 export function rowSource(rows: ReadonlyArray<readonly unknown[]>, columns: ReadonlyArray<ColumnSpec>, first: number, opts: RowSourceOptions = {}): RowSource {
@@ -39,7 +44,7 @@ export function rowSource(rows: ReadonlyArray<readonly unknown[]>, columns: Read
   const arrays = columns.map(([, type], i) => `$${first + i}::${isArrayType(type) ? 'text' : type}[]`).join(', ');
   const select = opts.select ?? columns.map(([name, type]) => (isArrayType(type) ? `v.${name}::${type}` : `v.${name}`)).join(', ');
   return {
-    sql: `SELECT ${select}${opts.tail ? `, ${opts.tail}` : ''} FROM unnest(${arrays}) AS v(${columnNames(columns)})${opts.where ? ` WHERE ${opts.where}` : ''}`,
+    sql: `SELECT ${select}${opts.tail ? `, ${opts.tail}` : ''} FROM unnest(${arrays})${opts.ordered ? ' WITH ORDINALITY' : ''} AS v(${columnNames(columns)}${opts.ordered ? ', ordinality' : ''})${opts.where ? ` WHERE ${opts.where}` : ''}${opts.ordered ? ' ORDER BY v.ordinality' : ''}`,
     params,
   };
 }

@@ -22,6 +22,11 @@ describe('rowSource', () => {
       'SELECT v.topic, now() FROM unnest($1::text[], $2::text[]) AS v(topic, stream_id) WHERE v.stream_id IN (SELECT 1)',
     );
   });
+  it('keeps the rows in the order given when told (an INSERT then takes its ids in that order)', () => {
+    expect(rowSource([['t', 's']], [['topic', 'text'], ['stream_id', 'text']], 1, { select: 'v.topic', where: 'v.stream_id IN (SELECT 1)', ordered: true }).sql).toBe(
+      'SELECT v.topic FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS v(topic, stream_id, ordinality) WHERE v.stream_id IN (SELECT 1) ORDER BY v.ordinality',
+    );
+  });
   it('refuses a row of the wrong width', () => {
     expect(() => rowSource([['a']], [['a', 'text'], ['b', 'text']], 1)).toThrow('a row of 1 values for 2 columns');
   });

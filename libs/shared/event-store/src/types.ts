@@ -42,7 +42,19 @@ export type EventDraft<T extends string = string, D = unknown> = Omit<StoredEven
  * not touch the same row twice (PostgreSQL applies one of two modifications of a row in one
  * statement) and cannot see each other's rows.
  */
-export type Companion = (first: number) => { sql: string; params: unknown[] };
+export type Companion = (first: number) => CompanionStatement;
+
+export interface CompanionStatement {
+  sql: string;
+  params: unknown[];
+  /**
+   * An expression the composed statement adds to what it returns, given the name of the CTE this
+   * companion runs as (its SQL must then say RETURNING what the expression reads): so the outbox
+   * insert tells the connection its rows' ids (ADR 0019). The statement returns it on every row it
+   * returns, under a name the expression gives with AS.
+   */
+  output?: (cte: string) => string;
+}
 
 /** Expected version of a stream: its exact current version (0 = the stream must not exist yet), or 'any'. */
 export type ExpectedVersion = number | 'any';

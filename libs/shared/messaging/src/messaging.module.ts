@@ -16,11 +16,15 @@ import { OutboxRelay } from './outbox';
 import { ensureTopics, type TopicSpec } from './topics';
 import { KafkaEventServer, STAGE_BUCKETS, type ConsumerFetch } from './kafka-event.server';
 
-const outboxPublished = counter('chuishao_outbox_published_total', 'Outbox rows published to Kafka', ['service']);
+const outboxPublished = counter(
+  'chuishao_outbox_published_total',
+  'Outbox rows published to Kafka, by source: commit (handed over by the process that committed them, not read back: ADR 0019) or outbox (read from the table)',
+  ['service', 'source'],
+);
 const outboxVacuum = histogram('chuishao_outbox_vacuum_seconds', "The outbox relay's own VACUUMs of its outbox (ADR 0015)", ['service']);
 const relaySeconds = histogram(
   'chuishao_outbox_relay_seconds',
-  "Each batch the outbox relay published, by step: read (its one statement: the previous batch's DELETE and this batch's SELECT) and publish (the produce until Kafka acknowledged it)",
+  "Each batch the outbox relay published, by step: read (for a batch read from the outbox, its one statement: the previous batch's DELETE and this batch's SELECT) and publish (the produce until Kafka acknowledged it)",
   ['service', 'step'],
   STAGE_BUCKETS,
 );
@@ -93,10 +97,10 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
         producer: this.producer,
         onError: (err) => this.log.error({ err, msg: 'outbox relay error (will retry)' }),
         onVacuumed: (seconds) => outboxVacuum.observe({ service: this.options.service }, seconds),
-        onDrained: ({ rows, readSeconds, publishSeconds }) => {
+        onDrained: ({ source, rows, readSeconds, publishSeconds }) => {
           this.published += rows;
-          outboxPublished.inc({ service: this.options.service }, rows);
-          relaySeconds.observe({ service: this.options.service, step: 'read' }, readSeconds);
+          outboxPublished.inc({ service: this.options.service, source }, rows);
+          if (source === 'outbox') relaySeconds.observe({ service: this.options.service, step: 'read' }, readSeconds);
           relaySeconds.observe({ service: this.options.service, step: 'publish' }, publishSeconds);
         },
       });

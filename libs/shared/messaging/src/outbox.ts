@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, columnNames, insertRows, inWrittenStreams, onOutboxCommit, runTogether, type ColumnSpec, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
+import { PreparingClient, announceOutboxRows, columnNames, insertRows, inWrittenStreams, onOutboxCommit, runTogether, type ColumnSpec, type CommittedOutboxRow, type Companion, type EventDraft, type OutboxCommit, type Queryable } from '@chuishao/event-store';
 import { whistleIdOfStream } from '@chuishao/contracts';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
@@ -20,21 +20,28 @@ const OUTBOX_COLUMNS: ColumnSpec[] = [
 ];
 
 /**
- * The INSERT of these messages into the outbox, as a statement of its own or an append's companion.
- * With `streamOf` (a companion of a gated `appendNewStreams`): only the messages whose stream the
- * statement wrote.
+ * The INSERT of these messages into the outbox, as an append's companion (or with
+ * {@link runTogether}). With `streamOf` (a companion of a gated `appendNewStreams`): only the
+ * messages whose stream the statement wrote. The statement also returns the rows' ids, so the
+ * connection can hand the committed rows to this process's relay (ADR 0019).
  */
 export function outboxInsert(messages: ReadonlyArray<OutboxMessage>, streamOf?: (m: OutboxMessage, i: number) => string): Companion {
   return (first) => {
     // gated: each row carries its stream, which only filters (it is not an outbox column)
     const into = columnNames(OUTBOX_COLUMNS);
-    return insertRows(
+    const insert = insertRows(
       'outbox',
       messages.map((m, i) => [m.topic, m.key, m.value, JSON.stringify(m.headers ?? {}), ...(streamOf ? [streamOf(m, i)] : [])]),
       streamOf ? [...OUTBOX_COLUMNS, ['stream_id', 'text']] : OUTBOX_COLUMNS,
       first,
-      streamOf ? { into, select: 'v.topic, v.key, v.value, v.headers', where: inWrittenStreams('v.stream_id') } : {},
+      // in the messages' order, so their ids are too (ADR 0019)
+      streamOf ? { into, select: 'v.topic, v.key, v.value, v.headers', where: inWrittenStreams('v.stream_id'), ordered: true } : { into, select: 'v.topic, v.key, v.value, v.headers', ordered: true },
     );
+    const { ref, output } = announceOutboxRows(
+      messages.map((m) => ({ topic: m.topic, key: m.key, value: m.value, headers: m.headers ?? {} })),
+      first + insert.params.length,
+    );
+    return { sql: `${insert.sql} RETURNING id`, params: [...insert.params, ref], output };
   };
 }
 
@@ -97,8 +104,11 @@ export function eventMessages(
   }));
 }
 
-/** How long published rows may wait for the next batch to delete them before a drain runs for them alone. */
+/** How long published rows may wait for the next read to delete them before a read runs for them alone. */
 const LINGERING_DELETE_MS = 250;
+
+/** How many published ids the relay remembers, so a row it read is not published again when its commit's hand-over comes after. */
+const REMEMBERED_IDS = 50000;
 
 /**
  * After how many deleted rows the relay vacuums its outbox (ADR 0015). The outbox is a queue: every
@@ -121,28 +131,22 @@ export interface RelayOptions {
   vacuumEveryRows?: number;
   /** Called after each of the relay's own VACUUMs, with how long it took (seconds). */
   onVacuumed?: (seconds: number) => void;
-  /** Called after each batch it published: how many rows, and the wall time of its two steps. */
+  /** Called after each batch it published: how many rows, from where, and the wall time of its steps. */
   onDrained?: (drain: RelayDrain) => void;
 }
 
 /**
- * One published batch of the relay: `readSeconds`, its statement (the previous batch's DELETE and
- * this batch's SELECT, one round trip); `publishSeconds`, the produce until Kafka acknowledged it
- * (acks=all). A row committed while a batch is under way waits for both of that batch and for the
- * read of its own, so the two say where an outbox row's time before Kafka goes.
+ * One published batch of the relay. `source`: `commit`, rows its own process committed and handed
+ * over with their ids (ADR 0019: nothing read); `outbox`, rows it read from its outbox.
+ * `readSeconds`, for `outbox`, the statement that read them (the previous batch's DELETE and this
+ * batch's SELECT, one round trip), 0 for `commit`; `publishSeconds`, the produce until Kafka
+ * acknowledged it (acks=all).
  */
 export interface RelayDrain {
+  source: 'commit' | 'outbox';
   rows: number;
   readSeconds: number;
   publishSeconds: number;
-}
-
-interface OutboxRow {
-  id: string;
-  topic: string;
-  key: string | null;
-  value: string;
-  headers: Record<string, string>;
 }
 
 /**
@@ -154,6 +158,13 @@ interface OutboxRow {
  * on NOTIFY, which the outbox trigger sends for writers that do not wake a relay themselves, and
  * which a standby relay (another instance of the service holds the lock) sends to the one that
  * holds it when its own process commits outbox rows.
+ *
+ * Rows its own process committed come with the wake, with their ids (ADR 0019): the relay publishes
+ * them without reading them back when every id between the last one it published and theirs is
+ * among them — no other writer's row can then be waiting before them — and reads its outbox
+ * otherwise (an id it was not given: another instance's row, a rolled-back insert, rows whose ids
+ * a statement did not return). Published rows are deleted by the next read, which comes at the
+ * latest {@link LINGERING_DELETE_MS} after them.
  */
 export class OutboxRelay {
   private client?: Client;
@@ -170,11 +181,21 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private readonly batchSize: number;
   private readonly safetyPollMs: number;
-  /** Published rows not deleted yet: deleted by the next drain's own statement (or on stop). */
+  /** Published rows not deleted yet: deleted by the next read's own statement (or on stop). */
   private published: string[] = [];
+  /** When the oldest of them was published (ms, performance.now()). */
+  private publishedSince = 0;
   /** Rows deleted since the relay's last VACUUM of the outbox. */
   private deletedSinceVacuum = 0;
   private readonly vacuumEveryRows: number;
+  /** Rows this process committed, handed over with their ids, not published yet. */
+  private committed: CommittedOutboxRow[] = [];
+  /** The outbox must be read: a NOTIFY, a commit whose rows are not all known, a gap in the ids, the safety poll. */
+  private mustRead = true;
+  /** Every id up to this one is published or was read (undefined: not known; the next read sets it). */
+  private frontier?: number;
+  /** Ids published lately (insertion order, bounded by REMEMBERED_IDS). */
+  private readonly remembered = new Set<string>();
 
   constructor(private readonly opts: RelayOptions) {
     this.batchSize = opts.batchSize ?? 500;
@@ -184,7 +205,7 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    this.unsubscribe = onOutboxCommit(() => this.poke());
+    this.unsubscribe = onOutboxCommit((commit) => this.committedHere(commit));
     this.loop = this.run();
   }
 
@@ -195,14 +216,23 @@ export class OutboxRelay {
     await this.loop;
   }
 
+  /** A connection of this process committed outbox rows (of this schema, or of one not known). */
+  private committedHere(commit: OutboxCommit): void {
+    if (commit.schema !== undefined && commit.schema !== this.opts.schema) return; // another schema's relay publishes them
+    if (!this.leader || !commit.rows || commit.schema === undefined) return this.poke();
+    for (const r of commit.rows) this.committed.push(r);
+    this.signal();
+  }
+
   /**
-   * This process committed outbox rows: publish them now if this relay holds the lock; else tell
-   * the relay that does, as the trigger would have (a NOTIFY alone in its transaction writes no
-   * WAL, so it holds the server's notify lock only for a moment). NOTIFYs are not stacked: one in
-   * flight, and one more after it if pokes came meanwhile.
+   * Outbox rows were committed that this relay was not given: read them now if it holds the lock;
+   * else tell the relay that does, as the trigger would have (a NOTIFY alone in its transaction
+   * writes no WAL, so it holds the server's notify lock only for a moment). NOTIFYs are not
+   * stacked: one in flight, and one more after it if pokes came meanwhile.
    */
   poke(): void {
     if (this.leader) {
+      this.mustRead = true;
       this.signal();
       return;
     }
@@ -233,7 +263,10 @@ export class OutboxRelay {
       options: `-c search_path=${this.opts.schema} -c synchronous_commit=off`,
     });
     await client.connect();
-    client.on('notification', () => this.signal());
+    client.on('notification', () => {
+      this.mustRead = true;
+      this.signal();
+    });
     client.on('error', (e) => this.opts.onError?.(e));
     // One relay per schema: wait for the lock (a second instance stands by, forwarding its wakes).
     this.standby = client;
@@ -252,8 +285,13 @@ export class OutboxRelay {
       return undefined;
     }
     await client.query(`LISTEN chuishao_outbox_${this.opts.schema}`);
+    // the run loop reads at once: rows committed while this relay stood by (or before a reconnect)
+    // are published; what it knew before is forgotten
+    this.committed = [];
+    this.frontier = undefined;
+    this.mustRead = true;
     this.leader = true;
-    return client; // (the run loop drains at once: rows committed while this relay stood by are published)
+    return client;
   }
 
 
@@ -266,6 +304,10 @@ export class OutboxRelay {
     return this.sleeper.sleep(ms);
   }
 
+  private deleteDue(): boolean {
+    return this.published.length > 0 && (this.published.length >= this.batchSize || performance.now() - this.publishedSince >= LINGERING_DELETE_MS);
+  }
+
   private async run(): Promise<void> {
     let backoff = 100;
     while (this.running) {
@@ -273,14 +315,21 @@ export class OutboxRelay {
         if (!this.client) this.client = await this.connect();
         if (!this.client) break;
         this.pendingWake = false;
-        let n: number;
-        do {
-          n = await this.drainOnce(this.client);
-        } while (n === this.batchSize && this.running);
-        await this.vacuumIfDue(this.client);
+        if (this.mustRead || this.frontier === undefined || this.deleteDue()) {
+          this.mustRead = false;
+          let n: number;
+          do {
+            n = await this.drainOnce(this.client);
+          } while (n === this.batchSize && this.running);
+          await this.vacuumIfDue(this.client);
+        } else if (this.committed.length > 0) {
+          await this.publishCommitted();
+        }
         backoff = 100;
-        // rows published but not yet deleted go with the next drain's statement: soon, if no wake comes
-        if (!this.pendingWake && this.running) await this.sleep(this.published.length > 0 ? Math.min(LINGERING_DELETE_MS, this.safetyPollMs) : this.safetyPollMs);
+        if (this.pendingWake || this.mustRead || !this.running || (this.committed.length > 0 && this.frontier !== undefined)) continue;
+        // rows published but not yet deleted go with the next read: soon, if no wake comes
+        await this.sleep(this.published.length > 0 ? Math.max(1, LINGERING_DELETE_MS - (performance.now() - this.publishedSince)) : this.safetyPollMs);
+        if (!this.pendingWake) this.mustRead = true;
       } catch (err) {
         this.opts.onError?.(err);
         this.leader = false;
@@ -324,26 +373,36 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes one batch; returns how many rows it published. The rows the previous batch published
-   * are deleted in the same statement that reads this one (one round trip a batch, not two): until
-   * then they stay, and a crash republishes them, which the consumers' inbox drops (ADR 0009).
+   * Publishes, without reading them, the rows its process committed whose ids follow on from what
+   * was published (and any that committed after a later row was published: as a read would); at a
+   * gap it stops and has the outbox read, in id order, from there.
    */
-  async drainOnce(client: Client): Promise<number> {
-    const done = this.published;
+  private async publishCommitted(): Promise<void> {
+    const rows = this.committed.sort((a, b) => Number(a.id) - Number(b.id));
+    const batch: CommittedOutboxRow[] = [];
+    let frontier = this.frontier!;
+    let i = 0;
+    for (; i < rows.length && batch.length < this.batchSize; i++) {
+      const r = rows[i];
+      const id = Number(r.id);
+      if (this.remembered.has(r.id)) continue; // a read published it already
+      if (id <= frontier) batch.push(r); // its transaction committed after a later row was published
+      else if (id === frontier + 1) {
+        batch.push(r);
+        frontier = id;
+      } else break; // a row before it was not handed over: read the outbox
+    }
+    this.committed = rows.slice(i);
+    if (this.committed.length > 0 && batch.length < this.batchSize) this.mustRead = true;
+    this.frontier = frontier;
+    if (batch.length === 0) return;
     const started = process.hrtime.bigint();
-    // the DELETE and the SELECT share a snapshot, so the SELECT skips the deleted ids itself (not
-    // by `id > max`: a row with a smaller id may commit after a larger one was published)
-    const { rows } = await client.query<OutboxRow>(
-      done.length > 0
-        ? `WITH d AS (DELETE FROM outbox WHERE id = ANY($2::bigint[]))
-           SELECT id, topic, key, value, headers FROM outbox WHERE id <> ALL($2::bigint[]) ORDER BY id LIMIT $1`
-        : `SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1`,
-      done.length > 0 ? [this.batchSize, done] : [this.batchSize],
-    );
-    this.published = [];
-    this.deletedSinceVacuum += done.length;
-    if (rows.length === 0) return 0;
-    const read = process.hrtime.bigint();
+    await this.send(batch);
+    this.opts.onDrained?.({ source: 'commit', rows: batch.length, readSeconds: 0, publishSeconds: Number(process.hrtime.bigint() - started) / 1e9 });
+  }
+
+  /** Produces rows (acks=all), in their order, then counts them published: deleted by the next read. */
+  private async send(rows: ReadonlyArray<CommittedOutboxRow>): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     for (const r of rows) {
       const list = byTopic.get(r.topic) ?? [];
@@ -354,8 +413,54 @@ export class OutboxRelay {
       acks: -1,
       topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
     });
-    this.published = rows.map((r) => r.id);
-    this.opts.onDrained?.({ rows: rows.length, readSeconds: Number(read - started) / 1e9, publishSeconds: Number(process.hrtime.bigint() - read) / 1e9 });
+    if (this.published.length === 0) this.publishedSince = performance.now();
+    for (const r of rows) {
+      this.published.push(r.id);
+      this.remembered.add(r.id);
+    }
+    if (this.remembered.size > REMEMBERED_IDS) {
+      let extra = this.remembered.size - REMEMBERED_IDS;
+      for (const id of this.remembered) {
+        if (extra-- <= 0) break;
+        this.remembered.delete(id);
+      }
+    }
+  }
+
+  /**
+   * Reads and publishes one batch from the outbox; returns how many rows it published. The rows
+   * published before are deleted in the same statement (one round trip a batch, not two): until
+   * then they stay, and a crash republishes them, which the consumers' inbox drops (ADR 0009).
+   */
+  async drainOnce(client: Client): Promise<number> {
+    const done = this.published;
+    const started = process.hrtime.bigint();
+    // the DELETE and the SELECT share a snapshot, so the SELECT skips the deleted ids itself (not
+    // by `id > max`: a row with a smaller id may commit after a larger one was published)
+    const { rows } = await client.query<CommittedOutboxRow>(
+      done.length > 0
+        ? `WITH d AS (DELETE FROM outbox WHERE id = ANY($2::bigint[]))
+           SELECT id, topic, key, value, headers FROM outbox WHERE id <> ALL($2::bigint[]) ORDER BY id LIMIT $1`
+        : `SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1`,
+      done.length > 0 ? [this.batchSize, done] : [this.batchSize],
+    );
+    this.published = [];
+    this.deletedSinceVacuum += done.length;
+    if (rows.length === 0) {
+      this.forgetCommittedPublished();
+      return 0;
+    }
+    const read = process.hrtime.bigint();
+    await this.send(rows);
+    const last = Number(rows[rows.length - 1].id);
+    if (this.frontier === undefined || last > this.frontier) this.frontier = last;
+    this.forgetCommittedPublished();
+    this.opts.onDrained?.({ source: 'outbox', rows: rows.length, readSeconds: Number(read - started) / 1e9, publishSeconds: Number(process.hrtime.bigint() - read) / 1e9 });
     return rows.length;
+  }
+
+  /** Handed-over rows that a read published are not published again. */
+  private forgetCommittedPublished(): void {
+    if (this.committed.length > 0) this.committed = this.committed.filter((r) => !this.remembered.has(r.id));
   }
 }

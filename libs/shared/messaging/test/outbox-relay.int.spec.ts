@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import { EventStoreMigration1732500000000, OUTBOX_WAKE_OPTION, OutboxWakeMigration1732500000001, openServiceDatabase } from '@chuishao/event-store';
+import { EventStoreMigration1732500000000, OUTBOX_WAKE_OPTION, OutboxWakeMigration1732500000001, announcedOutboxRows, onOutboxCommit, openServiceDatabase, type CommittedOutboxRow } from '@chuishao/event-store';
 import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, enqueue, ensureTopics, OutboxRelay, type RelayDrain } from '../src';
 
@@ -72,10 +72,11 @@ describe('OutboxRelay', () => {
       await put(['a3']);
       await eventually(async () => received.length >= 3);
       expect(received).toEqual(['a1', 'a2', 'a3']);
-      // every published row in one reported batch or another, each step timed
+      // every published row in one reported batch or another, each step timed (a read only for rows read)
       expect(drains.reduce((n, d) => n + d.rows, 0)).toBe(3);
       for (const d of drains) {
-        expect(d.readSeconds).toBeGreaterThan(0);
+        if (d.source === 'outbox') expect(d.readSeconds).toBeGreaterThan(0);
+        else expect(d.readSeconds).toBe(0);
         expect(d.publishSeconds).toBeGreaterThan(0);
       }
       // the safety poll is a minute: the lingering delete runs on its own
@@ -83,6 +84,84 @@ describe('OutboxRelay', () => {
     } finally {
       await relay.stop();
     }
+  });
+
+  describe('rows its own process committed (ADR 0019)', () => {
+    let relay: OutboxRelay;
+    const drains: RelayDrain[] = [];
+    beforeEach(async () => {
+      received.length = 0;
+      drains.length = 0;
+      relay = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000, onDrained: (d) => drains.push(d) });
+      await relay.start();
+      await settled(); // it has read its outbox once, so it knows where the ids are
+      drains.length = 0;
+    });
+    afterEach(() => relay.stop());
+
+    it('are handed over with the ids the table gave them, though four writers take ids at the same time', async () => {
+      const handed: CommittedOutboxRow[] = [];
+      const unknown: number[] = [];
+      const off = onOutboxCommit(({ rows }) => (rows ? handed.push(...rows) : unknown.push(1)));
+      try {
+        const many = (tag: string) => Array.from({ length: 2000 }, (_, i) => ({ topic, key: `k${i % 7}`, value: `${tag} ${i}` }));
+        await Promise.all([put(many('w').map((m) => m.value)), put(many('x').map((m) => m.value)), enqueue(ds.manager, many('y')), ds.transaction((em) => enqueue(em, many('z')))]);
+        expect(unknown).toEqual([]);
+        expect(handed).toHaveLength(8000);
+        // (read before the relay deletes them: its lingering delete waits 250 ms)
+        const stored = await ds.query(`SELECT id::text AS id, value FROM outbox WHERE id = ANY($1::bigint[])`, [handed.map((r) => r.id)]);
+        expect(new Map(stored.map((r: { id: string; value: string }) => [r.id, r.value]))).toEqual(new Map(handed.map((r) => [r.id, r.value])));
+      } finally {
+        off();
+      }
+      await eventually(async () => received.length >= 8000, 10000);
+    });
+
+    it('are published as handed over at commit, without reading them back, and deleted after', async () => {
+      await put(['c1', 'c2']);
+      await enqueue(ds.manager, [{ topic, key: 'k', value: 'c3' }]); // autocommit
+      await put(['c4']);
+      await eventually(async () => received.length >= 4);
+      expect(received).toEqual(['c1', 'c2', 'c3', 'c4']);
+      expect(drains.filter((d) => d.source === 'commit').reduce((n, d) => n + d.rows, 0)).toBe(4);
+      expect(drains.filter((d) => d.source === 'outbox')).toEqual([]);
+      await eventually(async () => (await outboxCount()) === 0, 5000);
+      expect(announcedOutboxRows()).toBe(0);
+    });
+
+    it("wait for the outbox to be read when a row before them was not handed over (another process's), and follow it", async () => {
+      // another instance's row, its wake not there yet (no trigger NOTIFY, no wake in this process)
+      const quiet = await client(OUTBOX_WAKE_OPTION);
+      await quiet.query(`INSERT INTO outbox (topic, key, value) VALUES ($1, 'k', 'theirs, first')`, [topic]);
+      await quiet.end();
+      await put(['ours, after it']);
+      await eventually(async () => received.length >= 2);
+      expect(received).toEqual(['theirs, first', 'ours, after it']); // id order: per-key order kept
+      expect(drains.map((d) => d.source)).toEqual(['outbox']);
+    });
+
+    it('never include rows rolled back to a savepoint, nor those of a transaction whose COMMIT rolled back', async () => {
+      const q = ds.createQueryRunner();
+      await q.startTransaction();
+      await enqueue(q.manager, [{ topic, key: 'k', value: 'kept' }]);
+      await q.query('SAVEPOINT s');
+      await enqueue(q.manager, [{ topic, key: 'k', value: 'rolled back to the savepoint' }]);
+      await q.query('ROLLBACK TO SAVEPOINT s');
+      await q.commitTransaction();
+      const failed = ds.createQueryRunner();
+      await failed.connect();
+      await failed.query('BEGIN');
+      await enqueue(failed.manager, [{ topic, key: 'k', value: 'in a failed transaction' }]);
+      await expect(failed.query('SELECT 1/0')).rejects.toThrow();
+      await failed.query('COMMIT'); // PostgreSQL answers ROLLBACK
+      await put(['after them']);
+      await q.release();
+      await failed.release();
+      await eventually(async () => received.length >= 2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(received).toEqual(['kept', 'after them']);
+      expect(await outboxCount()).toBe(0);
+    });
   });
 
   it('deletes a batch with the statement that reads the next one; a relay gone before that republishes it', async () => {
