@@ -56,6 +56,17 @@ function outboxCommitted(commit: OutboxCommit): void {
   for (const listener of outboxCommitListeners) listener(commit);
 }
 
+/** Outbox inserts of this process not answered yet, and transactions that inserted outbox rows not ended yet. */
+let outboxWritesOpen = 0;
+
+/**
+ * How many outbox writes of this process may still hand rows over: inserts sent and not answered,
+ * and open transactions that inserted some. A relay that misses an id waits for them (ADR 0019).
+ */
+export function outboxWritesInFlight(): number {
+  return outboxWritesOpen;
+}
+
 /** The start of the parameter that names an outbox insert's rows ({@link announceOutboxRows}). */
 const OUTBOX_REF = 'chuishao-outbox:';
 /** The start of the name of the output that brings an outbox insert's ids back. */
@@ -135,11 +146,27 @@ function forgetAnnounced(values: unknown): void {
 export class PreparingClient extends Client {
   /** A transaction is open on this connection (BEGIN / START TRANSACTION seen, no COMMIT or ROLLBACK yet). */
   inTransaction = false;
-  /** The open transaction has inserted outbox rows. */
-  outboxInTransaction = false;
+  /** The open transaction has inserted outbox rows (counted in {@link outboxWritesInFlight} while so). */
+  private hasOutbox = false;
+  get outboxInTransaction(): boolean {
+    return this.hasOutbox;
+  }
+  set outboxInTransaction(value: boolean) {
+    if (value !== this.hasOutbox) outboxWritesOpen += value ? 1 : -1;
+    this.hasOutbox = value;
+  }
   /** …these (undefined: some of them are not known). */
   outboxRows: CommittedOutboxRow[] | undefined = [];
   private schemaName?: string | null;
+
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    // a connection lost in the middle of a transaction ends it
+    this.on('end', () => {
+      this.inTransaction = false;
+      this.outboxInTransaction = false;
+    });
+  }
 
   /** The schema first on this connection's search_path, from its options (undefined if none is set there). */
   get schema(): string | undefined {
@@ -208,9 +235,11 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
     this.outboxInTransaction = false;
     this.outboxRows = [];
   }
+  if (kind.outbox) outboxWritesOpen += 1;
   return result.then(
     (r) => {
       if (kind.outbox) {
+        outboxWritesOpen -= 1;
         const rows = outboxRowsOf(r, values, kind.outbox);
         if (!this.inTransaction) outboxCommitted({ schema: this.schema, rows });
         else {
@@ -232,7 +261,10 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
       return r;
     },
     (err: unknown) => {
-      if (kind.outbox) forgetAnnounced(values);
+      if (kind.outbox) {
+        outboxWritesOpen -= 1;
+        forgetAnnounced(values);
+      }
       if (kind.ends) {
         this.inTransaction = false;
         this.outboxInTransaction = false;

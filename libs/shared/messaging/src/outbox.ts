@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, announceOutboxRows, columnNames, insertRows, inWrittenStreams, onOutboxCommit, runTogether, type ColumnSpec, type CommittedOutboxRow, type Companion, type EventDraft, type OutboxCommit, type Queryable } from '@chuishao/event-store';
+import { PreparingClient, announceOutboxRows, columnNames, outboxWritesInFlight, insertRows, inWrittenStreams, onOutboxCommit, runTogether, type ColumnSpec, type CommittedOutboxRow, type Companion, type EventDraft, type OutboxCommit, type Queryable } from '@chuishao/event-store';
 import { whistleIdOfStream } from '@chuishao/contracts';
 import { WakeableSleep } from '@chuishao/platform';
 import { toEnvelope } from './envelope';
@@ -107,6 +107,13 @@ export function eventMessages(
 /** How long published rows may wait for the next read to delete them before a read runs for them alone. */
 const LINGERING_DELETE_MS = 250;
 
+/**
+ * How long the relay waits, at a gap in the ids while its process still has outbox writes under
+ * way (most often the gap is theirs: a statement that took its ids first and returns a moment
+ * later), before it reads its outbox instead.
+ */
+const GAP_WAIT_MS = 20;
+
 /** How many published ids the relay remembers, so a row it read is not published again when its commit's hand-over comes after. */
 const REMEMBERED_IDS = 50000;
 
@@ -131,6 +138,8 @@ export interface RelayOptions {
   vacuumEveryRows?: number;
   /** Called after each of the relay's own VACUUMs, with how long it took (seconds). */
   onVacuumed?: (seconds: number) => void;
+  /** How long handed-over rows wait at a gap for this process's writes under way before the relay reads (default {@link GAP_WAIT_MS}). */
+  gapWaitMs?: number;
   /** Called after each batch it published: how many rows, from where, and the wall time of its steps. */
   onDrained?: (drain: RelayDrain) => void;
 }
@@ -188,12 +197,15 @@ export class OutboxRelay {
   /** Rows deleted since the relay's last VACUUM of the outbox. */
   private deletedSinceVacuum = 0;
   private readonly vacuumEveryRows: number;
+  private readonly gapWaitMs: number;
   /** Rows this process committed, handed over with their ids, not published yet. */
   private committed: CommittedOutboxRow[] = [];
   /** The outbox must be read: a NOTIFY, a commit whose rows are not all known, a gap in the ids, the safety poll. */
   private mustRead = true;
   /** Every id up to this one is published or was read (undefined: not known; the next read sets it). */
   private frontier?: number;
+  /** Since when (performance.now()) handed-over rows wait at a gap for this process's writes under way. */
+  private gapSince?: number;
   /** Ids published lately (insertion order, bounded by REMEMBERED_IDS). */
   private readonly remembered = new Set<string>();
 
@@ -201,6 +213,7 @@ export class OutboxRelay {
     this.batchSize = opts.batchSize ?? 500;
     this.safetyPollMs = opts.safetyPollMs ?? 5000;
     this.vacuumEveryRows = opts.vacuumEveryRows ?? VACUUM_EVERY_DELETED_ROWS;
+    this.gapWaitMs = opts.gapWaitMs ?? GAP_WAIT_MS;
   }
 
   async start(): Promise<void> {
@@ -326,9 +339,15 @@ export class OutboxRelay {
           await this.publishCommitted();
         }
         backoff = 100;
-        if (this.pendingWake || this.mustRead || !this.running || (this.committed.length > 0 && this.frontier !== undefined)) continue;
-        // rows published but not yet deleted go with the next read: soon, if no wake comes
-        await this.sleep(this.published.length > 0 ? Math.max(1, LINGERING_DELETE_MS - (performance.now() - this.publishedSince)) : this.safetyPollMs);
+        if (this.pendingWake || this.mustRead || !this.running) continue;
+        const atGap = this.gapSince !== undefined && this.committed.length > 0;
+        if (this.committed.length > 0 && this.frontier !== undefined && !atGap) continue;
+        // until the next wake; at the latest, the end of the wait at a gap, or the delete of rows
+        // published (with the next read: soon, if no wake comes), or the safety poll
+        const now = performance.now();
+        await this.sleep(
+          Math.max(1, atGap ? this.gapSince! + this.gapWaitMs - now : this.published.length > 0 ? LINGERING_DELETE_MS - (now - this.publishedSince) : this.safetyPollMs),
+        );
         if (!this.pendingWake) this.mustRead = true;
       } catch (err) {
         this.opts.onError?.(err);
@@ -393,8 +412,18 @@ export class OutboxRelay {
       } else break; // a row before it was not handed over: read the outbox
     }
     this.committed = rows.slice(i);
-    if (this.committed.length > 0 && batch.length < this.batchSize) this.mustRead = true;
     this.frontier = frontier;
+    if (this.committed.length === 0 || batch.length === this.batchSize) this.gapSince = undefined;
+    else {
+      // a row before them was not handed over: wait a little if this process may still hand it
+      // over (a write under way), else read the outbox, which has every committed row in id order
+      const now = performance.now();
+      this.gapSince ??= now;
+      if (outboxWritesInFlight() === 0 || now - this.gapSince >= this.gapWaitMs) {
+        this.gapSince = undefined;
+        this.mustRead = true;
+      }
+    }
     if (batch.length === 0) return;
     const started = process.hrtime.bigint();
     await this.send(batch);
@@ -445,6 +474,7 @@ export class OutboxRelay {
       done.length > 0 ? [this.batchSize, done] : [this.batchSize],
     );
     this.published = [];
+    this.gapSince = undefined;
     this.deletedSinceVacuum += done.length;
     if (rows.length === 0) {
       this.forgetCommittedPublished();

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import { EventStoreMigration1732500000000, OUTBOX_WAKE_OPTION, OutboxWakeMigration1732500000001, announcedOutboxRows, onOutboxCommit, openServiceDatabase, type CommittedOutboxRow } from '@chuishao/event-store';
+import { EventStoreMigration1732500000000, OUTBOX_WAKE_OPTION, OutboxWakeMigration1732500000001, announcedOutboxRows, onOutboxCommit, openServiceDatabase, outboxWritesInFlight, type CommittedOutboxRow } from '@chuishao/event-store';
 import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, enqueue, ensureTopics, OutboxRelay, type RelayDrain } from '../src';
 
@@ -92,7 +92,8 @@ describe('OutboxRelay', () => {
     beforeEach(async () => {
       received.length = 0;
       drains.length = 0;
-      relay = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000, onDrained: (d) => drains.push(d) });
+      // (a wait at a gap long enough for a test to end the write it waits for)
+      relay = new OutboxRelay({ databaseUrl: db.url, schema: 'relay', producer, safetyPollMs: 60000, gapWaitMs: 3000, onDrained: (d) => drains.push(d) });
       await relay.start();
       await settled(); // it has read its outbox once, so it knows where the ids are
       drains.length = 0;
@@ -138,6 +139,21 @@ describe('OutboxRelay', () => {
       await eventually(async () => received.length >= 2);
       expect(received).toEqual(['theirs, first', 'ours, after it']); // id order: per-key order kept
       expect(drains.map((d) => d.source)).toEqual(['outbox']);
+    });
+
+    it("wait at a gap for their own process's write under way, and go out with it in id order, nothing read", async () => {
+      const first = ds.createQueryRunner();
+      await first.startTransaction();
+      await enqueue(first.manager, [{ topic, key: 'k', value: 'took its id first' }]);
+      await put(['committed first']); // handed over; the id before it is the open transaction's
+      await new Promise((r) => setTimeout(r, 300));
+      expect(received).toEqual([]);
+      await first.commitTransaction();
+      await first.release();
+      await eventually(async () => received.length >= 2);
+      expect(received).toEqual(['took its id first', 'committed first']);
+      expect(drains.map((d) => d.source)).toEqual(['commit']);
+      expect(outboxWritesInFlight()).toBe(0);
     });
 
     it('never include rows rolled back to a savepoint, nor those of a transaction whose COMMIT rolled back', async () => {
