@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: Kafka (unless KAFKA_BROKERS is given), PostgreSQL check, the four services (each
 // migrates its own schema at boot), the gateway and the console on http://127.0.0.1:8080.
-// Foreground by default (Ctrl-C stops everything gracefully); `npm start -- --detach` returns
-// once healthy and `npm stop` stops the processes later.
+// Foreground by default (Ctrl-C stops everything gracefully, Kafka too if this start brought it
+// up); `npm start -- --detach` returns once healthy and `npm stop` stops the processes later.
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -38,11 +38,20 @@ async function main() {
     try { process.kill(pid, 0); say(`已在运行 / already running (${f.replace('.pid', '')} pid ${pid}); run \`npm stop\` first`); process.exit(1); } catch { fs.rmSync(path.join(runDir, f)); }
   }
   let brokers = process.env.KAFKA_BROKERS;
+  const kafkaSh = path.join(ROOT, 'deploy/kafka/kafka.sh');
+  // Kafka that this start brings up goes down with Ctrl-C; one that was running already stays
+  let startedKafka = false;
   if (!brokers) {
+    startedKafka = spawnSync('bash', [kafkaSh, 'status'], { stdio: 'ignore' }).status !== 0;
     say('启动 Kafka / starting Kafka (first run downloads it from Maven Central) ...');
-    execFileSync('bash', [path.join(ROOT, 'deploy/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
+    execFileSync('bash', [kafkaSh, 'start'], { stdio: 'inherit' });
     brokers = '127.0.0.1:9092';
   }
+  const stopKafka = () => {
+    if (!startedKafka || detach) return;
+    say('停止 Kafka / stopping Kafka (started by this npm start) ...');
+    spawnSync('bash', [kafkaSh, 'stop'], { stdio: 'inherit' });
+  };
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/chuishao';
   // the server's own database, with the rest of the URL kept (a Unix socket's ?host=/dir included)
   const probeUrl = new URL(databaseUrl);
@@ -81,6 +90,7 @@ async function main() {
     say('\n正在停止 / stopping ...');
     await Promise.all(procs.map((p) => stopProcess(p)));
     for (const p of procs) fs.rmSync(path.join(runDir, `${p.name}.pid`), { force: true });
+    stopKafka();
     process.exit(0);
   };
   if (!detach) {
@@ -106,6 +116,7 @@ async function main() {
   } catch (e) {
     say(`启动失败 / start failed: ${e.message}\n日志 / logs: ${path.relative(ROOT, logDir)}/`);
     await Promise.all(procs.map((p) => stopProcess(p)));
+    stopKafka();
     process.exit(1);
   }
   const base = `http://127.0.0.1:${ports.gateway}`;
