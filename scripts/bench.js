@@ -6,7 +6,7 @@
 //  and, in the same run, the machine's baselines: pgbench on a one-transaction event + outbox
 //  insert, and Kafka's own ProducerPerformance from the fetched jars.
 'use strict';
-const { execFileSync, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -14,7 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
-const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess } = require('./lib/stack');
+const { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, startLocalKafka } = require('./lib/stack');
 require('./register-paths');
 // the load generator's own consumer gets the same kafkajs idle-loop fix as the services
 require(path.join(ROOT, 'dist/libs/shared/messaging/src/kafkajs-idle-loop.js'));
@@ -39,7 +39,6 @@ const ALONE = args.alone === 'true';
 // This machine's figures move by ±30 % between identical runs minutes apart (other tenants of the
 // host), so a written report gives each figure as the median of 3 rounds with its range.
 const ROUNDS = Math.max(1, Number(args.rounds ?? (QUICK ? 1 : 3)));
-const KAFKA_SH = path.join(ROOT, 'deploy/kafka/kafka.sh');
 // The services reach a PostgreSQL on the same host through its Unix socket when it has one (as a
 // co-located deployment would: no TCP stack per round trip, ~7–10 % less CPU here); --db-socket=off
 // keeps TCP on 127.0.0.1.
@@ -362,7 +361,7 @@ async function main() {
   m.probeStart = speedProbe();
   log(`speed probe (fixed single-threaded work, lower is faster): ${m.probeStart} ms`);
   log(`machine: ${JSON.stringify(m)}`);
-  if (!process.env.KAFKA_BROKERS) execFileSync('bash', [KAFKA_SH, 'start'], { stdio: 'inherit' });
+  if (!process.env.KAFKA_BROKERS) startLocalKafka();
   {
     // A broker that kept the topics of many test runs (thousands of partitions) spends CPU on them
     // even when idle: say how many it holds, so a run on such a broker is recognised.

@@ -4,11 +4,11 @@
 // Foreground by default (Ctrl-C stops everything gracefully, Kafka too if this start brought it
 // up); `npm start -- --detach` returns once healthy and `npm stop` stops the processes later.
 'use strict';
-const { execFileSync, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess } = require('./lib/stack');
+const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka } = require('./lib/stack');
 
 const detach = process.argv.includes('--detach') || process.env.CHUISHAO_DETACH === '1';
 // CHUISHAO_DATA_DIR: where the pid files, logs and dev JWT secret go (default .data; the tests use their own)
@@ -38,19 +38,17 @@ async function main() {
     try { process.kill(pid, 0); say(`已在运行 / already running (${f.replace('.pid', '')} pid ${pid}); run \`npm stop\` first`); process.exit(1); } catch { fs.rmSync(path.join(runDir, f)); }
   }
   let brokers = process.env.KAFKA_BROKERS;
-  const kafkaSh = path.join(ROOT, 'deploy/kafka/kafka.sh');
   // Kafka that this start brings up goes down with Ctrl-C; one that was running already stays
   let startedKafka = false;
   if (!brokers) {
-    startedKafka = spawnSync('bash', [kafkaSh, 'status'], { stdio: 'ignore' }).status !== 0;
     say('启动 Kafka / starting Kafka (first run downloads it from Maven Central) ...');
-    execFileSync('bash', [kafkaSh, 'start'], { stdio: 'inherit' });
+    startedKafka = startLocalKafka();
     brokers = '127.0.0.1:9092';
   }
   const stopKafka = () => {
     if (!startedKafka || detach) return;
     say('停止 Kafka / stopping Kafka (started by this npm start) ...');
-    spawnSync('bash', [kafkaSh, 'stop'], { stdio: 'inherit' });
+    stopLocalKafka();
   };
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/chuishao';
   // the server's own database, with the rest of the URL kept (a Unix socket's ?host=/dir included)

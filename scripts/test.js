@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
+const { startLocalKafka, stopLocalKafka } = require('./lib/stack');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const steps = [
   { name: 'build', cmd: ['npx', 'tsc', '-p', 'tsconfig.build.json'] },
@@ -32,11 +33,10 @@ fs.mkdirSync(outDir, { recursive: true });
 let startedKafka = false;
 const needsKafka = steps.some((s) => s.name === 'int' || s.name === 'e2e');
 if (needsKafka && !process.env.KAFKA_BROKERS && spawnSync('docker', ['info'], { stdio: 'ignore' }).status !== 0) {
-  const kafkaSh = path.join(ROOT, 'deploy/kafka/kafka.sh');
-  startedKafka = spawnSync('bash', [kafkaSh, 'status'], { stdio: 'ignore' }).status !== 0;
-  const r = spawnSync('bash', [kafkaSh, 'start'], { stdio: 'inherit', env });
-  if (r.status !== 0) {
-    process.stderr.write('Kafka could not be started (see .data/kafka/logs/server.log)\n');
+  try {
+    startedKafka = startLocalKafka(env);
+  } catch (e) {
+    process.stderr.write(`${e.message}\n`);
     process.exit(1);
   }
   env.KAFKA_BROKERS = '127.0.0.1:9092';
@@ -81,7 +81,7 @@ for (const step of steps) {
   process.stdout.write(`=== ${step.name}: ${((Date.now() - start) / 1000).toFixed(1)} s ===\n`);
 }
 
-if (startedKafka) spawnSync('bash', [path.join(ROOT, 'deploy/kafka/kafka.sh'), 'stop'], { stdio: 'inherit' });
+if (startedKafka) stopLocalKafka(env);
 process.stdout.write(`\nAll steps in ${((Date.now() - t0) / 1000).toFixed(0)} s${failures.length ? `; failed: ${failures.join(', ')}` : ''}\n`);
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(failures.length ? 1 : 0);

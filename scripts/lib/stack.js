@@ -1,7 +1,7 @@
 // Starts and stops the Chuishao processes (four services and the gateway) from the compiled tree.
 // Used by `npm start` and by the end-to-end tests, so both run the system the same way.
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -78,4 +78,22 @@ function stopProcess(p, signal = 'SIGTERM', timeoutMs = 25000) {
   });
 }
 
-module.exports = { ROOT, SERVICES, startProcess, waitForHealth, stopProcess, entry };
+const KAFKA_SH = path.join(ROOT, 'deploy', 'kafka', 'kafka.sh');
+
+/**
+ * Starts the project's own Kafka (deploy/kafka/kafka.sh; one already running is reused). Returns
+ * whether this call brought it up, so that the caller stops only a broker it started. Throws if it
+ * could not be started.
+ */
+function startLocalKafka(env = process.env) {
+  const wasRunning = spawnSync('bash', [KAFKA_SH, 'status'], { stdio: 'ignore', env }).status === 0;
+  const r = spawnSync('bash', [KAFKA_SH, 'start'], { stdio: 'inherit', env });
+  if (r.status !== 0) throw new Error('Kafka could not be started (see .data/kafka/logs/server.log)');
+  return !wasRunning;
+}
+
+function stopLocalKafka(env = process.env) {
+  spawnSync('bash', [KAFKA_SH, 'stop'], { stdio: 'inherit', env });
+}
+
+module.exports = { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, entry, startLocalKafka, stopLocalKafka };

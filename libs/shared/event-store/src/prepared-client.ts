@@ -114,14 +114,13 @@ function outboxRowsOf(result: unknown, values: unknown, inserts: number): Commit
   for (const f of outputs) {
     const [ref, ...ids] = String(first![f.name]).split(' ');
     const known = announced.get(ref);
-    announced.delete(ref);
     if (!rows || !known || known.length !== ids.length) {
       rows = undefined;
       continue;
     }
     for (let i = 0; i < ids.length; i++) rows.push({ id: ids[i], ...known[i] });
   }
-  forgetAnnounced(values);
+  forgetAnnounced(values); // (every outbox insert's ref is among its parameters)
   return rows;
 }
 
@@ -162,10 +161,14 @@ export class PreparingClient extends Client {
   constructor(config?: ConstructorParameters<typeof Client>[0]) {
     super(config);
     // a connection lost in the middle of a transaction ends it
-    this.on('end', () => {
-      this.inTransaction = false;
-      this.outboxInTransaction = false;
-    });
+    this.on('end', () => this.transactionEnded());
+  }
+
+  /** No transaction open on this connection any more (COMMIT, ROLLBACK, or the connection gone). */
+  transactionEnded(): void {
+    this.inTransaction = false;
+    this.outboxInTransaction = false;
+    this.outboxRows = [];
   }
 
   /** The schema first on this connection's search_path, from its options (undefined if none is set there). */
@@ -231,9 +234,8 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
   const kind = statementKind(sql, name !== undefined);
   if (!kind.begins && !kind.ends && !kind.outbox && !kind.rollsBackTo) return result;
   if (kind.begins) {
+    this.transactionEnded(); // (a BEGIN inside a transaction is only a warning in PostgreSQL)
     this.inTransaction = true;
-    this.outboxInTransaction = false;
-    this.outboxRows = [];
   }
   if (kind.outbox) outboxWritesOpen += 1;
   return result.then(
@@ -253,10 +255,9 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
       if (kind.ends) {
         // COMMIT of a transaction that failed answers ROLLBACK, without an error
         const committed = kind.commits && this.outboxInTransaction && (r as { command?: string } | undefined)?.command !== 'ROLLBACK';
-        this.inTransaction = false;
-        this.outboxInTransaction = false;
-        if (committed) outboxCommitted({ schema: this.schema, rows: this.outboxRows });
-        this.outboxRows = [];
+        const rows = this.outboxRows;
+        this.transactionEnded();
+        if (committed) outboxCommitted({ schema: this.schema, rows });
       }
       return r;
     },
@@ -265,11 +266,7 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
         outboxWritesOpen -= 1;
         forgetAnnounced(values);
       }
-      if (kind.ends) {
-        this.inTransaction = false;
-        this.outboxInTransaction = false;
-        this.outboxRows = [];
-      }
+      if (kind.ends) this.transactionEnded();
       throw err;
     },
   );
