@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import { chainHash } from '@chuishao/event-store';
 import { intakeService } from '../src/intake.service';
 import { blow, catalog, complete, countEvents, publishPolicyEvent, settled, summon, waitForView, whistleBody } from './intake-test-kit';
 
@@ -274,6 +275,53 @@ describe('intake whistles on real PostgreSQL and Kafka', () => {
         'FeedbackRequested',
       ]);
       expect(audit.json.chain.valid).toBe(true);
+    });
+  });
+
+  describe('GET /api/v1/whistles/{id}/events: the audit stream (contract §2)', () => {
+    const audit = (id: string) => svc.inject('GET', `/api/v1/whistles/${id}/events`, { token: a });
+    const own = (id: string) => `whistle-${id}`;
+    async function summoned(n: number) {
+      const w = await blow(svc, a, whistleBody(n));
+      await summon(svc, w.id);
+      await waitForView(svc, w.id, (v) => v.version === 2);
+      expect((await audit(w.id)).json.chain).toEqual({ valid: true, length: 2 });
+      return w.id as string;
+    }
+
+    it("reports an edit of intake's own stored event, although the ledger's copy is intact", async () => {
+      const id = await summoned(40);
+      await svc.dataSource.query(`UPDATE events SET data = jsonb_set(data, '{title}', '"改过的标题"') WHERE stream_id = $1 AND stream_position = 1`, [own(id)]);
+      const r = await audit(id);
+      expect(r.json.chain).toMatchObject({ valid: false, length: 2, firstBadPosition: 1 });
+      expect(r.json.chain.reason).toContain('intake');
+      expect(r.json.events[0].data.title).not.toBe('改过的标题'); // the ledger keeps the original
+    });
+
+    it('reports an edit that was re-hashed with its stream head: the original no longer matches its copy', async () => {
+      const id = await summoned(41);
+      const [row] = await svc.dataSource.query(`SELECT * FROM events WHERE stream_id = $1 AND stream_position = 1`, [own(id)]);
+      const data = { ...row.data, title: '改过的标题' };
+      const hash = chainHash(row.prev_hash, { eventId: row.event_id, type: row.type, position: 1, occurredAt: new Date(row.occurred_at).toISOString(), actor: row.metadata.actor, data });
+      await svc.dataSource.query(`UPDATE events SET data = $2, hash = $3 WHERE event_id = $1`, [row.event_id, JSON.stringify(data), hash]);
+      await svc.dataSource.query(`UPDATE streams SET last_hash = $2 WHERE stream_id = $1`, [own(id), hash]);
+      const r = await audit(id);
+      expect(r.json.chain).toMatchObject({ valid: false, firstBadPosition: 1 });
+      expect(r.json.chain.reason).toContain('differs');
+    });
+
+    it("reports intake's own stored event deleted", async () => {
+      const id = await summoned(42);
+      await svc.dataSource.query(`DELETE FROM events WHERE stream_id = $1`, [own(id)]);
+      expect((await audit(id)).json.chain).toMatchObject({ valid: false, firstBadPosition: 1 });
+    });
+
+    it("reports the ledger's last event deleted (the view counts the events it absorbed)", async () => {
+      const id = await summoned(43);
+      await svc.dataSource.query(`DELETE FROM whistle_ledger WHERE whistle_id = $1 AND position = 2`, [id]);
+      const r = await audit(id);
+      expect(r.json.events).toHaveLength(1);
+      expect(r.json.chain).toMatchObject({ valid: false, length: 1, firstBadPosition: 2 });
     });
   });
 

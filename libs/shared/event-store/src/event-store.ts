@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { chainHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
+import { chainHash, GENESIS_HASH, verifyChain, type ChainedEventBody, type ChainHead, type ChainVerdict } from './hash-chain';
 import { companionCtes } from './companions';
 import { insertRows, type ColumnSpec } from './row-source';
 import {
@@ -51,7 +51,7 @@ export function inWrittenStreams(streamOf: string, gated = true): string | undef
 export type Queryable = Pick<EntityManager, 'query'>;
 
 
-interface EventRow {
+export interface EventRow {
   global_position: string;
   event_id: string;
   stream_id: string;
@@ -226,21 +226,27 @@ export class EventStore {
     return { rows, stored };
   }
 
-  /** Verifies the hash chain of one stream as stored (before upcasting). */
-  async verifyStream(db: Queryable, streamId: string): Promise<ChainVerdict> {
-    const rows: EventRow[] = await db.query(`SELECT * FROM events WHERE stream_id = $1 ORDER BY stream_position`, [streamId]);
-    return verifyChain(
-      rows.map((r) => ({
-        eventId: r.event_id,
-        type: r.type,
-        position: Number(r.stream_position),
-        occurredAt: new Date(r.occurred_at).toISOString(),
-        actor: r.metadata.actor,
-        data: r.data,
-        hash: r.hash,
-        prevHash: r.prev_hash,
-      })),
+  /**
+   * One stream as stored (before upcasting), in the form its hash chain covers, with its head (the
+   * `streams` row: how many events it holds and the last hash), read in one statement.
+   */
+  async readChain(db: Queryable, streamId: string): Promise<{ events: Array<ChainedEventBody & { hash: string; prevHash: string }>; head?: ChainHead }> {
+    const rows: Array<Partial<EventRow> & { head_version: string; head_hash: string }> = await db.query(
+      `SELECT e.*, s.version AS head_version, s.last_hash AS head_hash
+         FROM streams s LEFT JOIN events e ON e.stream_id = s.stream_id
+        WHERE s.stream_id = $1 ORDER BY e.stream_position`,
+      [streamId],
     );
+    return {
+      events: rows.filter((r) => r.event_id !== null && r.event_id !== undefined).map((r) => chainedBody(r as EventRow)),
+      head: rows.length === 0 ? undefined : { length: Number(rows[0].head_version), lastHash: rows[0].head_hash },
+    };
+  }
+
+  /** Verifies the hash chain of one stream as stored (before upcasting), up to its recorded head. */
+  async verifyStream(db: Queryable, streamId: string): Promise<ChainVerdict> {
+    const { events, head } = await this.readChain(db, streamId);
+    return verifyChain(events, head);
   }
 
   private toStored(r: EventRow, upcast: boolean): StoredEvent {
@@ -266,4 +272,18 @@ export class EventStore {
       hash: r.hash,
     };
   }
+}
+
+/** A stored row in the form its hash chain covers (contract §2). */
+export function chainedBody(r: Pick<EventRow, 'event_id' | 'type' | 'stream_position' | 'occurred_at' | 'metadata' | 'data' | 'hash' | 'prev_hash'>): ChainedEventBody & { hash: string; prevHash: string } {
+  return {
+    eventId: r.event_id,
+    type: r.type,
+    position: Number(r.stream_position),
+    occurredAt: new Date(r.occurred_at).toISOString(),
+    actor: r.metadata.actor,
+    data: r.data,
+    hash: r.hash,
+    prevHash: r.prev_hash,
+  };
 }

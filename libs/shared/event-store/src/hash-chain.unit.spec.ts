@@ -1,12 +1,12 @@
 import { canonicalJson } from './canonical-json';
-import { chainHash, GENESIS_HASH, verifyChain } from './hash-chain';
+import { chainHash, GENESIS_HASH, verifyChain, verifyMerged, type MergedEvent } from './hash-chain';
 
 const actor = { role: 'street', org: 's1', sub: 'u' };
-function chain(n: number) {
+function chain(n: number, ids = (i: number) => `e${i}`) {
   const out = [];
   let prev = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
-    const body = { eventId: `e${i}`, type: 'T', position: i, occurredAt: '2026-01-01T00:00:00.000Z', actor, data: { i } };
+    const body = { eventId: ids(i), type: 'T', position: i, occurredAt: '2026-01-01T00:00:00.000Z', actor, data: { i } };
     const hash = chainHash(prev, body);
     out.push({ ...body, prevHash: prev, hash });
     prev = hash;
@@ -79,5 +79,89 @@ describe('hash chain', () => {
   });
   it('uses the contract genesis: 64 zeros', () => {
     expect(chain(1)[0].prevHash).toBe('0'.repeat(64));
+  });
+  it('with a head, flags the deletion of the last events, unrecorded events and a head that does not match', () => {
+    const c = chain(4);
+    expect(verifyChain(c, { length: 4, lastHash: c[3].hash })).toEqual({ valid: true, length: 4 });
+    expect(verifyChain(c.slice(0, 3), { length: 4, lastHash: c[3].hash })).toMatchObject({ valid: false, length: 3, firstBadPosition: 4 });
+    expect(verifyChain(c.slice(0, 3), { length: 4 })).toMatchObject({ valid: false, firstBadPosition: 4 });
+    expect(verifyChain([], { length: 1 })).toMatchObject({ valid: false, firstBadPosition: 1 });
+    expect(verifyChain(c, { length: 3, lastHash: c[2].hash })).toMatchObject({ valid: false, firstBadPosition: 4 });
+    expect(verifyChain(c, { length: 4, lastHash: c[2].hash })).toMatchObject({ valid: false, firstBadPosition: 4 });
+    // a merged stream read after its head may already hold more: not a fault when no last hash is given
+    expect(verifyChain(c, { length: 3 })).toEqual({ valid: true, length: 4 });
+  });
+});
+
+describe('a merged stream against the originals it copies', () => {
+  // the original: intake's stream of a whistle, events o1..o3; the merged stream: o1, x (another
+  // service), o2, o3, chained anew with its own positions
+  function setup() {
+    const original = chain(3, (i) => `o${i}`);
+    const bodies = [original[0], { ...original[0], eventId: 'x', type: 'X' }, original[1], original[2]];
+    const merged: MergedEvent[] = [];
+    let prev = GENESIS_HASH;
+    bodies.forEach((b, k) => {
+      const body = { ...b, position: k + 1 };
+      const hash = chainHash(prev, body);
+      merged.push({ ...body, prevHash: prev, hash, source: b.eventId === 'x' ? 'dispatch' : 'intake' });
+      prev = hash;
+    });
+    return { original, merged, head: { length: 3, lastHash: original[2].hash } };
+  }
+  const rehash = (c: Array<{ hash: string; prevHash: string } & Parameters<typeof chainHash>[1]>) => {
+    let prev = GENESIS_HASH;
+    for (const e of c) {
+      e.prevHash = prev;
+      e.hash = chainHash(prev, e);
+      prev = e.hash;
+    }
+    return prev;
+  };
+
+  it('is valid when both hold and agree', () => {
+    const { original, merged, head } = setup();
+    expect(verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: original, head }])).toEqual({ valid: true, length: 4 });
+    // an original event not merged yet is no fault
+    const more = chain(4, (i) => `o${i}`);
+    expect(verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: more, head: { length: 4, lastHash: more[3].hash } }])).toEqual({ valid: true, length: 4 });
+  });
+  it('flags an edit of the original at the position of its copy', () => {
+    const { original, merged, head } = setup();
+    original[1] = { ...original[1], data: { i: 99 } };
+    const v = verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: original, head }]);
+    expect(v).toMatchObject({ valid: false, length: 4, firstBadPosition: 3 });
+    expect(v.reason).toContain('intake');
+  });
+  it('flags an original edited and re-hashed, head and all, where its copy differs', () => {
+    const { original, merged } = setup();
+    original[2] = { ...original[2], data: { i: 99 } };
+    const lastHash = rehash(original);
+    const v = verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: original, head: { length: 3, lastHash } }]);
+    expect(v).toMatchObject({ valid: false, firstBadPosition: 4 });
+    expect(v.reason).toContain('differs');
+  });
+  it('flags an original event deleted, in the middle or at the end, at its copy', () => {
+    const { original, merged, head } = setup();
+    expect(verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: [original[0], original[2]], head }])).toMatchObject({ valid: false, firstBadPosition: 3 });
+    expect(verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: original.slice(0, 2), head }])).toMatchObject({ valid: false, firstBadPosition: 4 });
+    // deleted and the rest re-chained with the head: still missing from the original
+    const shortened = [original[0], { ...original[2], position: 2 }];
+    const lastHash = rehash(shortened);
+    expect(verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: shortened, head: { length: 2, lastHash } }])).toMatchObject({ valid: false, firstBadPosition: 3 });
+  });
+  it('flags an original event that is not merged yet, just past the end', () => {
+    const { merged } = setup();
+    const more = chain(4, (i) => `o${i}`);
+    more[3] = { ...more[3], data: { i: 99 } };
+    expect(verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: more, head: { length: 4, lastHash: more[3].hash } }])).toMatchObject({ valid: false, firstBadPosition: 5 });
+  });
+  it('flags the merged stream itself: an edit, and its last event deleted', () => {
+    const { original, merged, head } = setup();
+    const edited = merged.map((e) => (e.eventId === 'x' ? { ...e, data: { i: 7 } } : e));
+    expect(verifyMerged(edited, { length: 4 }, [{ source: 'intake', events: original, head }])).toMatchObject({ valid: false, firstBadPosition: 2 });
+    expect(verifyMerged(merged.slice(0, 3), { length: 4 })).toMatchObject({ valid: false, length: 3, firstBadPosition: 4 });
+    // the last event deleted is also gone from what the original's copies say: the earliest fault wins
+    expect(verifyMerged(merged.slice(0, 3), { length: 4 }, [{ source: 'intake', events: original, head }])).toMatchObject({ valid: false, firstBadPosition: 4 });
   });
 });

@@ -163,6 +163,16 @@ describe('EventStore on PostgreSQL', () => {
     expect(await store.verifyStream(ds, 'whistle-d')).toMatchObject({ valid: false, firstBadPosition: 2 });
   });
 
+  it('detects the deletion of the last event against the stream head, and a head that was rolled back', async () => {
+    await ds.transaction((em) => store.append(em, 'whistle-l', 0, [1, 2, 3].map((n) => ({ type: 'N', data: { n } })), meta));
+    expect(await store.verifyStream(ds, 'whistle-l')).toEqual({ valid: true, length: 3 });
+    await ds.query(`DELETE FROM events WHERE stream_id = 'whistle-l' AND stream_position = 3`);
+    expect(await store.verifyStream(ds, 'whistle-l')).toMatchObject({ valid: false, length: 2, firstBadPosition: 3 });
+    // the head made to agree in count but not in hash
+    await ds.query(`UPDATE streams SET version = 2 WHERE stream_id = 'whistle-l'`);
+    expect(await store.verifyStream(ds, 'whistle-l')).toMatchObject({ valid: false, length: 2, firstBadPosition: 2 });
+  });
+
   it('upcasts old schema versions on read without touching what is stored', async () => {
     await ds.transaction((em) => store.append(em, 'whistle-u', 0, [{ type: 'Renamed', data: { x: 1 }, schemaVersion: 1 }], meta));
     const [e] = (await store.readStream(ds, 'whistle-u')).events;

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, A
 import { WhistleEventsResponseDto, WhistleListResponseDto, WhistleResponseDto } from './whistle.response.dto';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { verifyChain } from '@chuishao/event-store';
+import { EventStore, verifyMerged } from '@chuishao/event-store';
+import { whistleStreamId } from '@chuishao/contracts';
 import { canReadWhistle, CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
 import { BlowWhistleRequestDto } from './blow-whistle.request.dto';
@@ -28,6 +29,7 @@ export class WhistlesHttpController {
     private readonly whistles: WhistleRepository,
     private readonly acts: StreetActsOnWhistleHandler,
     private readonly links: FeedbackTokens,
+    private readonly store: EventStore,
   ) {}
 
   @Get()
@@ -172,8 +174,11 @@ export class WhistlesHttpController {
   })
   @ApiOkResponse({ type: WhistleEventsResponseDto })
   async events(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
-    await this.readable(principal, id);
+    // in this order: a ledger read after its view holds at least the view's `version` events, and
+    // intake's own stream, read last, every intake event that ledger holds
+    const view = await this.readable(principal, id);
     const rows = await this.whistles.ledger(this.dataSource, id);
+    const own = await this.store.readChain(this.dataSource, whistleStreamId(id));
     const events = rows.map((r) => ({
       eventId: r.event_id,
       type: r.type,
@@ -185,7 +190,8 @@ export class WhistlesHttpController {
       hash: r.hash,
       prevHash: r.prev_hash,
     }));
-    const verdict = verifyChain(events);
+    // the ledger's chain, its length against the view's count, and intake's copies against its own store
+    const verdict = verifyMerged(events, { length: view.version }, [{ source: 'intake', ...own }]);
     return {
       whistleId: id,
       events,
