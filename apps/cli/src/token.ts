@@ -233,7 +233,7 @@ export async function runTokenCli(argv: readonly string[], io: CliIo): Promise<n
   }
 }
 
-/** Entry point used by scripts/token.js. */
+/** Entry point used by scripts/cli.js (npm run token). */
 export function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   return runTokenCli(argv, {
     env: process.env,

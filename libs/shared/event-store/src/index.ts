@@ -9,3 +9,4 @@ export * from './group-commit';
 export * from './row-source';
 export * from './prepared-client';
 export * from './companions';
+export * from './store-audit';

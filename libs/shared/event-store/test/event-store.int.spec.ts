@@ -1,6 +1,6 @@
 import { DataSource, type QueryRunner } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
-import { ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase, runTogether, statementName, WRITTEN_STREAMS } from '../src';
+import { auditStore, ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase, runTogether, statementName, WRITTEN_STREAMS } from '../src';
 
 const actor = { role: 'street', org: 'street-1', sub: 'alice' };
 const meta = { correlationId: 'c1', causationId: null, actor };
@@ -179,6 +179,40 @@ describe('EventStore on PostgreSQL', () => {
     expect(e.data).toEqual({ x: 1, v2: true });
     expect(e.schemaVersion).toBe(2);
     expect(await store.verifyStream(ds, 'whistle-u')).toMatchObject({ valid: true });
+  });
+});
+
+describe('auditStore: every stream of a store', () => {
+  let ds: DataSource;
+  const store = new EventStore();
+  const database = serviceDatabase('store_audit', 'audited');
+  beforeAll(() => void (ds = database()));
+
+  it('verifies every stream up to its head, page by page, and lists the broken ones with their first bad position', async () => {
+    // 250 streams of 1–4 events, in a few transactions
+    await ds.transaction(async (em) => {
+      for (let k = 0; k < 250; k++) await store.append(em, `s-${String(k).padStart(3, '0')}`, 0, Array.from({ length: 1 + (k % 4) }, (_, n) => ({ type: 'N', data: { k, n } })), meta);
+    });
+    const progress: number[] = [];
+    const clean = await auditStore(ds, { pageSize: 40, onProgress: (p) => progress.push(p.streams) });
+    expect(clean).toEqual({ streams: 250, events: 623, bad: [], badCount: 0, orphanEvents: 0 });
+    expect(progress).toEqual([40, 80, 120, 160, 200, 240, 250]);
+
+    await ds.query(`UPDATE events SET data = '{"k": 5, "n": 99}' WHERE stream_id = 's-005' AND stream_position = 2`); // an edit
+    await ds.query(`DELETE FROM events WHERE stream_id = 's-103' AND stream_position = 4`); // the last event
+    await ds.query(`DELETE FROM events WHERE stream_id = 's-242' AND stream_position = 1`); // the first of three
+    const found = await auditStore(ds, { pageSize: 40, maxBad: 2 });
+    expect(found.badCount).toBe(3);
+    expect(found.events).toBe(621);
+    expect(found.bad).toEqual([
+      expect.objectContaining({ streamId: 's-005', valid: false, firstBadPosition: 2 }),
+      expect.objectContaining({ streamId: 's-103', valid: false, firstBadPosition: 4 }),
+    ]);
+    expect((await auditStore(ds, { pageSize: 1000 })).bad.map((b) => [b.streamId, b.firstBadPosition])).toEqual([
+      ['s-005', 2],
+      ['s-103', 4],
+      ['s-242', 1],
+    ]);
   });
 });
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// node scripts/cli.js <command> [args]: runs apps/cli/src/<command>.ts, compiled to dist/ by `npm run build`
+// (npm run token -- …, npm run audit -- …). The logic lives in apps/cli; this is only the launcher.
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+
+const [command, ...args] = process.argv.slice(2);
+const compiled = path.join(__dirname, '..', 'dist', 'apps', 'cli', 'src', `${command}.js`);
+if (!/^[a-z-]+$/.test(command || '') || !fs.existsSync(compiled)) {
+  process.stderr.write(`dist/apps/cli/src/${command}.js is missing: run \`npm run build\` first\n`);
+  process.exit(1);
+}
+require('./register-paths');
+const { main } = require(compiled);
+main(args).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 1;
+  },
+);
