@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
@@ -72,6 +74,29 @@ describe('walking skeleton: a whistle through all four services over real Kafka'
     await stack.sql('intake', `UPDATE whistle_ledger SET data = jsonb_set(data, '{level}', '"BLUE"') WHERE whistle_id = $1 AND position = 2`, [id]);
     const tampered = await stack.http('GET', `/api/v1/whistles/${id}/events`, { token: streetToken });
     expect(tampered.json.chain).toMatchObject({ valid: false, firstBadPosition: 2 });
+  });
+
+  it('npm run audit verifies every service store, and names a stored event edited in dispatch', async () => {
+    const audit = () =>
+      new Promise<{ code: number; out: { schemas: Array<{ schema: string; streams: number; badCount: number; bad: Array<{ streamId: string; firstBadPosition: number }> }> } }>((resolve, reject) =>
+        execFile(process.execPath, [join(__dirname, '../../../scripts/cli.js'), 'audit', '--json'], { env: { ...process.env, DATABASE_URL: stack.db.url } }, (err, stdout, stderr) => {
+          const code = err ? Number((err as { code?: number }).code) : 0;
+          if (code !== 0 && code !== 3) reject(new Error(`audit exited ${code}: ${stderr}`));
+          else resolve({ code, out: JSON.parse(stdout) });
+        }),
+      );
+    const clean = await audit(); // the ledger edit of the test before is in no event store
+    expect(clean.code).toBe(0);
+    expect(clean.out.schemas.map((s) => s.schema)).toEqual(['intake', 'triage', 'dispatch', 'assessment']);
+    expect(clean.out.schemas.find((s) => s.schema === 'dispatch')!.streams).toBeGreaterThan(0);
+
+    const [summoned] = await stack.sql<{ stream_id: string; stream_position: string }>('dispatch', `SELECT stream_id, stream_position FROM events WHERE type = 'DepartmentsSummoned'`);
+    await stack.sql('dispatch', `UPDATE events SET occurred_at = occurred_at - interval '1 hour' WHERE stream_id = $1 AND stream_position = $2`, [summoned.stream_id, summoned.stream_position]);
+    const altered = await audit();
+    expect(altered.code).toBe(3);
+    const dispatch = altered.out.schemas.find((s) => s.schema === 'dispatch')!;
+    expect(dispatch.badCount).toBe(1);
+    expect(dispatch.bad[0]).toMatchObject({ streamId: summoned.stream_id, firstBadPosition: Number(summoned.stream_position) });
   });
 
   it('records the whistle in every service exactly once', async () => {
