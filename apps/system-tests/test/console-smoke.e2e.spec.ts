@@ -135,6 +135,12 @@ describeConsole('console: a street office blows a whistle in the browser and fol
     await page.getByTestId('whistle-status').getByText('已派单').waitFor();
     await page.getByTestId('chain-verdict').getByText('✔ 链完整').waitFor();
     await page.screenshot({ path: join(shots, 'desktop-01-detail.png'), fullPage: true });
+    // a stored event edited by hand in intake's own store: the page says which event and why
+    await stack.sql('intake', `UPDATE events SET data = jsonb_set(data, '{title}', '"改过的标题"') WHERE stream_id = $1`, [`whistle-${whistleId}`]);
+    await page.reload();
+    await page.getByTestId('chain-verdict').getByText('✘ 第 1 条被篡改').waitFor();
+    expect(await page.getByTestId('chain-reason').textContent()).toContain('intake 自身存储的事件流');
+    await page.screenshot({ path: join(shots, 'desktop-01b-tampered.png'), fullPage: true });
     await page.goto(`${stack.base}/#/blow`);
     await page.getByLabel('呼叫情形').waitFor();
     await page.screenshot({ path: join(shots, 'desktop-02-blow-form.png'), fullPage: true });

@@ -114,7 +114,8 @@ export function verifyMerged(events: readonly MergedEvent[], head: ChainHead, or
       const bad = original.events[(own.firstBadPosition ?? 1) - 1];
       // a deleted tail has no event here: its copies are reported below, at their own positions
       const at = (bad && positionOf.get(bad.eventId)) ?? past;
-      verdicts.push({ valid: false, length: events.length, firstBadPosition: at, reason: `${original.source} 自身存储的事件流第 ${own.firstBadPosition} 个事件：${own.reason} / ${original.source}'s own stored stream, its event ${own.firstBadPosition}: ${own.reason}` });
+      const [zh, en = zh] = (own.reason ?? '').split(' / ');
+      verdicts.push({ valid: false, length: events.length, firstBadPosition: at, reason: `${original.source} 自身存储的事件流第 ${own.firstBadPosition} 个事件：${zh} / ${original.source}'s own stored stream, its event ${own.firstBadPosition}: ${en}` });
     }
     const byId = new Map(original.events.map((e) => [e.eventId, e]));
     for (const e of events) {

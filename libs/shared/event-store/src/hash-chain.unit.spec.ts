@@ -131,7 +131,7 @@ describe('a merged stream against the originals it copies', () => {
     original[1] = { ...original[1], data: { i: 99 } };
     const v = verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: original, head }]);
     expect(v).toMatchObject({ valid: false, length: 4, firstBadPosition: 3 });
-    expect(v.reason).toContain('intake');
+    expect(v.reason).toBe("intake 自身存储的事件流第 2 个事件：hash 与事件内容不符 / intake's own stored stream, its event 2: hash does not match the event content");
   });
   it('flags an original edited and re-hashed, head and all, where its copy differs', () => {
     const { original, merged } = setup();

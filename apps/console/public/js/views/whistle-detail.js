@@ -208,6 +208,8 @@ export async function renderWhistleDetail(main, ctx) {
         chain.valid ? `✔ 链完整（${chain.length} 条）` : `✘ 第 ${chain.firstBadPosition ?? '?'} 条被篡改`,
         h('span', { class: 'en' }, chain.valid ? 'Hash chain intact' : `Event ${chain.firstBadPosition ?? '?'} was tampered with`),
       ),
+      // why, as the server found it (which store, which check): Chinese first, English after the slash
+      chain.valid || !chain.reason ? null : h('p', { class: 'small chain-reason', 'data-testid': 'chain-reason' }, chain.reason),
     );
     const bad = chain.valid ? null : chain.firstBadPosition;
     sec.append(
