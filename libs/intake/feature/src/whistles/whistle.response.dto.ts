@@ -102,6 +102,11 @@ class LedgerEventDto {
 export class WhistleEventsResponseDto {
   @ApiProperty({ format: 'uuid' }) whistleId!: string;
   @ApiProperty({ type: [LedgerEventDto] }) events!: LedgerEventDto[];
-  @ApiProperty({ example: { valid: true, length: 3 }, description: '哈希链校验；被篡改时 valid=false 并给出 firstBadPosition / chain check' })
-  chain!: { valid: boolean; length: number; firstBadPosition?: number };
+  @ApiProperty({
+    example: { valid: true, length: 3 },
+    description:
+      '哈希链校验：账本的链、账本长度与读模型记录的事件数、intake 自身存储的原件与账本副本；被篡改时 valid=false，给出 firstBadPosition 与原因 reason（中文 / English）。' +
+      'Chain check: the ledger chain, its length against the events the read model counted, and intake’s own stored originals against their copies; when altered, valid=false with firstBadPosition and a reason (Chinese / English).',
+  })
+  chain!: { valid: boolean; length: number; firstBadPosition?: number; reason?: string };
 }
