@@ -143,7 +143,8 @@ describe('foundation: nothing lost, nothing applied twice', () => {
       messages: [
         { key: id, value: JSON.stringify(envelope(ledger[0])) },
         { key: id, value: JSON.stringify(envelope(ledger[2])) },
-        { key: id, value: JSON.stringify({ ...envelope(ledger[0]), eventId: probeId, type: 'DeliveryProbe', data: {} }) },
+        // from a source of its own: one that claimed intake would be missing from intake's store, which the audit reports
+        { key: id, value: JSON.stringify({ ...envelope(ledger[0]), eventId: probeId, type: 'DeliveryProbe', source: 'probe', data: {} }) },
       ],
     });
     await producer.disconnect();
