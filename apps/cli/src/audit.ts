@@ -1,18 +1,23 @@
 /**
  * `npm run audit -- [--schema intake,triage,dispatch,assessment] [--json]`
  *
- * Verifies the hash chain of every stream in every service's own event store (contract §2), each
- * up to its recorded head, so that an edit or a deletion of any stored event — a report time in
- * dispatch, a level in triage, a street rating in assessment — is found, not only those of the
- * whistles someone happens to open (`GET /api/v1/whistles/{id}/events` checks a whistle's ledger
- * and intake's own copies). Progress goes to stderr; the report (Chinese first) or, with `--json`,
- * one JSON document to stdout. It only reads.
+ * 1. Verifies the hash chain of every stream in every service's own event store (contract §2), each
+ *    up to its recorded head, so that an edit or a deletion of any stored event — a report time in
+ *    dispatch, a level in triage, a street rating in assessment — is found, not only those of the
+ *    whistles someone happens to open.
+ * 2. Verifies every whistle's audit ledger (intake's merged stream, what `GET
+ *    /api/v1/whistles/{id}/events` shows) as that endpoint does — its chain, its length against the
+ *    events intake's read model counted — and compares each copy in it with its original in the
+ *    store of the service that recorded it (a ledger event's `source` is that service's schema),
+ *    which the endpoint can do for intake's copies only.
+ * Progress goes to stderr; the report (Chinese first) or, with `--json`, one JSON document to
+ * stdout. It only reads.
  *
  * Exit 0 = every chain holds, 3 = a chain does not hold (listed), 2 = usage, 1 = an error.
  * DATABASE_URL as for the services (default postgres://postgres@127.0.0.1:5432/chuishao).
  */
 import { Client } from 'pg';
-import { auditStore, type Queryable, type StoreAudit } from '@chuishao/event-store';
+import { auditStore, chainedBody, verifyMerged, type BadStream, type EventRow, type MergedEvent, type OriginalStream, type Queryable, type StoreAudit } from '@chuishao/event-store';
 
 export const SERVICE_SCHEMAS = ['intake', 'triage', 'dispatch', 'assessment'] as const;
 
@@ -47,8 +52,77 @@ export interface SchemaAudit extends StoreAudit {
   seconds: number;
 }
 
-/** The report, Chinese first: one line a schema, then each bad stream. */
-export function formatAudit(results: readonly SchemaAudit[], skipped: readonly string[]): string {
+/** The whistles' audit ledgers (intake's `whistle_ledger`), each against its count and the originals. */
+export interface LedgerAudit {
+  whistles: number;
+  events: number;
+  /** The whistles whose ledger does not verify (`streamId` is the whistle id); at most `maxBad` listed. */
+  bad: BadStream[];
+  badCount: number;
+  seconds: number;
+}
+
+/** The schema and tables of the ledger: intake's read side, as the events endpoint reads it (ADR 0001). */
+const LEDGER_SCHEMA = 'intake';
+
+/**
+ * Walks every whistle of intake's read model in id order, a page a few statements: the views'
+ * event counts, then the ledger rows, then — by id, from each audited store whose schema is named by
+ * a copy's `source` — the originals. Read in that order, a ledger holds at least what its view
+ * counted and every original of its copies is already committed (a service publishes only what
+ * it committed).
+ */
+export async function auditLedgers(
+  db: Queryable,
+  stores: readonly string[],
+  options: { pageSize?: number; maxBad?: number; onProgress?: (p: { whistles: number; total: number }) => void } = {},
+): Promise<LedgerAudit> {
+  const started = Date.now();
+  const pageSize = options.pageSize ?? 500;
+  const maxBad = options.maxBad ?? 100;
+  const [{ total }]: Array<{ total: string }> = await db.query(`SELECT count(*) AS total FROM ${LEDGER_SCHEMA}.whistle_view`);
+  const audit: LedgerAudit = { whistles: 0, events: 0, bad: [], badCount: 0, seconds: 0 };
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const views: Array<{ id: string; version: number }> = await db.query(
+      `SELECT id::text AS id, coalesce((doc->>'version')::int, 0) AS version FROM ${LEDGER_SCHEMA}.whistle_view WHERE id > $1 ORDER BY id LIMIT $2`,
+      [after, pageSize],
+    );
+    if (views.length === 0) break;
+    const ids = views.map((v) => v.id);
+    const rows: Array<{ whistle_id: string; position: number; event_id: string; type: string; occurred_at: Date; actor: MergedEvent['actor']; data: unknown; source: string; prev_hash: string; hash: string }> =
+      await db.query(`SELECT * FROM ${LEDGER_SCHEMA}.whistle_ledger WHERE whistle_id = ANY($1::uuid[]) ORDER BY whistle_id, position`, [ids]);
+    const ledgers = new Map<string, MergedEvent[]>(ids.map((id) => [id, []]));
+    for (const r of rows) {
+      ledgers.get(r.whistle_id)?.push({ eventId: r.event_id, type: r.type, position: Number(r.position), occurredAt: new Date(r.occurred_at).toISOString(), actor: r.actor, data: r.data, source: r.source, hash: r.hash, prevHash: r.prev_hash });
+    }
+    // the originals, by id, from each store a copy names
+    const originals = new Map<string, Map<string, OriginalStream['events'][number]>>();
+    for (const store of stores) {
+      const wanted = rows.filter((r) => r.source === store).map((r) => r.event_id);
+      const found: EventRow[] = wanted.length ? await db.query(`SELECT * FROM ${store}.events WHERE event_id = ANY($1::uuid[])`, [wanted]) : [];
+      originals.set(store, new Map(found.map((r) => [r.event_id, chainedBody(r)])));
+    }
+    for (const v of views) {
+      const ledger = ledgers.get(v.id) ?? [];
+      const at = stores.map((store) => ({ source: store, events: ledger.filter((e) => e.source === store).flatMap((e) => originals.get(store)?.get(e.eventId) ?? []) }));
+      const verdict = verifyMerged(ledger, { length: v.version }, at);
+      audit.whistles += 1;
+      audit.events += ledger.length;
+      if (!verdict.valid) {
+        audit.badCount += 1;
+        if (audit.bad.length < maxBad) audit.bad.push({ streamId: v.id, ...verdict });
+      }
+    }
+    after = views[views.length - 1].id;
+    options.onProgress?.({ whistles: audit.whistles, total: Math.max(Number(total), audit.whistles) });
+  }
+  audit.seconds = (Date.now() - started) / 1000;
+  return audit;
+}
+
+/** The report, Chinese first: one line a schema, then each bad stream; then the ledgers. */
+export function formatAudit(results: readonly SchemaAudit[], skipped: readonly string[], ledger?: LedgerAudit): string {
   const lines: string[] = [];
   for (const r of results) {
     const ok = r.badCount === 0 && r.orphanEvents === 0;
@@ -61,7 +135,16 @@ export function formatAudit(results: readonly SchemaAudit[], skipped: readonly s
     if (r.orphanEvents > 0) lines.push(`    ${r.orphanEvents} 个事件不属于任何事件流 / events under no stream`);
   }
   for (const s of skipped) lines.push(`- ${s}: 没有这个 schema（服务尚未迁移）/ no such schema (the service has not migrated yet)`);
-  const broken = results.some((r) => r.badCount > 0 || r.orphanEvents > 0);
+  if (ledger) {
+    const ok = ledger.badCount === 0;
+    lines.push(
+      `${ok ? '✓' : '✗'} 审计账本 ledger: ${ledger.whistles} 个哨件、${ledger.events} 个事件副本，${ok ? '与原件一致' : `${ledger.badCount} 个哨件的账本不符`} / ` +
+        `${ledger.whistles} whistles, ${ledger.events} copies, ${ok ? 'all match their originals' : `${ledger.badCount} do not verify`} (${ledger.seconds.toFixed(1)} s)`,
+    );
+    for (const b of ledger.bad) lines.push(`    哨件 whistle ${b.streamId} 第 ${b.firstBadPosition} 个事件 / at event ${b.firstBadPosition}: ${b.reason}`);
+    if (ledger.badCount > ledger.bad.length) lines.push(`    …… 另有 ${ledger.badCount - ledger.bad.length} 个 / and ${ledger.badCount - ledger.bad.length} more`);
+  }
+  const broken = results.some((r) => r.badCount > 0 || r.orphanEvents > 0) || (ledger?.badCount ?? 0) > 0;
   lines.push(broken ? '结论：存储的事件被改动过 / Verdict: stored events were altered' : '结论：所有存储的事件完好 / Verdict: every stored event is intact');
   return lines.join('\n');
 }
@@ -77,6 +160,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const db = { query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows } as unknown as Queryable;
   const results: SchemaAudit[] = [];
   const skipped: string[] = [];
+  let ledger: LedgerAudit | undefined;
   try {
     for (const schema of args.schemas) {
       const { rows } = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name IN ('events', 'streams')`, [schema]);
@@ -96,9 +180,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
       results.push({ schema, ...audit, seconds: (Date.now() - started) / 1000 });
     }
+    // the ledgers, when intake's store was audited; copies are compared with the stores audited
+    if (results.some((r) => r.schema === LEDGER_SCHEMA)) {
+      await client.query(`SELECT set_config('search_path', 'public', false)`);
+      let shown = 0;
+      ledger = await auditLedgers(db, results.map((r) => r.schema), {
+        onProgress: ({ whistles, total }) => {
+          if (Date.now() - shown < 1000 && whistles < total) return;
+          shown = Date.now();
+          process.stderr.write(`  ledger: ${whistles}/${total} 个哨件 whistles (${total ? Math.floor((100 * whistles) / total) : 100} %)\n`);
+        },
+      });
+    }
   } finally {
     await client.end();
   }
-  process.stdout.write(args.json ? `${JSON.stringify({ schemas: results, skipped }, null, 2)}\n` : `${formatAudit(results, skipped)}\n`);
-  return results.some((r) => r.badCount > 0 || r.orphanEvents > 0) ? 3 : 0;
+  process.stdout.write(args.json ? `${JSON.stringify({ schemas: results, skipped, ledger }, null, 2)}\n` : `${formatAudit(results, skipped, ledger)}\n`);
+  return results.some((r) => r.badCount > 0 || r.orphanEvents > 0) || (ledger?.badCount ?? 0) > 0 ? 3 : 0;
 }

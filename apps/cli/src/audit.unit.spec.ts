@@ -35,4 +35,20 @@ describe('npm run audit', () => {
     ]);
     expect(formatAudit([intact], [])).toMatch(/every stored event is intact$/);
   });
+
+  it('adds the ledgers: how many whistles and copies, and each whistle whose ledger does not verify', () => {
+    const intact = { schema: 'intake', streams: 2, events: 2, bad: [], badCount: 0, orphanEvents: 0, seconds: 0 };
+    const clean = { whistles: 2, events: 6, bad: [], badCount: 0, seconds: 0.01 };
+    expect(formatAudit([intact], [], clean).split('\n').slice(1)).toEqual([
+      '✓ 审计账本 ledger: 2 个哨件、6 个事件副本，与原件一致 / 2 whistles, 6 copies, all match their originals (0.0 s)',
+      '结论：所有存储的事件完好 / Verdict: every stored event is intact',
+    ]);
+    const reason = "该事件与 dispatch 自身存储的原件不符 / the event differs from dispatch's own stored original";
+    const altered = { ...clean, bad: [{ streamId: 'w-1', valid: false, length: 3, firstBadPosition: 3, reason }], badCount: 1 };
+    expect(formatAudit([intact], [], altered).split('\n').slice(1)).toEqual([
+      '✗ 审计账本 ledger: 2 个哨件、6 个事件副本，1 个哨件的账本不符 / 2 whistles, 6 copies, 1 do not verify (0.0 s)',
+      `    哨件 whistle w-1 第 3 个事件 / at event 3: ${reason}`,
+      '结论：存储的事件被改动过 / Verdict: stored events were altered',
+    ]);
+  });
 });

@@ -76,29 +76,6 @@ describe('walking skeleton: a whistle through all four services over real Kafka'
     expect(tampered.json.chain).toMatchObject({ valid: false, firstBadPosition: 2 });
   });
 
-  it('npm run audit verifies every service store, and names a stored event edited in dispatch', async () => {
-    const audit = () =>
-      new Promise<{ code: number; out: { schemas: Array<{ schema: string; streams: number; badCount: number; bad: Array<{ streamId: string; firstBadPosition: number }> }> } }>((resolve, reject) =>
-        execFile(process.execPath, [join(__dirname, '../../../scripts/cli.js'), 'audit', '--json'], { env: { ...process.env, DATABASE_URL: stack.db.url } }, (err, stdout, stderr) => {
-          const code = err ? Number((err as { code?: number }).code) : 0;
-          if (code !== 0 && code !== 3) reject(new Error(`audit exited ${code}: ${stderr}`));
-          else resolve({ code, out: JSON.parse(stdout) });
-        }),
-      );
-    const clean = await audit(); // the ledger edit of the test before is in no event store
-    expect(clean.code).toBe(0);
-    expect(clean.out.schemas.map((s) => s.schema)).toEqual(['intake', 'triage', 'dispatch', 'assessment']);
-    expect(clean.out.schemas.find((s) => s.schema === 'dispatch')!.streams).toBeGreaterThan(0);
-
-    const [summoned] = await stack.sql<{ stream_id: string; stream_position: string }>('dispatch', `SELECT stream_id, stream_position FROM events WHERE type = 'DepartmentsSummoned'`);
-    await stack.sql('dispatch', `UPDATE events SET occurred_at = occurred_at - interval '1 hour' WHERE stream_id = $1 AND stream_position = $2`, [summoned.stream_id, summoned.stream_position]);
-    const altered = await audit();
-    expect(altered.code).toBe(3);
-    const dispatch = altered.out.schemas.find((s) => s.schema === 'dispatch')!;
-    expect(dispatch.badCount).toBe(1);
-    expect(dispatch.bad[0]).toMatchObject({ streamId: summoned.stream_id, firstBadPosition: Number(summoned.stream_position) });
-  });
-
   it('records the whistle in every service exactly once', async () => {
     const [{ n: triaged }] = await stack.sql<{ n: string }>('triage', `SELECT count(*) AS n FROM events WHERE type = 'WhistleTriaged'`);
     const [{ n: summoned }] = await stack.sql<{ n: string }>('dispatch', `SELECT count(*) AS n FROM events WHERE type = 'DepartmentsSummoned'`);
@@ -109,5 +86,40 @@ describe('walking skeleton: a whistle through all four services over real Kafka'
     expect(Number(triaged)).toBe(1);
     expect(Number(summoned)).toBe(1);
     expect(Number(facts[0].n)).toBe(4);
+  });
+
+  it('npm run audit verifies every service store and every ledger, and names what was altered', async () => {
+    type Found = Array<{ streamId: string; firstBadPosition: number; reason: string }>;
+    const audit = () =>
+      new Promise<{ code: number; out: { schemas: Array<{ schema: string; streams: number; badCount: number; bad: Found }>; ledger: { whistles: number; badCount: number; bad: Found } } }>((resolve, reject) =>
+        execFile(process.execPath, [join(__dirname, '../../../scripts/cli.js'), 'audit', '--json'], { env: { ...process.env, DATABASE_URL: stack.db.url } }, (err, stdout, stderr) => {
+          const code = err ? Number((err as { code?: number }).code) : 0;
+          if (code !== 0 && code !== 3) reject(new Error(`audit exited ${code}: ${stderr}`));
+          else resolve({ code, out: JSON.parse(stdout) });
+        }),
+      );
+    // the test before edited a ledger row (position 2) and no store: found in the ledgers alone
+    const first = await audit();
+    expect(first.code).toBe(3);
+    expect(first.out.schemas.map((s) => [s.schema, s.badCount])).toEqual([['intake', 0], ['triage', 0], ['dispatch', 0], ['assessment', 0]]);
+    expect(first.out.schemas.find((s) => s.schema === 'dispatch')!.streams).toBeGreaterThan(0);
+    expect(first.out.ledger.bad).toEqual([expect.objectContaining({ firstBadPosition: 2 })]);
+    const edited = first.out.ledger.bad[0].streamId;
+
+    // another whistle, whose DepartmentsSummoned is then edited in dispatch's own store (not in the ledger)
+    const created = await stack.http('POST', '/api/v1/whistles', { token: streetToken, headers: { 'idempotency-key': randomUUID() }, body: whistleBody(2) });
+    const id = created.json.id as string;
+    await eventually(async () => ((await stack.http('GET', `/api/v1/whistles/${id}/events`, { token: streetToken })).json?.events?.length === 3 ? true : undefined));
+    const [summoned] = await stack.sql<{ stream_id: string; stream_position: string }>('dispatch', `SELECT stream_id, stream_position FROM events WHERE type = 'DepartmentsSummoned' AND stream_id = $1`, [`whistle-${id}`]);
+    await stack.sql('dispatch', `UPDATE events SET occurred_at = occurred_at - interval '1 hour' WHERE stream_id = $1 AND stream_position = $2`, [summoned.stream_id, summoned.stream_position]);
+    const second = await audit();
+    expect(second.code).toBe(3);
+    const dispatch = second.out.schemas.find((s) => s.schema === 'dispatch')!;
+    expect(dispatch.badCount).toBe(1);
+    expect(dispatch.bad[0]).toMatchObject({ streamId: summoned.stream_id, firstBadPosition: Number(summoned.stream_position) });
+    // the endpoint cannot see dispatch's store (its ledger copy is intact); the command compares the copy with its original
+    expect((await stack.http('GET', `/api/v1/whistles/${id}/events`, { token: streetToken })).json.chain).toEqual({ valid: true, length: 3 });
+    expect(second.out.ledger.bad.map((b) => [b.streamId, b.firstBadPosition]).sort()).toEqual([[edited, 2], [id, 3]].sort());
+    expect(second.out.ledger.bad.find((b) => b.streamId === id)!.reason).toContain('dispatch');
   });
 });

@@ -92,16 +92,18 @@ export type MergedEvent = ChainedEventBody & { hash: string; prevHash: string; s
 /** One service's own stream, as stored, that a merged stream holds copies of. */
 export interface OriginalStream {
   source: string;
+  /** The source's stored events: one whole stream of it when `head` is given, else those found by id. */
   events: ReadonlyArray<ChainedEventBody & { hash: string; prevHash: string }>;
+  /** Given for a whole stream, which is then verified as a chain too (a subset found by id is not one). */
   head?: ChainHead;
 }
 
 /**
  * Verifies a merged stream (contract §2: a whistle's events from every service) as stored, against
- * its recorded head and against the original streams at hand: the merged chain must hold; every
- * original must verify on its own; every original event the merged stream holds must be there
- * unchanged; and every event attributed to a source whose original stream is at hand must still be
- * in it. The first bad position is a position of the merged stream (an original event not merged
+ * its recorded head and against the originals at hand: the merged chain must hold; an original whole
+ * stream must verify on its own; every original event the merged stream holds must be there
+ * unchanged; and every event attributed to a source whose originals are at hand must still be among
+ * them. The first bad position is a position of the merged stream (an original event not merged
  * yet is reported just past its end).
  */
 export function verifyMerged(events: readonly MergedEvent[], head: ChainHead, originals: readonly OriginalStream[] = []): ChainVerdict {
@@ -109,7 +111,7 @@ export function verifyMerged(events: readonly MergedEvent[], head: ChainHead, or
   const positionOf = new Map(events.map((e) => [e.eventId, e.position]));
   const past = events.length + 1;
   for (const original of originals) {
-    const own = verifyChain(original.events, original.head);
+    const own: ChainVerdict = original.head ? verifyChain(original.events, original.head) : { valid: true, length: original.events.length };
     if (!own.valid) {
       const bad = original.events[(own.firstBadPosition ?? 1) - 1];
       // a deleted tail has no event here: its copies are reported below, at their own positions
@@ -122,7 +124,7 @@ export function verifyMerged(events: readonly MergedEvent[], head: ChainHead, or
       if (e.source !== original.source) continue;
       const o = byId.get(e.eventId);
       if (!o) {
-        verdicts.push({ valid: false, length: events.length, firstBadPosition: e.position, reason: `该事件已不在 ${original.source} 自身的存储中 / the event is no longer in ${original.source}'s own stored stream` });
+        verdicts.push({ valid: false, length: events.length, firstBadPosition: e.position, reason: `该事件已不在 ${original.source} 自身的存储中 / the event is no longer in ${original.source}'s own store` });
       } else if (bodyOf(o) !== bodyOf(e)) {
         verdicts.push({ valid: false, length: events.length, firstBadPosition: e.position, reason: `该事件与 ${original.source} 自身存储的原件不符 / the event differs from ${original.source}'s own stored original` });
       }

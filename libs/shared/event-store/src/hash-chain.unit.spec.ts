@@ -156,6 +156,22 @@ describe('a merged stream against the originals it copies', () => {
     more[3] = { ...more[3], data: { i: 99 } };
     expect(verifyMerged(merged, { length: 4 }, [{ source: 'intake', events: more, head: { length: 4, lastHash: more[3].hash } }])).toMatchObject({ valid: false, firstBadPosition: 5 });
   });
+  it('compares originals found by id (no head) copy by copy, without taking them for a chain', () => {
+    const { original, merged } = setup();
+    const x = { ...merged[1], position: 7 }; // the other service's original, at its own position
+    const found = [{ source: 'intake', events: [original[2], original[0], original[1]] }, { source: 'dispatch', events: [x] }]; // in no order
+    expect(verifyMerged(merged, { length: 4 }, found)).toEqual({ valid: true, length: 4 });
+    expect(verifyMerged(merged, { length: 4 }, [found[0], { source: 'dispatch', events: [{ ...x, data: { i: 1, forged: true } }] }])).toMatchObject({
+      valid: false,
+      firstBadPosition: 2,
+      reason: "该事件与 dispatch 自身存储的原件不符 / the event differs from dispatch's own stored original",
+    });
+    expect(verifyMerged(merged, { length: 4 }, [found[0], { source: 'dispatch', events: [] }])).toMatchObject({
+      valid: false,
+      firstBadPosition: 2,
+      reason: "该事件已不在 dispatch 自身的存储中 / the event is no longer in dispatch's own store",
+    });
+  });
   it('flags the merged stream itself: an edit, and its last event deleted', () => {
     const { original, merged, head } = setup();
     const edited = merged.map((e) => (e.eventId === 'x' ? { ...e, data: { i: 7 } } : e));
