@@ -1,5 +1,5 @@
 /**
- * `npm run audit -- [--schema intake,triage,dispatch,assessment] [--json]`
+ * `npm run audit -- [--schema intake,triage,dispatch,assessment] [--json] [--kafka]`
  *
  * 1. Verifies the hash chain of every stream in every service's own event store (contract §2), each
  *    up to its recorded head, so that an edit or a deletion of any stored event — a report time in
@@ -10,32 +10,40 @@
  *    events intake's read model counted — and compares each copy in it with its original in the
  *    store of the service that recorded it (a ledger event's `source` is that service's schema),
  *    which the endpoint can do for intake's copies only.
+ * 3. With `--kafka`, compares every ledger copy with the event as published on the whistle events
+ *    topic, which finds an original and its copy rewritten alike (ADR 0001).
  * Progress goes to stderr; the report (Chinese first) or, with `--json`, one JSON document to
  * stdout. It only reads.
  *
  * Exit 0 = every chain holds, 3 = a chain does not hold (listed), 2 = usage, 1 = an error.
  * DATABASE_URL as for the services (default postgres://postgres@127.0.0.1:5432/chuishao).
  */
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { auditStore, chainedBody, verifyMerged, type BadStream, type EventRow, type MergedEvent, type OriginalStream, type Queryable, type StoreAudit } from '@chuishao/event-store';
+import { TOPICS } from '@chuishao/contracts';
+import { auditStore, bodyOf, chainedBody, verifyMerged, type BadStream, type EventRow, type MergedEvent, type OriginalStream, type Queryable, type StoreAudit } from '@chuishao/event-store';
 
 export const SERVICE_SCHEMAS = ['intake', 'triage', 'dispatch', 'assessment'] as const;
 
-export const USAGE = `usage: npm run audit -- [--schema ${SERVICE_SCHEMAS.join(',')}] [--json]
+export const USAGE = `usage: npm run audit -- [--schema ${SERVICE_SCHEMAS.join(',')}] [--json] [--kafka]
   --schema  the services' schemas to verify (default all four; a schema not there is skipped)
-  --json    one JSON document on stdout instead of the report`;
+  --json    one JSON document on stdout instead of the report
+  --kafka   also compare the ledger with the events as published on the whistle events topic
+            (KAFKA_BROKERS, CHUISHAO_TOPIC_PREFIX as for the services)`;
 
 export interface AuditArgs {
   schemas: string[];
   json: boolean;
+  kafka: boolean;
 }
 
 /** Parses the command line; a string is the usage error to print. */
 export function parseAuditArgs(argv: readonly string[]): AuditArgs | string {
-  const args: AuditArgs = { schemas: [...SERVICE_SCHEMAS], json: false };
+  const args: AuditArgs = { schemas: [...SERVICE_SCHEMAS], json: false, kafka: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
+    else if (a === '--kafka') args.kafka = true;
     else if (a === '--schema' || a.startsWith('--schema=')) {
       const value = a === '--schema' ? argv[++i] : a.slice('--schema='.length);
       const schemas = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -121,8 +129,113 @@ export async function auditLedgers(
   return audit;
 }
 
+/** The ledger's copies against the events as they were published (the whistle events topic). */
+export interface TopicAudit {
+  topic: string;
+  messages: number;
+  /** Messages whose event the ledger holds, compared. */
+  compared: number;
+  /** Copies that differ from the event as published: whistle id in `streamId`, the copy's position. */
+  bad: BadStream[];
+  badCount: number;
+  /** Partitions not read to their end offset (the read stopped after 15 s without a batch). */
+  incomplete: number[];
+  seconds: number;
+}
+
+/**
+ * Reads the whistle events topic from its beginning to the end offsets it had when the audit began
+ * (a consumer group of its own, nothing committed) and compares every event the ledger holds with
+ * its copy there. This finds what the stores cannot: an original and its copy rewritten alike, both
+ * chains re-hashed (ADR 0001) — the topic keeps every event as published (infinite retention).
+ */
+export async function auditAgainstTopic(
+  db: Queryable,
+  kafka: Kafka,
+  topic: string,
+  options: { maxBad?: number; onProgress?: (p: { messages: number; total: number }) => void } = {},
+): Promise<TopicAudit> {
+  const started = Date.now();
+  const maxBad = options.maxBad ?? 100;
+  const audit: TopicAudit = { topic, messages: 0, compared: 0, bad: [], badCount: 0, incomplete: [], seconds: 0 };
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+  await admin.disconnect();
+  const total = [...ends.values()].reduce((a, b) => a + b, 0);
+  const pending = new Set([...ends].filter(([, high]) => high > 0).map(([p]) => p));
+  if (pending.size === 0) return { ...audit, seconds: (Date.now() - started) / 1000 };
+  const consumer = kafka.consumer({ groupId: `chuishao-audit-${Date.now().toString(36)}`, maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  let done!: () => void;
+  let failed!: (err: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => ((done = resolve), (failed = reject)));
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      try {
+        const high = ends.get(batch.partition) ?? 0;
+        const events = new Map<string, { body: string }>();
+        for (const m of batch.messages) {
+          if (Number(m.offset) >= high) break;
+          audit.messages += 1;
+          try {
+            const e = JSON.parse(m.value?.toString() ?? '');
+            if (typeof e?.eventId === 'string' && e.actor) events.set(e.eventId, { body: bodyOf(e) });
+          } catch {
+            /* not an event: the consumers sent it to the rejected topic */
+          }
+        }
+        if (events.size > 0) {
+          const copies: Array<{ whistle_id: string; position: number; event_id: string; type: string; occurred_at: Date; actor: MergedEvent['actor']; data: unknown }> = await db.query(
+            `SELECT whistle_id, position, event_id, type, occurred_at, actor, data FROM ${LEDGER_SCHEMA}.whistle_ledger WHERE event_id = ANY($1::uuid[])`,
+            [[...events.keys()]],
+          );
+          for (const c of copies) {
+            audit.compared += 1;
+            const copy = bodyOf({ eventId: c.event_id, type: c.type, occurredAt: new Date(c.occurred_at).toISOString(), actor: c.actor, data: c.data });
+            if (copy !== events.get(c.event_id)?.body) {
+              audit.badCount += 1;
+              if (audit.bad.length < maxBad) {
+                audit.bad.push({ streamId: c.whistle_id, valid: false, length: 0, firstBadPosition: Number(c.position), reason: `该事件与 Kafka 上发布的原样不符 / the event differs from the event as published on ${topic}` });
+              }
+            }
+          }
+        }
+        const last = batch.messages[batch.messages.length - 1];
+        if (!last || Number(last.offset) + 1 >= high) pending.delete(batch.partition);
+        options.onProgress?.({ messages: audit.messages, total });
+        if (pending.size === 0) done();
+      } catch (err) {
+        failed(err);
+      }
+    },
+  });
+  // a partition whose last offsets are no messages (none here: no transactions) would never be
+  // seen to end: after 15 s without a batch the read stops and says so
+  let lastBatch = Date.now();
+  let seen = audit.messages;
+  const watchdog = setInterval(() => {
+    if (audit.messages !== seen) {
+      seen = audit.messages;
+      lastBatch = Date.now();
+    }
+    if (Date.now() - lastBatch > 15000) done();
+  }, 1000);
+  try {
+    await finished;
+  } finally {
+    clearInterval(watchdog);
+    await consumer.disconnect();
+  }
+  audit.incomplete = [...pending];
+  audit.seconds = (Date.now() - started) / 1000;
+  return audit;
+}
+
 /** The report, Chinese first: one line a schema, then each bad stream; then the ledgers. */
-export function formatAudit(results: readonly SchemaAudit[], skipped: readonly string[], ledger?: LedgerAudit): string {
+export function formatAudit(results: readonly SchemaAudit[], skipped: readonly string[], ledger?: LedgerAudit, topic?: TopicAudit): string {
   const lines: string[] = [];
   for (const r of results) {
     const ok = r.badCount === 0 && r.orphanEvents === 0;
@@ -144,9 +257,24 @@ export function formatAudit(results: readonly SchemaAudit[], skipped: readonly s
     for (const b of ledger.bad) lines.push(`    哨件 whistle ${b.streamId} 第 ${b.firstBadPosition} 个事件 / at event ${b.firstBadPosition}: ${b.reason}`);
     if (ledger.badCount > ledger.bad.length) lines.push(`    …… 另有 ${ledger.badCount - ledger.bad.length} 个 / and ${ledger.badCount - ledger.bad.length} more`);
   }
-  const broken = results.some((r) => r.badCount > 0 || r.orphanEvents > 0) || (ledger?.badCount ?? 0) > 0;
+  if (topic) {
+    const ok = topic.badCount === 0 && topic.incomplete.length === 0;
+    lines.push(
+      `${ok ? '✓' : '✗'} Kafka ${topic.topic}: ${topic.messages} 条消息，${topic.compared} 个账本副本已比对，${topic.badCount === 0 ? '与发布时一致' : `${topic.badCount} 个不符`} / ` +
+        `${topic.messages} messages, ${topic.compared} ledger copies compared, ${topic.badCount === 0 ? 'all as published' : `${topic.badCount} differ`} (${topic.seconds.toFixed(1)} s)`,
+    );
+    for (const b of topic.bad) lines.push(`    哨件 whistle ${b.streamId} 第 ${b.firstBadPosition} 个事件 / at event ${b.firstBadPosition}: ${b.reason}`);
+    if (topic.badCount > topic.bad.length) lines.push(`    …… 另有 ${topic.badCount - topic.bad.length} 个 / and ${topic.badCount - topic.bad.length} more`);
+    if (topic.incomplete.length) lines.push(`    分区 ${topic.incomplete.join(', ')} 未读完 / partitions not read to their end: ${topic.incomplete.join(', ')}`);
+  }
+  const broken = altered(results, ledger, topic);
   lines.push(broken ? '结论：存储的事件被改动过 / Verdict: stored events were altered' : '结论：所有存储的事件完好 / Verdict: every stored event is intact');
   return lines.join('\n');
+}
+
+/** Whether anything was found altered (or the topic could not be read to its end). */
+function altered(results: readonly SchemaAudit[], ledger?: LedgerAudit, topic?: TopicAudit): boolean {
+  return results.some((r) => r.badCount > 0 || r.orphanEvents > 0) || (ledger?.badCount ?? 0) > 0 || (topic ? topic.badCount > 0 || topic.incomplete.length > 0 : false);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -161,6 +289,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const results: SchemaAudit[] = [];
   const skipped: string[] = [];
   let ledger: LedgerAudit | undefined;
+  let topic: TopicAudit | undefined;
   try {
     for (const schema of args.schemas) {
       const { rows } = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name IN ('events', 'streams')`, [schema]);
@@ -192,9 +321,22 @@ export async function main(argv: readonly string[]): Promise<number> {
         },
       });
     }
+    if (args.kafka && ledger) {
+      const prefix = process.env.CHUISHAO_TOPIC_PREFIX?.trim() ?? '';
+      const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+      const kafka = new Kafka({ clientId: 'chuishao-audit', brokers, logLevel: logLevel.NOTHING });
+      let shown = 0;
+      topic = await auditAgainstTopic(db, kafka, prefix ? `${prefix}.${TOPICS.whistleEvents}` : TOPICS.whistleEvents, {
+        onProgress: ({ messages, total }) => {
+          if (Date.now() - shown < 1000 && messages < total) return;
+          shown = Date.now();
+          process.stderr.write(`  kafka: ${messages}/${total} 条消息 messages (${total ? Math.floor((100 * messages) / total) : 100} %)\n`);
+        },
+      });
+    }
   } finally {
     await client.end();
   }
-  process.stdout.write(args.json ? `${JSON.stringify({ schemas: results, skipped, ledger }, null, 2)}\n` : `${formatAudit(results, skipped, ledger)}\n`);
-  return results.some((r) => r.badCount > 0 || r.orphanEvents > 0) || (ledger?.badCount ?? 0) > 0 ? 3 : 0;
+  process.stdout.write(args.json ? `${JSON.stringify({ schemas: results, skipped, ledger, topic }, null, 2)}\n` : `${formatAudit(results, skipped, ledger, topic)}\n`);
+  return altered(results, ledger, topic) ? 3 : 0;
 }

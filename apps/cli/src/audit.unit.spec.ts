@@ -2,9 +2,9 @@ import { formatAudit, parseAuditArgs, SERVICE_SCHEMAS } from './audit';
 
 describe('npm run audit', () => {
   it('verifies all four services by default; --schema narrows, --json switches the output', () => {
-    expect(parseAuditArgs([])).toEqual({ schemas: [...SERVICE_SCHEMAS], json: false });
-    expect(parseAuditArgs(['--schema', 'dispatch,triage', '--json'])).toEqual({ schemas: ['dispatch', 'triage'], json: true });
-    expect(parseAuditArgs(['--schema=assessment'])).toEqual({ schemas: ['assessment'], json: false });
+    expect(parseAuditArgs([])).toEqual({ schemas: [...SERVICE_SCHEMAS], json: false, kafka: false });
+    expect(parseAuditArgs(['--schema', 'dispatch,triage', '--json', '--kafka'])).toEqual({ schemas: ['dispatch', 'triage'], json: true, kafka: true });
+    expect(parseAuditArgs(['--schema=assessment'])).toEqual({ schemas: ['assessment'], json: false, kafka: false });
   });
 
   it('refuses what it does not know, in Chinese and English', () => {

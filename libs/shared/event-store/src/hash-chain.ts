@@ -134,7 +134,7 @@ export function verifyMerged(events: readonly MergedEvent[], head: ChainHead, or
   return bad[0] ?? { valid: true, length: events.length };
 }
 
-/** The part of an event that a copy must keep (its position differs from stream to stream). */
-function bodyOf(e: ChainedEventBody): string {
+/** The part of an event that a copy must keep (its position differs from stream to stream), as canonical JSON. */
+export function bodyOf(e: Omit<ChainedEventBody, 'position'>): string {
   return canonicalJson({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, actor: { role: e.actor.role, org: e.actor.org ?? null, sub: e.actor.sub }, data: e.data });
 }
