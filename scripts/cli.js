@@ -18,7 +18,8 @@ main(args).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
+    // a CliError is a message for the person at the terminal; anything else is a bug: its stack
+    process.stderr.write(`${err && err.name === 'CliError' ? err.message : err && err.stack ? err.stack : err}\n`);
     process.exitCode = 1;
   },
 );

@@ -21,6 +21,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { TOPICS } from '@chuishao/contracts';
+import { CliError } from './errors';
 import { auditStore, bodyOf, chainedBody, verifyMerged, type BadStream, type EventRow, type MergedEvent, type OriginalStream, type Queryable, type StoreAudit } from '@chuishao/event-store';
 
 export const SERVICE_SCHEMAS = ['intake', 'triage', 'dispatch', 'assessment'] as const;
@@ -160,8 +161,13 @@ export async function auditAgainstTopic(
   const audit: TopicAudit = { topic, messages: 0, compared: 0, bad: [], badCount: 0, incomplete: [], seconds: 0 };
   const admin = kafka.admin();
   await admin.connect();
-  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-  await admin.disconnect();
+  let ends: Map<number, number>;
+  try {
+    if (!(await admin.listTopics()).includes(topic)) throw new CliError(`Kafka 上没有主题 ${topic} / no topic ${topic} on the brokers (KAFKA_BROKERS, CHUISHAO_TOPIC_PREFIX?)`);
+    ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
   const total = [...ends.values()].reduce((a, b) => a + b, 0);
   const pending = new Set([...ends].filter(([, high]) => high > 0).map(([p]) => p));
   if (pending.size === 0) return { ...audit, seconds: (Date.now() - started) / 1000 };
@@ -321,10 +327,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         },
       });
     }
+    if (args.kafka && !ledger) process.stderr.write('--kafka 需要核验 intake / --kafka needs intake among the schemas: the ledger is compared with the topic\n');
     if (args.kafka && ledger) {
       const prefix = process.env.CHUISHAO_TOPIC_PREFIX?.trim() ?? '';
       const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
-      const kafka = new Kafka({ clientId: 'chuishao-audit', brokers, logLevel: logLevel.NOTHING });
+      const kafka = new Kafka({ clientId: 'chuishao-audit', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 3 } });
       let shown = 0;
       topic = await auditAgainstTopic(db, kafka, prefix ? `${prefix}.${TOPICS.whistleEvents}` : TOPICS.whistleEvents, {
         onProgress: ({ messages, total }) => {

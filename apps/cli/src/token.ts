@@ -13,6 +13,7 @@ import { issueOpen311Key, isRole, MIN_SECRET_LENGTH, Role, ROLES, signDevToken }
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { CliError, UsageError } from './errors';
 
 export const USAGE = `usage: npm run token -- <role> [org] [--open311] [--sub name] [--ttl 12h]
   role       ${ROLES.join(' | ')}
@@ -21,20 +22,7 @@ export const USAGE = `usage: npm run token -- <role> [org] [--open311] [--sub na
   --sub      subject (person) of the token; default dev-<role>
   --ttl      lifetime: 3600, 90s, 30m, 12h, 7d (default 12h)`;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/** A failure that is not about the command line (unknown org, bad secret): message only, exit 1. */
-export class CliError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+export { CliError, UsageError } from './errors';
 
 export interface TokenArgs {
   role: Role;
