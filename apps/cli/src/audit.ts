@@ -21,8 +21,9 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { TOPICS } from '@chuishao/contracts';
+import { parseBrokers, prefixed } from '@chuishao/messaging';
 import { CliError } from './errors';
-import { auditStore, bodyOf, chainedBody, verifyMerged, type BadStream, type EventRow, type MergedEvent, type OriginalStream, type Queryable, type StoreAudit } from '@chuishao/event-store';
+import { auditStore, bodyOf, chainedBody, noteBad, verifyMerged, type BadStream, type EventRow, type MergedEvent, type OriginalStream, type Queryable, type StoreAudit } from '@chuishao/event-store';
 
 export const SERVICE_SCHEMAS = ['intake', 'triage', 'dispatch', 'assessment'] as const;
 
@@ -74,6 +75,25 @@ export interface LedgerAudit {
 /** The schema and tables of the ledger: intake's read side, as the events endpoint reads it (ADR 0001). */
 const LEDGER_SCHEMA = 'intake';
 
+/** A row of intake's `whistle_ledger`. */
+interface LedgerRow {
+  whistle_id: string;
+  position: number;
+  event_id: string;
+  type: string;
+  occurred_at: Date;
+  actor: MergedEvent['actor'];
+  data: unknown;
+  source: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A ledger row as the event its chain covers. */
+function ledgerCopy(r: LedgerRow): MergedEvent {
+  return { eventId: r.event_id, type: r.type, position: Number(r.position), occurredAt: new Date(r.occurred_at).toISOString(), actor: r.actor, data: r.data, source: r.source, hash: r.hash, prevHash: r.prev_hash };
+}
+
 /**
  * Walks every whistle of intake's read model in id order, a page a few statements: the views'
  * event counts, then the ledger rows, then — by id, from each audited store whose schema is named by
@@ -99,12 +119,9 @@ export async function auditLedgers(
     );
     if (views.length === 0) break;
     const ids = views.map((v) => v.id);
-    const rows: Array<{ whistle_id: string; position: number; event_id: string; type: string; occurred_at: Date; actor: MergedEvent['actor']; data: unknown; source: string; prev_hash: string; hash: string }> =
-      await db.query(`SELECT * FROM ${LEDGER_SCHEMA}.whistle_ledger WHERE whistle_id = ANY($1::uuid[]) ORDER BY whistle_id, position`, [ids]);
+    const rows: LedgerRow[] = await db.query(`SELECT * FROM ${LEDGER_SCHEMA}.whistle_ledger WHERE whistle_id = ANY($1::uuid[]) ORDER BY whistle_id, position`, [ids]);
     const ledgers = new Map<string, MergedEvent[]>(ids.map((id) => [id, []]));
-    for (const r of rows) {
-      ledgers.get(r.whistle_id)?.push({ eventId: r.event_id, type: r.type, position: Number(r.position), occurredAt: new Date(r.occurred_at).toISOString(), actor: r.actor, data: r.data, source: r.source, hash: r.hash, prevHash: r.prev_hash });
-    }
+    for (const r of rows) ledgers.get(r.whistle_id)?.push(ledgerCopy(r));
     // the originals, by id, from each store a copy names
     const originals = new Map<string, Map<string, OriginalStream['events'][number]>>();
     for (const store of stores) {
@@ -118,10 +135,7 @@ export async function auditLedgers(
       const verdict = verifyMerged(ledger, { length: v.version }, at);
       audit.whistles += 1;
       audit.events += ledger.length;
-      if (!verdict.valid) {
-        audit.badCount += 1;
-        if (audit.bad.length < maxBad) audit.bad.push({ streamId: v.id, ...verdict });
-      }
+      if (!verdict.valid) noteBad(audit, maxBad, { streamId: v.id, ...verdict });
     }
     after = views[views.length - 1].id;
     options.onProgress?.({ whistles: audit.whistles, total: Math.max(Number(total), audit.whistles) });
@@ -194,18 +208,12 @@ export async function auditAgainstTopic(
           }
         }
         if (events.size > 0) {
-          const copies: Array<{ whistle_id: string; position: number; event_id: string; type: string; occurred_at: Date; actor: MergedEvent['actor']; data: unknown }> = await db.query(
-            `SELECT whistle_id, position, event_id, type, occurred_at, actor, data FROM ${LEDGER_SCHEMA}.whistle_ledger WHERE event_id = ANY($1::uuid[])`,
-            [[...events.keys()]],
-          );
+          const copies: LedgerRow[] = await db.query(`SELECT * FROM ${LEDGER_SCHEMA}.whistle_ledger WHERE event_id = ANY($1::uuid[])`, [[...events.keys()]]);
           for (const c of copies) {
             audit.compared += 1;
-            const copy = bodyOf({ eventId: c.event_id, type: c.type, occurredAt: new Date(c.occurred_at).toISOString(), actor: c.actor, data: c.data });
-            if (copy !== events.get(c.event_id)?.body) {
-              audit.badCount += 1;
-              if (audit.bad.length < maxBad) {
-                audit.bad.push({ streamId: c.whistle_id, valid: false, length: 0, firstBadPosition: Number(c.position), reason: `该事件与 Kafka 上发布的原样不符 / the event differs from the event as published on ${topic}` });
-              }
+            if (bodyOf(ledgerCopy(c)) !== events.get(c.event_id)?.body) {
+              const reason = `该事件与 Kafka 上发布的原样不符 / the event differs from the event as published on ${topic}`;
+              noteBad(audit, maxBad, { streamId: c.whistle_id, valid: false, length: 0, firstBadPosition: Number(c.position), reason });
             }
           }
         }
@@ -249,8 +257,7 @@ export function formatAudit(results: readonly SchemaAudit[], skipped: readonly s
       `${ok ? '✓' : '✗'} ${r.schema}: ${r.streams} 个事件流、${r.events} 个事件，${ok ? '哈希链完好' : `${r.badCount} 个事件流的哈希链被破坏`} / ` +
         `${r.streams} streams, ${r.events} events, ${ok ? 'every chain holds' : `${r.badCount} broken`} (${r.seconds.toFixed(1)} s)`,
     );
-    for (const b of r.bad) lines.push(`    ${b.streamId} 第 ${b.firstBadPosition} 个事件 / at event ${b.firstBadPosition}: ${b.reason}`);
-    if (r.badCount > r.bad.length) lines.push(`    …… 另有 ${r.badCount - r.bad.length} 个 / and ${r.badCount - r.bad.length} more`);
+    listFound(lines, r, '');
     if (r.orphanEvents > 0) lines.push(`    ${r.orphanEvents} 个事件不属于任何事件流 / events under no stream`);
   }
   for (const s of skipped) lines.push(`- ${s}: 没有这个 schema（服务尚未迁移）/ no such schema (the service has not migrated yet)`);
@@ -260,8 +267,7 @@ export function formatAudit(results: readonly SchemaAudit[], skipped: readonly s
       `${ok ? '✓' : '✗'} 审计账本 ledger: ${ledger.whistles} 个哨件、${ledger.events} 个事件副本，${ok ? '与原件一致' : `${ledger.badCount} 个哨件的账本不符`} / ` +
         `${ledger.whistles} whistles, ${ledger.events} copies, ${ok ? 'all match their originals' : `${ledger.badCount} do not verify`} (${ledger.seconds.toFixed(1)} s)`,
     );
-    for (const b of ledger.bad) lines.push(`    哨件 whistle ${b.streamId} 第 ${b.firstBadPosition} 个事件 / at event ${b.firstBadPosition}: ${b.reason}`);
-    if (ledger.badCount > ledger.bad.length) lines.push(`    …… 另有 ${ledger.badCount - ledger.bad.length} 个 / and ${ledger.badCount - ledger.bad.length} more`);
+    listFound(lines, ledger, '哨件 whistle ');
   }
   if (topic) {
     const ok = topic.badCount === 0 && topic.incomplete.length === 0;
@@ -269,13 +275,29 @@ export function formatAudit(results: readonly SchemaAudit[], skipped: readonly s
       `${ok ? '✓' : '✗'} Kafka ${topic.topic}: ${topic.messages} 条消息，${topic.compared} 个账本副本已比对，${topic.badCount === 0 ? '与发布时一致' : `${topic.badCount} 个不符`} / ` +
         `${topic.messages} messages, ${topic.compared} ledger copies compared, ${topic.badCount === 0 ? 'all as published' : `${topic.badCount} differ`} (${topic.seconds.toFixed(1)} s)`,
     );
-    for (const b of topic.bad) lines.push(`    哨件 whistle ${b.streamId} 第 ${b.firstBadPosition} 个事件 / at event ${b.firstBadPosition}: ${b.reason}`);
-    if (topic.badCount > topic.bad.length) lines.push(`    …… 另有 ${topic.badCount - topic.bad.length} 个 / and ${topic.badCount - topic.bad.length} more`);
+    listFound(lines, topic, '哨件 whistle ');
     if (topic.incomplete.length) lines.push(`    分区 ${topic.incomplete.join(', ')} 未读完 / partitions not read to their end: ${topic.incomplete.join(', ')}`);
   }
   const broken = altered(results, ledger, topic);
   lines.push(broken ? '结论：存储的事件被改动过 / Verdict: stored events were altered' : '结论：所有存储的事件完好 / Verdict: every stored event is intact');
   return lines.join('\n');
+}
+
+/** Each listed finding a line, then how many more were found than listed. */
+function listFound(lines: string[], found: { bad: readonly BadStream[]; badCount: number }, what: string): void {
+  for (const b of found.bad) lines.push(`    ${what}${b.streamId} 第 ${b.firstBadPosition} 个事件 / at event ${b.firstBadPosition}: ${b.reason}`);
+  const more = found.badCount - found.bad.length;
+  if (more > 0) lines.push(`    …… 另有 ${more} 个 / and ${more} more`);
+}
+
+/** A progress line on stderr for a long step, at most once a second and at its end. */
+function progress(label: string, unit: string): (done: number, total: number, extra?: string) => void {
+  let shown = 0;
+  return (done, total, extra) => {
+    if (Date.now() - shown < 1000 && done < total) return;
+    shown = Date.now();
+    process.stderr.write(`  ${label}: ${done}/${total} ${unit} (${total ? Math.floor((100 * done) / total) : 100} %)${extra ? `, ${extra}` : ''}\n`);
+  };
 }
 
 /** Whether anything was found altered (or the topic could not be read to its end). */
@@ -305,40 +327,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       await client.query(`SELECT set_config('search_path', $1, false)`, [schema]);
       const started = Date.now();
-      let shown = 0;
-      const audit = await auditStore(db, {
-        onProgress: ({ streams, total, events }) => {
-          if (Date.now() - shown < 1000 && streams < total) return;
-          shown = Date.now();
-          process.stderr.write(`  ${schema}: ${streams}/${total} 个事件流 streams (${total ? Math.floor((100 * streams) / total) : 100} %), ${events} 个事件 events\n`);
-        },
-      });
+      const shown = progress(schema, '个事件流 streams');
+      const audit = await auditStore(db, { onProgress: ({ streams, total, events }) => shown(streams, total, `${events} 个事件 events`) });
       results.push({ schema, ...audit, seconds: (Date.now() - started) / 1000 });
     }
     // the ledgers, when intake's store was audited; copies are compared with the stores audited
     if (results.some((r) => r.schema === LEDGER_SCHEMA)) {
       await client.query(`SELECT set_config('search_path', 'public', false)`);
-      let shown = 0;
-      ledger = await auditLedgers(db, results.map((r) => r.schema), {
-        onProgress: ({ whistles, total }) => {
-          if (Date.now() - shown < 1000 && whistles < total) return;
-          shown = Date.now();
-          process.stderr.write(`  ledger: ${whistles}/${total} 个哨件 whistles (${total ? Math.floor((100 * whistles) / total) : 100} %)\n`);
-        },
-      });
+      const shown = progress('ledger', '个哨件 whistles');
+      ledger = await auditLedgers(db, results.map((r) => r.schema), { onProgress: ({ whistles, total }) => shown(whistles, total) });
     }
     if (args.kafka && !ledger) process.stderr.write('--kafka 需要核验 intake / --kafka needs intake among the schemas: the ledger is compared with the topic\n');
     if (args.kafka && ledger) {
-      const prefix = process.env.CHUISHAO_TOPIC_PREFIX?.trim() ?? '';
-      const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+      const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '127.0.0.1:9092');
       const kafka = new Kafka({ clientId: 'chuishao-audit', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 3 } });
-      let shown = 0;
-      topic = await auditAgainstTopic(db, kafka, prefix ? `${prefix}.${TOPICS.whistleEvents}` : TOPICS.whistleEvents, {
-        onProgress: ({ messages, total }) => {
-          if (Date.now() - shown < 1000 && messages < total) return;
-          shown = Date.now();
-          process.stderr.write(`  kafka: ${messages}/${total} 条消息 messages (${total ? Math.floor((100 * messages) / total) : 100} %)\n`);
-        },
+      const shown = progress('kafka', '条消息 messages');
+      topic = await auditAgainstTopic(db, kafka, prefixed(process.env.CHUISHAO_TOPIC_PREFIX?.trim() ?? '', TOPICS.whistleEvents), {
+        onProgress: ({ messages, total }) => shown(messages, total),
       });
     }
   } finally {

@@ -27,7 +27,7 @@ export function chainHash(prevHash: string, event: ChainedEventBody): string {
     type: event.type,
     position: event.position,
     occurredAt: event.occurredAt,
-    actor: { role: event.actor.role, org: event.actor.org ?? null, sub: event.actor.sub },
+    actor: actorOf(event.actor),
     data: event.data,
   };
   return createHash('sha256').update(prevHash).update(canonicalJson(body)).digest('hex');
@@ -136,5 +136,10 @@ export function verifyMerged(events: readonly MergedEvent[], head: ChainHead, or
 
 /** The part of an event that a copy must keep (its position differs from stream to stream), as canonical JSON. */
 export function bodyOf(e: Omit<ChainedEventBody, 'position'>): string {
-  return canonicalJson({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, actor: { role: e.actor.role, org: e.actor.org ?? null, sub: e.actor.sub }, data: e.data });
+  return canonicalJson({ eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, actor: actorOf(e.actor), data: e.data });
+}
+
+/** An actor as the hash covers it: `org` null when it has none. */
+function actorOf(a: Actor): Actor {
+  return { role: a.role, org: a.org ?? null, sub: a.sub };
 }

@@ -14,6 +14,12 @@ export interface StoreAudit {
   orphanEvents: number;
 }
 
+/** Counts a finding, and lists it while fewer than `max` are listed (the audits' `bad` / `badCount`). */
+export function noteBad<T>(found: { bad: T[]; badCount: number }, max: number, item: T): void {
+  found.badCount += 1;
+  if (found.bad.length < max) found.bad.push(item);
+}
+
 export interface StoreAuditOptions {
   /** Streams read per statement (keyset pages). Default 1000. */
   pageSize?: number;
@@ -52,10 +58,7 @@ export async function auditStore(db: Queryable, options: StoreAuditOptions = {})
       const verdict = verifyChain(events, { length: Number(mine[0].head_version), lastHash: mine[0].head_hash });
       audit.streams += 1;
       audit.events += events.length;
-      if (!verdict.valid) {
-        audit.badCount += 1;
-        if (audit.bad.length < maxBad) audit.bad.push({ streamId, ...verdict });
-      }
+      if (!verdict.valid) noteBad(audit, maxBad, { streamId, ...verdict });
       after = streamId;
       i = j;
     }
