@@ -5,7 +5,7 @@ import { Public } from '@chuishao/platform';
 import { GatewayConfig } from './gateway.config';
 import { getJson, SERVICES, upstreams } from './upstreams';
 
-/** The system's /health (contract §0): ok only when every service, its database and Kafka answer. */
+/** The system's /health (contract §0): ok only when every service, its database and Kafka answer; degraded (200) while a consumer retries after a transient failure. */
 @ApiTags('ops')
 @Controller()
 export class GatewayController {
@@ -21,16 +21,19 @@ export class GatewayController {
         try {
           const r = await getJson(`${urls[name]}/health`);
           const body = r.body as { status?: string; checks?: Record<string, unknown> } | undefined;
-          return [name, r.status === 200 && body?.status === 'ok' ? { status: 'up', checks: body.checks } : { status: 'down', checks: body?.checks ?? {}, error: `HTTP ${r.status}` }] as const;
+          if (r.status === 200 && (body?.status === 'ok' || body?.status === 'degraded')) return [name, { status: body.status === 'ok' ? 'up' : 'degraded', checks: body.checks }] as const;
+          return [name, { status: 'down', checks: body?.checks ?? {}, error: `HTTP ${r.status}` }] as const;
         } catch (err) {
           return [name, { status: 'down', error: (err as Error).name === 'AbortError' ? 'timeout' : (err as Error).message }] as const;
         }
       }),
     );
     const checks = Object.fromEntries(entries);
-    const ok = entries.every(([, v]) => v.status === 'up');
-    void reply.code(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'error', checks };
+    // degraded: every service answers, but one retries a message after a transient failure (contract §10)
+    const down = entries.some(([, v]) => v.status === 'down');
+    const degraded = entries.some(([, v]) => v.status === 'degraded');
+    void reply.code(down ? 503 : 200);
+    return { status: down ? 'error' : degraded ? 'degraded' : 'ok', checks };
   }
 
   @Get('api/v1')

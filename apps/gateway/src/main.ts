@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   setupMergedDocs(app, bases);
   // like the services (bootstrapService): a graceful close exits 0, a second signal or 20 s forces
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  installForcedExit(logger, 20_000);
+  installForcedExit(logger, 9_000);
   await app.listen(config.PORT, config.HOST);
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, `gateway listening on http://${config.HOST}:${config.PORT}`);
 }

@@ -12,7 +12,7 @@ import { AssignmentsHttpController } from './assignments/assignments.http.contro
 import { AssignmentRepository } from './assignments/assignment.repository';
 import { ResolveDisputeHandler } from './assignments/resolve-dispute.handler';
 import { DeadlineScheduler } from './deadlines/deadline.scheduler';
-import { RepliesBacklog } from './deadlines/replies-backlog';
+import { RepliesWatermark } from './deadlines/replies-watermark';
 
 @Module({
   controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, AssignmentsHttpController],
@@ -26,7 +26,7 @@ import { RepliesBacklog } from './deadlines/replies-backlog';
     ReplyReceipts,
     AssignmentRepository,
     ResolveDisputeHandler,
-    RepliesBacklog,
+    RepliesWatermark,
     DeadlineScheduler,
   ],
 })

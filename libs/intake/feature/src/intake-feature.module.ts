@@ -4,6 +4,7 @@ import { BlowWhistleHandler } from './whistles/blow-whistle.handler';
 import { WhistleRepository } from './whistles/whistle.repository';
 import { StreetActsOnWhistleHandler } from './whistles/street-acts-on-whistle.handler';
 import { WhistleEventsKafkaController } from './projection/whistle-events.kafka.controller';
+import { StuckNoticesKafkaController } from './projection/stuck-notices.kafka.controller';
 import { CatalogHttpController } from './catalog/catalog.http.controller';
 import { TriagePolicyRepository } from './catalog/triage-policy.repository';
 import { TriagePolicyPublishedKafkaController } from './catalog/triage-policy-published.kafka.controller';
@@ -24,6 +25,7 @@ import { Open311HttpSetup } from './open311/open311-http-setup';
     Open311HttpController,
     WhistleEventsKafkaController,
     TriagePolicyPublishedKafkaController,
+    StuckNoticesKafkaController,
   ],
   providers: [
     IntakeSecrets,

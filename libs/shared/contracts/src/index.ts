@@ -9,6 +9,9 @@ export const TOPICS = {
   /** Events that belong to no whistle: policies published, ratings, periods closed. */
   policyEvents: 'chuishao.policy.events',
   assessmentEvents: 'chuishao.assessment.events',
+  /** What each service parks and clears (contract §10), keyed by the parked key (a whistle id):
+   * intake keeps the whistles' `stuck` lists from it. */
+  stuck: 'chuishao.ops.stuck',
 } as const;
 
 /** The contract's per-department topics (§4): one set per department, so ACLs can bind to them. */

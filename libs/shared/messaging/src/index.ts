@@ -6,4 +6,8 @@ export * from './inbox';
 export * from './rejected';
 export * from './kafka';
 export * from './kafka-event.server';
+export * from './failure';
+export * from './parking';
+export * from './read-watermark';
+export * from './inbox-pruner';
 export * from './messaging.module';

@@ -1,52 +1,37 @@
 import { Server, type CustomTransportStrategy, BaseRpcContext, type MessageHandler } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, OffsetsByTopicPartition, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
-import { GroupCommitter, type Outcome } from '@chuishao/event-store';
-import { counter, histogram } from '@chuishao/platform';
-import { RejectMessage, rejectedMessage, rejectedTopicFor } from './rejected';
-import { closeBatchScope, flushDeferred, openBatchScope, type BatchScope, type InBatch, type RawClient } from './inbox';
+import { TOPICS } from '@chuishao/contracts';
+import { counter, gauge, histogram } from '@chuishao/platform';
+import { BatchTransactions, STAGE_BUCKETS } from './batch-transaction';
+import { classifyFailure, UNKNOWN_FAILURE_LIMIT, type Failure } from './failure';
+import { GroupMembership, NOT_KNOWN, type Membership } from './group-membership';
+import type { BatchScope, InBatch } from './inbox';
+import { OffsetCommits } from './offset-commits';
+import { ParkingLot, parkedMessage, parkingKey } from './parking';
+import { rejectedMessage, rejectedTopicFor } from './rejected';
+import { prefixed } from './topics';
 
-/** Histogram buckets (seconds) for one stage of a message's way: a handler, a batch, a relay step. */
-export const STAGE_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1];
+export { STAGE_BUCKETS } from './batch-transaction';
+export type { Membership } from './group-membership';
 
-const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome', ['group', 'outcome']);
-const handleSeconds = histogram(
-  'chuishao_consumer_handle_seconds',
-  'Time a handler takes for one message (its transaction included)',
-  ['group'],
-  STAGE_BUCKETS,
-);
-const batchSeconds = histogram(
-  'chuishao_consumer_batch_seconds',
-  "A batch's wall time, from when the consumer had it to the end of its writes (its commit, if it has a transaction; a batch that waited for its topic's previous transaction counts the wait), observed once for each message in it that did work: what a message waits for its consumer's own work (the Kafka hops excluded)",
-  ['group'],
-  STAGE_BUCKETS,
-);
+const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome (ok, rejected, parked, retry)', ['group', 'outcome']);
+const handleSeconds = histogram('chuishao_consumer_handle_seconds', 'Time a handler takes for one message (its transaction included)', ['group'], STAGE_BUCKETS);
+const parkedKeys = gauge('chuishao_consumer_parked_keys', 'Keys (whistles) whose messages a consumer has parked, waiting for an operator', ['group']);
+const retryingGauge = gauge('chuishao_consumer_retrying', 'Partitions whose next message a consumer is retrying after a transient failure', ['group']);
 
 /**
- * Savepoints (processOnce's, one a message) one batch transaction opens at most: PostgreSQL caches
- * 64 subtransaction ids a backend, and past that every snapshot of every session looks them up in
- * pg_subtrans.
+ * What a consumer does with a message that fails for a permanent reason (see failure.ts), chosen
+ * per handler with `@EventPattern(pattern, { permanentFailure })`: `reject` (the default) sends it
+ * to `<topic>.rejected` with the reason — for messages from outside, the departments' replies;
+ * `park` parks it with the later messages of its key — for internal events, whose order per
+ * whistle must hold (contract §10).
  */
-const SUBXID_CACHE = 64;
+export type PermanentFailurePolicy = 'reject' | 'park';
 
-/** A partition's chunk of messages for its topic's next batch transaction (see deliverWithOthers). */
-interface Part {
-  handler: MessageHandler;
-  topic: string;
-  partition: number;
-  chunk: KafkaMessage[];
-  running: () => boolean;
-  /** When it was handed in: its batch time counts from there. */
-  since: bigint;
-}
-
-/** How many of a part's messages, from the first, are done, and whether the next one failed (to be retried alone). */
-interface PartOutcome {
-  done: number;
-  failed: boolean;
-}
+/** `@EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)`: an internal event that cannot be applied is parked. */
+export const PARK_PERMANENT_FAILURES = { permanentFailure: 'park' as PermanentFailurePolicy };
 
 /**
  * What a handler learns about the message besides its parsed value; hand it to processOnce and
@@ -76,19 +61,6 @@ export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMess
 }
 
 /**
- * A consumer's place in its group, as far as it knows: a new `generation` each time it joined (or
- * began to rebalance), and whether it was then the group's only member — so it owned every partition
- * of its topics, and saw every message of them from then on until the generation changes (ADR 0017).
- * `sole` is false until the group's description confirmed it, and from the moment a rebalance begins.
- */
-export interface Membership {
-  readonly generation: number;
-  readonly sole: boolean;
-}
-
-const NOT_KNOWN: Membership = { generation: 0, sole: false };
-
-/**
  * How long the broker may hold a consumer's fetch to gather a larger batch: it answers when
  * `minBytes` are there or `maxWaitMs` have passed. A consumer on the whistle's critical path
  * answers at the first message (minBytes 1); a projection whose readers can wait a little asks
@@ -106,6 +78,8 @@ export interface KafkaEventServerOptions {
   kafka: Kafka;
   /** Consumer group (one per service and purpose). */
   groupId: string;
+  /** The service, named in the stuck notices of what it parks. */
+  service?: string;
   /** Producer used for rejected messages. */
   producer: Producer;
   /** The prefix in front of every @EventPattern topic name (see topics.ts). */
@@ -126,18 +100,34 @@ export interface KafkaEventServerOptions {
   fetch?: ConsumerFetch;
   /**
    * When given, the messages of a fetched batch are handled in ONE transaction of this DataSource
-   * (each message's {@link processOnce} under its own savepoint), up to `maxPerTransaction` at a time.
+   * (each message's {@link processOnce} under its own savepoint), up to `maxPerTransaction` at a
+   * time; and messages can be parked in its `parked` table.
    */
   dataSource?: DataSource;
   /** Messages per batch transaction at most (≤ 64, PostgreSQL's subtransaction cache). Default 50. */
   maxPerTransaction?: number;
-  /**
-   * Offsets are committed to Kafka at most this often (and when the server closes), not after every
-   * batch: the inbox makes a redelivery after a crash or a rebalance harmless. Default 1000 ms.
-   */
+  /** Offsets are committed to Kafka at most this often (and when the server closes). Default 1000 ms. */
   commitIntervalMs?: number;
+  /** How often the consumer looks for an operator's replay or discard of a parked key. Default 2000 ms. */
+  parkedPollMs?: number;
   log: { info(msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
-  onMessage?: (topic: string, outcome: 'ok' | 'rejected' | 'retry') => void;
+  onMessage?: (topic: string, outcome: 'ok' | 'rejected' | 'parked' | 'retry') => void;
+}
+
+interface Route {
+  pattern: string;
+  topic: string | RegExp;
+  handler: MessageHandler;
+  policy: PermanentFailurePolicy;
+}
+
+/** What the consumer's failures look like now, for /health. */
+export interface ConsumerHealth {
+  group: string;
+  /** Partitions whose next message is being retried after a transient failure, with the cause. */
+  retrying: Array<{ topic: string; partition: number; since: string; reason: string }>;
+  /** Keys with parked messages. */
+  parked: number;
 }
 
 /**
@@ -145,37 +135,51 @@ export interface KafkaEventServerOptions {
  * topics. `@EventPattern('<topic>')` handlers receive the parsed JSON (or the raw text when it is
  * not JSON) and a KafkaEventContext; a pattern with `*` matches one topic-name segment.
  *
- * Delivery is at least once: an offset is resolved only after its handler has finished (and so
- * committed its inbox row); resolved offsets are committed every `commitIntervalMs` (not after
- * each batch: one request fewer per batch) and on shutdown — after a crash or a rebalance the
- * uncommitted tail is delivered again and the inbox turns it into no-ops. A handler that
- * throws RejectMessage sends the message to `<topic>.rejected` with the reason; any other error is
- * retried with back-off without skipping, so a database outage delays but never loses a message.
+ * One way to consume: a handler applies its message through the inbox (processOnce and its
+ * batch-end forms), in the batch's transaction when there is a DataSource (BatchTransactions).
+ * Delivery is at least once: an offset is resolved only after its message is done, and committed
+ * every `commitIntervalMs` and on close (OffsetCommits) — after a crash or a rebalance the
+ * uncommitted tail is delivered again and the inbox turns it into no-ops.
  *
- * With a DataSource, the messages of one fetched batch share one transaction (group commit, ADR
- * 0005): each handler's processOnce runs under a savepoint of it; the offsets are resolved, and the
- * rejected messages sent, only after that transaction committed. A handler that fails otherwise
- * than by RejectMessage ends the shared transaction (what came before it commits) and is retried
- * alone, as without a DataSource. A batch whose messages all were set aside with
- * processOnceInOneStatement opens no transaction at all: their write is one statement with their
- * inbox rows as its gate (ADR 0010); the offsets are resolved after it returned.
+ * The failure policy lives here alone: a message that fails in a batch is handled alone, and a
+ * failure alone is classified (failure.ts). Permanent → rejected or parked (the route's policy) and
+ * the partition moves on; transient → retried with back-off, shown in {@link health}; unknown →
+ * retried, and taken for permanent after {@link UNKNOWN_FAILURE_LIMIT} attempts while the database
+ * answers. A message whose key has parked messages is parked behind them (order per whistle).
  */
 export class KafkaEventServer extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
   private closing = false;
-  /** Each @EventPattern: its full topic name, or a RegExp for a pattern with `*`, and its handler. */
-  private routes: Array<{ pattern: string; topic: string | RegExp; handler: MessageHandler }> = [];
+  private routes: Route[] = [];
   /** The batches being handled now (close() waits for them before it commits their offsets). */
   private readonly inFlight = new Set<Promise<void>>();
-  /** Resolved offsets not yet committed to Kafka (from the consumer group). */
-  private uncommitted?: () => OffsetsByTopicPartition;
-  private commitTimer?: NodeJS.Timeout;
-  /** By topic: the group commit its partitions' chunks go through (ADR 0014). */
-  private readonly together = new Map<string, GroupCommitter<Part, PartOutcome>>();
-  private membership: Membership = NOT_KNOWN;
+  private readonly offsets: OffsetCommits;
+  private readonly membership: GroupMembership;
+  private readonly batches?: BatchTransactions;
+  private readonly parking?: ParkingLot;
+  /** The parked keys, read at each join: a batch waits for it. */
+  private parkingLoaded: Promise<void> = Promise.resolve();
+  /** One replay, or one live message of a parked key, at a time per key. */
+  private readonly keyLocks = new Map<string, Promise<void>>();
+  private readonly retrying = new Map<string, { topic: string; partition: number; since: string; reason: string }>();
+  /** Back-off and polling sleeps in progress: close() ends them all. */
+  private readonly sleeping = new Set<() => void>();
+  private parkedLoop?: Promise<void>;
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
+    this.offsets = new OffsetCommits({ intervalMs: options.commitIntervalMs ?? 1000, warn: options.log.warn });
+    this.membership = new GroupMembership(options.log.warn);
+    const ds = options.dataSource;
+    if (ds) {
+      this.batches = new BatchTransactions(ds, {
+        groupId: options.groupId,
+        maxPerTransaction: options.maxPerTransaction ?? 50,
+        attempt: async (part, message, scope) => (await this.attempt(part.handler, part.topic, part.partition, message, scope)) === 'ok',
+        error: options.log.error,
+      });
+      this.parking = new ParkingLot(ds, { consumer: options.groupId, service: options.service ?? options.groupId, stuckTopic: prefixed(options.topicPrefix, TOPICS.stuck) });
+    }
   }
 
   on(): void {
@@ -195,16 +199,22 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
+  /** The consumer's failures now (for /health): retried partitions and their cause, parked keys. */
+  health(): ConsumerHealth {
+    return { group: this.options.groupId, retrying: [...this.retrying.values()], parked: this.parking?.size ?? 0 };
+  }
+
   private async start(): Promise<void> {
     const { kafka, groupId, topicPrefix } = this.options;
     for (const [pattern, handler] of this.getHandlers()) {
       if (this.options.only && !this.options.only(pattern)) continue;
-      const full = topicPrefix ? `${topicPrefix}.${pattern}` : pattern;
+      const full = prefixed(topicPrefix, pattern);
       const topic = full.includes('*') ? new RegExp(`^${full.split('*').map(escapeRegExp).join('[^.]+')}$`) : full;
-      this.routes.push({ pattern: full, topic, handler });
+      const policy = (handler.extras as { permanentFailure?: PermanentFailurePolicy } | undefined)?.permanentFailure ?? 'reject';
+      this.routes.push({ pattern: full, topic, handler, policy: this.parking ? policy : 'reject' });
     }
     if (this.routes.length === 0) return;
-    this.consumer = kafka.consumer({
+    const consumer = kafka.consumer({
       groupId,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
@@ -212,12 +222,15 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       minBytes: this.options.fetch?.minBytes ?? 1,
       retry: { retries: 10 },
     });
-    this.watchMembership(this.consumer);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.routes.map((r) => r.topic), fromBeginning: true });
-    await this.consumer.run({
-      // kafkajs would commit after every batch (one OffsetCommit request each); a timer commits what
-      // was resolved every commitIntervalMs instead, and close() once more
+    this.consumer = consumer;
+    this.membership.watch(consumer, () => {
+      if (this.parking) this.parkingLoaded = this.parking.load().catch((err: unknown) => this.options.log.error({ err }, 'parked keys not read; retrying at the next batch'));
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.routes.map((r) => r.topic), fromBeginning: true });
+    await consumer.run({
+      // kafkajs would commit after every batch (one OffsetCommit request each); OffsetCommits
+      // commits what was resolved every commitIntervalMs instead, and close() once more
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 16,
@@ -228,229 +241,227 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         return p;
       },
     });
-    this.commitTimer = setInterval(() => void this.commitResolved(), this.options.commitIntervalMs ?? 1000);
-    this.commitTimer.unref();
+    this.offsets.start(() => this.consumer);
+    if (this.parking && this.routes.some((r) => r.policy === 'park')) this.parkedLoop = this.serveParkedRequests();
     this.options.log.info(`consumer ${groupId} subscribed to ${this.routes.map((r) => r.pattern).join(', ')}`);
   }
 
-  /**
-   * Keeps {@link membership}: a rebalance that begins ends the sole ownership at once; each join
-   * opens a new generation, sole once the group's description shows this member alone in it.
-   */
-  private watchMembership(consumer: Consumer): void {
-    const next = (sole: boolean) => (this.membership = { generation: this.membership.generation + 1, sole });
-    consumer.on(consumer.events.REBALANCING, () => next(false));
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      const joined = next(false);
-      consumer
-        .describeGroup()
-        .then((group) => {
-          if (this.membership === joined && group.members.length === 1) this.membership = { generation: joined.generation, sole: true };
-        })
-        .catch((err: unknown) => this.options.log.warn({ err }, 'group not described: this member is not taken to be the only one'));
-    });
-  }
-
-  /** Commits the offsets resolved since the last commit, if any. */
-  private async commitResolved(consumer = this.consumer): Promise<void> {
-    const pending = this.uncommitted?.().topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset }))) ?? [];
-    if (!consumer || pending.length === 0) return;
-    await consumer.commitOffsets(pending).catch((err: unknown) => this.options.log.warn({ err }, 'offsets not committed (they are redelivered and deduplicated if the partition moves)'));
+  private routeFor(topic: string): Route | undefined {
+    return this.routes.find((r) => (typeof r.topic === 'string' ? r.topic === topic : r.topic.test(topic)));
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, uncommittedOffsets, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    this.uncommitted = uncommittedOffsets;
-    const route = this.routes.find((r) => (typeof r.topic === 'string' ? r.topic === batch.topic : r.topic.test(batch.topic)));
+    await this.parkingLoaded;
+    const route = this.routeFor(batch.topic);
     const running = () => isRunning() && !isStale();
+    const done = (message: KafkaMessage) => this.offsets.resolve(resolveOffset, uncommittedOffsets, batch.topic, batch.partition, message);
     const messages = batch.messages;
     let i = 0;
     while (i < messages.length && running()) {
-      if (route && this.options.dataSource) {
-        const chunk = messages.slice(i, i + this.maxPerTransaction);
-        const { done, failed } = await this.deliverWithOthers(this.options.dataSource, { handler: route.handler, topic: batch.topic, partition: batch.partition, chunk, running });
-        for (let k = 0; k < done; k++) resolveOffset(chunk[k].offset);
-        i += done;
-        if (!failed || !running()) {
-          await heartbeat();
-          continue;
-        }
+      if (!route) {
+        done(messages[i++]);
+        continue;
       }
-      // no DataSource, or the message at i failed inside a shared transaction: alone, with retries
-      const message = messages[i];
-      if (route) await this.deliver(route.handler, batch.topic, batch.partition, message, heartbeat, running);
-      resolveOffset(message.offset);
-      i++;
-      await heartbeat();
+      let alone = 1; // messages from i to handle alone, each under the failure policy
+      if (this.batches && !this.isParked(route, messages[i])) {
+        let end = i;
+        while (end < messages.length && end - i < this.batches.maxPerTransaction && !this.isParked(route, messages[end])) end++;
+        const chunk = messages.slice(i, end);
+        const outcome = await this.batches.deliver({ handler: route.handler, topic: batch.topic, partition: batch.partition, chunk, running });
+        for (let k = 0; k < outcome.done; k++) done(chunk[k]);
+        i += outcome.done;
+        await heartbeat();
+        if (!outcome.failed || !running()) continue;
+        alone = outcome.alone ? chunk.length - outcome.done : 1;
+      }
+      for (const stop = Math.min(i + alone, messages.length); i < stop && running(); i++) {
+        await this.deliverAlone(route, batch.topic, batch.partition, messages[i], heartbeat, running);
+        done(messages[i]);
+        await heartbeat();
+      }
     }
   }
 
-  private get maxPerTransaction(): number {
-    return Math.min(this.options.maxPerTransaction ?? 50, SUBXID_CACHE);
-  }
-
-  /**
-   * Hands a partition's chunk to its topic's group commit (ADR 0014): the chunks that the other
-   * partitions of the same fetch hand in at the same time — kafkajs gives a fetch's partition
-   * batches to its workers together, and fetches again only when all are done — or while the
-   * previous transaction of the topic runs, are handled in ONE transaction, in the order they came
-   * (each partition's in its own order). Resolves with how many of the chunk's messages, from the
-   * first, are done, and whether the next one failed (to be retried alone) rather than was left for
-   * the next transaction.
-   */
-  private deliverWithOthers(dataSource: DataSource, part: Omit<Part, 'since'>): Promise<PartOutcome> {
-    let committer = this.together.get(part.topic);
-    if (!committer) {
-      // deliverTogether opens its own transaction and answers for every part, failed ones included
-      committer = new GroupCommitter<Part, PartOutcome>(dataSource, (_em, parts) => this.deliverTogether(dataSource, parts), { transaction: false, concurrency: 1, gather: true });
-      this.together.set(part.topic, committer);
-    }
-    return committer.run({ ...part, since: process.hrtime.bigint() });
+  private isParked(route: Route, message: KafkaMessage): boolean {
+    return route.policy === 'park' && !!this.parking?.isParked(parkingKey(message));
   }
 
   /**
-   * Handles the parts' messages, part after part and each part's in order, in one transaction; tells
-   * each part how many of its messages, from the first, are done (committed, or rejected and sent to
-   * the rejected topic). A part stops at its first message whose handler fails otherwise than by
-   * RejectMessage (the others go on); if the transaction itself fails, none is done. Once
-   * SUBXID_CACHE savepoints are open, the rest is left for the topic's next transaction.
+   * One attempt of the handler, counted and timed: 'ok', or the error it failed with (the caller
+   * applies the failure policy).
    */
-  private async deliverTogether(dataSource: DataSource, parts: readonly Part[]): Promise<Array<Outcome<PartOutcome>>> {
-    const runner = dataSource.createQueryRunner();
-    const outcomes = parts.map(() => ({ done: 0, failed: false, working: 0, rejected: [] as Array<[KafkaMessage, RejectMessage]> }));
-    let client: RawClient | undefined;
-    let scope: BatchScope | undefined;
-    try {
-      client = (await runner.connect()) as RawClient; // TypeORM's postgres driver: the pg client
-      // BEGIN is sent with the first message's inbox row (processOnce), COMMIT only if it was
-      scope = openBatchScope(dataSource, runner.manager, client);
-      for (const [k, part] of parts.entries()) {
-        const out = outcomes[k];
-        for (const message of part.chunk) {
-          if (!part.running() || scope.savepoints >= SUBXID_CACHE) break;
-          const working = scope.working;
-          const outcome = await this.handleOnce(part.handler, part.topic, part.partition, message, scope);
-          if (outcome !== 'ok' && !(outcome instanceof RejectMessage)) {
-            out.failed = true; // retried alone by the part's caller
-            break;
-          }
-          if (outcome instanceof RejectMessage) out.rejected.push([message, outcome]);
-          out.working += scope.working - working;
-          out.done++;
-        }
-      }
-      if (!scope.begun && [...scope.deferred.values()].some((d) => !d.withInbox)) {
-        throw new Error('work was deferred to the batch end outside processOnce');
-      }
-      await flushDeferred(scope); // (inbox rows set aside by processOnceAtBatchEnd begin the transaction if needed)
-      if (scope.begun) {
-        // a transaction that an error aborted answers COMMIT with ROLLBACK, and no error
-        const result = (await client.query('COMMIT')) as { command?: string };
-        if (result.command !== 'COMMIT') throw new Error(`the batch transaction ended with ${result.command ?? 'no'} instead of COMMIT`);
-      }
-      const now = process.hrtime.bigint();
-      for (const [k, part] of parts.entries()) {
-        const seconds = Number(now - part.since) / 1e9;
-        for (let n = 0; n < outcomes[k].working; n++) batchSeconds.observe({ group: this.options.groupId }, seconds);
-      }
-    } catch (err) {
-      await client?.query('ROLLBACK').catch(() => undefined); // (a warning only when none is open)
-      this.options.log.error({ err, topic: parts[0].topic, partitions: parts.map((p) => p.partition) }, 'batch transaction failed; its messages are handled again one by one');
-      return parts.map(() => ({ ok: true, value: { done: 0, failed: true } }));
-    } finally {
-      if (scope) closeBatchScope(scope);
-      await runner.release();
-    }
-    const answers: Array<Outcome<PartOutcome>> = [];
-    for (const [k, part] of parts.entries()) {
-      const { done, failed, rejected } = outcomes[k];
-      try {
-        for (const [message, reason] of rejected) {
-          await this.reject(part.topic, part.partition, message, reason);
-          this.options.onMessage?.(part.topic, 'rejected');
-        }
-        answers.push({ ok: true, value: { done, failed } });
-      } catch (error) {
-        answers.push({ ok: false, error });
-      }
-    }
-    return answers;
-  }
-
-  /**
-   * One attempt of the handler, counted and timed: 'ok', the RejectMessage it threw, or the other
-   * error it failed with (logged; the caller retries the message).
-   */
-  private async handleOnce(
-    handler: MessageHandler,
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    batch?: BatchScope,
-  ): Promise<'ok' | RejectMessage | { failed: unknown }> {
+  private async attempt(handler: MessageHandler, topic: string, partition: number, message: KafkaMessage, batch?: BatchScope): Promise<'ok' | { error: unknown }> {
     const stopTimer = handleSeconds.startTimer({ group: this.options.groupId });
     try {
-      const result = await handler(parsePayload(message), new KafkaEventContext([topic, partition, message, batch, this.membership]));
+      const result = await handler(parsePayload(message), new KafkaEventContext([topic, partition, message, batch, this.membership.current]));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
       stopTimer();
       handled.inc({ group: this.options.groupId, outcome: 'ok' });
       this.options.onMessage?.(topic, 'ok');
       return 'ok';
-    } catch (err) {
-      if (err instanceof RejectMessage) {
-        handled.inc({ group: this.options.groupId, outcome: 'rejected' });
-        return err;
-      }
-      handled.inc({ group: this.options.groupId, outcome: 'retry' });
-      this.options.onMessage?.(topic, 'retry');
-      this.options.log.error({ err, topic, partition, offset: message.offset }, 'handler failed; retrying the same message');
-      return { failed: err };
+    } catch (error) {
+      return { error };
     }
   }
 
-  /** One message alone: retried with back-off until it is handled or rejected, or the partition is no longer ours. */
-  private async deliver(
-    handler: MessageHandler,
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-    stillOurs: () => boolean,
-  ): Promise<void> {
+  /**
+   * One message alone, under the failure policy: applied, or set aside (rejected or parked) for a
+   * permanent failure, or retried with back-off while the failure is transient — until it is done,
+   * or the partition is no longer ours (then it throws, and the offset stays unresolved: the next
+   * owner gets the message again).
+   */
+  private async deliverAlone(route: Route, topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, stillOurs: () => boolean): Promise<void> {
+    if (this.isParked(route, message)) {
+      const key = parkingKey(message);
+      const parkedBehind = await this.underKeyLock(key, async () => {
+        if (!this.parking?.isParked(key)) return false; // replayed meanwhile: it flows again
+        await this.setAside(route, topic, partition, message, { kind: 'permanent', reason: `waiting behind the parked messages of ${key || 'its key'}` });
+        return true;
+      });
+      if (parkedBehind) return;
+    }
+    const where = `${topic}\u0000${partition}`;
     let backoff = 200;
-    for (;;) {
-      const outcome = await this.handleOnce(handler, topic, partition, message);
-      if (outcome === 'ok') return;
-      if (outcome instanceof RejectMessage) {
-        await this.reject(topic, partition, message, outcome);
-        this.options.onMessage?.(topic, 'rejected');
-        return;
+    let unknown = 0;
+    try {
+      for (;;) {
+        const outcome = await this.attempt(route.handler, topic, partition, message);
+        if (outcome === 'ok') return;
+        let failure = classifyFailure(outcome.error);
+        if (failure.kind === 'unknown' && ++unknown >= UNKNOWN_FAILURE_LIMIT && (await this.databaseAnswers())) {
+          failure = { kind: 'permanent', reason: `${failure.reason} (${unknown} attempts)` };
+        }
+        if (failure.kind === 'permanent') {
+          const setAside = await this.setAside(route, topic, partition, message, failure).then(
+            () => true,
+            (err: unknown) => ((failure = classifyFailure(err)), false),
+          );
+          if (setAside) return;
+        }
+        handled.inc({ group: this.options.groupId, outcome: 'retry' });
+        this.options.onMessage?.(topic, 'retry');
+        this.options.log.error(
+          { err: failure.kind === 'unknown' ? outcome.error : undefined, topic, partition, offset: message.offset, failure: failure.kind, reason: failure.reason },
+          'message not applied; retrying it with back-off',
+        );
+        if (!this.retrying.has(where)) this.retrying.set(where, { topic, partition, since: new Date().toISOString(), reason: failure.reason });
+        retryingGauge.set({ group: this.options.groupId }, this.retrying.size);
+        if (this.closing || !stillOurs()) throw outcome.error;
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 10000);
+        await heartbeat().catch(() => undefined);
       }
-      if (this.closing || !stillOurs()) throw outcome.failed; // leave the offset unresolved: it is redelivered
-      await new Promise((r) => setTimeout(r, backoff));
-      backoff = Math.min(backoff * 2, 10000);
-      await heartbeat().catch(() => undefined);
+    } finally {
+      if (this.retrying.delete(where)) retryingGauge.set({ group: this.options.groupId }, this.retrying.size);
     }
   }
 
-  private async reject(topic: string, partition: number, message: KafkaMessage, err: RejectMessage): Promise<void> {
-    const value = rejectedMessage(this.options.groupId, topic, partition, message, err.reason, err.details);
-    this.options.log.warn({ topic, partition, offset: message.offset, reason: err.reason }, 'message rejected');
+  /** A permanent failure: the message goes to its rejected topic or is parked, by the route's policy. */
+  private async setAside(route: Route, topic: string, partition: number, message: KafkaMessage, failure: Failure): Promise<void> {
+    if (route.policy === 'park' && this.parking) {
+      await this.parking.park(topic, partition, message, failure.reason);
+      parkedKeys.set({ group: this.options.groupId }, this.parking.size);
+      handled.inc({ group: this.options.groupId, outcome: 'parked' });
+      this.options.onMessage?.(topic, 'parked');
+      this.options.log.warn({ topic, partition, offset: message.offset, reason: failure.reason }, 'message parked');
+      return;
+    }
+    const rejected = rejectedMessage(this.options.groupId, topic, partition, message, failure.reason, failure.details);
     await this.options.producer.send({
       topic: rejectedTopicFor(topic),
       acks: -1,
-      messages: [{ key: message.key, value: JSON.stringify(value), headers: { reason: err.reason.slice(0, 200) } }],
+      messages: [{ key: message.key, value: JSON.stringify(rejected), headers: { reason: failure.reason.slice(0, 200) } }],
     });
+    handled.inc({ group: this.options.groupId, outcome: 'rejected' });
+    this.options.onMessage?.(topic, 'rejected');
+    this.options.log.warn({ topic, partition, offset: message.offset, reason: failure.reason }, 'message rejected');
+  }
+
+  /** Whether the database answers a probe (an `unknown` failure that persists while it does is the message's). */
+  private async databaseAnswers(): Promise<boolean> {
+    const ds = this.options.dataSource;
+    if (!ds) return true;
+    return ds.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleeping.add(wake);
+    });
+  }
+
+  private underKeyLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = this.keyLocks.get(key) ?? Promise.resolve();
+    const run = before.then(work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.keyLocks.set(key, tail);
+    void tail.then(() => {
+      if (this.keyLocks.get(key) === tail) this.keyLocks.delete(key);
+    });
+    return run;
+  }
+
+  /**
+   * Acts on an operator's requests (`npm run parked -- replay|discard`) for the keys whose
+   * partition this member owns: a replay applies the key's parked messages in order, each exactly
+   * once (the inbox), and clears the key; one that fails again stays parked with its new reason.
+   */
+  private async serveParkedRequests(): Promise<void> {
+    const lot = this.parking;
+    if (!lot) return;
+    while (!this.closing) {
+      try {
+        for (const request of await lot.requested()) {
+          const route = this.routeFor(request.topic);
+          if (this.closing || !route || !this.membership.owns(request.topic, request.partition)) continue;
+          await this.underKeyLock(request.key, () => (request.request === 'DISCARD' ? lot.clear(request.key) : this.replay(route, request.key)));
+          parkedKeys.set({ group: this.options.groupId }, lot.size);
+        }
+      } catch (err) {
+        if (!this.closing) this.options.log.error({ err }, 'parked requests not served (will retry)');
+      }
+      await this.sleep(this.options.parkedPollMs ?? 2000);
+    }
+  }
+
+  private async replay(route: Route, key: string): Promise<void> {
+    const lot = this.parking as ParkingLot;
+    for (let row = await lot.first(key); row; row = await lot.first(key)) {
+      const outcome = await this.attempt(route.handler, row.topic, row.partition, parkedMessage(row));
+      if (outcome !== 'ok') {
+        const failure = classifyFailure(outcome.error);
+        if (failure.kind !== 'transient') await lot.failedAgain(key, row.id, failure.reason);
+        this.options.log.warn({ topic: row.topic, partition: row.partition, offset: row.offset, reason: failure.reason }, 'parked message replayed and failed again');
+        return;
+      }
+      await lot.applied(row.id);
+    }
+    await lot.clear(key);
+    this.options.log.info(`parked messages of ${key || 'the empty key'} replayed for ${this.options.groupId}`);
   }
 
   /** Graceful: the batches in hand finish, their offsets are committed, then the consumer leaves the group. */
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.commitTimer);
-    await Promise.allSettled([...this.inFlight]);
+    this.offsets.stop();
+    for (const wake of this.sleeping) wake();
+    await Promise.allSettled([...this.inFlight, this.parkedLoop]);
     const consumer = this.consumer;
     this.consumer = undefined;
     if (!consumer) return;
-    await this.commitResolved(consumer);
+    await this.offsets.commit(consumer);
     await consumer.disconnect();
   }
 }
@@ -468,3 +479,4 @@ function parsePayload(message: KafkaMessage): unknown {
 function escapeRegExp(s: string): string {
   return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
+

@@ -12,9 +12,10 @@ import { DataSource } from 'typeorm';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { counter, histogram } from '@chuishao/platform';
 import { createKafka, oneSendAtATime, parseBrokers } from './kafka';
+import { InboxPruner } from './inbox-pruner';
 import { OutboxRelay } from './outbox';
 import { ensureTopics, type TopicSpec } from './topics';
-import { KafkaEventServer, STAGE_BUCKETS, type ConsumerFetch } from './kafka-event.server';
+import { KafkaEventServer, STAGE_BUCKETS, type ConsumerFetch, type ConsumerHealth } from './kafka-event.server';
 
 const outboxPublished = counter(
   'chuishao_outbox_published_total',
@@ -41,6 +42,8 @@ export interface MessagingOptions {
   relay?: boolean;
   /** How the service's consumer fetches (default: at the first message). */
   fetch?: ConsumerFetch;
+  /** Inbox rows older than this are pruned (see InboxPruner); default 30. */
+  inboxRetentionDays?: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -54,6 +57,7 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
   readonly producer: Producer;
   readonly admin: Admin;
   private relay?: OutboxRelay;
+  private pruner?: InboxPruner;
   private servers: KafkaEventServer[] = [];
   published = 0;
 
@@ -106,6 +110,10 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
       });
       await this.relay.start();
     }
+    if (this.dataSource) {
+      this.pruner = new InboxPruner(this.dataSource, { retentionDays: this.options.inboxRetentionDays ?? 30, error: (obj, msg) => this.log.error({ ...obj, msg }) });
+      this.pruner.start();
+    }
   }
 
   /**
@@ -118,6 +126,7 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
     const server = new KafkaEventServer({
       kafka: this.kafka,
       groupId: this.consumerGroupId(purpose),
+      service: this.options.service,
       producer: this.producer,
       topicPrefix: this.options.topicPrefix,
       only: o.only,
@@ -142,7 +151,13 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
     await this.admin.describeCluster();
   }
 
+  /** The consumers' failures now: partitions retried after a transient failure (with the cause), parked keys. */
+  consumersHealth(): ConsumerHealth[] {
+    return this.servers.map((s) => s.health());
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.pruner?.stop();
     await this.relay?.stop();
     await this.producer.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);

@@ -14,10 +14,14 @@ import type { FastifyReply } from 'fastify';
 import { MetricsController } from './metrics';
 import { Public } from './public';
 
-/** One dependency to check. `check()` resolving = up; throwing (or timing out) = down. */
+/**
+ * One dependency to check. `check()` resolving = up; resolving `{ degraded }` = degraded with
+ * that cause (working, but not as it should: e.g. a consumer retrying after a transient failure);
+ * throwing (or timing out) = down.
+ */
 export interface HealthCheck {
   name: string;
-  check(): Promise<void>;
+  check(): Promise<void | { degraded: string } | undefined>;
 }
 
 /** DI token for the `HealthCheck[]` of a service. */
@@ -25,10 +29,11 @@ export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 
 export const HEALTH_CHECK_TIMEOUT_MS = 2000;
 
-export type CheckStatus = { status: 'up' } | { status: 'down'; error: string };
+export type CheckStatus = { status: 'up' } | { status: 'degraded'; cause: string } | { status: 'down'; error: string };
 
+/** `ok` when every check is up, `degraded` (still HTTP 200) when none is down, else `error` (503). */
 export interface HealthReport {
-  status: 'ok' | 'error';
+  status: 'ok' | 'degraded' | 'error';
   checks: Record<string, CheckStatus>;
 }
 
@@ -49,8 +54,8 @@ export async function runHealthChecks(
         timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
       });
       try {
-        await Promise.race([Promise.resolve().then(() => c.check()), timeout]);
-        return [c.name, { status: 'up' }];
+        const result = await Promise.race([Promise.resolve().then(() => c.check()), timeout]);
+        return [c.name, result && typeof result.degraded === 'string' ? { status: 'degraded', cause: result.degraded.slice(0, 300) } : { status: 'up' }];
       } catch (err: unknown) {
         return [c.name, { status: 'down', error: errorMessage(err) }];
       } finally {
@@ -60,8 +65,9 @@ export async function runHealthChecks(
   );
   const checksByName: Record<string, CheckStatus> = {};
   for (const [name, status] of results) checksByName[name] = status;
+  const statuses = results.map(([, s]) => s.status);
   return {
-    status: results.every(([, s]) => s.status === 'up') ? 'ok' : 'error',
+    status: statuses.includes('down') ? 'error' : statuses.includes('degraded') ? 'degraded' : 'ok',
     checks: checksByName,
   };
 }
@@ -95,8 +101,13 @@ export function httpHealthCheck(name: string, url: string, timeoutMs: number = H
     name,
     async check() {
       const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      await res.body?.cancel();
+      const body = (await res.json().catch(() => undefined)) as HealthReport | undefined;
       if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+      if (body?.status === 'degraded') {
+        const causes = Object.entries(body.checks ?? {}).flatMap(([name, c]) => (c.status === 'degraded' ? [`${name}: ${c.cause}`] : []));
+        return { degraded: causes.join('; ') || 'degraded' };
+      }
+      return undefined;
     },
   };
 }
@@ -117,7 +128,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'one or more checks down' })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const report = await runHealthChecks(this.checks ?? []);
-    void reply.code(report.status === 'ok' ? 200 : 503);
+    void reply.code(report.status === 'error' ? 503 : 200);
     return report;
   }
 }

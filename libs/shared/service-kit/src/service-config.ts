@@ -1,5 +1,5 @@
-import { IsString, Matches } from 'class-validator';
-import { BaseServiceConfig } from '@chuishao/platform';
+import { IsInt, IsString, Matches, Min } from 'class-validator';
+import { BaseServiceConfig, ToInt } from '@chuishao/platform';
 
 /** What every Chuishao service reads from its environment (validated at boot). */
 export class ServiceConfig extends BaseServiceConfig {
@@ -7,4 +7,10 @@ export class ServiceConfig extends BaseServiceConfig {
   @IsString()
   @Matches(/^[a-zA-Z0-9._-]*$/, { message: 'may only contain letters, digits, . _ -' })
   CHUISHAO_TOPIC_PREFIX: string = '';
+
+  /** Days an inbox row is kept (the consumers' dedupe window; keep it above Kafka's offsets.retention.minutes, docs/reliability.md). */
+  @ToInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1 day' })
+  CHUISHAO_INBOX_RETENTION_DAYS: number = 30;
 }

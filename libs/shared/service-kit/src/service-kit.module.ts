@@ -2,7 +2,8 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { DatabaseModule, EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, type EventStoreOptions } from '@chuishao/event-store';
-import { Messaging, MessagingModule, type ConsumerFetch, type KafkaEventServer, type TopicSpec } from '@chuishao/messaging';
+import { Messaging, MessagingModule, ParkedMigration1732500000002, type ConsumerFetch, type KafkaEventServer, type TopicSpec } from '@chuishao/messaging';
+import { TOPICS } from '@chuishao/contracts';
 import { AuthModule } from '@chuishao/auth';
 import { PlatformModule, postgresHealthCheck, type HealthCheck } from '@chuishao/platform';
 import type { ServiceConfig } from './service-config';
@@ -45,14 +46,15 @@ export function eventServers(messaging: Messaging, o: Pick<ServiceKitOptions, 'c
 export class ServiceKitModule {
   static forRoot(o: ServiceKitOptions): DynamicModule {
     const prefix = o.config.CHUISHAO_TOPIC_PREFIX;
-    const topics = o.topics(o.config.KAFKA_PARTITIONS).map((t) => ({ ...t, name: prefix ? `${prefix}.${t.name}` : t.name }));
+    // every service may park, and says so on the stuck topic (contract §10)
+    const topics = [...o.topics(o.config.KAFKA_PARTITIONS), { name: TOPICS.stuck, partitions: 1, retention: 'forever' as const }].map((t) => ({ ...t, name: prefix ? `${prefix}.${t.name}` : t.name }));
     return {
       module: ServiceKitModule,
       imports: [
         DatabaseModule.forRoot({
           url: o.config.DATABASE_URL,
           schema: o.service,
-          migrations: [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, ...o.migrations],
+          migrations: [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, ParkedMigration1732500000002, ...o.migrations],
           eventStore: o.eventStore,
         }),
         MessagingModule.forRoot({
@@ -63,6 +65,7 @@ export class ServiceKitModule {
           schema: o.service,
           topics,
           fetch: o.fetch,
+          inboxRetentionDays: o.config.CHUISHAO_INBOX_RETENTION_DAYS,
         }),
         AuthModule.forRoot({ secret: o.config.CHUISHAO_JWT_SECRET, jwksUrl: o.config.CHUISHAO_JWKS_URL }),
         PlatformModule.forRoot({
@@ -70,10 +73,21 @@ export class ServiceKitModule {
           healthChecks: ((ds: DataSource, m: Messaging): HealthCheck[] => [
             postgresHealthCheck(ds),
             { name: 'kafka', check: () => m.healthCheck() },
+            { name: 'consumers', check: async () => consumersDegraded(m) },
           ]) as never,
         }),
         o.feature,
       ],
     };
   }
+}
+
+/**
+ * The consumers' check: degraded (not down) while a consumer retries a message after a transient
+ * failure, with the cause (contract §10); parked keys are counted, not a degradation (each whistle
+ * shows its own).
+ */
+function consumersDegraded(m: Messaging): { degraded: string } | undefined {
+  const retrying = m.consumersHealth().flatMap((c) => c.retrying.map((r) => `${c.group} ${r.topic}[${r.partition}] since ${r.since}: ${r.reason}`));
+  return retrying.length > 0 ? { degraded: retrying.join('; ').slice(0, 300) } : undefined;
 }

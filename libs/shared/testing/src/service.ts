@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { signDevToken, type Role } from '@chuishao/auth';
-import { Messaging } from '@chuishao/messaging';
+import { Messaging, type KafkaEventServer } from '@chuishao/messaging';
 import { createTestApp } from '@chuishao/platform';
 import { eventServers, ServiceConfig, ServiceKitModule, type ServiceKitOptions } from '@chuishao/service-kit';
 import { freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix, type TestJson } from './support';
@@ -11,6 +11,8 @@ export interface ServiceUnderTest {
   app: NestFastifyApplication;
   dataSource: DataSource;
   messaging: Messaging;
+  /** The service's Kafka consumers (empty with `consume: false`). */
+  servers: KafkaEventServer[];
   config: ServiceConfig;
   db: Awaited<ReturnType<typeof freshDatabase>>;
   token(role: Role, org?: string, sub?: string): Promise<string>;
@@ -42,15 +44,15 @@ export async function startServiceForTest(
   const moduleRef = await Test.createTestingModule({ imports: [ServiceKitModule.forRoot({ ...service, config })] }).compile();
   const app = await createTestApp(moduleRef, { service: service.service });
   const messaging = app.get(Messaging);
-  if (opts.consume !== false) {
-    for (const strategy of eventServers(messaging, service)) app.connectMicroservice({ strategy }, { inheritAppConfig: true });
-    await app.startAllMicroservices();
-  }
+  const servers = opts.consume !== false ? eventServers(messaging, service) : [];
+  for (const strategy of servers) app.connectMicroservice({ strategy }, { inheritAppConfig: true });
+  if (servers.length > 0) await app.startAllMicroservices();
   const dataSource = app.get(DataSource);
   return {
     app,
     dataSource,
     messaging,
+    servers,
     config,
     db,
     token: (role, org, sub = `${role}-tester`) => signDevToken({ sub, role, org }, TEST_JWT_SECRET, 3600),

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { envelopeProblem, KafkaEventContext, processOnceAtBatchEnd, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeProblem, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnceAtBatchEnd, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { PROJECTED_TYPES, projectWhistleEvents } from './assessment-projection';
 import { districtTimeZone } from './district-time-zone';
@@ -19,7 +19,7 @@ export class AssessmentWhistleEventsKafkaController {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  @EventPattern(TOPICS.whistleEvents)
+  @EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)
   async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);

@@ -2,25 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { systemActor } from '@chuishao/contracts';
-import { counter, WakeableSleep } from '@chuishao/platform';
+import { counter, gauge, WakeableSleep } from '@chuishao/platform';
 import type { DeadlineKind } from '@chuishao/dispatch-contracts';
 import { deadlineMet, deadlineOf, decide, isClosed } from '@chuishao/dispatch-domain';
 import { DispatchStreams } from '../whistle/dispatch-streams';
-import { RepliesBacklog } from './replies-backlog';
+import { RepliesWatermark } from './replies-watermark';
 
 const judged = counter('chuishao_dispatch_deadlines_judged_total', 'Deadlines judged by the scheduler, by kind and outcome', ['kind', 'outcome']);
+const waiting = gauge('chuishao_dispatch_deadlines_waiting', 'Due deadlines waiting until every replies partition has been applied past them (contract §4)');
 
 /** The longest the scheduler sleeps: a deadline is judged within about this long after it falls due. */
 export const MAX_SLEEP_MS = 1000;
 /** Due deadlines read per pass, and whistles judged concurrently (each in its own transaction). */
 const BATCH = 200;
 const WORKERS = 4;
-/**
- * How long a due deadline may wait for unread replies of its department (see RepliesBacklog),
- * counted from the deadline or from the scheduler's start, whichever is later: the deadline is
- * judged at the latest this long after it fell due (≤ 5 s with the 1 s sleep) while the service runs.
- */
-export const BACKLOG_GRACE_MS = 3000;
+/** A due deadline that waits longer than this for the replies is logged (with how far they were read). */
+const LONG_WAIT_MS = 5000;
 
 interface DueRow {
   id: string;
@@ -42,8 +39,9 @@ interface DueRow {
  * the row MISSED, MET or SKIPPED. A crash before the commit leaves the row PENDING: it is judged
  * again after a restart; after the commit it is not PENDING any more, and the decider refuses a
  * second miss of the same kind — exactly one DeadlineMissed per assignment and kind.
- * Before judging, a deadline waits (at most {@link BACKLOG_GRACE_MS}) while its department has
- * replies on the bus that are not applied yet: they may prove it was met.
+ * A due deadline is judged only once every replies partition has been applied past it
+ * (RepliesWatermark, contract §4): a reply on the bus but not applied yet may prove it was met.
+ * While the replies lag or their consumer fails, the deadline waits — no fixed grace.
  */
 @Injectable()
 export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,17 +49,16 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
   private running = false;
   private loop?: Promise<void>;
   private readonly sleeper = new WakeableSleep();
-  private startedAt = Date.now();
+  private longWaitLogged = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly streams: DispatchStreams,
-    private readonly backlog: RepliesBacklog,
+    private readonly replies: RepliesWatermark,
   ) {}
 
   onApplicationBootstrap(): void {
     this.running = true;
-    this.startedAt = Date.now();
     this.loop = this.run();
   }
 
@@ -85,12 +82,12 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
             WHERE d.state = 'PENDING' AND d.due_at <= $1 ORDER BY d.due_at, d.id LIMIT $2`,
           [now, BATCH],
         );
-        const behind = await this.backlog.behind([...new Set(found.map((r) => r.department_id))]);
-        const due = found.filter(
-          (r) => !behind.has(r.department_id) || now.getTime() - Math.max(new Date(r.due_at).getTime(), this.startedAt) >= BACKLOG_GRACE_MS,
-        );
+        const readTo = found.length > 0 ? await this.replies.readTo() : 0;
+        const due = found.filter((r) => new Date(r.due_at).getTime() < readTo);
+        waiting.set(found.length - due.length);
         if (found.length > 0 && due.length === 0) {
-          await this.sleep(100); // unread replies may settle these: let the consumer catch up first
+          this.logLongWait(found[0], readTo);
+          await this.sleep(100); // replies not yet applied may settle these: wait for the consumer
           continue;
         }
         if (due.length > 0) {
@@ -107,6 +104,15 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
         await this.sleep(MAX_SLEEP_MS);
       }
     }
+  }
+
+  private logLongWait(oldest: DueRow, readTo: number): void {
+    const late = Date.now() - new Date(oldest.due_at).getTime();
+    if (late < LONG_WAIT_MS || Date.now() - this.longWaitLogged < 10_000) return;
+    this.longWaitLogged = Date.now();
+    this.log.warn({
+      msg: `deadlines wait for the replies: the oldest fell due ${late} ms ago, the replies are applied up to ${readTo ? new Date(readTo).toISOString() : 'an unknown time'} (consumer lagging or failing: see /health)`,
+    });
   }
 
   /**

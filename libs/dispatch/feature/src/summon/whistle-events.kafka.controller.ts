@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
-import { envelopeProblem, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope, type InboxGate, type Membership } from '@chuishao/messaging';
+import { envelopeProblem, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope, type InboxGate, type Membership } from '@chuishao/messaging';
 import { runTogether } from '@chuishao/event-store';
 import { TOPICS, whistleStreamId } from '@chuishao/contracts';
 import type { WhistleBlownData, WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
@@ -24,7 +24,7 @@ export class DispatchWhistleEventsKafkaController {
     private readonly recent: RecentBriefs,
   ) {}
 
-  @EventPattern(TOPICS.whistleEvents)
+  @EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)
   async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);

@@ -23,6 +23,7 @@ class BoardCountsDto {
   @ApiProperty({ example: { RED: 3, YELLOW: 7, BLUE: 12 }, description: '未结哨件按等级 / open whistles by level' }) byLevel!: Record<string, number>;
   @ApiProperty({ example: { BLOWN: 0, TRIAGED: 1, DISPATCHED: 4, IN_PROGRESS: 9, COMPLETED: 2, RESOLVED: 30, REOPENED: 1, WITHDRAWN: 2 } }) byStatus!: Record<string, number>;
   @ApiProperty({ example: 2, description: '有时限已过未完成的未结哨件数 / open whistles with a passed, unmet deadline' }) overdue!: number;
+  @ApiProperty({ example: 0, description: '卡住（事件被搁置，待运维处理：npm run parked）的哨件数 / whistles with parked events, waiting for an operator (npm run parked)' }) stuck!: number;
 }
 
 class BoardDto {
@@ -55,7 +56,7 @@ export class BoardHttpController {
   @ApiOkResponse({ type: BoardDto })
   async board(): Promise<BoardDto> {
     const now = new Date();
-    const { byStatusAndLevel, overdue } = await this.whistles.boardCounts(this.dataSource);
+    const { byStatusAndLevel, overdue, stuck } = await this.whistles.boardCounts(this.dataSource);
     const levels: Record<string, number> = { RED: 0, YELLOW: 0, BLUE: 0 };
     const statuses: Record<string, number> = Object.fromEntries(WHISTLE_STATUSES.map((s) => [s, 0]));
     for (const r of byStatusAndLevel) {
@@ -64,7 +65,7 @@ export class BoardHttpController {
     }
     const rows = await this.whistles.nearestDeadlines(this.dataSource, BOARD_NEAREST);
     return {
-      counts: { byLevel: levels, byStatus: statuses, overdue: Number(overdue) },
+      counts: { byLevel: levels, byStatus: statuses, overdue: Number(overdue), stuck: Number(stuck) },
       nearest: rows.map((r) => {
         const kind = nextDeadlineKind(r.doc);
         const at = new Date(r.next_deadline);

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH, runTogether } from '@chuishao/event-store';
-import { envelopeProblem, processOnceAtBatchEnd, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
+import { envelopeProblem, PARK_PERMANENT_FAILURES, processOnceAtBatchEnd, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { evolveView, type WhistleView } from '@chuishao/intake-domain';
 import { WhistleRepository, type LedgerRow } from '../whistles/whistle.repository';
@@ -21,7 +21,7 @@ export class WhistleEventsKafkaController {
     private readonly whistles: WhistleRepository,
   ) {}
 
-  @EventPattern(TOPICS.whistleEvents)
+  @EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)
   async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);

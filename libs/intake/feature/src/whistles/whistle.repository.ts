@@ -108,6 +108,15 @@ export class WhistleRepository {
     return rows[0]?.doc;
   }
 
+  /** What the services' consumers have parked of this whistle (contract §10), oldest first. */
+  async stuck(db: Queryable, id: string): Promise<Array<{ service: string; reason: string; since: string }>> {
+    const rows: Array<{ service: string; reason: string; since: Date }> = await db.query(
+      `SELECT service, reason, since FROM whistle_stuck WHERE whistle_key = $1 ORDER BY since, consumer`,
+      [id],
+    );
+    return rows.map((r) => ({ service: r.service, reason: r.reason, since: new Date(r.since).toISOString() }));
+  }
+
   async save(db: Queryable, view: WhistleView): Promise<void> {
     await this.saveMany(db, [view]);
   }
@@ -182,14 +191,15 @@ export class WhistleRepository {
    * Counts for the command center's board: whistles by (status, level) — one index-only scan of
    * whistle_view_status_idx — and open ones whose nearest unmet deadline has passed.
    */
-  async boardCounts(db: Queryable): Promise<{ byStatusAndLevel: Array<{ status: string; level: string | null; n: string }>; overdue: string }> {
+  async boardCounts(db: Queryable): Promise<{ byStatusAndLevel: Array<{ status: string; level: string | null; n: string }>; overdue: string; stuck: string }> {
     const byStatusAndLevel: Array<{ status: string; level: string | null; n: string }> = await db.query(
       `SELECT status, level, count(*) AS n FROM whistle_view GROUP BY status, level`,
     );
     const [{ n }]: Array<{ n: string }> = await db.query(
       `SELECT count(*) AS n FROM whistle_view WHERE status NOT IN ('RESOLVED', 'WITHDRAWN') AND next_deadline < now()`,
     );
-    return { byStatusAndLevel, overdue: n };
+    const [{ stuck }]: Array<{ stuck: string }> = await db.query(`SELECT count(DISTINCT whistle_key) AS stuck FROM whistle_stuck`);
+    return { byStatusAndLevel, overdue: n, stuck };
   }
 
   /** Open whistles with a deadline still to meet, the nearest (or most overdue) first. */

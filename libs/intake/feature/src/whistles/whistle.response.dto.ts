@@ -52,6 +52,12 @@ class FeedbackLinkDto {
 }
 
 /** The read model of a whistle (contract §2). */
+export class StuckDto {
+  @ApiProperty({ example: 'dispatch', description: '搁置该哨件消息的服务 / the service whose consumer parked the whistle’s events' }) service!: string;
+  @ApiProperty({ example: 'PostgreSQL 22P05: unsupported Unicode escape sequence', description: '原因 / why the event could not be applied' }) reason!: string;
+  @ApiProperty({ example: '2026-12-04T08:00:00.000Z' }) since!: string;
+}
+
 export class WhistleResponseDto {
   @ApiProperty({ format: 'uuid', example: '5d0c3e1a-8f27-4b61-9d0e-2c7a54f1b9e3' }) id!: string;
   @ApiProperty({ format: 'uuid', example: 'cdd804c6-dc1e-512e-a6f6-f2f1f0cdba2b', description: '街道 id（来自令牌）/ street id (from the token)' }) streetId!: string;
@@ -66,6 +72,12 @@ export class WhistleResponseDto {
   @ApiProperty({ type: DeadlinesDto, description: '未完成派单中最早的时限 / the earliest open deadlines' }) deadlines!: DeadlinesDto;
   @ApiProperty({ type: [AssignmentViewDto] }) assignments!: AssignmentViewDto[];
   @ApiProperty({ type: FeedbackLinkDto, nullable: true }) feedback!: FeedbackLinkDto | null;
+  @ApiPropertyOptional({
+    type: [StuckDto],
+    description:
+      '卡住：某服务无法应用该哨件的事件，已搁置待运维处理（GET 单件时给出，空表示正常）/ events of this whistle a service could not apply, parked until an operator replays or discards them (on GET of one whistle; empty when none)',
+  })
+  stuck?: StuckDto[];
   @ApiProperty({ example: '2026-11-25T08:29:58.120Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-25T08:38:02.004Z' }) updatedAt!: string;
   @ApiProperty({ type: [String], description: '点名报到的部门 / requested departments' }) requestedDepartments!: string[];

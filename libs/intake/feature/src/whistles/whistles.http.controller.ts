@@ -118,7 +118,7 @@ export class WhistlesHttpController {
   @ApiOkResponse({ type: WhistleResponseDto })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     const view = await this.readable(principal, id);
-    return presentWhistle(view, principal, this.links);
+    return { ...presentWhistle(view, principal, this.links), stuck: await this.whistles.stuck(this.dataSource, id) };
   }
 
   @Post(':id/withdraw')

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { envelopeProblem, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeProblem, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { TriageWhenWhistleBlownHandler } from './triage-when-whistle-blown.handler';
@@ -18,7 +18,7 @@ export class TriageWhistleEventsKafkaController {
     private readonly recordClosure: RecordClosureWhenWhistleClosedHandler,
   ) {}
 
-  @EventPattern(TOPICS.whistleEvents)
+  @EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)
   async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
     const problem = envelopeProblem(payload);
     if (problem) throw new RejectMessage(problem);

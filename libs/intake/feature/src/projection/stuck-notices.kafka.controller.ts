@@ -1,0 +1,51 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { DataSource } from 'typeorm';
+import { TOPICS } from '@chuishao/contracts';
+import { KafkaEventContext, processOnce, RejectMessage, type StuckNotice } from '@chuishao/messaging';
+
+export const STUCK_NOTICES_CONSUMER = 'intake-whistle-stuck';
+
+/** The first way a value breaks the stuck notice's shape, or undefined. */
+export function stuckNoticeProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'notice is not a JSON object';
+  const n = value as Record<string, unknown>;
+  for (const field of ['key', 'service', 'consumer', 'since'] as const) if (typeof n[field] !== 'string') return `${field} must be a string`;
+  if (n.state !== 'STUCK' && n.state !== 'CLEARED') return 'state must be STUCK or CLEARED';
+  if (n.state === 'STUCK' && typeof n.reason !== 'string') return 'reason must be a string';
+  if (Number.isNaN(Date.parse(n.since as string))) return 'since must be a date-time';
+  return undefined;
+}
+
+/**
+ * Keeps which whistles are stuck, and why, from what every service's consumers park and clear
+ * (contract §10): `GET /api/v1/whistles/{id}` shows them as `stuck`, the board counts them.
+ */
+@Controller()
+export class StuckNoticesKafkaController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @EventPattern(TOPICS.stuck)
+  async onNotice(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
+    const problem = stuckNoticeProblem(payload);
+    if (problem) throw new RejectMessage(problem);
+    const n = payload as StuckNotice;
+    await processOnce(
+      this.dataSource,
+      STUCK_NOTICES_CONSUMER,
+      `${ctx.partition}:${ctx.message.offset}`,
+      async (em) => {
+        if (n.state === 'CLEARED') {
+          await em.query(`DELETE FROM whistle_stuck WHERE whistle_key = $1 AND consumer = $2`, [n.key, n.consumer]);
+          return;
+        }
+        await em.query(
+          `INSERT INTO whistle_stuck (whistle_key, consumer, service, reason, since) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (whistle_key, consumer) DO UPDATE SET reason = excluded.reason`,
+          [n.key, n.consumer, n.service, n.reason, n.since],
+        );
+      },
+      ctx,
+    );
+  }
+}
