@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { departmentTopics } from '@chuishao/contracts';
 import { eventually, kafkaBrokers, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
 import { dispatchService } from '../src/dispatch.service';
@@ -73,6 +73,29 @@ describe('dispatch: durable deadlines', () => {
     );
     const [a] = await svc.dataSource.query(`SELECT overdue FROM assignments WHERE id = $1`, [assist.id]);
     expect(a.overdue).toEqual([{ kind: 'REPORT', dueAt: found[0].data.dueAt }]);
+  });
+
+  it('a deadline waits for the replies however long they lag: a REPORT on the bus before the deadline but applied 5 s after it is on time, with no miss and no escalation', async () => {
+    const whistleId = await blowAndTriage(svc, { requestedDepartments: [FIRE], sla: { report: 'PT2S', arrive: 'PT1H', complete: 'PT2H' } });
+    const [lead] = await eventually(async () => {
+      const r = await assignmentsOf(svc, whistleId);
+      return r.length === 1 ? r : undefined;
+    });
+    // the replies consumer stops fetching (as if it were failing), then the report reaches the bus in time
+    const replies = svc.servers.find((s) => s.health().group.endsWith('replies'))!.unwrap<Consumer>();
+    const topic = svc.messaging.topic(departmentTopics(FIRE).replies);
+    replies.pause([{ topic }]);
+    await sendReply(svc, FIRE, { replyId: 'lagging-report', assignmentId: lead.id, type: 'REPORT' }, whistleId);
+    await new Promise((r) => setTimeout(r, 2000 + 5000)); // the deadline, then longer than any grace period
+    expect(await misses(whistleId)).toEqual([]);
+    const [pending] = await svc.dataSource.query(`SELECT state FROM deadlines WHERE assignment_id = $1 AND kind = 'REPORT'`, [lead.id]);
+    expect(pending.state).toBe('PENDING');
+    replies.resume([{ topic }]);
+    await eventually(async () => {
+      const [row] = await svc.dataSource.query(`SELECT state FROM deadlines WHERE assignment_id = $1 AND kind = 'REPORT'`, [lead.id]);
+      return row.state === 'MET';
+    }, 15000);
+    expect(await misses(whistleId)).toEqual([]);
   });
 
   it('survives a restart of dispatch across the deadline: exactly one DeadlineMissed per assignment and kind, and a reply that reached the bus in time counts', async () => {
