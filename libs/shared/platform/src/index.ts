@@ -2,6 +2,8 @@ export * from './config';
 export * from './logger';
 export * from './problem';
 export * from './validation';
+export * from './text';
+export * from './text-rules.http';
 export * from './public';
 export * from './metrics';
 export * from './health';
