@@ -1,5 +1,6 @@
 export * from './config';
 export * from './logger';
+export * from './safe-error';
 export * from './problem';
 export * from './validation';
 export * from './text';
