@@ -32,9 +32,11 @@ function startProcess(name, o) {
   let stdio = 'inherit';
   let logFile;
   if (o.logDir) {
-    fs.mkdirSync(o.logDir, { recursive: true });
+    fs.mkdirSync(o.logDir, { recursive: true, mode: 0o700 });
     logFile = path.join(o.logDir, `${name}.log`);
-    const fd = fs.openSync(logFile, 'a');
+    // readable by its owner only (contract §10); chmod too, for a log file an older start created
+    const fd = fs.openSync(logFile, 'a', 0o600);
+    fs.fchmodSync(fd, 0o600);
     stdio = ['ignore', fd, fd];
   }
   // CHUISHAO_NODE_ARGS: extra node flags for the services (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")

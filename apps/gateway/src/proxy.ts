@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
-import { BODY_LIMIT_BYTES, PROBLEM_TYPES } from '@chuishao/platform';
+import { BODY_LIMIT_BYTES, PROBLEM_TYPES, ProblemException } from '@chuishao/platform';
 import { routeFor, type ServiceName } from './routes';
 
 function problem(reply: FastifyReply, info: { type: string; status: number; title: string }, detail: string) {
@@ -20,6 +20,8 @@ export async function registerProxy(fastify: FastifyInstance, bases: Record<Serv
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
     scope.setErrorHandler((err: { code?: string; statusCode?: number; message: string }, _req, reply) => {
+      // the platform's own refusals (the text rules on the query, contract §10) keep their problem
+      if (err instanceof ProblemException) return reply.code(err.problem.status).type('application/problem+json').send(err.problem);
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem(reply, PROBLEM_TYPES.PAYLOAD_TOO_LARGE, '请求体超过 256 KiB / The request body exceeds 256 KiB');
       return problem(reply, PROBLEM_TYPES.BAD_GATEWAY, err.message);
     });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { statementLabel } from '@chuishao/platform';
 import { OUTBOX_WAKE_OPTION, PreparingClient } from './prepared-client';
 import { EVENT_STORE_DDL, EVENT_STORE_DROP, notifyOutboxFunction } from './sql';
 
@@ -53,6 +54,26 @@ export async function ensureDatabaseAndSchema(url: string, schema: string): Prom
 }
 
 /**
+ * TypeORM's logger for the services: a failing query is one warning through the service's logger
+ * (pino), with its SQLSTATE, constraint, table and statement label — never its parameters, its text
+ * or PostgreSQL's detail (contract §10: `err` goes through the platform's safe error serializer).
+ * TypeORM's own loggers print the query with `-- PARAMETERS: [...]` to the console. Only query
+ * errors are enabled (`logging: ['error']`, as before); the error itself reaches the caller, who
+ * logs it through the same serializer.
+ */
+export const databaseLogger: TypeOrmLogger = {
+  logQuery: () => undefined,
+  logQueryError: (error, query) => {
+    const statement = statementLabel(query) ?? 'statement';
+    new Logger('Database').warn({ msg: `query failed: ${statement}`, statement, err: typeof error === 'string' ? { message: error } : error });
+  },
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
+
+/**
  * TypeORM data source for one service: its schema first on the search_path, migrations, never
  * synchronize; its connections wake the service's outbox relay in-process (ADR 0013).
  */
@@ -66,6 +87,7 @@ export function serviceDataSource(opts: ServiceDatabaseOptions): DataSource {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error'],
+    logger: databaseLogger,
     applicationName: opts.applicationName ?? `chuishao-${opts.schema}`,
     extra: { max: opts.poolSize ?? 20, options: `-c search_path=${opts.schema} ${OUTBOX_WAKE_OPTION}`, Client: PreparingClient },
   });

@@ -10,6 +10,7 @@ import type { BaseServiceConfig } from './config';
 import { createLogger, Logger, PinoNestLogger } from './logger';
 import { configureMetrics, installHttpMetrics } from './metrics';
 import { installProblemHooks, ProblemDetailsFilter } from './problem';
+import { installTextRules } from './text-rules.http';
 import { createValidationPipe } from './validation';
 
 /** Request bodies above this are refused with 413 (contract §0: 256 KiB). */
@@ -50,7 +51,9 @@ export function createFastifyAdapter(logger?: Logger): FastifyAdapter {
 /**
  * Applies the platform's cross-cutting setup to a Nest Fastify app, before `init()`/`listen()`:
  * pino as Nest logger (when given), the global {@link ProblemDetailsFilter}, the global
- * validation pipe (400/422 rule), the hook keeping Fastify's raw errors for the filter,
+ * validation pipe (400/422 rule), the hook keeping Fastify's raw errors for the filter, the text
+ * rules on every parsed body and query (`text-rules.http.ts`: nesting ≤ 64, NFC + trim, no U+0000
+ * or unpaired surrogate),
  * `x-request-id` on answers, and the HTTP metrics hook. Idempotent per app.
  *
  * `bootstrapService` calls it; integration tests call it on apps from `@nestjs/testing`
@@ -68,6 +71,7 @@ export function configureApp<T extends NestFastifyApplication>(app: T, opts: Con
   app.useGlobalPipes(createValidationPipe());
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   installProblemHooks(fastify);
+  installTextRules(fastify);
   fastify.addHook('onRequest', (request: FastifyRequest, reply, done) => {
     void reply.header('x-request-id', String(request.id));
     done();

@@ -2,6 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import { hostname } from 'node:os';
 import pino, { DestinationStream, Logger } from 'pino';
 import type { LogLevel } from './config';
+import { safeErrorSerializer } from './safe-error';
 
 export type { Logger } from 'pino';
 
@@ -59,7 +60,8 @@ function serializeRequest(req: unknown): Record<string, unknown> {
 
 /**
  * The process's logger: JSON lines to stdout (or `destination`), `service` and an ISO `time` on
- * every line, textual `level`, secrets and personal data redacted (see {@link REDACT_PATHS}).
+ * every line, textual `level`, secrets and personal data redacted (see {@link REDACT_PATHS}), errors
+ * through {@link safeErrorSerializer} (no SQL parameters, query texts or values of a database error).
  */
 export function createLogger(
   service: string,
@@ -77,8 +79,10 @@ export function createLogger(
       // @fastify/reply-from logs the upstream URL as `source` ("fetching from remote server")
       source: (v: unknown) => (typeof v === 'string' ? redactUrl(v) : v),
       url: (v: unknown) => (typeof v === 'string' ? redactUrl(v) : v),
-      err: pino.stdSerializers.err,
-      error: pino.stdSerializers.err,
+      // a database error keeps its SQLSTATE, constraint, table and statement label, never its
+      // parameters, query text, detail or quoted values (contract §10; safe-error.ts)
+      err: safeErrorSerializer,
+      error: safeErrorSerializer,
     },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -1,3 +1,4 @@
 export * from './support';
 export * from './service';
 export * from './group-member';
+export * from './boundary-fuzz';

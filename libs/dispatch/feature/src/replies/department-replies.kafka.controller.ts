@@ -4,10 +4,9 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { currentManager, KafkaEventContext, processOnce, RejectMessage } from '@chuishao/messaging';
 import { defaultCatalog } from '@chuishao/catalog';
-import type { ReplyMessage } from '@chuishao/dispatch-contracts';
 import { DispatchRefusal, replyKey } from '@chuishao/dispatch-domain';
 import { ApplyReplyHandler } from './apply-reply.handler';
-import { normaliseReply, replyProblem } from './reply-message.schema';
+import { parseReply } from './reply-message.schema';
 import { ReplyReceipts } from './reply-receipts';
 
 export const DISPATCH_REPLIES_CONSUMER = 'dispatch-replies';
@@ -53,9 +52,9 @@ export class DepartmentRepliesKafkaController {
     if (typeof payload === 'string') {
       throw new RejectMessage(isJson(payload) ? 'message is not a JSON object' : 'malformed JSON');
     }
-    const problem = replyProblem(payload);
-    if (problem) throw new RejectMessage(`schema violation: ${problem}`);
-    const reply = normaliseReply(payload as ReplyMessage);
+    const parsed = parseReply(payload);
+    if (parsed.problem !== undefined) throw new RejectMessage(`schema violation: ${parsed.problem}`);
+    const reply = parsed.reply;
     const receivedAt = this.receipts.receivedAt(ctx.message.timestamp);
     const correlation = ctx.message.headers?.['correlation-id']?.toString();
     try {

@@ -1,9 +1,16 @@
 import { REPLY_TYPES, type ReplyMessage } from '@chuishao/dispatch-contracts';
+import { MAX_JSON_DEPTH, normaliseText, normaliseTextTree } from '@chuishao/platform';
 
 /**
  * The reply contract (docs/schemas/reply.json), checked by hand so the reason can name the field:
  * `{"replyId","assignmentId","type","at","by":{"name"},"note","result"}`. Unknown fields are
  * ignored (a department may add its own); the department is never read from the body.
+ *
+ * The text rules of every boundary come first (contract §10, the platform's `normaliseTextTree`,
+ * as over HTTP): a string holding U+0000 or an unpaired surrogate, in ANY field, known or not, is
+ * refused with the field's path; a message nested deeper than 64 levels is refused; every string
+ * is NFC-normalised and trimmed before the length and required rules, so a DISPUTE whose note is
+ * five spaces has no note (the decider refuses it: NOTE_REQUIRED).
  */
 export const REPLY_LIMITS = { replyId: 128, name: 100, note: 4000, result: 4000 } as const;
 
@@ -18,8 +25,25 @@ const optionalText = (v: unknown, field: string, max: number): string | undefine
   return undefined;
 };
 
-/** The first way `value` breaks the reply schema, or undefined when it is a valid reply. */
+/**
+ * The reply with the text rules applied and the schema checked: `{ reply }` (normalised, absent
+ * fields null, see {@link normaliseReply}) or `{ problem }`, the reason for the rejected topic.
+ */
+export function parseReply(value: unknown): { reply: ReturnType<typeof normaliseReply>; problem?: undefined } | { problem: string; reply?: undefined } {
+  const text = normaliseTextTree(value, { rootName: 'message' });
+  if (text.tooDeep) return { problem: `message is nested deeper than ${MAX_JSON_DEPTH} levels` };
+  const bad = [...text.problems, ...text.forbiddenKeys];
+  if (bad.length > 0) return { problem: bad.map((p) => `${p.field}: ${p.message}`).join('; ') };
+  const problem = shapeProblem(text.value);
+  return problem ? { problem } : { reply: normaliseReply(text.value as ReplyMessage) };
+}
+
+/** The first way `value` breaks the reply schema (text rules included), or undefined when it is a valid reply. */
 export function replyProblem(value: unknown): string | undefined {
+  return parseReply(value).problem;
+}
+
+function shapeProblem(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'message is not a JSON object';
   const r = value as Record<string, unknown>;
   if (typeof r.replyId !== 'string' || r.replyId.length === 0) return 'replyId is required (a string)';
@@ -39,21 +63,25 @@ export function replyProblem(value: unknown): string | undefined {
   return optionalText(r.note, 'note', REPLY_LIMITS.note) ?? optionalText(r.result, 'result', REPLY_LIMITS.result);
 }
 
-/** The reply as the decider sees it: absent fields become null, `by` without a name becomes null. */
+/**
+ * The reply as the decider sees it: absent fields become null, the texts (note, result, by.name)
+ * NFC-normalised and trimmed, an empty one null, `by` without a name null.
+ */
 export function normaliseReply(r: ReplyMessage): Pick<ReplyMessage, 'replyId' | 'assignmentId' | 'type'> & {
   at: string | null;
   by: { name: string } | null;
   note: string | null;
   result: string | null;
 } {
-  const name = r.by && typeof r.by.name === 'string' && r.by.name.trim() ? r.by.name.trim() : null;
+  const text = (v: string | null | undefined): string | null => (typeof v === 'string' && normaliseText(v) ? normaliseText(v) : null);
+  const name = r.by ? text(r.by.name) : null;
   return {
     replyId: r.replyId,
     assignmentId: r.assignmentId.toLowerCase(),
     type: r.type,
     at: r.at ?? null,
     by: name ? { name } : null,
-    note: r.note ?? null,
-    result: r.result ?? null,
+    note: text(r.note),
+    result: text(r.result),
   };
 }
