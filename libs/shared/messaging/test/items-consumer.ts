@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import type { Admin, Message, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
 import { freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, ensureTopics, KafkaEventServer, KafkaEventContext } from '../src';
+import { createKafka, ensureTopics, KafkaEventServer, KafkaEventContext, ParkedMigration1732500000002 } from '../src';
 
 /** The message of item n: `{ id: 'm<n>', n }`, all on one key. */
 export const itemMessage = (n: number): Message => ({ key: 'k', value: JSON.stringify({ id: `m${n}`, n }) });
@@ -20,6 +20,10 @@ export interface ItemsConsumerOptions<P> {
   /** Messages on the topic before the consumer starts, so that its first fetches carry them. */
   seed: Message[];
   handler: ItemsHandler<P>;
+  /** The handler's @EventPattern extras (e.g. PARK_PERMANENT_FAILURES). */
+  extras?: Record<string, unknown>;
+  /** How often the consumer looks for parked requests (default the server's). */
+  parkedPollMs?: number;
 }
 
 /**
@@ -27,7 +31,7 @@ export interface ItemsConsumerOptions<P> {
  * `<prefix>.items` (and its rejected topic) from a fresh database: set up in `beforeAll`, torn down
  * in `afterAll` of the describe block that calls it. `send` feeds more items ({@link itemMessage}).
  */
-export function itemsConsumer<P>(o: ItemsConsumerOptions<P>): { ds: () => DataSource; topic: string; send: (ids: number[]) => Promise<unknown> } {
+export function itemsConsumer<P>(o: ItemsConsumerOptions<P>): { ds: () => DataSource; server: () => KafkaEventServer; topic: string; producer: () => Producer; send: (ids: number[]) => Promise<unknown> } {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let ds: DataSource;
   let admin: Admin;
@@ -40,7 +44,7 @@ export function itemsConsumer<P>(o: ItemsConsumerOptions<P>): { ds: () => DataSo
 
   beforeAll(async () => {
     db = await freshDatabase(o.label);
-    ds = await openServiceDatabase({ url: db.url, schema: o.label, migrations: [EventStoreMigration1732500000000] });
+    ds = await openServiceDatabase({ url: db.url, schema: o.label, migrations: [EventStoreMigration1732500000000, ParkedMigration1732500000002] });
     await ds.query(o.table);
     admin = kafka.admin();
     await admin.connect();
@@ -51,8 +55,8 @@ export function itemsConsumer<P>(o: ItemsConsumerOptions<P>): { ds: () => DataSo
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({ topic, acks: -1, messages: o.seed });
-    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, log: silentLog });
-    server.addHandler(topic, o.handler(ds), true);
+    server = new KafkaEventServer({ kafka, groupId: `${prefix}-group`, service: o.label, producer, topicPrefix: '', dataSource: ds, maxPerTransaction: 50, parkedPollMs: o.parkedPollMs, log: silentLog });
+    server.addHandler(topic, o.handler(ds), true, o.extras);
     await new Promise<void>((resolve, reject) => server.listen((err?: unknown) => (err ? reject(err) : resolve())));
   });
 
@@ -63,5 +67,5 @@ export function itemsConsumer<P>(o: ItemsConsumerOptions<P>): { ds: () => DataSo
     await ds?.destroy();
     await db?.drop();
   });
-  return { ds: () => ds, topic, send };
+  return { ds: () => ds, server: () => server, topic, producer: () => producer, send };
 }
