@@ -132,6 +132,9 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     expect(noReason.status).toBe(422);
     expect(noReason.headers['content-type']).toContain('application/problem+json');
     expect(noReason.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(['deductions[0].reason', 'deductions[1].reason']);
+    const spaces = await rate(s1, { period: '2026-Q3', departmentId: A.id, deductions: [{ points: 5, reason: '     ' }, { points: 5, reason: '  很好 ' }, { points: 5, reason: '\u3000\u3000\u3000\u3000\u3000' }] });
+    expect(spaces.status).toBe(422); // trimmed before the rule: five spaces are empty, '很好' is 2 characters
+    expect(spaces.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(['deductions[0].reason', 'deductions[1].reason', 'deductions[2].reason']);
     expect((await rate(s1, { period: '2026-Q3', departmentId: randomUUID(), deductions: [] })).status).toBe(422);
     expect((await rate(s1, { period: '2026-Q5', departmentId: A.id, deductions: [] })).json.errors[0].field).toBe('period');
     expect((await rate(s1, { period: '2026-Q3', departmentId: A.id, deductions: [{ points: 101, reason: '扣分太多了吧' }] })).status).toBe(422);
@@ -157,9 +160,10 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
    * C (市场监管): only S1's rating of 100 → 100.00 优秀.
    */
   const expected = [
-    [C.id, null, null, 100, 100, 'EXCELLENT', 1],
-    [B.id, 100, 0, null, 71.43, 'AVERAGE', 2],
-    [A.id, 50, 90, 88.5, 69.55, 'AVERAGE', 3],
+    // every department has fewer than the default minimumSample (5) counted assignments: numbers, no rank
+    [C.id, null, null, 100, 100, 'EXCELLENT', null],
+    [B.id, 100, 0, null, 71.43, 'AVERAGE', null],
+    [A.id, 50, 90, 88.5, 69.55, 'AVERAGE', null],
   ];
 
   it('computes the quarter’s scorecard with every lost point explained', async () => {
@@ -172,13 +176,16 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     expect(rowA.explanations.map((e: Json) => [e.kind, e.whistleId ?? e.streetName, e.pointsLost])).toEqual([
       ['LATE', w[2], 50],
       ['MISSED', w[3], 100],
+      ['CLOSED', w[5], 0], // withdrawn while open and not yet due: closed with the whistle, excluded
       ['FEEDBACK', w[2], 20],
       ['DEDUCTION', '劝业场街道', 5],
       ['DEDUCTION', '劝业场街道', 3],
       ['DEDUCTION', '小白楼街道', 15],
     ]);
     expect(rowA.explanations[0]).toMatchObject({ deadline: '2026-07-06T00:00:00.000Z', completedAt: '2026-07-07T00:00:00.000Z', assignmentId: a[2] });
+    expect(rowA.explanations[2].message).toContain('随哨件关闭');
     expect(r.json.rows.filter((x: Json) => x.total === null).every((x: Json) => x.rank === null && x.grade === null)).toBe(true);
+    expect(r.json.rows.every((x: Json) => x.insufficientSample === true)).toBe(true);
     const again = await scorecard(`period=2026-Q3&asOf=${encodeURIComponent(r.json.asOf)}`);
     expect(again.json).toEqual(r.json);
   });
@@ -192,7 +199,7 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     expect(kinds(onlyB.json.rows, A.id)).toEqual(['DEDUCTION', 'DEDUCTION', 'DEDUCTION']); // the streets' written deductions stay
     expect(onlyB.json.rows.find((x: Json) => x.departmentId === B.id).explanations).toEqual(full.json.rows.find((x: Json) => x.departmentId === B.id).explanations);
     const onlyA = await scorecard(`period=2026-Q3&departmentId=${A.id}`);
-    expect(kinds(onlyA.json.rows, A.id)).toEqual(['LATE', 'MISSED', 'FEEDBACK', 'DEDUCTION', 'DEDUCTION', 'DEDUCTION']);
+    expect(kinds(onlyA.json.rows, A.id)).toEqual(['LATE', 'MISSED', 'CLOSED', 'FEEDBACK', 'DEDUCTION', 'DEDUCTION', 'DEDUCTION']);
     expect((await svc.inject('GET', '/api/v1/assessment/scorecards?period=2026-Q3&departmentId=not-a-uuid', { token: office })).status).toBe(422);
     expect((await svc.inject('GET', `/api/v1/assessment/scorecards?period=2026-Q3&departmentId=${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, { token: office })).status).toBe(422);
   });
@@ -203,8 +210,8 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     const r = await scorecard(`period=2026-Q3&asOf=${encodeURIComponent('2026-07-10T20:00:00+08:00')}`);
     expect(r.json.asOf).toBe('2026-07-10T12:00:00.000Z');
     expect(summary(r.json.rows)).toEqual([
-      [B.id, 100, null, null, 100, 'EXCELLENT', 1],
-      [A.id, 75, 90, null, 79.29, 'GOOD', 2],
+      [B.id, 100, null, null, 100, 'EXCELLENT', null],
+      [A.id, 75, 90, null, 79.29, 'GOOD', null],
     ]);
     expect(r.json.rows.find((x: Json) => x.departmentId === A.id).completion).toEqual({ score: 75, counted: 2, onTime: 1, late: 1, missed: 0, excluded: 1 });
   });
@@ -219,9 +226,10 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = raw.subarray(3).toString('utf8');
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('部门,完成度得分,计入件数,按时,逾期办结,超期未办,不计入,满意度得分,评价数,感知度得分,评分街道数,总分,等级,排名');
-    expect(lines[1]).toBe(`${C.name},,0,0,0,0,0,,0,100,1,100,优秀,1`);
-    expect(lines[3]).toBe(`${A.name},50,3,1,1,1,2,90,2,88.5,2,69.55,一般,3`);
+    expect(lines[0]).toBe('部门,完成度得分,计入件数,按时,逾期办结,超期未办,不计入,满意度得分,评价数,感知度得分,评分街道数,总分,等级,排名,样本不足');
+    expect(lines[1]).toBe(`${C.name},,0,0,0,0,0,,0,100,1,100,优秀,,样本不足`);
+    expect(lines[3]).toBe(`${A.name},50,3,1,1,1,2,90,2,88.5,2,69.55,一般,,样本不足`);
+    expect(text).toContain(',随哨件关闭,');
     expect(text).toContain('扣分说明');
     expect(text).toContain('多次催办才到场');
     expect(text.replace(/\r\n/g, '')).not.toContain('\n');
@@ -233,8 +241,10 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     expect(wb.worksheets.map((s) => s.name)).toEqual(['考核得分', '扣分说明']);
     expect(wb.getWorksheet('考核得分')!.getRow(1).getCell(1).value).toBe('部门');
-    expect(wb.getWorksheet('考核得分')!.getRow(4).values).toEqual([undefined, A.name, 50, 3, 1, 1, 1, 2, 90, 2, 88.5, 2, 69.55, '一般', 3]);
-    expect(wb.getWorksheet('扣分说明')!.rowCount).toBe(1 + 6 + 1);
+    const rowA = wb.getWorksheet('考核得分')!.getRow(4);
+    expect([...Array(14).keys()].map((i) => rowA.getCell(i + 1).value)).toEqual([A.name, 50, 3, 1, 1, 1, 2, 90, 2, 88.5, 2, 69.55, '一般', null]);
+    expect(rowA.getCell(15).value).toBe('样本不足');
+    expect(wb.getWorksheet('扣分说明')!.rowCount).toBe(1 + 7 + 1);
   });
 
   it('serves the policy and refuses other roles', async () => {

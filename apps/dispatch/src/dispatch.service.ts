@@ -6,12 +6,13 @@ import { DispatchTables1732500000300 } from '../migrations/1732500000300-dispatc
 import { DispatchLifecycle1732500000301 } from '../migrations/1732500000301-dispatch-lifecycle';
 import { DispatchReplyIds1732500000302 } from '../migrations/1732500000302-dispatch-reply-ids';
 import { DeadlineIndexes1732500000303 } from '../migrations/1732500000303-deadline-indexes';
+import { PausedDeadlines1732500000304 } from '../migrations/1732500000304-paused-deadlines';
 
 const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
 
 export const dispatchService: Omit<ServiceKitOptions, 'config'> = {
   service: 'dispatch',
-  migrations: [DispatchTables1732500000300, DispatchLifecycle1732500000301, DispatchReplyIds1732500000302, DeadlineIndexes1732500000303],
+  migrations: [DispatchTables1732500000300, DispatchLifecycle1732500000301, DispatchReplyIds1732500000302, DeadlineIndexes1732500000303, PausedDeadlines1732500000304],
   topics: (partitions) => [
     { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
     ...defaultCatalog().departments.flatMap((d) => {

@@ -160,6 +160,73 @@ describe('dispatch: durable deadlines', () => {
     await eventually(async () => ((await eventTypes(svc, whistleId)).filter((t) => t === 'DepartmentCompleted').length === 2 ? true : undefined));
   });
 
+  it('a confirmed whistle with an open ASSIST whose deadline then passes: the ASSIST is CLOSED, no DeadlineMissed, its deadlines skipped (contract §4)', async () => {
+    const whistleId = await blowAndTriage(svc, { requestedDepartments: [FIRE, URBAN], sla: { report: 'PT3S', arrive: 'PT1H', complete: 'PT2H' } });
+    const rows = await eventually(async () => {
+      const r = await assignmentsOf(svc, whistleId);
+      return r.length === 2 ? r : undefined;
+    });
+    const lead = rows.find((r) => r.department_id === FIRE)!;
+    const assist = rows.find((r) => r.department_id === URBAN)!;
+    await sendReply(svc, FIRE, { replyId: 'closing-r', assignmentId: lead.id, type: 'REPORT' }, whistleId);
+    await sendReply(svc, FIRE, { replyId: 'closing-c', assignmentId: lead.id, type: 'COMPLETE', result: '已办结' }, whistleId);
+    await eventually(async () => ((await eventTypes(svc, whistleId)).includes('DepartmentCompleted') ? true : undefined));
+    await publishWhistleEvent(svc, envelope('WhistleConfirmed', whistleId, { whistleId }, 'intake'));
+    await eventually(async () => ((await eventTypes(svc, whistleId)).includes('AssignmentsClosed') ? true : undefined));
+    await new Promise((r) => setTimeout(r, 4500)); // past the ASSIST's report deadline and the scheduler's 5 s
+    expect(await misses(whistleId)).toEqual([]);
+    const [closed] = await svc.dataSource.query(`SELECT data FROM events WHERE stream_id = $1 AND type = 'AssignmentsClosed'`, [`whistle-${whistleId}`]);
+    expect(closed.data).toMatchObject({ assignmentIds: [assist.id], cause: 'WHISTLE_CONFIRMED', reason: null });
+    const [a] = await svc.dataSource.query(`SELECT status FROM assignments WHERE id = $1`, [assist.id]);
+    expect(a.status).toBe('CLOSED');
+    const states = await svc.dataSource.query(`SELECT kind, state FROM deadlines WHERE assignment_id = $1 ORDER BY kind`, [assist.id]);
+    expect(states).toEqual([
+      { kind: 'ARRIVE', state: 'SKIPPED' },
+      { kind: 'COMPLETE', state: 'SKIPPED' },
+      { kind: 'REPORT', state: 'SKIPPED' },
+    ]);
+  });
+
+  it('the clock stops while DISPUTED: no miss while the dispute waits past the deadline; on REJECT the deadline moves by the wait (rows updated) and then fires at its new time', async () => {
+    const whistleId = await blowAndTriage(svc, { requestedDepartments: [FIRE], sla: { report: 'PT4S', arrive: 'PT1H', complete: 'PT2H' } });
+    const [lead] = await eventually(async () => {
+      const r = await assignmentsOf(svc, whistleId);
+      return r.length === 1 ? r : undefined;
+    });
+    const fire = await svc.token('department', FIRE);
+    const cc = await svc.token('command-center');
+    const disputed = await svc.inject('POST', `/api/v1/assignments/${lead.id}/dispute`, { token: fire, body: { note: '  占道经营应由市场监管牵头 ' } });
+    expect(disputed.json).toMatchObject({ status: 'DISPUTED', disputeNote: '占道经营应由市场监管牵头' });
+    const paused = await svc.dataSource.query(`SELECT kind, state FROM deadlines WHERE assignment_id = $1 ORDER BY kind`, [lead.id]);
+    expect(paused.map((p: { state: string }) => p.state)).toEqual(['PAUSED', 'PAUSED', 'PAUSED']);
+    await new Promise((r) => setTimeout(r, 6000)); // the report deadline would have passed a second ago
+    expect(await misses(whistleId)).toEqual([]);
+    const blank = await svc.inject('POST', `/api/v1/assignments/${lead.id}/dispute-resolution`, { token: cc, body: { decision: 'REJECT', reason: '     ' } });
+    expect(blank.status).toBe(422);
+    const rejected = await svc.inject('POST', `/api/v1/assignments/${lead.id}/dispute-resolution`, { token: cc, body: { decision: 'REJECT', reason: '经核实属本部门职责' } });
+    expect(rejected.status).toBe(200);
+    const [resolved] = await svc.dataSource.query(`SELECT data FROM events WHERE stream_id = $1 AND type = 'DisputeResolved'`, [`whistle-${whistleId}`]);
+    const [disputeEvent] = await svc.dataSource.query(`SELECT data FROM events WHERE stream_id = $1 AND type = 'AssignmentDisputed'`, [`whistle-${whistleId}`]);
+    const [summons] = await svc.dataSource.query(`SELECT data FROM events WHERE stream_id = $1 AND type = 'DepartmentsSummoned'`, [`whistle-${whistleId}`]);
+    const left = Date.parse(summons.data.assignments[0].deadlines.reportBy) - Date.parse(disputeEvent.data.receivedAt);
+    expect(left).toBeGreaterThan(0);
+    expect(Date.parse(resolved.data.deadlines.reportBy) - Date.parse(resolved.data.resolvedAt)).toBe(left); // the time that was left is left
+    const pending = await svc.dataSource.query(`SELECT kind, due_at FROM deadlines WHERE assignment_id = $1 AND state = 'PENDING' ORDER BY kind`, [lead.id]);
+    expect(pending.map((p: { kind: string; due_at: Date }) => [p.kind, new Date(p.due_at).toISOString()])).toEqual([
+      ['ARRIVE', resolved.data.deadlines.arriveBy],
+      ['COMPLETE', resolved.data.deadlines.completeBy],
+      ['REPORT', resolved.data.deadlines.reportBy],
+    ]);
+    const found = await eventually(async () => {
+      const m = await misses(whistleId);
+      return m.length >= 2 ? m : undefined;
+    }, 15000);
+    expect(found.map((m) => [m.type, m.data.kind, m.data.dueAt])).toEqual([
+      ['DeadlineMissed', 'REPORT', resolved.data.deadlines.reportBy],
+      ['WhistleEscalated', 'REPORT', resolved.data.deadlines.reportBy],
+    ]);
+  });
+
   it('a burst: 300 report deadlines falling due together are all judged within 5 s of their deadline', async () => {
     const n = 150;
     const ids: string[] = [];

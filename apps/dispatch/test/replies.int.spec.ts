@@ -170,10 +170,12 @@ describe('dispatch: department replies over Kafka and HTTP', () => {
     expect(again.status).toBe(409);
   });
 
-  it('withdrawn whistle: open assignments cancelled, departments told, later replies rejected', async () => {
+  it('withdrawn whistle: open assignments CLOSED, departments told (CANCELLED), later replies rejected', async () => {
     const { whistleId, lead, assist } = await dispatched();
-    await publishWhistleEvent(svc, envelope('WhistleWithdrawn', whistleId, { whistleId, reason: '问题已自行解决' }, 'intake'));
-    await eventually(async () => ((await eventTypes(svc, whistleId)).includes('AssignmentsCancelled') ? true : undefined));
+    await publishWhistleEvent(svc, envelope('WhistleWithdrawn', whistleId, { whistleId, reason: '  问题已自行解决 ' }, 'intake'));
+    await eventually(async () => ((await eventTypes(svc, whistleId)).includes('AssignmentsClosed') ? true : undefined));
+    const statuses = await svc.dataSource.query(`SELECT status FROM assignments WHERE whistle_id = $1`, [whistleId]);
+    expect(statuses.map((r: { status: string }) => r.status)).toEqual(['CLOSED', 'CLOSED']);
     const cancelled = await eventually(async () => tap.on(t(departmentTopics(URBAN).assignments)).find((m) => m.json?.type === 'CANCELLED' && m.json.assignmentId === assist!.id));
     expect(cancelled.json).toMatchObject({ whistleId, reason: '问题已自行解决' });
     const late = { replyId: randomUUID(), assignmentId: lead.id, type: 'REPORT' };

@@ -196,10 +196,10 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
     expect((await stack.http('POST', `/api/v1/whistles/${second.id}/withdraw`, { token: streetToken, body: { reason: '已自行解决' } })).status).toBe(200);
     const cancelled = await eventually(async () => {
       const a = (await stack.http('GET', `/api/v1/assignments/${second.lead.id}`, { token: fireToken })).json;
-      return a.status === 'CANCELLED' ? a : undefined;
+      return a.status === 'CLOSED' ? a : undefined;
     }, 30000, 100);
     expect(cancelled.pendingDeadlines).toEqual([]);
     expect((await stack.http('POST', `/api/v1/assignments/${second.lead.id}/report`, { token: fireToken, body: {} })).status).toBe(409);
-    await eventually(async () => ((await whistle(second.id)).assignments[0].status === 'CANCELLED' ? true : undefined), 30000, 100);
+    await eventually(async () => ((await whistle(second.id)).assignments[0].status === 'CLOSED' ? true : undefined), 30000, 100);
   });
 });

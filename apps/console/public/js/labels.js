@@ -34,7 +34,7 @@ export const ASSIGNMENT_STATUS = {
   IN_PROGRESS: ['处置中', 'In progress'],
   DISPUTED: ['退单待裁决', 'Disputed'],
   COMPLETED: ['已办结', 'Completed'],
-  CANCELLED: ['已取消', 'Cancelled'],
+  CLOSED: ['随哨件关闭', 'Closed with the whistle'],
   REASSIGNED: ['已改派', 'Reassigned'],
 };
 
@@ -66,6 +66,7 @@ export const EVENT_TYPES = {
   FeedbackGiven: ['群众已评价', 'Feedback given'],
   DeadlinesChanged: ['时限调整', 'Deadlines changed'],
   AssignmentsCancelled: ['派单取消', 'Assignments cancelled'],
+  AssignmentsClosed: ['派单随哨件关闭', 'Assignments closed with the whistle'],
 };
 
 export const GRADES = { EXCELLENT: ['优秀', 'Excellent'], GOOD: ['良好', 'Good'], AVERAGE: ['一般', 'Average'] };

@@ -1,5 +1,14 @@
-import type { AssignmentRole, AssignmentsCancelledData, DeadlinesChangedData, DepartmentCompletedData, DepartmentsSummonedData, DisputeResolvedData } from '@chuishao/dispatch-contracts';
-import type { FeedbackGivenData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
+import type {
+  AssignmentDisputedData,
+  AssignmentRole,
+  AssignmentsCancelledData,
+  AssignmentsClosedData,
+  DeadlinesChangedData,
+  DepartmentCompletedData,
+  DepartmentsSummonedData,
+  DisputeResolvedData,
+} from '@chuishao/dispatch-contracts';
+import type { FeedbackGivenData, WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
 import type { Rating } from './scoring-policy';
 
 /**
@@ -20,8 +29,14 @@ export type WhistleFact =
   | { kind: 'completed'; at: string; whistleId: string; assignmentId: string; completedAt: string }
   | { kind: 'reopened'; at: string; whistleId: string }
   | { kind: 'upheld'; at: string; whistleId: string; assignmentId: string; reassignedTo: SummonedAssignmentFact | null }
+  /** A dispute received: the assignment's clock stops (contract §4). */
+  | { kind: 'disputed'; at: string; whistleId: string; assignmentId: string }
+  /** A dispute rejected: the clock resumes; `completeBy` moved by the wait (null in early events, which did not pause). */
+  | { kind: 'resumed'; at: string; whistleId: string; assignmentId: string; completeBy: string | null }
+  /** Dispatch closed these open assignments with their whistle (AssignmentsClosed, or a legacy AssignmentsCancelled). */
   | { kind: 'cancelled'; at: string; whistleId: string; assignmentIds: string[] }
   | { kind: 'withdrawn'; at: string; whistleId: string }
+  | { kind: 'confirmed'; at: string; whistleId: string }
   | { kind: 'feedback'; at: string; whistleId: string; rating: Rating };
 
 export interface Deduction {
@@ -49,9 +64,12 @@ export const SCORING_EVENT_TYPES = [
   'DeadlinesChanged',
   'DepartmentCompleted',
   'WhistleReopened',
+  'AssignmentDisputed',
   'DisputeResolved',
   'AssignmentsCancelled',
+  'AssignmentsClosed',
   'WhistleWithdrawn',
+  'WhistleConfirmed',
   'FeedbackGiven',
 ] as const;
 
@@ -87,9 +105,13 @@ export function factFromEvent(e: FactSource): WhistleFact | undefined {
     }
     case 'WhistleReopened':
       return { kind: 'reopened', at, whistleId: (e.data as WhistleReopenedData).whistleId };
+    case 'AssignmentDisputed': {
+      const d = e.data as AssignmentDisputedData;
+      return { kind: 'disputed', at, whistleId: d.whistleId, assignmentId: d.assignmentId };
+    }
     case 'DisputeResolved': {
       const d = e.data as DisputeResolvedData;
-      if (d.decision !== 'UPHOLD') return undefined;
+      if (d.decision !== 'UPHOLD') return { kind: 'resumed', at, whistleId: d.whistleId, assignmentId: d.assignmentId, completeBy: d.deadlines?.completeBy ?? null };
       const r = d.reassignedTo;
       return {
         kind: 'upheld',
@@ -99,12 +121,15 @@ export function factFromEvent(e: FactSource): WhistleFact | undefined {
         reassignedTo: r ? { assignmentId: r.assignmentId, departmentId: r.departmentId, role: r.role, completeBy: r.deadlines.completeBy } : null,
       };
     }
-    case 'AssignmentsCancelled': {
-      const d = e.data as AssignmentsCancelledData;
+    case 'AssignmentsCancelled':
+    case 'AssignmentsClosed': {
+      const d = e.data as AssignmentsCancelledData | AssignmentsClosedData;
       return { kind: 'cancelled', at, whistleId: d.whistleId, assignmentIds: d.assignmentIds };
     }
     case 'WhistleWithdrawn':
       return { kind: 'withdrawn', at, whistleId: (e.data as WhistleWithdrawnData).whistleId };
+    case 'WhistleConfirmed':
+      return { kind: 'confirmed', at, whistleId: (e.data as WhistleConfirmedData).whistleId };
     case 'FeedbackGiven':
       return { kind: 'feedback', at, whistleId: (e.data as FeedbackGivenData).whistleId, rating: (e.data as FeedbackGivenData).rating };
     default:

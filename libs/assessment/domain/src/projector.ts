@@ -15,9 +15,15 @@ import type { Rating } from './scoring-policy';
  * exactly, for any asOf, without replaying anything — which is what makes `asOf` cheap in SQL.
  */
 export type Outcome = 'ON_TIME' | 'LATE' | 'MISSED' | 'EXCLUDED';
-export type Exclusion = 'UPHELD' | 'WITHDRAWN' | 'CANCELLED';
+/**
+ * Why an assignment does not count: its dispute was upheld, or it was CLOSED with its whistle
+ * (confirmed or withdrawn while open and not yet due — contract §4, §7). 'WITHDRAWN' and
+ * 'CANCELLED' are read from states stored before issue #24 (a rebuild replaces them).
+ */
+export type Exclusion = 'UPHELD' | 'CLOSED' | 'WITHDRAWN' | 'CANCELLED';
 export type CountColumn = 'onTime' | 'late' | 'missed' | 'excluded' | 'satisfied' | 'basicallySatisfied' | 'dissatisfied';
-export type MarkKind = 'LATE' | 'MISSED' | 'FEEDBACK';
+/** LATE, MISSED, FEEDBACK: lost points; CLOSED: an exclusion explained ("closed with the whistle", no point lost). */
+export type MarkKind = 'LATE' | 'MISSED' | 'CLOSED' | 'FEEDBACK';
 
 export const COUNT_COLUMNS: readonly CountColumn[] = ['onTime', 'late', 'missed', 'excluded', 'satisfied', 'basicallySatisfied', 'dissatisfied'];
 const OUTCOME_COLUMN: Record<Outcome, CountColumn> = { ON_TIME: 'onTime', LATE: 'late', MISSED: 'missed', EXCLUDED: 'excluded' };
@@ -25,7 +31,7 @@ const RATING_COLUMN: Record<Rating, CountColumn> = { SATISFIED: 'satisfied', BAS
 
 export interface LostSpan {
   no: number;
-  kind: 'LATE' | 'MISSED';
+  kind: 'LATE' | 'MISSED' | 'CLOSED';
   startKey: number;
 }
 
@@ -40,6 +46,8 @@ export interface AssignmentState {
   completeBy: string;
   completedAt: string | null;
   excluded: Exclusion | null;
+  /** While a dispute waits, the time it was received: the clock is stopped (never missed meanwhile). */
+  pausedSince?: string | null;
   span: LostSpan | null;
   spans: number;
 }
@@ -56,6 +64,7 @@ export interface WhistleState {
   assignments: AssignmentState[];
   feedback: FeedbackState | null;
   feedbacks: number;
+  /** The whistle was withdrawn or confirmed: an assignment summoned afterwards is CLOSED at once. */
   withdrawn: boolean;
   /** Key of the last change applied: facts are applied at max(own time, lastKey) so keys never go back. */
   lastKey: number;
@@ -103,27 +112,36 @@ export function keyIso(key: number): string {
 
 export const emptyWhistle = (whistleId: string): WhistleState => ({ whistleId, assignments: [], feedback: null, feedbacks: 0, withdrawn: false, lastKey: 0 });
 
-/** The outcome of an assignment in state `s` as of `asOf`: contract §7's credit rule. */
+/**
+ * The outcome of an assignment in state `s` as of `asOf`: contract §7's credit rule. Completed by
+ * its complete deadline (as moved by rejected disputes' pauses) → on time; after → late; open after
+ * it → missed; open and not yet due, open while its dispute waits (the clock stopped), upheld, or
+ * closed with its whistle while open and not yet due → excluded.
+ */
 export function outcomeAt(s: AssignmentState, asOfKey: number): Outcome {
   if (s.excluded) return 'EXCLUDED';
   if (s.completedAt) return Date.parse(s.completedAt) <= Date.parse(s.completeBy) ? 'ON_TIME' : 'LATE';
+  if (s.pausedSince) return 'EXCLUDED';
   return keyOf(s.completeBy, true) <= asOfKey ? 'MISSED' : 'EXCLUDED';
 }
 
 function segments(s: AssignmentState | null, from: number): Array<{ key: number; outcome: Outcome | null }> {
   if (!s) return [{ key: from, outcome: null }];
   const first = outcomeAt(s, from);
-  if (!s.excluded && !s.completedAt && first === 'EXCLUDED') return [{ key: from, outcome: 'EXCLUDED' }, { key: keyOf(s.completeBy, true), outcome: 'MISSED' }];
+  if (!s.excluded && !s.completedAt && !s.pausedSince && first === 'EXCLUDED') return [{ key: from, outcome: 'EXCLUDED' }, { key: keyOf(s.completeBy, true), outcome: 'MISSED' }];
   return [{ key: from, outcome: first }];
 }
 
-function lostSpanKind(s: AssignmentState, from: number): { kind: 'LATE' | 'MISSED'; startKey: number } | null {
+function lostSpanKind(s: AssignmentState, from: number): { kind: 'LATE' | 'MISSED' | 'CLOSED'; startKey: number } | null {
+  if (s.excluded === 'CLOSED') return { kind: 'CLOSED', startKey: from }; // explained, no point lost
   if (s.excluded) return null;
   if (s.completedAt) return outcomeAt(s, from) === 'LATE' ? { kind: 'LATE', startKey: from } : null;
+  if (s.pausedSince) return null;
   return { kind: 'MISSED', startKey: Math.max(from, keyOf(s.completeBy, true)) };
 }
 
-const equivalent = (a: AssignmentState, b: AssignmentState) => a.excluded === b.excluded && a.completedAt === b.completedAt && a.completeBy === b.completeBy;
+const equivalent = (a: AssignmentState, b: AssignmentState) =>
+  a.excluded === b.excluded && a.completedAt === b.completedAt && a.completeBy === b.completeBy && (a.pausedSince ?? null) === (b.pausedSince ?? null);
 
 /** Records the change of one assignment from `old` (null: did not exist) to `next` at key `at`. */
 function change(old: AssignmentState | null, next: AssignmentState, at: number, out: ProjectionOutput): void {
@@ -188,7 +206,8 @@ export function applyFact(w: WhistleState, fact: WhistleFact, tz: string = DEFAU
       month: monthKeyOf(summonedAt, tz),
       completeBy: s.completeBy,
       completedAt: null,
-      excluded: w.withdrawn ? 'WITHDRAWN' : null,
+      excluded: w.withdrawn ? 'CLOSED' : null,
+      pausedSince: null,
       span: null,
       spans: 0,
     };
@@ -196,6 +215,16 @@ export function applyFact(w: WhistleState, fact: WhistleFact, tz: string = DEFAU
     change(null, a, at, out);
   };
   const find = (id: string) => w.assignments.find((a) => a.assignmentId === id);
+  /**
+   * Closed with the whistle at `at` (contract §4, §7): an assignment open and not yet due becomes
+   * CLOSED (excluded, explained). An outcome reached before stands — completed (on time or late)
+   * or missed (open past its deadline): withdrawing or closing never erases one.
+   */
+  const close = (a: AssignmentState | undefined) => {
+    if (!a || a.excluded || a.completedAt) return;
+    if (!a.pausedSince && keyOf(a.completeBy, true) <= at) return; // already missed: the miss stands
+    update(a, { excluded: 'CLOSED', pausedSince: null });
+  };
 
   switch (fact.kind) {
     case 'summoned':
@@ -217,19 +246,28 @@ export function applyFact(w: WhistleState, fact: WhistleFact, tz: string = DEFAU
       break;
     case 'upheld': {
       const a = find(fact.assignmentId);
-      if (a && !a.excluded) update(a, { excluded: 'UPHELD' });
+      if (a && !a.excluded) update(a, { excluded: 'UPHELD', pausedSince: null });
       if (fact.reassignedTo) create(fact.reassignedTo, fact.at);
       break;
     }
+    case 'disputed': {
+      // The clock stops, unless the deadline had already passed (that miss stands).
+      const a = find(fact.assignmentId);
+      if (a && !a.excluded && !a.completedAt && !a.pausedSince && keyOf(a.completeBy, true) > at) update(a, { pausedSince: fact.at });
+      break;
+    }
+    case 'resumed': {
+      const a = find(fact.assignmentId);
+      if (a && a.pausedSince) update(a, { pausedSince: null, completeBy: fact.completeBy ?? a.completeBy });
+      break;
+    }
     case 'cancelled':
-      for (const id of fact.assignmentIds) {
-        const a = find(id);
-        if (a && !a.excluded) update(a, { excluded: 'CANCELLED' });
-      }
+      for (const id of fact.assignmentIds) close(find(id));
       break;
     case 'withdrawn':
+    case 'confirmed':
       w.withdrawn = true;
-      for (const a of w.assignments) if (!a.excluded) update(a, { excluded: 'WITHDRAWN' });
+      for (const a of w.assignments) close(a);
       break;
     case 'feedback': {
       const lead = leadOf(w);

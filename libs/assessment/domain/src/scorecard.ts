@@ -2,7 +2,7 @@ import { add, compare, div, mul, ratio, roundHalfUp, ZERO, type Ratio } from './
 import type { AssessmentFact, Deduction, RatingFact, WhistleFact } from './facts';
 import { monthKeys, DEFAULT_TZ, type Period } from './period';
 import { applyFact, emptyWhistle, keyOf, outcomeAt, type WhistleState } from './projector';
-import { RATINGS, type Grade, type Rating, type ScoringPolicy } from './scoring-policy';
+import { minimumSampleOf, RATINGS, type Grade, type Rating, type ScoringPolicy } from './scoring-policy';
 
 /** What one department's row is computed from, however it was gathered (pure fold or SQL). */
 export interface DepartmentTally {
@@ -18,11 +18,11 @@ export interface DepartmentTally {
 }
 
 export type LostItem =
-  | { kind: 'LATE' | 'MISSED'; whistleId: string; assignmentId: string; completeBy: string; completedAt: string | null }
+  | { kind: 'LATE' | 'MISSED' | 'CLOSED'; whistleId: string; assignmentId: string; completeBy: string; completedAt: string | null }
   | { kind: 'FEEDBACK'; whistleId: string; rating: Rating };
 
 export type Explanation =
-  | { component: 'completion'; kind: 'LATE' | 'MISSED'; whistleId: string; assignmentId: string; deadline: string; completedAt: string | null; pointsLost: number; componentImpact: number; message: string }
+  | { component: 'completion'; kind: 'LATE' | 'MISSED' | 'CLOSED'; whistleId: string; assignmentId: string; deadline: string; completedAt: string | null; pointsLost: number; componentImpact: number; message: string }
   | { component: 'satisfaction'; kind: 'FEEDBACK'; whistleId: string; rating: Rating; pointsLost: number; componentImpact: number; message: string }
   | { component: 'perception'; kind: 'DEDUCTION'; streetId: string; streetName: string; revision: number; points: number; reason: string; pointsLost: number; componentImpact: number; message: string };
 
@@ -35,6 +35,8 @@ export interface ScorecardRow {
   total: number | null;
   grade: Grade | null;
   rank: number | null;
+  /** Fewer than the policy's `minimumSample` counted assignments: the numbers stand, no rank (样本不足, contract §12). */
+  insufficientSample: boolean;
   explanations: Explanation[];
 }
 
@@ -134,8 +136,21 @@ export function scoreTallies(input: {
           componentImpact: impact,
           message: `哨件 ${item.whistleId} 群众评价“${ratingName}”，该条扣 ${lost} 分 / feedback ${item.rating} on whistle ${item.whistleId}: ${lost} points lost`,
         });
+      } else if (item.kind === 'CLOSED') {
+        explanations.push({
+          component: 'completion',
+          kind: 'CLOSED',
+          whistleId: item.whistleId,
+          assignmentId: item.assignmentId,
+          deadline: item.completeBy,
+          completedAt: null,
+          pointsLost: 0,
+          componentImpact: 0,
+          message: `哨件 ${item.whistleId} 随哨件关闭：派单在办结时限 ${item.completeBy} 之前随哨件关闭，不计入完成度 / closed with the whistle before its deadline ${item.completeBy}: not counted`,
+        });
       } else {
-        const { lost, impact } = amounts(item.kind, () => completionLost(item.kind), counted);
+        const kind = item.kind;
+        const { lost, impact } = amounts(kind, () => completionLost(kind), counted);
         const when = item.completedAt ?? '未办结 open';
         explanations.push({
           component: 'completion',
@@ -180,23 +195,28 @@ export function scoreTallies(input: {
       total: num(total),
       grade: total === null ? null : gradeOf(total, policy),
       rank: null,
+      insufficientSample: counted < minimumSampleOf(policy),
       explanations,
       totalRatio: total === null ? null : ratio(total),
     };
   });
+  // Ranked first (by total), then the rows with too small a sample (by total: numbers, no rank),
+  // then the rows without a total; ties by name.
+  const tier = (r: { totalRatio: Ratio | null; insufficientSample: boolean }) => (!r.totalRatio ? 2 : r.insufficientSample ? 1 : 0);
   rows.sort((a, b) => {
+    const t = tier(a) - tier(b);
+    if (t !== 0) return t;
     if (a.totalRatio && b.totalRatio) {
       const c = compare(b.totalRatio, a.totalRatio);
       if (c !== 0) return c;
-    } else if (a.totalRatio || b.totalRatio) {
-      return a.totalRatio ? -1 : 1;
     }
     return collator.compare(a.name, b.name) || (a.departmentId < b.departmentId ? -1 : 1);
   });
+  // Ranks among the departments with a total and a sufficient sample only (1, 1, 3 on ties).
   rows.forEach((r, i) => {
-    if (!r.totalRatio) return;
+    if (tier(r) !== 0) return;
     const prev = rows[i - 1];
-    r.rank = prev?.totalRatio && compare(prev.totalRatio, r.totalRatio) === 0 ? prev.rank : i + 1;
+    r.rank = prev && tier(prev) === 0 && prev.totalRatio && r.totalRatio && compare(prev.totalRatio, r.totalRatio) === 0 ? prev.rank : i + 1;
   });
   return {
     period: input.period,
@@ -263,6 +283,7 @@ export function computeScorecard(
       else if (o === 'MISSED') t.missed += 1;
       else t.excluded += 1;
       if (o === 'LATE' || o === 'MISSED') t.lost.push({ kind: o, whistleId: w.whistleId, assignmentId: a.assignmentId, completeBy: a.completeBy, completedAt: a.completedAt });
+      else if (a.excluded === 'CLOSED') t.lost.push({ kind: 'CLOSED', whistleId: w.whistleId, assignmentId: a.assignmentId, completeBy: a.completeBy, completedAt: null });
     }
     if (w.feedback && months.has(w.feedback.month)) {
       const t = tally(w.feedback.departmentId);

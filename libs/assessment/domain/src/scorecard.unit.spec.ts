@@ -2,7 +2,10 @@ import type { AssessmentFact, RatingFact, WhistleFact } from './facts';
 import { parsePeriod } from './period';
 import { applyFact, emptyWhistle, keyOf, type CountDelta, type LostMark, type WhistleState } from './projector';
 import { computeScorecard, gradeOf, scoreTallies, totalOf, emptyTally, type DepartmentTally } from './scorecard';
-import { SCORING_POLICY_V1 as P } from './scoring-policy';
+import { SCORING_POLICY_V1, type ScoringPolicy } from './scoring-policy';
+
+/** v1 with every department ranked (the hand-computed quarter predates minimumSample; its own tests are below). */
+const P: ScoringPolicy = { ...SCORING_POLICY_V1, minimumSample: 0 };
 
 const departments = [
   { id: 'A', name: '甲局' },
@@ -38,7 +41,8 @@ const rate = (streetId: string, departmentId: string, at: string, revision: numb
 
 /**
  * The hand-computed quarter (times UTC; Asia/Shanghai is +8):
- * A: a1 on time, a2 late, a3 missed, a4 summoned 10-01 local (Q4: not here), a5 withdrawn,
+ * A: a1 on time, a2 late, a3 missed, a4 summoned 10-01 local (Q4: not here), a5 withdrawn while open
+ *    and not yet due (CLOSED: excluded, explained),
  *    a6 dispute upheld (reassigned to B), a7 open and not yet due at asOf → excluded.
  *    completion = 100·(1 + 0.5 + 0)/3 = 50.00; satisfaction (100 + 80)/2 = 90.00;
  *    perception: S1 revision 2 = 100 − 5 − 3 = 92, S2 = 85 → 88.50;
@@ -109,6 +113,7 @@ describe('scorecard v1 from facts (hand-computed)', () => {
     expect(ex.map((e) => [e.component, e.kind, 'whistleId' in e ? e.whistleId : e.streetId, e.pointsLost, e.componentImpact])).toEqual([
       ['completion', 'LATE', 'w2', 50, 16.67],
       ['completion', 'MISSED', 'w3', 100, 33.33],
+      ['completion', 'CLOSED', 'w5', 0, 0],
       ['satisfaction', 'FEEDBACK', 'w2', 20, 10],
       ['perception', 'DEDUCTION', 'S1', 5, 2.5],
       ['perception', 'DEDUCTION', 'S1', 3, 1.5],
@@ -117,7 +122,9 @@ describe('scorecard v1 from facts (hand-computed)', () => {
     expect(ex[0]).toMatchObject({ deadline: '2026-07-06T00:00:00.000Z', completedAt: '2026-07-07T00:00:00.000Z', assignmentId: 'a2' });
     expect(ex[1]).toMatchObject({ deadline: '2026-07-11T00:00:00.000Z', completedAt: null });
     expect(ex[1].message).toContain('未办结');
-    expect(ex[4]).toMatchObject({ reason: '现场沟通不充分', streetName: '劝业场街道', revision: 2 });
+    expect(ex[2]).toMatchObject({ assignmentId: 'a5', deadline: '2026-07-21T00:00:00.000Z', completedAt: null });
+    expect(ex[2].message).toMatch(/^哨件 w5 随哨件关闭.* closed with the whistle/);
+    expect(ex[5]).toMatchObject({ reason: '现场沟通不充分', streetName: '劝业场街道', revision: 2 });
     expect(row('B').explanations).toEqual([expect.objectContaining({ kind: 'FEEDBACK', whistleId: 'w6', rating: 'DISSATISFIED', pointsLost: 100, componentImpact: 100 })]);
   });
 
@@ -251,7 +258,11 @@ describe('incremental deltas equal the fold, for any asOf', () => {
             { kind: 'upheld', at: when, whistleId: id, assignmentId: a, reassignedTo: a.endsWith('a') ? { assignmentId: `${a}${k}`, departmentId: 'C', role: 'LEAD', completeBy: when } : null },
             { kind: 'cancelled', at: when, whistleId: id, assignmentIds: [a] },
             complete(id, a, when),
+            { kind: 'disputed', at: when, whistleId: id, assignmentId: a },
+            { kind: 'resumed', at: when, whistleId: id, assignmentId: a, completeBy: pick([null, new Date(Date.parse(when) + Math.floor(rnd() * 30) * 3600_000).toISOString()]) },
+            { kind: 'disputed', at: when, whistleId: id, assignmentId: a },
             ...(rnd() < 0.3 ? [{ kind: 'withdrawn', at: when, whistleId: id } as WhistleFact] : []),
+            ...(rnd() < 0.3 ? [{ kind: 'confirmed', at: when, whistleId: id } as WhistleFact] : []),
           ]);
           fs.push(f);
         }
@@ -277,5 +288,140 @@ describe('incremental deltas equal the fold, for any asOf', () => {
         }
       }
     }
+  });
+});
+
+/** Issue #24: every point a department loses is its own (contract §4, §7, §12). */
+describe('completion: closing, withdrawal and disputes never cost a point that is not the department’s', () => {
+  const V1 = SCORING_POLICY_V1;
+  const T = (day: number, hour = 0) => new Date(Date.UTC(2026, 6, day, hour)).toISOString(); // July 2026
+  const of = (fs: WhistleFact[], asOfIso: string, id = 'A') => computeScorecard(fs, Q3, new Date(asOfIso), V1, catalog).rows.find((r) => r.departmentId === id)!;
+  // w: LEAD x (A) completed on time; ASSIST y (B) due on day 3
+  const base = (): WhistleFact[] => [
+    summon('w', T(1), [['x', 'A', 'LEAD', T(3)], ['y', 'B', 'ASSIST', T(3)]]),
+    complete('w', 'x', T(2)),
+  ];
+
+  it('given an ASSIST still open when the street confirms, when its deadline then passes, then it is excluded as closed with the whistle, never missed', () => {
+    const fs = [...base(), { kind: 'confirmed', at: T(2, 6), whistleId: 'w' } as WhistleFact, { kind: 'cancelled', at: T(2, 6), whistleId: 'w', assignmentIds: ['y'] } as WhistleFact];
+    const b = of(fs, T(20), 'B');
+    expect(b.completion).toEqual({ score: null, counted: 0, onTime: 0, late: 0, missed: 0, excluded: 1 });
+    expect(b.explanations).toEqual([expect.objectContaining({ component: 'completion', kind: 'CLOSED', assignmentId: 'y', pointsLost: 0, componentImpact: 0 })]);
+    expect(b.explanations[0].message).toContain('随哨件关闭');
+    expect(b.explanations[0].message).toContain('closed with the whistle');
+    expect(of(fs, T(20), 'A').completion).toMatchObject({ onTime: 1, score: 100 });
+  });
+
+  it('given an ASSIST already past its deadline when the whistle is confirmed, then that miss stands', () => {
+    const fs = [...base(), { kind: 'confirmed', at: T(4), whistleId: 'w' } as WhistleFact];
+    expect(of(fs, T(20), 'B').completion).toMatchObject({ missed: 1, excluded: 0, score: 0 });
+    expect(of(fs, T(20), 'B').explanations).toEqual([expect.objectContaining({ kind: 'MISSED', assignmentId: 'y' })]);
+  });
+
+  it('given a miss, when the whistle is withdrawn afterwards, then the miss stands', () => {
+    const fs: WhistleFact[] = [summon('w', T(1), [['x', 'A', 'LEAD', T(3)]]), { kind: 'withdrawn', at: T(5), whistleId: 'w' }, { kind: 'cancelled', at: T(5), whistleId: 'w', assignmentIds: ['x'] }];
+    expect(of(fs, T(20)).completion).toMatchObject({ missed: 1, counted: 1, score: 0 });
+    expect(of(fs, T(4)).completion).toMatchObject({ missed: 1 }); // and before the withdrawal too: the same history
+  });
+
+  it('given an on-time completion, when the whistle is withdrawn afterwards, then the credit stands', () => {
+    const fs: WhistleFact[] = [summon('w', T(1), [['x', 'A', 'LEAD', T(3)], ['y', 'B', 'ASSIST', T(9)]]), complete('w', 'x', T(2)), { kind: 'withdrawn', at: T(4), whistleId: 'w' }];
+    expect(of(fs, T(20)).completion).toMatchObject({ onTime: 1, counted: 1, score: 100 });
+    expect(of(fs, T(20), 'B').completion).toMatchObject({ counted: 0, excluded: 1 }); // open and not yet due: excluded
+  });
+
+  it('given a late completion, when the whistle is withdrawn afterwards, then the late credit stands', () => {
+    const fs: WhistleFact[] = [summon('w', T(1), [['x', 'A', 'LEAD', T(3)]]), complete('w', 'x', T(4)), { kind: 'withdrawn', at: T(5), whistleId: 'w' }];
+    expect(of(fs, T(20)).completion).toMatchObject({ late: 1, score: 50 });
+  });
+
+  it('given a dispute pending past the original deadline, then the assignment is not missed meanwhile', () => {
+    const fs: WhistleFact[] = [summon('w', T(1), [['x', 'A', 'LEAD', T(3)]]), { kind: 'disputed', at: T(2), whistleId: 'w', assignmentId: 'x' }];
+    expect(of(fs, T(10)).completion).toMatchObject({ counted: 0, missed: 0, excluded: 1 });
+    expect(of(fs, T(10)).explanations).toEqual([]);
+  });
+
+  it('given a dispute REJECTed after the deadline would have passed, then the moved deadline counts: completed by it → on time, no miss', () => {
+    // disputed on day 2 with a day left, rejected on day 6 → due day 7
+    const fs: WhistleFact[] = [
+      summon('w', T(1), [['x', 'A', 'LEAD', T(3)]]),
+      { kind: 'disputed', at: T(2), whistleId: 'w', assignmentId: 'x' },
+      { kind: 'resumed', at: T(6), whistleId: 'w', assignmentId: 'x', completeBy: T(7) },
+    ];
+    expect(of(fs, T(6, 12)).completion).toMatchObject({ counted: 0, excluded: 1 });
+    expect(of([...fs, complete('w', 'x', T(6, 23))], T(20)).completion).toMatchObject({ onTime: 1, score: 100 });
+    expect(of(fs, T(7, 1)).completion).toMatchObject({ missed: 1 });
+    expect(of(fs, T(7, 1)).explanations[0]).toMatchObject({ kind: 'MISSED', deadline: T(7) });
+  });
+
+  it('given a dispute received after the deadline had passed, then that miss stands while it waits', () => {
+    const fs: WhistleFact[] = [summon('w', T(1), [['x', 'A', 'LEAD', T(3)]]), { kind: 'disputed', at: T(4), whistleId: 'w', assignmentId: 'x' }];
+    expect(of(fs, T(10)).completion).toMatchObject({ missed: 1 });
+  });
+
+  it('given a LEAD dispute UPHELD with reassignment, then the old one is excluded and the new LEAD’s deadline starts at the decision', () => {
+    const fs: WhistleFact[] = [
+      summon('w', T(1), [['x', 'A', 'LEAD', T(3)]]),
+      { kind: 'disputed', at: T(2), whistleId: 'w', assignmentId: 'x' },
+      { kind: 'upheld', at: T(5), whistleId: 'w', assignmentId: 'x', reassignedTo: { assignmentId: 'x2', departmentId: 'B', role: 'LEAD', completeBy: T(7) } },
+      complete('w', 'x2', T(6)),
+    ];
+    expect(of(fs, T(20)).completion).toMatchObject({ counted: 0, excluded: 1 });
+    expect(of(fs, T(20)).explanations).toEqual([]);
+    expect(of(fs, T(20), 'B').completion).toMatchObject({ onTime: 1, score: 100 });
+  });
+
+  it('a whistle closed while a dispute waits: the assignment is closed with the whistle, not missed', () => {
+    const fs: WhistleFact[] = [summon('w', T(1), [['x', 'A', 'LEAD', T(3)]]), { kind: 'disputed', at: T(2), whistleId: 'w', assignmentId: 'x' }, { kind: 'withdrawn', at: T(5), whistleId: 'w' }];
+    expect(of(fs, T(20)).completion).toMatchObject({ counted: 0, excluded: 1 });
+    expect(of(fs, T(20)).explanations).toEqual([expect.objectContaining({ kind: 'CLOSED' })]);
+  });
+
+  it('asOf reproducibility: the same facts, period, asOf and policy version give identical scorecards, whatever arrives later', () => {
+    const fs = [...base(), { kind: 'confirmed', at: T(2, 6), whistleId: 'w' } as WhistleFact];
+    const later = [...fs, { kind: 'feedback', at: T(25), whistleId: 'w', rating: 'DISSATISFIED' } as WhistleFact];
+    expect(computeScorecard(later, Q3, new Date(T(20)), V1, catalog)).toEqual(computeScorecard(fs, Q3, new Date(T(20)), V1, catalog));
+  });
+});
+
+describe('fair ranking: minimumSample (contract §12)', () => {
+  const tallies = new Map<string, DepartmentTally>([
+    ['A', { ...emptyTally(), onTime: 5 }], // exactly minimumSample: ranked
+    ['B', { ...emptyTally(), onTime: 4 }], // one fewer: numbers, no rank
+    ['C', { ...emptyTally(), onTime: 5, late: 1 }],
+    ['D', { ...emptyTally(), onTime: 2, late: 4 }],
+  ]);
+  const rows = scoreTallies({ period: '2026', asOf: new Date(0), policy: SCORING_POLICY_V1, departments, streets: [], tallies }).rows;
+  const row = (id: string) => rows.find((r) => r.departmentId === id)!;
+
+  it('the default is 5', () => {
+    expect(SCORING_POLICY_V1.minimumSample).toBe(5);
+  });
+
+  it('a sample of exactly minimumSample gets a rank; one fewer gets its numbers, rank null and insufficientSample', () => {
+    expect(row('A')).toMatchObject({ total: 100, rank: 1, insufficientSample: false });
+    expect(row('B')).toMatchObject({ total: 100, grade: 'EXCELLENT', rank: null, insufficientSample: true, completion: { counted: 4, score: 100 } });
+  });
+
+  it('ranks are assigned among the others only; unranked rows follow the ranked ones', () => {
+    expect(rows.map((r) => [r.departmentId, r.total, r.rank, r.insufficientSample])).toEqual([
+      ['A', 100, 1, false],
+      ['C', 91.67, 2, false],
+      ['D', 66.67, 3, false],
+      ['B', 100, null, true],
+    ]);
+  });
+
+  it('a policy published without minimumSample ranks as with 5; minimumSample 0 ranks every department with a total', () => {
+    const { minimumSample: _m, ...legacy } = SCORING_POLICY_V1;
+    const legacyRows = scoreTallies({ period: '2026', asOf: new Date(0), policy: legacy as ScoringPolicy, departments, streets: [], tallies }).rows;
+    expect(legacyRows.map((r) => r.rank)).toEqual(rows.map((r) => r.rank));
+    const all = scoreTallies({ period: '2026', asOf: new Date(0), policy: { ...SCORING_POLICY_V1, minimumSample: 0 }, departments, streets: [], tallies }).rows;
+    expect(all.map((r) => [r.departmentId, r.rank])).toEqual([
+      ['A', 1],
+      ['B', 1],
+      ['C', 3],
+      ['D', 4],
+    ]);
   });
 });

@@ -20,7 +20,16 @@ export interface ScoringPolicy {
   grades: Array<{ grade: Exclude<Grade, 'AVERAGE'>; min: string; name: string }>;
   otherwise: { grade: 'AVERAGE'; name: string };
   rounding: { mode: 'HALF_UP'; decimals: number };
+  /**
+   * Fair ranking (contract §12): a department with fewer counted assignments than this gets its
+   * numbers but `rank: null, insufficientSample: true` (样本不足); ranks go to the others only.
+   * Absent in versions published before it existed: {@link DEFAULT_MINIMUM_SAMPLE}.
+   */
+  minimumSample?: number;
 }
+
+export const DEFAULT_MINIMUM_SAMPLE = 5;
+export const minimumSampleOf = (policy: ScoringPolicy): number => policy.minimumSample ?? DEFAULT_MINIMUM_SAMPLE;
 
 /** The contract's default policy v1 (§7). */
 export const SCORING_POLICY_V1: ScoringPolicy = Object.freeze({
@@ -34,4 +43,5 @@ export const SCORING_POLICY_V1: ScoringPolicy = Object.freeze({
   ],
   otherwise: { grade: 'AVERAGE', name: '一般' },
   rounding: { mode: 'HALF_UP', decimals: 2 },
+  minimumSample: DEFAULT_MINIMUM_SAMPLE,
 }) as ScoringPolicy;

@@ -63,6 +63,14 @@ export interface DisputeResolvedData {
   reassignedTo: SummonedAssignment | null;
   /** When the command center decided (the reassigned assignment's summonedAt). Absent in early events. */
   resolvedAt?: string;
+  /**
+   * REJECT: the disputed assignment's deadlines once its clock resumes — every deadline not yet
+   * due when the dispute was received moved by the time the dispute waited (contract §4: the clock
+   * stops while DISPUTED). Absent on UPHOLD and in early events (which did not pause).
+   */
+  deadlines?: Deadlines;
+  /** REJECT: how long the clock stood still, in milliseconds (resolvedAt − the dispute's receipt). */
+  pausedMs?: number;
 }
 
 export interface DeadlineMissedData {
@@ -90,10 +98,26 @@ export interface DeadlinesChangedData {
   sla?: LevelSla;
 }
 
+/** Legacy (withdrawals recorded before AssignmentsClosed existed): read as AssignmentsClosed by WHISTLE_WITHDRAWN, time unknown. */
 export interface AssignmentsCancelledData {
   whistleId: string;
   assignmentIds: string[];
   reason: string;
+}
+
+/**
+ * Contract §4: the assignments still open (not completed, not reassigned) when their whistle was
+ * confirmed or withdrawn become CLOSED. No deadline of theirs due at or after `closedAt` fires; one
+ * due before it is judged as usual (a miss before the closing stands). `closedAt` is the time of
+ * the whistle's own event (WhistleConfirmed / WhistleWithdrawn), so every service agrees on it.
+ */
+export interface AssignmentsClosedData {
+  whistleId: string;
+  assignmentIds: string[];
+  cause: 'WHISTLE_CONFIRMED' | 'WHISTLE_WITHDRAWN';
+  /** The street's reason (withdrawal), or null. */
+  reason: string | null;
+  closedAt: string;
 }
 
 export type DispatchEvent =
@@ -107,7 +131,8 @@ export type DispatchEvent =
   | { type: 'DeadlineMissed'; data: DeadlineMissedData }
   | { type: 'WhistleEscalated'; data: WhistleEscalatedData }
   | { type: 'DeadlinesChanged'; data: DeadlinesChangedData }
-  | { type: 'AssignmentsCancelled'; data: AssignmentsCancelledData };
+  | { type: 'AssignmentsCancelled'; data: AssignmentsCancelledData }
+  | { type: 'AssignmentsClosed'; data: AssignmentsClosedData };
 
 /** The message published on chuishao.dept.<departmentId>.assignments (contract §4). */
 export interface AssignmentMessage {
@@ -172,6 +197,8 @@ export interface DisputeResolvedMessage {
   decision: 'UPHOLD' | 'REJECT';
   reason: string;
   resolvedAt: string;
+  /** REJECT: the deadlines after the clock resumed (moved by the time the dispute waited). */
+  deadlines?: Deadlines;
 }
 export interface AssignmentOverdueMessage {
   type: 'OVERDUE';
@@ -187,6 +214,8 @@ export interface WhistleClosedMessage {
   whistleId: string;
   reason: 'WHISTLE_CONFIRMED';
   closedAt: string;
+  /** Whether the assignment itself was still open (and is now CLOSED: excluded from completion) or had completed. */
+  status?: 'CLOSED' | 'COMPLETED';
 }
 export type DepartmentTopicMessage =
   | (AssignmentMessage & { type: 'SUMMONED' })

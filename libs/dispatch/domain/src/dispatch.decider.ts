@@ -9,6 +9,7 @@ import type {
   ReplyAppliedData,
   ReplyType,
 } from '@chuishao/dispatch-contracts';
+import { cleanText } from '@chuishao/contracts';
 import { deadlinesFrom, durationMs, slaFromDeadlines } from './duration';
 
 /**
@@ -22,9 +23,19 @@ import { deadlinesFrom, durationMs, slaFromDeadlines } from './duration';
  * deadline (报到) is judged on an explicit report. COMPLETE does not need ARRIVE (not every
  * problem needs someone on site); a completion before the arrive deadline satisfies it.
  * DISPUTE (退单) is allowed before REPORT: a department wrongly summoned says so at once.
+ *
+ * Contract §4's clock rules, all decided here:
+ * - the clock stops while an assignment is DISPUTED: a deadline not yet due when the dispute was
+ *   received never fires while it waits; on REJECT every such deadline moves by the time the
+ *   dispute waited (the time that was left is left again); on UPHOLD with reassignment the new
+ *   department's deadlines start at the decision. A deadline already due before the dispute is
+ *   judged as usual (that miss stands).
+ * - assignments still open when their whistle is confirmed or withdrawn become CLOSED
+ *   (AssignmentsClosed at the whistle event's time): a deadline due at or after the closing never
+ *   fires; one due before it is judged as usual (a miss before the closing stands).
  */
 
-export type AssignmentStatus = 'SUMMONED' | 'REPORTED' | 'ARRIVED' | 'IN_PROGRESS' | 'DISPUTED' | 'COMPLETED' | 'CANCELLED' | 'REASSIGNED';
+export type AssignmentStatus = 'SUMMONED' | 'REPORTED' | 'ARRIVED' | 'IN_PROGRESS' | 'DISPUTED' | 'COMPLETED' | 'CLOSED' | 'REASSIGNED';
 /** OPEN (dispatched, in work or completed), REOPENED by the street, or closed: RESOLVED / WITHDRAWN. */
 export type WhistlePhase = 'OPEN' | 'REOPENED' | 'RESOLVED' | 'WITHDRAWN';
 
@@ -45,6 +56,12 @@ export interface AssignmentState {
   missed: Partial<Record<DeadlineKind, string>>;
   /** Whether any deadline of this assignment was ever missed (the first miss escalates). */
   escalated: boolean;
+  /** Receipt of the pending dispute (the clock stopped then); null when not DISPUTED. */
+  disputedAt: string | null;
+  /** Sum of the pauses of every rejected dispute, in ms (a triage override keeps them). */
+  pausedMs: number;
+  /** When the assignment was CLOSED with its whistle (null: not closed, or closed by a legacy event of unknown time). */
+  closedAt: string | null;
 }
 
 export interface DispatchState {
@@ -55,9 +72,11 @@ export interface DispatchState {
   assignments: AssignmentState[];
   /** Applied replies, `<departmentId>:<replyId>`: a replay is a no-op. */
   replies: string[];
+  /** When the whistle was closed (confirmed / withdrawn) as AssignmentsClosed recorded it; null otherwise or unknown. */
+  closedAt: string | null;
 }
 
-export const INITIAL_DISPATCH_STATE: DispatchState = { whistleId: null, level: null, sla: null, phase: 'OPEN', assignments: [], replies: [] };
+export const INITIAL_DISPATCH_STATE: DispatchState = { whistleId: null, level: null, sla: null, phase: 'OPEN', assignments: [], replies: [], closedAt: null };
 
 /** Whistle facts recorded by other services that dispatch folds into its state. */
 export type WhistleFact = { type: 'WhistleWithdrawn'; data?: unknown } | { type: 'WhistleConfirmed'; data?: unknown };
@@ -93,7 +112,7 @@ export type DispatchCommand =
     }
   | { type: 'MissDeadline'; assignmentId: string; kind: DeadlineKind; dueAt: string }
   | { type: 'Reopen'; reason: string; now: string }
-  | { type: 'Withdraw'; reason: string }
+  | { type: 'Close'; cause: 'WHISTLE_CONFIRMED' | 'WHISTLE_WITHDRAWN'; reason: string | null; closedAt: string }
   | { type: 'Override'; level: Level; sla: LevelSla };
 
 /** Why a command was refused: `kind` maps to HTTP 404 / 403 / 409 / 422; `reason` goes to the rejected topic. */
@@ -125,7 +144,9 @@ export const replyEventType = (type: ReplyType): DispatchEvent['type'] => REPLY_
 
 export const replyKey = (departmentId: string, replyId: string): string => `${departmentId}:${replyId}`;
 
-const blank = (s: string | null | undefined): boolean => !s || !s.trim();
+/** Contract §10: text is trimmed and NFC-normalised before its rules apply (five spaces are blank). */
+const clean = (s: string | null | undefined): string | null => (s === null || s === undefined ? null : cleanText(s) || null);
+const blank = (s: string | null | undefined): boolean => clean(s) === null;
 const ms = (iso: string): number => new Date(iso).getTime();
 const dueOf = (d: Deadlines, kind: DeadlineKind): string => (kind === 'REPORT' ? d.reportBy : kind === 'ARRIVE' ? d.arriveBy : d.completeBy);
 export { dueOf as deadlineOf };
@@ -158,11 +179,16 @@ export function decide(command: DispatchCommand, state: DispatchState): Dispatch
         },
       ];
     }
-    case 'Withdraw': {
-      if (!state.whistleId || isClosed(state)) return [];
+    case 'Close': {
+      if (!state.whistleId || isClosed(state)) return []; // closed already (a redelivery)
       const open = state.assignments.filter((a) => OPEN_STATUSES.includes(a.status));
       if (open.length === 0) return [];
-      return [{ type: 'AssignmentsCancelled', data: { whistleId: state.whistleId, assignmentIds: open.map((a) => a.id), reason: command.reason } }];
+      return [
+        {
+          type: 'AssignmentsClosed',
+          data: { whistleId: state.whistleId, assignmentIds: open.map((a) => a.id), cause: command.cause, reason: clean(command.reason), closedAt: command.closedAt },
+        },
+      ];
     }
     case 'Override': {
       if (!state.whistleId || isClosed(state)) return [];
@@ -175,7 +201,8 @@ export function decide(command: DispatchCommand, state: DispatchState): Dispatch
             reason: 'TRIAGE_OVERRIDDEN',
             level: command.level,
             sla: command.sla,
-            assignments: open.map((a) => ({ assignmentId: a.id, deadlines: deadlinesFrom(a.summonedAt, command.sla) })),
+            // recomputed from the summons, keeping the time the clock stood still for rejected disputes
+            assignments: open.map((a) => ({ assignmentId: a.id, deadlines: shift(deadlinesFrom(a.summonedAt, command.sla), a.pausedMs, null) })),
           },
         },
       ];
@@ -216,7 +243,7 @@ function applyReply(r: ReplyCommandData, state: DispatchState): DispatchEvent[] 
   if (r.type === 'DISPUTE' && blank(r.note)) refuse('invalid', 'NOTE_REQUIRED', 'DISPUTE needs a note (the reason, 退单理由)');
   if (r.type === 'COMPLETE' && blank(r.result)) refuse('invalid', 'RESULT_REQUIRED', 'COMPLETE needs a result (办结结果)');
   assertOpenWhistle(state);
-  if (a.status === 'CANCELLED') refuse('conflict', 'ASSIGNMENT_CANCELLED', 'the assignment was cancelled');
+  if (a.status === 'CLOSED') refuse('conflict', 'ASSIGNMENT_CLOSED', 'the assignment was closed with its whistle (随哨件关闭)');
   if (a.status === 'REASSIGNED') refuse('conflict', 'ASSIGNMENT_REASSIGNED', 'the assignment was reassigned to another department after a dispute');
   if (a.status === 'COMPLETED') refuse('conflict', 'ASSIGNMENT_COMPLETED', `${r.type} after COMPLETE: the assignment is already completed`);
   if (a.status === 'DISPUTED') refuse('conflict', 'ASSIGNMENT_DISPUTED', `${r.type} while the dispute awaits the command center's decision`);
@@ -249,10 +276,10 @@ function applyReply(r: ReplyCommandData, state: DispatchState): DispatchEvent[] 
     at: r.at,
     receivedAt: r.receivedAt,
     by: r.by,
-    note: blank(r.note) ? null : (r.note as string),
+    note: clean(r.note),
     channel: r.channel,
   };
-  if (r.type === 'COMPLETE') return [{ type: 'DepartmentCompleted', data: { ...data, result: r.result as string } }];
+  if (r.type === 'COMPLETE') return [{ type: 'DepartmentCompleted', data: { ...data, result: clean(r.result) as string } }];
   return [{ type: REPLY_EVENT[r.type], data } as DispatchEvent];
 }
 
@@ -270,6 +297,9 @@ function resolveDispute(c: Extract<DispatchCommand, { type: 'ResolveDispute' }>,
     c.decision === 'UPHOLD' && c.reassignTo
       ? { assignmentId: c.newAssignmentId, departmentId: c.reassignTo, role: a.role, deadlines: deadlinesFrom(c.now, currentSla(state)) }
       : null;
+  // REJECT: the clock resumes with the time that was left when the dispute was received.
+  const pausedMs = c.decision === 'REJECT' && a.disputedAt ? Math.max(0, ms(c.now) - ms(a.disputedAt)) : 0;
+  const resumed = c.decision === 'REJECT' ? { deadlines: shift(a.deadlines, pausedMs, a.disputedAt), pausedMs } : {};
   return [
     {
       type: 'DisputeResolved',
@@ -278,12 +308,36 @@ function resolveDispute(c: Extract<DispatchCommand, { type: 'ResolveDispute' }>,
         assignmentId: a.id,
         departmentId: a.departmentId,
         decision: c.decision,
-        reason: c.reason,
+        reason: clean(c.reason) as string,
         reassignedTo,
         resolvedAt: c.now,
+        ...resumed,
       },
     },
   ];
+}
+
+/**
+ * The deadlines moved by `byMs`: those due at or after `from` (the dispute's receipt: the ones it
+ * paused), or all when `from` is null. A deadline already due before the dispute keeps its time.
+ */
+export function shift(d: Deadlines, byMs: number, from: string | null): Deadlines {
+  if (byMs === 0) return d;
+  const move = (iso: string) => (from === null || ms(iso) >= ms(from) ? new Date(ms(iso) + byMs).toISOString() : iso);
+  return { reportBy: move(d.reportBy), arriveBy: move(d.arriveBy), completeBy: move(d.completeBy) };
+}
+
+/**
+ * Whether the clock of deadline `dueAt` is stopped or ended for this assignment, so that it must
+ * not fire: paused by a pending dispute received at or before it, or ended by the whistle's
+ * closing at or before it. A deadline due before the dispute or the closing is judged as usual.
+ */
+export function deadlineSuspended(state: DispatchState, a: AssignmentState, dueAt: string): boolean {
+  const due = ms(dueAt);
+  if (a.status === 'DISPUTED' && a.disputedAt && due >= ms(a.disputedAt)) return true;
+  if (a.status === 'CLOSED') return !a.closedAt || due >= ms(a.closedAt);
+  if (isClosed(state)) return !state.closedAt || due >= ms(state.closedAt);
+  return false;
 }
 
 /** Whether the deadline `kind` due at `dueAt` was met, judged by receipt times. */
@@ -296,9 +350,11 @@ export function deadlineMet(a: AssignmentState, kind: DeadlineKind, dueAt: strin
 
 function missDeadline(c: Extract<DispatchCommand, { type: 'MissDeadline' }>, state: DispatchState): DispatchEvent[] {
   const a = state.assignments.find((x) => x.id === c.assignmentId);
-  if (!a || isClosed(state) || a.status === 'CANCELLED' || a.status === 'REASSIGNED') return [];
+  if (!a || a.status === 'REASSIGNED') return [];
   if (a.missed[c.kind]) return []; // exactly one per assignment and kind (per deadline epoch)
   if (deadlineMet(a, c.kind, c.dueAt)) return [];
+  if (deadlineSuspended(state, a, c.dueAt)) return []; // DISPUTED (clock stopped) or closed with the whistle
+  if (ms(dueOf(a.deadlines, c.kind)) > ms(c.dueAt)) return []; // a stale time: the deadline moved later (a dispute's pause, an override)
   const data = { whistleId: state.whistleId as string, assignmentId: a.id, departmentId: a.departmentId, kind: c.kind, dueAt: c.dueAt };
   const events: DispatchEvent[] = [{ type: 'DeadlineMissed', data }];
   if (!a.escalated) events.push({ type: 'WhistleEscalated', data });
@@ -326,6 +382,9 @@ function newAssignment(id: string, departmentId: string, role: AssignmentRole, s
     disputeNote: null,
     missed: {},
     escalated: false,
+    disputedAt: null,
+    pausedMs: 0,
+    closedAt: null,
   };
 }
 
@@ -353,7 +412,7 @@ export function evolve(state: DispatchState, event: DispatchEvent | WhistleFact)
           case 'HandlingProgressed':
             return { ...a, status: 'IN_PROGRESS' };
           case 'AssignmentDisputed':
-            return { ...a, status: 'DISPUTED', disputeNote: d.note };
+            return { ...a, status: 'DISPUTED', disputeNote: d.note, disputedAt: d.receivedAt };
           default:
             return { ...a, status: 'COMPLETED', completedAt: d.receivedAt, result: (d as DepartmentCompletedData).result };
         }
@@ -363,7 +422,16 @@ export function evolve(state: DispatchState, event: DispatchEvent | WhistleFact)
     case 'DisputeResolved': {
       const d = event.data;
       let next = patch(state, d.assignmentId, (a) =>
-        d.decision === 'UPHOLD' ? { ...a, status: 'REASSIGNED' } : { ...a, status: a.reportedAt ? 'IN_PROGRESS' : 'SUMMONED', disputeNote: null },
+        d.decision === 'UPHOLD'
+          ? { ...a, status: 'REASSIGNED', disputedAt: null }
+          : {
+              ...a,
+              status: a.reportedAt ? 'IN_PROGRESS' : 'SUMMONED',
+              disputeNote: null,
+              disputedAt: null,
+              deadlines: d.deadlines ?? a.deadlines,
+              pausedMs: a.pausedMs + (d.pausedMs ?? 0),
+            },
       );
       if (d.reassignedTo) {
         const r = d.reassignedTo;
@@ -397,8 +465,18 @@ export function evolve(state: DispatchState, event: DispatchEvent | WhistleFact)
       return next;
     }
     case 'AssignmentsCancelled': {
+      // legacy withdrawal: closed at an unknown time (nothing of theirs fires any more)
       const ids = event.data.assignmentIds;
-      return { ...state, assignments: state.assignments.map((a) => (ids.includes(a.id) ? { ...a, status: 'CANCELLED' } : a)) };
+      return { ...state, phase: 'WITHDRAWN', assignments: state.assignments.map((a) => (ids.includes(a.id) ? { ...a, status: 'CLOSED', disputedAt: null, closedAt: null } : a)) };
+    }
+    case 'AssignmentsClosed': {
+      const d = event.data;
+      return {
+        ...state,
+        phase: d.cause === 'WHISTLE_CONFIRMED' ? 'RESOLVED' : 'WITHDRAWN',
+        closedAt: state.closedAt ?? d.closedAt,
+        assignments: state.assignments.map((a) => (d.assignmentIds.includes(a.id) ? { ...a, status: 'CLOSED', disputedAt: null, closedAt: d.closedAt } : a)),
+      };
     }
     case 'WhistleWithdrawn':
       return { ...state, phase: 'WITHDRAWN' };

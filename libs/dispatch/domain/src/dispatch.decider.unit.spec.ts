@@ -138,11 +138,11 @@ describe('dispatch decider: replies', () => {
     given(...h).when(reply('REPORT')).thenRefused('conflict', /dispute/);
   });
 
-  it('replies to a withdrawn or resolved whistle, or a cancelled/completed assignment → refused', () => {
+  it('replies to a withdrawn or resolved whistle, or a closed/completed assignment → refused', () => {
     given(summoned, { type: 'WhistleWithdrawn' }).when(reply('REPORT')).thenRefused('conflict', /withdrawn/);
     given(summoned, { type: 'WhistleConfirmed' }).when(reply('REPORT')).thenRefused('conflict', /resolved/);
-    const cancelled = after([summoned], { type: 'Withdraw', reason: '重复上报' });
-    given(...cancelled).when(reply('REPORT')).thenRefused('conflict', /cancelled/);
+    const closed = after([summoned], { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '重复上报', closedAt: at(3) });
+    given(...closed).when(reply('REPORT')).thenRefused('conflict', /withdrawn/);
     const done = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' }));
     given(...done).when(reply('PROGRESS', { note: 'x' })).thenRefused('conflict', /completed/);
   });
@@ -224,18 +224,18 @@ describe('dispatch decider: deadlines', () => {
   it('a completion before the arrive deadline satisfies it; cancelled or closed → nothing', () => {
     const done = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结', receivedAt: at(10) }));
     given(...done).when(miss('ARRIVE')).then([]);
-    given(...after([summoned], { type: 'Withdraw', reason: '撤回' })).when(miss('REPORT')).then([]);
+    given(...after([summoned], { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '撤回', closedAt: at(3) })).when(miss('REPORT')).then([]);
     given(summoned, { type: 'WhistleConfirmed' }).when(miss('REPORT')).then([]);
   });
 });
 
 describe('dispatch decider: whistle facts', () => {
-  it('Withdraw → AssignmentsCancelled for the open assignments only', () => {
+  it('Close (withdrawn) → AssignmentsClosed for the open assignments only, reason trimmed', () => {
     const h = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' }));
     given(...h)
-      .when({ type: 'Withdraw', reason: '问题已自行解决' })
-      .then([{ type: 'AssignmentsCancelled', data: { assignmentIds: [ASSIST], reason: '问题已自行解决' } }]);
-    given(...h, { type: 'WhistleWithdrawn' }).when({ type: 'Withdraw', reason: 'again' }).then([]);
+      .when({ type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '  问题已自行解决 ', closedAt: at(30) })
+      .then([{ type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_WITHDRAWN', reason: '问题已自行解决', closedAt: at(30) } }]);
+    given(...h, { type: 'WhistleWithdrawn' }).when({ type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: 'again', closedAt: at(31) }).then([]);
   });
 
   it('Reopen → new complete deadline from now; completed assignments back to work; COMPLETE judged again', () => {
@@ -271,5 +271,145 @@ describe('durations', () => {
     expect(isoDuration(90 * 60000)).toBe('PT1H30M');
     expect(slaFromDeadlines(T0, deadlinesFrom(T0, SLA))).toEqual(SLA);
     expect(() => durationMs('15 minutes')).toThrow();
+  });
+});
+
+describe('dispatch decider: closed with the whistle (contract §4)', () => {
+  const due = deadlinesFrom(T0, SLA);
+  const leadDone = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结', receivedAt: at(10) }));
+  const confirm = (minutes: number): DispatchCommand => ({ type: 'Close', cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(minutes) });
+
+  it('given the LEAD completed and an ASSIST open, when the street confirms, then the ASSIST is CLOSED', () => {
+    const [e] = given(...leadDone)
+      .when(confirm(12))
+      .then([{ type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(12) } }]);
+    const state = fold([...leadDone, e]);
+    expect(state.phase).toBe('RESOLVED');
+    expect(state.assignments.find((a) => a.id === ASSIST)).toMatchObject({ status: 'CLOSED', closedAt: at(12) });
+    expect(state.assignments.find((a) => a.id === LEAD)?.status).toBe('COMPLETED');
+  });
+
+  it('given an ASSIST closed with the whistle, when its later deadlines fall due, then nothing fires', () => {
+    const h = after(leadDone, confirm(12));
+    for (const kind of ['REPORT', 'ARRIVE', 'COMPLETE'] as const) {
+      given(...h).when({ type: 'MissDeadline', assignmentId: ASSIST, kind, dueAt: kind === 'REPORT' ? due.reportBy : kind === 'ARRIVE' ? due.arriveBy : due.completeBy }).then([]);
+    }
+    given(...h).when(reply('REPORT', { assignmentId: ASSIST, departmentId: POLICE, replyId: 'late' })).thenRefused('conflict', /resolved/);
+  });
+
+  it('given an ASSIST whose report deadline passed before the closing, when it is judged after it, then that miss stands', () => {
+    const h = after(leadDone, confirm(20)); // report deadline at(15) < closing at(20)
+    given(...h)
+      .when({ type: 'MissDeadline', assignmentId: ASSIST, kind: 'REPORT', dueAt: due.reportBy })
+      .then([{ type: 'DeadlineMissed', data: { assignmentId: ASSIST, kind: 'REPORT' } }, { type: 'WhistleEscalated' }]);
+    given(...h).when({ type: 'MissDeadline', assignmentId: ASSIST, kind: 'ARRIVE', dueAt: due.arriveBy }).then([]);
+  });
+
+  it('a deadline due exactly at the closing does not fire (the closing came first)', () => {
+    given(...after(leadDone, confirm(15))).when({ type: 'MissDeadline', assignmentId: ASSIST, kind: 'REPORT', dueAt: due.reportBy }).then([]);
+  });
+
+  it('a miss recorded before the withdrawal is kept in the state after it', () => {
+    const missed = after([summoned], { type: 'MissDeadline', assignmentId: ASSIST, kind: 'REPORT', dueAt: due.reportBy });
+    const state = fold(after(missed, { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '撤回了', closedAt: at(20) }));
+    expect(state.assignments.find((a) => a.id === ASSIST)).toMatchObject({ status: 'CLOSED', missed: { REPORT: due.reportBy }, escalated: true });
+  });
+
+  it('a legacy AssignmentsCancelled reads as CLOSED (time unknown: nothing of it fires)', () => {
+    const h: Array<DispatchEvent | WhistleFact> = [summoned, { type: 'AssignmentsCancelled', data: { whistleId: W, assignmentIds: [LEAD, ASSIST], reason: '撤回' } }];
+    expect(fold(h).assignments.map((a) => a.status)).toEqual(['CLOSED', 'CLOSED']);
+    given(...h).when({ type: 'MissDeadline', assignmentId: LEAD, kind: 'REPORT', dueAt: due.reportBy }).then([]);
+  });
+});
+
+describe('dispatch decider: the clock stops while DISPUTED (contract §4)', () => {
+  const due = deadlinesFrom(T0, SLA); // report at(15), arrive at(30), complete at(24 h)
+  const dispute = (minutes: number) => reply('DISPUTE', { note: '应由市场监管负责', receivedAt: at(minutes), replyId: `d-${minutes}` });
+  const resolve = (decision: 'UPHOLD' | 'REJECT', minutes: number, reassignTo: string | null = null): DispatchCommand => ({
+    type: 'ResolveDispute',
+    assignmentId: LEAD,
+    decision,
+    reason: '经核实，属本部门职责',
+    reassignTo,
+    newAssignmentId: OTHER,
+    now: at(minutes),
+  });
+  const missReport = (dueAt = due.reportBy): DispatchCommand => ({ type: 'MissDeadline', assignmentId: LEAD, kind: 'REPORT', dueAt });
+
+  it('given a dispute pending, when its deadline (not due at the dispute) falls due, then no DeadlineMissed and no WhistleEscalated', () => {
+    const h = after([summoned], dispute(5));
+    given(...h).when(missReport()).then([]);
+    given(...h).when({ type: 'MissDeadline', assignmentId: LEAD, kind: 'COMPLETE', dueAt: due.completeBy }).then([]);
+  });
+
+  it('given a deadline already missed before the dispute, when judged while DISPUTED, then that miss stands', () => {
+    given(...after([summoned], dispute(20))).when(missReport()).then([{ type: 'DeadlineMissed' }, { type: 'WhistleEscalated' }]);
+  });
+
+  it('given a dispute received with 10 min left, when REJECTed after the deadline would have passed, then the deadline moved by the wait and no miss', () => {
+    const h = after([summoned], dispute(5));
+    const [e] = given(...h)
+      .when(resolve('REJECT', 65))
+      .then([{ type: 'DisputeResolved', data: { decision: 'REJECT', pausedMs: 60 * 60000, deadlines: { reportBy: at(75), arriveBy: at(90), completeBy: at(24 * 60 + 60) } } }]);
+    const state = fold([...h, e]);
+    expect(state.assignments[0]).toMatchObject({ status: 'SUMMONED', disputedAt: null, deadlines: { reportBy: at(75) } });
+    given(...h, e).when(missReport(due.reportBy)).then([]); // the old time: not due any more
+    given(...h, e).when(reply('REPORT', { replyId: 'r2', receivedAt: at(74) })).then([{ type: 'DepartmentReported' }]);
+    given(...h, e).when(missReport(at(75))).then([{ type: 'DeadlineMissed', data: { dueAt: at(75) } }, { type: 'WhistleEscalated' }]);
+  });
+
+  it('given a dispute with 1 s left, when REJECTed, then 1 s is left afterwards', () => {
+    const disputedAt = new Date(Date.parse(due.reportBy) - 1000).toISOString();
+    const h = after([summoned], reply('DISPUTE', { note: '不属于本部门', receivedAt: disputedAt }));
+    const [e] = given(...h).when(resolve('REJECT', 600)).then([{ type: 'DisputeResolved' }]);
+    const d = (e.data as { deadlines: { reportBy: string } }).deadlines;
+    expect(Date.parse(d.reportBy) - Date.parse(at(600))).toBe(1000);
+  });
+
+  it('given a deadline missed before the dispute, when REJECTed, then it keeps its time; the others move', () => {
+    const h = after(after([summoned], dispute(20)), missReport());
+    const [e] = given(...h).when(resolve('REJECT', 50)).then([{ type: 'DisputeResolved' }]);
+    expect((e.data as { deadlines: object }).deadlines).toEqual({ reportBy: due.reportBy, arriveBy: at(60), completeBy: at(24 * 60 + 30) });
+  });
+
+  it('given the LEAD disputed, when UPHELD with reassignment after its deadline would have passed, then no miss and the new LEAD starts at the decision', () => {
+    const h = after([summoned], dispute(5));
+    const [e] = given(...h)
+      .when(resolve('UPHOLD', 65, MARKET))
+      .then([{ type: 'DisputeResolved', data: { decision: 'UPHOLD', reassignedTo: { assignmentId: OTHER, deadlines: deadlinesFrom(at(65), SLA) } } }]);
+    expect((e.data as { deadlines?: unknown }).deadlines).toBeUndefined();
+    given(...h, e).when(missReport()).then([]);
+    given(...h, e).when({ type: 'MissDeadline', assignmentId: OTHER, kind: 'REPORT', dueAt: at(80) }).then([{ type: 'DeadlineMissed', data: { assignmentId: OTHER } }, { type: 'WhistleEscalated' }]);
+  });
+
+  it('a triage override keeps the time the clock stood still', () => {
+    const h = after(after([summoned], dispute(5)), resolve('REJECT', 65));
+    const blue: LevelSla = { report: 'PT24H', arrive: 'PT72H', complete: 'P7D' };
+    given(...h)
+      .when({ type: 'Override', level: 'BLUE', sla: blue })
+      .then([{ type: 'DeadlinesChanged', data: { assignments: [{ assignmentId: LEAD, deadlines: { reportBy: at(24 * 60 + 60) } }, { assignmentId: ASSIST }] } }]);
+  });
+
+  it('a closing while DISPUTED closes it: nothing of it fires afterwards', () => {
+    const h = after(after([summoned], dispute(5)), { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '已解决了', closedAt: at(10) });
+    expect(fold(h).assignments[0]).toMatchObject({ status: 'CLOSED', disputedAt: null });
+    given(...h).when(missReport()).then([]);
+  });
+});
+
+describe('dispatch decider: text is trimmed and NFC-normalised before its rules (contract §10)', () => {
+  it('a five-space dispute note, result or dispute-resolution reason is refused', () => {
+    given(summoned).when(reply('DISPUTE', { note: '     ' })).thenRefused('invalid', /note/);
+    given(...after([summoned], reply('REPORT'))).when(reply('COMPLETE', { result: '\u3000 \t ' })).thenRefused('invalid', /result/);
+    const disputed = after([summoned], reply('DISPUTE', { note: '非本部门' }));
+    given(...disputed)
+      .when({ type: 'ResolveDispute', assignmentId: LEAD, decision: 'REJECT', reason: '     ', reassignTo: null, newAssignmentId: OTHER, now: at(9) })
+      .thenRefused('invalid', /reason/);
+  });
+
+  it('what is recorded is trimmed and NFC (e + combining acute → é)', () => {
+    given(summoned)
+      .when(reply('DISPUTE', { note: '  cafe\u0301 非本部门  ' }))
+      .then([{ type: 'AssignmentDisputed', data: { note: 'caf\u00e9 非本部门' } }]);
   });
 });

@@ -10,10 +10,12 @@ import type {
   ReplyAppliedData,
   DeadlineMissedData,
   AssignmentsCancelledData,
+  AssignmentsClosedData,
 } from '@chuishao/dispatch-contracts';
 
 export type WhistleStatus = 'BLOWN' | 'TRIAGED' | 'DISPATCHED' | 'IN_PROGRESS' | 'COMPLETED' | 'RESOLVED' | 'REOPENED' | 'WITHDRAWN';
-export type AssignmentStatus = 'SUMMONED' | 'REPORTED' | 'ARRIVED' | 'IN_PROGRESS' | 'DISPUTED' | 'COMPLETED' | 'CANCELLED' | 'REASSIGNED';
+/** CLOSED: still open when its whistle was confirmed or withdrawn (contract §4; also a legacy AssignmentsCancelled). */
+export type AssignmentStatus = 'SUMMONED' | 'REPORTED' | 'ARRIVED' | 'IN_PROGRESS' | 'DISPUTED' | 'COMPLETED' | 'CLOSED' | 'REASSIGNED';
 
 export interface AssignmentView {
   id: string;
@@ -166,8 +168,9 @@ function applyToExisting(view: WhistleView, e: ViewEvent): WhistleView {
         triage: {
           level: d.level,
           policyVersion: d.policyVersion,
-          rules: d.rules.filter((r: AppliedRule) => r.changed || r.id === 'base').map((r) => r.id),
-          reasons: d.rules.map((r) => ({ rule: r.id, zh: r.reason.zh, en: r.reason.en })),
+          // Every applied rule, in the order applied, in both: rules[i] is reasons[i].rule (docs/triage-policy.md).
+          rules: d.rules.map((r: AppliedRule) => r.id),
+          reasons: d.rules.map((r: AppliedRule) => ({ rule: r.id, zh: r.reason.zh, en: r.reason.en })),
         },
       };
     }
@@ -223,7 +226,9 @@ function applyToExisting(view: WhistleView, e: ViewEvent): WhistleView {
     case 'DisputeResolved': {
       const d = e.data as DisputeResolvedData;
       let next = patchAssignment(view, d.assignmentId, (a) =>
-        d.decision === 'UPHOLD' ? { ...a, status: 'REASSIGNED' } : { ...a, status: a.reportedAt ? 'IN_PROGRESS' : 'SUMMONED' },
+        d.decision === 'UPHOLD'
+          ? { ...a, status: 'REASSIGNED' }
+          : { ...a, status: a.reportedAt ? 'IN_PROGRESS' : 'SUMMONED', deadlines: d.deadlines ?? a.deadlines }, // the clock resumed: moved by the wait
       );
       if (d.reassignedTo) {
         const r = d.reassignedTo;
@@ -249,11 +254,12 @@ function applyToExisting(view: WhistleView, e: ViewEvent): WhistleView {
       for (const c of d.assignments) next = patchAssignment(next, c.assignmentId, (a) => ({ ...a, deadlines: c.deadlines }));
       return withDeadlines(next);
     }
-    case 'AssignmentsCancelled': {
-      const d = e.data as AssignmentsCancelledData;
+    case 'AssignmentsCancelled':
+    case 'AssignmentsClosed': {
+      const d = e.data as AssignmentsCancelledData | AssignmentsClosedData;
       return withDeadlines({
         ...view,
-        assignments: view.assignments.map((a) => (d.assignmentIds.includes(a.id) ? { ...a, status: 'CANCELLED' } : a)),
+        assignments: view.assignments.map((a) => (d.assignmentIds.includes(a.id) ? { ...a, status: 'CLOSED' } : a)),
       });
     }
     case 'WhistleWithdrawn':

@@ -165,3 +165,31 @@ describe('evolveView (the read model of every service’s events)', () => {
     });
   });
 });
+
+describe('whistle view: issue #24', () => {
+  it('triage.rules and triage.reasons tell the same story: every applied rule, in order, in both', () => {
+    const t = given(blown(), ev('WhistleTriaged', {
+      whistleId: W,
+      level: 'RED',
+      policyVersion: 1,
+      rules: [
+        { id: 'base', level: 'YELLOW', changed: false, reason: { zh: '默认等级', en: 'default level' } },
+        { id: 'households', level: 'YELLOW', changed: false, reason: { zh: '影响 80 户，已是最高可升等级', en: '80 households' } },
+        { id: 'life-safety', level: 'RED', changed: true, reason: { zh: '危及生命', en: 'life safety' } },
+      ],
+    }))!;
+    expect(t.triage!.rules).toEqual(['base', 'households', 'life-safety']);
+    expect(t.triage!.reasons.map((r) => r.rule)).toEqual(t.triage!.rules);
+  });
+
+  it('assignments closed with the whistle are CLOSED (also a legacy AssignmentsCancelled); a REJECT moves the deadlines', () => {
+    const d = given(blown(), triaged(), summoned())!;
+    const closed = evolveView(d, ev('AssignmentsClosed', { whistleId: W, assignmentIds: [A2], cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: '2026-11-25T09:00:00.000Z' }))!;
+    expect(closed.assignments.map((a) => a.status)).toEqual(['SUMMONED', 'CLOSED']);
+    const legacy = evolveView(d, ev('AssignmentsCancelled', { whistleId: W, assignmentIds: [A1, A2], reason: '撤回' }))!;
+    expect(legacy.assignments.map((a) => a.status)).toEqual(['CLOSED', 'CLOSED']);
+    const disputed = evolveView(d, ev('AssignmentDisputed', reply(A1, LEAD, { note: '非本部门职责' })))!;
+    const rejected = evolveView(disputed, ev('DisputeResolved', { whistleId: W, assignmentId: A1, departmentId: LEAD, decision: 'REJECT', reason: '属本部门', reassignedTo: null, resolvedAt: '2026-11-25T10:00:00.000Z', deadlines: deadlines(3), pausedMs: 3600000 }))!;
+    expect(rejected.assignments[0]).toMatchObject({ status: 'SUMMONED', deadlines: deadlines(3) });
+  });
+});

@@ -1,3 +1,4 @@
+import { cleanText } from '@chuishao/contracts';
 import type { IntakeEvent, Rating, WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleStatus, WhistleView } from './whistle-view';
 
@@ -54,11 +55,13 @@ export function decide(command: WhistleCommand, state: WhistleState): IntakeEven
     case 'BlowWhistle':
       if (state.exists) throw conflict('ALREADY_BLOWN', 'whistle already exists');
       return [{ type: 'WhistleBlown', data: command.data }];
-    case 'WithdrawWhistle':
+    case 'WithdrawWhistle': {
       if (state.status === 'RESOLVED' || state.status === 'WITHDRAWN' || state.status === 'COMPLETED')
         throw conflict('NOT_WITHDRAWABLE', `哨件状态为 ${state.status}，不能撤回 / a ${state.status} whistle cannot be withdrawn`);
-      if (!command.reason.trim()) throw new DomainError('invalid', 'REASON_REQUIRED', '撤回须说明理由 / a reason is required');
-      return [{ type: 'WhistleWithdrawn', data: { whistleId: command.whistleId, reason: command.reason } }];
+      const reason = cleanText(command.reason); // contract §10: trimmed and NFC before its rule
+      if (!reason) throw new DomainError('invalid', 'REASON_REQUIRED', '撤回须说明理由 / a reason is required');
+      return [{ type: 'WhistleWithdrawn', data: { whistleId: command.whistleId, reason } }];
+    }
     case 'ConfirmWhistle':
       if (state.status !== 'COMPLETED')
         throw conflict('NOT_COMPLETED', `只有已办结的哨件可以确认，当前为 ${state.status} / only a COMPLETED whistle can be confirmed (it is ${state.status})`);
@@ -66,11 +69,13 @@ export function decide(command: WhistleCommand, state: WhistleState): IntakeEven
         { type: 'WhistleConfirmed', data: { whistleId: command.whistleId } },
         { type: 'FeedbackRequested', data: { whistleId: command.whistleId, tokenHash: command.tokenHash, expiresAt: command.expiresAt } },
       ];
-    case 'ReopenWhistle':
+    case 'ReopenWhistle': {
       if (state.status !== 'COMPLETED')
         throw conflict('NOT_COMPLETED', `只有已办结的哨件可以退回重办，当前为 ${state.status} / only a COMPLETED whistle can be reopened (it is ${state.status})`);
-      if (!command.reason.trim()) throw new DomainError('invalid', 'REASON_REQUIRED', '退回须说明理由 / a reason is required');
-      return [{ type: 'WhistleReopened', data: { whistleId: command.whistleId, reason: command.reason } }];
+      const reason = cleanText(command.reason);
+      if (!reason) throw new DomainError('invalid', 'REASON_REQUIRED', '退回须说明理由 / a reason is required');
+      return [{ type: 'WhistleReopened', data: { whistleId: command.whistleId, reason } }];
+    }
     case 'GiveFeedback':
       if (!state.feedback) throw conflict('FEEDBACK_NOT_REQUESTED', '该哨件尚未请求评价 / no feedback was requested for this whistle');
       if (state.feedback.status === 'GIVEN') throw conflict('FEEDBACK_USED', '评价链接已使用 / this feedback link has been used');

@@ -70,6 +70,13 @@ describe('whistle decider', () => {
     });
     it('requires a reason (422)', () => {
       given(state('BLOWN')).when({ type: 'WithdrawWhistle', whistleId: W, reason: '   ' }).thenRefused('invalid', 'REASON_REQUIRED');
+      given(state('BLOWN')).when({ type: 'WithdrawWhistle', whistleId: W, reason: '     ' }).thenRefused('invalid', 'REASON_REQUIRED');
+      given(state('BLOWN')).when({ type: 'WithdrawWhistle', whistleId: W, reason: '\u3000\t\n' }).thenRefused('invalid', 'REASON_REQUIRED');
+    });
+    it('records the reason trimmed and NFC-normalised (contract §10)', () => {
+      given(state('BLOWN'))
+        .when({ type: 'WithdrawWhistle', whistleId: W, reason: '  cafe\u0301 已解决 ' })
+        .then([{ type: 'WhistleWithdrawn', data: { whistleId: W, reason: 'caf\u00e9 已解决' } }]);
     });
   });
 

@@ -36,3 +36,5 @@ export const systemActor = (service: string) => ({ role: 'system', org: null, su
 
 export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment';
 export * from './durations';
+
+export { cleanText, cleanTextInput, textLength } from './text';

@@ -1,3 +1,4 @@
+import { cleanText } from '@chuishao/contracts';
 import { isLevel, LEVELS, type Level } from '@chuishao/catalog';
 import type { Sla, TriageOverriddenData, WhistleTriagedData } from '@chuishao/triage-contracts';
 
@@ -58,7 +59,7 @@ export const MAX_REASON_LENGTH = 1000;
  * version: the override keeps the policy and takes the new level's row.
  */
 export function decideOverride(state: TriagedWhistle, command: OverrideTriage, sla: Sla): TriageOverriddenData {
-  const reason = typeof command.reason === 'string' ? command.reason.trim() : '';
+  const reason = typeof command.reason === 'string' ? cleanText(command.reason) : ''; // contract §10: trimmed and NFC first
   if (reason.length < MIN_REASON_LENGTH) {
     throw new OverrideRefused('invalid', 'reason', `改判须说明理由（至少 ${MIN_REASON_LENGTH} 个字）/ a reason of at least ${MIN_REASON_LENGTH} characters is required`);
   }

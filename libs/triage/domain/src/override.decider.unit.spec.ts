@@ -40,6 +40,7 @@ describe('decideOverride', () => {
     ['no reason', given(triaged), { level: 'RED', reason: '' }, 'invalid', 'reason'],
     ['a one-character reason', given(triaged), { level: 'RED', reason: ' 急 ' }, 'invalid', 'reason'],
     ['a reason of spaces', given(triaged), { level: 'RED', reason: '     ' }, 'invalid', 'reason'],
+    ['a reason of ideographic spaces and a combining mark alone', given(triaged), { level: 'RED', reason: '\u3000\u3000e\u0301\u3000' }, 'invalid', 'reason'],
     ['a reason over 1000 characters', given(triaged), { level: 'RED', reason: '长'.repeat(1001) }, 'invalid', 'reason'],
     ['an unknown level', given(triaged), { level: 'ORANGE', reason: '理由充分' }, 'invalid', 'level'],
     ['a whistle triage never saw', untriaged(ID), { level: 'RED', reason: '理由充分' }, 'not-found', null],

@@ -1,5 +1,5 @@
 import type { Queryable } from '@chuishao/event-store';
-import { SCORING_POLICY_V1, type ScoringPolicy } from '@chuishao/assessment-domain';
+import { minimumSampleOf, SCORING_POLICY_V1, type ScoringPolicy } from '@chuishao/assessment-domain';
 
 export const SCORING_POLICY_STREAM = 'policy-assessment';
 
@@ -12,5 +12,6 @@ export async function currentScoringPolicy(db: Queryable): Promise<ScoringPolicy
     `SELECT data FROM events WHERE stream_id = $1 AND type = 'ScoringPolicyPublished' ORDER BY stream_position DESC LIMIT 1`,
     [SCORING_POLICY_STREAM],
   );
-  return rows[0]?.data ?? SCORING_POLICY_V1;
+  const policy = rows[0]?.data ?? SCORING_POLICY_V1;
+  return { ...policy, minimumSample: minimumSampleOf(policy) }; // versions published before minimumSample existed: the default
 }

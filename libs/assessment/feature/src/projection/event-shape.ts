@@ -45,8 +45,11 @@ export function projectionProblem(e: ProjectableEvent): string | undefined {
       if (!isUuid(d.assignmentId)) return 'assignmentId must be a UUID';
       if (!isTime(d.receivedAt)) return 'receivedAt must be an ISO time';
       return undefined;
+    case 'AssignmentDisputed':
+      return isUuid(d.assignmentId) ? undefined : 'assignmentId must be a UUID';
     case 'DisputeResolved':
       if (!isUuid(d.assignmentId)) return 'assignmentId must be a UUID';
+      if (d.deadlines !== undefined && !isTime((d.deadlines as Record<string, unknown> | null)?.completeBy)) return 'deadlines.completeBy must be an ISO time';
       if (d.reassignedTo) {
         const p = assignment(d.reassignedTo, 'reassignedTo');
         if (p) return p;
@@ -54,6 +57,7 @@ export function projectionProblem(e: ProjectableEvent): string | undefined {
       }
       return undefined;
     case 'AssignmentsCancelled':
+    case 'AssignmentsClosed':
       return Array.isArray(d.assignmentIds) && d.assignmentIds.every(isUuid) ? undefined : 'assignmentIds must be UUIDs';
     case 'DeadlineMissed':
       return isUuid(d.assignmentId) ? undefined : 'assignmentId must be a UUID';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore } from '@chuishao/event-store';
 import { Messaging, publishing } from '@chuishao/messaging';
-import { TOPICS } from '@chuishao/contracts';
+import { cleanText, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
@@ -51,7 +51,7 @@ export class RateDepartmentHandler {
           }
           const current: Array<{ version: string }> = await em.query(`SELECT version FROM streams WHERE stream_id = $1`, [streamId]);
           const version = current.length ? Number(current[0].version) : 0;
-          const deductions = dto.deductions.map((d) => ({ points: d.points, reason: d.reason.trim() }));
+          const deductions = dto.deductions.map((d) => ({ points: d.points, reason: cleanText(d.reason) }));
           const data: StreetRatedData = {
             streetId,
             departmentId: dto.departmentId,

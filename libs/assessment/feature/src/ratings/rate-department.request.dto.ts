@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
+import { cleanTextInput } from '@chuishao/contracts';
 import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 export const PERIOD_PATTERN = /^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/;
@@ -12,7 +13,8 @@ export class DeductionDto {
   @Max(100)
   points!: number;
 
-  @ApiProperty({ example: '到场不及时，居民等待超过两小时', minLength: 5, maxLength: 500, description: '扣分理由（必填，至少 5 个字）/ reason, required' })
+  @ApiProperty({ example: '到场不及时，居民等待超过两小时', minLength: 5, maxLength: 500, description: '扣分理由（必填；先去首尾空白并 NFC 规范化，再要求至少 5 个字：五个空格即为空，422）/ reason, required: trimmed and NFC-normalised, then at least 5 characters (five spaces are empty → 422)' })
+  @Transform(({ value }) => cleanTextInput(value))
   @IsString()
   @IsNotEmpty({ message: '每一项扣分都必须写明理由 / every deduction needs a reason' })
   @MinLength(5, { message: '扣分理由至少 5 个字 / the reason must be at least 5 characters' })

@@ -3,12 +3,12 @@ import type { Explanation, ScorecardRow, ScoringPolicy } from '@chuishao/assessm
 import type { ScorecardResult } from './scorecard.reader';
 
 /** Column headers of the score sheet (考核得分), in the order of the row. */
-export const SCORE_HEADERS = ['部门', '完成度得分', '计入件数', '按时', '逾期办结', '超期未办', '不计入', '满意度得分', '评价数', '感知度得分', '评分街道数', '总分', '等级', '排名'];
+export const SCORE_HEADERS = ['部门', '完成度得分', '计入件数', '按时', '逾期办结', '超期未办', '不计入', '满意度得分', '评价数', '感知度得分', '评分街道数', '总分', '等级', '排名', '样本不足'];
 /** Column headers of the explanations sheet (扣分说明). */
 export const EXPLANATION_HEADERS = ['部门', '考核项', '类别', '哨件', '街道', '办结时限', '办结时间', '评价/扣分理由', '扣分', '影响分值', '说明'];
 
 const COMPONENT_NAMES: Record<Explanation['component'], string> = { completion: '完成度', satisfaction: '满意度', perception: '感知度' };
-const KIND_NAMES: Record<Explanation['kind'], string> = { LATE: '逾期办结', MISSED: '超期未办', FEEDBACK: '群众评价', DEDUCTION: '街道扣分' };
+const KIND_NAMES: Record<Explanation['kind'], string> = { LATE: '逾期办结', MISSED: '超期未办', CLOSED: '随哨件关闭', FEEDBACK: '群众评价', DEDUCTION: '街道扣分' };
 const RATING_NAMES: Record<string, string> = { SATISFIED: '满意', BASICALLY_SATISFIED: '基本满意', DISSATISFIED: '不满意' };
 
 function gradeName(grade: ScorecardRow['grade'], policy: ScoringPolicy): string {
@@ -20,7 +20,7 @@ type Cell = string | number | null;
 
 export function scoreCells(row: ScorecardRow, policy: ScoringPolicy): Cell[] {
   const c = row.completion;
-  return [row.name, c.score, c.counted, c.onTime, c.late, c.missed, c.excluded, row.satisfaction.score, row.satisfaction.responses, row.perception.score, row.perception.ratings, row.total, gradeName(row.grade, policy), row.rank];
+  return [row.name, c.score, c.counted, c.onTime, c.late, c.missed, c.excluded, row.satisfaction.score, row.satisfaction.responses, row.perception.score, row.perception.ratings, row.total, gradeName(row.grade, policy), row.rank, row.insufficientSample ? '样本不足' : ''];
 }
 
 export function explanationCells(row: ScorecardRow, e: Explanation): Cell[] {
@@ -30,7 +30,8 @@ export function explanationCells(row: ScorecardRow, e: Explanation): Cell[] {
   if (e.component === 'satisfaction') {
     return [row.name, COMPONENT_NAMES[e.component], KIND_NAMES[e.kind], e.whistleId, '', '', '', RATING_NAMES[e.rating] ?? e.rating, e.pointsLost, e.componentImpact, e.message];
   }
-  return [row.name, COMPONENT_NAMES[e.component], KIND_NAMES[e.kind], e.whistleId, '', e.deadline, e.completedAt ?? '未办结', '', e.pointsLost, e.componentImpact, e.message];
+  const completed = e.completedAt ?? (e.kind === 'CLOSED' ? '随哨件关闭' : '未办结');
+  return [row.name, COMPONENT_NAMES[e.component], KIND_NAMES[e.kind], e.whistleId, '', e.deadline, completed, '', e.pointsLost, e.componentImpact, e.message];
 }
 
 /** A CSV field: quoted when needed; text that a spreadsheet would run as a formula is defused with a leading apostrophe. */

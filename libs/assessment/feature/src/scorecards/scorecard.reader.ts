@@ -87,7 +87,7 @@ export async function readTallies(
     if (l.kind === 'FEEDBACK') tally(l.department_id).lost.push({ kind: 'FEEDBACK', whistleId: l.whistle_id, rating: l.rating as Rating });
     else
       tally(l.department_id).lost.push({
-        kind: l.kind as 'LATE' | 'MISSED',
+        kind: l.kind as 'LATE' | 'MISSED' | 'CLOSED',
         whistleId: l.whistle_id,
         assignmentId: l.assignment_id as string,
         completeBy: isoOf(l.complete_by as string),

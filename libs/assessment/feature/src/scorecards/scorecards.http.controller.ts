@@ -5,6 +5,7 @@ import { Roles } from '@chuishao/auth';
 import { defaultCatalog } from '@chuishao/catalog';
 import { ProblemException, histogram } from '@chuishao/platform';
 import { ScorecardsQueryDto } from './scorecards.request.dto';
+import { ScorecardResponseDto } from './scorecard.response.dto';
 import { ScorecardRenderer } from './scorecard.renderer';
 import { httpAnswer } from './scorecard-cache';
 
@@ -27,7 +28,7 @@ export class ScorecardsHttpController {
   })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'ETag of a settled answer → 304 when unchanged' })
   @ApiHeader({ name: 'Accept-Encoding', required: false, description: 'gzip: a cached answer may come gzip-encoded (Content-Encoding: gzip)' })
-  @ApiResponse({ status: 200, description: 'The scorecard; headers ETag (settled answers), X-Chuishao-Cache, Vary: Accept-Encoding (cached answers)' })
+  @ApiResponse({ status: 200, type: ScorecardResponseDto, description: 'The scorecard; headers ETag (settled answers), X-Chuishao-Cache, Vary: Accept-Encoding (cached answers)' })
   @ApiResponse({ status: 304, description: 'Not modified: If-None-Match names the current answer' })
   async get(@Query() q: ScorecardsQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const started = process.hrtime.bigint();

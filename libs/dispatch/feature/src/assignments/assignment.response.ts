@@ -43,7 +43,7 @@ export class DispatchAssignmentResponse {
   departmentId!: string;
   @ApiProperty({ enum: ['LEAD', 'ASSIST'], description: 'LEAD 牵头 / ASSIST 协办' })
   role!: string;
-  @ApiProperty({ enum: ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CANCELLED', 'REASSIGNED'] })
+  @ApiProperty({ enum: ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CLOSED', 'REASSIGNED'] })
   status!: string;
   @ApiProperty({ enum: ['RED', 'YELLOW', 'BLUE'] })
   level!: string;

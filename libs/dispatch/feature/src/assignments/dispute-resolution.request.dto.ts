@@ -1,3 +1,5 @@
+import { cleanTextInput } from '@chuishao/contracts';
+import { Transform } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
@@ -8,7 +10,8 @@ export class DisputeResolutionRequestDto {
   @IsIn(['UPHOLD', 'REJECT'])
   decision!: 'UPHOLD' | 'REJECT';
 
-  @ApiProperty({ example: '经核实，该事项属市场监管职责', maxLength: 2000 })
+  @ApiProperty({ example: '经核实，该事项属市场监管职责', maxLength: 2000, description: '理由（必填；先去首尾空白并 NFC 规范化）/ reason, required (trimmed and NFC-normalised first)' })
+  @Transform(({ value }) => cleanTextInput(value))
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)

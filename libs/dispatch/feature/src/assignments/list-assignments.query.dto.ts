@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
-export const ASSIGNMENT_STATUSES = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CANCELLED', 'REASSIGNED'] as const;
+export const ASSIGNMENT_STATUSES = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CLOSED', 'REASSIGNED'] as const;
 
 /** GET /api/v1/assignments?departmentId=&status=&whistleId=&cursor=&limit= (newest summons first). */
 export class ListAssignmentsQueryDto {

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
+import { cleanTextInput } from '@chuishao/contracts';
 import { IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { REPLY_TYPES, type ReplyType } from '@chuishao/dispatch-contracts';
 
@@ -52,12 +53,14 @@ export class ReplyRequestDto {
 
   @ApiPropertyOptional({ example: '已派两名消防员前往现场', description: '说明；退单（dispute）时必填，为退单理由 / note; required for dispute (the reason)', maxLength: 4000 })
   @IsOptional()
+  @Transform(({ value }) => cleanTextInput(value))
   @IsString()
   @MaxLength(4000)
   note?: string;
 
   @ApiPropertyOptional({ example: '液化气罐已移出通道，早餐车已规范停放', description: '办结结果；办结（complete）时必填 / result; required for complete', maxLength: 4000 })
   @IsOptional()
+  @Transform(({ value }) => cleanTextInput(value))
   @IsString()
   @MaxLength(4000)
   result?: string;

@@ -150,15 +150,20 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
         [candidate.id],
       );
       if (!row) return; // judged meanwhile (another instance, or a reply settled it)
-      const dueAt = new Date(row.due_at).toISOString();
+      let dueAt = new Date(row.due_at).toISOString();
       const a = loaded.state.assignments.find((x) => x.id === row.assignment_id);
-      if (a && !isClosed(loaded.state)) {
+      if (a) {
         const current = deadlineOf(a.deadlines, row.kind);
-        if (Date.parse(current) > Date.parse(dueAt) && Date.parse(current) > now.getTime()) {
-          await em.query(`UPDATE deadlines SET due_at = $2 WHERE id = $1`, [row.id, current]); // moved later: not due yet
-          return;
+        if (Date.parse(current) > Date.parse(dueAt)) {
+          if (!isClosed(loaded.state) && Date.parse(current) > now.getTime()) {
+            await em.query(`UPDATE deadlines SET due_at = $2 WHERE id = $1`, [row.id, current]); // moved later: not due yet
+            return;
+          }
+          dueAt = current; // moved later (a dispute's pause, an override) and due since: judged at its current time
         }
       }
+      // The decider skips what must not fire: a DISPUTED assignment's paused clock, a deadline due at
+      // or after its whistle's closing (a CLOSED assignment); one due before either is judged.
       const events = decide({ type: 'MissDeadline', assignmentId: row.assignment_id, kind: row.kind, dueAt }, loaded.state);
       await this.streams.commit(em, loaded, events, { correlationId: randomUUID(), causationId: null, actor: systemActor('dispatch') });
       const outcome = events.length > 0 ? 'MISSED' : a && deadlineMet(a, row.kind, dueAt) ? 'MET' : 'SKIPPED';

@@ -6,7 +6,7 @@ import type { EventMetadata } from '@chuishao/event-store';
 import type { WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
 import type { TriageOverriddenData } from '@chuishao/triage-contracts';
 import type { WhistleClosedMessage } from '@chuishao/dispatch-contracts';
-import { decide, OPEN_STATUSES } from '@chuishao/dispatch-domain';
+import { decide } from '@chuishao/dispatch-domain';
 import { DispatchStreams } from '../whistle/dispatch-streams';
 import { WhistleBriefs } from '../whistle/whistle-briefs';
 
@@ -18,12 +18,16 @@ const reactionMetadata = (env: Envelope): EventMetadata => ({
 
 /**
  * What dispatch does when the street or the command center changes the whistle:
- * - WhistleWithdrawn → open assignments cancelled (AssignmentsCancelled), departments told (CANCELLED);
+ * - WhistleWithdrawn → open assignments CLOSED (AssignmentsClosed WHISTLE_WITHDRAWN), departments
+ *   told (CANCELLED); deadlines due at or after the withdrawal skipped, earlier ones still judged;
  * - WhistleReopened → assignments back to work with a new complete deadline (DeadlinesChanged
  *   WHISTLE_REOPENED, new PENDING COMPLETE deadlines), departments told (REOPENED);
  * - TriageOverridden → open assignments' deadlines recomputed from their summonedAt with the new
  *   SLA (DeadlinesChanged TRIAGE_OVERRIDDEN; only PENDING deadline rows move), departments told;
- * - WhistleConfirmed → closed: no more replies, pending deadlines dropped, departments told (CLOSED).
+ * - WhistleConfirmed → closed: no more replies, open assignments CLOSED (AssignmentsClosed
+ *   WHISTLE_CONFIRMED), deadlines due at or after the confirmation skipped (earlier ones are still
+ *   judged: a miss before the closing stands), every live department told (CLOSED).
+ * The closing time is the whistle event's own time, so dispatch and assessment agree on it.
  */
 @Injectable()
 export class ReactToWhistleFactsHandler {
@@ -36,10 +40,11 @@ export class ReactToWhistleFactsHandler {
   async withdrawn(em: EntityManager, env: Envelope<'WhistleWithdrawn', WhistleWithdrawnData>): Promise<void> {
     const loaded = await this.streams.load(em, env.data.whistleId);
     if (!loaded.brief) return;
-    const events = decide({ type: 'Withdraw', reason: env.data.reason || 'WHISTLE_WITHDRAWN' }, loaded.state);
+    const closedAt = new Date(env.occurredAt).toISOString();
+    const events = decide({ type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: env.data.reason || null, closedAt }, loaded.state);
     await this.streams.commit(em, loaded, events, reactionMetadata(env));
     await this.briefs.setPhase(em, env.data.whistleId, 'WITHDRAWN');
-    await em.query(`UPDATE deadlines SET state = 'SKIPPED', decided_at = now() WHERE whistle_id = $1 AND state = 'PENDING'`, [env.data.whistleId]);
+    await skipFrom(em, env.data.whistleId, closedAt);
   }
 
   async reopened(em: EntityManager, env: Envelope<'WhistleReopened', WhistleReopenedData>): Promise<void> {
@@ -61,11 +66,13 @@ export class ReactToWhistleFactsHandler {
     const whistleId = env.data.whistleId;
     const loaded = await this.streams.load(em, whistleId);
     if (!loaded.brief) return;
-    const closedAt = new Date().toISOString();
+    const closedAt = new Date(env.occurredAt).toISOString();
+    const events = decide({ type: 'Close', cause: 'WHISTLE_CONFIRMED', reason: null, closedAt }, loaded.state);
+    // The open ones are told by AssignmentsClosed's messages; the completed ones here.
     const messages: OutboxMessage[] = loaded.state.assignments
-      .filter((a) => [...OPEN_STATUSES, 'COMPLETED'].includes(a.status))
+      .filter((a) => a.status === 'COMPLETED')
       .map((a) => {
-        const msg: WhistleClosedMessage = { type: 'CLOSED', assignmentId: a.id, whistleId, reason: 'WHISTLE_CONFIRMED', closedAt };
+        const msg: WhistleClosedMessage = { type: 'CLOSED', assignmentId: a.id, whistleId, reason: 'WHISTLE_CONFIRMED', closedAt, status: 'COMPLETED' };
         return {
           topic: this.messaging.topic(departmentTopics(a.departmentId).assignments),
           key: whistleId,
@@ -73,8 +80,18 @@ export class ReactToWhistleFactsHandler {
           headers: { 'message-type': msg.type },
         };
       });
-    await this.streams.commit(em, loaded, [], reactionMetadata(env), messages);
+    await this.streams.commit(em, loaded, events, reactionMetadata(env), messages);
     await this.briefs.setPhase(em, whistleId, 'RESOLVED');
-    await em.query(`UPDATE deadlines SET state = 'SKIPPED', decided_at = now() WHERE whistle_id = $1 AND state = 'PENDING'`, [whistleId]);
+    await skipFrom(em, whistleId, closedAt);
   }
+}
+
+/**
+ * The whistle's pending deadlines that can no longer fire: due at or after the closing (also those
+ * of completed assignments). Those due before it stay for the scheduler, which judges them on the
+ * replies known (contract §4: a miss before the closing stands). Paused ones (a dispute waiting)
+ * were dropped with AssignmentsClosed.
+ */
+async function skipFrom(em: EntityManager, whistleId: string, closedAt: string): Promise<void> {
+  await em.query(`UPDATE deadlines SET state = 'SKIPPED', decided_at = now() WHERE whistle_id = $1 AND state = 'PENDING' AND due_at >= $2`, [whistleId, closedAt]);
 }

@@ -63,6 +63,7 @@ export function departmentMessages(
           decision: d.decision,
           reason: d.reason,
           resolvedAt: d.resolvedAt ?? now,
+          ...(d.decision === 'REJECT' && d.deadlines ? { deadlines: d.deadlines } : {}),
         });
         const r = d.reassignedTo ? byId(d.reassignedTo.assignmentId) : undefined;
         if (r) summon(r);
@@ -74,6 +75,20 @@ export function departmentMessages(
           if (a) send(a.departmentId, { type: 'CANCELLED', assignmentId: id, whistleId: e.data.whistleId, reason: e.data.reason, cancelledAt: now });
         }
         break;
+      case 'AssignmentsClosed': {
+        // Withdrawal: CANCELLED with the street's reason (as before); confirmation: CLOSED.
+        const d = e.data;
+        for (const id of d.assignmentIds) {
+          const a = byId(id);
+          if (!a) continue;
+          if (d.cause === 'WHISTLE_WITHDRAWN') {
+            send(a.departmentId, { type: 'CANCELLED', assignmentId: id, whistleId: d.whistleId, reason: d.reason ?? 'WHISTLE_WITHDRAWN', cancelledAt: d.closedAt });
+          } else {
+            send(a.departmentId, { type: 'CLOSED', assignmentId: id, whistleId: d.whistleId, reason: 'WHISTLE_CONFIRMED', closedAt: d.closedAt, status: 'CLOSED' });
+          }
+        }
+        break;
+      }
       case 'DeadlinesChanged':
         for (const c of e.data.assignments) {
           const a = byId(c.assignmentId);

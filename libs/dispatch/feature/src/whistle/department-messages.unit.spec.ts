@@ -47,4 +47,28 @@ describe('department messages', () => {
     const cancel: DispatchEvent = { type: 'AssignmentsCancelled', data: { whistleId: W, assignmentIds: [A], reason: '已自行解决' } };
     expect(JSON.parse(departmentMessages([cancel], fold([summoned, cancel]), brief, topic, T0)[0].value)).toMatchObject({ type: 'CANCELLED', reason: '已自行解决' });
   });
+
+  it('closed with the whistle: confirmed → CLOSED (status CLOSED), withdrawn → CANCELLED with the reason; a REJECT carries the moved deadlines', () => {
+    const T1 = '2026-11-25T08:10:00.000Z';
+    const confirmed: DispatchEvent = { type: 'AssignmentsClosed', data: { whistleId: W, assignmentIds: [A], cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: T1 } };
+    const [c] = departmentMessages([confirmed], fold([summoned, confirmed]), brief, topic, T0);
+    expect(c.headers).toEqual({ 'message-type': 'CLOSED' });
+    expect(JSON.parse(c.value)).toEqual({ type: 'CLOSED', assignmentId: A, whistleId: W, reason: 'WHISTLE_CONFIRMED', closedAt: T1, status: 'CLOSED' });
+    const withdrawn: DispatchEvent = { type: 'AssignmentsClosed', data: { whistleId: W, assignmentIds: [A], cause: 'WHISTLE_WITHDRAWN', reason: '已自行解决', closedAt: T1 } };
+    expect(JSON.parse(departmentMessages([withdrawn], fold([summoned, withdrawn]), brief, topic, T0)[0].value)).toEqual({ type: 'CANCELLED', assignmentId: A, whistleId: W, reason: '已自行解决', cancelledAt: T1 });
+    const moved = deadlinesFrom(T1, SLA);
+    const rejected: DispatchEvent = {
+      type: 'DisputeResolved',
+      data: { whistleId: W, assignmentId: A, departmentId: FIRE, decision: 'REJECT', reason: '属本部门职责', reassignedTo: null, resolvedAt: T1, deadlines: moved, pausedMs: 600000 },
+    };
+    expect(JSON.parse(departmentMessages([rejected], fold([summoned, rejected]), brief, topic, T1)[0].value)).toEqual({
+      type: 'DISPUTE_RESOLVED',
+      assignmentId: A,
+      whistleId: W,
+      decision: 'REJECT',
+      reason: '属本部门职责',
+      resolvedAt: T1,
+      deadlines: moved,
+    });
+  });
 });

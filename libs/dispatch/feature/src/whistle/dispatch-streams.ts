@@ -243,6 +243,9 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
         WHERE assignment_id = ANY($1::uuid[]) AND kind = ANY($2) AND state = 'PENDING' ${before ? 'AND due_at >= $4' : ''}`,
       before ? [ids, kinds, state2, before] : [ids, kinds, state2],
     );
+  /** Paused deadlines (a dispute waiting) of these assignments are over: SKIPPED. */
+  const dropPaused = (ids: string[]) =>
+    em.query(`UPDATE deadlines SET state = 'SKIPPED', decided_at = now() WHERE assignment_id = ANY($1::uuid[]) AND state = 'PAUSED'`, [ids]);
   const byId = (id: string) => state.assignments.find((a) => a.id === id);
 
   for (const e of events) {
@@ -263,15 +266,44 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
         await settle([e.data.assignmentId], ['ARRIVE', 'COMPLETE'], 'MET', e.data.receivedAt);
         touched.add(e.data.assignmentId);
         break;
-      case 'HandlingProgressed':
       case 'AssignmentDisputed':
+        // The clock stops: the pending deadlines not yet due at the dispute's receipt wait, PAUSED,
+        // where the scheduler does not look (one due before it stays PENDING: that miss stands).
+        await em.query(
+          `UPDATE deadlines SET state = 'PAUSED' WHERE assignment_id = $1 AND state = 'PENDING' AND due_at >= $2`,
+          [e.data.assignmentId, e.data.receivedAt],
+        );
+        touched.add(e.data.assignmentId);
+        break;
+      case 'HandlingProgressed':
       case 'DeadlineMissed':
       case 'WhistleEscalated':
         touched.add(e.data.assignmentId);
         break;
       case 'DisputeResolved': {
         touched.add(e.data.assignmentId);
-        if (e.data.decision === 'UPHOLD') await settle([e.data.assignmentId], ['REPORT', 'ARRIVE', 'COMPLETE'], 'SKIPPED');
+        if (e.data.decision === 'UPHOLD') {
+          await settle([e.data.assignmentId], ['REPORT', 'ARRIVE', 'COMPLETE'], 'SKIPPED');
+          await dropPaused([e.data.assignmentId]);
+        } else {
+          // REJECT: the clock resumes with the time that was left — each paused deadline back to
+          // PENDING at its moved time (the state's deadlines, moved by the decider).
+          const a = byId(e.data.assignmentId);
+          if (a) {
+            for (const [kind, due] of KINDS) {
+              await em.query(
+                `WITH paused AS (
+                   UPDATE deadlines SET state = 'SKIPPED', decided_at = now() WHERE assignment_id = $1 AND kind = $2 AND state = 'PAUSED' RETURNING whistle_id
+                 )
+                 INSERT INTO deadlines (assignment_id, whistle_id, kind, due_at)
+                 SELECT $1, whistle_id, $2, $3 FROM paused LIMIT 1
+                 ON CONFLICT (assignment_id, kind) WHERE state = 'PENDING' DO UPDATE SET due_at = EXCLUDED.due_at`,
+                [a.id, kind, due(a)],
+              );
+              await em.query(`UPDATE deadlines SET due_at = $3 WHERE assignment_id = $1 AND kind = $2 AND state = 'PENDING' AND due_at < $3`, [a.id, kind, due(a)]);
+            }
+          }
+        }
         const r = e.data.reassignedTo ? byId(e.data.reassignedTo.assignmentId) : undefined;
         if (r) {
           await insertDeadlines([r]);
@@ -281,6 +313,13 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
       }
       case 'AssignmentsCancelled':
         await settle(e.data.assignmentIds, ['REPORT', 'ARRIVE', 'COMPLETE'], 'SKIPPED');
+        e.data.assignmentIds.forEach((id) => touched.add(id));
+        break;
+      case 'AssignmentsClosed':
+        // Deadlines due at or after the closing never fire; earlier ones stay PENDING and are
+        // judged as usual (a miss before the closing stands). A paused one was not due: dropped.
+        await settle(e.data.assignmentIds, ['REPORT', 'ARRIVE', 'COMPLETE'], 'SKIPPED', e.data.closedAt);
+        await dropPaused(e.data.assignmentIds);
         e.data.assignmentIds.forEach((id) => touched.add(id));
         break;
       case 'DeadlinesChanged':

@@ -102,7 +102,7 @@ export function presentFeedbackSummary(view: WhistleView, row: TokenRow) {
     status: view.status,
     level: view.level,
     departments: view.assignments
-      .filter((a) => a.status !== 'CANCELLED' && a.status !== 'REASSIGNED')
+      .filter((a) => a.status !== 'REASSIGNED')
       .map((a) => {
         const d = catalog.department(a.departmentId);
         return { name: d?.name ?? '', nameEn: d?.nameEn ?? '', role: a.role };

@@ -64,7 +64,7 @@ export function presentServiceDefinition(s: Situation): Record<string, XmlValue>
 
 function leadDepartmentName(view: WhistleView): string | null {
   const catalog = defaultCatalog();
-  const lead = [...view.assignments].reverse().find((a) => a.role === 'LEAD' && a.status !== 'REASSIGNED' && a.status !== 'CANCELLED');
+  const lead = [...view.assignments].reverse().find((a) => a.role === 'LEAD' && a.status !== 'REASSIGNED' && a.status !== 'CLOSED');
   const id = lead?.departmentId ?? catalog.situation(view.situationCode)?.leadDepartment;
   return id ? (catalog.department(id)?.name ?? null) : null;
 }

@@ -33,7 +33,7 @@ class AssignmentViewDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid', example: '90c4452e-f2b5-5aac-a8a9-3515eb0a3e2d', description: '部门 id / department id' }) departmentId!: string;
   @ApiProperty({ enum: ['LEAD', 'ASSIST'], example: 'LEAD', description: '牵头 / 协办' }) role!: string;
-  @ApiProperty({ example: 'REPORTED', enum: ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CANCELLED', 'REASSIGNED'] }) status!: string;
+  @ApiProperty({ example: 'REPORTED', enum: ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CLOSED', 'REASSIGNED'] }) status!: string;
   @ApiProperty({ example: '2026-11-25T08:30:00.000Z' }) summonedAt!: string;
   @ApiProperty({ example: '2026-11-25T08:38:00.000Z', nullable: true }) reportedAt!: string | null;
   @ApiProperty({ nullable: true, example: null }) arrivedAt!: string | null;

@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { cleanTextInput } from '@chuishao/contracts';
 import { LEVELS } from '@chuishao/catalog';
 import { MAX_REASON_LENGTH } from '@chuishao/triage-domain';
 
@@ -11,6 +13,7 @@ export class OverrideTriageRequestDto {
   level!: 'RED' | 'YELLOW' | 'BLUE';
 
   @ApiProperty({ example: '现场核实液化气罐泄漏，危及周边住户，提级处置', minLength: 2, maxLength: MAX_REASON_LENGTH, description: '改判理由（必填，去除首尾空格后至少 2 个字）/ reason, required, ≥ 2 characters after trimming' })
+  @Transform(({ value }) => cleanTextInput(value))
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_REASON_LENGTH)
