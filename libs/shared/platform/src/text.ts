@@ -11,6 +11,7 @@
  * The walk is iterative (an explicit stack), so a body nested 100,000 levels deep costs one pass
  * and never the call stack.
  */
+import { cleanText } from '@chuishao/contracts';
 
 /** Objects and arrays may be nested this deep; one level more is refused (contract §10). */
 export const MAX_JSON_DEPTH = 64;
@@ -31,9 +32,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Keys that would reach an object's prototype if assigned; refused wherever they appear. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__']);
 
-/** Trims and NFC-normalises a text (a string of spaces becomes empty). */
+/** Trims and NFC-normalises a text (a string of spaces becomes empty): the contracts' cleanText, the one definition. */
 export function normaliseText(text: string): string {
-  return text.normalize('NFC').trim();
+  return cleanText(text);
 }
 
 /** Why a string cannot be stored (U+0000, an unpaired surrogate), or undefined when it can. */
