@@ -43,12 +43,13 @@ export class InboxPruner {
     const before = new Date(now.getTime() - this.o.retentionDays * 86_400_000);
     let total = 0;
     for (;;) {
-      const rows: unknown[] = await this.ds.query(
-        `DELETE FROM inbox WHERE ctid IN (SELECT ctid FROM inbox WHERE processed_at < $1 LIMIT 5000) RETURNING 1`,
+      // (a SELECT around the DELETE: TypeORM answers a bare DELETE with [rows, count])
+      const [{ n }]: Array<{ n: number }> = await this.ds.query(
+        `WITH gone AS (DELETE FROM inbox WHERE ctid IN (SELECT ctid FROM inbox WHERE processed_at < $1 LIMIT 5000) RETURNING 1) SELECT count(*)::int AS n FROM gone`,
         [before],
       );
-      total += rows.length;
-      if (rows.length < 5000) return total;
+      total += n;
+      if (n < 5000) return total;
     }
   }
 }
