@@ -76,7 +76,8 @@ describe('assessment end to end: from a whistle to the 50/20/30 scorecard', () =
       perception: { score: 95, ratings: 1 },
       total: 94.5,
       grade: 'EXCELLENT',
-      rank: 1,
+      rank: null, // one counted assignment: fewer than the policy's minimumSample (5), so no rank (样本不足)
+      insufficientSample: true,
     });
     expect(row.explanations.map((e: { kind: string }) => e.kind)).toEqual(['FEEDBACK', 'DEDUCTION']);
 
@@ -84,7 +85,7 @@ describe('assessment end to end: from a whistle to the 50/20/30 scorecard', () =
     expect(csv.status).toBe(200);
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(bytes.subarray(3).toString('utf8').split('\r\n')[1]).toBe(`${FIRE.name},100,1,1,0,0,0,80,1,95,1,94.5,优秀,1`);
+    expect(bytes.subarray(3).toString('utf8').split('\r\n')[1]).toBe(`${FIRE.name},100,1,1,0,0,0,80,1,95,1,94.5,优秀,,样本不足`); // no rank: the sample is too small
 
     const summary = await stack.http('GET', '/api/v1/analytics/summary', { token: streetToken });
     expect(summary.json).toMatchObject({ streetId: street.id, total: 1, byStatus: [{ status: 'RESOLVED', count: 1 }] });

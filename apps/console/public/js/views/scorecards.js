@@ -113,7 +113,7 @@ export async function renderScorecards(main, ctx) {
         h(
           'tr',
           null,
-          h('td', { class: 'num', 'data-label': '名次 Rank' }, String(r.rank ?? '—')),
+          h('td', { class: 'num', 'data-label': '名次 Rank' }, r.insufficientSample ? '样本不足' : String(r.rank ?? '—')),
           h('th', { scope: 'row' }, r.name ?? catalog.department(r.departmentId)?.name ?? r.departmentId),
           h('td', { class: 'num', 'data-label': '完成率 50%', title: `计入 ${c.counted ?? 0}，按时 ${c.onTime ?? 0}，超时 ${c.late ?? 0}，未完成 ${c.missed ?? 0}，不计 ${c.excluded ?? 0}` }, comp(r.completion), h('div', { class: 'small muted' }, `${c.onTime ?? 0}/${c.counted ?? 0}`)),
           h('td', { class: 'num', 'data-label': '满意度 20%' }, comp(r.satisfaction), h('div', { class: 'small muted' }, `${r.satisfaction?.responses ?? 0} 条`)),
