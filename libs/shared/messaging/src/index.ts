@@ -6,6 +6,7 @@ export * from './inbox';
 export * from './rejected';
 export * from './kafka';
 export * from './kafka-event.server';
+export * from './kafka-event.context';
 export * from './failure';
 export * from './parking';
 export * from './read-watermark';

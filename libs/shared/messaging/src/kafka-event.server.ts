@@ -1,15 +1,18 @@
-import { Server, type CustomTransportStrategy, BaseRpcContext, type MessageHandler } from '@nestjs/microservices';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@chuishao/contracts';
-import { counter, gauge, histogram } from '@chuishao/platform';
+import { counter, gauge, histogram, WakeableSleep } from '@chuishao/platform';
 import { BatchTransactions, STAGE_BUCKETS } from './batch-transaction';
 import { classifyFailure, UNKNOWN_FAILURE_LIMIT, type Failure } from './failure';
-import { GroupMembership, NOT_KNOWN, type Membership } from './group-membership';
-import type { BatchScope, InBatch } from './inbox';
+import { GroupMembership } from './group-membership';
+import { KafkaEventContext, type ConsumerFetch } from './kafka-event.context';
+import type { BatchScope } from './inbox';
 import { OffsetCommits } from './offset-commits';
-import { ParkingLot, parkedMessage, parkingKey } from './parking';
+import { KeyLocks } from './key-locks';
+import { ParkedReplays } from './parked-replays';
+import { ParkingLot, parkingKey } from './parking';
 import { rejectedMessage, rejectedTopicFor } from './rejected';
 import { prefixed } from './topics';
 
@@ -32,47 +35,6 @@ export type PermanentFailurePolicy = 'reject' | 'park';
 
 /** `@EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)`: an internal event that cannot be applied is parked. */
 export const PARK_PERMANENT_FAILURES = { permanentFailure: 'park' as PermanentFailurePolicy };
-
-/**
- * What a handler learns about the message besides its parsed value; hand it to processOnce and
- * currentManager so they join the batch's transaction.
- */
-export class KafkaEventContext extends BaseRpcContext<[string, number, KafkaMessage, BatchScope?, Membership?]> implements InBatch {
-  get topic(): string {
-    return this.args[0];
-  }
-  get partition(): number {
-    return this.args[1];
-  }
-  get message(): KafkaMessage {
-    return this.args[2];
-  }
-  get key(): string | null {
-    return this.args[2].key ? this.args[2].key.toString('utf8') : null;
-  }
-  /** The batch transaction this message is handled in, if any. */
-  get batch(): BatchScope | undefined {
-    return this.args[3];
-  }
-  /** The consumer's membership of its group when the message was handed over. */
-  get membership(): Membership {
-    return this.args[4] ?? NOT_KNOWN;
-  }
-}
-
-/**
- * How long the broker may hold a consumer's fetch to gather a larger batch: it answers when
- * `minBytes` are there or `maxWaitMs` have passed. A consumer on the whistle's critical path
- * answers at the first message (minBytes 1); a projection whose readers can wait a little asks
- * for bigger batches — fewer fetches for the broker, fewer transactions for PostgreSQL (ADR 0010).
- */
-export interface ConsumerFetch {
-  maxWaitMs: number;
-  minBytes: number;
-}
-
-/** A read model off the whistle's critical path: batches gathered for up to 100 ms. */
-export const PROJECTION_FETCH: ConsumerFetch = { maxWaitMs: 100, minBytes: 1 << 20 };
 
 export interface KafkaEventServerOptions {
   kafka: Kafka;
@@ -160,11 +122,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   /** The parked keys, read at each join: a batch waits for it. */
   private parkingLoaded: Promise<void> = Promise.resolve();
   /** One replay, or one live message of a parked key, at a time per key. */
-  private readonly keyLocks = new Map<string, Promise<void>>();
+  private readonly keyLocks = new KeyLocks();
   private readonly retrying = new Map<string, { topic: string; partition: number; since: string; reason: string }>();
-  /** Back-off and polling sleeps in progress: close() ends them all. */
-  private readonly sleeping = new Set<() => void>();
-  private parkedLoop?: Promise<void>;
+  /** Back-off sleeps: close() ends them all. */
+  private readonly backoff = new WakeableSleep();
+  private replays?: ParkedReplays;
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
@@ -242,7 +204,22 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       },
     });
     this.offsets.start(() => this.consumer);
-    if (this.parking && this.routes.some((r) => r.policy === 'park')) this.parkedLoop = this.serveParkedRequests();
+    if (this.parking && this.routes.some((r) => r.policy === 'park')) {
+      const lot = this.parking;
+      this.replays = new ParkedReplays(lot, {
+        consumer: groupId,
+        pollMs: this.options.parkedPollMs ?? 2000,
+        locks: this.keyLocks,
+        owns: (topic, partition) => this.membership.owns(topic, partition),
+        attempt: (topic, partition, message) => {
+          const route = this.routeFor(topic);
+          return route && this.attempt(route.handler, topic, partition, message);
+        },
+        onCleared: () => parkedKeys.set({ group: groupId }, lot.size),
+        log: this.options.log,
+      });
+      this.replays.start();
+    }
     this.options.log.info(`consumer ${groupId} subscribed to ${this.routes.map((r) => r.pattern).join(', ')}`);
   }
 
@@ -313,7 +290,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private async deliverAlone(route: Route, topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, stillOurs: () => boolean): Promise<void> {
     if (this.isParked(route, message)) {
       const key = parkingKey(message);
-      const parkedBehind = await this.underKeyLock(key, async () => {
+      const parkedBehind = await this.keyLocks.run(key, async () => {
         if (!this.parking?.isParked(key)) return false; // replayed meanwhile: it flows again
         await this.setAside(route, topic, partition, message, { kind: 'permanent', reason: `waiting behind the parked messages of ${key || 'its key'}` });
         return true;
@@ -347,7 +324,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         if (!this.retrying.has(where)) this.retrying.set(where, { topic, partition, since: new Date().toISOString(), reason: failure.reason });
         retryingGauge.set({ group: this.options.groupId }, this.retrying.size);
         if (this.closing || !stillOurs()) throw outcome.error;
-        await this.sleep(backoff);
+        await this.backoff.sleep(backoff);
         backoff = Math.min(backoff * 2, 10000);
         await heartbeat().catch(() => undefined);
       }
@@ -387,77 +364,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     );
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleeping.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleeping.add(wake);
-    });
-  }
-
-  private underKeyLock<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = this.keyLocks.get(key) ?? Promise.resolve();
-    const run = before.then(work);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.keyLocks.set(key, tail);
-    void tail.then(() => {
-      if (this.keyLocks.get(key) === tail) this.keyLocks.delete(key);
-    });
-    return run;
-  }
-
-  /**
-   * Acts on an operator's requests (`npm run parked -- replay|discard`) for the keys whose
-   * partition this member owns: a replay applies the key's parked messages in order, each exactly
-   * once (the inbox), and clears the key; one that fails again stays parked with its new reason.
-   */
-  private async serveParkedRequests(): Promise<void> {
-    const lot = this.parking;
-    if (!lot) return;
-    while (!this.closing) {
-      try {
-        for (const request of await lot.requested()) {
-          const route = this.routeFor(request.topic);
-          if (this.closing || !route || !this.membership.owns(request.topic, request.partition)) continue;
-          await this.underKeyLock(request.key, () => (request.request === 'DISCARD' ? lot.clear(request.key) : this.replay(route, request.key)));
-          parkedKeys.set({ group: this.options.groupId }, lot.size);
-        }
-      } catch (err) {
-        if (!this.closing) this.options.log.error({ err }, 'parked requests not served (will retry)');
-      }
-      await this.sleep(this.options.parkedPollMs ?? 2000);
-    }
-  }
-
-  private async replay(route: Route, key: string): Promise<void> {
-    const lot = this.parking as ParkingLot;
-    for (let row = await lot.first(key); row; row = await lot.first(key)) {
-      const outcome = await this.attempt(route.handler, row.topic, row.partition, parkedMessage(row));
-      if (outcome !== 'ok') {
-        const failure = classifyFailure(outcome.error);
-        if (failure.kind !== 'transient') await lot.failedAgain(key, row.id, failure.reason);
-        this.options.log.warn({ topic: row.topic, partition: row.partition, offset: row.offset, reason: failure.reason }, 'parked message replayed and failed again');
-        return;
-      }
-      await lot.applied(row.id);
-    }
-    await lot.clear(key);
-    this.options.log.info(`parked messages of ${key || 'the empty key'} replayed for ${this.options.groupId}`);
-  }
-
   /** Graceful: the batches in hand finish, their offsets are committed, then the consumer leaves the group. */
   async close(): Promise<void> {
     this.closing = true;
     this.offsets.stop();
-    for (const wake of this.sleeping) wake();
-    await Promise.allSettled([...this.inFlight, this.parkedLoop]);
+    this.backoff.wake();
+    await Promise.allSettled([...this.inFlight, this.replays?.stop()]);
     const consumer = this.consumer;
     this.consumer = undefined;
     if (!consumer) return;

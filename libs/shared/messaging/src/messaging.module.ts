@@ -15,7 +15,8 @@ import { createKafka, oneSendAtATime, parseBrokers } from './kafka';
 import { InboxPruner } from './inbox-pruner';
 import { OutboxRelay } from './outbox';
 import { ensureTopics, type TopicSpec } from './topics';
-import { KafkaEventServer, STAGE_BUCKETS, type ConsumerFetch, type ConsumerHealth } from './kafka-event.server';
+import { type ConsumerFetch } from './kafka-event.context';
+import { KafkaEventServer, STAGE_BUCKETS, type ConsumerHealth } from './kafka-event.server';
 
 const outboxPublished = counter(
   'chuishao_outbox_published_total',

@@ -25,7 +25,6 @@ interface DueRow {
   whistle_id: string;
   kind: DeadlineKind;
   due_at: Date;
-  department_id: string;
 }
 
 /**
@@ -77,9 +76,8 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
       try {
         const now = new Date();
         const found: DueRow[] = await this.dataSource.query(
-          `SELECT d.id, d.assignment_id, d.whistle_id, d.kind, d.due_at, a.department_id
-             FROM deadlines d JOIN assignments a ON a.id = d.assignment_id
-            WHERE d.state = 'PENDING' AND d.due_at <= $1 ORDER BY d.due_at, d.id LIMIT $2`,
+          `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines
+            WHERE state = 'PENDING' AND due_at <= $1 ORDER BY due_at, id LIMIT $2`,
           [now, BATCH],
         );
         const readTo = found.length > 0 ? await this.replies.readTo() : 0;
@@ -145,7 +143,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     await this.dataSource.transaction(async (em) => {
       // Same lock order as every writer: the whistle's stream first, then the deadline row.
       const loaded = await this.streams.load(em, candidate.whistle_id);
-      const [row]: Array<Omit<DueRow, 'department_id'>> = await em.query(
+      const [row]: DueRow[] = await em.query(
         `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines WHERE id = $1 AND state = 'PENDING' FOR UPDATE SKIP LOCKED`,
         [candidate.id],
       );
