@@ -117,7 +117,7 @@ function kcatProduce(topic: string, messages: Array<{ key: string; value: string
     expect(reasons.every((r) => typeof r.reason === 'string' && r.reason.length > 0)).toBe(true);
     const [{ missed }] = await svc.dataSource.query(`SELECT count(*)::int AS missed FROM events WHERE type IN ('DeadlineMissed','WhistleEscalated')`);
     expect(missed).toBe(0);
-    expect(svc.servers.map((s) => s.health())).toEqual(svc.servers.map((s) => ({ group: s.health().group, retrying: [], parked: 0 })));
+    expect(svc.servers.map((s) => s.health())).toEqual(svc.servers.map((s) => ({ group: s.health().group, state: 'running', retrying: [], parked: 0 })));
   }, 600000);
 });
 

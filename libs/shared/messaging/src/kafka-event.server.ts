@@ -86,6 +86,9 @@ interface Route {
 /** What the consumer's failures look like now, for /health. */
 export interface ConsumerHealth {
   group: string;
+  /** Joining its group (at start: HTTP already serves), running, or crashed for good (kafkajs will not restart it). */
+  state: 'joining' | 'running' | 'crashed';
+  cause?: string;
   /** Partitions whose next message is being retried after a transient failure, with the cause. */
   retrying: Array<{ topic: string; partition: number; since: string; reason: string }>;
   /** Keys with parked messages. */
@@ -127,6 +130,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   /** Back-off sleeps: close() ends them all. */
   private readonly backoff = new WakeableSleep();
   private replays?: ParkedReplays;
+  /** Why the consumer stopped for good, if it did. */
+  private crashed?: string;
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
@@ -163,7 +168,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   /** The consumer's failures now (for /health): retried partitions and their cause, parked keys. */
   health(): ConsumerHealth {
-    return { group: this.options.groupId, retrying: [...this.retrying.values()], parked: this.parking?.size ?? 0 };
+    const state = this.crashed ? 'crashed' : this.membership.current.generation === 0 ? 'joining' : 'running';
+    return { group: this.options.groupId, state, ...(this.crashed ? { cause: this.crashed } : {}), retrying: [...this.retrying.values()], parked: this.parking?.size ?? 0 };
   }
 
   private async start(): Promise<void> {
@@ -190,7 +196,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.routes.map((r) => r.topic), fromBeginning: true });
-    await consumer.run({
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.crashed = payload.restart ? undefined : `consumer crashed and will not restart: ${payload.error.message}`.slice(0, 300);
+    });
+    // Not awaited: run() returns once the group is joined, which after a crash of this member waits
+    // for its old session to expire (30 s). HTTP serves meanwhile; /health says the consumer is
+    // joining (degraded), and kafkajs retries a failed join on its own (its CRASH event, above).
+    void consumer.run({
       // kafkajs would commit after every batch (one OffsetCommit request each); OffsetCommits
       // commits what was resolved every commitIntervalMs instead, and close() once more
       autoCommit: false,
@@ -202,6 +214,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         this.inFlight.add(p);
         return p;
       },
+    }).catch((err: unknown) => {
+      this.crashed = `consumer did not start: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+      this.options.log.error({ err }, 'consumer did not start');
     });
     this.offsets.start(() => this.consumer);
     if (this.parking && this.routes.some((r) => r.policy === 'park')) {

@@ -83,11 +83,17 @@ export class ServiceKitModule {
 }
 
 /**
- * The consumers' check: degraded (not down) while a consumer retries a message after a transient
- * failure, with the cause (contract §10); parked keys are counted, not a degradation (each whistle
- * shows its own).
+ * The consumers' check: down when a consumer crashed for good; degraded (not down) while one is
+ * still joining its group at start, or retries a message after a transient failure, with the cause
+ * (contract §10); parked keys are counted, not a degradation (each whistle shows its own).
  */
 function consumersDegraded(m: Messaging): { degraded: string } | undefined {
-  const retrying = m.consumersHealth().flatMap((c) => c.retrying.map((r) => `${c.group} ${r.topic}[${r.partition}] since ${r.since}: ${r.reason}`));
-  return retrying.length > 0 ? { degraded: retrying.join('; ').slice(0, 300) } : undefined;
+  const all = m.consumersHealth();
+  const crashed = all.filter((c) => c.state === 'crashed');
+  if (crashed.length > 0) throw new Error(crashed.map((c) => `${c.group}: ${c.cause}`).join('; '));
+  const causes = [
+    ...all.filter((c) => c.state === 'joining').map((c) => `${c.group} joining its group`),
+    ...all.flatMap((c) => c.retrying.map((r) => `${c.group} ${r.topic}[${r.partition}] since ${r.since}: ${r.reason}`)),
+  ];
+  return causes.length > 0 ? { degraded: causes.join('; ').slice(0, 300) } : undefined;
 }
