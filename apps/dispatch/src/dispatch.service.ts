@@ -7,12 +7,13 @@ import { DispatchLifecycle1732500000301 } from '../migrations/1732500000301-disp
 import { DispatchReplyIds1732500000302 } from '../migrations/1732500000302-dispatch-reply-ids';
 import { DeadlineIndexes1732500000303 } from '../migrations/1732500000303-deadline-indexes';
 import { PausedDeadlines1732500000304 } from '../migrations/1732500000304-paused-deadlines';
+import { ExtensionRequests1732500000305 } from '../migrations/1732500000305-extension-requests';
 
 const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
 
 export const dispatchService: Omit<ServiceKitOptions, 'config'> = {
   service: 'dispatch',
-  migrations: [DispatchTables1732500000300, DispatchLifecycle1732500000301, DispatchReplyIds1732500000302, DeadlineIndexes1732500000303, PausedDeadlines1732500000304],
+  migrations: [DispatchTables1732500000300, DispatchLifecycle1732500000301, DispatchReplyIds1732500000302, DeadlineIndexes1732500000303, PausedDeadlines1732500000304, ExtensionRequests1732500000305],
   topics: (partitions) => [
     { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
     ...defaultCatalog().departments.flatMap((d) => {

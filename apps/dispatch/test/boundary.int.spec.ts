@@ -86,6 +86,18 @@ describe('dispatch: text rules and odd bodies at every POST route', () => {
       headers: () => ({ authorization: `Bearer ${center}` }),
       valid: { decision: 'UPHOLD', reason: '职责不属于该部门', reassignTo: URBAN },
     });
+    routes.push({
+      name: 'extension',
+      url: () => `/api/v1/assignments/${pick(ids)}/extension`,
+      headers: () => ({ authorization: `Bearer ${fire}`, 'idempotency-key': randomUUID() }),
+      valid: { kind: 'COMPLETE', until: new Date(Date.now() + 48 * 3600_000).toISOString(), reason: '需等待燃气公司停气' },
+    });
+    routes.push({
+      name: 'extension-decision',
+      url: () => `/api/v1/assignments/${pick(ids)}/extension-decision`,
+      headers: () => ({ authorization: `Bearer ${center}` }),
+      valid: { requestId: randomUUID(), decision: 'APPROVE', reason: '情况属实，同意延期' },
+    });
     const started = Date.now();
     const stats = await fuzzBoundary(svc, routes, { numRuns: fuzzRuns(), countEvents: () => countEvents(svc) });
     console.log(`dispatch: ${stats.requests} odd requests in ${Date.now() - started} ms, by status ${JSON.stringify(stats.byStatus)}`);

@@ -7,6 +7,7 @@ import type {
   DepartmentCompletedData,
   DepartmentsSummonedData,
   DisputeResolvedData,
+  ExtensionDecidedData,
 } from '@chuishao/dispatch-contracts';
 import type { FeedbackGivenData, WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
 import type { Rating } from './scoring-policy';
@@ -33,6 +34,12 @@ export type WhistleFact =
   | { kind: 'disputed'; at: string; whistleId: string; assignmentId: string }
   /** A dispute rejected: the clock resumes; `completeBy` moved by the wait (null in early events, which did not pause). */
   | { kind: 'resumed'; at: string; whistleId: string; assignmentId: string; completeBy: string | null }
+  /**
+   * The command center approved an extension of the complete deadline (延期, contract §11) at
+   * `approvedAt`: the deadline becomes `completeBy` — unless `standing`, i.e. the deadline in force
+   * had already fallen due (the miss stands; the extension is only named).
+   */
+  | { kind: 'extended'; at: string; whistleId: string; assignmentId: string; completeBy: string; approvedAt: string; standing: boolean }
   /** Dispatch closed these open assignments with their whistle (AssignmentsClosed, or a legacy AssignmentsCancelled). */
   | { kind: 'cancelled'; at: string; whistleId: string; assignmentIds: string[] }
   | { kind: 'withdrawn'; at: string; whistleId: string }
@@ -66,6 +73,7 @@ export const SCORING_EVENT_TYPES = [
   'WhistleReopened',
   'AssignmentDisputed',
   'DisputeResolved',
+  'ExtensionDecided',
   'AssignmentsCancelled',
   'AssignmentsClosed',
   'WhistleWithdrawn',
@@ -120,6 +128,12 @@ export function factFromEvent(e: FactSource): WhistleFact | undefined {
         assignmentId: d.assignmentId,
         reassignedTo: r ? { assignmentId: r.assignmentId, departmentId: r.departmentId, role: r.role, completeBy: r.deadlines.completeBy } : null,
       };
+    }
+    case 'ExtensionDecided': {
+      // Only an approved extension of the complete deadline scores (§7 judges that deadline alone).
+      const d = e.data as ExtensionDecidedData;
+      if (d.decision !== 'APPROVE' || d.kind !== 'COMPLETE' || Number.isNaN(Date.parse(d.until))) return undefined;
+      return { kind: 'extended', at, whistleId: d.whistleId, assignmentId: d.assignmentId, completeBy: d.until, approvedAt: d.decidedAt ?? at, standing: d.standing === true };
     }
     case 'AssignmentsCancelled':
     case 'AssignmentsClosed': {

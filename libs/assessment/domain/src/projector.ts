@@ -48,6 +48,8 @@ export interface AssignmentState {
   excluded: Exclusion | null;
   /** While a dispute waits, the time it was received: the clock is stopped (never missed meanwhile). */
   pausedSince?: string | null;
+  /** Approved extensions of the complete deadline (named in the explanations); absent in states stored before them. */
+  extensions?: ExtensionNote[];
   span: LostSpan | null;
   spans: number;
 }
@@ -93,6 +95,13 @@ export interface LateDetail {
   assignmentId: string;
   completeBy: string;
   completedAt: string | null;
+  /** The approved extensions of the assignment's complete deadline, when it had any. */
+  extensions?: ExtensionNote[];
+}
+/** An approved extension (延期): the deadline granted and when the command center approved it. */
+export interface ExtensionNote {
+  until: string;
+  approvedAt: string;
 }
 export interface FeedbackDetail {
   rating: Rating;
@@ -141,7 +150,11 @@ function lostSpanKind(s: AssignmentState, from: number): { kind: 'LATE' | 'MISSE
 }
 
 const equivalent = (a: AssignmentState, b: AssignmentState) =>
-  a.excluded === b.excluded && a.completedAt === b.completedAt && a.completeBy === b.completeBy && (a.pausedSince ?? null) === (b.pausedSince ?? null);
+  a.excluded === b.excluded &&
+  a.completedAt === b.completedAt &&
+  a.completeBy === b.completeBy &&
+  (a.pausedSince ?? null) === (b.pausedSince ?? null) &&
+  (a.extensions?.length ?? 0) === (b.extensions?.length ?? 0); // a new extension re-opens the lost point's span to name it
 
 /** Records the change of one assignment from `old` (null: did not exist) to `next` at key `at`. */
 function change(old: AssignmentState | null, next: AssignmentState, at: number, out: ProjectionOutput): void {
@@ -171,7 +184,7 @@ function change(old: AssignmentState | null, next: AssignmentState, at: number, 
       kind: lost.kind,
       itemKey: `${next.assignmentId}#${next.spans}`,
       whistleId: next.whistleId,
-      detail: { assignmentId: next.assignmentId, completeBy: next.completeBy, completedAt: next.completedAt },
+      detail: { assignmentId: next.assignmentId, completeBy: next.completeBy, completedAt: next.completedAt, ...(next.extensions?.length ? { extensions: next.extensions } : {}) },
     });
   }
 }
@@ -259,6 +272,15 @@ export function applyFact(w: WhistleState, fact: WhistleFact, tz: string = DEFAU
     case 'resumed': {
       const a = find(fact.assignmentId);
       if (a && a.pausedSince) update(a, { pausedSince: null, completeBy: fact.completeBy ?? a.completeBy });
+      break;
+    }
+    case 'extended': {
+      // Approved in time: the complete deadline moves (what counts as on time changes). Approved
+      // after it had fallen due: the miss stands, the deadline scored stays; named either way.
+      const a = find(fact.assignmentId);
+      if (!a || a.excluded || a.completedAt) break;
+      const extensions = [...(a.extensions ?? []), { until: fact.completeBy, approvedAt: fact.approvedAt }];
+      update(a, fact.standing ? { extensions } : { extensions, completeBy: fact.completeBy });
       break;
     }
     case 'cancelled':

@@ -1,7 +1,7 @@
 import { add, compare, div, mul, ratio, roundHalfUp, ZERO, type Ratio } from './decimal';
 import type { AssessmentFact, Deduction, RatingFact, WhistleFact } from './facts';
 import { monthKeys, DEFAULT_TZ, type Period } from './period';
-import { applyFact, emptyWhistle, keyOf, outcomeAt, type WhistleState } from './projector';
+import { applyFact, emptyWhistle, keyOf, outcomeAt, type ExtensionNote, type WhistleState } from './projector';
 import { minimumSampleOf, RATINGS, type Grade, type Rating, type ScoringPolicy } from './scoring-policy';
 
 /** What one department's row is computed from, however it was gathered (pure fold or SQL). */
@@ -18,11 +18,23 @@ export interface DepartmentTally {
 }
 
 export type LostItem =
-  | { kind: 'LATE' | 'MISSED' | 'CLOSED'; whistleId: string; assignmentId: string; completeBy: string; completedAt: string | null }
+  | { kind: 'LATE' | 'MISSED' | 'CLOSED'; whistleId: string; assignmentId: string; completeBy: string; completedAt: string | null; extensions?: ExtensionNote[] }
   | { kind: 'FEEDBACK'; whistleId: string; rating: Rating };
 
 export type Explanation =
-  | { component: 'completion'; kind: 'LATE' | 'MISSED' | 'CLOSED'; whistleId: string; assignmentId: string; deadline: string; completedAt: string | null; pointsLost: number; componentImpact: number; message: string }
+  | {
+      component: 'completion';
+      kind: 'LATE' | 'MISSED' | 'CLOSED';
+      whistleId: string;
+      assignmentId: string;
+      deadline: string;
+      completedAt: string | null;
+      pointsLost: number;
+      componentImpact: number;
+      message: string;
+      /** The approved extensions of its complete deadline (延期, contract §11), when it had any. */
+      extensions?: ExtensionNote[];
+    }
   | { component: 'satisfaction'; kind: 'FEEDBACK'; whistleId: string; rating: Rating; pointsLost: number; componentImpact: number; message: string }
   | { component: 'perception'; kind: 'DEDUCTION'; streetId: string; streetName: string; revision: number; points: number; reason: string; pointsLost: number; componentImpact: number; message: string };
 
@@ -55,6 +67,16 @@ export interface Named {
 export const emptyTally = (): DepartmentTally => ({ onTime: 0, late: 0, missed: 0, excluded: 0, feedback: { SATISFIED: 0, BASICALLY_SATISFIED: 0, DISSATISFIED: 0 }, streetRatings: [], lost: [] });
 
 const collator = new Intl.Collator('zh-Hans-CN');
+
+/** Every approved extension named (contract §11): "；延期至 … 经指挥中心批准 / extended to … approved". */
+function extensionsText(extensions: readonly ExtensionNote[] | undefined): { zh: string; en: string } {
+  if (!extensions?.length) return { zh: '', en: '' };
+  return {
+    zh: extensions.map((x) => `；延期至 ${x.until}，经指挥中心批准（${x.approvedAt}）`).join(''),
+    en: extensions.map((x) => `; extended to ${x.until}, approved by the command center ${x.approvedAt}`).join(''),
+  };
+}
+const withExtensions = (extensions: ExtensionNote[] | undefined) => (extensions?.length ? { extensions } : {});
 const num = (s: string | null) => (s === null ? null : Number(s));
 
 /** The grade of a ROUNDED total (so 89.995 → 90.00 → EXCELLENT). */
@@ -137,6 +159,7 @@ export function scoreTallies(input: {
           message: `哨件 ${item.whistleId} 群众评价“${ratingName}”，该条扣 ${lost} 分 / feedback ${item.rating} on whistle ${item.whistleId}: ${lost} points lost`,
         });
       } else if (item.kind === 'CLOSED') {
+        const ext = extensionsText(item.extensions);
         explanations.push({
           component: 'completion',
           kind: 'CLOSED',
@@ -146,12 +169,14 @@ export function scoreTallies(input: {
           completedAt: null,
           pointsLost: 0,
           componentImpact: 0,
-          message: `哨件 ${item.whistleId} 随哨件关闭：派单在办结时限 ${item.completeBy} 之前随哨件关闭，不计入完成度 / closed with the whistle before its deadline ${item.completeBy}: not counted`,
+          message: `哨件 ${item.whistleId} 随哨件关闭：派单在办结时限 ${item.completeBy} 之前随哨件关闭，不计入完成度${ext.zh} / closed with the whistle before its deadline ${item.completeBy}: not counted${ext.en}`,
+          ...withExtensions(item.extensions),
         });
       } else {
         const kind = item.kind;
         const { lost, impact } = amounts(kind, () => completionLost(kind), counted);
         const when = item.completedAt ?? '未办结 open';
+        const ext = extensionsText(item.extensions);
         explanations.push({
           component: 'completion',
           kind: item.kind,
@@ -163,8 +188,9 @@ export function scoreTallies(input: {
           componentImpact: impact,
           message:
             item.kind === 'LATE'
-              ? `哨件 ${item.whistleId} 逾期办结：办结时限 ${item.completeBy}，办结于 ${when} / completed late: due ${item.completeBy}, completed ${when}`
-              : `哨件 ${item.whistleId} 超期未办结：办结时限 ${item.completeBy}，截至考核时点仍未办结 / missed: due ${item.completeBy}, still open`,
+              ? `哨件 ${item.whistleId} 逾期办结：办结时限 ${item.completeBy}，办结于 ${when}${ext.zh} / completed late: due ${item.completeBy}, completed ${when}${ext.en}`
+              : `哨件 ${item.whistleId} 超期未办结：办结时限 ${item.completeBy}，截至考核时点仍未办结${ext.zh} / missed: due ${item.completeBy}, still open${ext.en}`,
+          ...withExtensions(item.extensions),
         });
       }
     }
@@ -282,8 +308,8 @@ export function computeScorecard(
       else if (o === 'LATE') t.late += 1;
       else if (o === 'MISSED') t.missed += 1;
       else t.excluded += 1;
-      if (o === 'LATE' || o === 'MISSED') t.lost.push({ kind: o, whistleId: w.whistleId, assignmentId: a.assignmentId, completeBy: a.completeBy, completedAt: a.completedAt });
-      else if (a.excluded === 'CLOSED') t.lost.push({ kind: 'CLOSED', whistleId: w.whistleId, assignmentId: a.assignmentId, completeBy: a.completeBy, completedAt: null });
+      if (o === 'LATE' || o === 'MISSED') t.lost.push({ kind: o, whistleId: w.whistleId, assignmentId: a.assignmentId, completeBy: a.completeBy, completedAt: a.completedAt, ...withExtensions(a.extensions) });
+      else if (a.excluded === 'CLOSED') t.lost.push({ kind: 'CLOSED', whistleId: w.whistleId, assignmentId: a.assignmentId, completeBy: a.completeBy, completedAt: null, ...withExtensions(a.extensions) });
     }
     if (w.feedback && months.has(w.feedback.month)) {
       const t = tally(w.feedback.departmentId);

@@ -120,6 +120,66 @@ export interface AssignmentsClosedData {
   closedAt: string;
 }
 
+/** The deadlines a department may ask to move (contract §11): the report deadline is never extended. */
+export const EXTENSION_KINDS = ['ARRIVE', 'COMPLETE'] as const;
+export type ExtensionKind = (typeof EXTENSION_KINDS)[number];
+
+/**
+ * How many extensions the command center may approve per assignment. Contract §11/§12 make it a
+ * field of assessment's scoring policy (default 2); dispatch cannot see that policy (assessment
+ * publishes nothing dispatch consumes), so dispatch enforces this default — see docs/departments.md.
+ */
+export const DEFAULT_EXTENSION_CAP = 2;
+
+/**
+ * 延期申请 (contract §11): a department asks for more time for one deadline of its assignment, over
+ * HTTP (`POST …/extension`) or as a reply of type EXTENSION. A reply like the others: `replyId`
+ * makes it idempotent, `requestedAt` (our receipt) is its time.
+ */
+export interface ExtensionRequestedData {
+  whistleId: string;
+  assignmentId: string;
+  departmentId: string;
+  /** The id the command center decides on (`POST …/extension-decision {"requestId"}`). */
+  requestId: string;
+  replyId: string;
+  kind: ExtensionKind;
+  /** The deadline asked for: after the deadline in force (`dueAt`). */
+  until: string;
+  reason: string;
+  /** The deadline in force when the request was received. */
+  dueAt: string;
+  /** When we received the request (a reply's receivedAt). */
+  requestedAt: string;
+  at: string | null;
+  by: { name: string } | null;
+  channel: 'kafka' | 'http';
+}
+
+/**
+ * The command center's decision on an extension request. APPROVE moves the deadline `kind` to
+ * `until`: `deadlines` are the assignment's deadlines afterwards. `standing`: the deadline in force
+ * (`dueAt`) had already fallen due when the decision came — it is judged at its own time as
+ * before (a miss of it stands), the new deadline applies from the decision on.
+ */
+export interface ExtensionDecidedData {
+  whistleId: string;
+  assignmentId: string;
+  departmentId: string;
+  requestId: string;
+  kind: ExtensionKind;
+  decision: 'APPROVE' | 'DENY';
+  reason: string;
+  until: string;
+  /** The deadline in force when the decision was made. */
+  dueAt: string;
+  decidedAt: string;
+  /** APPROVE: the assignment's deadlines once moved. */
+  deadlines?: Deadlines;
+  /** APPROVE: the deadline `dueAt` had fallen due before the decision (a miss of it stands). */
+  standing?: boolean;
+}
+
 export type DispatchEvent =
   | { type: 'DepartmentsSummoned'; data: DepartmentsSummonedData }
   | { type: 'DepartmentReported'; data: DepartmentReportedData }
@@ -132,7 +192,9 @@ export type DispatchEvent =
   | { type: 'WhistleEscalated'; data: WhistleEscalatedData }
   | { type: 'DeadlinesChanged'; data: DeadlinesChangedData }
   | { type: 'AssignmentsCancelled'; data: AssignmentsCancelledData }
-  | { type: 'AssignmentsClosed'; data: AssignmentsClosedData };
+  | { type: 'AssignmentsClosed'; data: AssignmentsClosedData }
+  | { type: 'ExtensionRequested'; data: ExtensionRequestedData }
+  | { type: 'ExtensionDecided'; data: ExtensionDecidedData };
 
 /** The message published on chuishao.dept.<departmentId>.assignments (contract §4). */
 export interface AssignmentMessage {
@@ -151,7 +213,7 @@ export interface AssignmentMessage {
 }
 
 /** Reply types a department may send (contract §4). */
-export const REPLY_TYPES = ['REPORT', 'ARRIVE', 'PROGRESS', 'DISPUTE', 'COMPLETE'] as const;
+export const REPLY_TYPES = ['REPORT', 'ARRIVE', 'PROGRESS', 'DISPUTE', 'COMPLETE', 'EXTENSION'] as const;
 export type ReplyType = (typeof REPLY_TYPES)[number];
 
 /** What a department publishes on chuishao.dept.<departmentId>.replies (contract §4, docs/schemas/reply.json). */
@@ -163,6 +225,10 @@ export interface ReplyMessage {
   by?: { name?: string | null } | null;
   note?: string | null;
   result?: string | null;
+  /** EXTENSION (contract §11): the deadline to move, the time asked for and why. */
+  kind?: ExtensionKind;
+  until?: string;
+  reason?: string | null;
 }
 
 /** The other messages of a department's assignments topic (header `message-type` carries `type` too). */
@@ -217,6 +283,20 @@ export interface WhistleClosedMessage {
   /** Whether the assignment itself was still open (and is now CLOSED: excluded from completion) or had completed. */
   status?: 'CLOSED' | 'COMPLETED';
 }
+/** The command center's decision on the department's extension request (contract §11). */
+export interface ExtensionDecidedMessage {
+  type: 'EXTENSION_DECIDED';
+  assignmentId: string;
+  whistleId: string;
+  requestId: string;
+  kind: ExtensionKind;
+  decision: 'APPROVE' | 'DENY';
+  reason: string;
+  until: string;
+  decidedAt: string;
+  /** APPROVE: the assignment's deadlines afterwards. */
+  deadlines?: Deadlines;
+}
 export type DepartmentTopicMessage =
   | (AssignmentMessage & { type: 'SUMMONED' })
   | AssignmentCancelledMessage
@@ -224,4 +304,5 @@ export type DepartmentTopicMessage =
   | DeadlinesChangedMessage
   | DisputeResolvedMessage
   | AssignmentOverdueMessage
-  | WhistleClosedMessage;
+  | WhistleClosedMessage
+  | ExtensionDecidedMessage;

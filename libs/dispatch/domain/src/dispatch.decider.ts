@@ -4,13 +4,17 @@ import type {
   Deadlines,
   DepartmentCompletedData,
   DispatchEvent,
+  ExtensionKind,
   Level,
   LevelSla,
   ReplyAppliedData,
   ReplyType,
 } from '@chuishao/dispatch-contracts';
-import { cleanText } from '@chuishao/contracts';
 import { deadlinesFrom, durationMs, slaFromDeadlines } from './duration';
+import { decideExtension, evolveExtension, judgedDueOf, keepExtensions, requestExtension, type DecideExtensionCommand, type ExtensionState } from './extensions';
+import { blank, clean, ms, refuse } from './refusal';
+
+export { DispatchRefusal } from './refusal';
 
 /**
  * The dispatch side of one whistle: its assignments and what dispatch knows of the whistle.
@@ -33,6 +37,7 @@ import { deadlinesFrom, durationMs, slaFromDeadlines } from './duration';
  * - assignments still open when their whistle is confirmed or withdrawn become CLOSED
  *   (AssignmentsClosed at the whistle event's time): a deadline due at or after the closing never
  *   fires; one due before it is judged as usual (a miss before the closing stands).
+ * Extension requests (延期申请, contract §11) are decided in ./extensions.ts.
  */
 
 export type AssignmentStatus = 'SUMMONED' | 'REPORTED' | 'ARRIVED' | 'IN_PROGRESS' | 'DISPUTED' | 'COMPLETED' | 'CLOSED' | 'REASSIGNED';
@@ -62,6 +67,13 @@ export interface AssignmentState {
   pausedMs: number;
   /** When the assignment was CLOSED with its whistle (null: not closed, or closed by a legacy event of unknown time). */
   closedAt: string | null;
+  /** Extension requests (延期申请), pending and decided, in the order received. */
+  extensions: ExtensionState[];
+  /**
+   * Deadlines still judged at their own time although an extension approved after they fell due
+   * moved the deadline in force (the miss stands); cleared once judged. See judgedDueOf.
+   */
+  standing: Partial<Record<DeadlineKind, string>>;
 }
 
 export interface DispatchState {
@@ -97,10 +109,13 @@ export interface ReplyCommandData {
   result: string | null;
   receivedAt: string;
   channel: 'kafka' | 'http';
+  /** EXTENSION only: the deadline to move, the time asked for and the reason. */
+  extension?: { kind: ExtensionKind; until: string; reason: string | null } | null;
 }
 
 export type DispatchCommand =
-  | { type: 'ApplyReply'; reply: ReplyCommandData }
+  | { type: 'ApplyReply'; reply: ReplyCommandData; extensionCap?: number }
+  | DecideExtensionCommand
   | {
       type: 'ResolveDispute';
       assignmentId: string;
@@ -115,28 +130,13 @@ export type DispatchCommand =
   | { type: 'Close'; cause: 'WHISTLE_CONFIRMED' | 'WHISTLE_WITHDRAWN'; reason: string | null; closedAt: string }
   | { type: 'Override'; level: Level; sla: LevelSla };
 
-/** Why a command was refused: `kind` maps to HTTP 404 / 403 / 409 / 422; `reason` goes to the rejected topic. */
-export class DispatchRefusal extends Error {
-  override readonly name = 'DispatchRefusal';
-  constructor(
-    readonly kind: 'not-found' | 'forbidden' | 'conflict' | 'invalid',
-    readonly code: string,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
-
-const refuse = (kind: DispatchRefusal['kind'], code: string, reason: string): never => {
-  throw new DispatchRefusal(kind, code, reason);
-};
-
 const REPLY_EVENT: Record<ReplyType, DispatchEvent['type']> = {
   REPORT: 'DepartmentReported',
   ARRIVE: 'DepartmentArrived',
   PROGRESS: 'HandlingProgressed',
   DISPUTE: 'AssignmentDisputed',
   COMPLETE: 'DepartmentCompleted',
+  EXTENSION: 'ExtensionRequested',
 };
 
 /** The event a reply of this type produces. */
@@ -144,10 +144,6 @@ export const replyEventType = (type: ReplyType): DispatchEvent['type'] => REPLY_
 
 export const replyKey = (departmentId: string, replyId: string): string => `${departmentId}:${replyId}`;
 
-/** Contract §10: text is trimmed and NFC-normalised before its rules apply (five spaces are blank). */
-const clean = (s: string | null | undefined): string | null => (s === null || s === undefined ? null : cleanText(s) || null);
-const blank = (s: string | null | undefined): boolean => clean(s) === null;
-const ms = (iso: string): number => new Date(iso).getTime();
 const dueOf = (d: Deadlines, kind: DeadlineKind): string => (kind === 'REPORT' ? d.reportBy : kind === 'ARRIVE' ? d.arriveBy : d.completeBy);
 export { dueOf as deadlineOf };
 
@@ -157,7 +153,9 @@ export { dueOf as deadlineOf };
 export function decide(command: DispatchCommand, state: DispatchState): DispatchEvent[] {
   switch (command.type) {
     case 'ApplyReply':
-      return applyReply(command.reply, state);
+      return applyReply(command.reply, state, command.extensionCap);
+    case 'DecideExtension':
+      return decideExtension(command, state);
     case 'ResolveDispute':
       return resolveDispute(command, state);
     case 'MissDeadline':
@@ -202,7 +200,8 @@ export function decide(command: DispatchCommand, state: DispatchState): Dispatch
             level: command.level,
             sla: command.sla,
             // recomputed from the summons, keeping the time the clock stood still for rejected disputes
-            assignments: open.map((a) => ({ assignmentId: a.id, deadlines: shift(deadlinesFrom(a.summonedAt, command.sla), a.pausedMs, null) })),
+            // and the approved extensions (the later of the recomputed deadline and the one granted)
+            assignments: open.map((a) => ({ assignmentId: a.id, deadlines: keepExtensions(a, shift(deadlinesFrom(a.summonedAt, command.sla), a.pausedMs, null)) })),
           },
         },
       ];
@@ -236,10 +235,11 @@ function assertOpenWhistle(state: DispatchState): void {
   if (state.phase === 'RESOLVED') refuse('conflict', 'WHISTLE_RESOLVED', 'the whistle is resolved (哨件已办结确认)');
 }
 
-function applyReply(r: ReplyCommandData, state: DispatchState): DispatchEvent[] {
+function applyReply(r: ReplyCommandData, state: DispatchState, extensionCap?: number): DispatchEvent[] {
   const a = find(state, r.assignmentId);
   if (a.departmentId !== r.departmentId) refuse('forbidden', 'OTHER_DEPARTMENT', `assignment ${r.assignmentId} belongs to another department`);
   if (state.replies.includes(replyKey(r.departmentId, r.replyId))) return []; // replay: already applied
+  if (r.type === 'EXTENSION') return requestExtension(r, a, state, extensionCap);
   if (r.type === 'DISPUTE' && blank(r.note)) refuse('invalid', 'NOTE_REQUIRED', 'DISPUTE needs a note (the reason, 退单理由)');
   if (r.type === 'COMPLETE' && blank(r.result)) refuse('invalid', 'RESULT_REQUIRED', 'COMPLETE needs a result (办结结果)');
   assertOpenWhistle(state);
@@ -354,7 +354,7 @@ function missDeadline(c: Extract<DispatchCommand, { type: 'MissDeadline' }>, sta
   if (a.missed[c.kind]) return []; // exactly one per assignment and kind (per deadline epoch)
   if (deadlineMet(a, c.kind, c.dueAt)) return [];
   if (deadlineSuspended(state, a, c.dueAt)) return []; // DISPUTED (clock stopped) or closed with the whistle
-  if (ms(dueOf(a.deadlines, c.kind)) > ms(c.dueAt)) return []; // a stale time: the deadline moved later (a dispute's pause, an override)
+  if (ms(judgedDueOf(a, c.kind)) > ms(c.dueAt)) return []; // a stale time: the deadline moved later (a dispute's pause, an override, an extension)
   const data = { whistleId: state.whistleId as string, assignmentId: a.id, departmentId: a.departmentId, kind: c.kind, dueAt: c.dueAt };
   const events: DispatchEvent[] = [{ type: 'DeadlineMissed', data }];
   if (!a.escalated) events.push({ type: 'WhistleEscalated', data });
@@ -385,6 +385,8 @@ function newAssignment(id: string, departmentId: string, role: AssignmentRole, s
     disputedAt: null,
     pausedMs: 0,
     closedAt: null,
+    extensions: [],
+    standing: {},
   };
 }
 
@@ -443,8 +445,17 @@ export function evolve(state: DispatchState, event: DispatchEvent | WhistleFact)
     }
     case 'DeadlineMissed': {
       const d = event.data;
-      return patch(state, d.assignmentId, (a) => ({ ...a, missed: { ...a.missed, [d.kind]: d.dueAt } }));
+      return patch(state, d.assignmentId, (a) => {
+        const { [d.kind]: _judged, ...standing } = a.standing;
+        return { ...a, missed: { ...a.missed, [d.kind]: d.dueAt }, standing };
+      });
     }
+    case 'ExtensionRequested': {
+      const next = patch(state, event.data.assignmentId, (a) => evolveExtension(a, event));
+      return { ...next, replies: [...next.replies, replyKey(event.data.departmentId, event.data.replyId)] };
+    }
+    case 'ExtensionDecided':
+      return patch(state, event.data.assignmentId, (a) => evolveExtension(a, event));
     case 'WhistleEscalated':
       return patch(state, event.data.assignmentId, (a) => ({ ...a, escalated: true }));
     case 'DeadlinesChanged': {
@@ -454,10 +465,12 @@ export function evolve(state: DispatchState, event: DispatchEvent | WhistleFact)
         next = patch(next, c.assignmentId, (a) => {
           if (d.reason !== 'WHISTLE_REOPENED') return { ...a, deadlines: c.deadlines };
           const { COMPLETE: _reopened, ...missed } = a.missed;
+          const { COMPLETE: _renewed, ...standing } = a.standing;
           return {
             ...a,
             deadlines: c.deadlines,
             missed,
+            standing,
             ...(a.status === 'COMPLETED' ? { status: 'IN_PROGRESS' as const, completedAt: null } : {}),
           };
         });

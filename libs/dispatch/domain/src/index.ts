@@ -1,3 +1,4 @@
 export * from './routing';
 export * from './duration';
 export * from './dispatch.decider';
+export * from './extensions';

@@ -13,9 +13,13 @@ import { AssignmentRepository } from './assignments/assignment.repository';
 import { ResolveDisputeHandler } from './assignments/resolve-dispute.handler';
 import { DeadlineScheduler } from './deadlines/deadline.scheduler';
 import { RepliesWatermark } from './deadlines/replies-watermark';
+import { HttpReplies } from './assignments/http-replies';
+import { ExtensionsHttpController } from './extensions/extensions.http.controller';
+import { ExtensionRequestRepository } from './extensions/extension-requests.repository';
+import { DecideExtensionHandler } from './extensions/decide-extension.handler';
 
 @Module({
-  controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, AssignmentsHttpController],
+  controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, ExtensionsHttpController, AssignmentsHttpController],
   providers: [
     WhistleBriefs,
     RecentBriefs,
@@ -26,6 +30,9 @@ import { RepliesWatermark } from './deadlines/replies-watermark';
     ReplyReceipts,
     AssignmentRepository,
     ResolveDisputeHandler,
+    HttpReplies,
+    ExtensionRequestRepository,
+    DecideExtensionHandler,
     RepliesWatermark,
     DeadlineScheduler,
   ],

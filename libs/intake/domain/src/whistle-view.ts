@@ -11,6 +11,8 @@ import type {
   DeadlineMissedData,
   AssignmentsCancelledData,
   AssignmentsClosedData,
+  ExtensionDecidedData,
+  ExtensionRequestedData,
 } from '@chuishao/dispatch-contracts';
 
 export type WhistleStatus = 'BLOWN' | 'TRIAGED' | 'DISPATCHED' | 'IN_PROGRESS' | 'COMPLETED' | 'RESOLVED' | 'REOPENED' | 'WITHDRAWN';
@@ -29,6 +31,22 @@ export interface AssignmentView {
   result: string | null;
   deadlines: Deadlines;
   overdue: Array<{ kind: string; dueAt: string }>;
+  /** Extension requests (延期申请, contract §11), pending and decided; absent in views stored before them. */
+  extensions?: ExtensionView[];
+}
+
+/** An extension request of an assignment as the whistle shows it. */
+export interface ExtensionView {
+  requestId: string;
+  kind: 'ARRIVE' | 'COMPLETE';
+  until: string;
+  reason: string;
+  /** The deadline in force when asked. */
+  dueAt: string;
+  requestedAt: string;
+  status: 'PENDING' | 'APPROVED' | 'DENIED';
+  decidedAt: string | null;
+  decisionReason: string | null;
 }
 
 /** The read model of GET /api/v1/whistles/{id} (contract §2). */
@@ -198,6 +216,7 @@ function applyToExisting(view: WhistleView, e: ViewEvent): WhistleView {
         result: null,
         deadlines: a.deadlines,
         overdue: [],
+        extensions: [],
       }));
       const status = CLOSED.includes(view.status) ? view.status : view.status === 'BLOWN' || view.status === 'TRIAGED' ? 'DISPATCHED' : view.status;
       return withDeadlines({ ...view, status, assignments: [...view.assignments, ...added] });
@@ -236,7 +255,7 @@ function applyToExisting(view: WhistleView, e: ViewEvent): WhistleView {
           ...next,
           assignments: [
             ...next.assignments,
-            { id: r.assignmentId, departmentId: r.departmentId, role: r.role, status: 'SUMMONED', summonedAt: e.occurredAt, reportedAt: null, arrivedAt: null, completedAt: null, result: null, deadlines: r.deadlines, overdue: [] },
+            { id: r.assignmentId, departmentId: r.departmentId, role: r.role, status: 'SUMMONED', summonedAt: e.occurredAt, reportedAt: null, arrivedAt: null, completedAt: null, result: null, deadlines: r.deadlines, overdue: [], extensions: [] },
           ],
         };
       }
@@ -261,6 +280,22 @@ function applyToExisting(view: WhistleView, e: ViewEvent): WhistleView {
         ...view,
         assignments: view.assignments.map((a) => (d.assignmentIds.includes(a.id) ? { ...a, status: 'CLOSED' } : a)),
       });
+    }
+    case 'ExtensionRequested': {
+      const d = e.data as ExtensionRequestedData;
+      const asked: ExtensionView = { requestId: d.requestId, kind: d.kind, until: d.until, reason: d.reason, dueAt: d.dueAt, requestedAt: d.requestedAt, status: 'PENDING', decidedAt: null, decisionReason: null };
+      return patchAssignment(view, d.assignmentId, (a) => ({ ...a, extensions: [...(a.extensions ?? []), asked] }));
+    }
+    case 'ExtensionDecided': {
+      const d = e.data as ExtensionDecidedData;
+      const next = patchAssignment(view, d.assignmentId, (a) => ({
+        ...a,
+        extensions: (a.extensions ?? []).map((x) =>
+          x.requestId === d.requestId ? { ...x, status: d.decision === 'APPROVE' ? ('APPROVED' as const) : ('DENIED' as const), decidedAt: d.decidedAt, decisionReason: d.reason } : x,
+        ),
+        deadlines: d.decision === 'APPROVE' && d.deadlines ? d.deadlines : a.deadlines,
+      }));
+      return withDeadlines(next);
     }
     case 'WhistleWithdrawn':
       return { ...view, status: 'WITHDRAWN' };

@@ -192,4 +192,23 @@ describe('whistle view: issue #24', () => {
     const rejected = evolveView(disputed, ev('DisputeResolved', { whistleId: W, assignmentId: A1, departmentId: LEAD, decision: 'REJECT', reason: '属本部门', reassignedTo: null, resolvedAt: '2026-11-25T10:00:00.000Z', deadlines: deadlines(3), pausedMs: 3600000 }))!;
     expect(rejected.assignments[0]).toMatchObject({ status: 'SUMMONED', deadlines: deadlines(3) });
   });
+  it('shows an assignment’s extension requests, pending then decided; an approval moves its deadline and the whistle’s (contract §11)', () => {
+    const d = given(blown(), triaged(), summoned())!;
+    const requestId = 'e0000000-0000-5000-8000-000000000001';
+    const asked = evolveView(d, ev('ExtensionRequested', { ...reply(A1, LEAD), requestId, replyId: 'x', kind: 'COMPLETE', until: '2026-11-27T10:00:00.000Z', reason: '需等待配件', dueAt: deadlines(0).completeBy, requestedAt: '2026-11-25T09:00:00.000Z' }))!;
+    expect(asked.assignments[0].extensions).toEqual([
+      { requestId, kind: 'COMPLETE', until: '2026-11-27T10:00:00.000Z', reason: '需等待配件', dueAt: deadlines(0).completeBy, requestedAt: '2026-11-25T09:00:00.000Z', status: 'PENDING', decidedAt: null, decisionReason: null },
+    ]);
+    const moved = { ...deadlines(0), completeBy: '2026-11-27T10:00:00.000Z' };
+    const decided = { whistleId: W, assignmentId: A1, departmentId: LEAD, requestId, kind: 'COMPLETE', until: moved.completeBy, dueAt: deadlines(0).completeBy, decidedAt: '2026-11-25T09:30:00.000Z' };
+    const approved = evolveView(asked, ev('ExtensionDecided', { ...decided, decision: 'APPROVE', reason: '同意', deadlines: moved, standing: false }))!;
+    expect(approved.assignments[0]).toMatchObject({ deadlines: moved, extensions: [{ status: 'APPROVED', decisionReason: '同意', decidedAt: '2026-11-25T09:30:00.000Z' }] });
+    expect(approved.deadlines.completeBy).toBe(approved.assignments[1].deadlines.completeBy); // the ASSIST's is earlier now: the whistle shows the earliest open one
+    expect(asked.deadlines.completeBy).toBe(deadlines(0).completeBy);
+    const denied = evolveView(asked, ev('ExtensionDecided', { ...decided, decision: 'DENY', reason: '理由不足' }))!;
+    expect(denied.assignments[0]).toMatchObject({ deadlines: deadlines(0), extensions: [{ status: 'DENIED', decisionReason: '理由不足' }] });
+    // a view stored before extensions existed has no list on its assignments: it gets one
+    const old = { ...d, assignments: d.assignments.map(({ extensions: _e, ...a }) => a) };
+    expect(evolveView(old, ev('ExtensionRequested', { ...reply(A1, LEAD), requestId, replyId: 'x', kind: 'ARRIVE', until: '2026-11-27T10:00:00.000Z', reason: 'r', dueAt: deadlines(0).arriveBy, requestedAt: '2026-11-25T09:00:00.000Z' }))!.assignments[0].extensions).toHaveLength(1);
+  });
 });

@@ -5,6 +5,7 @@ import { bi, h } from '../dom.js';
 import { fmtTime } from '../format.js';
 import { ASSIGNMENT_ROLE, DEADLINE_KIND, label } from '../labels.js';
 import { assignmentStatusBadge, clearErrors, countdown, field, showFieldErrors, toastError, toastOk } from '../ui.js';
+import { extensionList, extensionRequestForm } from './extensions.js';
 
 const OPEN = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED'];
 
@@ -61,6 +62,7 @@ export function assignmentCard(a, catalog, extra = null) {
         )
       : null,
     a.result ? h('p', { class: 'small' }, bi('办结结果：', 'Result: '), a.result) : null,
+    extensionList(a),
     extra,
   );
 }
@@ -87,6 +89,8 @@ export function assignmentActions(a, onDone) {
       ),
     );
   }
+  // 延期申请: one pending request per deadline (the server says so otherwise)
+  box.append(h('button', { type: 'button', class: 'btn', dataset: { action: 'extension' }, onclick: () => panel.replaceChildren(extensionRequestForm(a, onDone)) }, bi('延期申请', 'Extension')));
   function openForm(spec) {
     const replyId = crypto.randomUUID(); // kept across retries of this one reply
     const form = h('form', { class: 'card', novalidate: true });

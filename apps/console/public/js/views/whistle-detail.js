@@ -18,6 +18,7 @@ import {
   unavailable,
 } from '../ui.js';
 import { assignmentActions, assignmentCard, disputeForm } from './assignment-parts.js';
+import { extensionDecisionForm } from './extensions.js';
 
 const TRANSIENT = ['BLOWN', 'TRIAGED'];
 
@@ -159,6 +160,11 @@ export async function renderWhistleDetail(main, ctx) {
     // assignments
     const own = (a) => session.role === 'department' && a.departmentId === session.org;
     const isCenter = session.role === 'command-center' || session.role === 'admin';
+    // 延期审批 from the whistle too: each pending request of the assignment with its decision form
+    const pendingExtensions = (a) => {
+      const pending = (a.extensions ?? []).filter((x) => x.status === 'PENDING');
+      return pending.length ? h('div', null, pending.map((x) => extensionDecisionForm({ ...x, assignmentId: a.id }, () => void load()))) : null;
+    };
     const assignments = h(
       'section',
       { class: 'card', 'aria-labelledby': 'asg-h' },
@@ -168,7 +174,17 @@ export async function renderWhistleDetail(main, ctx) {
             'ul',
             { class: 'list' },
             view.assignments.map((a) =>
-              assignmentCard(a, catalog, own(a) ? assignmentActions(a, () => void load()) : isCenter && a.status === 'DISPUTED' ? disputeForm(a, catalog, () => void load()) : null),
+              assignmentCard(
+                a,
+                catalog,
+                own(a)
+                  ? assignmentActions(a, () => void load())
+                  : isCenter && a.status === 'DISPUTED'
+                    ? disputeForm(a, catalog, () => void load())
+                    : session.role === 'command-center'
+                      ? pendingExtensions(a)
+                      : null,
+              ),
             ),
           )
         : h('p', { class: 'muted' }, bi('尚未派单。', 'Not dispatched yet.')),

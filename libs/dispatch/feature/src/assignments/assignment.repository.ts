@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AssignmentRole, Deadlines, Level } from '@chuishao/dispatch-contracts';
 import type { AssignmentStatus, WhistlePhase } from '@chuishao/dispatch-domain';
+import type { ExtensionResource } from '../extensions/extension-requests.repository';
 
 interface AssignmentRow {
   id: string;
@@ -28,6 +29,7 @@ interface AssignmentRow {
   location: unknown;
   phase: WhistlePhase | null;
   pending: Array<{ kind: string; dueAt: string }> | null;
+  extensions: ExtensionResource[] | null;
 }
 
 /** An assignment as GET /api/v1/assignments shows it: with its whistle's brief and its deadlines. */
@@ -48,16 +50,25 @@ export interface AssignmentResource {
   /** Deadlines still to be judged (PENDING). */
   pendingDeadlines: Array<{ kind: string; dueAt: string }>;
   overdue: Array<{ kind: string; dueAt: string }>;
+  /** Extension requests (延期申请), pending and decided, oldest first. */
+  extensions: ExtensionResource[];
   whistle: { id: string; streetId: string | null; situationCode: string | null; title: string | null; description: string | null; location: unknown; phase: WhistlePhase | null };
   updatedAt: string;
 }
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
+/** A timestamptz as the API's ISO text (UTC, milliseconds). */
+const TIME = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 const SELECT = `
   SELECT a.*, b.street_id, b.situation_code, b.title, b.description, b.location, b.phase,
          (SELECT jsonb_agg(jsonb_build_object('kind', d.kind, 'dueAt', to_char(d.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY d.due_at)
-            FROM deadlines d WHERE d.assignment_id = a.id AND d.state = 'PENDING') AS pending
+            FROM deadlines d WHERE d.assignment_id = a.id AND d.state = 'PENDING') AS pending,
+         (SELECT jsonb_agg(jsonb_build_object('requestId', e.request_id, 'assignmentId', e.assignment_id, 'whistleId', e.whistle_id, 'departmentId', e.department_id,
+                   'kind', e.kind, 'until', ${TIME('e.until')}, 'reason', e.reason, 'dueAt', ${TIME('e.due_at')}, 'requestedAt', ${TIME('e.requested_at')},
+                   'status', e.status, 'decidedAt', ${TIME('e.decided_at')}, 'decisionReason', e.decision_reason, 'standing', e.standing) ORDER BY e.requested_at, e.request_id)
+            FROM extension_requests e WHERE e.assignment_id = a.id) AS extensions
     FROM assignments a LEFT JOIN whistle_briefs b ON b.whistle_id = a.whistle_id`;
 
 @Injectable()
@@ -127,6 +138,7 @@ function present(r: AssignmentRow): AssignmentResource {
     deadlines: r.report_by && r.arrive_by && r.complete_by ? { reportBy: iso(r.report_by)!, arriveBy: iso(r.arrive_by)!, completeBy: iso(r.complete_by)! } : null,
     pendingDeadlines: r.pending ?? [],
     overdue: r.overdue ?? [],
+    extensions: r.extensions ?? [],
     whistle: {
       id: r.whistle_id,
       streetId: r.street_id,

@@ -65,6 +65,13 @@ export class DispatchAssignmentResponse {
   pendingDeadlines!: DispatchDeadlineEntryResponse[];
   @ApiProperty({ type: [DispatchDeadlineEntryResponse], description: '已超时 / missed deadlines' })
   overdue!: DispatchDeadlineEntryResponse[];
+  @ApiProperty({
+    description: '延期申请（待审批和已裁决，按申请时间）：见 GET /api/v1/assignments/extensions 的条目 / extension requests, pending and decided, oldest first',
+    example: [],
+    isArray: true,
+    type: Object,
+  })
+  extensions!: unknown[];
   @ApiProperty({ type: DispatchAssignmentWhistleResponse })
   whistle!: DispatchAssignmentWhistleResponse;
   @ApiProperty()

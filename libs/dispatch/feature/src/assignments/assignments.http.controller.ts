@@ -1,39 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DispatchAssignmentListResponse, DispatchAssignmentResponse, DispatchDisputeResolutionResponse } from './assignment.response';
 import { DataSource } from 'typeorm';
-import { canActOnAssignment, CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
+import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
-import { processOnce } from '@chuishao/messaging';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { ReplyType } from '@chuishao/dispatch-contracts';
-import { DispatchRefusal, replyKey } from '@chuishao/dispatch-domain';
-import { ApplyReplyHandler } from '../replies/apply-reply.handler';
-import { DISPATCH_REPLIES_CONSUMER } from '../replies/department-replies.kafka.controller';
+import { HttpReplies } from './http-replies';
+import { refusalProblem } from './refusal-problem';
 import { AssignmentRepository, parseAssignmentCursor, type AssignmentResource } from './assignment.repository';
 import { ReplyRequestDto } from './reply.request.dto';
 import { DisputeResolutionRequestDto } from './dispute-resolution.request.dto';
 import { ListAssignmentsQueryDto } from './list-assignments.query.dto';
 import { ResolveDisputeHandler } from './resolve-dispute.handler';
-
-/** A domain refusal as an RFC 9457 problem: 404 / 403 / 409 / 422. */
-export function refusalProblem(err: unknown): unknown {
-  if (!(err instanceof DispatchRefusal)) return err;
-  const detail = `${err.reason} [${err.code}]`;
-  switch (err.kind) {
-    case 'not-found':
-      return ProblemException.notFound(`派单不存在 / ${detail}`);
-    case 'forbidden':
-      return ProblemException.forbidden(`无权处理该派单 / ${detail}`);
-    case 'invalid':
-      return ProblemException.validation(`请求无效 / ${detail}`);
-    default:
-      return ProblemException.conflict(`派单当前状态不允许此操作 / ${detail}`);
-  }
-}
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 @ApiTags('assignments 派单与报到')
 @ApiBearerAuth()
@@ -42,7 +21,7 @@ export class AssignmentsHttpController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly assignments: AssignmentRepository,
-    private readonly applyReply: ApplyReplyHandler,
+    private readonly replies: HttpReplies,
     private readonly resolveDispute: ResolveDisputeHandler,
   ) {}
 
@@ -164,42 +143,6 @@ export class AssignmentsHttpController {
   }
 
   private async reply(principal: Principal, id: string, type: ReplyType, dto: ReplyRequestDto, idempotencyKey: string | undefined): Promise<AssignmentResource> {
-    const errors: Array<{ field: string; message: string }> = [];
-    if (dto.type && dto.type !== type) errors.push({ field: 'type', message: `must be ${type} on this path` });
-    if (dto.assignmentId && dto.assignmentId.toLowerCase() !== id.toLowerCase()) errors.push({ field: 'assignmentId', message: 'must be the assignment of the path' });
-    if (idempotencyKey !== undefined && !dto.replyId && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      errors.push({ field: 'Idempotency-Key', message: '1-128 printable ASCII characters without spaces' });
-    }
-    if (errors.length) throw ProblemException.validation('请求参数无效 / The reply is not valid', errors);
-    const a = await this.assignments.find(this.dataSource, id);
-    if (!a) throw ProblemException.notFound(`派单不存在 / No assignment ${id}`);
-    if (!canActOnAssignment(principal, a)) throw ProblemException.forbidden('该派单不属于本部门 / Only the assigned department may act on this assignment');
-    const departmentId = principal.org as string;
-    const replyId = dto.replyId ?? idempotencyKey ?? randomUUID();
-    try {
-      const outcome = await processOnce(this.dataSource, DISPATCH_REPLIES_CONSUMER, replyKey(departmentId, replyId), async (em) => {
-        await this.applyReply.handle(
-          em,
-          {
-            replyId,
-            assignmentId: id,
-            departmentId,
-            type,
-            at: dto.at ?? null,
-            by: dto.by?.name?.trim() ? { name: dto.by.name.trim() } : null,
-            note: dto.note ?? null,
-            result: dto.result ?? null,
-            receivedAt: new Date().toISOString(),
-            channel: 'http',
-          },
-          { role: 'department', org: departmentId, sub: principal.sub },
-          randomUUID(),
-        );
-      });
-      if (outcome === 'duplicate') await this.applyReply.assertReplay(this.dataSource, { departmentId, replyId, type, assignmentId: id });
-    } catch (err) {
-      throw refusalProblem(err);
-    }
-    return (await this.assignments.find(this.dataSource, id)) as AssignmentResource;
+    return (await this.replies.submit(principal, id, type, dto, idempotencyKey)).assignment;
   }
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { systemActor } from '@chuishao/contracts';
 import { counter, gauge, WakeableSleep } from '@chuishao/platform';
 import type { DeadlineKind } from '@chuishao/dispatch-contracts';
-import { deadlineMet, deadlineOf, decide, isClosed } from '@chuishao/dispatch-domain';
+import { deadlineMet, decide, isClosed, judgedDueOf } from '@chuishao/dispatch-domain';
 import { DispatchStreams } from '../whistle/dispatch-streams';
 import { RepliesWatermark } from './replies-watermark';
 
@@ -151,13 +151,13 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
       let dueAt = new Date(row.due_at).toISOString();
       const a = loaded.state.assignments.find((x) => x.id === row.assignment_id);
       if (a) {
-        const current = deadlineOf(a.deadlines, row.kind);
+        const current = judgedDueOf(a, row.kind); // an extension approved after it fell due leaves it standing
         if (Date.parse(current) > Date.parse(dueAt)) {
           if (!isClosed(loaded.state) && Date.parse(current) > now.getTime()) {
             await em.query(`UPDATE deadlines SET due_at = $2 WHERE id = $1`, [row.id, current]); // moved later: not due yet
             return;
           }
-          dueAt = current; // moved later (a dispute's pause, an override) and due since: judged at its current time
+          dueAt = current; // moved later (a dispute's pause, an override, an extension) and due since: judged at its current time
         }
       }
       // The decider skips what must not fire: a DISPUTED assignment's paused clock, a deadline due at

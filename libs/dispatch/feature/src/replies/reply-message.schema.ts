@@ -1,10 +1,12 @@
-import { REPLY_TYPES, type ReplyMessage } from '@chuishao/dispatch-contracts';
+import { EXTENSION_KINDS, REPLY_TYPES, type ExtensionKind, type ReplyMessage } from '@chuishao/dispatch-contracts';
 import { MAX_JSON_DEPTH, normaliseText, normaliseTextTree } from '@chuishao/platform';
 
 /**
  * The reply contract (docs/schemas/reply.json), checked by hand so the reason can name the field:
- * `{"replyId","assignmentId","type","at","by":{"name"},"note","result"}`. Unknown fields are
- * ignored (a department may add its own); the department is never read from the body.
+ * `{"replyId","assignmentId","type","at","by":{"name"},"note","result"}`, and for type EXTENSION
+ * (延期申请, contract §11) `"kind":"ARRIVE"|"COMPLETE","until","reason"` (the reason's blankness is
+ * the decider's refusal, REASON_REQUIRED, like a DISPUTE's note). Unknown fields are ignored (a
+ * department may add its own); the department is never read from the body.
  *
  * The text rules of every boundary come first (contract §10, the platform's `normaliseTextTree`,
  * as over HTTP): a string holding U+0000 or an unpaired surrogate, in ANY field, known or not, is
@@ -12,7 +14,7 @@ import { MAX_JSON_DEPTH, normaliseText, normaliseTextTree } from '@chuishao/plat
  * is NFC-normalised and trimmed before the length and required rules, so a DISPUTE whose note is
  * five spaces has no note (the decider refuses it: NOTE_REQUIRED).
  */
-export const REPLY_LIMITS = { replyId: 128, name: 100, note: 4000, result: 4000 } as const;
+export const REPLY_LIMITS = { replyId: 128, name: 100, note: 4000, result: 4000, reason: 2000 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -60,7 +62,11 @@ function shapeProblem(value: unknown): string | undefined {
     const p = optionalText((r.by as Record<string, unknown>).name, 'by.name', REPLY_LIMITS.name);
     if (p) return p;
   }
-  return optionalText(r.note, 'note', REPLY_LIMITS.note) ?? optionalText(r.result, 'result', REPLY_LIMITS.result);
+  const text = optionalText(r.note, 'note', REPLY_LIMITS.note) ?? optionalText(r.result, 'result', REPLY_LIMITS.result);
+  if (text || r.type !== 'EXTENSION') return text;
+  if (typeof r.kind !== 'string' || !(EXTENSION_KINDS as readonly string[]).includes(r.kind)) return `kind is required for EXTENSION (one of ${EXTENSION_KINDS.join(', ')})`;
+  if (typeof r.until !== 'string' || !ISO_DATE_TIME.test(r.until) || Number.isNaN(Date.parse(r.until))) return 'until is required for EXTENSION (an ISO 8601 date-time with offset)';
+  return optionalText(r.reason, 'reason', REPLY_LIMITS.reason);
 }
 
 /**
@@ -72,6 +78,7 @@ export function normaliseReply(r: ReplyMessage): Pick<ReplyMessage, 'replyId' | 
   by: { name: string } | null;
   note: string | null;
   result: string | null;
+  extension: { kind: ExtensionKind; until: string; reason: string | null } | null;
 } {
   const text = (v: string | null | undefined): string | null => (typeof v === 'string' && normaliseText(v) ? normaliseText(v) : null);
   const name = r.by ? text(r.by.name) : null;
@@ -83,5 +90,6 @@ export function normaliseReply(r: ReplyMessage): Pick<ReplyMessage, 'replyId' | 
     by: name ? { name } : null,
     note: text(r.note),
     result: text(r.result),
+    extension: r.type === 'EXTENSION' && r.kind && r.until ? { kind: r.kind, until: r.until, reason: text(r.reason) } : null,
   };
 }

@@ -89,7 +89,25 @@ describe('reply schema', () => {
       by: null,
       note: null,
       result: null,
+      extension: null,
     });
+  });
+
+  it('EXTENSION (延期申请, contract §11): kind and until are required, the reason is trimmed and NFC-normalised (blank = null, which the decider refuses)', () => {
+    const ext = { ...ok, type: 'EXTENSION', kind: 'COMPLETE', until: '2026-11-27T16:00:00+08:00', reason: '  需等待配件到货  ' };
+    expect(replyProblem(ext)).toBeUndefined();
+    expect(parseReply(ext).reply?.extension).toEqual({ kind: 'COMPLETE', until: '2026-11-27T16:00:00+08:00', reason: '需等待配件到货' });
+    expect(parseReply({ ...ext, reason: ' \u3000 ' }).reply?.extension?.reason).toBeNull();
+    expect(parseReply({ ...ext, reason: 'cafe\u0301' }).reply?.extension?.reason).toBe('café');
+    expect(replyProblem({ ...ext, kind: 'REPORT' })).toMatch(/kind is required for EXTENSION/);
+    expect(replyProblem({ ...ext, kind: undefined })).toMatch(/kind is required for EXTENSION/);
+    expect(replyProblem({ ...ext, until: 'tomorrow' })).toMatch(/until is required for EXTENSION/);
+    expect(replyProblem({ ...ext, until: '2026-11-27T16:00:00' })).toMatch(/until is required/); // no offset
+    expect(replyProblem({ ...ext, reason: 7 })).toMatch(/reason must be a string/);
+    expect(replyProblem({ ...ext, reason: 'x'.repeat(2001) })).toMatch(/reason must be at most 2000/);
+    expect(replyProblem({ ...ext, reason: '理由\u0000' })).toMatch(/^reason: .*U\+0000/);
+    // the fields mean nothing on another type: ignored
+    expect(parseReply({ ...ok, kind: 'X', until: 'never' }).reply?.extension).toBeNull();
   });
 
   it('takes the department from the topic, with or without a prefix', () => {
@@ -107,7 +125,7 @@ describe('the published schemas (docs/schemas) agree with the code', () => {
     const schema = load('reply.json');
     expect(schema.examples?.length).toBeGreaterThan(0);
     for (const example of schema.examples ?? []) expect(replyProblem(example)).toBeUndefined();
-    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(['assignmentId', 'at', 'by', 'note', 'replyId', 'result', 'type']);
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(['assignmentId', 'at', 'by', 'kind', 'note', 'reason', 'replyId', 'result', 'type', 'until']);
   });
 
   it('assignment.json names every message type of the department topics', () => {
@@ -116,7 +134,7 @@ describe('the published schemas (docs/schemas) agree with the code', () => {
       .map((d) => (d as { properties?: { type?: { const?: string } } }).properties?.type?.const)
       .filter(Boolean)
       .sort();
-    expect(types).toEqual(['CANCELLED', 'CLOSED', 'DEADLINES_CHANGED', 'DISPUTE_RESOLVED', 'OVERDUE', 'REOPENED', 'SUMMONED']);
+    expect(types).toEqual(['CANCELLED', 'CLOSED', 'DEADLINES_CHANGED', 'DISPUTE_RESOLVED', 'EXTENSION_DECIDED', 'OVERDUE', 'REOPENED', 'SUMMONED']);
     for (const name of ['rejected.json', 'envelope.json', 'dispatch-events.json']) expect(load(name)).toBeTruthy();
   });
 });

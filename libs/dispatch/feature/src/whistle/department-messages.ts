@@ -12,7 +12,8 @@ export interface MessageContext {
 /**
  * What each department is told on its own assignments topic (docs/asyncapi.yaml): a new
  * assignment (SUMMONED), a cancellation, a reopen, changed deadlines, a dispute decision, an
- * overdue deadline (催办) and the whistle's closing. Key = whistleId; header `message-type` = type.
+ * overdue deadline (催办), the whistle's closing and the decision on an extension request (延期申请).
+ * Key = whistleId; header `message-type` = type.
  */
 export function departmentMessages(
   events: ReadonlyArray<DispatchEvent>,
@@ -112,6 +113,22 @@ export function departmentMessages(
         const d = e.data;
         const escalated = events.some((x) => x.type === 'WhistleEscalated' && x.data.assignmentId === d.assignmentId);
         send(d.departmentId, { type: 'OVERDUE', assignmentId: d.assignmentId, whistleId: d.whistleId, kind: d.kind, dueAt: d.dueAt, escalated });
+        break;
+      }
+      case 'ExtensionDecided': {
+        const d = e.data;
+        send(d.departmentId, {
+          type: 'EXTENSION_DECIDED',
+          assignmentId: d.assignmentId,
+          whistleId: d.whistleId,
+          requestId: d.requestId,
+          kind: d.kind,
+          decision: d.decision,
+          reason: d.reason,
+          until: d.until,
+          decidedAt: d.decidedAt,
+          ...(d.decision === 'APPROVE' && d.deadlines ? { deadlines: d.deadlines } : {}),
+        });
         break;
       }
       default:

@@ -71,4 +71,30 @@ describe('department messages', () => {
       deadlines: moved,
     });
   });
+  it('EXTENSION_DECIDED tells the department the decision, and on APPROVE the moved deadlines (contract §11)', () => {
+    const requested: DispatchEvent = {
+      type: 'ExtensionRequested',
+      data: { whistleId: W, assignmentId: A, departmentId: FIRE, requestId: 'e0000000-0000-5000-8000-000000000001', replyId: 'x1', kind: 'COMPLETE', until: '2026-11-27T08:00:00.000Z', reason: '需等待配件', dueAt: '2026-11-26T08:00:00.000Z', requestedAt: T0, at: null, by: null, channel: 'http' },
+    };
+    const deadlines = { ...deadlinesFrom(T0, SLA), completeBy: '2026-11-27T08:00:00.000Z' };
+    const approved: DispatchEvent = {
+      type: 'ExtensionDecided',
+      data: { whistleId: W, assignmentId: A, departmentId: FIRE, requestId: 'e0000000-0000-5000-8000-000000000001', kind: 'COMPLETE', decision: 'APPROVE', reason: '同意', until: '2026-11-27T08:00:00.000Z', dueAt: '2026-11-26T08:00:00.000Z', decidedAt: T0, deadlines, standing: false },
+    };
+    expect(departmentMessages([requested], fold([summoned, requested]), brief, topic, T0)).toEqual([]);
+    const [m] = departmentMessages([approved], fold([summoned, requested, approved]), brief, topic, T0);
+    expect(m.headers).toEqual({ 'message-type': 'EXTENSION_DECIDED' });
+    expect(JSON.parse(m.value)).toEqual({
+      type: 'EXTENSION_DECIDED',
+      assignmentId: A,
+      whistleId: W,
+      requestId: 'e0000000-0000-5000-8000-000000000001',
+      kind: 'COMPLETE',
+      decision: 'APPROVE',
+      reason: '同意',
+      until: '2026-11-27T08:00:00.000Z',
+      decidedAt: T0,
+      deadlines,
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { EventStore, columnNames, insertRows, inWrittenStreams, runTogether, typ
 import { enqueue, Messaging, publishing, publishingEach, type OutboxMessage } from '@chuishao/messaging';
 import { TOPICS, whistleStreamId, whistleStreamIdSql } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';
-import { evolve, fold, INITIAL_DISPATCH_STATE, type AssignmentState, type DispatchState } from '@chuishao/dispatch-domain';
+import { evolve, fold, INITIAL_DISPATCH_STATE, judgedDueOf, type AssignmentState, type DispatchState } from '@chuishao/dispatch-domain';
 import { toBrief, WhistleBriefs, type BriefRow, type WhistleBrief } from './whistle-briefs';
 import { departmentMessages, type MessageContext } from './department-messages';
 
@@ -181,10 +181,11 @@ export class DispatchStreams {
   }
 }
 
+/** Each kind with the time its PENDING row is judged at (an extension approved after a deadline fell due leaves that one standing). */
 const KINDS: Array<[DeadlineKind, (a: AssignmentState) => string]> = [
-  ['REPORT', (a) => a.deadlines.reportBy],
-  ['ARRIVE', (a) => a.deadlines.arriveBy],
-  ['COMPLETE', (a) => a.deadlines.completeBy],
+  ['REPORT', (a) => judgedDueOf(a, 'REPORT')],
+  ['ARRIVE', (a) => judgedDueOf(a, 'ARRIVE')],
+  ['COMPLETE', (a) => judgedDueOf(a, 'COMPLETE')],
 ];
 
 /** The assignments these summonses created, as they stand after them. */
@@ -341,6 +342,31 @@ async function project(em: EntityManager, whistleId: string, state: DispatchStat
           }
         }
         break;
+      case 'ExtensionRequested': {
+        const d = e.data;
+        await em.query(
+          `INSERT INTO extension_requests (request_id, whistle_id, assignment_id, department_id, reply_id, kind, until, reason, due_at, requested_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (request_id) DO NOTHING`,
+          [d.requestId, d.whistleId, d.assignmentId, d.departmentId, d.replyId, d.kind, d.until, d.reason, d.dueAt, d.requestedAt],
+        );
+        break;
+      }
+      case 'ExtensionDecided': {
+        const d = e.data;
+        touched.add(d.assignmentId);
+        await em.query(
+          `UPDATE extension_requests SET status = $2, decided_at = $3, decision_reason = $4, standing = $5 WHERE request_id = $1`,
+          [d.requestId, d.decision === 'APPROVE' ? 'APPROVED' : 'DENIED', d.decidedAt, d.reason, d.standing === true],
+        );
+        // Approved in time: the pending deadline row moves to the new time (judged then). Approved
+        // after it fell due: the row stays at its time and is judged on the replies known (the
+        // miss stands); a deadline already judged stays judged.
+        const a = byId(d.assignmentId);
+        if (d.decision === 'APPROVE' && !d.standing && a) {
+          await em.query(`UPDATE deadlines SET due_at = $3 WHERE assignment_id = $1 AND kind = $2 AND state = 'PENDING'`, [a.id, d.kind, judgedDueOf(a, d.kind)]);
+        }
+        break;
+      }
       default: {
         const exhaustive: never = e;
         void exhaustive;

@@ -29,6 +29,18 @@ class DeadlinesDto {
   @ApiProperty({ example: '2026-11-26T08:30:00.000Z', nullable: true, description: '办结时限 / complete by' }) completeBy!: string | null;
 }
 
+class ExtensionViewDto {
+  @ApiProperty({ format: 'uuid', description: '延期申请编号 / request id' }) requestId!: string;
+  @ApiProperty({ enum: ['ARRIVE', 'COMPLETE'], description: '到场 / 办结时限' }) kind!: string;
+  @ApiProperty({ example: '2026-11-27T10:00:00.000Z', description: '申请延期至 / asked until' }) until!: string;
+  @ApiProperty({ example: '需等待燃气公司停气', description: '延期理由 / reason' }) reason!: string;
+  @ApiProperty({ description: '申请时的现行时限 / the deadline in force when asked' }) dueAt!: string;
+  @ApiProperty() requestedAt!: string;
+  @ApiProperty({ enum: ['PENDING', 'APPROVED', 'DENIED'], description: '待审批 / 已批准 / 未批准' }) status!: string;
+  @ApiProperty({ nullable: true }) decidedAt!: string | null;
+  @ApiProperty({ nullable: true, description: '指挥中心的理由 / the command center’s reason' }) decisionReason!: string | null;
+}
+
 class AssignmentViewDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid', example: '90c4452e-f2b5-5aac-a8a9-3515eb0a3e2d', description: '部门 id / department id' }) departmentId!: string;
@@ -41,6 +53,7 @@ class AssignmentViewDto {
   @ApiProperty({ nullable: true, example: null, description: '办结结果 / result' }) result!: string | null;
   @ApiProperty({ type: DeadlinesDto }) deadlines!: DeadlinesDto;
   @ApiProperty({ example: [], description: '已超时的时限 / missed deadlines [{kind, dueAt}]' }) overdue!: Array<{ kind: string; dueAt: string }>;
+  @ApiProperty({ type: [ExtensionViewDto], description: '延期申请（待审批和已裁决）/ extension requests, pending and decided (contract §11)' }) extensions!: ExtensionViewDto[];
 }
 
 class FeedbackLinkDto {

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ExtensionKind } from '@chuishao/dispatch-contracts';
+import type { ExtensionStatus } from '@chuishao/dispatch-domain';
+
+/** An extension request (延期申请) as the API shows it. */
+export interface ExtensionResource {
+  requestId: string;
+  assignmentId: string;
+  whistleId: string;
+  departmentId: string;
+  kind: ExtensionKind;
+  until: string;
+  reason: string;
+  /** The deadline in force when the department asked. */
+  dueAt: string;
+  requestedAt: string;
+  status: ExtensionStatus;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  /** Approved after the deadline it replaced had fallen due: that deadline's judgement (a miss) stands. */
+  standing: boolean;
+}
+
+/** A request in the command center's queue, with what is needed to decide it. */
+export interface ExtensionQueueItem extends ExtensionResource {
+  assignment: { role: string; status: string; level: string; approvedExtensions: number };
+  whistle: { title: string | null; streetId: string | null; situationCode: string | null };
+}
+
+interface Row {
+  request_id: string;
+  assignment_id: string;
+  whistle_id: string;
+  department_id: string;
+  kind: ExtensionKind;
+  until: Date;
+  reason: string;
+  due_at: Date;
+  requested_at: Date;
+  status: ExtensionStatus;
+  decided_at: Date | null;
+  decision_reason: string | null;
+  standing: boolean;
+}
+
+const iso = (d: Date): string => new Date(d).toISOString();
+
+export function presentExtension(r: Row): ExtensionResource {
+  return {
+    requestId: r.request_id,
+    assignmentId: r.assignment_id,
+    whistleId: r.whistle_id,
+    departmentId: r.department_id,
+    kind: r.kind,
+    until: iso(r.until),
+    reason: r.reason,
+    dueAt: iso(r.due_at),
+    requestedAt: iso(r.requested_at),
+    status: r.status,
+    decidedAt: r.decided_at ? iso(r.decided_at) : null,
+    decisionReason: r.decision_reason,
+    standing: r.standing,
+  };
+}
+
+/** Assignments still in work: a pending request of another one cannot be decided (409), so the queue leaves it out. */
+const OPEN = `('SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED')`;
+
+/** Reads of `extension_requests` (written by DispatchStreams with the events). */
+@Injectable()
+export class ExtensionRequestRepository {
+  async find(db: Pick<EntityManager, 'query'>, requestId: string): Promise<ExtensionResource | undefined> {
+    const [row]: Row[] = await db.query(`SELECT * FROM extension_requests WHERE request_id = $1`, [requestId]);
+    return row ? presentExtension(row) : undefined;
+  }
+
+  async ofAssignment(db: Pick<EntityManager, 'query'>, assignmentId: string): Promise<ExtensionResource[]> {
+    const rows: Row[] = await db.query(`SELECT * FROM extension_requests WHERE assignment_id = $1 ORDER BY requested_at, request_id`, [assignmentId]);
+    return rows.map(presentExtension);
+  }
+
+  /**
+   * The queue, oldest request first: by status (PENDING: only those of assignments still in work),
+   * optionally one department's. At most `limit` (the queue of a district is short; no cursor).
+   */
+  async list(db: Pick<EntityManager, 'query'>, q: { status?: ExtensionStatus; departmentId?: string; limit: number }): Promise<ExtensionQueueItem[]> {
+    const rows: Array<Row & { role: string; a_status: string; level: string; approved: number; title: string | null; street_id: string | null; situation_code: string | null }> = await db.query(
+      `SELECT e.*, a.role, a.status AS a_status, a.level, b.title, b.street_id, b.situation_code,
+              (SELECT count(*)::int FROM extension_requests x WHERE x.assignment_id = e.assignment_id AND x.status = 'APPROVED') AS approved
+         FROM extension_requests e
+         JOIN assignments a ON a.id = e.assignment_id
+         LEFT JOIN whistle_briefs b ON b.whistle_id = e.whistle_id
+        WHERE ($1::text IS NULL OR e.status = $1)
+          AND ($1::text IS DISTINCT FROM 'PENDING' OR a.status IN ${OPEN})
+          AND ($2::uuid IS NULL OR e.department_id = $2)
+        ORDER BY e.requested_at, e.request_id
+        LIMIT $3`,
+      [q.status ?? null, q.departmentId ?? null, q.limit],
+    );
+    return rows.map((r) => ({
+      ...presentExtension(r),
+      assignment: { role: r.role, status: r.a_status, level: r.level, approvedExtensions: r.approved },
+      whistle: { title: r.title, streetId: r.street_id, situationCode: r.situation_code },
+    }));
+  }
+}
