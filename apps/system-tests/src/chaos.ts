@@ -93,7 +93,7 @@ export async function runChaos(stack: TestStack, o: ChaosOptions): Promise<Recon
     const key = `chaos-${i}-${randomUUID()}`;
     posts.push(
       (async () => {
-        for (let attempt = 0, wait = 200; Date.now() - t0 < o.seconds * 1000 + 180_000; attempt++, wait = Math.min(wait * 2, 3000)) {
+        for (let wait = 200; Date.now() - t0 < o.seconds * 1000 + 180_000; wait = Math.min(wait * 2, 3000)) {
           try {
             const r = await stack.http('POST', '/api/v1/whistles', { token, headers: { 'idempotency-key': key }, body: body(i) });
             if (r.status === 201 || r.status === 200) {
