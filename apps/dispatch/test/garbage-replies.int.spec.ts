@@ -68,7 +68,7 @@ describe('dispatch: 1,000 garbage replies', () => {
     expect(reasons).toEqual(
       new Set([
         'malformed JSON',
-        'schema violation: type must be one of REPORT, ARRIVE, PROGRESS, DISPUTE, COMPLETE',
+        'schema violation: type must be one of REPORT, ARRIVE, PROGRESS, DISPUTE, COMPLETE, EXTENSION',
         `assignment ${theirs.id} belongs to another department`,
         'COMPLETE before REPORT',
         'unknown assignment',
