@@ -15,6 +15,7 @@ const NAV = {
   ],
   department: [
     ['#/assignments', '我的派单', 'My assignments'],
+    ['#/my-score', '我的考核', 'My score'],
   ],
   'command-center': [
     ['#/board', '红黄蓝看板', 'Board'],
@@ -52,6 +53,7 @@ const ROUTES = [
   [/^\/board$/, './views/board.js', 'renderBoard', ['command-center', 'admin', 'assessment-office']],
   [/^\/scorecards$/, './views/scorecards.js', 'renderScorecards', ['assessment-office', 'command-center', 'admin']],
   [/^\/analytics$/, './views/analytics.js', 'renderAnalytics', ['assessment-office', 'command-center', 'admin']],
+  [/^\/my-score$/, './views/my-score.js', 'renderMyScore', ['department']],
 ];
 
 let cleanups = [];

@@ -32,6 +32,8 @@ export interface ScorecardRequest {
   format: ScorecardFormat;
   explain: boolean;
   departmentId?: string;
+  /** A department reading its own scorecard (contract §11): its row only, with its explanations. */
+  onlyDepartment?: string;
 }
 
 /** A rendered scorecard: the exact response bytes and what HTTP needs to send them ({@link httpAnswer}). */
@@ -114,7 +116,7 @@ export class ScorecardRenderer {
     const now = this.now();
     const { asOf, settled } = effectiveAsOf(req.asOf, now, closing);
     const explain = req.explain;
-    const departmentId = explain ? req.departmentId : undefined;
+    const departmentId = explain ? (req.onlyDepartment ?? req.departmentId) : undefined;
     const compute = () => this.compute(period, req, now, closing ?? null, policy);
 
     if (!settled) {
@@ -138,6 +140,7 @@ export class ScorecardRenderer {
       departmentId,
       format: req.format,
       timeZone: this.opts.tz,
+      onlyDepartment: req.onlyDepartment,
     });
     const cached = this.lru.get(key);
     if (cached && cached.watermark === watermark) {
@@ -231,14 +234,15 @@ export class ScorecardRenderer {
   }
 
   private async compute(period: Period, req: ScorecardRequest, now: Date, closing: Closing | null, policy: ScoringPolicy): Promise<{ body: Buffer; contentType: string; disposition?: string }> {
-    const card = await buildScorecard(this.db, period.key, req.asOf, {
+    const built = await buildScorecard(this.db, period.key, req.asOf, {
       policy,
       tz: this.opts.tz,
       now,
       closing,
       explain: req.explain,
-      explainDepartment: req.departmentId,
+      explainDepartment: req.onlyDepartment ?? req.departmentId,
     });
+    const card = req.onlyDepartment ? { ...built, rows: built.rows.filter((r) => r.departmentId === req.onlyDepartment) } : built;
     if (req.format === 'csv') return { body: scorecardCsv(card, policy), contentType: 'text/csv; charset=utf-8', disposition: attachmentDisposition(card.period, 'csv') };
     if (req.format === 'xlsx') {
       return {

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { defaultCatalog } from '@chuishao/catalog';
+import { TOPICS } from '@chuishao/contracts';
+import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import { assessmentService } from '../src/assessment.service';
+import { envelope, type Json } from './envelopes';
+
+const catalog = defaultCatalog();
+const A = catalog.departmentByCode('FIRE_RESCUE')!;
+const B = catalog.departmentByCode('PUBLIC_SECURITY')!;
+const S1 = catalog.streets[0];
+
+const deadlines = (summoned: string, completeBy: string) => ({
+  reportBy: new Date(Date.parse(summoned) + 3600_000).toISOString(),
+  arriveBy: new Date(Date.parse(summoned) + 7200_000).toISOString(),
+  completeBy,
+});
+const reply = (assignmentId: string, departmentId: string, receivedAt: string, extra: Json = {}) => ({
+  assignmentId,
+  departmentId,
+  replyId: randomUUID(),
+  at: receivedAt,
+  receivedAt,
+  by: { name: '值班员' },
+  note: null,
+  channel: 'kafka',
+  ...extra,
+});
+const summoned = (w: string, at: string, assignments: Array<[string, string, 'LEAD' | 'ASSIST', string]>) =>
+  envelope('DepartmentsSummoned', w, at, {
+    level: 'YELLOW',
+    summonedAt: at,
+    assignments: assignments.map(([assignmentId, departmentId, role, completeBy]) => ({ assignmentId, departmentId, role, deadlines: deadlines(at, completeBy) })),
+  });
+
+/**
+ * 2026-Q3 (UTC): A has a1 on time, a2 late (completed a day after its deadline), a3 missed, and a
+ * dissatisfied feedback on w1; B has b1 on time. S1 rates A 90 (one deduction of 10).
+ * A: completion 100·1.5/3 = 50; satisfaction 0; perception 90 → 25 + 0 + 27 = 52 一般.
+ */
+describe('assessment: departments, policy versions, the annual grade and appeals (real PostgreSQL and Kafka)', () => {
+  let svc: ServiceUnderTest;
+  let office: string;
+  let deptA: string;
+  let deptB: string;
+  let s1: string;
+  const w = Array.from({ length: 4 }, () => randomUUID());
+  const a = Array.from({ length: 4 }, () => randomUUID());
+  const b1 = randomUUID();
+  const feedbackEvent = envelope('FeedbackGiven', w[1], '2026-07-03T00:00:00.000Z', { rating: 'DISSATISFIED', score: 0, comment: '没解决' }, 'intake');
+  const events = [
+    summoned(w[1], '2026-07-01T02:00:00.000Z', [[a[1], A.id, 'LEAD', '2026-07-02T02:00:00.000Z'], [b1, B.id, 'ASSIST', '2026-07-02T02:00:00.000Z']]),
+    envelope('DepartmentCompleted', w[1], '2026-07-01T10:00:00.000Z', reply(a[1], A.id, '2026-07-01T10:00:00.000Z', { result: '已清理' })),
+    envelope('DepartmentCompleted', w[1], '2026-07-01T11:00:00.000Z', reply(b1, B.id, '2026-07-01T11:00:00.000Z', { result: '已协助' })),
+    envelope('WhistleConfirmed', w[1], '2026-07-02T00:00:00.000Z', {}, 'intake'),
+    feedbackEvent,
+    summoned(w[2], '2026-07-05T00:00:00.000Z', [[a[2], A.id, 'LEAD', '2026-07-06T00:00:00.000Z']]),
+    envelope('DepartmentCompleted', w[2], '2026-07-07T00:00:00.000Z', reply(a[2], A.id, '2026-07-07T00:00:00.000Z', { result: '已处理' })),
+    summoned(w[3], '2026-07-10T00:00:00.000Z', [[a[3], A.id, 'LEAD', '2026-07-11T00:00:00.000Z']]),
+  ];
+  const logged = async () => Number((await svc.dataSource.query(`SELECT count(*) AS n FROM assessment_inbox_log`))[0].n);
+  const get = async (url: string, token: string) => svc.inject('GET', url, { token });
+  const rowOf = (card: Json, id: string) => (card.rows as Json[]).find((r) => r.departmentId === id) as Json;
+
+  beforeAll(async () => {
+    svc = await startServiceForTest(assessmentService, { label: 'assessment_appeals' });
+    office = await svc.token('assessment-office');
+    deptA = await svc.token('department', A.id);
+    deptB = await svc.token('department', B.id);
+    s1 = await svc.token('street', S1.id);
+    await svc.messaging.producer.send({
+      topic: svc.messaging.topic(TOPICS.whistleEvents),
+      acks: -1,
+      messages: events.map((e) => ({ key: e.whistleId, value: JSON.stringify(e) })),
+    });
+    await eventually(async () => (await logged()) === events.length, 30000, 100);
+    const rated = await svc.inject('POST', '/api/v1/street-ratings', { token: s1, body: { period: '2026-Q3', departmentId: A.id, deductions: [{ points: 10, reason: '到场不及时，居民等了很久' }] } });
+    expect(rated.status).toBe(201);
+  });
+  afterAll(() => svc.stop());
+
+  it('gives a department its own row only, explanations included (contract §11)', async () => {
+    const all = (await get('/api/v1/assessment/scorecards?period=2026-Q3', office)).json;
+    const own = await get('/api/v1/assessment/scorecards?period=2026-Q3', deptA);
+    expect(own.status).toBe(200);
+    expect(own.json.rows).toHaveLength(1);
+    expect(own.json.rows[0]).toEqual(rowOf(all, A.id));
+    expect(own.json.rows[0]).toMatchObject({ total: 52, grade: 'AVERAGE', completion: { onTime: 1, late: 1, missed: 1 } });
+    expect(own.json.rows[0].explanations.map((e: Json) => e.kind)).toEqual(['LATE', 'MISSED', 'FEEDBACK', 'DEDUCTION']);
+    const ownB = await get('/api/v1/assessment/scorecards?period=2026-Q3&format=csv', deptB);
+    const lines = ownB.body.split('\r\n');
+    expect(lines[1].startsWith(`${B.name},100,1,1,0,0,0`)).toBe(true);
+    expect(lines[2]).toBe('');
+    expect((await get(`/api/v1/assessment/scorecards?period=2026-Q3&departmentId=${B.id}`, deptA)).status).toBe(403);
+    expect((await get(`/api/v1/assessment/scorecards?period=2026-Q3&departmentId=${A.id}&explain=false`, deptA)).json.rows).toHaveLength(1);
+    expect((await get('/api/v1/assessment/scorecards?period=2026-Q3', s1)).status).toBe(403);
+  });
+});
