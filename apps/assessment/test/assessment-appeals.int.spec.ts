@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Consumer } from 'kafkajs';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TOPICS } from '@chuishao/contracts';
 import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
@@ -44,6 +45,8 @@ describe('assessment: departments, policy versions, the annual grade and appeals
   let deptA: string;
   let deptB: string;
   let s1: string;
+  let probe: Consumer | undefined;
+  const published: Array<{ key: string | null; value: Json }> = [];
   const w = Array.from({ length: 4 }, () => randomUUID());
   const a = Array.from({ length: 4 }, () => randomUUID());
   const b1 = randomUUID();
@@ -74,10 +77,17 @@ describe('assessment: departments, policy versions, the annual grade and appeals
       messages: events.map((e) => ({ key: e.whistleId, value: JSON.stringify(e) })),
     });
     await eventually(async () => (await logged()) === events.length, 30000, 100);
+    probe = svc.messaging.kafka.consumer({ groupId: `${svc.config.CHUISHAO_TOPIC_PREFIX}-assessment-probe` });
+    await probe.connect();
+    await probe.subscribe({ topic: svc.messaging.topic(TOPICS.assessmentEvents), fromBeginning: true });
+    await probe.run({ eachMessage: async ({ message }) => void published.push({ key: message.key?.toString() ?? null, value: JSON.parse(message.value!.toString()) }) });
     const rated = await svc.inject('POST', '/api/v1/street-ratings', { token: s1, body: { period: '2026-Q3', departmentId: A.id, deductions: [{ points: 10, reason: '到场不及时，居民等了很久' }] } });
     expect(rated.status).toBe(201);
   });
-  afterAll(() => svc.stop());
+  afterAll(async () => {
+    await probe?.disconnect();
+    await svc?.stop();
+  });
 
   it('gives a department its own row only, explanations included (contract §11)', async () => {
     const all = (await get('/api/v1/assessment/scorecards?period=2026-Q3', office)).json;
@@ -94,5 +104,33 @@ describe('assessment: departments, policy versions, the annual grade and appeals
     expect((await get(`/api/v1/assessment/scorecards?period=2026-Q3&departmentId=${B.id}`, deptA)).status).toBe(403);
     expect((await get(`/api/v1/assessment/scorecards?period=2026-Q3&departmentId=${A.id}&explain=false`, deptA)).json.rows).toHaveLength(1);
     expect((await get('/api/v1/assessment/scorecards?period=2026-Q3', s1)).status).toBe(403);
+  });
+
+  it('publishes a scoring policy version effective next quarter (contract §12): 422 by field, 403, 409, the event on the assessment topic', async () => {
+    const eventsBefore = Number((await svc.dataSource.query(`SELECT count(*) AS n FROM events`))[0].n);
+    const bad = await svc.inject('POST', '/api/v1/assessment/policy', { token: office, body: { effectiveFrom: '2026-Q4', weights: { completion: '0.5', satisfaction: '0.3', perception: '0.3' } } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors.map((e: Json) => e.field).sort()).toEqual(['effectiveFrom', 'weights']);
+    expect((await svc.inject('POST', '/api/v1/assessment/policy', { token: office, body: { effectiveFrom: '2027-Q1', colour: 'red' } })).status).toBe(400);
+    expect((await svc.inject('POST', '/api/v1/assessment/policy', { token: await svc.token('command-center'), body: { effectiveFrom: '2027-Q1' } })).status).toBe(403);
+    expect((await svc.inject('POST', '/api/v1/assessment/policy', { token: office, body: { effectiveFrom: '2027-Q1', version: 5 } })).status).toBe(409);
+    expect(Number((await svc.dataSource.query(`SELECT count(*) AS n FROM events`))[0].n)).toBe(eventsBefore);
+
+    const current = (await get('/api/v1/assessment/policy', office)).json;
+    expect(current).toMatchObject({ version: 1, minimumSample: 5, appealWindowDays: 10, extensionCap: 2, annualShare: '0.30', annualFrom: 'QUARTERS' });
+    const posted = await svc.inject('POST', '/api/v1/assessment/policy', { token: office, body: { ...current, version: 2, effectiveFrom: '2027-Q1', minimumSample: 1, annualShare: '0.4' } });
+    expect(posted.status).toBe(201);
+    expect(posted.json).toMatchObject({ version: 2, effectiveFrom: '2027-Q1', minimumSample: 1, annualShare: '0.4', weights: current.weights });
+    expect((await get('/api/v1/assessment/policy', office)).json.version).toBe(1); // not yet in force
+    expect((await get('/api/v1/assessment/policy?period=2027-Q1', deptA)).json.version).toBe(2);
+    expect((await get('/api/v1/assessment/policy/versions', office)).json.items.map((v: Json) => [v.version, v.effectiveFrom])).toEqual([[1, null], [2, '2027-Q1']]);
+    expect((await get('/api/v1/assessment/scorecards?period=2026-Q4', office)).json.policyVersion).toBe(1);
+    expect((await get('/api/v1/assessment/scorecards?period=2027-Q1', office)).json.policyVersion).toBe(2);
+    const q3 = (await get('/api/v1/assessment/scorecards?period=2026-Q3', office)).json;
+    expect(q3.policyVersion).toBe(1);
+    expect(rowOf(q3, A.id).insufficientSample).toBe(true); // scored under v1 (minimumSample 5), not v2
+    const [outbox] = await svc.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = 'policy-assessment' AND type = 'ScoringPolicyPublished'`);
+    expect(outbox.n).toBe(1);
+    await eventually(async () => published.some((m) => m.key === 'policy-assessment' && m.value.type === 'ScoringPolicyPublished' && (m.value.data as Json).version === 2), 15000, 100);
   });
 });

@@ -5,3 +5,4 @@ export * from './facts';
 export * from './projector';
 export * from './scorecard';
 export * from './analytics';
+export * from './policy-versions';

@@ -7,6 +7,7 @@ import { PeriodsHttpController } from './periods/periods.http.controller';
 import { ClosePeriodHandler } from './periods/close-period.handler';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { ScoringPolicyHttpController } from './policy/scoring-policy.http.controller';
+import { PublishScoringPolicyHandler } from './policy/publish-scoring-policy.handler';
 import { AnalyticsHttpController } from './analytics/analytics.http.controller';
 import { ScorecardRenderer } from './scorecards/scorecard.renderer';
 import { scorecardCacheBytes } from './scorecards/scorecard-cache.config';
@@ -25,6 +26,7 @@ import { WarmClosedScorecards } from './scorecards/warm-closed-scorecards';
   providers: [
     RateDepartmentHandler,
     ClosePeriodHandler,
+    PublishScoringPolicyHandler,
     {
       provide: ScorecardRenderer,
       useFactory: (dataSource: DataSource) => new ScorecardRenderer(dataSource, { maxBytes: scorecardCacheBytes(), tz: districtTimeZone() }),

@@ -3,10 +3,10 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { Logger } from '@nestjs/common';
 import type { Queryable } from '@chuishao/event-store';
-import { parsePeriod, type Period, type ScoringPolicy } from '@chuishao/assessment-domain';
+import { parsePeriod, policyFor, type Period, type ScoringPolicy } from '@chuishao/assessment-domain';
 import { counter, gauge } from '@chuishao/platform';
 import { closingOf, type Closing } from '../periods/closed-periods';
-import { currentScoringPolicy } from '../policy/scoring-policy.repository';
+import { scoringPolicyVersions } from '../policy/scoring-policy.repository';
 import { buildScorecard } from './scorecard.reader';
 import { attachmentDisposition, scorecardCsv, scorecardXlsx } from './scorecard.export';
 import { ByteLru, effectiveAsOf, scorecardCacheKey, type RenditionForHttp, type ScorecardFormat } from './scorecard-cache';
@@ -112,9 +112,11 @@ export class ScorecardRenderer {
   async render(req: ScorecardRequest): Promise<ScorecardRendition> {
     const period = parsePeriod(req.period);
     if (!period) throw new Error(`invalid period ${req.period}`);
-    const [policy, closing] = await Promise.all([currentScoringPolicy(this.db), closingOf(this.db, period)]);
+    const [{ versions }, closing] = await Promise.all([scoringPolicyVersions(this.db), closingOf(this.db, period)]);
     const now = this.now();
     const { asOf, settled } = effectiveAsOf(req.asOf, now, closing);
+    // the version in force at the period's start, among those published by asOf (contract §12)
+    const policy = policyFor(period, asOf, versions, this.opts.tz);
     const explain = req.explain;
     const departmentId = explain ? (req.onlyDepartment ?? req.departmentId) : undefined;
     const compute = () => this.compute(period, req, now, closing ?? null, policy);
