@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
+import ExcelJS from 'exceljs';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TOPICS } from '@chuishao/contracts';
 import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
@@ -132,5 +133,37 @@ describe('assessment: departments, policy versions, the annual grade and appeals
     const [outbox] = await svc.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = 'policy-assessment' AND type = 'ScoringPolicyPublished'`);
     expect(outbox.n).toBe(1);
     await eventually(async () => published.some((m) => m.key === 'policy-assessment' && m.value.type === 'ScoringPolicyPublished' && (m.value.data as Json).version === 2), 15000, 100);
+  });
+
+  it('computes the annual grade from the quarters weighted by counted assignments (JSON, CSV with BOM, XLSX), a department seeing its own row', async () => {
+    const r = await get('/api/v1/assessment/annual?year=2026', office);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ year: 2026, policyVersion: 1, annualShare: '0.30', annualFrom: 'QUARTERS', timeZone: 'Asia/Shanghai' });
+    expect(r.json.periods.map((p: Json) => [p.period, p.policyVersion])).toEqual([['2026-Q1', 1], ['2026-Q2', 1], ['2026-Q3', 1], ['2026-Q4', 1]]);
+    // A: only Q3 counts (total 52 over 3 assignments) → 52, contribution 15.6; under minimumSample 5: no rank
+    expect(rowOf(r.json, A.id)).toMatchObject({ score: 52, counted: 3, grade: 'AVERAGE', rank: null, insufficientSample: true, annualContribution: 15.6 });
+    expect(rowOf(r.json, B.id)).toMatchObject({ score: 100, counted: 1, grade: 'EXCELLENT', rank: null, insufficientSample: true, annualContribution: 30 });
+    expect((rowOf(r.json, A.id).periods as Json[])[2]).toEqual({ period: '2026-Q3', total: 52, counted: 3 });
+    const again = await get(`/api/v1/assessment/annual?year=2026&asOf=${encodeURIComponent(r.json.asOf)}`, office);
+    expect(again.json).toEqual(r.json);
+
+    const csv = await svc.app.inject({ method: 'GET', url: '/api/v1/assessment/annual?year=2026&format=csv', headers: { authorization: `Bearer ${office}` } });
+    expect([...csv.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.headers['content-disposition']).toContain('chuishao-annual-2026.csv');
+    const lines = csv.rawPayload.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('部门,年度得分,计入件数,等级,排名,样本不足,年度绩效贡献分,2026-Q1 总分,2026-Q1 计入件数,2026-Q2 总分,2026-Q2 计入件数,2026-Q3 总分,2026-Q3 计入件数,2026-Q4 总分,2026-Q4 计入件数');
+    expect(lines).toContain(`${A.name},52,3,一般,,样本不足,15.6,,0,,0,52,3,,0`);
+    const xlsx = await svc.app.inject({ method: 'GET', url: '/api/v1/assessment/annual?year=2026&format=xlsx', headers: { authorization: `Bearer ${office}` } });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('年度考核')!;
+    expect(sheet.getRow(1).getCell(7).value).toBe('年度绩效贡献分');
+
+    const own = await get('/api/v1/assessment/annual?year=2026', deptA);
+    expect(own.json.rows).toEqual([rowOf(r.json, A.id)]);
+    const next = (await get('/api/v1/assessment/annual?year=2027', office)).json;
+    expect(next).toMatchObject({ policyVersion: 2, annualShare: '0.4', periods: [] }); // v2 from 2027-Q1: the year starts under it
+    expect((await get('/api/v1/assessment/annual?year=26', office)).status).toBe(422);
+    expect((await get('/api/v1/assessment/annual?year=2026', s1)).status).toBe(403);
   });
 });

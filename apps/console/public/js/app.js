@@ -22,10 +22,12 @@ const NAV = {
     ['#/whistles', '哨件', 'Whistles'],
     ['#/disputes', '退单裁决', 'Disputes'],
     ['#/scorecards', '考核', 'Scorecards'],
+    ['#/annual', '年度考核', 'Annual'],
     ['#/analytics', '分析研判', 'Analytics'],
   ],
   'assessment-office': [
     ['#/scorecards', '考核评价', 'Scorecards'],
+    ['#/annual', '年度考核', 'Annual'],
     ['#/analytics', '分析研判', 'Analytics'],
     ['#/whistles', '哨件', 'Whistles'],
   ],
@@ -53,6 +55,7 @@ const ROUTES = [
   [/^\/board$/, './views/board.js', 'renderBoard', ['command-center', 'admin', 'assessment-office']],
   [/^\/scorecards$/, './views/scorecards.js', 'renderScorecards', ['assessment-office', 'command-center', 'admin']],
   [/^\/analytics$/, './views/analytics.js', 'renderAnalytics', ['assessment-office', 'command-center', 'admin']],
+  [/^\/annual$/, './views/annual.js', 'renderAnnual', ['assessment-office', 'command-center', 'admin']],
   [/^\/my-score$/, './views/my-score.js', 'renderMyScore', ['department']],
 ];
 

@@ -6,3 +6,4 @@ export * from './projector';
 export * from './scorecard';
 export * from './analytics';
 export * from './policy-versions';
+export * from './annual';

@@ -9,6 +9,7 @@ import { ScorecardsHttpController } from './scorecards/scorecards.http.controlle
 import { ScoringPolicyHttpController } from './policy/scoring-policy.http.controller';
 import { PublishScoringPolicyHandler } from './policy/publish-scoring-policy.handler';
 import { AnalyticsHttpController } from './analytics/analytics.http.controller';
+import { AnnualHttpController } from './annual/annual.http.controller';
 import { ScorecardRenderer } from './scorecards/scorecard.renderer';
 import { scorecardCacheBytes } from './scorecards/scorecard-cache.config';
 import { districtTimeZone } from './projection/district-time-zone';
@@ -22,6 +23,7 @@ import { WarmClosedScorecards } from './scorecards/warm-closed-scorecards';
     ScorecardsHttpController,
     ScoringPolicyHttpController,
     AnalyticsHttpController,
+    AnnualHttpController,
   ],
   providers: [
     RateDepartmentHandler,

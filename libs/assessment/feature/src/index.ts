@@ -10,3 +10,5 @@ export * from './scorecards/scorecard-watermark';
 export * from './scorecards/scorecard-json';
 export * from './policy/scoring-policy.repository';
 export * from './rebuild/rebuild-projections';
+export * from './annual/annual.reader';
+export * from './scorecards/period-numbers';
