@@ -7,3 +7,4 @@ export * from './scorecard';
 export * from './analytics';
 export * from './policy-versions';
 export * from './annual';
+export * from './appeals';
