@@ -166,4 +166,101 @@ describe('assessment: departments, policy versions, the annual grade and appeals
     expect((await get('/api/v1/assessment/annual?year=26', office)).status).toBe(422);
     expect((await get('/api/v1/assessment/annual?year=2026', s1)).status).toBe(403);
   });
+
+  describe('appeals (考核申诉, contract §11)', () => {
+    const appeal = (token: string, body: Json) => svc.inject('POST', '/api/v1/assessment/appeals', { token, body });
+    const decide = (id: string, body: Json, token = office) => svc.inject('POST', `/api/v1/assessment/appeals/${id}/decision`, { token, body });
+    const ownRow = async (query = '') => (await get(`/api/v1/assessment/scorecards?period=2026-Q3${query}`, deptA)).json.rows[0] as Json;
+    let satisfactionAppeal: string;
+    let decidedAt: string;
+
+    it('files an appeal on a satisfaction point, refusing what is not the department’s own lost point', async () => {
+      const row = await ownRow();
+      const feedback = (row.explanations as Json[]).find((e) => e.kind === 'FEEDBACK')!;
+      expect(feedback.feedbackId).toBe(feedbackEvent.eventId);
+      const before = Number((await svc.dataSource.query(`SELECT count(*) AS n FROM events`))[0].n);
+      const body = { period: '2026-Q3', target: { feedbackId: feedback.feedbackId, kind: 'SATISFACTION' }, reason: '  居民误评，问题当日已解决  ', evidence: ['https://evidence.example.org/w1.jpg'] };
+      expect((await appeal(deptA, { ...body, reason: '     ' })).json.errors.map((e: Json) => e.field)).toEqual(['reason']); // five spaces are empty
+      expect((await appeal(deptA, { ...body, reason: ' 不服 ' })).status).toBe(422);
+      expect((await appeal(deptA, { ...body, evidence: ['http://insecure.example.org/x.jpg'] })).json.errors[0].field).toMatch(/^evidence/);
+      expect((await appeal(deptA, { ...body, target: { assignmentId: a[3], kind: 'SATISFACTION' } })).json.errors[0].field).toBe('target');
+      expect((await appeal(deptA, { ...body, target: { assignmentId: a[1], kind: 'DEADLINE' } })).status).toBe(422); // on time: nothing lost
+      expect((await appeal(deptB, body)).status).toBe(403); // A's point
+      expect((await appeal(office, body)).status).toBe(403);
+      expect(Number((await svc.dataSource.query(`SELECT count(*) AS n FROM events`))[0].n)).toBe(before);
+
+      const filed = await appeal(deptA, body);
+      expect(filed.status).toBe(201);
+      expect(filed.json).toMatchObject({ period: '2026-Q3', departmentId: A.id, status: 'PENDING', reason: '居民误评，问题当日已解决', target: body.target, decision: null });
+      satisfactionAppeal = filed.json.id;
+      expect((await appeal(deptA, body)).status).toBe(409); // one pending appeal per point
+      expect((await get('/api/v1/assessment/appeals?period=2026-Q3&status=PENDING', office)).json.items.map((x: Json) => x.id)).toEqual([satisfactionAppeal]);
+      expect((await get('/api/v1/assessment/appeals?period=2026-Q3', deptB)).json.items).toEqual([]);
+      await eventually(async () => published.some((m) => m.value.type === 'AppealFiled'), 15000, 100);
+    });
+
+    it('an upheld appeal restores the point from the decision on: "restored on appeal <id>"; earlier asOf unchanged', async () => {
+      const before = await ownRow();
+      expect((await decide(satisfactionAppeal, { decision: 'UPHOLD', reason: '好' })).status).toBe(422);
+      expect((await decide(satisfactionAppeal, { decision: 'UPHOLD', reason: '照片证明当日已解决' }, deptA)).status).toBe(403);
+      const decided = await decide(satisfactionAppeal, { decision: 'UPHOLD', reason: '照片证明当日已解决' });
+      expect(decided.status).toBe(200);
+      expect(decided.json).toMatchObject({ status: 'UPHELD', decision: { decision: 'UPHOLD', reason: '照片证明当日已解决' }, amendedVersions: [] });
+      decidedAt = decided.json.decision.decidedAt;
+      expect((await decide(satisfactionAppeal, { decision: 'REJECT', reason: '再裁决一次试试' })).status).toBe(409);
+      expect((await decide(randomUUID(), { decision: 'REJECT', reason: '没有这个申诉' })).status).toBe(404);
+      const after = await ownRow();
+      expect(after.satisfaction).toEqual({ score: null, responses: 0 });
+      expect(after.total).toBe(65); // (0.5·50 + 0.3·90)/0.8
+      const restored = (after.explanations as Json[]).find((e) => e.kind === 'FEEDBACK')!;
+      expect(restored).toMatchObject({ pointsLost: 0, restoredOnAppeal: satisfactionAppeal });
+      expect(restored.message).toContain(`restored on appeal ${satisfactionAppeal}`);
+      const earlier = new Date(Date.parse(decidedAt) - 1).toISOString();
+      expect((await ownRow(`&asOf=${encodeURIComponent(earlier)}`)).satisfaction).toEqual(before.satisfaction);
+      expect(await ownRow(`&asOf=${encodeURIComponent(earlier)}`)).toEqual(await ownRow(`&asOf=${encodeURIComponent(earlier)}`));
+      expect((await appeal(deptA, { period: '2026-Q3', target: { feedbackId: restored.feedbackId, kind: 'SATISFACTION' }, reason: '再申诉一次试试' })).status).toBe(409); // already restored
+    });
+
+    it('after the closing: an upheld appeal gives an amended, stored version; every version stays retrievable; the annual grade takes the latest', async () => {
+      expect((await svc.inject('POST', '/api/v1/assessment/periods/2026-Q3/close', { token: office })).status).toBe(200);
+      const filed = await appeal(deptA, { period: '2026-Q3', target: { assignmentId: a[3], kind: 'DEADLINE' }, reason: '派单时居民联系不上，已按约定时间处理', evidence: [] });
+      expect(filed.status).toBe(201);
+      const rating = ((await ownRow()).explanations as Json[]).find((e) => e.kind === 'DEDUCTION')!;
+      const ratingAppeal = await appeal(deptA, { period: '2026-Q3', target: { ratingId: rating.ratingId, kind: 'RATING', deductionIndex: 0 }, reason: '当日暴雨封路，已提前报备', evidence: [] });
+      expect(ratingAppeal.status).toBe(201);
+      expect((await decide(ratingAppeal.json.id, { decision: 'REJECT', reason: '未见报备记录，驳回' })).json).toMatchObject({ status: 'REJECTED', amendedVersions: [] });
+
+      const upheld = await decide(filed.json.id, { decision: 'UPHOLD', reason: '通话记录证明联系不上居民' });
+      expect(upheld.json.amendedVersions).toEqual([{ period: '2026-Q3', version: 2 }, { period: '2026-07', version: 2 }]);
+      const latest = (await get('/api/v1/assessment/scorecards?period=2026-Q3', office)).json;
+      expect(latest).toMatchObject({ version: 2, amendedBy: filed.json.id, policyVersion: 1 });
+      expect(rowOf(latest, A.id).completion).toMatchObject({ score: 83.33, onTime: 2, late: 1, missed: 0 });
+      const v1 = (await get('/api/v1/assessment/scorecards?period=2026-Q3&version=1', office)).json;
+      expect(v1).toMatchObject({ version: 1, amendedBy: null, asOf: latest.asOf, closedAt: latest.closedAt });
+      expect(rowOf(v1, A.id).completion).toMatchObject({ score: 50, missed: 1 });
+      expect(rowOf(v1, A.id).satisfaction).toEqual({ score: null, responses: 0 }); // upheld before the closing
+      expect((await get('/api/v1/assessment/scorecards?period=2026-Q3&version=2', office)).json).toEqual(latest);
+      expect((await get('/api/v1/assessment/scorecards?period=2026-Q3&version=3', office)).status).toBe(404);
+      expect((await get(`/api/v1/assessment/scorecards?period=2026-Q3&version=1&asOf=${encodeURIComponent(latest.asOf)}`, office)).status).toBe(422);
+      const own = (await get('/api/v1/assessment/scorecards?period=2026-Q3&version=1', deptA)).json;
+      expect(own.rows).toEqual([rowOf(v1, A.id)]);
+      expect((await get('/api/v1/assessment/scorecards/versions?period=2026-Q3', office)).json.items.map((v: Json) => [v.version, v.amendedBy])).toEqual([[1, null], [2, filed.json.id]]);
+      const csv = await svc.app.inject({ method: 'GET', url: '/api/v1/assessment/scorecards?period=2026-Q3&format=csv&version=2', headers: { authorization: `Bearer ${office}` } });
+      expect(csv.rawPayload.subarray(3).toString('utf8')).toContain(`restored on appeal ${filed.json.id}`);
+
+      const annual = (await get('/api/v1/assessment/annual?year=2026', office)).json;
+      expect(annual.periods.find((p: Json) => p.period === '2026-Q3')).toMatchObject({ version: 2 });
+      expect((rowOf(annual, A.id).periods as Json[]).find((p) => p.period === '2026-Q3')).toEqual({ period: '2026-Q3', total: rowOf(latest, A.id).total, counted: 3 });
+    });
+
+    it('refuses an appeal after the policy’s window (10 days after the closing) with 409', async () => {
+      const { FileAppealHandler } = await import('@chuishao/assessment-feature');
+      const handler = svc.app.get(FileAppealHandler);
+      const [{ closed_at }] = await svc.dataSource.query(`SELECT closed_at FROM closed_periods WHERE period = '2026-Q3'`);
+      const principal = { sub: 'duty', role: 'department' as const, org: A.id };
+      const dto = { period: '2026-Q3', target: { ratingId: randomUUID(), kind: 'RATING' as const }, reason: '申诉期已经过了吗', evidence: [] };
+      const late = new Date(new Date(closed_at).getTime() + 10 * 86_400_000 + 1);
+      await expect(handler.handle(principal, dto, late)).rejects.toMatchObject({ status: 409 });
+    });
+  });
 });

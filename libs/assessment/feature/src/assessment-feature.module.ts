@@ -10,6 +10,9 @@ import { ScoringPolicyHttpController } from './policy/scoring-policy.http.contro
 import { PublishScoringPolicyHandler } from './policy/publish-scoring-policy.handler';
 import { AnalyticsHttpController } from './analytics/analytics.http.controller';
 import { AnnualHttpController } from './annual/annual.http.controller';
+import { AppealsHttpController } from './appeals/appeals.http.controller';
+import { FileAppealHandler } from './appeals/file-appeal.handler';
+import { DecideAppealHandler } from './appeals/decide-appeal.handler';
 import { ScorecardRenderer } from './scorecards/scorecard.renderer';
 import { scorecardCacheBytes } from './scorecards/scorecard-cache.config';
 import { districtTimeZone } from './projection/district-time-zone';
@@ -24,11 +27,14 @@ import { WarmClosedScorecards } from './scorecards/warm-closed-scorecards';
     ScoringPolicyHttpController,
     AnalyticsHttpController,
     AnnualHttpController,
+    AppealsHttpController,
   ],
   providers: [
     RateDepartmentHandler,
     ClosePeriodHandler,
     PublishScoringPolicyHandler,
+    FileAppealHandler,
+    DecideAppealHandler,
     {
       provide: ScorecardRenderer,
       useFactory: (dataSource: DataSource) => new ScorecardRenderer(dataSource, { maxBytes: scorecardCacheBytes(), tz: districtTimeZone() }),

@@ -12,3 +12,6 @@ export * from './policy/scoring-policy.repository';
 export * from './rebuild/rebuild-projections';
 export * from './annual/annual.reader';
 export * from './scorecards/period-numbers';
+export * from './appeals/appeals.repository';
+export * from './scorecards/scorecard-versions';
+export * from './appeals/file-appeal.handler';

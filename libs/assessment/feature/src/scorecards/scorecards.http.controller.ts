@@ -4,7 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { defaultCatalog } from '@chuishao/catalog';
 import { ProblemException, histogram } from '@chuishao/platform';
-import { ScorecardsQueryDto } from './scorecards.request.dto';
+import { DataSource } from 'typeorm';
+import { ScorecardsQueryDto, ScorecardVersionsQueryDto } from './scorecards.request.dto';
+import { listVersions } from './scorecard-versions';
 import { ScorecardResponseDto } from './scorecard.response.dto';
 import { ScorecardRenderer } from './scorecard.renderer';
 import { httpAnswer } from './scorecard-cache';
@@ -15,7 +17,10 @@ const scorecardSeconds = histogram('chuishao_assessment_scorecard_seconds', 'Tim
 @ApiBearerAuth()
 @Controller('api/v1/assessment/scorecards')
 export class ScorecardsHttpController {
-  constructor(private readonly scorecards: ScorecardRenderer) {}
+  constructor(
+    private readonly scorecards: ScorecardRenderer,
+    private readonly dataSource: DataSource,
+  ) {}
 
   @Get()
   @Roles('assessment-office', 'command-center', 'admin', 'department')
@@ -44,15 +49,28 @@ export class ScorecardsHttpController {
     if (q.departmentId && !defaultCatalog().department(q.departmentId)) {
       throw ProblemException.validation('未知部门 / unknown department', [{ field: 'departmentId', message: `未知部门 / unknown department ${q.departmentId}` }]);
     }
+    if (q.version !== undefined && asOf !== undefined) {
+      throw ProblemException.validation('version 与 asOf 不能同时使用 / version and asOf exclude each other', [{ field: 'version', message: 'not with asOf' }]);
+    }
     const onlyDepartment = ownDepartment(principal, q.departmentId);
     const format = q.format ?? 'json';
     try {
-      const rendition = await this.scorecards.render({ period: q.period, asOf, format, explain: q.explain !== 'false', departmentId: q.departmentId, onlyDepartment });
+      const rendition = await this.scorecards.render({ period: q.period, asOf, format, explain: q.explain !== 'false', departmentId: q.departmentId, onlyDepartment, version: q.version });
       const answer = httpAnswer(rendition, { ifNoneMatch: request.headers['if-none-match'], acceptEncoding: request.headers['accept-encoding'] });
       void reply.code(answer.status).headers(answer.headers).send(answer.body);
     } finally {
       scorecardSeconds.observe({ format }, Number(process.hrtime.bigint() - started) / 1e9);
     }
+  }
+
+  @Get('versions')
+  @Roles('assessment-office', 'command-center', 'admin', 'department')
+  @ApiOperation({
+    summary: '已关闭考核期的考核表版本 / The stored versions of a closed period’s scorecard',
+    description: '关闭后首次有申诉成立时保存第 1 版（关闭时的考核表）和第 2 版，之后每次成立一版；没有修订的考核期返回空列表（其考核表即第 1 版，按关闭时点计算）。',
+  })
+  async versions(@Query() q: ScorecardVersionsQueryDto) {
+    return { period: q.period, items: await listVersions(this.dataSource, q.period) };
   }
 }
 
