@@ -28,6 +28,7 @@ const NAV = {
   'assessment-office': [
     ['#/scorecards', '考核评价', 'Scorecards'],
     ['#/annual', '年度考核', 'Annual'],
+    ['#/appeals', '申诉处理', 'Appeals'],
     ['#/analytics', '分析研判', 'Analytics'],
     ['#/whistles', '哨件', 'Whistles'],
   ],
@@ -56,6 +57,7 @@ const ROUTES = [
   [/^\/scorecards$/, './views/scorecards.js', 'renderScorecards', ['assessment-office', 'command-center', 'admin']],
   [/^\/analytics$/, './views/analytics.js', 'renderAnalytics', ['assessment-office', 'command-center', 'admin']],
   [/^\/annual$/, './views/annual.js', 'renderAnnual', ['assessment-office', 'command-center', 'admin']],
+  [/^\/appeals$/, './views/appeals.js', 'renderAppeals', ['assessment-office', 'command-center', 'admin']],
   [/^\/my-score$/, './views/my-score.js', 'renderMyScore', ['department']],
 ];
 
