@@ -16,6 +16,9 @@ export function appealTarget(x) {
   return null;
 }
 
+/** The same key for a target however its fields are ordered. */
+const targetKey = (t) => `${t.kind}:${t.assignmentId ?? t.feedbackId ?? t.ratingId}:${t.deductionIndex ?? ''}`;
+
 function appealForm(period, target, onDone) {
   const reason = h('textarea', { rows: 3, maxlength: 2000, required: true });
   const evidence = h('textarea', { rows: 2, placeholder: 'https://…（每行一个链接 one link per line）' });
@@ -54,7 +57,7 @@ function lostPoint(x, period, pending) {
   if (x.whistleId) li.append(' ', h('a', { href: `#/whistles/${x.whistleId}` }, '查看哨件'));
   const target = appealTarget(x);
   if (!target) return li;
-  const key = JSON.stringify(target);
+  const key = targetKey(target);
   if (pending.has(key)) {
     li.append(' ', h('span', { class: 'badge' }, bi('申诉处理中', 'Appeal pending')));
     return li;
@@ -91,7 +94,7 @@ export async function renderMyScore(main, ctx) {
         api('/api/v1/assessment/appeals', { query: { period: p, status: 'PENDING' } }).catch(() => ({ items: [] })),
       ]);
       if (!ctx.isCurrent()) return;
-      const pending = new Set((appeals.items ?? []).map((a) => JSON.stringify(a.target)));
+      const pending = new Set((appeals.items ?? []).map((a) => targetKey(a.target)));
       paint(card, p, pending);
     } catch (err) {
       clear(out).append(unavailable(err, ['我的考核', 'My score']));
