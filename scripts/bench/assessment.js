@@ -9,7 +9,8 @@
 //    ~2.5 assignments per whistle, 95 % on time, 4 % late, 1 % still open (missed), feedback on
 //    30 % of whistles (85 % satisfied, 12 % basically, 3 % dissatisfied);
 // 3. times the yearly scorecard (buildScorecard + JSON.stringify) 20 times, as of the year's
-//    closing and as of a mid-year noon, and the counts-only SQL;
+//    closing and as of a mid-year noon, and the counts-only SQL; the annual grade (buildAnnual:
+//    the four quarters' numbers, weighted by counted assignments);
 // 4. times the path the HTTP handler takes (ScorecardRenderer.render: policy, closing, watermark,
 //    then the cached bytes or a fresh rendering into bytes): the first (miss) rendering of the
 //    closed year and of a past asOf, then 20 cached answers (hit, watermark check included); the
@@ -41,6 +42,7 @@ const { AssessmentProjection1732500000401 } = dist('apps/assessment/migrations/1
 const { LostPointClosings1732500000402 } = dist('apps/assessment/migrations/1732500000402-lost-point-closings.js');
 const { ReplayByWhistle1732500000403 } = dist('apps/assessment/migrations/1732500000403-replay-by-whistle.js');
 const { ScorecardWatermark1732500000404 } = dist('apps/assessment/migrations/1732500000404-scorecard-watermark.js');
+const { AppealsAndScorecardVersions1732500000405 } = dist('apps/assessment/migrations/1732500000405-appeals-and-scorecard-versions.js');
 const feature = dist('libs/assessment/feature/src/index.js');
 const { SCORING_POLICY_V1, parsePeriod, scoreTallies } = dist('libs/assessment/domain/src/index.js');
 const { defaultCatalog } = dist('libs/catalog/src/index.js');
@@ -68,7 +70,7 @@ async function main() {
   const url = new URL(BASE);
   url.pathname = `/${name}`;
   log(`scratch database ${name}`);
-  const ds = await openServiceDatabase({ url: url.toString(), schema: 'assessment', migrations: [EventStoreMigration1732500000000, AssessmentFacts1732500000400, AssessmentProjection1732500000401, LostPointClosings1732500000402, ReplayByWhistle1732500000403, ScorecardWatermark1732500000404] });
+  const ds = await openServiceDatabase({ url: url.toString(), schema: 'assessment', migrations: [EventStoreMigration1732500000000, AssessmentFacts1732500000400, AssessmentProjection1732500000401, LostPointClosings1732500000402, ReplayByWhistle1732500000403, ScorecardWatermark1732500000404, AppealsAndScorecardVersions1732500000405] });
   await ds.destroy();
   const client = new Client({ connectionString: url.toString(), options: '-c search_path=assessment' });
   await client.connect();
@@ -186,6 +188,13 @@ async function main() {
       return `${card.rows.reduce((s, r) => s + r.explanations.length, 0)} explanations, ${(body.length / 1e6).toFixed(2)} MB JSON`;
     };
     await measure('scorecard 2025, frozen at its closing, all departments scored, the busiest one explained (departmentId=)', oneDepartment);
+    // the annual grade (contract §12): the year's four quarters, numbers only, weighted by counted assignments
+    const annual = async () => {
+      const report = await feature.buildAnnual(db, '2025', undefined, { tz: 'Asia/Shanghai' });
+      const body = JSON.stringify(report);
+      return `${report.periods.length} quarters, ${report.rows.reduce((s, r) => s + r.counted, 0)} counted, ${report.rows.filter((r) => r.rank !== null).length} departments ranked, ${(body.length / 1e3).toFixed(1)} kB JSON`;
+    };
+    await measure('annual grade 2025 (GET /api/v1/assessment/annual: four quarters frozen at the closing, numbers only, policy versions read)', annual);
 
     // ---- the HTTP handler's path: ScorecardRenderer (ADR 0008), on a pool like the service's DataSource
     // (prepared statements, ADR 0007: after five runs PostgreSQL may switch to a generic plan)

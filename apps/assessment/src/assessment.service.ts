@@ -7,10 +7,11 @@ import { AssessmentProjection1732500000401 } from '../migrations/1732500000401-a
 import { LostPointClosings1732500000402 } from '../migrations/1732500000402-lost-point-closings';
 import { ReplayByWhistle1732500000403 } from '../migrations/1732500000403-replay-by-whistle';
 import { ScorecardWatermark1732500000404 } from '../migrations/1732500000404-scorecard-watermark';
+import { AppealsAndScorecardVersions1732500000405 } from '../migrations/1732500000405-appeals-and-scorecard-versions';
 
 export const assessmentService: Omit<ServiceKitOptions, 'config'> = {
   service: 'assessment',
-  migrations: [AssessmentFacts1732500000400, AssessmentProjection1732500000401, LostPointClosings1732500000402, ReplayByWhistle1732500000403, ScorecardWatermark1732500000404],
+  migrations: [AssessmentFacts1732500000400, AssessmentProjection1732500000401, LostPointClosings1732500000402, ReplayByWhistle1732500000403, ScorecardWatermark1732500000404, AppealsAndScorecardVersions1732500000405],
   topics: (partitions) => [
     { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
     { name: TOPICS.assessmentEvents, partitions: 1, retention: 'forever' },

@@ -15,6 +15,7 @@ const NAV = {
   ],
   department: [
     ['#/assignments', '我的派单', 'My assignments'],
+    ['#/my-score', '我的考核', 'My score'],
   ],
   'command-center': [
     ['#/board', '红黄蓝看板', 'Board'],
@@ -22,10 +23,13 @@ const NAV = {
     ['#/disputes', '退单裁决', 'Disputes'],
     ['#/extensions', '延期审批', 'Extensions'],
     ['#/scorecards', '考核', 'Scorecards'],
+    ['#/annual', '年度考核', 'Annual'],
     ['#/analytics', '分析研判', 'Analytics'],
   ],
   'assessment-office': [
     ['#/scorecards', '考核评价', 'Scorecards'],
+    ['#/annual', '年度考核', 'Annual'],
+    ['#/appeals', '申诉处理', 'Appeals'],
     ['#/analytics', '分析研判', 'Analytics'],
     ['#/whistles', '哨件', 'Whistles'],
   ],
@@ -55,6 +59,9 @@ const ROUTES = [
   [/^\/board$/, './views/board.js', 'renderBoard', ['command-center', 'admin', 'assessment-office']],
   [/^\/scorecards$/, './views/scorecards.js', 'renderScorecards', ['assessment-office', 'command-center', 'admin']],
   [/^\/analytics$/, './views/analytics.js', 'renderAnalytics', ['assessment-office', 'command-center', 'admin']],
+  [/^\/annual$/, './views/annual.js', 'renderAnnual', ['assessment-office', 'command-center', 'admin']],
+  [/^\/appeals$/, './views/appeals.js', 'renderAppeals', ['assessment-office', 'command-center', 'admin']],
+  [/^\/my-score$/, './views/my-score.js', 'renderMyScore', ['department']],
 ];
 
 let cleanups = [];

@@ -44,7 +44,8 @@ export type WhistleFact =
   | { kind: 'cancelled'; at: string; whistleId: string; assignmentIds: string[] }
   | { kind: 'withdrawn'; at: string; whistleId: string }
   | { kind: 'confirmed'; at: string; whistleId: string }
-  | { kind: 'feedback'; at: string; whistleId: string; rating: Rating };
+  /** `feedbackId`: the FeedbackGiven event's id, what an appeal names (contract §11). */
+  | { kind: 'feedback'; at: string; whistleId: string; rating: Rating; feedbackId?: string };
 
 export interface Deduction {
   points: number;
@@ -61,6 +62,8 @@ export interface RatingFact {
   revision: number;
   score: number;
   deductions: Deduction[];
+  /** The StreetRated event's id, what an appeal names (contract §11). */
+  ratingId?: string;
 }
 
 export type AssessmentFact = WhistleFact | RatingFact;
@@ -83,6 +86,8 @@ export const SCORING_EVENT_TYPES = [
 
 /** What a bus envelope must carry for {@link factFromEvent}. */
 export interface FactSource {
+  /** The envelope's id (names a feedback for appeals). */
+  eventId?: string;
   type: string;
   occurredAt: string;
   whistleId: string | null;
@@ -145,7 +150,7 @@ export function factFromEvent(e: FactSource): WhistleFact | undefined {
     case 'WhistleConfirmed':
       return { kind: 'confirmed', at, whistleId: (e.data as WhistleConfirmedData).whistleId };
     case 'FeedbackGiven':
-      return { kind: 'feedback', at, whistleId: (e.data as FeedbackGivenData).whistleId, rating: (e.data as FeedbackGivenData).rating };
+      return { kind: 'feedback', at, whistleId: (e.data as FeedbackGivenData).whistleId, rating: (e.data as FeedbackGivenData).rating, ...(e.eventId ? { feedbackId: e.eventId } : {}) };
     default:
       return undefined;
   }

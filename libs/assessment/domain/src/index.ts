@@ -5,3 +5,6 @@ export * from './facts';
 export * from './projector';
 export * from './scorecard';
 export * from './analytics';
+export * from './policy-versions';
+export * from './annual';
+export * from './appeals';

@@ -59,6 +59,7 @@ export interface FeedbackState {
   departmentId: string;
   month: string;
   rating: Rating;
+  feedbackId?: string;
 }
 
 export interface WhistleState {
@@ -105,6 +106,7 @@ export interface ExtensionNote {
 }
 export interface FeedbackDetail {
   rating: Rating;
+  feedbackId?: string;
 }
 
 export interface ProjectionOutput {
@@ -300,10 +302,10 @@ export function applyFact(w: WhistleState, fact: WhistleFact, tz: string = DEFAU
         if (old.rating !== 'SATISFIED') out.marks.push({ departmentId: old.departmentId, month: old.month, key: at, sign: -1, kind: 'FEEDBACK', itemKey: old.itemKey, whistleId: w.whistleId, detail: null });
       }
       w.feedbacks += 1;
-      const next: FeedbackState = { itemKey: `${w.whistleId}#${w.feedbacks}`, departmentId: lead.departmentId, month: lead.month, rating: fact.rating };
+      const next: FeedbackState = { itemKey: `${w.whistleId}#${w.feedbacks}`, departmentId: lead.departmentId, month: lead.month, rating: fact.rating, ...(fact.feedbackId ? { feedbackId: fact.feedbackId } : {}) };
       w.feedback = next;
       out.deltas.push({ departmentId: next.departmentId, month: next.month, key: at, column: RATING_COLUMN[next.rating], delta: 1 });
-      if (next.rating !== 'SATISFIED') out.marks.push({ departmentId: next.departmentId, month: next.month, key: at, sign: 1, kind: 'FEEDBACK', itemKey: next.itemKey, whistleId: w.whistleId, detail: { rating: next.rating } });
+      if (next.rating !== 'SATISFIED') out.marks.push({ departmentId: next.departmentId, month: next.month, key: at, sign: 1, kind: 'FEEDBACK', itemKey: next.itemKey, whistleId: w.whistleId, detail: { rating: next.rating, ...(next.feedbackId ? { feedbackId: next.feedbackId } : {}) } });
       break;
     }
     default: {

@@ -12,14 +12,14 @@ export interface DepartmentTally {
   excluded: number;
   feedback: Record<Rating, number>;
   /** The latest rating (as of asOf) of each street for the department and period. */
-  streetRatings: Array<{ streetId: string; score: number; revision: number; deductions: Deduction[] }>;
+  streetRatings: Array<{ streetId: string; score: number; revision: number; deductions: Deduction[]; ratingId?: string }>;
   /** Late and missed assignments, dissatisfied / basically satisfied feedback, as of asOf. */
   lost: LostItem[];
 }
 
 export type LostItem =
   | { kind: 'LATE' | 'MISSED' | 'CLOSED'; whistleId: string; assignmentId: string; completeBy: string; completedAt: string | null; extensions?: ExtensionNote[] }
-  | { kind: 'FEEDBACK'; whistleId: string; rating: Rating };
+  | { kind: 'FEEDBACK'; whistleId: string; rating: Rating; feedbackId?: string };
 
 export type Explanation =
   | {
@@ -35,8 +35,8 @@ export type Explanation =
       /** The approved extensions of its complete deadline (延期, contract §11), when it had any. */
       extensions?: ExtensionNote[];
     }
-  | { component: 'satisfaction'; kind: 'FEEDBACK'; whistleId: string; rating: Rating; pointsLost: number; componentImpact: number; message: string }
-  | { component: 'perception'; kind: 'DEDUCTION'; streetId: string; streetName: string; revision: number; points: number; reason: string; pointsLost: number; componentImpact: number; message: string };
+  | { component: 'satisfaction'; kind: 'FEEDBACK'; whistleId: string; feedbackId?: string; rating: Rating; pointsLost: number; componentImpact: number; message: string }
+  | { component: 'perception'; kind: 'DEDUCTION'; streetId: string; streetName: string; ratingId?: string; deductionIndex?: number; revision: number; points: number; reason: string; pointsLost: number; componentImpact: number; message: string };
 
 export interface ScorecardRow {
   departmentId: string;
@@ -153,6 +153,7 @@ export function scoreTallies(input: {
           component: 'satisfaction',
           kind: 'FEEDBACK',
           whistleId: item.whistleId,
+          ...(item.feedbackId ? { feedbackId: item.feedbackId } : {}),
           rating: item.rating,
           pointsLost: Number(lost),
           componentImpact: impact,
@@ -197,12 +198,13 @@ export function scoreTallies(input: {
     const ratingsSorted = [...t.streetRatings].sort((a, b) => collator.compare(streetName.get(a.streetId) ?? a.streetId, streetName.get(b.streetId) ?? b.streetId));
     for (const r of ratingsSorted) {
       const name = streetName.get(r.streetId) ?? r.streetId;
-      for (const dd of r.deductions) {
+      for (const [deductionIndex, dd] of r.deductions.entries()) {
         explanations.push({
           component: 'perception',
           kind: 'DEDUCTION',
           streetId: r.streetId,
           streetName: name,
+          ...(r.ratingId ? { ratingId: r.ratingId, deductionIndex: (dd as Deduction & { index?: number }).index ?? deductionIndex } : {}),
           revision: r.revision,
           points: dd.points,
           reason: dd.reason,
@@ -279,6 +281,11 @@ export function computeScorecard(
   catalog: { departments: readonly Named[]; streets: readonly Named[] },
   tz: string = DEFAULT_TZ,
 ): Scorecard {
+  return scoreTallies({ period: period.key, asOf, policy, departments: catalog.departments, streets: catalog.streets, tallies: tallyFacts(facts, period, asOf, tz) });
+}
+
+/** The per-department tallies of `period` as of `asOf`, folded from the facts (the pure twin of the SQL reader). */
+export function tallyFacts(facts: readonly AssessmentFact[], period: Period, asOf: Date, tz: string = DEFAULT_TZ): Map<string, DepartmentTally> {
   const asOfKey = keyOf(asOf);
   const months = new Set(monthKeys(period));
   const whistles = new Map<string, WhistleState>();
@@ -314,12 +321,12 @@ export function computeScorecard(
     if (w.feedback && months.has(w.feedback.month)) {
       const t = tally(w.feedback.departmentId);
       t.feedback[w.feedback.rating] += 1;
-      if (w.feedback.rating !== 'SATISFIED') t.lost.push({ kind: 'FEEDBACK', whistleId: w.whistleId, rating: w.feedback.rating });
+      if (w.feedback.rating !== 'SATISFIED') t.lost.push({ kind: 'FEEDBACK', whistleId: w.whistleId, rating: w.feedback.rating, ...(w.feedback.feedbackId ? { feedbackId: w.feedback.feedbackId } : {}) });
     }
   }
   for (const r of latestRatings(ratings, period.key, asOf)) {
-    tally(r.departmentId).streetRatings.push({ streetId: r.streetId, score: r.score, revision: r.revision, deductions: r.deductions });
+    tally(r.departmentId).streetRatings.push({ streetId: r.streetId, score: r.score, revision: r.revision, deductions: r.deductions, ...(r.ratingId ? { ratingId: r.ratingId } : {}) });
   }
-  return scoreTallies({ period: period.key, asOf, policy, departments: catalog.departments, streets: catalog.streets, tallies });
+  return tallies;
 }
 

@@ -26,9 +26,40 @@ export interface ScoringPolicy {
    * Absent in versions published before it existed: {@link DEFAULT_MINIMUM_SAMPLE}.
    */
   minimumSample?: number;
+  /**
+   * The period from whose start this version applies (contract §12): a period is scored under the
+   * version in force at its start. Absent for v1 (in force since always).
+   */
+  effectiveFrom?: string;
+  /** Days after a period's closing during which a department may appeal a lost point (contract §11). */
+  appealWindowDays?: number;
+  /** Extensions a department may get per assignment (contract §11). */
+  extensionCap?: number;
+  /** Share of the department's annual performance grade this assessment carries (decimal, default "0.30"). */
+  annualShare?: string;
+  /** What the annual grade is made of: the year's quarters or its months. */
+  annualFrom?: AnnualFrom;
 }
 
+export type AnnualFrom = 'QUARTERS' | 'MONTHS';
+
 export const DEFAULT_MINIMUM_SAMPLE = 5;
+export const DEFAULT_APPEAL_WINDOW_DAYS = 10;
+export const DEFAULT_EXTENSION_CAP = 2;
+export const DEFAULT_ANNUAL_SHARE = '0.30';
+export const DEFAULT_ANNUAL_FROM: AnnualFrom = 'QUARTERS';
+
+/** A version with every field added since v1 filled with its default (versions published before a field existed read as the default). */
+export function withPolicyDefaults(policy: ScoringPolicy): Required<Omit<ScoringPolicy, 'effectiveFrom'>> & { effectiveFrom?: string } {
+  return {
+    ...policy,
+    minimumSample: policy.minimumSample ?? DEFAULT_MINIMUM_SAMPLE,
+    appealWindowDays: policy.appealWindowDays ?? DEFAULT_APPEAL_WINDOW_DAYS,
+    extensionCap: policy.extensionCap ?? DEFAULT_EXTENSION_CAP,
+    annualShare: policy.annualShare ?? DEFAULT_ANNUAL_SHARE,
+    annualFrom: policy.annualFrom ?? DEFAULT_ANNUAL_FROM,
+  };
+}
 export const minimumSampleOf = (policy: ScoringPolicy): number => policy.minimumSample ?? DEFAULT_MINIMUM_SAMPLE;
 
 /** The contract's default policy v1 (§7). */
@@ -44,4 +75,8 @@ export const SCORING_POLICY_V1: ScoringPolicy = Object.freeze({
   otherwise: { grade: 'AVERAGE', name: '一般' },
   rounding: { mode: 'HALF_UP', decimals: 2 },
   minimumSample: DEFAULT_MINIMUM_SAMPLE,
+  appealWindowDays: DEFAULT_APPEAL_WINDOW_DAYS,
+  extensionCap: DEFAULT_EXTENSION_CAP,
+  annualShare: DEFAULT_ANNUAL_SHARE,
+  annualFrom: DEFAULT_ANNUAL_FROM,
 }) as ScoringPolicy;

@@ -7,7 +7,12 @@ import { PeriodsHttpController } from './periods/periods.http.controller';
 import { ClosePeriodHandler } from './periods/close-period.handler';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
 import { ScoringPolicyHttpController } from './policy/scoring-policy.http.controller';
+import { PublishScoringPolicyHandler } from './policy/publish-scoring-policy.handler';
 import { AnalyticsHttpController } from './analytics/analytics.http.controller';
+import { AnnualHttpController } from './annual/annual.http.controller';
+import { AppealsHttpController } from './appeals/appeals.http.controller';
+import { FileAppealHandler } from './appeals/file-appeal.handler';
+import { DecideAppealHandler } from './appeals/decide-appeal.handler';
 import { ScorecardRenderer } from './scorecards/scorecard.renderer';
 import { scorecardCacheBytes } from './scorecards/scorecard-cache.config';
 import { districtTimeZone } from './projection/district-time-zone';
@@ -21,10 +26,15 @@ import { WarmClosedScorecards } from './scorecards/warm-closed-scorecards';
     ScorecardsHttpController,
     ScoringPolicyHttpController,
     AnalyticsHttpController,
+    AnnualHttpController,
+    AppealsHttpController,
   ],
   providers: [
     RateDepartmentHandler,
     ClosePeriodHandler,
+    PublishScoringPolicyHandler,
+    FileAppealHandler,
+    DecideAppealHandler,
     {
       provide: ScorecardRenderer,
       useFactory: (dataSource: DataSource) => new ScorecardRenderer(dataSource, { maxBytes: scorecardCacheBytes(), tz: districtTimeZone() }),

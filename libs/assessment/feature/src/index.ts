@@ -10,3 +10,8 @@ export * from './scorecards/scorecard-watermark';
 export * from './scorecards/scorecard-json';
 export * from './policy/scoring-policy.repository';
 export * from './rebuild/rebuild-projections';
+export * from './annual/annual.reader';
+export * from './scorecards/period-numbers';
+export * from './appeals/appeals.repository';
+export * from './scorecards/scorecard-versions';
+export * from './appeals/file-appeal.handler';

@@ -127,7 +127,7 @@ export async function renderScorecards(main, ctx) {
     }
     table.append(tbody);
     clear(out).append(
-      h('p', { class: 'small muted' }, `周期 ${card.period ?? ''} · 评分策略 v${card.policyVersion ?? '?'} · 截至 ${fmtTime(card.asOf)}${card.closed ? ' · 已关闭' : ''}`),
+      h('p', { class: 'small muted' }, `周期 ${card.period ?? ''} · 评分策略 v${card.policyVersion ?? '?'} · 截至 ${fmtTime(card.asOf)}${card.closed || card.closedAt ? ' · 已关闭' : ''}${card.version ? ` · 考核表第 ${card.version} 版${card.amendedBy ? `（经申诉 ${card.amendedBy} 修订）` : ''}` : ''}`),
       rows.length ? h('div', { class: 'table-wrap card', style: { padding: '0' } }, table) : h('p', { class: 'notice' }, bi('该周期暂无数据。', 'No data for this period.')),
     );
   }

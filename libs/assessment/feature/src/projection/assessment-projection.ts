@@ -30,7 +30,7 @@ export const PROJECTED_TYPES: ReadonlySet<string> = new Set<string>([...SCORING_
 
 /** The tables a rebuild recreates (street_ratings and closed_periods come from this service's own events). */
 export const WHISTLE_PROJECTION_TABLES = ['whistle_scoring_state', 'assignment_facts', 'whistle_facts', 'score_deltas', 'score_deltas_daily', 'lost_point_marks'] as const;
-export const OWN_PROJECTION_TABLES = ['street_ratings', 'closed_periods'] as const;
+export const OWN_PROJECTION_TABLES = ['street_ratings', 'closed_periods', 'appeals'] as const;
 
 export interface ProjectionTarget {
   /** Schema of the projection tables; undefined = the connection's search_path (the live schema). */

@@ -139,13 +139,13 @@ export async function replayLog(db: Connection, opts: RebuildOptions, afterSeq =
   return { lastSeq: seq, events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-/** Re-projects street_ratings and closed_periods from this service's own event store. */
+/** Re-projects street_ratings, closed_periods and appeals from this service's own event store. */
 export async function replayOwnEvents(db: Connection, live: string, shadow: string): Promise<number> {
   const l = tableNamer(live);
   const s = tableNamer(shadow);
-  await db.query(`TRUNCATE ${s('street_ratings')}, ${s('closed_periods')}`);
+  await db.query(`TRUNCATE ${s('street_ratings')}, ${s('closed_periods')}, ${s('appeals')}`);
   const rows: Array<{ event_id: string; type: string; data: unknown; occurred_at: Date }> = await db.query(
-    `SELECT event_id::text AS event_id, type, data, occurred_at FROM ${l('events')} WHERE type IN ('StreetRated', 'PeriodClosed') ORDER BY global_position`,
+    `SELECT event_id::text AS event_id, type, data, occurred_at FROM ${l('events')} WHERE type IN ('StreetRated', 'PeriodClosed', 'AppealFiled', 'AppealDecided') ORDER BY global_position`,
   );
   await projectOwnEvents(db, rows.map((r) => ({ eventId: r.event_id, type: r.type, data: r.data, occurredAt: new Date(r.occurred_at) })), shadow);
   return rows.length;
@@ -191,6 +191,7 @@ export async function compareTables(db: Connection, live: string, shadow: string
     lost_point_marks: (s) => `SELECT month, at, department_id, kind, item_key, whistle_id, sum(sign) AS sign, max(detail::text) AS detail FROM ${tableNamer(s)('lost_point_marks')} GROUP BY 1, 2, 3, 4, 5, 6`,
     street_ratings: (s) => `SELECT * FROM ${tableNamer(s)('street_ratings')}`,
     closed_periods: (s) => `SELECT * FROM ${tableNamer(s)('closed_periods')}`,
+    appeals: (s) => `SELECT * FROM ${tableNamer(s)('appeals')}`,
   };
   const out: TableDifference[] = [];
   for (const [table, view] of Object.entries(views)) {

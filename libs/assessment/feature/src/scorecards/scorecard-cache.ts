@@ -121,6 +121,10 @@ export interface ScorecardKeyParts {
   departmentId?: string;
   format: ScorecardFormat;
   timeZone: string;
+  /** A department reading its own row (contract §11): the answer holds that row only. */
+  onlyDepartment?: string;
+  /** A stored version of a closed period's scorecard (amended after appeals), when one was asked for or is the latest. */
+  version?: number;
 }
 
 /** Everything an answer depends on besides the projection's rows (which the watermark covers). */
@@ -134,6 +138,8 @@ export function scorecardCacheKey(k: ScorecardKeyParts): string {
     k.explain ? (k.departmentId ?? null) : null,
     k.format,
     k.timeZone,
+    ...(k.onlyDepartment ? [`only:${k.onlyDepartment}`] : []),
+    ...(k.version !== undefined ? [`version:${k.version}`] : []),
   ]);
 }
 

@@ -15,7 +15,9 @@ import { tableNamer } from '../projection/assessment-projection';
  *   such commit, whatever the commit order of concurrent transactions (a max of a sequence would
  *   not: a transaction holding a lower number can commit after the maximum was read);
  * - the number of ratings of the period rated at or before asOf (ratings are only ever inserted);
- * - projection_generation (bumped when a rebuild replaces the rows: the one write that removes).
+ * - projection_generation (bumped when a rebuild replaces the rows: the one write that removes);
+ * - the number of appeals upheld at or before asOf (an upheld appeal restores a point from its
+ *   decision on; decisions only go from PENDING to UPHELD, never back).
  * Read it before the data: a commit in between makes the stored watermark older than the body,
  * which only costs a recomputation.
  */
@@ -26,13 +28,14 @@ export async function readWatermark(db: Queryable, period: Period, asOf: Date, s
   // a period's months are contiguous 'YYYY-MM' keys (same length, digits in the same places): the
   // range is the same set as `= ANY(months)`, cheaper per row (a year's roll-up is ~9,000 rows at a
   // million whistles), and a range of the primary key (month, day, department_id)
-  const rows: Array<{ generation: string; deltas: string; ratings: string }> = await db.query(
+  const rows: Array<{ generation: string; deltas: string; ratings: string; appeals: string }> = await db.query(
     `SELECT (SELECT generation FROM ${t('projection_generation')})::text AS generation,
             (SELECT coalesce(sum(version), 0) FROM ${t('score_deltas_daily')}
               WHERE month BETWEEN $1 AND $2 AND day <= $3::date)::text AS deltas,
-            (SELECT count(*) FROM ${t('street_ratings')} WHERE period = $4 AND rated_at <= $5::timestamptz)::text AS ratings`,
+            (SELECT count(*) FROM ${t('street_ratings')} WHERE period = $4 AND rated_at <= $5::timestamptz)::text AS ratings,
+            (SELECT count(*) FROM ${t('appeals')} WHERE status = 'UPHELD' AND decided_at <= $5::timestamptz)::text AS appeals`,
     [months[0], months[months.length - 1], asOfIso.slice(0, 10), period.key, asOfIso],
   );
   const [w] = rows;
-  return `${w.generation}/${w.deltas}/${w.ratings}`;
+  return `${w.generation}/${w.deltas}/${w.ratings}/${w.appeals}`;
 }

@@ -1,11 +1,14 @@
 import type { Queryable } from '@chuishao/event-store';
 import { defaultCatalog } from '@chuishao/catalog';
 import {
+  applyUpheldAppeals,
   emptyTally,
+  withRestoredExplanations,
   monthKeys,
   parsePeriod,
   scoreTallies,
   type DepartmentTally,
+  type ExtensionNote,
   type Period,
   type Rating,
   type Scorecard,
@@ -14,6 +17,7 @@ import {
 import { COUNT_SQL_COLUMNS, tableNamer } from '../projection/assessment-projection';
 import { closingOf, type Closing } from '../periods/closed-periods';
 import { effectiveAsOf } from './scorecard-cache';
+import { appealTargets, upheldAppeals } from '../appeals/appeals.repository';
 
 interface CountRow {
   department_id: string;
@@ -57,19 +61,20 @@ export async function readTallies(
     [months, asOfIso, day],
   );
   // open lost-point items at asOf: opened (+1) at or before asOf and not closed (−1) by then
-  const lost: Array<{ kind: string; whistle_id: string; department_id: string; assignment_id: string | null; complete_by: string | null; completed_at: string | null; rating: Rating | null }> = !explain
+  const lost: Array<{ kind: string; whistle_id: string; department_id: string; assignment_id: string | null; complete_by: string | null; completed_at: string | null; rating: Rating | null; feedback_id: string | null; extensions: ExtensionNote[] | null }> = !explain
     ? []
     : await db.query(
     `SELECT p.kind, p.whistle_id::text AS whistle_id, p.department_id::text AS department_id, p.detail->>'assignmentId' AS assignment_id,
-            p.detail->>'completeBy' AS complete_by, p.detail->>'completedAt' AS completed_at, p.detail->>'rating' AS rating
+            p.detail->>'completeBy' AS complete_by, p.detail->>'completedAt' AS completed_at, p.detail->>'rating' AS rating,
+            p.detail->>'feedbackId' AS feedback_id, p.detail->'extensions' AS extensions
        FROM ${t('lost_point_marks')} p
       WHERE p.sign = 1 AND p.month = ANY($1) AND p.at <= $2::timestamptz
         AND NOT EXISTS (SELECT 1 FROM ${t('lost_point_marks')} m WHERE m.sign = -1 AND m.item_key = p.item_key AND m.at <= $2::timestamptz)
         AND ($3::uuid IS NULL OR p.department_id = $3::uuid)`,
     [months, asOfIso, explainDepartment ?? null],
   );
-  const ratings: Array<{ street_id: string; department_id: string; score: number; revision: number; deductions: Array<{ points: number; reason: string }> }> = await db.query(
-    `SELECT DISTINCT ON (street_id, department_id) street_id::text AS street_id, department_id::text AS department_id, score, revision, deductions
+  const ratings: Array<{ street_id: string; department_id: string; score: number; revision: number; deductions: Array<{ points: number; reason: string }>; event_id: string }> = await db.query(
+    `SELECT DISTINCT ON (street_id, department_id) street_id::text AS street_id, department_id::text AS department_id, score, revision, deductions, event_id::text AS event_id
        FROM ${t('street_ratings')} WHERE period = $1 AND rated_at <= $2::timestamptz ORDER BY street_id, department_id, revision DESC`,
     [period.key, asOfIso],
   );
@@ -84,7 +89,7 @@ export async function readTallies(
     tally(r.department_id).feedback = { SATISFIED: r.satisfied, BASICALLY_SATISFIED: r.basically_satisfied, DISSATISFIED: r.dissatisfied };
   }
   for (const l of lost) {
-    if (l.kind === 'FEEDBACK') tally(l.department_id).lost.push({ kind: 'FEEDBACK', whistleId: l.whistle_id, rating: l.rating as Rating });
+    if (l.kind === 'FEEDBACK') tally(l.department_id).lost.push({ kind: 'FEEDBACK', whistleId: l.whistle_id, rating: l.rating as Rating, ...(l.feedback_id ? { feedbackId: l.feedback_id } : {}) });
     else
       tally(l.department_id).lost.push({
         kind: l.kind as 'LATE' | 'MISSED' | 'CLOSED',
@@ -92,9 +97,10 @@ export async function readTallies(
         assignmentId: l.assignment_id as string,
         completeBy: isoOf(l.complete_by as string),
         completedAt: l.completed_at ? isoOf(l.completed_at) : null,
+        ...(l.extensions?.length ? { extensions: l.extensions } : {}),
       });
   }
-  for (const r of ratings) tally(r.department_id).streetRatings.push({ streetId: r.street_id, score: r.score, revision: r.revision, deductions: r.deductions });
+  for (const r of ratings) tally(r.department_id).streetRatings.push({ streetId: r.street_id, score: r.score, revision: r.revision, deductions: r.deductions, ratingId: r.event_id });
   return tallies;
 }
 
@@ -125,6 +131,8 @@ export async function buildScorecard(
     explainDepartment?: string;
     /** The closing already read by the caller (null: not closed); read here when undefined. */
     closing?: Closing | null;
+    /** Upheld appeals decided at or before this instant are applied (default: the asOf; a closed period's amended version: the decision). */
+    appealsAsOf?: Date;
   },
 ): Promise<ScorecardResult> {
   const period = parsePeriod(periodKey);
@@ -135,7 +143,12 @@ export async function buildScorecard(
   const explain = opts.explain ?? true;
   const tallies = await readTallies(db, period, asOf, opts.schema, explain, opts.explainDepartment);
   const catalog = defaultCatalog();
-  const card = scoreTallies({
+  // upheld appeals (contract §11): the points they name no longer count, explained as restored
+  const upheld = await upheldAppeals(db, opts.appealsAsOf ?? asOf, opts.schema);
+  const restored = upheld.length
+    ? applyUpheldAppeals(tallies, upheld, await appealTargets(db, period, asOf, upheld, opts.schema), (id) => catalog.street(id)?.name ?? id)
+    : new Map();
+  const scored = scoreTallies({
     period: period.key,
     asOf,
     policy: opts.policy,
@@ -143,6 +156,7 @@ export async function buildScorecard(
     streets: catalog.streets.map((s) => ({ id: s.id, name: s.name })),
     tallies,
   });
+  const card = withRestoredExplanations(scored, restored, (departmentId, e) => e.component === 'perception' || (explain && (!opts.explainDepartment || opts.explainDepartment === departmentId)));
   return {
     ...card,
     timeZone: opts.tz,

@@ -3,15 +3,16 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { Logger } from '@nestjs/common';
 import type { Queryable } from '@chuishao/event-store';
-import { parsePeriod, type Period, type ScoringPolicy } from '@chuishao/assessment-domain';
-import { counter, gauge } from '@chuishao/platform';
+import { parsePeriod, policyFor, type Period, type ScoringPolicy } from '@chuishao/assessment-domain';
+import { counter, gauge, ProblemException } from '@chuishao/platform';
 import { closingOf, type Closing } from '../periods/closed-periods';
-import { currentScoringPolicy } from '../policy/scoring-policy.repository';
-import { buildScorecard } from './scorecard.reader';
+import { scoringPolicyVersions } from '../policy/scoring-policy.repository';
+import { buildScorecard, type ScorecardResult } from './scorecard.reader';
 import { attachmentDisposition, scorecardCsv, scorecardXlsx } from './scorecard.export';
 import { ByteLru, effectiveAsOf, scorecardCacheKey, type RenditionForHttp, type ScorecardFormat } from './scorecard-cache';
 import { readWatermark } from './scorecard-watermark';
 import { scorecardJson } from './scorecard-json';
+import { readStoredVersion, type StoredScorecard } from './scorecard-versions';
 
 const gzipAsync = promisify(gzipCallback);
 
@@ -32,6 +33,10 @@ export interface ScorecardRequest {
   format: ScorecardFormat;
   explain: boolean;
   departmentId?: string;
+  /** A department reading its own scorecard (contract §11): its row only, with its explanations. */
+  onlyDepartment?: string;
+  /** A stored version of a closed period (contract §11); undefined = the latest. */
+  version?: number;
 }
 
 /** A rendered scorecard: the exact response bytes and what HTTP needs to send them ({@link httpAnswer}). */
@@ -110,11 +115,21 @@ export class ScorecardRenderer {
   async render(req: ScorecardRequest): Promise<ScorecardRendition> {
     const period = parsePeriod(req.period);
     if (!period) throw new Error(`invalid period ${req.period}`);
-    const [policy, closing] = await Promise.all([currentScoringPolicy(this.db), closingOf(this.db, period)]);
+    const [{ versions }, closing] = await Promise.all([scoringPolicyVersions(this.db), closingOf(this.db, period)]);
     const now = this.now();
     const { asOf, settled } = effectiveAsOf(req.asOf, now, closing);
+    // the version in force at the period's start, among those published by asOf (contract §12)
+    const policy = policyFor(period, asOf, versions, this.opts.tz);
+    // a closed period amended after appeals: its stored versions, the latest by default (contract §11)
+    if (closing && asOf.getTime() === closing.closedAt.getTime()) {
+      const stored = await readStoredVersion(this.db, period.key, req.version);
+      if (stored) return this.storedRendition(stored, req, policy);
+    }
+    if (req.version !== undefined && req.version !== 1) {
+      throw ProblemException.notFound(`考核期 ${period.key} 没有第 ${req.version} 版考核表 / no version ${req.version} of the scorecard of ${period.key}`);
+    }
     const explain = req.explain;
-    const departmentId = explain ? req.departmentId : undefined;
+    const departmentId = explain ? (req.onlyDepartment ?? req.departmentId) : undefined;
     const compute = () => this.compute(period, req, now, closing ?? null, policy);
 
     if (!settled) {
@@ -138,6 +153,7 @@ export class ScorecardRenderer {
       departmentId,
       format: req.format,
       timeZone: this.opts.tz,
+      onlyDepartment: req.onlyDepartment,
     });
     const cached = this.lru.get(key);
     if (cached && cached.watermark === watermark) {
@@ -195,6 +211,22 @@ export class ScorecardRenderer {
     }
   }
 
+  /** A stored version, seen as the request asks (one department's row, explanations or not), rendered in its format. Not cached: it is read as stored. */
+  private async storedRendition(stored: StoredScorecard, req: ScorecardRequest, policy: ScoringPolicy): Promise<ScorecardRendition> {
+    const explained = req.explain ? (req.onlyDepartment ?? req.departmentId) : undefined;
+    const card: StoredScorecard = {
+      ...stored,
+      rows: stored.rows
+        .filter((r) => !req.onlyDepartment || r.departmentId === req.onlyDepartment)
+        .map((r) => ({ ...r, explanations: r.explanations.filter((e) => e.component === 'perception' || (req.explain && (!explained || r.departmentId === explained))) })),
+      explained: req.explain,
+      ...(explained ? { explainedDepartment: explained } : {}),
+    };
+    const r = await this.renderCard(card, req.format, policy);
+    cacheRequests.inc({ result: 'bypass', format: req.format });
+    return { ...r, hash: sha1(r.body), cache: 'bypass', cacheable: false, asOf: card.asOf, gzip: () => undefined };
+  }
+
   /** Forgets every cached rendition. */
   clear(): void {
     this.lru.clear();
@@ -231,14 +263,20 @@ export class ScorecardRenderer {
   }
 
   private async compute(period: Period, req: ScorecardRequest, now: Date, closing: Closing | null, policy: ScoringPolicy): Promise<{ body: Buffer; contentType: string; disposition?: string }> {
-    const card = await buildScorecard(this.db, period.key, req.asOf, {
+    const built = await buildScorecard(this.db, period.key, req.asOf, {
       policy,
       tz: this.opts.tz,
       now,
       closing,
       explain: req.explain,
-      explainDepartment: req.departmentId,
+      explainDepartment: req.onlyDepartment ?? req.departmentId,
     });
+    const card = req.onlyDepartment ? { ...built, rows: built.rows.filter((r) => r.departmentId === req.onlyDepartment) } : built;
+    return this.renderCard(card, req.format, policy);
+  }
+
+  private async renderCard(card: ScorecardResult, format: ScorecardFormat, policy: ScoringPolicy): Promise<{ body: Buffer; contentType: string; disposition?: string }> {
+    const req = { format };
     if (req.format === 'csv') return { body: scorecardCsv(card, policy), contentType: 'text/csv; charset=utf-8', disposition: attachmentDisposition(card.period, 'csv') };
     if (req.format === 'xlsx') {
       return {

@@ -38,6 +38,10 @@ export class ScorecardExplanationDto {
   @ApiPropertyOptional({ description: '办结时限（含退单暂停顺延）/ the complete deadline, as moved by rejected disputes' }) deadline?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) completedAt?: string | null;
   @ApiPropertyOptional({ enum: ['BASICALLY_SATISFIED', 'DISSATISFIED'] }) rating?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: '群众评价的 id（FeedbackGiven 事件 id），申诉 SATISFACTION 时用 / what a SATISFACTION appeal names' }) feedbackId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: '街道评分修订的 id（StreetRated 事件 id），申诉 RATING 时用 / what a RATING appeal names' }) ratingId?: string;
+  @ApiPropertyOptional({ example: 0, description: '该评分中第几项扣分（从 0 起）/ which deduction of the rating' }) deductionIndex?: number;
+  @ApiPropertyOptional({ format: 'uuid', description: '经此申诉恢复（pointsLost 为 0）/ restored on this appeal (pointsLost 0)' }) restoredOnAppeal?: string;
   @ApiPropertyOptional() streetId?: string;
   @ApiPropertyOptional() streetName?: string;
   @ApiPropertyOptional() revision?: number;
@@ -76,6 +80,9 @@ export class ScorecardResponseDto {
   @ApiProperty({ example: '2026-Q3' }) period!: string;
   @ApiProperty({ example: 1 }) policyVersion!: number;
   @ApiProperty({ example: '2026-10-01T00:00:00.000+08:00' }) asOf!: string;
+  @ApiPropertyOptional({ example: 2, description: '已关闭考核期的已保存版本号（1 为关闭时的版本，之后每次申诉成立一版）；无修订的考核期没有此字段 / stored version of a closed period' }) version?: number;
+  @ApiPropertyOptional({ nullable: true, type: String, description: '本版本的生成时间（第 1 版为 null）/ when this version was stored' }) amendedAt?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: '生成本版本的申诉 / the upheld appeal that made it' }) amendedBy?: string | null;
   @ApiProperty({ type: [ScorecardRowDto], description: '有名次的部门在前（按总分），样本不足的其次，无总分的最后 / ranked rows first, then insufficient samples, then rows without a total' })
   rows!: ScorecardRowDto[];
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { PERIOD_MESSAGE, PERIOD_PATTERN } from '../ratings/rate-department.request.dto';
 
 export class ScorecardsQueryDto {
@@ -31,4 +32,23 @@ export class ScorecardsQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'departmentId 必须是部门 UUID / departmentId must be a department UUID' })
   departmentId?: string;
+
+  @ApiPropertyOptional({
+    example: 2,
+    description:
+      '已关闭考核期的考核表版本：1 为关闭时的版本，关闭后每一次申诉成立生成新的修订版本（2、3…），各版本永不改变；默认最新版本。不能与 asOf 同用 / a version of a closed period’s scorecard (1: at the closing; 2, 3…: amended after upheld appeals); default the latest; not with asOf',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'version 必须是正整数 / version must be a positive integer' })
+  @Min(1)
+  @Max(1000000)
+  version?: number;
+}
+
+export class ScorecardVersionsQueryDto {
+  @ApiProperty({ example: '2026-Q3' })
+  @IsString()
+  @Matches(PERIOD_PATTERN, { message: PERIOD_MESSAGE })
+  period!: string;
 }
