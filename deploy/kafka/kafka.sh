@@ -289,6 +289,10 @@ do_start() {
     write_server_config
     format_storage
     local heap="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
+    # Every partition keeps its segment files open: a broker that many test runs gave their own
+    # topics (tens of thousands of partitions) died of "Too many open files" at a soft limit of
+    # 20,000. Raise the soft limit to the hard one for the broker (as Kafka's docs advise, ≥ 100,000).
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
     # shellcheck disable=SC2086
     nohup java $heap \
       -server ${KAFKA_GC_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35} \

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { signDevToken, type Role } from '@chuishao/auth';
-import { freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
+import { deleteTestTopics, freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
 
 // The same launcher `npm start` uses (plain JS, runs the compiled services from dist/).
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a plain script, not a project
@@ -105,6 +105,7 @@ export class TestStack {
   async stop(): Promise<void> {
     await Promise.all([...this.procs.values()].map((p) => stack.stopProcess(p, 'SIGTERM', 20000)));
     await this.db?.drop().catch(() => undefined);
+    if (this.env.CHUISHAO_TOPIC_PREFIX) await deleteTestTopics(this.env.CHUISHAO_TOPIC_PREFIX);
   }
 
   token(role: Role, org?: string, sub = `${role}-tester`): Promise<string> {

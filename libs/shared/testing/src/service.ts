@@ -5,7 +5,7 @@ import { signDevToken, type Role } from '@chuishao/auth';
 import { Messaging, type KafkaEventServer } from '@chuishao/messaging';
 import { createTestApp } from '@chuishao/platform';
 import { eventServers, ServiceConfig, ServiceKitModule, type ServiceKitOptions } from '@chuishao/service-kit';
-import { freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix, type TestJson } from './support';
+import { deleteTestTopics, freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix, type TestJson } from './support';
 
 export interface ServiceUnderTest {
   app: NestFastifyApplication;
@@ -69,7 +69,10 @@ export async function startServiceForTest(
     },
     async stop() {
       await app.close();
-      if (!opts.shared) await db.drop().catch(() => undefined);
+      if (!opts.shared) {
+        await db.drop().catch(() => undefined);
+        await deleteTestTopics(config.CHUISHAO_TOPIC_PREFIX);
+      }
     },
   };
 }

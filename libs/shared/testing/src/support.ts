@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -26,6 +27,23 @@ export async function freshDatabase(label: string): Promise<{ url: string; name:
 /** Topic prefix unique to a test file, so that files sharing one broker never share topics. */
 export function testTopicPrefix(label: string): string {
   return `${process.env.CHUISHAO_TEST_RUN ?? 't'}-${label}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Deletes the topics of a test's prefix once it is done. Every partition keeps files open on the
+ * broker, and a broker that kept every test run's topics died of "Too many open files".
+ */
+export async function deleteTestTopics(prefix: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-topic-cleanup', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30000 });
+  } catch {
+    // best effort: a broker that is down keeps them
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 export function kafkaBrokers(): string {
