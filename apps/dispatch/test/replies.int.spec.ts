@@ -37,13 +37,13 @@ describe('dispatch: department replies over Kafka and HTTP', () => {
   const rejectedFor = (departmentId: string, match: (m: { original: string }) => boolean) =>
     eventually(async () => tap.on(t(departmentTopics(departmentId).rejected)).find((m) => m.json && match(m.json))?.json);
 
-  it('reads the replies in a consumer group of their own: the whistle topic’s consumer fetches its partitions only (ADR 0016)', async () => {
+  it('reads the replies in a consumer group of their own: the whistle topic’s consumer fetches its partitions and the one of assessment’s events only (ADR 0016)', async () => {
     const assigned = async (purpose: string) => {
       const { groups } = await svc.messaging.admin.describeGroups([svc.messaging.consumerGroupId(purpose)]);
       const topics = groups[0].members.flatMap((m) => Object.keys(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {}));
       return [...new Set(topics)].sort();
     };
-    expect(await eventually(async () => ((await assigned('events')).length ? assigned('events') : undefined))).toEqual([t(TOPICS.whistleEvents)]);
+    expect(await eventually(async () => ((await assigned('events')).length ? assigned('events') : undefined))).toEqual([t(TOPICS.assessmentEvents), t(TOPICS.whistleEvents)].sort());
     const replies = await eventually(async () => ((await assigned('replies')).length ? assigned('replies') : undefined));
     expect(replies).toEqual(catalog.departments.map((d) => t(departmentTopics(d.id).replies)).sort());
   });

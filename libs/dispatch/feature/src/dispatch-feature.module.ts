@@ -17,9 +17,11 @@ import { HttpReplies } from './assignments/http-replies';
 import { ExtensionsHttpController } from './extensions/extensions.http.controller';
 import { ExtensionRequestRepository } from './extensions/extension-requests.repository';
 import { DecideExtensionHandler } from './extensions/decide-extension.handler';
+import { AssessmentEventsKafkaController } from './scoring-policy/assessment-events.kafka.controller';
+import { ScoringPolicyCaps } from './scoring-policy/scoring-policy-caps';
 
 @Module({
-  controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, ExtensionsHttpController, AssignmentsHttpController],
+  controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, AssessmentEventsKafkaController, ExtensionsHttpController, AssignmentsHttpController],
   providers: [
     WhistleBriefs,
     RecentBriefs,
@@ -33,6 +35,7 @@ import { DecideExtensionHandler } from './extensions/decide-extension.handler';
     HttpReplies,
     ExtensionRequestRepository,
     DecideExtensionHandler,
+    ScoringPolicyCaps,
     RepliesWatermark,
     DeadlineScheduler,
   ],
