@@ -125,9 +125,10 @@ export const EXTENSION_KINDS = ['ARRIVE', 'COMPLETE'] as const;
 export type ExtensionKind = (typeof EXTENSION_KINDS)[number];
 
 /**
- * How many extensions the command center may approve per assignment. Contract §11/§12 make it a
- * field of assessment's scoring policy (default 2); dispatch cannot see that policy (assessment
- * publishes nothing dispatch consumes), so dispatch enforces this default — see docs/departments.md.
+ * How many extensions the command center may approve per assignment when no scoring policy version
+ * applies. Contract §11/§12 make it a field of assessment's scoring policy (default 2): dispatch
+ * reads the versions from ScoringPolicyPublished and applies the one in force at the start of the
+ * summons' month — see docs/departments.md.
  */
 export const DEFAULT_EXTENSION_CAP = 2;
 

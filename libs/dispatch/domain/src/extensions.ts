@@ -21,7 +21,8 @@ import { blank, clean, ms, refuse } from './refusal';
  * - a request needs a reason (trimmed, NFC) and an `until` after the deadline in force and after
  *   its receipt; one pending request per kind; not for an assignment that is completed, closed,
  *   reassigned or DISPUTED (the clock stops there anyway), nor for an ARRIVE already met;
- * - the cap: at most `cap` approved extensions per assignment (both kinds together), default
+ * - the cap: at most `cap` approved extensions per assignment (both kinds together) — the scoring
+ *   policy version in force at the start of the summons' month (./extension-cap.ts), default
  *   {@link DEFAULT_EXTENSION_CAP}; a request or an approval over it is refused (422);
  * - a request is decided once (409 afterwards); an approval moves the deadline to `until`;
  * - approved after the deadline in force had fallen due (`standing`): that deadline is judged at
@@ -109,7 +110,8 @@ function assertUntil(a: AssignmentState, kind: ExtensionKind, until: string, now
 }
 
 function assertCap(a: AssignmentState, cap: number): void {
-  if (approvedCount(a) >= cap) refuse('invalid', 'EXTENSION_CAP', `the assignment already has ${cap} approved extensions, the most the scoring policy allows (延期次数已达上限)`);
+  const approved = approvedCount(a);
+  if (approved >= cap) refuse('invalid', 'EXTENSION_CAP', `the assignment already has ${approved} approved extensions; the scoring policy allows ${cap} per assignment (延期次数已达上限)`);
 }
 
 /** An EXTENSION reply (already checked: the assignment exists, is the department's, not a replay). */

@@ -24,7 +24,7 @@ export interface ExtensionResource {
 
 /** A request in the command center's queue, with what is needed to decide it. */
 export interface ExtensionQueueItem extends ExtensionResource {
-  assignment: { role: string; status: string; level: string; approvedExtensions: number };
+  assignment: { role: string; status: string; level: string; summonedAt: string; approvedExtensions: number; cap: number };
   whistle: { title: string | null; streetId: string | null; situationCode: string | null };
 }
 
@@ -83,10 +83,15 @@ export class ExtensionRequestRepository {
   /**
    * The queue, oldest request first: by status (PENDING: only those of assignments still in work),
    * optionally one department's. At most `limit` (the queue of a district is short; no cursor).
+   * Each item names its assignment's cap (`capOf` its summons time).
    */
-  async list(db: Pick<EntityManager, 'query'>, q: { status?: ExtensionStatus; departmentId?: string; limit: number }): Promise<ExtensionQueueItem[]> {
-    const rows: Array<Row & { role: string; a_status: string; level: string; approved: number; title: string | null; street_id: string | null; situation_code: string | null }> = await db.query(
-      `SELECT e.*, a.role, a.status AS a_status, a.level, b.title, b.street_id, b.situation_code,
+  async list(
+    db: Pick<EntityManager, 'query'>,
+    q: { status?: ExtensionStatus; departmentId?: string; limit: number },
+    capOf: (summonedAt: string) => number,
+  ): Promise<ExtensionQueueItem[]> {
+    const rows: Array<Row & { role: string; a_status: string; level: string; summoned_at: Date; approved: number; title: string | null; street_id: string | null; situation_code: string | null }> = await db.query(
+      `SELECT e.*, a.role, a.status AS a_status, a.level, a.summoned_at, b.title, b.street_id, b.situation_code,
               (SELECT count(*)::int FROM extension_requests x WHERE x.assignment_id = e.assignment_id AND x.status = 'APPROVED') AS approved
          FROM extension_requests e
          JOIN assignments a ON a.id = e.assignment_id
@@ -100,7 +105,7 @@ export class ExtensionRequestRepository {
     );
     return rows.map((r) => ({
       ...presentExtension(r),
-      assignment: { role: r.role, status: r.a_status, level: r.level, approvedExtensions: r.approved },
+      assignment: { role: r.role, status: r.a_status, level: r.level, summonedAt: iso(r.summoned_at), approvedExtensions: r.approved, cap: capOf(iso(r.summoned_at)) },
       whistle: { title: r.title, streetId: r.street_id, situationCode: r.situation_code },
     }));
   }

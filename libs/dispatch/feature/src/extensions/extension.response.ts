@@ -38,8 +38,12 @@ class ExtensionQueueAssignment {
   status!: string;
   @ApiProperty({ enum: ['RED', 'YELLOW', 'BLUE'] })
   level!: string;
+  @ApiProperty({ description: '派出时间 / when the assignment was summoned' })
+  summonedAt!: string;
   @ApiProperty({ description: '该派单已批准的延期次数 / extensions already approved for the assignment' })
   approvedExtensions!: number;
+  @ApiProperty({ example: 2, description: '该派单最多可批准的延期次数（派出当月开始时有效的考核评分办法，默认 2）/ the cap of approved extensions for this assignment (the scoring policy in force at the start of its summons’ month, default 2)' })
+  cap!: number;
 }
 
 class ExtensionQueueWhistle {
@@ -61,7 +65,7 @@ export class DispatchExtensionQueueItemResponse extends DispatchExtensionRespons
 export class DispatchExtensionListResponse {
   @ApiProperty({ type: [DispatchExtensionQueueItemResponse] })
   items!: DispatchExtensionQueueItemResponse[];
-  @ApiProperty({ example: 2, description: '每个派单最多可批准的延期次数 / the cap of approved extensions per assignment' })
+  @ApiProperty({ example: 2, description: '本月派出的派单最多可批准的延期次数（默认 2）/ the cap of approved extensions of an assignment summoned now (default 2)' })
   cap!: number;
 }
 

@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, Api
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
-import { DEFAULT_EXTENSION_CAP } from '@chuishao/dispatch-contracts';
-import { extensionRequestId } from '@chuishao/dispatch-domain';
+import { extensionCapOfSummons, extensionRequestId } from '@chuishao/dispatch-domain';
 import { AssignmentRepository, type AssignmentResource } from '../assignments/assignment.repository';
 import { HttpReplies } from '../assignments/http-replies';
 import { refusalProblem } from '../assignments/refusal-problem';
@@ -14,6 +13,7 @@ import { ExtensionRequestDto } from './extension.request.dto';
 import { ExtensionRequestRepository, type ExtensionQueueItem, type ExtensionResource } from './extension-requests.repository';
 import { DispatchExtensionListResponse, DispatchExtensionOutcomeResponse } from './extension.response';
 import { ListExtensionsQueryDto } from './list-extensions.query.dto';
+import { districtTimeZone, ScoringPolicyCaps } from '../scoring-policy/scoring-policy-caps';
 
 /**
  * 延期申请 (contract §11): a department asks for more time for its ARRIVE or COMPLETE deadline
@@ -30,6 +30,7 @@ export class ExtensionsHttpController {
     private readonly extensions: ExtensionRequestRepository,
     private readonly replies: HttpReplies,
     private readonly decideExtension: DecideExtensionHandler,
+    private readonly caps: ScoringPolicyCaps,
   ) {}
 
   @Get('extensions')
@@ -37,12 +38,15 @@ export class ExtensionsHttpController {
   @ApiOperation({
     summary: '延期申请队列 / Extension requests (the command center’s queue)',
     description:
-      '按申请时间先后（最早在前）。status=PENDING 只列仍在办理中的派单的待审批申请（派单已办结、关闭或改派的申请无法再裁决）。`cap` 为每个派单最多可批准的延期次数。/ Oldest first; PENDING lists the requests of assignments still in work only. `cap`: approved extensions allowed per assignment.',
+      '按申请时间先后（最早在前）。status=PENDING 只列仍在办理中的派单的待审批申请（派单已办结、关闭或改派的申请无法再裁决）。每个派单最多可批准的延期次数由派单所在月份开始时有效的考核评分办法规定（默认 2）：`assignment.cap` 为该派单的上限，`cap` 为本月派出的派单的上限。/ Oldest first; PENDING lists the requests of assignments still in work only. The cap of approved extensions per assignment is the scoring policy version in force at the start of the month of its summons (default 2): `assignment.cap` is the assignment’s, `cap` that of assignments summoned now.',
   })
   @ApiOkResponse({ type: DispatchExtensionListResponse })
   async list(@Query() q: ListExtensionsQueryDto): Promise<{ items: ExtensionQueueItem[]; cap: number }> {
-    const items = await this.extensions.list(this.dataSource, { status: q.status, departmentId: q.departmentId, limit: q.limit ?? 200 });
-    return { items, cap: DEFAULT_EXTENSION_CAP };
+    const versions = await this.caps.versions(this.dataSource);
+    const tz = districtTimeZone();
+    const capOf = (summonedAt: string) => extensionCapOfSummons(versions, summonedAt, tz);
+    const items = await this.extensions.list(this.dataSource, { status: q.status, departmentId: q.departmentId, limit: q.limit ?? 200 }, capOf);
+    return { items, cap: capOf(new Date().toISOString()) };
   }
 
   @Post(':id/extension')
@@ -51,7 +55,7 @@ export class ExtensionsHttpController {
   @ApiOperation({
     summary: '延期申请 / Ask for an extension',
     description:
-      '本部门的派单；与 replies 主题上 type=EXTENSION 的回复相同（幂等：replyId 或 Idempotency-Key）。until 须晚于现行时限且在未来；理由必填；同一时限同时只能有一个待审批申请；每个派单最多批准 2 次延期。/ Your own assignment; the same as an EXTENSION reply.',
+      '本部门的派单；与 replies 主题上 type=EXTENSION 的回复相同（幂等：replyId 或 Idempotency-Key）。until 须晚于现行时限且在未来；理由必填；同一时限同时只能有一个待审批申请；每个派单已批准的延期次数不得超过上限（派单所在月份开始时有效的考核评分办法规定，默认 2）。/ Your own assignment; the same as an EXTENSION reply; at most the cap of approved extensions (the scoring policy in force at the start of the summons’ month, default 2).',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '缺省 replyId 时用作回复幂等键 / used as replyId when the body has none' })
   @ApiOkResponse({ type: DispatchExtensionOutcomeResponse, description: '派单及本次申请 / the assignment and the request' })

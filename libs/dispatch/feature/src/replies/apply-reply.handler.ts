@@ -4,6 +4,7 @@ import type { Actor } from '@chuishao/event-store';
 import { decide, DispatchRefusal, replyEventType, type AssignmentState, type ReplyCommandData } from '@chuishao/dispatch-domain';
 import { counter } from '@chuishao/platform';
 import { DispatchStreams } from '../whistle/dispatch-streams';
+import { ScoringPolicyCaps } from '../scoring-policy/scoring-policy-caps';
 
 const replies = counter('chuishao_dispatch_replies_total', 'Department replies by channel, type and outcome', ['channel', 'type', 'outcome']);
 
@@ -17,18 +18,25 @@ export interface AppliedReply {
  * Applies one department reply (Kafka or HTTP) through the decider: finds the assignment's
  * whistle, locks and reads dispatch's stream, decides, appends with the expected version and
  * writes the outbox — in the caller's transaction (which also holds the inbox row of the reply).
- * A refusal throws DispatchRefusal and nothing is written.
+ * An EXTENSION is decided with the cap in force for its assignment (the scoring policy version in
+ * force at the start of its summons' month, default 2). A refusal throws DispatchRefusal and
+ * nothing is written.
  */
 @Injectable()
 export class ApplyReplyHandler {
-  constructor(private readonly streams: DispatchStreams) {}
+  constructor(
+    private readonly streams: DispatchStreams,
+    private readonly caps: ScoringPolicyCaps,
+  ) {}
 
   async handle(em: EntityManager, reply: ReplyCommandData, actor: Actor, correlationId: string): Promise<AppliedReply> {
     try {
       const rows: Array<{ whistle_id: string }> = await em.query(`SELECT whistle_id FROM assignments WHERE id = $1`, [reply.assignmentId]);
       if (rows.length === 0) throw new DispatchRefusal('not-found', 'UNKNOWN_ASSIGNMENT', `unknown assignment ${reply.assignmentId}`);
       const loaded = await this.streams.load(em, rows[0].whistle_id);
-      const events = decide({ type: 'ApplyReply', reply }, loaded.state);
+      const summoned = reply.type === 'EXTENSION' ? loaded.state.assignments.find((a) => a.id === reply.assignmentId) : undefined;
+      const extensionCap = summoned ? await this.caps.capOf(em, summoned.summonedAt) : undefined;
+      const events = decide({ type: 'ApplyReply', reply, extensionCap }, loaded.state);
       const after = await this.streams.commit(em, loaded, events, { correlationId, causationId: null, actor });
       replies.inc({ channel: reply.channel, type: reply.type, outcome: events.length ? 'applied' : 'replay' });
       return { whistleId: loaded.whistleId, assignment: after.assignments.find((a) => a.id === reply.assignmentId) as AssignmentState, applied: events.length > 0 };
