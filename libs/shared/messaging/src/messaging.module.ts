@@ -13,7 +13,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { counter, histogram } from '@chuishao/platform';
 import { createKafka, oneSendAtATime, parseBrokers } from './kafka';
 import { InboxPruner } from './inbox-pruner';
-import { OutboxRelay } from './outbox';
+import { OutboxRelay } from './outbox-relay';
 import { ensureTopics, type TopicSpec } from './topics';
 import { type ConsumerFetch } from './kafka-event.context';
 import { KafkaEventServer, STAGE_BUCKETS, type ConsumerHealth } from './kafka-event.server';

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-import { enqueue } from './outbox';
+import { enqueue } from './outbox-insert';
 
 /**
  * Parked messages (contract §10): an internal event a consumer cannot apply for a permanent
