@@ -124,6 +124,14 @@ function outboxRowsOf(result: unknown, values: unknown, inserts: number): Commit
   return rows;
 }
 
+/** How many outbox inserts a statement has: the refs {@link announceOutboxRows} gave it among its parameters. */
+function outboxInserts(values: unknown): number {
+  if (!Array.isArray(values)) return 0;
+  let n = 0;
+  for (const v of values) if (typeof v === 'string' && v.startsWith(OUTBOX_REF)) n++;
+  return n;
+}
+
 function forgetAnnounced(values: unknown): void {
   if (!Array.isArray(values)) return;
   for (const v of values) if (typeof v === 'string' && v.startsWith(OUTBOX_REF)) announced.delete(v);
@@ -137,7 +145,8 @@ function forgetAnnounced(values: unknown): void {
  *
  * It also follows its transactions far enough to know when outbox rows it inserted are committed,
  * and then tells {@link onOutboxCommit}'s listeners (ADR 0013). The only writer of outbox rows is
- * the messaging lib's `outboxInsert`, whose statements say `INSERT INTO outbox`.
+ * the messaging lib's `outboxInsert`, which registers each insert with {@link announceOutboxRows}:
+ * the statement carries the ref it was given among its parameters (its SQL text is not read for it).
  *
  * Used by the services' pools (`extra.Client`) and the outbox relay. Plans are invalidated by
  * PostgreSQL itself when a table changes; migrations run before a service prepares anything.
@@ -193,8 +202,6 @@ interface StatementKind {
   commits: boolean;
   /** ROLLBACK TO a savepoint. */
   rollsBackTo: boolean;
-  /** How many outbox inserts it has (0: none). */
-  outbox: number;
 }
 
 /** The kinds of the prepared statements' texts, worked out once each (the texts {@link statementName} names). */
@@ -211,7 +218,6 @@ function statementKind(text: string, prepared: boolean): StatementKind {
     ends: commits || rollsBack,
     commits,
     rollsBackTo: head.startsWith('ROLLBACK TO'),
-    outbox: text.split('INSERT INTO outbox').length - 1,
   };
   if (prepared) kinds.set(text, kind);
   return kind;
@@ -232,17 +238,18 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
   const sql = typeof text === 'string' ? text : typeof (text as { text?: unknown })?.text === 'string' ? (text as { text: string }).text : undefined;
   if (sql === undefined || !(result instanceof Promise)) return result;
   const kind = statementKind(sql, name !== undefined);
-  if (!kind.begins && !kind.ends && !kind.outbox && !kind.rollsBackTo) return result;
+  const outbox = outboxInserts(values);
+  if (!kind.begins && !kind.ends && !outbox && !kind.rollsBackTo) return result;
   if (kind.begins) {
     this.transactionEnded(); // (a BEGIN inside a transaction is only a warning in PostgreSQL)
     this.inTransaction = true;
   }
-  if (kind.outbox) outboxWritesOpen += 1;
+  if (outbox) outboxWritesOpen += 1;
   return result.then(
     (r) => {
-      if (kind.outbox) {
+      if (outbox) {
         outboxWritesOpen -= 1;
-        const rows = outboxRowsOf(r, values, kind.outbox);
+        const rows = outboxRowsOf(r, values, outbox);
         if (!this.inTransaction) outboxCommitted({ schema: this.schema, rows });
         else {
           this.outboxInTransaction = true;
@@ -262,7 +269,7 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
       return r;
     },
     (err: unknown) => {
-      if (kind.outbox) {
+      if (outbox) {
         outboxWritesOpen -= 1;
         forgetAnnounced(values);
       }
