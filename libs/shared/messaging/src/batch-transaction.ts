@@ -3,7 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { GroupCommitter, type Outcome } from '@chuishao/event-store';
 import { histogram } from '@chuishao/platform';
-import { closeBatchScope, flushDeferred, openBatchScope, type BatchScope, type RawClient } from './inbox';
+import { flushDeferred, openBatchScope, type BatchScope, type RawClient } from './inbox';
 
 /** Histogram buckets (seconds) for one stage of a message's way: a handler, a batch, a relay step. */
 export const STAGE_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1];
@@ -98,9 +98,6 @@ export class BatchTransactions {
           out.done++;
         }
       }
-      if (!scope.begun && [...scope.deferred.values()].some((d) => !d.withInbox)) {
-        throw new Error('work was deferred to the batch end outside processOnce');
-      }
       await flushDeferred(scope); // (inbox rows set aside by processOnceAtBatchEnd begin the transaction if needed)
       if (scope.begun) {
         // a transaction that an error aborted answers COMMIT with ROLLBACK, and no error
@@ -117,7 +114,6 @@ export class BatchTransactions {
       this.o.error({ err, topic: parts[0].topic, partitions: parts.map((p) => p.partition) }, 'batch transaction failed; its messages are handled again one by one');
       return parts.map(() => ({ ok: true, value: { done: 0, failed: true, alone: true } }));
     } finally {
-      if (scope) closeBatchScope(scope);
       await runner.release();
     }
     return outcomes.map(({ done, failed }) => ({ ok: true, value: { done, failed } }));

@@ -25,10 +25,10 @@ export interface BatchScope {
    */
   readonly client: RawClient;
   /**
-   * Work that {@link deferToBatchEnd} and {@link processOnceAtBatchEnd} set aside, by key, in the
-   * order it came; `withInbox` entries write their own inbox rows (and may open the transaction).
+   * Messages that {@link processOnceAtBatchEnd} and {@link processOnceInOneStatement} set aside, by
+   * key, in the order they came; each entry writes their inbox rows (and may open the transaction).
    */
-  readonly deferred: Map<string, { flush: (em: EntityManager, items: unknown[]) => Promise<void>; items: unknown[]; withInbox?: true }>;
+  readonly deferred: Map<string, { flush: (em: EntityManager, items: unknown[]) => Promise<void>; items: unknown[] }>;
 }
 
 /** The part of node-postgres' client a batch scope uses. */
@@ -42,19 +42,9 @@ export interface InBatch {
   readonly batch?: BatchScope;
 }
 
-/** The batch scopes by their EntityManager, for {@link deferToBatchEnd} (which is given only `em`). */
-const scopesByManager = new WeakMap<EntityManager, BatchScope>();
-
 /** A new, empty batch scope on `em` (a transaction of `dataSource` on `client`). */
 export function openBatchScope(dataSource: DataSource, em: EntityManager, client: RawClient): BatchScope {
-  const scope: BatchScope = { dataSource, em, client, savepoints: 0, working: 0, begun: false, deferred: new Map() };
-  scopesByManager.set(em, scope);
-  return scope;
-}
-
-/** Ends a batch scope: nothing can be deferred to it any more. */
-export function closeBatchScope(scope: BatchScope): void {
-  scopesByManager.delete(scope.em);
+  return { dataSource, em, client, savepoints: 0, working: 0, begun: false, deferred: new Map() };
 }
 
 function scopeFor(dataSource: DataSource, ctx: InBatch | undefined): BatchScope | undefined {
@@ -63,24 +53,7 @@ function scopeFor(dataSource: DataSource, ctx: InBatch | undefined): BatchScope 
 }
 
 /**
- * Inside a consumer batch on `em`: sets `item` aside and lets `flush` write all the items of
- * `key` at once just before the batch commits (a projection that writes in bulk: one statement
- * per table for the batch instead of per message). Outside one: flushes `[item]` at once.
- * Either way the write is in the same transaction as the message's inbox row.
- */
-export async function deferToBatchEnd<T>(em: EntityManager, key: string, item: T, flush: (em: EntityManager, items: T[]) => Promise<void>): Promise<void> {
-  const scope = scopesByManager.get(em);
-  if (scope) {
-    let entry = scope.deferred.get(key);
-    if (!entry) scope.deferred.set(key, (entry = { flush: flush as (em: EntityManager, items: unknown[]) => Promise<void>, items: [] }));
-    entry.items.push(item);
-    return;
-  }
-  await flush(em, [item]);
-}
-
-/**
- * Like {@link processOnce} with {@link deferToBatchEnd}, for a projection whose messages are only
+ * Like {@link processOnce}, for a projection whose messages are only
  * written at the batch end: the message's inbox row is set aside too, and at the batch end the
  * rows of all its messages are inserted in one statement (opening the transaction if no message
  * did) and `flush` gets the items whose row was new — one statement for the inbox rows of a batch
@@ -124,7 +97,7 @@ function setAside<T>(scope: BatchScope, key: string, messageId: string, item: T,
   let entry = scope.deferred.get(key);
   if (!entry) {
     const flush = (_em: EntityManager, pending: unknown[]) => write(pending as Array<{ messageId: string; item: T }>);
-    scope.deferred.set(key, (entry = { flush, items: [], withInbox: true }));
+    scope.deferred.set(key, (entry = { flush, items: [] }));
   }
   entry.items.push({ messageId, item });
 }
@@ -178,12 +151,12 @@ export async function processOnceInOneStatement<T>(
   setAside<T>(scope, `gated:${consumer}`, messageId, item, (all) => write(scope.em, all, inboxGate(consumer, all.map((p) => p.messageId)), scope.begun));
 }
 
-/** Writes what the batch set aside (see {@link deferToBatchEnd}); called by the server before it commits. */
+/** Writes what the batch set aside (see {@link processOnceAtBatchEnd}); called before the batch commits. */
 export async function flushDeferred(scope: BatchScope): Promise<void> {
-  for (const { flush, items } of scope.deferred.values()) {
+  for (const [key, { flush, items }] of [...scope.deferred]) {
+    scope.deferred.delete(key);
     if (items.length) await flush(scope.em, items);
   }
-  scope.deferred.clear();
 }
 
 /**
@@ -206,8 +179,7 @@ export async function inboxHas(db: Pick<EntityManager, 'query'>, consumer: strin
  * handler's context (`ctx`) inside a consumer batch, that transaction is the batch's; a failing
  * `project` rolls back to its savepoint, so it leaves nothing behind either way. Inside a batch,
  * the earlier messages set aside by {@link processOnceAtBatchEnd} are written before `project`
- * runs, so a consumer that mixes both applies its messages in order (what {@link deferToBatchEnd}
- * set aside still waits for the batch end).
+ * runs, so a consumer that mixes both applies its messages in order.
  */
 export async function processOnce(
   dataSource: DataSource,
@@ -218,15 +190,10 @@ export async function processOnce(
 ): Promise<'processed' | 'duplicate'> {
   const scope = scopeFor(dataSource, ctx);
   if (scope) {
-    // the earlier messages of the batch set aside whole are written first: effects keep the messages' order
-    for (const [key, d] of scope.deferred) {
-      if (!d.withInbox) continue;
-      scope.deferred.delete(key);
-      if (d.items.length) await d.flush(scope.em, d.items);
-    }
+    // the earlier messages of the batch set aside are written first: effects keep the messages' order
+    await flushDeferred(scope);
     const savepoint = `m${++scope.savepoints}`;
     scope.working++;
-    const setAside = new Map([...scope.deferred].map(([key, d]) => [key, d.items.length]));
     try {
       const c = scope.client;
       const begin = scope.begun ? '' : 'BEGIN; ';
@@ -241,12 +208,6 @@ export async function processOnce(
       // (if even this fails, the transaction is lost: the batch is then handled again message by message)
       await scope.em.query(`ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
       scope.working--;
-      // what this message set aside goes too
-      for (const [key, d] of scope.deferred) {
-        const before = setAside.get(key);
-        if (before === undefined) scope.deferred.delete(key);
-        else d.items.length = before;
-      }
       throw err;
     }
   }
