@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
-import { CHROMIUM, describeIfChromium, SCREENSHOTS } from './browser';
+import { describeIfChromium, SCREENSHOTS, launchConsoleBrowser } from './browser';
 
 const describeConsole = describeIfChromium('console-appeal');
 const catalog = defaultCatalog();
@@ -27,24 +26,17 @@ function currentQuarter(): string {
 describeConsole('console: a department appeals a lost point and the office upholds it', () => {
   const stack = new TestStack('console-appeal');
   let browser: BrowserContext;
-  let profile: string;
+  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await stack.start();
-    profile = mkdtempSync(join(tmpdir(), 'chuishao-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    launched = await launchConsoleBrowser();
+    browser = launched.browser;
   });
   afterAll(async () => {
-    await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await launched?.close();
     await stack.stop();
   });
 

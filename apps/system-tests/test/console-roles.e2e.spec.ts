@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
-import { CHROMIUM, describeIfChromium, SCREENSHOTS } from './browser';
+import { describeIfChromium, SCREENSHOTS, launchConsoleBrowser } from './browser';
 
 const describeConsole = describeIfChromium('console-roles');
 
@@ -30,7 +29,7 @@ interface Assignment {
 describeConsole('console: every role at work in the browser', () => {
   const stack = new TestStack('console-roles');
   let browser: BrowserContext;
-  let profile: string;
+  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
   let streetToken: string;
   const pageErrors: string[] = [];
 
@@ -38,19 +37,11 @@ describeConsole('console: every role at work in the browser', () => {
     mkdirSync(shots, { recursive: true });
     await stack.start();
     streetToken = await stack.token('street', street.id);
-    profile = mkdtempSync(join(tmpdir(), 'chuishao-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      acceptDownloads: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    launched = await launchConsoleBrowser();
+    browser = launched.browser;
   });
   afterAll(async () => {
-    await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await launched?.close();
     await stack.stop();
   });
 

@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TestStack } from '../src/harness';
-import { CHROMIUM, describeIfChromium, SCREENSHOTS } from './browser';
+import { describeIfChromium, SCREENSHOTS, launchConsoleBrowser } from './browser';
 
 const describeConsole = describeIfChromium('console-smoke');
 
@@ -15,7 +14,7 @@ const shots = SCREENSHOTS;
 describeConsole('console: a street office blows a whistle in the browser and follows it to DISPATCHED', () => {
   const stack = new TestStack('console');
   let browser: BrowserContext;
-  let profile: string;
+  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
   let streetToken: string;
   const pageErrors: string[] = [];
   let whistleId = '';
@@ -24,28 +23,11 @@ describeConsole('console: a street office blows a whistle in the browser and fol
     mkdirSync(shots, { recursive: true });
     await stack.start();
     streetToken = await stack.token('street', street.id);
-    profile = mkdtempSync(join(tmpdir(), 'chuishao-chromium-'));
-    // a fresh profile per run (Playwright takes the user-data-dir as the persistent context's directory)
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    launched = await launchConsoleBrowser();
+    browser = launched.browser;
   });
   afterAll(async () => {
-    await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await launched?.close();
     await stack.stop();
   });
 

@@ -50,13 +50,7 @@ export interface TargetFinding {
   pendingAppealId: string | null;
 }
 
-export interface FileAppeal {
-  appealId: string;
-  period: string;
-  departmentId: string;
-  target: AppealTarget;
-  reason: string;
-  evidence: string[];
+export interface FileAppeal extends AppealFiledData {
   now: Date;
   /** The closing that applies to the period, if any. */
   closedAt: Date | null;

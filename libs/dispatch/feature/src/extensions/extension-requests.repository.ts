@@ -1,26 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ExtensionKind } from '@chuishao/dispatch-contracts';
-import type { ExtensionStatus } from '@chuishao/dispatch-domain';
+import type { ExtensionState, ExtensionStatus } from '@chuishao/dispatch-domain';
 
-/** An extension request (延期申请) as the API shows it. */
-export interface ExtensionResource {
-  requestId: string;
-  assignmentId: string;
-  whistleId: string;
-  departmentId: string;
-  kind: ExtensionKind;
-  until: string;
-  reason: string;
-  /** The deadline in force when the department asked. */
-  dueAt: string;
-  requestedAt: string;
-  status: ExtensionStatus;
-  decidedAt: string | null;
-  decisionReason: string | null;
-  /** Approved after the deadline it replaced had fallen due: that deadline's judgement (a miss) stands. */
-  standing: boolean;
-}
+/** An extension request (延期申请) as the API shows it: the decider's state with where it belongs. */
+export type ExtensionResource = ExtensionState & { assignmentId: string; whistleId: string; departmentId: string };
 
 /** A request in the command center's queue, with what is needed to decide it. */
 export interface ExtensionQueueItem extends ExtensionResource {
