@@ -3,9 +3,10 @@
 // context only through its contracts. Domain libraries are plain TypeScript: no NestJS, no I/O.
 const nx = require('@nx/eslint-plugin');
 const tseslint = require('typescript-eslint');
+const globals = require('globals');
 
 module.exports = [
-  { ignores: ['**/dist', '**/node_modules', '.data/**', '.nx/**', 'apps/console/public/**', 'scripts/**', 'deploy/**', 'libs/catalog/tools/**', '**/*.js'] },
+  { ignores: ['**/dist', '**/node_modules', '.data/**', '.nx/**', 'scripts/**', 'deploy/**', 'libs/catalog/tools/**', '**/*.js', '!apps/console/public/js/**/*.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -39,11 +40,20 @@ module.exports = [
   {
     files: ['libs/*/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'node:fs', 'node:http'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'node:fs', 'node:http', '@chuishao/event-store', '@chuishao/messaging', '@chuishao/platform', '@chuishao/service-kit'] },
+      ],
     },
   },
   {
     files: ['**/*.spec.ts', 'apps/system-tests/**/*.ts', 'libs/shared/testing/**/*.ts', 'apps/cli/**/*.ts', 'apps/dept-client/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
+  // The console: browser ES modules served as they are (no build step).
+  {
+    files: ['apps/console/public/js/**/*.js'],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.browser } },
+    rules: { 'no-console': 'error', '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
   },
 ];

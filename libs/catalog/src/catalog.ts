@@ -5,6 +5,7 @@
  * The catalog is versioned DATA (`data/catalog.v1.json`), validated and deep-frozen once at start;
  * nothing here generates ids (see `tools/generate-ids.js`). Plain types and pure functions only.
  */
+import { isLevel, LEVELS, type Level } from '@chuishao/contracts';
 import catalogV1 from './data/catalog.v1.json';
 
 // ---------------------------------------------------------------------------------------------
@@ -15,19 +16,12 @@ import catalogV1 from './data/catalog.v1.json';
 export const AREA_CODES = ['CONFLICT_SCREENING', 'PUBLIC_SERVICE', 'JOINT_ENFORCEMENT', 'KEY_WORK', 'EMERGENCY'] as const;
 export type AreaCode = (typeof AREA_CODES)[number];
 
-/** 红黄蓝 response levels, most urgent first. */
-export const LEVELS = ['RED', 'YELLOW', 'BLUE'] as const;
-export type Level = (typeof LEVELS)[number];
 
 /** Number of situations the mechanism defines (五个方面43项呼叫情形). */
 export const SITUATION_COUNT = 43;
 
 export function isAreaCode(value: unknown): value is AreaCode {
   return typeof value === 'string' && (AREA_CODES as readonly string[]).includes(value);
-}
-
-export function isLevel(value: unknown): value is Level {
-  return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
 }
 
 /** Urgency rank: the index in `LEVELS`, so RED = 0 (most urgent), YELLOW = 1, BLUE = 2. Lower is more urgent. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { LEVELS, type Level } from '@chuishao/contracts';
 import {
   AREA_CODES,
-  LEVELS,
   defaultCatalog,
   levelRank,
   loadCatalog,
@@ -9,7 +9,6 @@ import {
   raiseLevel,
   validateCatalog,
   type Catalog,
-  type Level,
 } from './index';
 import raw from './data/catalog.v1.json';
 

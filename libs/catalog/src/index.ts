@@ -1,9 +1,7 @@
 export {
   AREA_CODES,
-  LEVELS,
   SITUATION_COUNT,
   isAreaCode,
-  isLevel,
   levelRank,
   raiseLevel,
   mostUrgent,
@@ -11,4 +9,4 @@ export {
   loadCatalog,
   defaultCatalog,
 } from './catalog';
-export type { AreaCode, Level, Area, Situation, Department, Community, Street, CatalogData, Catalog } from './catalog';
+export type { AreaCode, Area, Situation, Department, Community, Street, CatalogData, Catalog } from './catalog';

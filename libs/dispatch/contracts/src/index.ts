@@ -1,5 +1,5 @@
 /** Integration events recorded by dispatch, published on TOPICS.whistleEvents keyed by whistleId. */
-export type Level = 'RED' | 'YELLOW' | 'BLUE';
+import type { Level } from '@chuishao/contracts';
 export type AssignmentRole = 'LEAD' | 'ASSIST';
 export type DeadlineKind = 'REPORT' | 'ARRIVE' | 'COMPLETE';
 

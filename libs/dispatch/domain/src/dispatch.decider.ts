@@ -1,15 +1,5 @@
-import type {
-  AssignmentRole,
-  DeadlineKind,
-  Deadlines,
-  DepartmentCompletedData,
-  DispatchEvent,
-  ExtensionKind,
-  Level,
-  LevelSla,
-  ReplyAppliedData,
-  ReplyType,
-} from '@chuishao/dispatch-contracts';
+import type { AssignmentStatus, Level } from '@chuishao/contracts';
+import type { AssignmentRole, DeadlineKind, Deadlines, DepartmentCompletedData, DispatchEvent, ExtensionKind, LevelSla, ReplyAppliedData, ReplyType } from '@chuishao/dispatch-contracts';
 import { deadlinesFrom, durationMs, slaFromDeadlines } from './duration';
 import { decideExtension, evolveExtension, judgedDueOf, keepExtensions, requestExtension, type DecideExtensionCommand, type ExtensionState } from './extensions';
 import { blank, clean, ms, refuse } from './refusal';
@@ -40,7 +30,6 @@ export { DispatchRefusal } from './refusal';
  * Extension requests (延期申请, contract §11) are decided in ./extensions.ts.
  */
 
-export type AssignmentStatus = 'SUMMONED' | 'REPORTED' | 'ARRIVED' | 'IN_PROGRESS' | 'DISPUTED' | 'COMPLETED' | 'CLOSED' | 'REASSIGNED';
 /** OPEN (dispatched, in work or completed), REOPENED by the street, or closed: RESOLVED / WITHDRAWN. */
 export type WhistlePhase = 'OPEN' | 'REOPENED' | 'RESOLVED' | 'WITHDRAWN';
 

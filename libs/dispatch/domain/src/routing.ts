@@ -1,4 +1,5 @@
-import type { AssignmentRole, DepartmentsSummonedData, Deadlines, Level } from '@chuishao/dispatch-contracts';
+import type { Level } from '@chuishao/contracts';
+import type { AssignmentRole, DepartmentsSummonedData, Deadlines } from '@chuishao/dispatch-contracts';
 
 export interface RoutingInput {
   whistleId: string;

@@ -3,7 +3,6 @@
  * TOPICS.whistleEvents inside an Envelope, keyed by whistleId. Additive changes only; a breaking
  * change gets a new schemaVersion and an upcaster.
  */
-export type Level = 'RED' | 'YELLOW' | 'BLUE';
 
 export interface WhistleLocation {
   address: string;

@@ -1,5 +1,5 @@
-import type { Actor } from '@chuishao/event-store';
-import type { FeedbackGivenData, Level, WhistleBlownData, WhistleLocation } from '@chuishao/intake-contracts';
+import type { Actor, AssignmentStatus, Level } from '@chuishao/contracts';
+import type { FeedbackGivenData, WhistleBlownData, WhistleLocation } from '@chuishao/intake-contracts';
 import type { AppliedRule, TriageOverriddenData, WhistleTriagedData } from '@chuishao/triage-contracts';
 import type {
   AssignmentRole,
@@ -17,7 +17,6 @@ import type {
 
 export type WhistleStatus = 'BLOWN' | 'TRIAGED' | 'DISPATCHED' | 'IN_PROGRESS' | 'COMPLETED' | 'RESOLVED' | 'REOPENED' | 'WITHDRAWN';
 /** CLOSED: still open when its whistle was confirmed or withdrawn (contract §4; also a legacy AssignmentsCancelled). */
-export type AssignmentStatus = 'SUMMONED' | 'REPORTED' | 'ARRIVED' | 'IN_PROGRESS' | 'DISPUTED' | 'COMPLETED' | 'CLOSED' | 'REASSIGNED';
 
 export interface AssignmentView {
   id: string;

@@ -1,4 +1,4 @@
-import type { Actor } from '@chuishao/event-store';
+import type { Actor } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { applyLocally, evolveView, type ViewEvent, type WhistleView } from './whistle-view';
 import { decide, whistleState } from './whistle.decider';

@@ -1,3 +1,5 @@
+import type { Actor } from './vocabulary';
+
 /**
  * Names every service agrees on: the bus topics. Each context's own event types live in its
  * `contracts` library; this one only holds what no single context owns.
@@ -32,9 +34,10 @@ export const whistleStreamIdSql = (whistleId: string): string => `'whistle-' || 
 export const whistleIdOfStream = (streamId: string): string => streamId.slice('whistle-'.length);
 
 /** Service-internal actor for events a service records on its own initiative. */
-export const systemActor = (service: string) => ({ role: 'system', org: null, sub: service });
+export const systemActor = (service: string): Actor => ({ role: 'system', org: null, sub: service });
 
 export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment';
 export * from './durations';
+export * from './vocabulary';
 
 export { cleanText, cleanTextInput, textLength } from './text';

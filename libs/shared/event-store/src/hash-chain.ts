@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { Actor } from '@chuishao/contracts';
 import { canonicalJson } from './canonical-json';
 
 /** The prevHash of the first event of any chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface Actor {
-  role: string;
-  org?: string | null;
-  sub: string;
-}
 
 /** The part of an event that the hash covers: exactly the fields the contract's events endpoint shows. */
 export interface ChainedEventBody {

@@ -1,4 +1,4 @@
-import type { Actor } from './hash-chain';
+import type { Actor } from '@chuishao/contracts';
 
 /** Who caused an event and why: carried by every stored event and every bus envelope. */
 export interface EventMetadata {

@@ -1,4 +1,5 @@
-import type { Actor, EventDraft } from '@chuishao/event-store';
+import type { Actor } from '@chuishao/contracts';
+import type { EventDraft } from '@chuishao/event-store';
 
 /**
  * What travels on our own event topics. Every envelope names its event, the schema version of

@@ -3,7 +3,7 @@
  * TriageOverridden) are published on TOPICS.whistleEvents keyed by whistleId; policy versions
  * (TriagePolicyPublished) on TOPICS.policyEvents keyed 'triage'. Additive changes only.
  */
-export type Level = 'RED' | 'YELLOW' | 'BLUE';
+import type { Level } from '@chuishao/contracts';
 
 /** ISO 8601 durations (weeks, days, hours, minutes, seconds), e.g. PT15M, P7D, PT2S. */
 export interface LevelSla {

@@ -1,5 +1,4 @@
-import { cleanText } from '@chuishao/contracts';
-import { isLevel, LEVELS, type Level } from '@chuishao/catalog';
+import { cleanText, isLevel, LEVELS, type Level } from '@chuishao/contracts';
 import type { Sla, TriageOverriddenData, WhistleTriagedData } from '@chuishao/triage-contracts';
 
 /** What triage knows of one whistle: its own stream (`whistle-<id>`) plus whether intake closed it. */

@@ -1,5 +1,5 @@
-import { mostUrgent, type Level } from '@chuishao/catalog';
-import { isDuration as isContractDuration } from '@chuishao/contracts';
+import { mostUrgent } from '@chuishao/catalog';
+import { isDuration as isContractDuration, type Level } from '@chuishao/contracts';
 import {
   DEFAULT_TRIAGE_SLA,
   TRIAGE_RULE_IDS,

@@ -1,4 +1,4 @@
-import { LEVELS } from '@chuishao/catalog';
+import { LEVELS } from '@chuishao/contracts';
 import { atLeast, BUILT_IN_POLICY, deadlinesFrom, DEFAULT_TRIAGE_POLICY, durationMs, isDuration, policyInForceAt, type PolicyVersion } from './policy';
 
 describe('durationMs', () => {

@@ -1,4 +1,5 @@
-import { AREA_CODES, isAreaCode, isLevel, LEVELS, type Level } from '@chuishao/catalog';
+import { isLevel, LEVELS, type Level } from '@chuishao/contracts';
+import { AREA_CODES, isAreaCode } from '@chuishao/catalog';
 import type { LevelSla, Sla, TriageRules } from '@chuishao/triage-contracts';
 import { durationMs, isDuration, RULE_IDS } from './policy';
 

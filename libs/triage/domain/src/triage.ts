@@ -1,4 +1,5 @@
-import { defaultCatalog, raiseLevel, type Level } from '@chuishao/catalog';
+import type { Level } from '@chuishao/contracts';
+import { defaultCatalog, raiseLevel } from '@chuishao/catalog';
 import type { AppliedRule } from '@chuishao/triage-contracts';
 import { atLeast, type TriagePolicy } from './policy';
 

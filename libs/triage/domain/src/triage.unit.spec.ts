@@ -1,4 +1,5 @@
-import { defaultCatalog, type Level } from '@chuishao/catalog';
+import type { Level } from '@chuishao/contracts';
+import { defaultCatalog } from '@chuishao/catalog';
 import { DEFAULT_TRIAGE_POLICY, type TriagePolicy } from './policy';
 import { triage, type TriageInput } from './triage';
 

@@ -1,7 +1,8 @@
+import type { Level, AssignmentStatus } from '@chuishao/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AssignmentRole, Deadlines, Level } from '@chuishao/dispatch-contracts';
-import type { AssignmentStatus, WhistlePhase } from '@chuishao/dispatch-domain';
+import type { AssignmentRole, Deadlines } from '@chuishao/dispatch-contracts';
+import type { WhistlePhase } from '@chuishao/dispatch-domain';
 import type { ExtensionResource } from '../extensions/extension-requests.repository';
 
 interface AssignmentRow {

@@ -1,6 +1,6 @@
+import type { Actor } from '@chuishao/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '@chuishao/event-store';
 import { decide, DispatchRefusal, replyEventType, type AssignmentState, type ReplyCommandData } from '@chuishao/dispatch-domain';
 import { counter } from '@chuishao/platform';
 import { DispatchStreams } from '../whistle/dispatch-streams';

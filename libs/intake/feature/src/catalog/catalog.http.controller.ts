@@ -1,7 +1,8 @@
+import { LEVELS } from '@chuishao/contracts';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { defaultCatalog, LEVELS } from '@chuishao/catalog';
+import { defaultCatalog } from '@chuishao/catalog';
 import { Roles } from '@chuishao/auth';
 import { TriagePolicyRepository } from './triage-policy.repository';
 import { CatalogResponseDto } from './catalog.response.dto';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventStore, type NewEvent, type StoredEvent } from '@chuishao/event-store';
 import { Messaging, publishing } from '@chuishao/messaging';
-import { TOPICS } from '@chuishao/contracts';
+import { TOPICS, type Actor } from '@chuishao/contracts';
 import { canActOnWhistle, type Principal } from '@chuishao/auth';
 import { counter, ProblemException } from '@chuishao/platform';
 import {
@@ -16,7 +16,6 @@ import {
   type WhistleView,
 } from '@chuishao/intake-domain';
 import type { IntakeEvent } from '@chuishao/intake-contracts';
-import type { Actor } from '@chuishao/event-store';
 import { asProblem } from '../domain-problem';
 import { FeedbackTokens, hashToken } from '../feedback/feedback-tokens';
 import { WhistleRepository } from './whistle.repository';

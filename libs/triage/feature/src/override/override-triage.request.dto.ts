@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { cleanTextInput } from '@chuishao/contracts';
-import { LEVELS } from '@chuishao/catalog';
+import { cleanTextInput, LEVELS } from '@chuishao/contracts';
 import { MAX_REASON_LENGTH } from '@chuishao/triage-domain';
 
 /** POST /api/v1/whistles/{id}/triage-override (contract §3). */
