@@ -1,9 +1,13 @@
 import type { DispatchEvent, LevelSla } from '@chuishao/dispatch-contracts';
+import { DeciderSpecification } from '@chuishao/testing';
 import {
   decide,
   DispatchRefusal,
+  evolve,
   fold,
+  INITIAL_DISPATCH_STATE,
   type DispatchCommand,
+  type DispatchState,
   type ReplyCommandData,
   type WhistleFact,
 } from './dispatch.decider';
@@ -53,36 +57,13 @@ function reply(type: ReplyCommandData['type'], over: Partial<ReplyCommandData> =
   };
 }
 
-/** given(events).when(command).then(events | refusal) */
-function given(...history: Array<DispatchEvent | WhistleFact>) {
-  const state = fold(history);
-  return {
-    when(command: DispatchCommand) {
-      const run = () => decide(command, state);
-      return {
-        then(expected: Array<{ type: string; data?: Record<string, unknown> }>) {
-          const events = run();
-          expect(events.map((e) => e.type)).toEqual(expected.map((e) => e.type));
-          expected.forEach((e, i) => {
-            if (e.data) expect(events[i].data).toMatchObject(e.data);
-          });
-          return events;
-        },
-        thenRefused(kind: DispatchRefusal['kind'], reason: RegExp) {
-          let caught: unknown;
-          try {
-            run();
-          } catch (e) {
-            caught = e;
-          }
-          expect(caught).toBeInstanceOf(DispatchRefusal);
-          expect((caught as DispatchRefusal).kind).toBe(kind);
-          expect((caught as DispatchRefusal).reason).toMatch(reason);
-        },
-      };
-    },
-  };
-}
+/** given(events).when(command).thenMatches(events) | thenThrows(DispatchRefusal, refusal(kind, reason)) */
+const spec = DeciderSpecification.for<DispatchState, DispatchCommand, DispatchEvent | WhistleFact>({ decide, evolve, initialState: () => INITIAL_DISPATCH_STATE });
+const given = spec.given;
+const refusal = (kind: DispatchRefusal['kind'], reason: RegExp) => (e: DispatchRefusal) => {
+  expect(e.kind).toBe(kind);
+  expect(e.reason).toMatch(reason);
+};
 
 /** The events a command produces when applied on top of history (for building histories). */
 function after(history: Array<DispatchEvent | WhistleFact>, command: DispatchCommand): Array<DispatchEvent | WhistleFact> {
@@ -93,58 +74,58 @@ describe('dispatch decider: replies', () => {
   it('REPORT on a summoned assignment → DepartmentReported with receipt time and claim kept', () => {
     given(summoned)
       .when(reply('REPORT', { at: '2026-11-25T07:59:00+08:00' }))
-      .then([{ type: 'DepartmentReported', data: { whistleId: W, assignmentId: LEAD, departmentId: FIRE, at: '2026-11-25T07:59:00+08:00', receivedAt: at(5), channel: 'kafka', by: { name: '张三' } } }]);
+      .thenMatches([{ type: 'DepartmentReported', data: { whistleId: W, assignmentId: LEAD, departmentId: FIRE, at: '2026-11-25T07:59:00+08:00', receivedAt: at(5), channel: 'kafka', by: { name: '张三' } } }]);
   });
 
   it('the same replyId again → nothing (idempotent), even after the whistle closed', () => {
     const h = after([summoned], reply('REPORT'));
-    given(...h).when(reply('REPORT')).then([]);
-    given(...h, { type: 'WhistleWithdrawn' }).when(reply('REPORT')).then([]);
+    given(...h).when(reply('REPORT')).thenMatches([]);
+    given(...h, { type: 'WhistleWithdrawn' }).when(reply('REPORT')).thenMatches([]);
   });
 
   it('unknown assignment → not-found; another department’s assignment → forbidden', () => {
-    given(summoned).when(reply('REPORT', { assignmentId: OTHER })).thenRefused('not-found', /unknown assignment/);
-    given(summoned).when(reply('REPORT', { departmentId: MARKET })).thenRefused('forbidden', /another department/);
+    given(summoned).when(reply('REPORT', { assignmentId: OTHER })).thenThrows(DispatchRefusal, refusal('not-found', /unknown assignment/));
+    given(summoned).when(reply('REPORT', { departmentId: MARKET })).thenThrows(DispatchRefusal, refusal('forbidden', /another department/));
   });
 
   it.each(['ARRIVE', 'PROGRESS', 'COMPLETE'] as const)('%s before REPORT → refused (REPORT must come first)', (type) => {
-    given(summoned).when(reply(type, { result: '已清理' })).thenRefused('conflict', new RegExp(`${type} before REPORT`));
+    given(summoned).when(reply(type, { result: '已清理' })).thenThrows(DispatchRefusal, refusal('conflict', new RegExp(`${type} before REPORT`)));
   });
 
   it('ARRIVE, PROGRESS, COMPLETE after REPORT → applied in order', () => {
     let h = after([summoned], reply('REPORT'));
-    given(...h).when(reply('ARRIVE', { receivedAt: at(20) })).then([{ type: 'DepartmentArrived', data: { receivedAt: at(20) } }]);
+    given(...h).when(reply('ARRIVE', { receivedAt: at(20) })).thenMatches([{ type: 'DepartmentArrived', data: { receivedAt: at(20) } }]);
     h = after(h, reply('ARRIVE', { receivedAt: at(20) }));
     h = after(h, reply('PROGRESS', { note: '正在疏导' }));
     given(...h)
       .when(reply('COMPLETE', { result: '通道已清理，气罐已移走' }))
-      .then([{ type: 'DepartmentCompleted', data: { result: '通道已清理，气罐已移走' } }]);
+      .thenMatches([{ type: 'DepartmentCompleted', data: { result: '通道已清理，气罐已移走' } }]);
   });
 
   it('a second REPORT or ARRIVE (new replyId) → refused', () => {
     const h = after(after([summoned], reply('REPORT')), reply('ARRIVE'));
-    given(...h).when(reply('REPORT', { replyId: 'r2' })).thenRefused('conflict', /already reported/);
-    given(...h).when(reply('ARRIVE', { replyId: 'a2' })).thenRefused('conflict', /already arrived/);
+    given(...h).when(reply('REPORT', { replyId: 'r2' })).thenThrows(DispatchRefusal, refusal('conflict', /already reported/));
+    given(...h).when(reply('ARRIVE', { replyId: 'a2' })).thenThrows(DispatchRefusal, refusal('conflict', /already arrived/));
   });
 
   it('DISPUTE needs a note; COMPLETE needs a result (invalid)', () => {
-    given(summoned).when(reply('DISPUTE', { note: '  ' })).thenRefused('invalid', /note/);
-    given(...after([summoned], reply('REPORT'))).when(reply('COMPLETE')).thenRefused('invalid', /result/);
+    given(summoned).when(reply('DISPUTE', { note: '  ' })).thenThrows(DispatchRefusal, refusal('invalid', /note/));
+    given(...after([summoned], reply('REPORT'))).when(reply('COMPLETE')).thenThrows(DispatchRefusal, refusal('invalid', /result/));
   });
 
   it('DISPUTE is allowed before REPORT; replies while disputed are refused', () => {
     const h = after([summoned], reply('DISPUTE', { note: '不属于本部门职责' }));
     expect(h.at(-1)).toMatchObject({ type: 'AssignmentDisputed', data: { note: '不属于本部门职责' } });
-    given(...h).when(reply('REPORT')).thenRefused('conflict', /dispute/);
+    given(...h).when(reply('REPORT')).thenThrows(DispatchRefusal, refusal('conflict', /dispute/));
   });
 
   it('replies to a withdrawn or resolved whistle, or a closed/completed assignment → refused', () => {
-    given(summoned, { type: 'WhistleWithdrawn' }).when(reply('REPORT')).thenRefused('conflict', /withdrawn/);
-    given(summoned, { type: 'WhistleConfirmed' }).when(reply('REPORT')).thenRefused('conflict', /resolved/);
+    given(summoned, { type: 'WhistleWithdrawn' }).when(reply('REPORT')).thenThrows(DispatchRefusal, refusal('conflict', /withdrawn/));
+    given(summoned, { type: 'WhistleConfirmed' }).when(reply('REPORT')).thenThrows(DispatchRefusal, refusal('conflict', /resolved/));
     const closed = after([summoned], { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '重复上报', closedAt: at(3) });
-    given(...closed).when(reply('REPORT')).thenRefused('conflict', /withdrawn/);
+    given(...closed).when(reply('REPORT')).thenThrows(DispatchRefusal, refusal('conflict', /withdrawn/));
     const done = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' }));
-    given(...done).when(reply('PROGRESS', { note: 'x' })).thenRefused('conflict', /completed/);
+    given(...done).when(reply('PROGRESS', { note: 'x' })).thenThrows(DispatchRefusal, refusal('conflict', /completed/));
   });
 });
 
@@ -164,31 +145,31 @@ describe('dispatch decider: disputes', () => {
   it('UPHOLD of the LEAD → DisputeResolved with a new LEAD assignment, deadlines from now', () => {
     const [e] = given(...disputed)
       .when(resolve({}))
-      .then([{ type: 'DisputeResolved', data: { decision: 'UPHOLD', reassignedTo: { assignmentId: OTHER, departmentId: MARKET, role: 'LEAD', deadlines: deadlinesFrom(at(60), SLA) } } }]);
+      .thenMatches([{ type: 'DisputeResolved', data: { decision: 'UPHOLD', reassignedTo: { assignmentId: OTHER, departmentId: MARKET, role: 'LEAD', deadlines: deadlinesFrom(at(60), SLA) } } }]);
     const state = fold([...disputed, e]);
     expect(state.assignments.find((a) => a.id === LEAD)?.status).toBe('REASSIGNED');
     expect(state.assignments.find((a) => a.id === OTHER)).toMatchObject({ status: 'SUMMONED', departmentId: MARKET, role: 'LEAD', summonedAt: at(60) });
   });
 
   it('UPHOLD of the LEAD without reassignTo, or to the same department → invalid', () => {
-    given(...disputed).when(resolve({ reassignTo: null })).thenRefused('invalid', /reassignTo/);
-    given(...disputed).when(resolve({ reassignTo: FIRE })).thenRefused('invalid', /another department/);
-    given(...disputed).when(resolve({ reason: '' })).thenRefused('invalid', /reason/);
+    given(...disputed).when(resolve({ reassignTo: null })).thenThrows(DispatchRefusal, refusal('invalid', /reassignTo/));
+    given(...disputed).when(resolve({ reassignTo: FIRE })).thenThrows(DispatchRefusal, refusal('invalid', /another department/));
+    given(...disputed).when(resolve({ reason: '' })).thenThrows(DispatchRefusal, refusal('invalid', /reason/));
   });
 
   it('REJECT → back to work; resolving an assignment that is not disputed → conflict', () => {
     const h = after(disputed, resolve({ decision: 'REJECT', reassignTo: null }));
     const state = fold(h);
     expect(state.assignments[0].status).toBe('SUMMONED');
-    given(...h).when(reply('REPORT', { replyId: 'again' })).then([{ type: 'DepartmentReported' }]);
-    given(summoned).when(resolve({})).thenRefused('conflict', /not DISPUTED/);
+    given(...h).when(reply('REPORT', { replyId: 'again' })).thenMatches([{ type: 'DepartmentReported' }]);
+    given(summoned).when(resolve({})).thenThrows(DispatchRefusal, refusal('conflict', /not DISPUTED/));
   });
 
   it('UPHOLD of an ASSIST needs no reassignment', () => {
     const h = after([summoned], reply('DISPUTE', { assignmentId: ASSIST, departmentId: POLICE, note: '非本部门职责' }));
     given(...h)
       .when(resolve({ assignmentId: ASSIST, reassignTo: null }))
-      .then([{ type: 'DisputeResolved', data: { reassignedTo: null } }]);
+      .thenMatches([{ type: 'DisputeResolved', data: { reassignedTo: null } }]);
   });
 });
 
@@ -204,7 +185,7 @@ describe('dispatch decider: deadlines', () => {
   it('not reported by the report deadline → DeadlineMissed and, first time, WhistleEscalated', () => {
     given(summoned)
       .when(miss('REPORT'))
-      .then([
+      .thenMatches([
         { type: 'DeadlineMissed', data: { assignmentId: LEAD, kind: 'REPORT', dueAt: due.reportBy, departmentId: FIRE } },
         { type: 'WhistleEscalated', data: { assignmentId: LEAD } },
       ]);
@@ -212,20 +193,20 @@ describe('dispatch decider: deadlines', () => {
 
   it('exactly one per assignment and kind; only the first miss escalates', () => {
     const h = after([summoned], miss('REPORT'));
-    given(...h).when(miss('REPORT')).then([]);
-    given(...h).when(miss('ARRIVE')).then([{ type: 'DeadlineMissed' }]);
+    given(...h).when(miss('REPORT')).thenMatches([]);
+    given(...h).when(miss('ARRIVE')).thenMatches([{ type: 'DeadlineMissed' }]);
   });
 
   it('judged by receipt time: reported in time → met; reported late → still missed', () => {
-    given(...after([summoned], reply('REPORT', { receivedAt: at(14) }))).when(miss('REPORT')).then([]);
-    given(...after([summoned], reply('REPORT', { receivedAt: at(16) }))).when(miss('REPORT')).then([{ type: 'DeadlineMissed' }, { type: 'WhistleEscalated' }]);
+    given(...after([summoned], reply('REPORT', { receivedAt: at(14) }))).when(miss('REPORT')).thenMatches([]);
+    given(...after([summoned], reply('REPORT', { receivedAt: at(16) }))).when(miss('REPORT')).thenMatches([{ type: 'DeadlineMissed' }, { type: 'WhistleEscalated' }]);
   });
 
   it('a completion before the arrive deadline satisfies it; cancelled or closed → nothing', () => {
     const done = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结', receivedAt: at(10) }));
-    given(...done).when(miss('ARRIVE')).then([]);
-    given(...after([summoned], { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '撤回', closedAt: at(3) })).when(miss('REPORT')).then([]);
-    given(summoned, { type: 'WhistleConfirmed' }).when(miss('REPORT')).then([]);
+    given(...done).when(miss('ARRIVE')).thenMatches([]);
+    given(...after([summoned], { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '撤回', closedAt: at(3) })).when(miss('REPORT')).thenMatches([]);
+    given(summoned, { type: 'WhistleConfirmed' }).when(miss('REPORT')).thenMatches([]);
   });
 });
 
@@ -234,22 +215,22 @@ describe('dispatch decider: whistle facts', () => {
     const h = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' }));
     given(...h)
       .when({ type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '  问题已自行解决 ', closedAt: at(30) })
-      .then([{ type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_WITHDRAWN', reason: '问题已自行解决', closedAt: at(30) } }]);
-    given(...h, { type: 'WhistleWithdrawn' }).when({ type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: 'again', closedAt: at(31) }).then([]);
+      .thenMatches([{ type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_WITHDRAWN', reason: '问题已自行解决', closedAt: at(30) } }]);
+    given(...h, { type: 'WhistleWithdrawn' }).when({ type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: 'again', closedAt: at(31) }).thenMatches([]);
   });
 
   it('Reopen → new complete deadline from now; completed assignments back to work; COMPLETE judged again', () => {
     const h = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' }));
     const [e] = given(...h)
       .when({ type: 'Reopen', reason: '群众反映仍有气罐', now: at(120) })
-      .then([{ type: 'DeadlinesChanged', data: { reason: 'WHISTLE_REOPENED' } }]);
+      .thenMatches([{ type: 'DeadlinesChanged', data: { reason: 'WHISTLE_REOPENED' } }]);
     const changed = e.data as { assignments: Array<{ deadlines: { completeBy: string; reportBy: string } }> };
     expect(changed.assignments).toHaveLength(2);
     expect(changed.assignments[0].deadlines).toMatchObject({ reportBy: due().reportBy, completeBy: at(120 + 24 * 60) });
     const state = fold([...h, e]);
     expect(state.phase).toBe('REOPENED');
     expect(state.assignments[0]).toMatchObject({ status: 'IN_PROGRESS', completedAt: null });
-    given(...h, e).when(reply('COMPLETE', { replyId: 'c2', result: '彻底清理' })).then([{ type: 'DepartmentCompleted' }]);
+    given(...h, e).when(reply('COMPLETE', { replyId: 'c2', result: '彻底清理' })).thenMatches([{ type: 'DepartmentCompleted' }]);
     function due() {
       return deadlinesFrom(T0, SLA);
     }
@@ -260,7 +241,7 @@ describe('dispatch decider: whistle facts', () => {
     const h = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' }));
     given(...h)
       .when({ type: 'Override', level: 'BLUE', sla: blue })
-      .then([{ type: 'DeadlinesChanged', data: { reason: 'TRIAGE_OVERRIDDEN', level: 'BLUE', assignments: [{ assignmentId: ASSIST, deadlines: deadlinesFrom(T0, blue) }] } }]);
+      .thenMatches([{ type: 'DeadlinesChanged', data: { reason: 'TRIAGE_OVERRIDDEN', level: 'BLUE', assignments: [{ assignmentId: ASSIST, deadlines: deadlinesFrom(T0, blue) }] } }]);
   });
 });
 
@@ -282,7 +263,7 @@ describe('dispatch decider: closed with the whistle (contract §4)', () => {
   it('given the LEAD completed and an ASSIST open, when the street confirms, then the ASSIST is CLOSED', () => {
     const [e] = given(...leadDone)
       .when(confirm(12))
-      .then([{ type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(12) } }]);
+      .thenMatches([{ type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(12) } }]);
     const state = fold([...leadDone, e]);
     expect(state.phase).toBe('RESOLVED');
     expect(state.assignments.find((a) => a.id === ASSIST)).toMatchObject({ status: 'CLOSED', closedAt: at(12) });
@@ -292,21 +273,21 @@ describe('dispatch decider: closed with the whistle (contract §4)', () => {
   it('given an ASSIST closed with the whistle, when its later deadlines fall due, then nothing fires', () => {
     const h = after(leadDone, confirm(12));
     for (const kind of ['REPORT', 'ARRIVE', 'COMPLETE'] as const) {
-      given(...h).when({ type: 'MissDeadline', assignmentId: ASSIST, kind, dueAt: kind === 'REPORT' ? due.reportBy : kind === 'ARRIVE' ? due.arriveBy : due.completeBy }).then([]);
+      given(...h).when({ type: 'MissDeadline', assignmentId: ASSIST, kind, dueAt: kind === 'REPORT' ? due.reportBy : kind === 'ARRIVE' ? due.arriveBy : due.completeBy }).thenMatches([]);
     }
-    given(...h).when(reply('REPORT', { assignmentId: ASSIST, departmentId: POLICE, replyId: 'late' })).thenRefused('conflict', /resolved/);
+    given(...h).when(reply('REPORT', { assignmentId: ASSIST, departmentId: POLICE, replyId: 'late' })).thenThrows(DispatchRefusal, refusal('conflict', /resolved/));
   });
 
   it('given an ASSIST whose report deadline passed before the closing, when it is judged after it, then that miss stands', () => {
     const h = after(leadDone, confirm(20)); // report deadline at(15) < closing at(20)
     given(...h)
       .when({ type: 'MissDeadline', assignmentId: ASSIST, kind: 'REPORT', dueAt: due.reportBy })
-      .then([{ type: 'DeadlineMissed', data: { assignmentId: ASSIST, kind: 'REPORT' } }, { type: 'WhistleEscalated' }]);
-    given(...h).when({ type: 'MissDeadline', assignmentId: ASSIST, kind: 'ARRIVE', dueAt: due.arriveBy }).then([]);
+      .thenMatches([{ type: 'DeadlineMissed', data: { assignmentId: ASSIST, kind: 'REPORT' } }, { type: 'WhistleEscalated' }]);
+    given(...h).when({ type: 'MissDeadline', assignmentId: ASSIST, kind: 'ARRIVE', dueAt: due.arriveBy }).thenMatches([]);
   });
 
   it('a deadline due exactly at the closing does not fire (the closing came first)', () => {
-    given(...after(leadDone, confirm(15))).when({ type: 'MissDeadline', assignmentId: ASSIST, kind: 'REPORT', dueAt: due.reportBy }).then([]);
+    given(...after(leadDone, confirm(15))).when({ type: 'MissDeadline', assignmentId: ASSIST, kind: 'REPORT', dueAt: due.reportBy }).thenMatches([]);
   });
 
   it('a miss recorded before the withdrawal is kept in the state after it', () => {
@@ -318,7 +299,7 @@ describe('dispatch decider: closed with the whistle (contract §4)', () => {
   it('a legacy AssignmentsCancelled reads as CLOSED (time unknown: nothing of it fires)', () => {
     const h: Array<DispatchEvent | WhistleFact> = [summoned, { type: 'AssignmentsCancelled', data: { whistleId: W, assignmentIds: [LEAD, ASSIST], reason: '撤回' } }];
     expect(fold(h).assignments.map((a) => a.status)).toEqual(['CLOSED', 'CLOSED']);
-    given(...h).when({ type: 'MissDeadline', assignmentId: LEAD, kind: 'REPORT', dueAt: due.reportBy }).then([]);
+    given(...h).when({ type: 'MissDeadline', assignmentId: LEAD, kind: 'REPORT', dueAt: due.reportBy }).thenMatches([]);
   });
 });
 
@@ -338,37 +319,37 @@ describe('dispatch decider: the clock stops while DISPUTED (contract §4)', () =
 
   it('given a dispute pending, when its deadline (not due at the dispute) falls due, then no DeadlineMissed and no WhistleEscalated', () => {
     const h = after([summoned], dispute(5));
-    given(...h).when(missReport()).then([]);
-    given(...h).when({ type: 'MissDeadline', assignmentId: LEAD, kind: 'COMPLETE', dueAt: due.completeBy }).then([]);
+    given(...h).when(missReport()).thenMatches([]);
+    given(...h).when({ type: 'MissDeadline', assignmentId: LEAD, kind: 'COMPLETE', dueAt: due.completeBy }).thenMatches([]);
   });
 
   it('given a deadline already missed before the dispute, when judged while DISPUTED, then that miss stands', () => {
-    given(...after([summoned], dispute(20))).when(missReport()).then([{ type: 'DeadlineMissed' }, { type: 'WhistleEscalated' }]);
+    given(...after([summoned], dispute(20))).when(missReport()).thenMatches([{ type: 'DeadlineMissed' }, { type: 'WhistleEscalated' }]);
   });
 
   it('given a dispute received with 10 min left, when REJECTed after the deadline would have passed, then the deadline moved by the wait and no miss', () => {
     const h = after([summoned], dispute(5));
     const [e] = given(...h)
       .when(resolve('REJECT', 65))
-      .then([{ type: 'DisputeResolved', data: { decision: 'REJECT', pausedMs: 60 * 60000, deadlines: { reportBy: at(75), arriveBy: at(90), completeBy: at(24 * 60 + 60) } } }]);
+      .thenMatches([{ type: 'DisputeResolved', data: { decision: 'REJECT', pausedMs: 60 * 60000, deadlines: { reportBy: at(75), arriveBy: at(90), completeBy: at(24 * 60 + 60) } } }]);
     const state = fold([...h, e]);
     expect(state.assignments[0]).toMatchObject({ status: 'SUMMONED', disputedAt: null, deadlines: { reportBy: at(75) } });
-    given(...h, e).when(missReport(due.reportBy)).then([]); // the old time: not due any more
-    given(...h, e).when(reply('REPORT', { replyId: 'r2', receivedAt: at(74) })).then([{ type: 'DepartmentReported' }]);
-    given(...h, e).when(missReport(at(75))).then([{ type: 'DeadlineMissed', data: { dueAt: at(75) } }, { type: 'WhistleEscalated' }]);
+    given(...h, e).when(missReport(due.reportBy)).thenMatches([]); // the old time: not due any more
+    given(...h, e).when(reply('REPORT', { replyId: 'r2', receivedAt: at(74) })).thenMatches([{ type: 'DepartmentReported' }]);
+    given(...h, e).when(missReport(at(75))).thenMatches([{ type: 'DeadlineMissed', data: { dueAt: at(75) } }, { type: 'WhistleEscalated' }]);
   });
 
   it('given a dispute with 1 s left, when REJECTed, then 1 s is left afterwards', () => {
     const disputedAt = new Date(Date.parse(due.reportBy) - 1000).toISOString();
     const h = after([summoned], reply('DISPUTE', { note: '不属于本部门', receivedAt: disputedAt }));
-    const [e] = given(...h).when(resolve('REJECT', 600)).then([{ type: 'DisputeResolved' }]);
+    const [e] = given(...h).when(resolve('REJECT', 600)).thenMatches([{ type: 'DisputeResolved' }]);
     const d = (e.data as { deadlines: { reportBy: string } }).deadlines;
     expect(Date.parse(d.reportBy) - Date.parse(at(600))).toBe(1000);
   });
 
   it('given a deadline missed before the dispute, when REJECTed, then it keeps its time; the others move', () => {
     const h = after(after([summoned], dispute(20)), missReport());
-    const [e] = given(...h).when(resolve('REJECT', 50)).then([{ type: 'DisputeResolved' }]);
+    const [e] = given(...h).when(resolve('REJECT', 50)).thenMatches([{ type: 'DisputeResolved' }]);
     expect((e.data as { deadlines: object }).deadlines).toEqual({ reportBy: due.reportBy, arriveBy: at(60), completeBy: at(24 * 60 + 30) });
   });
 
@@ -376,10 +357,10 @@ describe('dispatch decider: the clock stops while DISPUTED (contract §4)', () =
     const h = after([summoned], dispute(5));
     const [e] = given(...h)
       .when(resolve('UPHOLD', 65, MARKET))
-      .then([{ type: 'DisputeResolved', data: { decision: 'UPHOLD', reassignedTo: { assignmentId: OTHER, deadlines: deadlinesFrom(at(65), SLA) } } }]);
+      .thenMatches([{ type: 'DisputeResolved', data: { decision: 'UPHOLD', reassignedTo: { assignmentId: OTHER, deadlines: deadlinesFrom(at(65), SLA) } } }]);
     expect((e.data as { deadlines?: unknown }).deadlines).toBeUndefined();
-    given(...h, e).when(missReport()).then([]);
-    given(...h, e).when({ type: 'MissDeadline', assignmentId: OTHER, kind: 'REPORT', dueAt: at(80) }).then([{ type: 'DeadlineMissed', data: { assignmentId: OTHER } }, { type: 'WhistleEscalated' }]);
+    given(...h, e).when(missReport()).thenMatches([]);
+    given(...h, e).when({ type: 'MissDeadline', assignmentId: OTHER, kind: 'REPORT', dueAt: at(80) }).thenMatches([{ type: 'DeadlineMissed', data: { assignmentId: OTHER } }, { type: 'WhistleEscalated' }]);
   });
 
   it('a triage override keeps the time the clock stood still', () => {
@@ -387,30 +368,30 @@ describe('dispatch decider: the clock stops while DISPUTED (contract §4)', () =
     const blue: LevelSla = { report: 'PT24H', arrive: 'PT72H', complete: 'P7D' };
     given(...h)
       .when({ type: 'Override', level: 'BLUE', sla: blue })
-      .then([{ type: 'DeadlinesChanged', data: { assignments: [{ assignmentId: LEAD, deadlines: { reportBy: at(24 * 60 + 60) } }, { assignmentId: ASSIST }] } }]);
+      .thenMatches([{ type: 'DeadlinesChanged', data: { assignments: [{ assignmentId: LEAD, deadlines: { reportBy: at(24 * 60 + 60) } }, { assignmentId: ASSIST }] } }]);
   });
 
   it('a closing while DISPUTED closes it: nothing of it fires afterwards', () => {
     const h = after(after([summoned], dispute(5)), { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '已解决了', closedAt: at(10) });
     expect(fold(h).assignments[0]).toMatchObject({ status: 'CLOSED', disputedAt: null });
-    given(...h).when(missReport()).then([]);
+    given(...h).when(missReport()).thenMatches([]);
   });
 });
 
 describe('dispatch decider: text is trimmed and NFC-normalised before its rules (contract §10)', () => {
   it('a five-space dispute note, result or dispute-resolution reason is refused', () => {
-    given(summoned).when(reply('DISPUTE', { note: '     ' })).thenRefused('invalid', /note/);
-    given(...after([summoned], reply('REPORT'))).when(reply('COMPLETE', { result: '\u3000 \t ' })).thenRefused('invalid', /result/);
+    given(summoned).when(reply('DISPUTE', { note: '     ' })).thenThrows(DispatchRefusal, refusal('invalid', /note/));
+    given(...after([summoned], reply('REPORT'))).when(reply('COMPLETE', { result: '\u3000 \t ' })).thenThrows(DispatchRefusal, refusal('invalid', /result/));
     const disputed = after([summoned], reply('DISPUTE', { note: '非本部门' }));
     given(...disputed)
       .when({ type: 'ResolveDispute', assignmentId: LEAD, decision: 'REJECT', reason: '     ', reassignTo: null, newAssignmentId: OTHER, now: at(9) })
-      .thenRefused('invalid', /reason/);
+      .thenThrows(DispatchRefusal, refusal('invalid', /reason/));
   });
 
   it('what is recorded is trimmed and NFC (e + combining acute → é)', () => {
     given(summoned)
       .when(reply('DISPUTE', { note: '  cafe\u0301 非本部门  ' }))
-      .then([{ type: 'AssignmentDisputed', data: { note: 'caf\u00e9 非本部门' } }]);
+      .thenMatches([{ type: 'AssignmentDisputed', data: { note: 'caf\u00e9 非本部门' } }]);
   });
 });
 
@@ -437,54 +418,54 @@ describe('dispatch decider: extension requests (延期申请, contract §11)', (
   it('given a reported assignment, when the department asks for more time, then ExtensionRequested (reason trimmed, the deadline in force, a request id of the reply)', () => {
     const [e] = given(...reported)
       .when(ask())
-      .then([{ type: 'ExtensionRequested', data: { assignmentId: LEAD, departmentId: FIRE, kind: 'COMPLETE', until: UNTIL, reason: '需等待燃气公司停气', dueAt: due.completeBy, requestedAt: at(60), replyId: 'ext-1' } }]);
+      .thenMatches([{ type: 'ExtensionRequested', data: { assignmentId: LEAD, departmentId: FIRE, kind: 'COMPLETE', until: UNTIL, reason: '需等待燃气公司停气', dueAt: due.completeBy, requestedAt: at(60), replyId: 'ext-1' } }]);
     const requestId = (e.data as { requestId: string }).requestId;
     expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(decide(ask(), fold(reported))[0].data).toMatchObject({ requestId }); // the same reply names the same request
     const state = fold([...reported, e]);
     expect(state.assignments[0].extensions).toEqual([expect.objectContaining({ requestId, status: 'PENDING' })]);
-    given(...reported, e).when(ask()).then([]); // a replay of the reply: nothing
+    given(...reported, e).when(ask()).thenMatches([]); // a replay of the reply: nothing
   });
 
   it('when the request has no reason (spaces), an until not after the deadline in force, or one already past → invalid (422)', () => {
-    given(...reported).when(ask({ reason: ' \u3000 ' })).thenRefused('invalid', /reason/);
-    given(...reported).when(ask({ reason: null })).thenRefused('invalid', /reason/);
-    given(...reported).when(ask({ until: due.completeBy })).thenRefused('invalid', /after the COMPLETE deadline in force/);
-    given(...reported).when(ask({ kind: 'ARRIVE', until: at(20) })).thenRefused('invalid', /after the ARRIVE deadline/);
-    given(...reported).when(ask({ kind: 'ARRIVE', until: at(45) }, { receivedAt: at(50) })).thenRefused('invalid', /future/);
+    given(...reported).when(ask({ reason: ' \u3000 ' })).thenThrows(DispatchRefusal, refusal('invalid', /reason/));
+    given(...reported).when(ask({ reason: null })).thenThrows(DispatchRefusal, refusal('invalid', /reason/));
+    given(...reported).when(ask({ until: due.completeBy })).thenThrows(DispatchRefusal, refusal('invalid', /after the COMPLETE deadline in force/));
+    given(...reported).when(ask({ kind: 'ARRIVE', until: at(20) })).thenThrows(DispatchRefusal, refusal('invalid', /after the ARRIVE deadline/));
+    given(...reported).when(ask({ kind: 'ARRIVE', until: at(45) }, { receivedAt: at(50) })).thenThrows(DispatchRefusal, refusal('invalid', /future/));
   });
 
   it('given a request pending, when the department asks again for the same deadline → conflict; for the other one → a second request', () => {
     const h = after(reported, ask());
-    given(...h).when(ask({}, { replyId: 'ext-2' })).thenRefused('conflict', /already awaits/);
-    given(...h).when(ask({ kind: 'ARRIVE', until: at(90) }, { replyId: 'ext-2' })).then([{ type: 'ExtensionRequested', data: { kind: 'ARRIVE', dueAt: due.arriveBy } }]);
+    given(...h).when(ask({}, { replyId: 'ext-2' })).thenThrows(DispatchRefusal, refusal('conflict', /already awaits/));
+    given(...h).when(ask({ kind: 'ARRIVE', until: at(90) }, { replyId: 'ext-2' })).thenMatches([{ type: 'ExtensionRequested', data: { kind: 'ARRIVE', dueAt: due.arriveBy } }]);
   });
 
   it('given a request, when the command center approves it in time, then the deadline moves: the old time no longer fires, the new one does', () => {
     const h = after(reported, ask());
     const [decided] = given(...h)
       .when(decideIt(h, 'APPROVE', 120, '  同意延期 '))
-      .then([{ type: 'ExtensionDecided', data: { decision: 'APPROVE', reason: '同意延期', until: UNTIL, dueAt: due.completeBy, standing: false, deadlines: { ...due, completeBy: UNTIL }, decidedAt: at(120) } }]);
+      .thenMatches([{ type: 'ExtensionDecided', data: { decision: 'APPROVE', reason: '同意延期', until: UNTIL, dueAt: due.completeBy, standing: false, deadlines: { ...due, completeBy: UNTIL }, decidedAt: at(120) } }]);
     const approved = [...h, decided];
     expect(fold(approved).assignments[0]).toMatchObject({ deadlines: { completeBy: UNTIL }, standing: {} });
-    given(...approved).when(missComplete(due.completeBy)).then([]); // a stale time: moved later
-    given(...approved).when(missComplete(UNTIL)).then([{ type: 'DeadlineMissed', data: { kind: 'COMPLETE', dueAt: UNTIL } }, { type: 'WhistleEscalated' }]);
+    given(...approved).when(missComplete(due.completeBy)).thenMatches([]); // a stale time: moved later
+    given(...approved).when(missComplete(UNTIL)).thenMatches([{ type: 'DeadlineMissed', data: { kind: 'COMPLETE', dueAt: UNTIL } }, { type: 'WhistleEscalated' }]);
   });
 
   it('given a request, when the command center denies it, then nothing moves and the deadline fires at its time', () => {
     const h = after(reported, ask());
-    const [denied] = given(...h).when(decideIt(h, 'DENY', 120, '理由不充分')).then([{ type: 'ExtensionDecided', data: { decision: 'DENY', reason: '理由不充分' } }]);
+    const [denied] = given(...h).when(decideIt(h, 'DENY', 120, '理由不充分')).thenMatches([{ type: 'ExtensionDecided', data: { decision: 'DENY', reason: '理由不充分' } }]);
     expect(denied.data).not.toHaveProperty('deadlines');
     expect(fold([...h, denied]).assignments[0]).toMatchObject({ deadlines: due, extensions: [expect.objectContaining({ status: 'DENIED', decisionReason: '理由不充分' })] });
-    given(...h, denied).when(missComplete(due.completeBy)).then([{ type: 'DeadlineMissed' }, { type: 'WhistleEscalated' }]);
+    given(...h, denied).when(missComplete(due.completeBy)).thenMatches([{ type: 'DeadlineMissed' }, { type: 'WhistleEscalated' }]);
   });
 
   it('a decided request cannot be decided again (409); an unknown one is not found; a blank reason is invalid', () => {
     const h = after(reported, ask());
     const decided = after(h, decideIt(h, 'DENY', 120));
-    given(...decided).when(decideIt(h, 'APPROVE', 130)).thenRefused('conflict', /already decided/);
-    given(...h).when({ ...(decideIt(h, 'APPROVE', 130) as object), requestId: OTHER } as DispatchCommand).thenRefused('not-found', /no extension request/);
-    given(...h).when(decideIt(h, 'APPROVE', 130, '     ')).thenRefused('invalid', /reason/);
+    given(...decided).when(decideIt(h, 'APPROVE', 130)).thenThrows(DispatchRefusal, refusal('conflict', /already decided/));
+    given(...h).when({ ...(decideIt(h, 'APPROVE', 130) as object), requestId: OTHER } as DispatchCommand).thenThrows(DispatchRefusal, refusal('not-found', /no extension request/));
+    given(...h).when(decideIt(h, 'APPROVE', 130, '     ')).thenThrows(DispatchRefusal, refusal('invalid', /reason/));
   });
 
   it('the cap: two approved extensions per assignment; a third request or approval → invalid (422)', () => {
@@ -492,8 +473,8 @@ describe('dispatch decider: extension requests (延期申请, contract §11)', (
     h = after(h, decideIt(h, 'APPROVE', 70));
     h = after(h, ask({ kind: 'ARRIVE', until: at(90) }, { replyId: 'ext-2' }));
     h = after(h, decideIt(h, 'APPROVE', 75));
-    given(...h).when(ask({ until: at(3000) }, { replyId: 'ext-3' })).thenRefused('invalid', /2 approved extensions/);
-    given(...h).when({ ...(ask({ until: at(3000) }, { replyId: 'ext-3' }) as object), extensionCap: 3 } as DispatchCommand).then([{ type: 'ExtensionRequested' }]);
+    given(...h).when(ask({ until: at(3000) }, { replyId: 'ext-3' })).thenThrows(DispatchRefusal, refusal('invalid', /2 approved extensions/));
+    given(...h).when({ ...(ask({ until: at(3000) }, { replyId: 'ext-3' }) as object), extensionCap: 3 } as DispatchCommand).thenMatches([{ type: 'ExtensionRequested' }]);
     // a request asked while under the cap, approved once the cap was reached → refused too
     let p = after(reported, ask());
     p = after(p, decideIt(p, 'APPROVE', 70)); // COMPLETE, 1 of 2
@@ -502,57 +483,57 @@ describe('dispatch decider: extension requests (延期申请, contract §11)', (
     p = after(p, ask({ until: at(3000) }, { replyId: 'ext-3' })); // COMPLETE again, asked under the cap
     const third = decideIt(p, 'APPROVE', 80);
     p = after(p, { type: 'DecideExtension', assignmentId: LEAD, requestId: arrive, decision: 'APPROVE', reason: '同意', now: at(75) }); // 2 of 2
-    given(...p).when(third).thenRefused('invalid', /2 approved extensions/);
-    given(...p).when({ ...(third as object), decision: 'DENY' } as DispatchCommand).then([{ type: 'ExtensionDecided', data: { decision: 'DENY' } }]);
+    given(...p).when(third).thenThrows(DispatchRefusal, refusal('invalid', /2 approved extensions/));
+    given(...p).when({ ...(third as object), decision: 'DENY' } as DispatchCommand).thenMatches([{ type: 'ExtensionDecided', data: { decision: 'DENY' } }]);
   });
 
   it('given an approval after the deadline had fallen due but before it was judged, when the scheduler judges it at its old time, then the miss stands; the new deadline is not judged again', () => {
     const h = after(reported, ask());
     const late = at(1440 + 2); // two minutes after the old complete deadline
-    const [decided] = given(...h).when(decideIt(h, 'APPROVE', 1442)).then([{ type: 'ExtensionDecided', data: { standing: true, dueAt: due.completeBy, deadlines: { ...due, completeBy: UNTIL }, decidedAt: late } }]);
+    const [decided] = given(...h).when(decideIt(h, 'APPROVE', 1442)).thenMatches([{ type: 'ExtensionDecided', data: { standing: true, dueAt: due.completeBy, deadlines: { ...due, completeBy: UNTIL }, decidedAt: late } }]);
     const approved = [...h, decided];
     expect(fold(approved).assignments[0]).toMatchObject({ deadlines: { completeBy: UNTIL }, standing: { COMPLETE: due.completeBy } });
-    const missed = given(...approved).when(missComplete(due.completeBy)).then([{ type: 'DeadlineMissed', data: { kind: 'COMPLETE', dueAt: due.completeBy } }, { type: 'WhistleEscalated' }]);
+    const missed = given(...approved).when(missComplete(due.completeBy)).thenMatches([{ type: 'DeadlineMissed', data: { kind: 'COMPLETE', dueAt: due.completeBy } }, { type: 'WhistleEscalated' }]);
     const judged = [...approved, ...missed];
     expect(fold(judged).assignments[0]).toMatchObject({ standing: {}, missed: { COMPLETE: due.completeBy }, deadlines: { completeBy: UNTIL } });
-    given(...judged).when(missComplete(UNTIL)).then([]); // one DeadlineMissed per assignment and kind (contract §4)
+    given(...judged).when(missComplete(UNTIL)).thenMatches([]); // one DeadlineMissed per assignment and kind (contract §4)
   });
 
   it('given a miss already recorded, when an extension is approved, then the miss stands and the new deadline applies from then on', () => {
     const requested = after(reported, ask());
     const missedFirst = after(requested, missComplete(due.completeBy));
     expect(missedFirst.map((e) => e.type).slice(-2)).toEqual(['DeadlineMissed', 'WhistleEscalated']);
-    const [decided] = given(...missedFirst).when(decideIt(requested, 'APPROVE', 1500)).then([{ type: 'ExtensionDecided', data: { standing: true, deadlines: { completeBy: UNTIL } } }]);
+    const [decided] = given(...missedFirst).when(decideIt(requested, 'APPROVE', 1500)).thenMatches([{ type: 'ExtensionDecided', data: { standing: true, deadlines: { completeBy: UNTIL } } }]);
     const a = fold([...missedFirst, decided]).assignments[0];
     expect(a).toMatchObject({ missed: { COMPLETE: due.completeBy }, escalated: true, standing: {}, deadlines: { completeBy: UNTIL } });
-    given(...missedFirst, decided).when(missComplete(UNTIL)).then([]);
+    given(...missedFirst, decided).when(missComplete(UNTIL)).thenMatches([]);
     // the department may still complete: on time by the new deadline for its own work, the miss recorded stays in the stream
-    given(...missedFirst, decided).when(reply('COMPLETE', { replyId: 'c', result: '已更换管道', receivedAt: at(1600) })).then([{ type: 'DepartmentCompleted' }]);
+    given(...missedFirst, decided).when(reply('COMPLETE', { replyId: 'c', result: '已更换管道', receivedAt: at(1600) })).thenMatches([{ type: 'DepartmentCompleted' }]);
   });
 
   it('a request or a decision on a closed, completed, reassigned or disputed assignment → conflict (409); ARRIVE after arriving → conflict', () => {
     const requested = after(reported, ask());
     const closed = after(requested, { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '已解决', closedAt: at(90) });
-    given(...closed).when(ask({}, { replyId: 'ext-9' })).thenRefused('conflict', /withdrawn/);
-    given(...closed).when(decideIt(requested, 'APPROVE', 100)).thenRefused('conflict', /withdrawn/);
+    given(...closed).when(ask({}, { replyId: 'ext-9' })).thenThrows(DispatchRefusal, refusal('conflict', /withdrawn/));
+    given(...closed).when(decideIt(requested, 'APPROVE', 100)).thenThrows(DispatchRefusal, refusal('conflict', /withdrawn/));
     const assistClosed = after(after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' })), { type: 'Close', cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(20) });
-    given(...assistClosed).when(ask({}, { assignmentId: ASSIST, departmentId: POLICE, replyId: 'ext-p' })).thenRefused('conflict', /resolved/);
+    given(...assistClosed).when(ask({}, { assignmentId: ASSIST, departmentId: POLICE, replyId: 'ext-p' })).thenThrows(DispatchRefusal, refusal('conflict', /resolved/));
     const completed = after(requested, reply('COMPLETE', { result: '已办结', receivedAt: at(70) }));
-    given(...completed).when(ask({ kind: 'ARRIVE', until: at(90) }, { replyId: 'ext-9' })).thenRefused('conflict', /completed/);
-    given(...completed).when(decideIt(requested, 'APPROVE', 100)).thenRefused('conflict', /completed/);
+    given(...completed).when(ask({ kind: 'ARRIVE', until: at(90) }, { replyId: 'ext-9' })).thenThrows(DispatchRefusal, refusal('conflict', /completed/));
+    given(...completed).when(decideIt(requested, 'APPROVE', 100)).thenThrows(DispatchRefusal, refusal('conflict', /completed/));
     const disputed = after(requested, reply('DISPUTE', { note: '非本部门职责', receivedAt: at(65) }));
-    given(...disputed).when(decideIt(requested, 'APPROVE', 100)).thenRefused('conflict', /dispute/);
+    given(...disputed).when(decideIt(requested, 'APPROVE', 100)).thenThrows(DispatchRefusal, refusal('conflict', /dispute/));
     const arrived = after(reported, reply('ARRIVE', { receivedAt: at(20) }));
-    given(...arrived).when(ask({ kind: 'ARRIVE', until: at(90) })).thenRefused('conflict', /arrived/);
+    given(...arrived).when(ask({ kind: 'ARRIVE', until: at(90) })).thenThrows(DispatchRefusal, refusal('conflict', /arrived/));
   });
 
   it('a triage override keeps an approved extension when it is later than the recomputed deadline', () => {
     const h = after(reported, ask());
     const approved = after(h, decideIt(h, 'APPROVE', 120));
-    const [changed] = given(...approved).when({ type: 'Override', level: 'YELLOW', sla: { report: 'PT2H', arrive: 'PT24H', complete: 'PT72H' } }).then([{ type: 'DeadlinesChanged' }]);
+    const [changed] = given(...approved).when({ type: 'Override', level: 'YELLOW', sla: { report: 'PT2H', arrive: 'PT24H', complete: 'PT72H' } }).thenMatches([{ type: 'DeadlinesChanged' }]);
     const lead = (changed.data as { assignments: Array<{ assignmentId: string; deadlines: { completeBy: string } }> }).assignments.find((x) => x.assignmentId === LEAD);
     expect(lead?.deadlines.completeBy).toBe(at(72 * 60)); // 72 h is later than the extension
-    const [down] = given(...approved).when({ type: 'Override', level: 'RED', sla: { report: 'PT5M', arrive: 'PT10M', complete: 'PT1H' } }).then([{ type: 'DeadlinesChanged' }]);
+    const [down] = given(...approved).when({ type: 'Override', level: 'RED', sla: { report: 'PT5M', arrive: 'PT10M', complete: 'PT1H' } }).thenMatches([{ type: 'DeadlinesChanged' }]);
     expect((down.data as { assignments: Array<{ assignmentId: string; deadlines: { completeBy: string } }> }).assignments.find((x) => x.assignmentId === LEAD)?.deadlines.completeBy).toBe(UNTIL);
   });
 });

@@ -1,4 +1,5 @@
 import type { IntakeEvent, WhistleBlownData } from '@chuishao/intake-contracts';
+import { DeciderSpecification } from '@chuishao/testing';
 import { decide, DomainError, FEEDBACK_SCORES, NO_WHISTLE, whistleState, type WhistleCommand, type WhistleState } from './whistle.decider';
 import type { WhistleStatus } from './whistle-view';
 
@@ -23,28 +24,12 @@ function state(status: WhistleStatus, feedback: WhistleState['feedback'] = null)
   return { exists: true, status, streetId: S, feedback };
 }
 
-/** given (state) when (command) then (events | error code) */
-function given(s: WhistleState) {
-  return {
-    when(command: WhistleCommand) {
-      return {
-        then(expected: IntakeEvent[]) {
-          expect(decide(command, s)).toEqual(expected);
-        },
-        thenRefused(kind: DomainError['kind'], code: string) {
-          let caught: unknown;
-          try {
-            decide(command, s);
-          } catch (e) {
-            caught = e;
-          }
-          expect(caught).toBeInstanceOf(DomainError);
-          expect(caught).toMatchObject({ kind, code });
-        },
-      };
-    },
-  };
-}
+/** given (state) when (command) then (events) | thenThrows(DomainError, refused(kind, code)). Intake
+ * decides on its view of the whistle (every service's events), not on a fold of its own stream. */
+const given = DeciderSpecification.for<WhistleState, WhistleCommand, IntakeEvent>({ decide, evolve: (s) => s, initialState: () => NO_WHISTLE }).givenState;
+const refused = (kind: DomainError['kind'], code: string) => (e: DomainError) => {
+  expect(e).toMatchObject({ kind, code });
+};
 
 const ALL: WhistleStatus[] = ['BLOWN', 'TRIAGED', 'DISPATCHED', 'IN_PROGRESS', 'COMPLETED', 'RESOLVED', 'REOPENED', 'WITHDRAWN'];
 
@@ -54,7 +39,7 @@ describe('whistle decider', () => {
       given(NO_WHISTLE).when({ type: 'BlowWhistle', data: blown }).then([{ type: 'WhistleBlown', data: blown }]);
     });
     it('refuses to blow the same whistle twice', () => {
-      given(state('BLOWN')).when({ type: 'BlowWhistle', data: blown }).thenRefused('conflict', 'ALREADY_BLOWN');
+      given(state('BLOWN')).when({ type: 'BlowWhistle', data: blown }).thenThrows(DomainError, refused('conflict', 'ALREADY_BLOWN'));
     });
   });
 
@@ -66,12 +51,12 @@ describe('whistle decider', () => {
         .then([{ type: 'WhistleWithdrawn', data: { whistleId: W, reason: '居民已自行协商解决' } }]);
     });
     it.each(ALL.filter((s) => !withdrawable.includes(s)))('refuses to withdraw a %s whistle (409)', (status) => {
-      given(state(status)).when({ type: 'WithdrawWhistle', whistleId: W, reason: '不需要了' }).thenRefused('conflict', 'NOT_WITHDRAWABLE');
+      given(state(status)).when({ type: 'WithdrawWhistle', whistleId: W, reason: '不需要了' }).thenThrows(DomainError, refused('conflict', 'NOT_WITHDRAWABLE'));
     });
     it('requires a reason (422)', () => {
-      given(state('BLOWN')).when({ type: 'WithdrawWhistle', whistleId: W, reason: '   ' }).thenRefused('invalid', 'REASON_REQUIRED');
-      given(state('BLOWN')).when({ type: 'WithdrawWhistle', whistleId: W, reason: '     ' }).thenRefused('invalid', 'REASON_REQUIRED');
-      given(state('BLOWN')).when({ type: 'WithdrawWhistle', whistleId: W, reason: '\u3000\t\n' }).thenRefused('invalid', 'REASON_REQUIRED');
+      given(state('BLOWN')).when({ type: 'WithdrawWhistle', whistleId: W, reason: '   ' }).thenThrows(DomainError, refused('invalid', 'REASON_REQUIRED'));
+      given(state('BLOWN')).when({ type: 'WithdrawWhistle', whistleId: W, reason: '     ' }).thenThrows(DomainError, refused('invalid', 'REASON_REQUIRED'));
+      given(state('BLOWN')).when({ type: 'WithdrawWhistle', whistleId: W, reason: '\u3000\t\n' }).thenThrows(DomainError, refused('invalid', 'REASON_REQUIRED'));
     });
     it('records the reason trimmed and NFC-normalised (contract §10)', () => {
       given(state('BLOWN'))
@@ -89,7 +74,7 @@ describe('whistle decider', () => {
       ]);
     });
     it.each(ALL.filter((s) => s !== 'COMPLETED'))('refuses to confirm a %s whistle (409)', (status) => {
-      given(state(status)).when(cmd).thenRefused('conflict', 'NOT_COMPLETED');
+      given(state(status)).when(cmd).thenThrows(DomainError, refused('conflict', 'NOT_COMPLETED'));
     });
   });
 
@@ -100,10 +85,10 @@ describe('whistle decider', () => {
         .then([{ type: 'WhistleReopened', data: { whistleId: W, reason: '通道仍被占用' } }]);
     });
     it.each(ALL.filter((s) => s !== 'COMPLETED'))('refuses to reopen a %s whistle (409)', (status) => {
-      given(state(status)).when({ type: 'ReopenWhistle', whistleId: W, reason: '仍未解决' }).thenRefused('conflict', 'NOT_COMPLETED');
+      given(state(status)).when({ type: 'ReopenWhistle', whistleId: W, reason: '仍未解决' }).thenThrows(DomainError, refused('conflict', 'NOT_COMPLETED'));
     });
     it('requires a reason (422)', () => {
-      given(state('COMPLETED')).when({ type: 'ReopenWhistle', whistleId: W, reason: '' }).thenRefused('invalid', 'REASON_REQUIRED');
+      given(state('COMPLETED')).when({ type: 'ReopenWhistle', whistleId: W, reason: '' }).thenThrows(DomainError, refused('invalid', 'REASON_REQUIRED'));
     });
   });
 
@@ -122,17 +107,17 @@ describe('whistle decider', () => {
     it('accepts feedback once only', () => {
       given(state('RESOLVED', { ...requested, status: 'GIVEN' }))
         .when({ type: 'GiveFeedback', whistleId: W, rating: 'SATISFIED', comment: null, now: '2026-11-25T00:00:00.000Z' })
-        .thenRefused('conflict', 'FEEDBACK_USED');
+        .thenThrows(DomainError, refused('conflict', 'FEEDBACK_USED'));
     });
     it('refuses feedback after the link expired', () => {
       given(state('RESOLVED', requested))
         .when({ type: 'GiveFeedback', whistleId: W, rating: 'SATISFIED', comment: null, now: '2026-12-25T00:00:00.000Z' })
-        .thenRefused('conflict', 'FEEDBACK_EXPIRED');
+        .thenThrows(DomainError, refused('conflict', 'FEEDBACK_EXPIRED'));
     });
     it('refuses feedback that was never requested', () => {
       given(state('COMPLETED'))
         .when({ type: 'GiveFeedback', whistleId: W, rating: 'SATISFIED', comment: null, now: '2026-11-25T00:00:00.000Z' })
-        .thenRefused('conflict', 'FEEDBACK_NOT_REQUESTED');
+        .thenThrows(DomainError, refused('conflict', 'FEEDBACK_NOT_REQUESTED'));
     });
   });
 

@@ -93,6 +93,17 @@ export class EventStore {
     return { version: events.length === 0 ? 0 : events[events.length - 1].streamPosition, events };
   }
 
+  /** Locks the stream's row (if it exists) until the caller's transaction ends. */
+  async lockStream(db: Queryable, streamId: string): Promise<void> {
+    await db.query(`SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE`, [streamId]);
+  }
+
+  /** The stream's version (0 when it does not exist), without reading its events. */
+  async readHead(db: Queryable, streamId: string): Promise<number> {
+    const rows: Array<{ version: string }> = await db.query(`SELECT version FROM streams WHERE stream_id = $1`, [streamId]);
+    return rows.length === 0 ? 0 : Number(rows[0].version);
+  }
+
   /** Reads events of the given types in global order after a position (for projections and rebuilds). */
   async readAll(db: Queryable, after: number, limit: number, types?: string[]): Promise<StoredEvent[]> {
     const rows: EventRow[] = types

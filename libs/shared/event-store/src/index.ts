@@ -10,3 +10,4 @@ export * from './row-source';
 export * from './prepared-client';
 export * from './companions';
 export * from './store-audit';
+export * from './command-handler';

@@ -4,6 +4,7 @@ import { PublishTriagePolicyHandler } from './policy/publish-triage-policy.handl
 import { TriagePoliciesHttpController } from './policy/triage-policies.http.controller';
 import { OverrideTriageHandler } from './override/override-triage.handler';
 import { RecordClosureWhenWhistleClosedHandler } from './override/record-closure-when-whistle-closed.handler';
+import { WhistleClosures } from './override/whistle-closures.repository';
 import { TriageOverrideHttpController } from './override/triage-override.http.controller';
 import { RecurringSites } from './triage-whistle/recurring-sites';
 import { TriageWhenWhistleBlownHandler } from './triage-whistle/triage-when-whistle-blown.handler';
@@ -11,6 +12,6 @@ import { TriageWhistleEventsKafkaController } from './triage-whistle/whistle-eve
 
 @Module({
   controllers: [TriageWhistleEventsKafkaController, TriagePoliciesHttpController, TriageOverrideHttpController],
-  providers: [PolicyRepository, RecurringSites, PublishTriagePolicyHandler, TriageWhenWhistleBlownHandler, OverrideTriageHandler, RecordClosureWhenWhistleClosedHandler],
+  providers: [PolicyRepository, RecurringSites, PublishTriagePolicyHandler, TriageWhenWhistleBlownHandler, OverrideTriageHandler, RecordClosureWhenWhistleClosedHandler, WhistleClosures],
 })
 export class TriageFeatureModule {}

@@ -6,12 +6,13 @@ import { Messaging, publishing } from '@chuishao/messaging';
 import { cleanText, TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
-import { decideAppealDecision, evolveAppeal, initialAppeal, parsePeriod, type AppealEvent, type Period } from '@chuishao/assessment-domain';
+import { decideAppealDecision, parsePeriod, type Period } from '@chuishao/assessment-domain';
 import { projectOwnEvents } from '../projection/own-events.projection';
 import { districtTimeZone } from '../projection/district-time-zone';
 import { scoringPolicyVersions } from '../policy/scoring-policy.repository';
 import { amendClosedPeriods, periodsOfPoint } from '../scorecards/scorecard-versions';
 import { appealResource, findAppeal, targetOwner } from './appeals.repository';
+import { appeals } from './appeal-stream';
 import { refusalProblem } from './appeal-refusal';
 import type { DecideAppealRequestDto } from './appeal.request.dto';
 
@@ -33,16 +34,24 @@ export class DecideAppealHandler {
     const streamId = `appeal-${appealId}`;
     try {
       const result = await this.dataSource.transaction(async (em) => {
-        const { version, events } = await this.store.readStream(em, streamId);
-        const state = events.map((e) => ({ type: e.type, data: e.data }) as AppealEvent).reduce(evolveAppeal, initialAppeal());
-        const decided = decideAppealDecision(state, { decision: dto.decision, reason: cleanText(dto.reason) });
-        if (!Array.isArray(decided)) throw refusalProblem(decided);
-        const meta = { correlationId: randomUUID(), causationId: events[0]?.eventId ?? null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } };
-        const stored = await this.store.append(em, streamId, version, decided.map((e) => ({ type: e.type, data: e.data, occurredAt: now })), meta, 'appeal',
-          publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }));
-        await projectOwnEvents(em, stored);
+        const { newEvents, newState } = await appeals(
+          this.store,
+          em,
+          streamId,
+          (state) => {
+            const decided = decideAppealDecision(state, { decision: dto.decision, reason: cleanText(dto.reason) });
+            if (!Array.isArray(decided)) throw refusalProblem(decided);
+            return decided.map((e) => ({ ...e, occurredAt: now }));
+          },
+          {
+            metadata: (read) => ({ correlationId: randomUUID(), causationId: read[0]?.eventId ?? null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } }),
+            streamType: 'appeal',
+            companions: publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }),
+          },
+        );
+        await projectOwnEvents(em, newEvents);
         let amended: Array<{ period: string; version: number }> = [];
-        const filed = state.filed!;
+        const filed = newState.filed!;
         if (dto.decision === 'UPHOLD') {
           const owner = filed.target.kind === 'RATING' ? null : await targetOwner(em, filed.target);
           const periods = filed.target.kind === 'RATING' ? [parsePeriod(filed.period) as Period] : periodsOfPoint(filed.period, owner?.month ?? null);

@@ -6,7 +6,7 @@ import { Messaging, publishing } from '@chuishao/messaging';
 import { cleanText, TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
-import { decideFileAppeal, initialAppeal, parsePeriod, policyFor, targetIdOf, withPolicyDefaults, type Explanation, type Period, type TargetFinding } from '@chuishao/assessment-domain';
+import { decideFileAppeal, parsePeriod, policyFor, targetIdOf, withPolicyDefaults, type Explanation, type Period, type TargetFinding } from '@chuishao/assessment-domain';
 import type { AppealTarget } from '@chuishao/assessment-contracts';
 import { projectOwnEvents } from '../projection/own-events.projection';
 import { districtTimeZone } from '../projection/district-time-zone';
@@ -15,6 +15,7 @@ import { scoringPolicyVersions } from '../policy/scoring-policy.repository';
 import { buildScorecard } from '../scorecards/scorecard.reader';
 import { readStoredVersion } from '../scorecards/scorecard-versions';
 import { appealResource, findAppeal, pendingAppealOn, targetOwner } from './appeals.repository';
+import { appeals } from './appeal-stream';
 import { refusalProblem } from './appeal-refusal';
 import type { FileAppealRequestDto } from './appeal.request.dto';
 
@@ -58,24 +59,34 @@ export class FileAppealHandler {
       const { versions } = await scoringPolicyVersions(em);
       const policy = withPolicyDefaults(policyFor(period, closing?.closedAt ?? now, versions, tz));
       const finding = await this.find(em, period, departmentId, target, targetId, closing, policy, tz, now);
-      const events = decideFileAppeal(initialAppeal(), {
-        appealId,
-        period: period.key,
-        departmentId,
-        target,
-        reason: cleanText(dto.reason),
-        evidence: (dto.evidence ?? []).map((e) => cleanText(e)),
-        now,
-        closedAt: closing?.closedAt ?? null,
-        appealWindowDays: policy.appealWindowDays,
-        finding,
-      });
-      if (!Array.isArray(events)) throw refusalProblem(events);
-      const meta = { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } };
       const streamId = `appeal-${appealId}`;
-      const stored = await this.store.append(em, streamId, 0, events.map((e) => ({ type: e.type, data: e.data, occurredAt: now })), meta, 'appeal',
-        publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }));
-      await projectOwnEvents(em, stored);
+      const { newEvents } = await appeals(
+        this.store,
+        em,
+        streamId,
+        (state) => {
+          const events = decideFileAppeal(state, {
+            appealId,
+            period: period.key,
+            departmentId,
+            target,
+            reason: cleanText(dto.reason),
+            evidence: (dto.evidence ?? []).map((e) => cleanText(e)),
+            now,
+            closedAt: closing?.closedAt ?? null,
+            appealWindowDays: policy.appealWindowDays,
+            finding,
+          });
+          if (!Array.isArray(events)) throw refusalProblem(events);
+          return events.map((e) => ({ ...e, occurredAt: now }));
+        },
+        {
+          metadata: { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } },
+          streamType: 'appeal',
+          companions: publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }),
+        },
+      );
+      await projectOwnEvents(em, newEvents);
       return findAppeal(em, appealId);
     });
     return appealResource(appeal!);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConcurrencyError, EventStore } from '@chuishao/event-store';
+import { CommandHandler, ConcurrencyError, EventStore } from '@chuishao/event-store';
 import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
@@ -19,6 +19,9 @@ import { lockPeriodYear } from './closed-periods';
  * A period can be closed once, and only after it has ended. Once committed, the default scorecard
  * of the period is rendered into the cache in the background.
  */
+/** A period's stream `period-<key>`: closed once. */
+const periods = CommandHandler<boolean, { type: 'PeriodClosed'; data: PeriodClosedData }>({ initialState: () => false, evolve: () => true });
+
 @Injectable()
 export class ClosePeriodHandler {
   constructor(
@@ -41,11 +44,22 @@ export class ClosePeriodHandler {
       closed = await this.dataSource.transaction(async (em) => {
         await lockPeriodYear(em, period);
         const data: PeriodClosedData = { period: period.key, closedAt: now.toISOString() };
-        const meta = { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } };
-        const stored = await this.store.append(em, streamId, 0, [{ type: 'PeriodClosed', data, occurredAt: now }], meta, 'period',
-          publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }));
-        await projectOwnEvents(em, stored);
-        return { ...data, eventId: stored[0].eventId };
+        const { newEvents } = await periods(
+          this.store,
+          em,
+          streamId,
+          (closed) => {
+            if (closed) throw new ConcurrencyError(streamId, 0, 1);
+            return [{ type: 'PeriodClosed', data, occurredAt: now }];
+          },
+          {
+            metadata: { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } },
+            streamType: 'period',
+            companions: publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }),
+          },
+        );
+        await projectOwnEvents(em, newEvents);
+        return { ...data, eventId: newEvents[0].eventId };
       });
     } catch (err) {
       if (err instanceof ConcurrencyError) throw ProblemException.conflict(`考核期 ${period.key} 已关闭 / Period ${period.key} is already closed`);

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConcurrencyError, EventStore } from '@chuishao/event-store';
+import { CommandHandler, ConcurrencyError, EventStore } from '@chuishao/event-store';
 import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
-import { validateScoringPolicy, type ScoringPolicy } from '@chuishao/assessment-domain';
+import { SCORING_POLICY_V1, validateScoringPolicy, type ScoringPolicy } from '@chuishao/assessment-domain';
 import type { ScoringPolicyPublishedData } from '@chuishao/assessment-contracts';
 import { districtTimeZone } from '../projection/district-time-zone';
-import { SCORING_POLICY_STREAM, scoringPolicyVersions } from './scoring-policy.repository';
+import { SCORING_POLICY_STREAM } from './scoring-policy.repository';
 
 export interface PublishedScoringPolicy extends ScoringPolicy {
   publishedAt: string;
@@ -22,6 +22,12 @@ export interface PublishedScoringPolicy extends ScoringPolicy {
  * (a concurrent publication → 409) and put on chuishao.assessment.events through the outbox in
  * the same transaction.
  */
+/** The scoring policy stream: the number of the last version (v1 is built in, never published). */
+const policyStream = CommandHandler<number, { type: 'ScoringPolicyPublished'; data: ScoringPolicyPublishedData }>({
+  initialState: () => SCORING_POLICY_V1.version,
+  evolve: (_, e) => e.data.version,
+});
+
 @Injectable()
 export class PublishScoringPolicyHandler {
   constructor(
@@ -35,16 +41,25 @@ export class PublishScoringPolicyHandler {
     if (!checked.ok) throw ProblemException.validation('考核评分办法无效 / The scoring policy is not valid', checked.errors);
     try {
       return await this.dataSource.transaction(async (em) => {
-        const { versions, streamVersion } = await scoringPolicyVersions(em);
-        const next = versions[versions.length - 1].policy.version + 1;
-        if (body.version !== undefined && body.version !== next) {
-          throw ProblemException.conflict(`只能发布第 ${next} 版 / only v${next} can be published`, [{ field: 'version', message: `must be ${next}` }]);
-        }
-        const data = { version: next, ...checked.policy } as ScoringPolicyPublishedData;
-        const meta = { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } };
-        const stored = await this.store.append(em, SCORING_POLICY_STREAM, streamVersion, [{ type: 'ScoringPolicyPublished', data, occurredAt: now }], meta, 'policy',
-          publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: SCORING_POLICY_STREAM }));
-        return { ...(data as ScoringPolicy), publishedAt: stored[0].occurredAt.toISOString() };
+        const { newEvents } = await policyStream(
+          this.store,
+          em,
+          SCORING_POLICY_STREAM,
+          (previous) => {
+            const next = previous + 1;
+            if (body.version !== undefined && body.version !== next) {
+              throw ProblemException.conflict(`只能发布第 ${next} 版 / only v${next} can be published`, [{ field: 'version', message: `must be ${next}` }]);
+            }
+            return [{ type: 'ScoringPolicyPublished', data: { version: next, ...checked.policy } as ScoringPolicyPublishedData, occurredAt: now }];
+          },
+          {
+            metadata: { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } },
+            streamType: 'policy',
+            companions: publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: SCORING_POLICY_STREAM }),
+          },
+        );
+        const [published] = newEvents;
+        return { ...(published.data as ScoringPolicy), publishedAt: published.occurredAt.toISOString() };
       });
     } catch (err) {
       if (err instanceof ConcurrencyError) throw ProblemException.conflict('另一版本刚刚发布，请刷新后重试 / another version was published concurrently; reload and retry');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConcurrencyError, EventStore } from '@chuishao/event-store';
+import { CommandHandler, ConcurrencyError, EventStore } from '@chuishao/event-store';
 import { Messaging, publishing } from '@chuishao/messaging';
 import { cleanText, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
@@ -23,6 +23,9 @@ export interface RatingResource extends StreetRatedData {
  * same street, department and period appends a new revision (StreetRated) to the stream
  * `rating-<streetId>-<departmentId>-<period>`; every revision is kept, the latest counts.
  */
+/** A rating's stream `rating-<street>-<department>-<period>`: every post is a new revision. */
+const ratings = CommandHandler<number, { type: 'StreetRated'; data: StreetRatedData }>({ initialState: () => 0, evolve: (revisions) => revisions + 1 });
+
 @Injectable()
 export class RateDepartmentHandler {
   constructor(
@@ -49,23 +52,34 @@ export class RateDepartmentHandler {
               `考核期 ${closed.period} 已于 ${closed.closedAt.toISOString()} 关闭，不能再评分 / Period ${closed.period} was closed at ${closed.closedAt.toISOString()}: ratings are frozen`,
             );
           }
-          const current: Array<{ version: string }> = await em.query(`SELECT version FROM streams WHERE stream_id = $1`, [streamId]);
-          const version = current.length ? Number(current[0].version) : 0;
           const deductions = dto.deductions.map((d) => ({ points: d.points, reason: cleanText(d.reason) }));
-          const data: StreetRatedData = {
-            streetId,
-            departmentId: dto.departmentId,
-            period: period.key,
-            deductions,
-            score: Math.max(0, 100 - deductions.reduce((s, d) => s + d.points, 0)),
-            comment: dto.comment ?? null,
-            revision: version + 1,
-          };
-          const meta = { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } };
-          const stored = await this.store.append(em, streamId, version, [{ type: 'StreetRated', data }], meta, 'rating',
-            publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }));
-          await projectOwnEvents(em, stored);
-          return { ...data, eventId: stored[0].eventId, ratedAt: stored[0].occurredAt.toISOString() };
+          const { newEvents } = await ratings(
+            this.store,
+            em,
+            streamId,
+            (revisions) => [
+              {
+                type: 'StreetRated',
+                data: {
+                  streetId,
+                  departmentId: dto.departmentId,
+                  period: period.key,
+                  deductions,
+                  score: Math.max(0, 100 - deductions.reduce((s, d) => s + d.points, 0)),
+                  comment: dto.comment ?? null,
+                  revision: revisions + 1,
+                },
+              },
+            ],
+            {
+              metadata: { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } },
+              streamType: 'rating',
+              companions: publishing({ topic: this.messaging.topic(TOPICS.assessmentEvents), source: 'assessment', whistleId: null, key: streamId }),
+            },
+          );
+          await projectOwnEvents(em, newEvents);
+          const [rated] = newEvents;
+          return { ...(rated.data as StreetRatedData), eventId: rated.eventId, ratedAt: rated.occurredAt.toISOString() };
         });
       } catch (err) {
         if (err instanceof ConcurrencyError && attempt < 2) continue;

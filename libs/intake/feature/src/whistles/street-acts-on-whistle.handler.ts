@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { EventStore, type NewEvent, type StoredEvent } from '@chuishao/event-store';
+import { appendAtHead, EventStore, type NewEvent, type StoredEvent } from '@chuishao/event-store';
 import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS, type Actor } from '@chuishao/contracts';
 import { canActOnWhistle, type Principal } from '@chuishao/auth';
@@ -95,11 +95,11 @@ export class StreetActsOnWhistleHandler {
         const { command, eventIds } = build();
         act = command.type;
         const events: NewEvent[] = decide(command, whistleState(view)).map((e) => ({ type: e.type, data: e.data, eventId: eventIds?.[e.type] }));
-        const streamId = `whistle-${whistleId}`;
-        const { version } = await this.store.readStream(em, streamId);
         const meta = metadataFor(principal, randomUUID(), null);
-        const stored = await this.store.append(em, streamId, version, events, meta, undefined,
-          publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId }));
+        const stored = await appendAtHead(this.store, em, `whistle-${whistleId}`, events, {
+          metadata: meta,
+          companions: publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId }),
+        });
         if (also) await also(em, stored);
         const next = applyLocally(view, stored.map((e) => toViewEvent(e, meta.actor)));
         await this.whistles.save(em, next);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConcurrencyError, EventStore } from '@chuishao/event-store';
+import { CommandHandler, ConcurrencyError, EventStore } from '@chuishao/event-store';
 import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
@@ -15,7 +15,9 @@ import {
   type TriagedWhistle,
   type TriageStreamEvent,
 } from '@chuishao/triage-domain';
+import type { TriageOverriddenData } from '@chuishao/triage-contracts';
 import { PolicyRepository } from '../policy/policy.repository';
+import { WhistleClosures } from './whistle-closures.repository';
 import type { OverrideTriageRequestDto, OverrideTriageResponse } from './override-triage.request.dto';
 
 /**
@@ -30,31 +32,33 @@ export class OverrideTriageHandler {
     private readonly store: EventStore,
     private readonly messaging: Messaging,
     private readonly policies: PolicyRepository,
+    private readonly closures: WhistleClosures,
   ) {}
 
   async handle(principal: Principal, whistleId: string, dto: OverrideTriageRequestDto): Promise<OverrideTriageResponse> {
     const streamId = `whistle-${whistleId}`;
     try {
+      // the whistle's triage stream folded: its level and policy version
+      const overrides = CommandHandler<TriagedWhistle, TriageStreamEvent>({ initialState: () => untriaged(whistleId), evolve: evolveTriaged });
       return await this.dataSource.transaction(async (em) => {
-        // Lock the stream first: a closure being recorded (WhistleConfirmed/Withdrawn) waits or is seen.
-        const [row]: Array<{ version: string }> = await em.query(`SELECT version FROM streams WHERE stream_id = $1 FOR UPDATE`, [streamId]);
-        let state: TriagedWhistle = untriaged(whistleId);
-        let expected = 0;
-        if (row) {
-          const stream = await this.store.readStream(em, streamId);
-          expected = stream.version;
-          state = stream.events.map((e) => ({ type: e.type, data: e.data }) as TriageStreamEvent).reduce(evolveTriaged, state);
-          const [closure]: Array<{ status: 'RESOLVED' | 'WITHDRAWN' }> = await em.query(`SELECT status FROM whistle_closures WHERE whistle_id = $1`, [whistleId]);
-          state = { ...state, closed: closure?.status ?? null };
-        }
-        const policy = state.policyVersion === null ? undefined : await this.policies.byVersion(em, state.policyVersion);
-        if (state.policyVersion !== null && !policy) throw new Error(`triage policy v${state.policyVersion} of whistle ${whistleId} is missing`);
-        const data = decideOverride(state, { level: dto.level, reason: dto.reason }, (policy?.policy ?? DEFAULT_TRIAGE_POLICY).sla);
-        await this.store.append(em, streamId, expected, [{ type: 'TriageOverridden', data }], {
-          correlationId: randomUUID(),
-          causationId: null,
-          actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub },
-        }, undefined, publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'triage', whistleId }));
+        const { newEvents } = await overrides(
+          this.store,
+          em,
+          streamId,
+          async (triaged) => {
+            const state = { ...triaged, closed: await this.closures.closedAs(em, whistleId) };
+            const policy = state.policyVersion === null ? undefined : await this.policies.byVersion(em, state.policyVersion);
+            if (state.policyVersion !== null && !policy) throw new Error(`triage policy v${state.policyVersion} of whistle ${whistleId} is missing`);
+            return [{ type: 'TriageOverridden', data: decideOverride(state, { level: dto.level, reason: dto.reason }, (policy?.policy ?? DEFAULT_TRIAGE_POLICY).sla) }];
+          },
+          {
+            // the closure of the whistle is recorded under the stream's lock: it waits, or is seen
+            lock: true,
+            metadata: { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } },
+            companions: publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'triage', whistleId }),
+          },
+        );
+        const data = newEvents[0].data as TriageOverriddenData;
         return { whistleId, level: data.to, from: data.from, reason: data.reason, policyVersion: data.policyVersion };
       });
     } catch (err) {

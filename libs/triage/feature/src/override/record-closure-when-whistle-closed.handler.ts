@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Envelope } from '@chuishao/messaging';
 import type { WhistleConfirmedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
+import { WhistleClosures } from './whistle-closures.repository';
 
 export type ClosingEnvelope = Envelope<'WhistleConfirmed', WhistleConfirmedData> | Envelope<'WhistleWithdrawn', WhistleWithdrawnData>;
 
@@ -12,12 +13,10 @@ export type ClosingEnvelope = Envelope<'WhistleConfirmed', WhistleConfirmedData>
  */
 @Injectable()
 export class RecordClosureWhenWhistleClosedHandler {
+  constructor(private readonly closures: WhistleClosures) {}
+
   async handle(em: EntityManager, env: ClosingEnvelope): Promise<void> {
     const whistleId = env.data.whistleId ?? env.whistleId;
-    await em.query(`SELECT 1 FROM streams WHERE stream_id = $1 FOR UPDATE`, [`whistle-${whistleId}`]);
-    await em.query(
-      `INSERT INTO whistle_closures (whistle_id, status, closed_at, event_id) VALUES ($1, $2, $3, $4) ON CONFLICT (whistle_id) DO NOTHING`,
-      [whistleId, env.type === 'WhistleConfirmed' ? 'RESOLVED' : 'WITHDRAWN', new Date(env.occurredAt), env.eventId],
-    );
+    await this.closures.record(em, { whistleId, status: env.type === 'WhistleConfirmed' ? 'RESOLVED' : 'WITHDRAWN', closedAt: new Date(env.occurredAt), eventId: env.eventId });
   }
 }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConcurrencyError, EventStore } from '@chuishao/event-store';
+import { CommandHandler, ConcurrencyError, EventStore } from '@chuishao/event-store';
 import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
 import { ProblemException } from '@chuishao/platform';
 import type { TriagePolicyPublishedData } from '@chuishao/triage-contracts';
-import { validatePolicy, type PolicyVersion } from '@chuishao/triage-domain';
-import { POLICY_STREAM, PolicyRepository } from './policy.repository';
+import { BUILT_IN_POLICY, validatePolicy, type PolicyVersion } from '@chuishao/triage-domain';
+import { POLICY_STREAM } from './policy.repository';
 import type { PublishTriagePolicyRequestDto } from './publish-triage-policy.request.dto';
 
 /**
@@ -18,13 +18,18 @@ import type { PublishTriagePolicyRequestDto } from './publish-triage-policy.requ
  * 'triage') through the outbox in the same transaction. It applies to whistles blown from its
  * publishedAt on.
  */
+/** The policy stream: the number of the last version (v1 is built in, never published). */
+const policyStream = CommandHandler<number, { type: 'TriagePolicyPublished'; data: TriagePolicyPublishedData }>({
+  initialState: () => BUILT_IN_POLICY.policy.version,
+  evolve: (_, e) => e.data.version,
+});
+
 @Injectable()
 export class PublishTriagePolicyHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly messaging: Messaging,
-    private readonly policies: PolicyRepository,
   ) {}
 
   async handle(principal: Principal, dto: PublishTriagePolicyRequestDto): Promise<PolicyVersion> {
@@ -32,23 +37,29 @@ export class PublishTriagePolicyHandler {
     if (!checked.ok) throw ProblemException.validation('分级策略无效 / The triage policy is not valid', checked.errors);
     try {
       return await this.dataSource.transaction(async (em) => {
-        const history = await this.policies.history(em);
-        const previous = history.versions[history.versions.length - 1].policy.version;
-        const next = previous + 1;
-        if (dto.version !== undefined && dto.version !== next) {
-          throw ProblemException.conflict(
-            `当前策略为第 ${previous} 版，只能发布第 ${next} 版 / the policy in force is v${previous}: only v${next} can be published`,
-            [{ field: 'version', message: `must be ${next}` }],
-          );
-        }
-        const data: TriagePolicyPublishedData = { version: next, sla: checked.sla, rules: checked.rules };
         const actor = { role: principal.role, org: principal.org ?? null, sub: principal.sub };
-        const stored = await this.store.append(em, POLICY_STREAM, history.streamVersion, [{ type: 'TriagePolicyPublished', data }], {
-          correlationId: randomUUID(),
-          causationId: null,
-          actor,
-        }, undefined, publishing({ topic: this.messaging.topic(TOPICS.policyEvents), source: 'triage', whistleId: null, key: 'triage' }));
-        return { policy: { version: next, sla: data.sla, rules: data.rules }, publishedAt: stored[0].occurredAt, publishedBy: actor };
+        const { newEvents } = await policyStream(
+          this.store,
+          em,
+          POLICY_STREAM,
+          (previous) => {
+            const next = previous + 1;
+            if (dto.version !== undefined && dto.version !== next) {
+              throw ProblemException.conflict(
+                `当前策略为第 ${previous} 版，只能发布第 ${next} 版 / the policy in force is v${previous}: only v${next} can be published`,
+                [{ field: 'version', message: `must be ${next}` }],
+              );
+            }
+            return [{ type: 'TriagePolicyPublished', data: { version: next, sla: checked.sla, rules: checked.rules } }];
+          },
+          {
+            metadata: { correlationId: randomUUID(), causationId: null, actor },
+            companions: publishing({ topic: this.messaging.topic(TOPICS.policyEvents), source: 'triage', whistleId: null, key: 'triage' }),
+          },
+        );
+        const [published] = newEvents;
+        const data = published.data as TriagePolicyPublishedData;
+        return { policy: { version: data.version, sla: data.sla, rules: data.rules }, publishedAt: published.occurredAt, publishedBy: actor };
       });
     } catch (err) {
       if (err instanceof ConcurrencyError) {
