@@ -3,7 +3,9 @@ import type { Companion, Queryable } from '@chuishao/event-store';
 import { insertRows } from '@chuishao/event-store';
 import type { Membership } from '@chuishao/messaging';
 import { counter, gauge } from '@chuishao/platform';
-import { DAY_MS, SiteIndex, type PolicyVersion, type WhistleSite } from '@chuishao/triage-domain';
+import { DAY_MS, SiteIndex, type PolicyVersion, type TriagePolicy, type WhistleSite } from '@chuishao/triage-domain';
+import { IndexRecurringCount, type RecurringCount } from './recurring-count';
+import { SqlRecurringCount } from './recurring-count.sql';
 
 const loads = counter('chuishao_triage_site_index_loads_total', "Loads of triage's in-memory index of whistle sites from whistle_sites (one each time it became its group's only member)", []);
 const held = gauge('chuishao_triage_site_index_sites', "Whistle sites in triage's in-memory index (0: not in use — not the group's only member — or not loaded yet)", []);
@@ -54,6 +56,22 @@ export class RecurringSites {
   private generation = -1;
   private windowDays = 0;
   private prunedAt = 0;
+
+  /**
+   * How a batch's recurring counts are made (the one place that chooses): from the index while the
+   * consumer is its group's only member and the batch's statement runs on its own (in a transaction
+   * — a batch another message began, or a message retried alone — the index would take sites that
+   * may not commit), else in the database.
+   */
+  counter(db: Queryable, o: { membership: Membership; sameMembership: boolean; inTransaction: boolean; versions: readonly PolicyVersion[]; sites: readonly WhistleSite[]; policies: ReadonlyArray<Pick<TriagePolicy, 'rules'>> }): RecurringCount | Promise<RecurringCount> {
+    const choose = (index: SiteIndex | undefined): RecurringCount =>
+      index && o.sites.every((s, i) => index.covers(s, o.policies[i])) ? new IndexRecurringCount(index) : new SqlRecurringCount(!o.inTransaction);
+    if (o.inTransaction || !o.sameMembership) return choose(undefined);
+    const windowDays = longestWindowDays(o.versions);
+    const ready = this.ready(o.membership, windowDays);
+    if (ready || !o.membership.sole) return choose(ready); // no await: the decision runs without yielding
+    return this.load(db, o.membership, windowDays).then(choose);
+  }
 
   /**
    * The index for a batch decided under `membership`, if it is loaded for it: undefined unless the
