@@ -36,7 +36,8 @@ const BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:54
 const log = (m) => process.stdout.write(`${m}\n`);
 
 const dist = (p) => require(path.join(ROOT, 'dist', p));
-const { openServiceDatabase, EventStoreMigration1732500000000, PreparingClient } = dist('libs/shared/event-store/src/index.js');
+const { EventStoreMigration1732500000000 } = dist('libs/shared/event-store/src/index.js');
+const { openServiceDatabase, PreparingClient } = dist('libs/shared/postgres/src/index.js');
 const { AssessmentFacts1732500000400 } = dist('apps/assessment/migrations/1732500000400-assessment-facts.js');
 const { AssessmentProjection1732500000401 } = dist('apps/assessment/migrations/1732500000401-assessment-projection.js');
 const { LostPointClosings1732500000402 } = dist('apps/assessment/migrations/1732500000402-lost-point-closings.js');

@@ -14,7 +14,7 @@
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import {
   compareScorecards,
   compareTables,

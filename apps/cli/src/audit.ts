@@ -23,7 +23,8 @@ import { Client } from 'pg';
 import { TOPICS } from '@chuishao/contracts';
 import { parseBrokers, prefixed } from '@chuishao/messaging';
 import { CliError } from './errors';
-import { auditStore, bodyOf, chainedBody, noteBad, verifyMerged, type BadStream, type EventRow, type MergedEvent, type OriginalStream, type Queryable, type StoreAudit } from '@chuishao/event-store';
+import { auditStore, bodyOf, chainedBody, noteBad, verifyMerged, type BadStream, type EventRow, type MergedEvent, type OriginalStream, type StoreAudit } from '@chuishao/event-store';
+import { type Queryable } from '@chuishao/postgres';
 
 export const SERVICE_SCHEMAS = ['intake', 'triage', 'dispatch', 'assessment'] as const;
 

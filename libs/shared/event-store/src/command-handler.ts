@@ -1,5 +1,6 @@
-import type { EventStore, Queryable } from './event-store';
-import type { Companion, EventDraft, EventMetadata, NewEvent, StoredEvent } from './types';
+import type { Companion, Queryable } from '@chuishao/postgres';
+import type { EventStore } from './event-store';
+import type { EventDraft, EventMetadata, NewEvent, StoredEvent } from './types';
 
 /** What a decider's events look like to the store: a type and its data (see {@link NewEvent}). */
 export type DecidedEvent = Pick<NewEvent, 'type' | 'data'> & Partial<Pick<NewEvent, 'eventId' | 'occurredAt'>>;

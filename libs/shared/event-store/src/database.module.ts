@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { openServiceDatabase, type ServiceDatabaseOptions } from './database';
+import { openServiceDatabase, type ServiceDatabaseOptions } from '@chuishao/postgres';
 import { EventStore, type EventStoreOptions } from './event-store';
 
 /**

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainedEventBody, type ChainHead, type ChainVerdict } from './hash-chain';
-import { companionCtes } from './companions';
-import { insertRows, type ColumnSpec } from './row-source';
+import { companionCtes, insertRows, type ColumnSpec, type Companion, type Queryable } from '@chuishao/postgres';
 import {
   ConcurrencyError,
-  type Companion,
   type EventDraft,
   type EventMetadata,
   type ExpectedVersion,
@@ -48,7 +45,7 @@ export function inWrittenStreams(streamOf: string, gated = true): string | undef
 }
 
 /** Anything that can run a parameterised query: a TypeORM EntityManager, QueryRunner or DataSource. */
-export type Queryable = Pick<EntityManager, 'query'>;
+
 
 
 export interface EventRow {

@@ -1,4 +1,5 @@
-import { chainedBody, type EventRow, type Queryable } from './event-store';
+import type { Queryable } from '@chuishao/postgres';
+import { chainedBody, type EventRow } from './event-store';
 import { verifyChain, type ChainVerdict } from './hash-chain';
 
 /** A stream whose chain does not hold, with the first bad position and why. */

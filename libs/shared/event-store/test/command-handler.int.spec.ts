@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
-import { appendAtHead, CommandHandler, ConcurrencyError, EventStore, EventStoreMigration1732500000000, openServiceDatabase } from '../src';
+import { openServiceDatabase } from '@chuishao/postgres';
+import { appendAtHead, CommandHandler, ConcurrencyError, EventStore, EventStoreMigration1732500000000 } from '../src';
 
 const meta = { correlationId: 'c1', causationId: null, actor: { role: 'street', org: 'street-1', sub: 'alice' } };
 type Counted = { type: 'Counted'; data: { by: number } };

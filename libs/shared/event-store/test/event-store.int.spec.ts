@@ -1,6 +1,7 @@
 import { DataSource, type QueryRunner } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
-import { auditStore, ConcurrencyError, EventStore, EventStoreMigration1732500000000, GroupCommitter, openServiceDatabase, runTogether, statementName, WRITTEN_STREAMS } from '../src';
+import { auditStore, ConcurrencyError, EventStore, EventStoreMigration1732500000000, WRITTEN_STREAMS } from '../src';
+import { GroupCommitter, openServiceDatabase, runTogether, statementName } from '@chuishao/postgres';
 
 const actor = { role: 'street', org: 'street-1', sub: 'alice' };
 const meta = { correlationId: 'c1', causationId: null, actor };

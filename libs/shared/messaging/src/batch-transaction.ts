@@ -1,7 +1,7 @@
 import type { MessageHandler } from '@nestjs/microservices';
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { GroupCommitter, type Outcome } from '@chuishao/event-store';
+import { GroupCommitter, type Outcome } from '@chuishao/postgres';
 import { histogram } from '@chuishao/platform';
 import { flushDeferred, openBatchScope, type BatchScope, type RawClient } from './inbox';
 

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Companion } from '@chuishao/event-store';
+import type { Companion } from '@chuishao/postgres';
 
 /**
  * A consumer batch's transaction (see KafkaEventServer): a handler given it (through its

@@ -1,4 +1,6 @@
-import { announceOutboxRows, columnNames, insertRows, inWrittenStreams, runTogether, type ColumnSpec, type Companion, type EventDraft, type Queryable } from '@chuishao/event-store';
+import { inWrittenStreams, type EventDraft } from '@chuishao/event-store';
+import { columnNames, insertRows, runTogether, type ColumnSpec, type Companion, type Queryable } from '@chuishao/postgres';
+import { announceOutboxRows } from './outbox-commits';
 import { whistleIdOfStream } from '@chuishao/contracts';
 import { toEnvelope } from './envelope';
 

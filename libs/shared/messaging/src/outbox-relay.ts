@@ -1,6 +1,7 @@
 import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient, outboxWritesInFlight, onOutboxCommit, type CommittedOutboxRow, type OutboxCommit } from '@chuishao/event-store';
+import { PreparingClient } from '@chuishao/postgres';
+import { outboxWritesInFlight, onOutboxCommit, type CommittedOutboxRow, type OutboxCommit } from './outbox-commits';
 import { WakeableSleep } from '@chuishao/platform';
 import { publishable } from './relay-frontier';
 

@@ -1,4 +1,4 @@
-import type { CommittedOutboxRow } from '@chuishao/event-store';
+import type { CommittedOutboxRow } from './outbox-commits';
 
 /** What the relay may publish now of the rows its process handed over (ADR 0019). */
 export interface Publishable {

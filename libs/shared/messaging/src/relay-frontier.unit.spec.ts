@@ -1,4 +1,4 @@
-import type { CommittedOutboxRow } from '@chuishao/event-store';
+import type { CommittedOutboxRow } from './outbox-commits';
 import { publishable } from './relay-frontier';
 
 const row = (id: number): CommittedOutboxRow => ({ id: String(id), topic: 't', key: 'k', value: `v${id}`, headers: {} });

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
+import { EventStoreMigration1732500000000 } from '@chuishao/event-store';
+import { openServiceDatabase } from '@chuishao/postgres';
 import { freshDatabase } from '@chuishao/testing';
-import { InboxPruner, ParkedMigration1732500000002 } from '../src';
+import { InboxPruner, OUTBOX_WAKE_OPTION, ParkedMigration1732500000002 } from '../src';
 
 /** Inbox rows older than the retention go, in slices; younger ones (the dedupe window) stay. */
 describe('InboxPruner on real PostgreSQL', () => {
@@ -10,7 +11,7 @@ describe('InboxPruner on real PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await freshDatabase('inbox_pruner');
-    ds = await openServiceDatabase({ url: db.url, schema: 'inbox_pruner', migrations: [EventStoreMigration1732500000000, ParkedMigration1732500000002] });
+    ds = await openServiceDatabase({ url: db.url, schema: 'inbox_pruner', migrations: [EventStoreMigration1732500000000, ParkedMigration1732500000002], sessionOptions: OUTBOX_WAKE_OPTION });
   });
   afterAll(async () => {
     await ds?.destroy();

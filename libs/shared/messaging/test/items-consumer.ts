@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import type { Admin, Message, Producer } from 'kafkajs';
-import { EventStoreMigration1732500000000, openServiceDatabase } from '@chuishao/event-store';
+import { EventStoreMigration1732500000000 } from '@chuishao/event-store';
+import { openServiceDatabase } from '@chuishao/postgres';
 import { freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, ensureTopics, KafkaEventServer, KafkaEventContext, ParkedMigration1732500000002 } from '../src';
+import { createKafka, ensureTopics, KafkaEventServer, KafkaEventContext, OUTBOX_WAKE_OPTION, ParkedMigration1732500000002 } from '../src';
 
 /** The message of item n: `{ id: 'm<n>', n }`, all on one key. */
 export const itemMessage = (n: number): Message => ({ key: 'k', value: JSON.stringify({ id: `m${n}`, n }) });
@@ -44,7 +45,7 @@ export function itemsConsumer<P>(o: ItemsConsumerOptions<P>): { ds: () => DataSo
 
   beforeAll(async () => {
     db = await freshDatabase(o.label);
-    ds = await openServiceDatabase({ url: db.url, schema: o.label, migrations: [EventStoreMigration1732500000000, ParkedMigration1732500000002] });
+    ds = await openServiceDatabase({ url: db.url, schema: o.label, migrations: [EventStoreMigration1732500000000, ParkedMigration1732500000002], sessionOptions: OUTBOX_WAKE_OPTION });
     await ds.query(o.table);
     admin = kafka.admin();
     await admin.connect();

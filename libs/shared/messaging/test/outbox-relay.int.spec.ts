@@ -1,9 +1,10 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import { EventStoreMigration1732500000000, OUTBOX_WAKE_OPTION, OutboxWakeMigration1732500000001, announcedOutboxRows, onOutboxCommit, openServiceDatabase, outboxWritesInFlight, type CommittedOutboxRow } from '@chuishao/event-store';
+import { EventStoreMigration1732500000000, OutboxWakeMigration1732500000001 } from '@chuishao/event-store';
+import { openServiceDatabase } from '@chuishao/postgres';
 import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, enqueue, ensureTopics, OutboxRelay, type RelayDrain } from '../src';
+import { announcedOutboxRows, createKafka, enqueue, ensureTopics, onOutboxCommit, OUTBOX_WAKE_OPTION, OutboxRelay, outboxWritesInFlight, type CommittedOutboxRow, type RelayDrain } from '../src';
 
 /**
  * The outbox relay on real PostgreSQL and Kafka (ADRs 0003, 0009): everything committed is
@@ -32,7 +33,7 @@ describe('OutboxRelay', () => {
 
   beforeAll(async () => {
     db = await freshDatabase('outbox_relay');
-    ds = await openServiceDatabase({ url: db.url, schema: 'relay', migrations: [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001] });
+    ds = await openServiceDatabase({ url: db.url, schema: 'relay', migrations: [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001], sessionOptions: OUTBOX_WAKE_OPTION });
     admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, [{ name: topic, partitions: 1, retention: 'forever' }]);

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { DatabaseModule, EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, type EventStoreOptions } from '@chuishao/event-store';
-import { Messaging, MessagingModule, ParkedMigration1732500000002, type ConsumerFetch, type KafkaEventServer, type TopicSpec } from '@chuishao/messaging';
+import { Messaging, MessagingModule, OUTBOX_WAKE_OPTION, ParkedMigration1732500000002, type ConsumerFetch, type KafkaEventServer, type TopicSpec } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { AuthModule } from '@chuishao/auth';
 import { PlatformModule, postgresHealthCheck, type HealthCheck } from '@chuishao/platform';
@@ -55,6 +55,8 @@ export class ServiceKitModule {
           url: o.config.DATABASE_URL,
           schema: o.service,
           migrations: [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, ParkedMigration1732500000002, ...o.migrations],
+          // the service's commits wake its relay in-process; its outbox trigger need not NOTIFY (ADR 0013)
+          sessionOptions: OUTBOX_WAKE_OPTION,
           eventStore: o.eventStore,
         }),
         MessagingModule.forRoot({

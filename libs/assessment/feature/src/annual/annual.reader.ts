@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { defaultCatalog } from '@chuishao/catalog';
 import { annualPeriodKeys, computeAnnual, parsePeriod, periodRange, policyFor, type AnnualReport } from '@chuishao/assessment-domain';
 import { closingOf } from '../periods/closed-periods';

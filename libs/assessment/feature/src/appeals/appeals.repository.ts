@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { monthKeys, type LostItem, type Period, type UpheldAppeal } from '@chuishao/assessment-domain';
 import type { AppealTarget } from '@chuishao/assessment-contracts';
 import { tableNamer } from '../projection/assessment-projection';

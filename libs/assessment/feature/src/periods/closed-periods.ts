@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { enclosingPeriods, type Period } from '@chuishao/assessment-domain';
 
 export interface Closing {

@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { minimumSampleOf, SCORING_POLICY_V1, type PublishedPolicy, type ScoringPolicy } from '@chuishao/assessment-domain';
 
 export const SCORING_POLICY_STREAM = 'policy-assessment';

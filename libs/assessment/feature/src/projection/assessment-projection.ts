@@ -1,4 +1,4 @@
-import { insertRows, renumbered, runTogether, type ColumnSpec, type Queryable } from '@chuishao/event-store';
+import { insertRows, renumbered, runTogether, type ColumnSpec, type Queryable } from '@chuishao/postgres';
 import {
   ANALYTICS_EVENT_TYPES,
   COUNT_COLUMNS,

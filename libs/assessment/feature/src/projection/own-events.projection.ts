@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import type { AppealDecidedData, AppealFiledData, PeriodClosedData, StreetRatedData } from '@chuishao/assessment-contracts';
 import { tableNamer } from './assessment-projection';
 

@@ -1,5 +1,5 @@
 import { parsePeriod, type ScoringPolicy } from '@chuishao/assessment-domain';
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { projectWhistleEvents, WhistleProjector, tableNamer, WHISTLE_PROJECTION_TABLES, OWN_PROJECTION_TABLES, COUNT_SQL_COLUMNS, type ProjectableEvent } from '../projection/assessment-projection';
 import { projectOwnEvents } from '../projection/own-events.projection';
 import { buildScorecard } from '../scorecards/scorecard.reader';

@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { parsePeriod, policyFor, type PeriodNumbers, type PublishedPolicy } from '@chuishao/assessment-domain';
 import { closingOf } from '../periods/closed-periods';
 import { buildScorecard } from './scorecard.reader';

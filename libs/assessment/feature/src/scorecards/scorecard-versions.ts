@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { enclosingPeriods, parsePeriod, policyFor, type Period, type PeriodNumbers, type PublishedPolicy } from '@chuishao/assessment-domain';
 import { closingOf } from '../periods/closed-periods';
 import { buildScorecard, type ScorecardResult } from './scorecard.reader';

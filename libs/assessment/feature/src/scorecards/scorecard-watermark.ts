@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { monthKeys, type Period } from '@chuishao/assessment-domain';
 import { tableNamer } from '../projection/assessment-projection';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { Logger } from '@nestjs/common';
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { parsePeriod, policyFor, type Period, type ScoringPolicy } from '@chuishao/assessment-domain';
 import { counter, gauge, ProblemException } from '@chuishao/platform';
 import { closingOf, type Closing } from '../periods/closed-periods';

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
 import { envelopeProblem, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope, type InboxGate, type Membership } from '@chuishao/messaging';
-import { runTogether } from '@chuishao/event-store';
+import { runTogether } from '@chuishao/postgres';
 import { TOPICS, whistleStreamId } from '@chuishao/contracts';
 import type { WhistleBlownData, WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
 import type { TriageOverriddenData, WhistleTriagedData } from '@chuishao/triage-contracts';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, columnNames, insertRows, inWrittenStreams, runTogether, type ColumnSpec, type Companion, type EventMetadata } from '@chuishao/event-store';
+import { EventStore, inWrittenStreams, type EventMetadata } from '@chuishao/event-store';
+import { columnNames, insertRows, runTogether, type ColumnSpec, type Companion } from '@chuishao/postgres';
 import { enqueue, Messaging, publishing, publishingEach, type OutboxMessage } from '@chuishao/messaging';
 import { TOPICS, whistleStreamId, whistleStreamIdSql } from '@chuishao/contracts';
 import type { DeadlineKind, DispatchEvent } from '@chuishao/dispatch-contracts';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { insertRows, type ColumnSpec, type Companion } from '@chuishao/event-store';
+import { insertRows, type ColumnSpec, type Companion } from '@chuishao/postgres';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistlePhase } from '@chuishao/dispatch-domain';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { isDuration } from '@chuishao/contracts';
 import { DEFAULT_TRIAGE_SLA, type Sla } from '@chuishao/triage-contracts';
 

@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
-import { chainHash, GENESIS_HASH, runTogether } from '@chuishao/event-store';
+import { chainHash, GENESIS_HASH } from '@chuishao/event-store';
+import { runTogether } from '@chuishao/postgres';
 import { envelopeProblem, PARK_PERMANENT_FAILURES, processOnceAtBatchEnd, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { evolveView, type WhistleView } from '@chuishao/intake-domain';

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { canonicalJson, EventStore, GroupCommitter, type Companion, type Outcome } from '@chuishao/event-store';
+import { canonicalJson, EventStore } from '@chuishao/event-store';
+import { GroupCommitter, type Companion, type Outcome } from '@chuishao/postgres';
 import { Messaging, publishingEach } from '@chuishao/messaging';
 import { TOPICS, whistleStreamId } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';

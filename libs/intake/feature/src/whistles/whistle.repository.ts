@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { insertRows, inWrittenStreams, runTogether, type ColumnSpec, type Companion, type Queryable } from '@chuishao/event-store';
+import { inWrittenStreams } from '@chuishao/event-store';
+import { insertRows, runTogether, type ColumnSpec, type Companion, type Queryable } from '@chuishao/postgres';
 import { whistleStreamIdSql } from '@chuishao/contracts';
 import type { WhistleView } from '@chuishao/intake-domain';
 import type { CursorPosition } from './cursor';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 
 export type Closure = 'RESOLVED' | 'WITHDRAWN';
 

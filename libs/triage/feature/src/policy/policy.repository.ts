@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import type { TriagePolicyPublishedData } from '@chuishao/triage-contracts';
 import { BUILT_IN_POLICY, policyInForceAt, type PolicyVersion } from '@chuishao/triage-domain';
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { EARTH_RADIUS_M, isRecurringNeighbour, type TriagePolicy, type WhistleSite } from '@chuishao/triage-domain';
 import type { RecurringCount } from './recurring-count';
 

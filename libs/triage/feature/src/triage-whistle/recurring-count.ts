@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import type { SiteIndex, TriagePolicy, WhistleSite } from '@chuishao/triage-domain';
 
 /**

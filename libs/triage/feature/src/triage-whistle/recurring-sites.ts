@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Companion, Queryable } from '@chuishao/event-store';
-import { insertRows } from '@chuishao/event-store';
+import type { Companion, Queryable } from '@chuishao/postgres';
+import { insertRows } from '@chuishao/postgres';
 import type { Membership } from '@chuishao/messaging';
 import { counter, gauge } from '@chuishao/platform';
 import { DAY_MS, SiteIndex, type PolicyVersion, type TriagePolicy, type WhistleSite } from '@chuishao/triage-domain';

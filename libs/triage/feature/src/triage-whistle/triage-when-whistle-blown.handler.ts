@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventStore, type Companion } from '@chuishao/event-store';
+import { EventStore } from '@chuishao/event-store';
+import { type Companion } from '@chuishao/postgres';
 import { Messaging, publishingEach, RejectMessage, type Envelope, type InboxGate, type Membership } from '@chuishao/messaging';
 import { systemActor, TOPICS, whistleStreamId, type Level } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';

@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { DataSource, type Logger as TypeOrmLogger, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger, type MigrationInterface } from 'typeorm';
 import { statementLabel } from '@chuishao/platform';
-import { OUTBOX_WAKE_OPTION, PreparingClient } from './prepared-client';
-import { EVENT_STORE_DDL, EVENT_STORE_DROP, notifyOutboxFunction } from './sql';
+import { PreparingClient } from './prepared-client';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -13,8 +12,9 @@ export interface ServiceDatabaseOptions {
   schema: string;
   migrations: MigrationClass[];
   poolSize?: number;
-  /** Only tests may ask TypeORM to synchronise entities; services always migrate. */
   applicationName?: string;
+  /** More `-c name=value` settings for every session of the pool (e.g. the messaging library's OUTBOX_WAKE_OPTION). */
+  sessionOptions?: string;
 }
 
 const SAFE_IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -75,7 +75,7 @@ export const databaseLogger: TypeOrmLogger = {
 
 /**
  * TypeORM data source for one service: its schema first on the search_path, migrations, never
- * synchronize; its connections wake the service's outbox relay in-process (ADR 0013).
+ * synchronize; its connections are PreparingClients (prepared statements, tracked writes).
  */
 export function serviceDataSource(opts: ServiceDatabaseOptions): DataSource {
   return new DataSource({
@@ -89,7 +89,7 @@ export function serviceDataSource(opts: ServiceDatabaseOptions): DataSource {
     logging: ['error'],
     logger: databaseLogger,
     applicationName: opts.applicationName ?? `chuishao-${opts.schema}`,
-    extra: { max: opts.poolSize ?? 20, options: `-c search_path=${opts.schema} ${OUTBOX_WAKE_OPTION}`, Client: PreparingClient },
+    extra: { max: opts.poolSize ?? 20, options: `-c search_path=${opts.schema}${opts.sessionOptions ? ` ${opts.sessionOptions}` : ''}`, Client: PreparingClient },
   });
 }
 
@@ -108,32 +108,4 @@ export async function openServiceDatabase(opts: ServiceDatabaseOptions): Promise
     );
   }
   return ds;
-}
-
-/** The first migration of every service: event store, outbox and inbox in the service's schema. */
-export class EventStoreMigration1732500000000 implements MigrationInterface {
-  name = 'EventStoreMigration1732500000000';
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(EVENT_STORE_DDL);
-  }
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(EVENT_STORE_DROP);
-  }
-}
-
-/**
- * The outbox trigger NOTIFYs only for writers that will not wake the relay themselves: a session
- * with `chuishao.outbox_wake = process` (the services' pools, {@link OUTBOX_WAKE_OPTION}) commits
- * without it. A NOTIFY takes a lock that is global to the PostgreSQL server from the writer's
- * pre-commit to the end of its commit, its WAL flush included, so every notifying commit on the
- * server waited for the one before it (ADR 0013).
- */
-export class OutboxWakeMigration1732500000001 implements MigrationInterface {
-  name = 'OutboxWakeMigration1732500000001';
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(notifyOutboxFunction(true));
-  }
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(notifyOutboxFunction(false));
-  }
 }

@@ -1,5 +1,29 @@
-import type { Companion, CompanionStatement } from './types';
-import type { Queryable } from './event-store';
+import type { EntityManager } from 'typeorm';
+
+/** Anything that runs a query: a DataSource, an EntityManager, a QueryRunner. */
+export type Queryable = Pick<EntityManager, 'query'>;
+
+/**
+ * A data-modifying statement (INSERT/UPDATE/DELETE, no RETURNING needed) that an append writes
+ * inside its own statement, as a CTE: same transaction, same snapshot, no extra round trip
+ * (ADR 0009). `first` is the number its first parameter must take. Companions of one append must
+ * not touch the same row twice (PostgreSQL applies one of two modifications of a row in one
+ * statement) and cannot see each other's rows.
+ */
+export type Companion = (first: number) => CompanionStatement;
+
+export interface CompanionStatement {
+  sql: string;
+  params: unknown[];
+  /**
+   * An expression the composed statement adds to what it returns, given the name of the CTE this
+   * companion runs as (its SQL must then say RETURNING what the expression reads): so the outbox
+   * insert tells the connection its rows' ids (ADR 0019). The statement returns it on every row it
+   * returns, under a name the expression gives with AS.
+   */
+  output?: (cte: string) => string;
+}
+
 
 /** Each companion's statement, its parameters numbered on from the one before it (from `first`). */
 function numbered(companions: ReadonlyArray<Companion>, first: number): CompanionStatement[] {
