@@ -18,6 +18,10 @@ module.exports = {
       },
       module: { type: 'commonjs' },
     }],
+    // `feed` (the public Atom feed) ships ES modules only: Node 20.19+ requires them as they are,
+    // Jest's module system needs them as CommonJS
+    '/node_modules/feed/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!feed/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

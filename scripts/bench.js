@@ -15,6 +15,7 @@ const path = require('node:path');
 const { Client } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
 const { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, startLocalKafka } = require('./lib/stack');
+const { runPublicBoardBench, publicBoardMarkdown } = require('./bench/public-board');
 require('./register-paths');
 // the load generator's own consumer gets the same kafkajs idle-loop fix as the services
 require(path.join(ROOT, 'dist/libs/shared/messaging/src/kafkajs-idle-loop.js'));
@@ -356,7 +357,15 @@ function combineRounds(rate, runs) {
   };
 }
 
+// (d) the public board (公示公开): GET /api/v1/public/board, 200 clients, with and without the cache;
+// --only=public runs it alone (printed, not written); --public-seconds=N per run (default 15)
+const PUBLIC_OPTIONS = { seconds: Number(args['public-seconds'] ?? 15), concurrency: 200, whistles: Number(args['public-whistles'] ?? 5000) };
+
 async function main() {
+  if (args.only === 'public') {
+    log(publicBoardMarkdown(await runPublicBoardBench(PUBLIC_OPTIONS)));
+    return;
+  }
   const m = machine();
   m.probeStart = speedProbe();
   log(`speed probe (fixed single-threaded work, lower is faster): ${m.probeStart} ms`);
@@ -583,9 +592,11 @@ async function main() {
     if (QUICK) return;
     await Promise.all(procs.map((p) => stopProcess(p)));
     const { pgbenchTps, kafkaLine } = baselines();
+    log('(d) public board ...');
+    const publicBoard = await runPublicBoardBench(PUBLIC_OPTIONS);
     const probeEnd = speedProbe();
     log(`speed probe: ${m.probeStart} ms at the start, ${probeEnd} ms at the end`);
-    const results = { m, probeEnd, pgbenchTps, kafkaLine, alone, direct, viaGateway, lats, perCallUs, when: new Date().toISOString() };
+    const results = { m, probeEnd, pgbenchTps, kafkaLine, alone, direct, viaGateway, lats, perCallUs, publicBoard, when: new Date().toISOString() };
     writeReport(results);
     log(`written to docs/benchmarks.md`);
   } finally {
@@ -723,7 +734,7 @@ The pure rule engine \`triage()\`: ${r.perCallUs.toFixed(2)} µs per whistle (10
     const i = old.indexOf('\n## Assessment');
     if (i >= 0) extra = old.slice(i);
   }
-  fs.writeFileSync(file, md + extra);
+  fs.writeFileSync(file, `${md}\n${publicBoardMarkdown(r.publicBoard)}${extra}`);
 }
 
 main().catch((e) => {

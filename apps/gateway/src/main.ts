@@ -11,6 +11,7 @@ import { GatewayModule } from './gateway.module';
 import { registerProxy } from './proxy';
 import { setupMergedDocs } from './docs';
 import { upstreams } from './upstreams';
+import { registerPublicBoard } from './public-board';
 
 /** The one base URL (contract §0): the API routed to its service, /docs, /health, /metrics and the console at /. */
 async function main(): Promise<void> {
@@ -27,11 +28,14 @@ async function main(): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   const bases = upstreams(config);
   await registerProxy(fastify, bases);
+  registerPublicBoard(fastify, bases);
   const consoleDir = config.CONSOLE_DIR || resolve(__dirname, '../../../../apps/console/public');
   if (existsSync(join(consoleDir, 'index.html'))) {
     await fastify.register(fastifyStatic, { root: consoleDir, prefix: '/', index: ['index.html'], wildcard: false });
     // The resident's one-time feedback link (contract §5) opens the public feedback page.
     fastify.get('/feedback/:token', (_req, reply) => reply.sendFile('feedback.html'));
+    // 公示公开: the public board, no sign-in (contract §13)
+    fastify.get('/public', (_req, reply) => reply.sendFile('public.html'));
   }
   setupMergedDocs(app, bases);
   // like the services (bootstrapService): a graceful close exits 0, a second signal or 20 s forces

@@ -7,6 +7,10 @@ export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment';
 export const ROUTES: ReadonlyArray<[RegExp, ServiceName]> = [
   [/^\/api\/v1\/whistles\/[^/]+\/triage-override\/?$/, 'triage'],
   [/^\/api\/v1\/policies\/triage(\/|$)/, 'triage'],
+  // 公示公开 (contract §13): the departments' 三率 are assessment's, the rest intake's; the board
+  // itself is composed by the gateway (public-board.ts)
+  [/^\/api\/v1\/public\/departments(\/|$)/, 'assessment'],
+  [/^\/api\/v1\/public(\/|$)/, 'intake'],
   [/^\/api\/v1\/(whistles|catalog|feedback|board)(\/|$)/, 'intake'],
   [/^\/open311\/v2(\/|$)/, 'intake'],
   [/^\/api\/v1\/assignments(\/|$)/, 'dispatch'],

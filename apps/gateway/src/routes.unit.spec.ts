@@ -15,6 +15,12 @@ describe('gateway routes', () => {
     ['/api/v1/street-ratings', 'assessment'],
     ['/api/v1/assessment/scorecards?period=2026-Q3', 'assessment'],
     ['/api/v1/analytics/summary', 'assessment'],
+    ['/api/v1/public/whistles?streetId=x', 'intake'],
+    ['/api/v1/public/whistles/abc', 'intake'],
+    ['/api/v1/public/feed.atom', 'intake'],
+    ['/api/v1/public/board', 'intake'],
+    ['/api/v1/public/departments?period=2026-10', 'assessment'],
+    ['/api/v1/whistles/abc/feedback-qr.svg', 'intake'],
   ])('%s → %s', (url, service) => expect(routeFor(url)).toBe(service));
 
   it('leaves unknown paths to the gateway', () => {

@@ -199,7 +199,7 @@ describe('Open311 GeoReport v2 at /open311/v2', () => {
       expect(await countEvents(svc)).toBe(before);
     });
 
-    it('GET errors: unknown service, unknown or foreign request, bad filters, missing key', async () => {
+    it('GET errors: unknown service, unknown or foreign request, bad filters, a bad key', async () => {
       const t = await svc.token('street', other.id);
       const theirs = await svc.inject('POST', '/api/v1/whistles', {
         token: t,
@@ -213,8 +213,11 @@ describe('Open311 GeoReport v2 at /open311/v2', () => {
         [`/open311/v2/requests/${theirs.json.id}.json?api_key=${encodeURIComponent(key)}`, 403],
         [`/open311/v2/requests/${theirs.json.id}.json?api_key=${encodeURIComponent(otherKey)}`, 200],
         [`/open311/v2/requests/00000000-0000-4000-8000-000000000000.json?api_key=${encodeURIComponent(key)}`, 404],
-        [`/open311/v2/requests/${theirs.json.id}.json`, 403],
-        [`/open311/v2/requests.json`, 403],
+        // without a key the GETs are public (contract §9): an untriaged whistle is not public yet
+        [`/open311/v2/requests/${theirs.json.id}.json`, 404],
+        [`/open311/v2/requests.json`, 200],
+        [`/open311/v2/requests.json?api_key=`, 200],
+        [`/open311/v2/requests.json?api_key=forged`, 403],
         [`/open311/v2/requests.json?api_key=${encodeURIComponent(key)}&status=pending`, 400],
         [`/open311/v2/requests.json?api_key=${encodeURIComponent(key)}&start_date=yesterday`, 400],
         [`/open311/v2/requests.json?api_key=${encodeURIComponent(key)}&service_request_id=1,2`, 400],

@@ -17,6 +17,7 @@ import { ScorecardRenderer } from './scorecards/scorecard.renderer';
 import { scorecardCacheBytes } from './scorecards/scorecard-cache.config';
 import { districtTimeZone } from './projection/district-time-zone';
 import { WarmClosedScorecards } from './scorecards/warm-closed-scorecards';
+import { PublicDepartmentsHttpController } from './public/public-departments.http.controller';
 
 @Module({
   controllers: [
@@ -28,6 +29,7 @@ import { WarmClosedScorecards } from './scorecards/warm-closed-scorecards';
     AnalyticsHttpController,
     AnnualHttpController,
     AppealsHttpController,
+    PublicDepartmentsHttpController,
   ],
   providers: [
     RateDepartmentHandler,

@@ -15,6 +15,7 @@ import { BoardHttpController } from './board/board.http.controller';
 import { IntakeSecrets } from './intake-secrets';
 import { Open311HttpController } from './open311/open311.http.controller';
 import { Open311HttpSetup } from './open311/open311-http-setup';
+import { PublicHttpController } from './public/public.http.controller';
 
 @Module({
   controllers: [
@@ -23,6 +24,7 @@ import { Open311HttpSetup } from './open311/open311-http-setup';
     FeedbackHttpController,
     BoardHttpController,
     Open311HttpController,
+    PublicHttpController,
     WhistleEventsKafkaController,
     TriagePolicyPublishedKafkaController,
     StuckNoticesKafkaController,

@@ -2,7 +2,7 @@
 import { api, ApiError } from '../api.js';
 import { bi, clear, h } from '../dom.js';
 import { fmtTime } from '../format.js';
-import { RATINGS } from '../labels.js';
+import { ASSIGNMENT_ROLE, ASSIGNMENT_STATUS, RATINGS, WHISTLE_STATUS, label } from '../labels.js';
 import { field, loading } from '../ui.js';
 
 function tokenFromLocation() {
@@ -54,8 +54,9 @@ export async function mountFeedback(main, token = tokenFromLocation()) {
       w.resolvedAt ? [h('dt', null, '办结时间'), h('dd', null, fmtTime(w.resolvedAt))] : null,
     ),
   );
+  const follow = progressCard(summary.progress);
   if (w.feedback?.status === 'GIVEN') {
-    clear(main).append(h('h1', null, bi('群众满意度评价', 'How satisfied are you?')), card, sorry('该评价链接已使用过，感谢您的反馈！', 'This link has already been used. Thank you!', 'good'));
+    clear(main).append(h('h1', null, bi('群众满意度评价', 'How satisfied are you?')), card, follow ?? '', sorry('该评价链接已使用过，感谢您的反馈！', 'This link has already been used. Thank you!', 'good'));
     return;
   }
   let rating = '';
@@ -90,14 +91,34 @@ export async function mountFeedback(main, token = tokenFromLocation()) {
       const body = { rating };
       if (comment.value.trim()) body.comment = comment.value.trim();
       await api(path, { method: 'POST', body, auth: false });
-      form.replaceWith(sorry('感谢您的评价！', 'Thank you for your feedback!', 'good'));
+      form.replaceWith(sorry('感谢您的评价！此页面可随时打开查看办理进度。', 'Thank you! Open this page any time to follow the case.', 'good'));
     } catch (err) {
       submit.disabled = false;
       if (err instanceof ApiError && (err.status === 409 || err.status === 404)) form.replaceWith(explain(err));
       else form.prepend(explain(err));
     }
   });
-  clear(main).append(h('h1', null, bi('群众满意度评价', 'How satisfied are you?')), card, form);
+  clear(main).append(h('h1', null, bi('群众满意度评价', 'How satisfied are you?')), card, follow ?? '', form);
+}
+
+/** The case's public progress (公示公开, the anonymised view): status and each department's steps. */
+function progressCard(p) {
+  if (!p) return null;
+  const step = (done, zh, at) => h('li', { class: done ? 'done' : '' }, zh, ' ', h('span', { class: 'small muted' }, done ? fmtTime(at) : '—'));
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'fb-pg', 'data-testid': 'feedback-progress' },
+    h('h2', { id: 'fb-pg' }, bi('办理进度', 'Progress')),
+    h('p', null, bi(...label(WHISTLE_STATUS, p.status))),
+    p.departments.map((d) =>
+      h(
+        'div',
+        null,
+        h('h3', null, d.name, ` · ${label(ASSIGNMENT_ROLE, d.role)[0]}`, h('span', { class: 'small muted' }, ` ${label(ASSIGNMENT_STATUS, d.status)[0]}`)),
+        h('ol', { class: 'progress-steps' }, step(true, '派单', d.summonedAt), step(!!d.reportedAt, '报到', d.reportedAt), step(!!d.arrivedAt, '到场', d.arrivedAt), step(!!d.completedAt, '办结', d.completedAt)),
+      ),
+    ),
+  );
 }
 
 /** Hash route #/feedback/<token> inside the console. */

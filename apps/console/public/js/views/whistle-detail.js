@@ -206,7 +206,7 @@ export async function renderWhistleDetail(main, ctx) {
     if (view.status !== lastStatus || feedbackKey !== lastFeedbackKey) {
       lastStatus = view.status;
       lastFeedbackKey = feedbackKey;
-      clear(actionsBox).append(link ? feedbackLinkBox(link.link, link.expiresAt) : '', roleActions(view) ?? '');
+      clear(actionsBox).append(link ? feedbackLinkBox(link.link, link.expiresAt, view.id) : '', roleActions(view) ?? '');
     }
   }
 
@@ -365,13 +365,37 @@ export async function renderWhistleDetail(main, ctx) {
   await load();
 }
 
-/** The resident's one-time link, prominent, as a plain link with a copy button. */
-export function feedbackLinkBox(link, expiresAt) {
+/** The link as a QR code: an SVG made by the server (no external service), parsed as SVG, never as HTML. */
+async function feedbackQr(whistleId) {
+  const res = await api(`/api/v1/whistles/${whistleId}/feedback-qr.svg`, { raw: true, headers: { accept: 'image/svg+xml' } });
+  const doc = new DOMParser().parseFromString(await res.text(), 'image/svg+xml');
+  const svg = doc.documentElement;
+  if (svg.nodeName !== 'svg') throw new Error('二维码生成失败 / The QR code could not be made');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', '评价链接二维码 QR code of the feedback link');
+  svg.setAttribute('class', 'feedback-qr');
+  return document.importNode(svg, true);
+}
+
+/** The resident's one-time link, prominent, as a plain link with a copy button and a QR code. */
+export function feedbackLinkBox(link, expiresAt, whistleId) {
   const url = new URL(link, location.origin).href;
   const copy = h('button', { type: 'button', class: 'btn primary' }, bi('复制链接', 'Copy link'));
   copy.addEventListener('click', async () => {
     if (await copyText(url)) toastOk('已复制评价链接', 'Link copied');
     else toastError(new Error('复制失败，请长按链接手动复制 / Copy failed; long-press the link to copy'));
+  });
+  const qrBox = h('div', { class: 'qr-box', 'data-testid': 'feedback-qr' });
+  const qrButton = whistleId ? h('button', { type: 'button', class: 'btn' }, bi('显示二维码', 'Show QR code')) : null;
+  qrButton?.addEventListener('click', async () => {
+    qrButton.disabled = true;
+    try {
+      clear(qrBox).append(await feedbackQr(whistleId), h('p', { class: 'small muted' }, bi('请群众用手机扫码评价，并可随时查看办理进度。', 'The resident scans it to rate and follow the case.')));
+      qrButton.remove();
+    } catch (err) {
+      qrButton.disabled = false;
+      toastError(err);
+    }
   });
   return h(
     'section',
@@ -380,6 +404,7 @@ export function feedbackLinkBox(link, expiresAt) {
     h('p', null, bi('请把下面的链接发给反映问题的群众，链接只能使用一次。', 'Send this one-time link to the resident.')),
     h('p', null, h('a', { href: url, target: '_blank', rel: 'noopener' }, url)),
     expiresAt ? h('p', { class: 'small muted' }, `有效期至 ${fmtTime(expiresAt)}`) : null,
-    h('div', { class: 'actions' }, copy),
+    h('div', { class: 'actions' }, copy, qrButton),
+    qrBox,
   );
 }

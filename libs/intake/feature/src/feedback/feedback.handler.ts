@@ -7,7 +7,7 @@ import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import { counter, problem, ProblemException } from '@chuishao/platform';
-import { applyLocally, decide, whistleState, type WhistleView } from '@chuishao/intake-domain';
+import { anonymiseWhistle, applyLocally, decide, whistleState, type WhistleView } from '@chuishao/intake-domain';
 import type { Rating } from '@chuishao/intake-contracts';
 import { asProblem } from '../domain-problem';
 import { WhistleRepository } from '../whistles/whistle.repository';
@@ -110,6 +110,8 @@ export function presentFeedbackSummary(view: WhistleView, row: TokenRow) {
       }),
     createdAt: view.createdAt,
     resolvedAt: new Date(row.resolved_at).toISOString(),
+    // the resident follows the case: its public progress (公示公开), before and after rating
+    progress: anonymiseWhistle(view, catalog, new Date()) ?? null,
     feedback: {
       status: row.used_at || view.feedback?.status === 'GIVEN' ? ('GIVEN' as const) : ('REQUESTED' as const),
       expiresAt: new Date(row.expires_at).toISOString(),

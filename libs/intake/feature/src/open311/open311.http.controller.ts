@@ -8,14 +8,15 @@ import { DataSource } from 'typeorm';
 import { defaultCatalog } from '@chuishao/catalog';
 import { canonicalJson } from '@chuishao/event-store';
 import { Public, verifyOpen311Key, type Principal } from '@chuishao/auth';
-import { flattenValidationErrors } from '@chuishao/platform';
+import { flattenValidationErrors, publicBaseUrl } from '@chuishao/platform';
+import { anonymiseWhistle, type PublicWhistle, type WhistleView } from '@chuishao/intake-domain';
 import { BlowWhistleHandler } from '../whistles/blow-whistle.handler';
 import { BlowWhistleRequestDto } from '../whistles/blow-whistle.request.dto';
 import { WhistleRepository } from '../whistles/whistle.repository';
 import { IntakeSecrets } from '../intake-secrets';
 import { Open311Error, formatOfUrl, type Open311Format } from './open311-error';
 import { Open311ExceptionFilter } from './open311.exception-filter';
-import { CLOSED_STATUSES, presentRequest, presentService, presentServiceDefinition } from './open311.presenter';
+import { CLOSED_STATUSES, presentPublicRequest, presentRequest, presentService, presentServiceDefinition } from './open311.presenter';
 import { toXml, type XmlValue } from './xml';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98,11 +99,17 @@ export class Open311HttpController {
     return { sub: 'open311-api-key', role: 'street', org: streetId };
   }
 
+  /** GET's reader: a street by its api_key (its full records), or the public without one (contract §9, §13). */
+  private reader(apiKey: unknown): Principal | undefined {
+    return apiKey === undefined || apiKey === '' ? undefined : this.street(apiKey);
+  }
+
   @Get(['discovery.json', 'discovery.xml'])
   @ApiOperation({ summary: 'Open311 服务发现 / Open311 discovery' })
   @ApiProduces('application/json', 'text/xml')
   discovery(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): string {
-    const base = `${req.protocol}://${req.host}/open311/v2`;
+    // the configured public base URL (CHUISHAO_PUBLIC_BASE_URL), never the request's Host or X-Forwarded-Host
+    const base = `${publicBaseUrl()}/open311/v2`;
     return this.send(reply, formatOfUrl(req.url), 'discovery', {
       changeset: CHANGESET,
       contact: '和平区吹哨报到指挥中心 / Heping District whistle-and-report command center',
@@ -222,19 +229,19 @@ export class Open311HttpController {
 
   @Get(['requests.json', 'requests.xml'])
   @ApiOperation({
-    summary: '查询本街道的服务请求 / The street’s service requests',
+    summary: '查询服务请求：无 api_key 为公开（脱敏）视图，有 api_key 为本街道完整记录 / Service requests: the public (anonymised) view without api_key, the street’s full records with it',
     description:
-      '需 api_key。筛选：service_request_id（逗号分隔）、service_code、status（open|closed）、start_date、end_date；未给编号与日期时为最近 90 天；最多 1000 条，新的在前。' +
-      ' / api_key required. Filters: service_request_id (comma list), service_code, status (open|closed), start_date, end_date; without ids or dates, the last 90 days; at most 1000, newest first.',
+      '无 api_key：全区已分级的请求，公开视图（无描述、地址、坐标、图片；address 为街道与社区）。有 api_key：本街道的完整记录。筛选：service_request_id（逗号分隔）、service_code、status（open|closed）、start_date、end_date；未给编号与日期时为最近 90 天；最多 1000 条，新的在前。' +
+      ' / Without api_key: every triaged request, public view (no description, address line, coordinates or media; address = street and community). With a street’s api_key: its full records. Filters: service_request_id (comma list), service_code, status (open|closed), start_date, end_date; without ids or dates, the last 90 days; at most 1000, newest first.',
   })
-  @ApiQuery({ name: 'api_key', required: true })
+  @ApiQuery({ name: 'api_key', required: false, description: '街道 API key；不填为公开视图 / a street’s key; public view without' })
   @ApiQuery({ name: 'service_request_id', required: false })
   @ApiQuery({ name: 'service_code', required: false })
   @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed'] })
   @ApiQuery({ name: 'start_date', required: false, example: '2026-11-01T00:00:00+08:00' })
   @ApiQuery({ name: 'end_date', required: false, example: '2026-12-01T00:00:00+08:00' })
   async requests(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const principal = this.street(query['api_key']);
+    const principal = this.reader(query['api_key']);
     const ids = str(query['service_request_id'], 'service_request_id')?.split(',').map((s) => s.trim()).filter(Boolean);
     if (ids?.some((id) => !UUID.test(id))) throw new Open311Error(400, 'service_request_id 须为哨件编号（UUID）/ service_request_id must be whistle ids (UUIDs)');
     const codes = str(query['service_code'], 'service_code')?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -251,7 +258,7 @@ export class Open311HttpController {
     if (!ids && !from && !to) from = new Date(Date.now() - NINETY_DAYS).toISOString();
     const statuses = status && !(status.includes('open') && status.includes('closed')) ? (status.includes('open') ? OPEN_STATUSES : [...CLOSED_STATUSES]) : undefined;
     const rows = await this.whistles.list(this.dataSource, {
-      streetId: principal.org,
+      ...(principal ? { streetId: principal.org } : { publicOnly: true }),
       ids,
       situationCodes: codes,
       statuses,
@@ -259,20 +266,34 @@ export class Open311HttpController {
       to,
       limit: OPEN311_MAX_REQUESTS,
     });
-    return this.send(reply, formatOfUrl(req.url), 'service_requests', rows.map((r) => presentRequest(r.view)));
+    return this.send(reply, formatOfUrl(req.url), 'service_requests', principal ? rows.map((r) => presentRequest(r.view)) : this.publicRequests(rows.map((r) => r.view)));
+  }
+
+  private publicRequests(views: readonly WhistleView[]): Array<Record<string, XmlValue>> {
+    const now = new Date();
+    const catalog = defaultCatalog();
+    return views.map((v) => anonymiseWhistle(v, catalog, now)).filter((w): w is PublicWhistle => !!w).map(presentPublicRequest);
   }
 
   @Get('requests/:file')
-  @ApiOperation({ summary: '查询单个服务请求 / One service request', description: '需 api_key；只能查询本街道的请求。 / api_key required; own street only.' })
+  @ApiOperation({
+    summary: '查询单个服务请求 / One service request',
+    description: '无 api_key：公开视图（已分级的请求）；有 api_key：本街道请求的完整记录。 / Without api_key: the public view (triaged requests); with a street’s api_key: its own request in full.',
+  })
   @ApiParam({ name: 'file', example: '2b7c1f0e-8a55-4a3e-9a43-4c8f5f0f6a01.json' })
-  @ApiQuery({ name: 'api_key', required: true })
+  @ApiQuery({ name: 'api_key', required: false })
   async request(@Param('file') file: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const m = /^(.+)\.(json|xml)$/.exec(file);
     if (!m) throw new Open311Error(404, '请使用 .json 或 .xml / use .json or .xml');
-    const principal = this.street(query['api_key']);
+    const principal = this.reader(query['api_key']);
     if (!UUID.test(m[1])) throw new Open311Error(404, `未知的 service_request_id / service_request_id not found: ${m[1]}`);
     const view = await this.whistles.find(this.dataSource, m[1]);
     if (!view) throw new Open311Error(404, `未知的 service_request_id / service_request_id not found: ${m[1]}`);
+    if (!principal) {
+      const [pub] = this.publicRequests([view]);
+      if (!pub) throw new Open311Error(404, `未知的 service_request_id / service_request_id not found: ${m[1]}`);
+      return this.send(reply, m[2] as Open311Format, 'service_requests', [pub]);
+    }
     if (view.streetId !== principal.org) throw new Open311Error(403, '该请求不属于本街道 / This request belongs to another street');
     return this.send(reply, m[2] as Open311Format, 'service_requests', [presentRequest(view)]);
   }

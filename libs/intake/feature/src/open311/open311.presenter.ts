@@ -1,5 +1,5 @@
 import { defaultCatalog, type Situation } from '@chuishao/catalog';
-import type { WhistleStatus, WhistleView } from '@chuishao/intake-domain';
+import type { PublicWhistle, WhistleStatus, WhistleView } from '@chuishao/intake-domain';
 import type { XmlValue } from './xml';
 
 /** Open311 has two states: closed = RESOLVED (street confirmed) or WITHDRAWN; everything else is open. */
@@ -91,5 +91,33 @@ export function presentRequest(view: WhistleView): Record<string, XmlValue> {
     lat: view.location.lat,
     long: view.location.lng,
     media_url: view.attachments[0]?.url ?? null,
+  };
+}
+
+/**
+ * GET requests.json / requests/{id}.json without an api_key: the public view of contract §13 in
+ * GeoReport v2's field names — no description, address line, coordinates or media; the location
+ * is the street and community (address), the agency the lead department.
+ */
+export function presentPublicRequest(w: PublicWhistle): Record<string, XmlValue> {
+  const lead = [...w.departments].reverse().find((d) => d.role === 'LEAD' && d.status !== 'REASSIGNED' && d.status !== 'CLOSED') ?? w.departments.find((d) => d.role === 'LEAD');
+  return {
+    service_request_id: w.id,
+    status: CLOSED_STATUSES.includes(w.status) ? 'closed' : 'open',
+    status_notes: [STATUS_NOTES[w.status], LEVEL_NOTES[w.level]].filter(Boolean).join(' · '),
+    service_name: w.situation.name,
+    service_code: w.situation.code,
+    description: null,
+    agency_responsible: lead?.name ?? null,
+    service_notice: null,
+    requested_datetime: w.createdAt,
+    updated_datetime: w.updatedAt,
+    expected_datetime: w.deadlines.completeBy,
+    address: [w.street.name, w.community?.name].filter(Boolean).join(' '),
+    address_id: null,
+    zipcode: null,
+    lat: null,
+    long: null,
+    media_url: null,
   };
 }

@@ -17,7 +17,19 @@ export interface WhistleFilter {
   /** created_at < to */
   to?: string;
   after?: CursorPosition;
+  /** Public whistles only (contract §13): triaged, i.e. with a level. */
+  publicOnly?: boolean;
   limit: number;
+}
+
+/** Recent public whistles by street and community and their board colour (Beichen's board). */
+export interface ProgressRow {
+  street_id: string;
+  community_id: string | null;
+  done: number;
+  late: number;
+  open: number;
+  withdrawn: number;
 }
 
 export interface BoardRow {
@@ -178,6 +190,7 @@ export class WhistleRepository {
     if (f.ids) where.push(`id = ANY(${p(f.ids)}::uuid[])`);
     if (f.from) where.push(`created_at >= ${p(f.from)}::timestamptz`);
     if (f.to) where.push(`created_at < ${p(f.to)}::timestamptz`);
+    if (f.publicOnly) where.push(`level IS NOT NULL`);
     if (f.after) where.push(`(created_at, id) < (${p(f.after.at)}::timestamptz, ${p(f.after.id)}::uuid)`);
     const rows: Array<{ doc: WhistleView; at: string; id: string }> = await db.query(
       `SELECT doc, id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
@@ -201,6 +214,33 @@ export class WhistleRepository {
     );
     const [{ stuck }]: Array<{ stuck: string }> = await db.query(`SELECT count(DISTINCT whistle_key) AS stuck FROM whistle_stuck`);
     return { byStatusAndLevel, overdue: n, stuck };
+  }
+
+  /**
+   * The public board's counts (contract §13): public (triaged) whistles by (status, level); the
+   * open ones by level are those not RESOLVED or WITHDRAWN.
+   */
+  async publicCounts(db: Queryable): Promise<Array<{ status: string; level: string; n: number }>> {
+    return db.query(`SELECT status, level, count(*)::int AS n FROM whistle_view WHERE level IS NOT NULL GROUP BY status, level`);
+  }
+
+  /**
+   * The green/yellow/red progress of the public whistles blown since `since`, by street and
+   * community — the SQL twin of `publicProgress` (intake-domain): done = COMPLETED or RESOLVED;
+   * late = open with a passed unmet deadline or a recorded missed one of an open assignment.
+   */
+  async publicProgress(db: Queryable, since: Date): Promise<ProgressRow[]> {
+    return db.query(
+      `SELECT street_id::text AS street_id, doc->'location'->>'communityId' AS community_id,
+              count(*) FILTER (WHERE status IN ('COMPLETED', 'RESOLVED'))::int AS done,
+              count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'RESOLVED', 'WITHDRAWN') AND (next_deadline < now() OR jsonb_path_exists(doc,
+                '$.assignments[*] ? (@.overdue.size() > 0 && (@.status == "SUMMONED" || @.status == "REPORTED" || @.status == "ARRIVED" || @.status == "IN_PROGRESS" || @.status == "DISPUTED"))')))::int AS late,
+              count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'RESOLVED', 'WITHDRAWN'))::int AS open,
+              count(*) FILTER (WHERE status = 'WITHDRAWN')::int AS withdrawn
+         FROM whistle_view WHERE level IS NOT NULL AND created_at >= $1::timestamptz
+        GROUP BY 1, 2`,
+      [since.toISOString()],
+    );
   }
 
   /** Open whistles with a deadline still to meet, the nearest (or most overdue) first. */

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WhistleEventsResponseDto, WhistleListResponseDto, WhistleResponseDto } from './whistle.response.dto';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { EventStore, verifyMerged } from '@chuishao/event-store';
 import { whistleStreamId } from '@chuishao/contracts';
 import { canReadWhistle, CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { ProblemException, publicBaseUrl } from '@chuishao/platform';
+import { toString as qrSvg } from 'qrcode';
 import { BlowWhistleRequestDto } from './blow-whistle.request.dto';
 import { BlowWhistleHandler } from './blow-whistle.handler';
 import { WhistleRepository } from './whistle.repository';
@@ -119,6 +120,25 @@ export class WhistlesHttpController {
   async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     const view = await this.readable(principal, id);
     return { ...presentWhistle(view, principal, this.links), stuck: await this.whistles.stuck(this.dataSource, id) };
+  }
+
+  @Get(':id/feedback-qr.svg')
+  @Roles('street')
+  @ApiOperation({
+    summary: '群众评价链接的二维码（SVG，服务器生成）/ The feedback link as a QR code (SVG, made on the server)',
+    description:
+      '仅发起街道，评价链接未使用且未过期时可用（否则 404）；二维码内容为 CHUISHAO_PUBLIC_BASE_URL + feedback.link，群众扫码即可评价并查看办理进度。不使用任何外部服务。' +
+      ' / Owning street only, while the link is unused and unexpired (else 404); encodes CHUISHAO_PUBLIC_BASE_URL + feedback.link, where the resident rates and follows the case. No external service.',
+  })
+  @ApiProduces('image/svg+xml')
+  @ApiOkResponse({ description: 'image/svg+xml; Cache-Control: private, no-store' })
+  @ApiResponse({ status: 404, description: '没有可用的评价链接 / no usable feedback link' })
+  async feedbackQr(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Res() reply: FastifyReply): Promise<void> {
+    const view = await this.readable(principal, id);
+    const link = presentWhistle(view, principal, this.links).feedback;
+    if (!link || !('link' in link)) throw ProblemException.notFound('该哨件没有可用的评价链接 / This whistle has no usable feedback link');
+    const svg = await qrSvg(`${publicBaseUrl()}${link.link}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    void reply.code(200).header('Cache-Control', 'private, no-store').type('image/svg+xml; charset=utf-8').send(svg);
   }
 
   @Post(':id/withdraw')
