@@ -1,6 +1,6 @@
 import type { Catalog } from '@chuishao/catalog';
-import type { Level } from '@chuishao/intake-contracts';
-import type { AssignmentStatus, WhistleStatus, WhistleView } from './whistle-view';
+import type { AssignmentStatus, Level } from '@chuishao/contracts';
+import type { WhistleStatus, WhistleView } from './whistle-view';
 
 /**
  * 公示公开 (contract §13): what the public may see of a whistle. Built by {@link anonymiseWhistle}

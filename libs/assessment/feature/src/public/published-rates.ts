@@ -1,4 +1,4 @@
-import type { Queryable } from '@chuishao/event-store';
+import type { Queryable } from '@chuishao/postgres';
 import { defaultCatalog } from '@chuishao/catalog';
 import { div, monthKeys, parsePeriod, ratio, roundHalfUp, type Period } from '@chuishao/assessment-domain';
 import type { ScorecardRenderer } from '../scorecards/scorecard.renderer';
