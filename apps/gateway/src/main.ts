@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     // The resident's one-time feedback link (contract §5) opens the public feedback page.
     fastify.get('/feedback/:token', (_req, reply) => reply.sendFile('feedback.html'));
   }
-  setupMergedDocs(app, bases);
+  setupMergedDocs(app, bases, config.CHUISHAO_PUBLIC_BASE_URL);
   // like the services (bootstrapService): a graceful close exits 0, a second signal or 20 s forces
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   installForcedExit(logger, 9_000);

@@ -10,3 +10,5 @@ export * from './metrics';
 export * from './health';
 export * from './bootstrap';
 export * from './wakeable-sleep';
+export * from './openapi/decorators';
+export * from './openapi/document';
