@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearer } from '@chuishao/platform';
 import { DataSource } from 'typeorm';
 import { defaultCatalog, LEVELS } from '@chuishao/catalog';
 import { Roles } from '@chuishao/auth';
@@ -10,7 +11,7 @@ const LEVEL_NAMES = { RED: { name: '红色', nameEn: 'Red' }, YELLOW: { name: '�
 
 /** Contract §1: the five areas, 43 situations, departments, streets and levels with the SLA in force. */
 @ApiTags('catalog 目录')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/catalog')
 export class CatalogHttpController {
   constructor(
