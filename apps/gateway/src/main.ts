@@ -9,7 +9,7 @@ import { configureApp, createFastifyAdapter, createLogger, installForcedExit, lo
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { registerProxy } from './proxy';
-import { setupMergedDocs } from './docs';
+import { serveBusDocs, setupMergedDocs } from './docs';
 import { upstreams } from './upstreams';
 
 /** The one base URL (contract §0): the API routed to its service, /docs, /health, /metrics and the console at /. */
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     fastify.get('/feedback/:token', (_req, reply) => reply.sendFile('feedback.html'));
   }
   setupMergedDocs(app, bases, config.CHUISHAO_PUBLIC_BASE_URL);
+  serveBusDocs(fastify, config.CHUISHAO_DOCS_DIR || resolve(__dirname, '../../../docs'));
   // like the services (bootstrapService): a graceful close exits 0, a second signal or 20 s forces
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   installForcedExit(logger, 9_000);
