@@ -25,6 +25,14 @@ export class GatewayConfig {
   @IsUrl({ require_tld: false, require_protocol: true })
   ASSESSMENT_URL: string = 'http://127.0.0.1:8084';
 
+  /** The one base URL integrators call (contract §0): the OpenAPI document's `servers`. */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  CHUISHAO_PUBLIC_BASE_URL: string = 'http://127.0.0.1:8080';
+
+  /** Folder of the documents the build writes (npm run docs): the AsyncAPI page and files. Default dist/docs. */
+  @IsString()
+  CHUISHAO_DOCS_DIR: string = '';
+
   /** Folder of the web console's static files. */
   @IsString()
   CONSOLE_DIR: string = '';

@@ -40,6 +40,6 @@ export class GatewayController {
   @Public()
   @ApiExcludeEndpoint()
   index() {
-    return { name: 'Chuishao 吹哨报到', docs: '/docs', health: '/health', console: '/' };
+    return { name: 'Chuishao 吹哨报到', docs: '/docs', openapi: '/docs-json', asyncapi: '/docs/asyncapi', health: '/health', console: '/' };
   }
 }

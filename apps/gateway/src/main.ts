@@ -9,7 +9,7 @@ import { configureApp, createFastifyAdapter, createLogger, installForcedExit, lo
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { registerProxy } from './proxy';
-import { setupMergedDocs } from './docs';
+import { serveBusDocs, setupMergedDocs } from './docs';
 import { upstreams } from './upstreams';
 import { registerPublicBoard } from './public-board';
 
@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     // 公示公开: the public board, no sign-in (contract §13)
     fastify.get('/public', (_req, reply) => reply.sendFile('public.html'));
   }
-  setupMergedDocs(app, bases);
+  setupMergedDocs(app, bases, config.CHUISHAO_PUBLIC_BASE_URL);
+  serveBusDocs(fastify, config.CHUISHAO_DOCS_DIR || resolve(__dirname, '../../../docs'));
   // like the services (bootstrapService): a graceful close exits 0, a second signal or 20 s forces
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   installForcedExit(logger, 9_000);

@@ -2,7 +2,7 @@ import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { TestingModule } from '@nestjs/testing';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -11,16 +11,11 @@ import { createLogger, Logger, PinoNestLogger } from './logger';
 import { configureMetrics, installHttpMetrics } from './metrics';
 import { installProblemHooks, ProblemDetailsFilter } from './problem';
 import { installTextRules } from './text-rules.http';
+import { serviceOpenApiDocument, type OpenApiOptions } from './openapi/document';
 import { createValidationPipe } from './validation';
 
 /** Request bodies above this are refused with 413 (contract §0: 256 KiB). */
 export const BODY_LIMIT_BYTES = 262_144;
-
-export interface OpenApiOptions {
-  title: string;
-  description: string;
-  version?: string;
-}
 
 export interface ConfigureAppOptions {
   /** pino logger: Nest's own logs go through it, and the error filter logs 5xx with it. */
@@ -80,17 +75,9 @@ export function configureApp<T extends NestFastifyApplication>(app: T, opts: Con
   return app;
 }
 
-/** Swagger UI at /docs, the OpenAPI JSON at /docs-json, bearer auth required by default. */
+/** Swagger UI at /docs, the OpenAPI JSON at /docs-json (the gateway merges the four): {@link serviceOpenApiDocument}. */
 export function setupOpenApi(app: NestFastifyApplication, openapi: OpenApiOptions): void {
-  const config = new DocumentBuilder()
-    .setTitle(openapi.title)
-    .setDescription(openapi.description)
-    .setVersion(openapi.version ?? '1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addSecurityRequirements('bearer')
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, serviceOpenApiDocument(app, openapi), { jsonDocumentUrl: 'docs-json' });
 }
 
 /**

@@ -9,7 +9,8 @@ import {
   Optional,
   Res,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPublic } from './openapi/decorators';
 import type { FastifyReply } from 'fastify';
 import { MetricsController } from './metrics';
 import { Public } from './public';
@@ -116,16 +117,29 @@ export function httpHealthCheck(name: string, url: string, timeoutMs: number = H
  * GET /health → 200 `{"status":"ok","checks":{"postgres":{"status":"up"}}}` or
  * 503 `{"status":"error","checks":{"kafka":{"status":"down","error":"…"}}}`. No auth.
  */
+@ApiSchema({ name: 'HealthReport' })
+class HealthReportDto {
+  @ApiProperty({ enum: ['ok', 'degraded', 'error'], example: 'ok', description: 'ok：全部正常；degraded：可用但有重试（仍为 200）；error：有依赖不可用（503）' }) status!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { postgres: { status: 'up' }, kafka: { status: 'up' } },
+    description: '逐项检查（网关：逐个服务）/ check by check (at the gateway: service by service)',
+  })
+  checks!: Record<string, unknown>;
+}
+
 @ApiTags('ops')
 @Public()
+@ApiPublic()
 @Controller()
 export class HealthController {
   constructor(@Optional() @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[] = []) {}
 
   @Get('health')
   @ApiOperation({ summary: '健康检查 / Health check of this service and its dependencies' })
-  @ApiOkResponse({ description: 'all checks up' })
-  @ApiServiceUnavailableResponse({ description: 'one or more checks down' })
+  @ApiOkResponse({ type: HealthReportDto, description: '全部正常或降级 / all checks up (or degraded)' })
+  @ApiServiceUnavailableResponse({ type: HealthReportDto, description: '有依赖不可用 / one or more checks down' })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const report = await runHealthChecks(this.checks ?? []);
     void reply.code(report.status === 'error' ? 503 : 200);

@@ -11,3 +11,5 @@ export * from './health';
 export * from './bootstrap';
 export * from './wakeable-sleep';
 export * from './http-cache';
+export * from './openapi/decorators';
+export * from './openapi/document';

@@ -1,9 +1,9 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { ApiBearer, ApiFile, ProblemException } from '@chuishao/platform';
 import { districtTimeZone } from '../projection/district-time-zone';
 import { ownDepartment } from '../scorecards/scorecards.http.controller';
 import { AnnualQueryDto } from './annual.request.dto';
@@ -12,14 +12,14 @@ import { buildAnnual } from './annual.reader';
 import { annualCsv, annualDisposition, annualXlsx } from './annual.export';
 
 @ApiTags('assessment 考核评价')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/assessment/annual')
 export class AnnualHttpController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
   @Roles('assessment-office', 'command-center', 'admin', 'department')
-  @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiFile('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOperation({
     summary: '年度考核 / The annual grade',
     description:

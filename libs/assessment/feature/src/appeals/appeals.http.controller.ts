@@ -1,16 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { ApiBearer, ProblemException } from '@chuishao/platform';
 import { appealResource, listAppeals } from './appeals.repository';
 import { DecideAppealRequestDto, FileAppealRequestDto, ListAppealsQueryDto } from './appeal.request.dto';
 import { FileAppealHandler } from './file-appeal.handler';
 import { DecideAppealHandler } from './decide-appeal.handler';
 import { AppealResponseDto } from './appeal.response.dto';
+import { AppealDecisionResponseDto, AppealListResponseDto } from '../openapi.responses';
 
 @ApiTags('assessment 考核评价')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/assessment/appeals')
 export class AppealsHttpController {
   constructor(
@@ -45,7 +46,7 @@ export class AppealsHttpController {
     description:
       'UPHOLD：该失分恢复（派单按时计分、该条群众评价或该项街道扣分不再计入），说明写明“经申诉 <id> 恢复 / restored on appeal <id>”；已关闭的考核期生成新的考核表版本（amendedVersions）。REJECT：驳回。理由至少 5 字。只能裁决一次（409）。事件 AppealDecided。',
   })
-  @ApiResponse({ status: 200, description: 'AppealDecided; amendedVersions lists the closed periods’ new scorecard versions' })
+  @ApiResponse({ status: 200, type: AppealDecisionResponseDto, description: 'AppealDecided; amendedVersions lists the closed periods’ new scorecard versions' })
   @ApiResponse({ status: 404, description: '没有这个申诉 / no such appeal' })
   @ApiResponse({ status: 409, description: '已裁决 / decided already' })
   async decision(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe({ exceptionFactory: () => ProblemException.notFound('没有这个申诉 / no such appeal') })) id: string, @Body() dto: DecideAppealRequestDto) {
@@ -54,7 +55,7 @@ export class AppealsHttpController {
 
   @Get()
   @Roles('department', 'assessment-office', 'command-center', 'admin')
-  @ApiResponse({ status: 200, description: '{"items": [appeal]}', type: [AppealResponseDto] })
+  @ApiResponse({ status: 200, type: AppealListResponseDto })
   @ApiOperation({ summary: '申诉列表 / Appeals', description: '按考核期、状态（PENDING 待裁决、UPHELD 成立、REJECTED 驳回）筛选；部门只看到本部门的。' })
   async list(@CurrentPrincipal() principal: Principal, @Query() q: ListAppealsQueryDto) {
     const departmentId = principal.role === 'department' ? (principal.org ?? '00000000-0000-0000-0000-000000000000') : undefined;

@@ -1,20 +1,21 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { defaultCatalog } from '@chuishao/catalog';
-import { ProblemException, histogram } from '@chuishao/platform';
+import { ApiBearer, ApiFile, ProblemException, histogram } from '@chuishao/platform';
 import { DataSource } from 'typeorm';
 import { ScorecardsQueryDto, ScorecardVersionsQueryDto } from './scorecards.request.dto';
 import { listVersions } from './scorecard-versions';
 import { ScorecardResponseDto } from './scorecard.response.dto';
 import { ScorecardRenderer } from './scorecard.renderer';
 import { httpAnswer } from './scorecard-cache';
+import { ScorecardVersionsResponseDto } from '../openapi.responses';
 
 const scorecardSeconds = histogram('chuishao_assessment_scorecard_seconds', 'Time to compute a scorecard', ['format']);
 
 @ApiTags('assessment 考核评价')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/assessment/scorecards')
 export class ScorecardsHttpController {
   constructor(
@@ -24,7 +25,7 @@ export class ScorecardsHttpController {
 
   @Get()
   @Roles('assessment-office', 'command-center', 'admin', 'department')
-  @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiFile('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOperation({
     summary: '50/20/30 考核得分 / Scorecards of a period',
     description:
@@ -69,6 +70,7 @@ export class ScorecardsHttpController {
     summary: '已关闭考核期的考核表版本 / The stored versions of a closed period’s scorecard',
     description: '关闭后首次有申诉成立时保存第 1 版（关闭时的考核表）和第 2 版，之后每次成立一版；没有修订的考核期返回空列表（其考核表即第 1 版，按关闭时点计算）。',
   })
+  @ApiResponse({ status: 200, type: ScorecardVersionsResponseDto })
   async versions(@Query() q: ScorecardVersionsQueryDto) {
     return { period: q.period, items: await listVersions(this.dataSource, q.period) };
   }

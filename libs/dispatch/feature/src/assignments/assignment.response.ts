@@ -2,11 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** OpenAPI descriptions of the assignment resource (the shapes come from AssignmentRepository). */
 export class DispatchDeadlinesResponse {
-  @ApiProperty({ example: '2026-11-25T08:15:00.000Z', description: '报到时限 / report by' })
+  @ApiProperty({ type: String, example: '2026-11-25T08:15:00.000Z', description: '报到时限 / report by' })
   reportBy!: string;
-  @ApiProperty({ example: '2026-11-25T08:30:00.000Z', description: '到场时限 / arrive by' })
+  @ApiProperty({ type: String, example: '2026-11-25T08:30:00.000Z', description: '到场时限 / arrive by' })
   arriveBy!: string;
-  @ApiProperty({ example: '2026-11-26T08:00:00.000Z', description: '办结时限 / complete by' })
+  @ApiProperty({ type: String, example: '2026-11-26T08:00:00.000Z', description: '办结时限 / complete by' })
   completeBy!: string;
 }
 
@@ -22,11 +22,11 @@ export class DispatchAssignmentWhistleResponse {
   id!: string;
   @ApiProperty({ format: 'uuid', nullable: true })
   streetId!: string | null;
-  @ApiProperty({ example: 'FIRE_LANE_BLOCKED', nullable: true })
+  @ApiProperty({ type: String, example: 'FIRE_LANE_BLOCKED', nullable: true })
   situationCode!: string | null;
-  @ApiProperty({ example: '早餐车占用消防通道', nullable: true })
+  @ApiProperty({ type: String, example: '早餐车占用消防通道', nullable: true })
   title!: string | null;
-  @ApiProperty({ example: '液化气罐停放在一楼窗外不足两米。', nullable: true })
+  @ApiProperty({ type: String, example: '液化气罐停放在一楼窗外不足两米。', nullable: true })
   description!: string | null;
   @ApiProperty({ example: { address: '和平区劝业场街道福缘里 3 号' } })
   location!: unknown;
@@ -45,17 +45,17 @@ export class DispatchAssignmentResponse {
   role!: string;
   @ApiProperty({ enum: ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CLOSED', 'REASSIGNED'] })
   status!: string;
-  @ApiProperty({ enum: ['RED', 'YELLOW', 'BLUE'] })
+  @ApiProperty({ type: String, enum: ['RED', 'YELLOW', 'BLUE'] })
   level!: string;
   @ApiProperty({ nullable: true })
   summonedAt!: string | null;
-  @ApiProperty({ nullable: true, description: '收到报到的时间（时限以此为准）/ when we received the report' })
+  @ApiProperty({ type: String, nullable: true, description: '收到报到的时间（时限以此为准）/ when we received the report' })
   reportedAt!: string | null;
   @ApiProperty({ nullable: true })
   arrivedAt!: string | null;
   @ApiProperty({ nullable: true })
   completedAt!: string | null;
-  @ApiProperty({ nullable: true, example: '液化气罐已移出通道' })
+  @ApiProperty({ type: String, nullable: true, example: '液化气罐已移出通道' })
   result!: string | null;
   @ApiProperty({ nullable: true, description: '退单理由（退单待处理时）/ the pending dispute’s reason' })
   disputeNote!: string | null;
@@ -86,6 +86,6 @@ export class DispatchDisputeResolutionResponse extends DispatchAssignmentRespons
 export class DispatchAssignmentListResponse {
   @ApiProperty({ type: [DispatchAssignmentResponse] })
   items!: DispatchAssignmentResponse[];
-  @ApiProperty({ nullable: true, description: '下一页的 cursor；没有更多时为 null / cursor of the next page, null at the end' })
+  @ApiProperty({ type: String, nullable: true, description: '下一页的 cursor；没有更多时为 null / cursor of the next page, null at the end' })
   nextCursor!: string | null;
 }

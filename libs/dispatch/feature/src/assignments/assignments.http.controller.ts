@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DispatchAssignmentListResponse, DispatchAssignmentResponse, DispatchDisputeResolutionResponse } from './assignment.response';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { ApiBearer, ProblemException } from '@chuishao/platform';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { ReplyType } from '@chuishao/dispatch-contracts';
 import { HttpReplies } from './http-replies';
@@ -15,7 +15,7 @@ import { ListAssignmentsQueryDto } from './list-assignments.query.dto';
 import { ResolveDisputeHandler } from './resolve-dispute.handler';
 
 @ApiTags('assignments 派单与报到')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/assignments')
 export class AssignmentsHttpController {
   constructor(

@@ -36,7 +36,7 @@ class ExtensionQueueAssignment {
   role!: string;
   @ApiProperty()
   status!: string;
-  @ApiProperty({ enum: ['RED', 'YELLOW', 'BLUE'] })
+  @ApiProperty({ type: String, enum: ['RED', 'YELLOW', 'BLUE'] })
   level!: string;
   @ApiProperty({ description: '派出时间 / when the assignment was summoned' })
   summonedAt!: string;
@@ -47,11 +47,11 @@ class ExtensionQueueAssignment {
 }
 
 class ExtensionQueueWhistle {
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ type: String, nullable: true })
   title!: string | null;
   @ApiProperty({ nullable: true, format: 'uuid' })
   streetId!: string | null;
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ type: String, nullable: true })
   situationCode!: string | null;
 }
 

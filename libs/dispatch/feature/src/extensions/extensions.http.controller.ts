@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { ApiBearer, ProblemException } from '@chuishao/platform';
 import { extensionCapOfSummons, extensionRequestId } from '@chuishao/dispatch-domain';
 import { AssignmentRepository, type AssignmentResource } from '../assignments/assignment.repository';
 import { HttpReplies } from '../assignments/http-replies';
@@ -21,7 +21,7 @@ import { districtTimeZone, ScoringPolicyCaps } from '../scoring-policy/scoring-p
  * decides from its queue. Rules: docs/departments.md §6.
  */
 @ApiTags('assignments 派单与报到')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/assignments')
 export class ExtensionsHttpController {
   constructor(

@@ -2,7 +2,7 @@ import { EXTENSION_KINDS, REPLY_TYPES, type ExtensionKind, type ReplyMessage } f
 import { MAX_JSON_DEPTH, normaliseText, normaliseTextTree } from '@chuishao/platform';
 
 /**
- * The reply contract (docs/schemas/reply.json), checked by hand so the reason can name the field:
+ * The reply contract (ReplyMessage of the dispatch contracts, `Reply` in the bus document), checked by hand so the reason can name the field:
  * `{"replyId","assignmentId","type","at","by":{"name"},"note","result"}`, and for type EXTENSION
  * (延期申请, contract §11) `"kind":"ARRIVE"|"COMPLETE","until","reason"` (the reason's blankness is
  * the decider's refusal, REASON_REQUIRED, like a DISPUTE's note). Unknown fields are ignored (a

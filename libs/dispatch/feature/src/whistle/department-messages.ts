@@ -10,7 +10,7 @@ export interface MessageContext {
 }
 
 /**
- * What each department is told on its own assignments topic (docs/asyncapi.yaml): a new
+ * What each department is told on its own assignments topic (the assignments channel of the generated AsyncAPI document): a new
  * assignment (SUMMONED), a cancellation, a reopen, changed deadlines, a dispute decision, an
  * overdue deadline (催办), the whistle's closing and the decision on an extension request (延期申请).
  * Key = whistleId; header `message-type` = type.

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearer } from '@chuishao/platform';
 import { DataSource } from 'typeorm';
 import { Roles } from '@chuishao/auth';
 import { WHISTLE_STATUSES } from '../whistles/list-whistles.query.dto';
@@ -10,9 +11,9 @@ const CLOSED = ['RESOLVED', 'WITHDRAWN'];
 
 class BoardItemDto {
   @ApiProperty({ format: 'uuid' }) whistleId!: string;
-  @ApiProperty({ example: '早餐车占用消防通道，液化气罐存在安全隐患' }) title!: string;
+  @ApiProperty({ type: String, example: '早餐车占用消防通道，液化气罐存在安全隐患' }) title!: string;
   @ApiProperty({ format: 'uuid' }) streetId!: string;
-  @ApiProperty({ example: 'RED', nullable: true }) level!: string | null;
+  @ApiProperty({ type: String, example: 'RED', nullable: true }) level!: string | null;
   @ApiProperty({ example: 'DISPATCHED' }) status!: string;
   @ApiProperty({ example: '2026-11-25T08:45:00.000Z', description: '最近的未完成时限（已过即超时）/ nearest unmet deadline (past = overdue)' }) nextDeadline!: string;
   @ApiPropertyOptional({ enum: ['REPORT', 'ARRIVE', 'COMPLETE'], description: '时限类型：报到、到场、办结 / which deadline' }) kind?: string;
@@ -37,7 +38,7 @@ class BoardDto {
  * the open whistles whose next deadline is nearest (overdue ones first).
  */
 @ApiTags('board 指挥看板')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/board')
 export class BoardHttpController {
   constructor(

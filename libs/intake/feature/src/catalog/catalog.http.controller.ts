@@ -1,6 +1,7 @@
 import { LEVELS } from '@chuishao/contracts';
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearer } from '@chuishao/platform';
 import { DataSource } from 'typeorm';
 import { defaultCatalog } from '@chuishao/catalog';
 import { Roles } from '@chuishao/auth';
@@ -11,7 +12,7 @@ const LEVEL_NAMES = { RED: { name: '红色', nameEn: 'Red' }, YELLOW: { name: '�
 
 /** Contract §1: the five areas, 43 situations, departments, streets and levels with the SLA in force. */
 @ApiTags('catalog 目录')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/catalog')
 export class CatalogHttpController {
   constructor(

@@ -6,8 +6,8 @@ export class FeedbackSummaryResponseDto {
   @ApiProperty({ example: { code: 'EMERGENCY', name: '应急处置', nameEn: 'Emergency response' } }) area!: { code: string; name: string; nameEn: string };
   @ApiProperty({ example: { id: 'cdd804c6-dc1e-512e-a6f6-f2f1f0cdba2b', name: '劝业场街道', nameEn: 'Quanyechang Subdistrict' } }) street!: { id: string; name: string; nameEn: string };
   @ApiProperty({ example: 'RESOLVED' }) status!: string;
-  @ApiProperty({ example: 'RED', nullable: true }) level!: string | null;
-  @ApiProperty({ example: [{ name: '和平区消防救援支队', nameEn: 'Heping District Fire and Rescue Detachment', role: 'LEAD' }] }) departments!: Array<{ name: string; nameEn: string; role: string }>;
+  @ApiProperty({ type: String, example: 'RED', nullable: true }) level!: string | null;
+  @ApiProperty({ type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, nameEn: { type: 'string' }, role: { type: 'string' } } }, example: [{ name: '和平区消防救援支队', nameEn: 'Heping District Fire and Rescue Detachment', role: 'LEAD' }] }) departments!: Array<{ name: string; nameEn: string; role: string }>;
   @ApiProperty({ example: '2026-11-25T08:29:58.120Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-25T15:10:00.000Z', description: '街道确认办结时间 / confirmed by the street at' }) resolvedAt!: string;
   @ApiProperty({ nullable: true, description: '哨件的公开进度（与 GET /api/v1/public/whistles/{id} 相同，已脱敏）/ the whistle’s public progress (as GET /api/v1/public/whistles/{id}, anonymised)' })

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FeedbackSummaryResponseDto } from './feedback-summary.response.dto';
 import { Public } from '@chuishao/auth';
+import { ApiProblems, ApiPublic } from '@chuishao/platform';
 import { FeedbackHandler } from './feedback.handler';
 import { GiveFeedbackRequestDto } from './give-feedback.request.dto';
 
@@ -11,6 +12,7 @@ import { GiveFeedbackRequestDto } from './give-feedback.request.dto';
  */
 @ApiTags('feedback 公众反馈')
 @Public()
+@ApiPublic()
 @Controller('api/v1/feedback')
 export class FeedbackHttpController {
   constructor(private readonly feedback: FeedbackHandler) {}
@@ -35,6 +37,7 @@ export class FeedbackHttpController {
     description: '满意 100、基本满意 80、不满意 0；同一链接第二次提交返回 409。 / Scores 100 / 80 / 0; a second use of a link → 409.',
   })
   @ApiCreatedResponse({ type: FeedbackSummaryResponseDto, description: '已记录 FeedbackGiven / recorded' })
+  @ApiProblems(400, 422)
   @ApiResponse({ status: 409, description: '链接已使用 / already used' })
   @ApiResponse({ status: 410, description: '链接已过期 / expired link' })
   give(@Param('token') token: string, @Body() dto: GiveFeedbackRequestDto) {

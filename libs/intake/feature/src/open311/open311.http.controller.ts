@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { defaultCatalog } from '@chuishao/catalog';
 import { canonicalJson } from '@chuishao/event-store';
 import { Public, verifyOpen311Key, type Principal } from '@chuishao/auth';
-import { flattenValidationErrors, publicBaseUrl } from '@chuishao/platform';
+import { ApiOpen311Errors, ApiOpen311Key, ApiPublic, flattenValidationErrors, publicBaseUrl } from '@chuishao/platform';
 import { anonymiseWhistle, type PublicWhistle, type WhistleView } from '@chuishao/intake-domain';
 import { BlowWhistleHandler } from '../whistles/blow-whistle.handler';
 import { BlowWhistleRequestDto } from '../whistles/blow-whistle.request.dto';
@@ -18,6 +18,7 @@ import { Open311Error, formatOfUrl, type Open311Format } from './open311-error';
 import { Open311ExceptionFilter } from './open311.exception-filter';
 import { CLOSED_STATUSES, presentPublicRequest, presentRequest, presentService, presentServiceDefinition } from './open311.presenter';
 import { toXml, type XmlValue } from './xml';
+import { Open311DiscoveryDto, Open311RequestCreatedDto, Open311ServiceDefinitionDto, Open311ServiceDto, Open311ServiceRequestDto } from './open311.docs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPEN_STATUSES = ['BLOWN', 'TRIAGED', 'DISPATCHED', 'IN_PROGRESS', 'COMPLETED', 'REOPENED'];
@@ -73,6 +74,9 @@ function attributesOf(body: Fields): Fields {
  */
 @ApiTags('open311 GeoReport v2')
 @Public()
+@ApiPublic()
+@ApiProduces('application/json', 'text/xml')
+@ApiOpen311Errors(400)
 @UseFilters(Open311ExceptionFilter)
 @Controller('open311/v2')
 export class Open311HttpController {
@@ -106,7 +110,7 @@ export class Open311HttpController {
 
   @Get(['discovery.json', 'discovery.xml'])
   @ApiOperation({ summary: 'Open311 服务发现 / Open311 discovery' })
-  @ApiProduces('application/json', 'text/xml')
+  @ApiOkResponse({ type: Open311DiscoveryDto })
   discovery(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): string {
     // the configured public base URL (CHUISHAO_PUBLIC_BASE_URL), never the request's Host or X-Forwarded-Host
     const base = `${publicBaseUrl()}/open311/v2`;
@@ -122,7 +126,7 @@ export class Open311HttpController {
 
   @Get(['services.json', 'services.xml'])
   @ApiOperation({ summary: '服务列表：43 项呼叫情形，按呼叫领域分组 / Services: the 43 call situations, grouped by area' })
-  @ApiProduces('application/json', 'text/xml')
+  @ApiOkResponse({ type: [Open311ServiceDto] })
   services(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): string {
     return this.send(reply, formatOfUrl(req.url), 'services', defaultCatalog().situations.map(presentService));
   }
@@ -130,7 +134,8 @@ export class Open311HttpController {
   @Get('services/:file')
   @ApiOperation({ summary: '服务定义（可选属性）/ Service definition (optional attributes)' })
   @ApiParam({ name: 'file', example: 'FIRE_LANE_BLOCKED.json', description: '<service_code>.json 或 .xml' })
-  @ApiProduces('application/json', 'text/xml')
+  @ApiOkResponse({ type: Open311ServiceDefinitionDto })
+  @ApiOpen311Errors(404)
   definition(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply): string {
     const m = /^(.+)\.(json|xml)$/.exec(file);
     if (!m) throw new Open311Error(404, '请使用 .json 或 .xml / use .json or .xml');
@@ -165,7 +170,9 @@ export class Open311HttpController {
       },
     },
   })
-  @ApiResponse({ status: 201, description: '[{"service_request_id","service_notice","account_id":null}]' })
+  @ApiOpen311Key()
+  @ApiResponse({ status: 201, type: [Open311RequestCreatedDto], description: '已吹哨 / created (a retry of the same request the same day: 200 with the same id)' })
+  @ApiOpen311Errors(422)
   async create(@Req() req: FastifyRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const format = formatOfUrl(req.url);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -234,7 +241,8 @@ export class Open311HttpController {
       '无 api_key：全区已分级的请求，公开视图（无描述、地址、坐标、图片；address 为街道与社区）。有 api_key：本街道的完整记录。筛选：service_request_id（逗号分隔）、service_code、status（open|closed）、start_date、end_date；未给编号与日期时为最近 90 天；最多 1000 条，新的在前。' +
       ' / Without api_key: every triaged request, public view (no description, address line, coordinates or media; address = street and community). With a street’s api_key: its full records. Filters: service_request_id (comma list), service_code, status (open|closed), start_date, end_date; without ids or dates, the last 90 days; at most 1000, newest first.',
   })
-  @ApiQuery({ name: 'api_key', required: false, description: '街道 API key；不填为公开视图 / a street’s key; public view without' })
+  @ApiOpen311Key({ optional: true })
+  @ApiOkResponse({ type: [Open311ServiceRequestDto] })
   @ApiQuery({ name: 'service_request_id', required: false })
   @ApiQuery({ name: 'service_code', required: false })
   @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed'] })
@@ -281,7 +289,9 @@ export class Open311HttpController {
     description: '无 api_key：公开视图（已分级的请求）；有 api_key：本街道请求的完整记录。 / Without api_key: the public view (triaged requests); with a street’s api_key: its own request in full.',
   })
   @ApiParam({ name: 'file', example: '2b7c1f0e-8a55-4a3e-9a43-4c8f5f0f6a01.json' })
-  @ApiQuery({ name: 'api_key', required: false })
+  @ApiOpen311Key({ optional: true })
+  @ApiOkResponse({ type: [Open311ServiceRequestDto] })
+  @ApiOpen311Errors(404)
   async request(@Param('file') file: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const m = /^(.+)\.(json|xml)$/.exec(file);
     if (!m) throw new Open311Error(404, '请使用 .json 或 .xml / use .json or .xml');

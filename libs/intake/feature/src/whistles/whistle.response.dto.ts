@@ -5,9 +5,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 class LocationViewDto {
   @ApiProperty({ example: '和平区劝业场街道福缘里 3 号楼通道' }) address!: string;
   @ApiProperty({ example: '和平区劝业场街道福缘里3号楼通道', description: '规范化地址（用于重复问题判断）/ normalised address' }) normalisedAddress!: string;
-  @ApiProperty({ example: '39753009-96c5-53f8-a60e-d9f5e47bf649', nullable: true }) communityId!: string | null;
-  @ApiProperty({ example: 39.1207, nullable: true }) lat!: number | null;
-  @ApiProperty({ example: 117.2008, nullable: true }) lng!: number | null;
+  @ApiProperty({ type: String, example: '39753009-96c5-53f8-a60e-d9f5e47bf649', nullable: true }) communityId!: string | null;
+  @ApiProperty({ type: Number, example: 39.1207, nullable: true }) lat!: number | null;
+  @ApiProperty({ type: Number, example: 117.2008, nullable: true }) lng!: number | null;
 }
 
 class TriageReasonDto {
@@ -17,16 +17,16 @@ class TriageReasonDto {
 }
 
 class TriageViewDto {
-  @ApiProperty({ example: 'RED', enum: ['RED', 'YELLOW', 'BLUE'] }) level!: string;
+  @ApiProperty({ type: String, example: 'RED', enum: ['RED', 'YELLOW', 'BLUE'] }) level!: string;
   @ApiProperty({ example: 1 }) policyVersion!: number;
   @ApiProperty({ example: ['base', 'households'], type: [String], description: '起作用的规则 / rules that applied' }) rules!: string[];
   @ApiProperty({ type: [TriageReasonDto] }) reasons!: TriageReasonDto[];
 }
 
 class DeadlinesDto {
-  @ApiProperty({ example: '2026-11-25T08:45:00.000Z', nullable: true, description: '报到时限 / report by' }) reportBy!: string | null;
-  @ApiProperty({ example: '2026-11-25T09:00:00.000Z', nullable: true, description: '到场时限 / arrive by' }) arriveBy!: string | null;
-  @ApiProperty({ example: '2026-11-26T08:30:00.000Z', nullable: true, description: '办结时限 / complete by' }) completeBy!: string | null;
+  @ApiProperty({ type: String, example: '2026-11-25T08:45:00.000Z', nullable: true, description: '报到时限 / report by' }) reportBy!: string | null;
+  @ApiProperty({ type: String, example: '2026-11-25T09:00:00.000Z', nullable: true, description: '到场时限 / arrive by' }) arriveBy!: string | null;
+  @ApiProperty({ type: String, example: '2026-11-26T08:30:00.000Z', nullable: true, description: '办结时限 / complete by' }) completeBy!: string | null;
 }
 
 class ExtensionViewDto {
@@ -47,10 +47,10 @@ class AssignmentViewDto {
   @ApiProperty({ enum: ['LEAD', 'ASSIST'], example: 'LEAD', description: '牵头 / 协办' }) role!: string;
   @ApiProperty({ example: 'REPORTED', enum: ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CLOSED', 'REASSIGNED'] }) status!: string;
   @ApiProperty({ example: '2026-11-25T08:30:00.000Z' }) summonedAt!: string;
-  @ApiProperty({ example: '2026-11-25T08:38:00.000Z', nullable: true }) reportedAt!: string | null;
+  @ApiProperty({ type: String, example: '2026-11-25T08:38:00.000Z', nullable: true }) reportedAt!: string | null;
   @ApiProperty({ nullable: true, example: null }) arrivedAt!: string | null;
   @ApiProperty({ nullable: true, example: null }) completedAt!: string | null;
-  @ApiProperty({ nullable: true, example: null, description: '办结结果 / result' }) result!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: '办结结果 / result' }) result!: string | null;
   @ApiProperty({ type: DeadlinesDto }) deadlines!: DeadlinesDto;
   @ApiProperty({ example: [], description: '已超时的时限 / missed deadlines [{kind, dueAt}]' }) overdue!: Array<{ kind: string; dueAt: string }>;
   @ApiProperty({ type: [ExtensionViewDto], description: '延期申请（待审批和已裁决）/ extension requests, pending and decided (contract §11)' }) extensions!: ExtensionViewDto[];
@@ -74,13 +74,13 @@ export class StuckDto {
 export class WhistleResponseDto {
   @ApiProperty({ format: 'uuid', example: '5d0c3e1a-8f27-4b61-9d0e-2c7a54f1b9e3' }) id!: string;
   @ApiProperty({ format: 'uuid', example: 'cdd804c6-dc1e-512e-a6f6-f2f1f0cdba2b', description: '街道 id（来自令牌）/ street id (from the token)' }) streetId!: string;
-  @ApiProperty({ example: 'FIRE_LANE_BLOCKED' }) situationCode!: string;
+  @ApiProperty({ type: String, example: 'FIRE_LANE_BLOCKED' }) situationCode!: string;
   @ApiProperty({ example: 'EMERGENCY' }) area!: string;
-  @ApiProperty({ example: '早餐车占用消防通道，液化气罐存在安全隐患' }) title!: string;
-  @ApiProperty({ example: '福缘里小区两排楼之间的通道被早餐三轮车占用，液化气罐距一楼窗户不足两米。' }) description!: string;
+  @ApiProperty({ type: String, example: '早餐车占用消防通道，液化气罐存在安全隐患' }) title!: string;
+  @ApiProperty({ type: String, example: '福缘里小区两排楼之间的通道被早餐三轮车占用，液化气罐距一楼窗户不足两米。' }) description!: string;
   @ApiProperty({ type: LocationViewDto }) location!: LocationViewDto;
   @ApiProperty({ example: 'DISPATCHED', enum: ['BLOWN', 'TRIAGED', 'DISPATCHED', 'IN_PROGRESS', 'COMPLETED', 'RESOLVED', 'REOPENED', 'WITHDRAWN'] }) status!: string;
-  @ApiProperty({ example: 'RED', nullable: true, enum: ['RED', 'YELLOW', 'BLUE'] }) level!: string | null;
+  @ApiProperty({ type: String, example: 'RED', nullable: true, enum: ['RED', 'YELLOW', 'BLUE'] }) level!: string | null;
   @ApiProperty({ type: TriageViewDto, nullable: true }) triage!: TriageViewDto | null;
   @ApiProperty({ type: DeadlinesDto, description: '未完成派单中最早的时限 / the earliest open deadlines' }) deadlines!: DeadlinesDto;
   @ApiProperty({ type: [AssignmentViewDto] }) assignments!: AssignmentViewDto[];
@@ -95,20 +95,20 @@ export class WhistleResponseDto {
   @ApiProperty({ example: '2026-11-25T08:38:02.004Z' }) updatedAt!: string;
   @ApiProperty({ type: [String], description: '点名报到的部门 / requested departments' }) requestedDepartments!: string[];
   @ApiProperty({ example: { lifeSafety: false, householdsAffected: 80 } }) hints!: { lifeSafety: boolean; householdsAffected: number | null };
-  @ApiProperty({ example: [{ url: 'https://files.example.gov.cn/p/1.jpg', kind: 'photo' }] }) attachments!: Array<{ url: string; kind: string }>;
+  @ApiProperty({ type: 'array', items: { type: 'object', properties: { url: { type: 'string' }, kind: { type: 'string' } } }, example: [{ url: 'https://files.example.gov.cn/p/1.jpg', kind: 'photo' }] }) attachments!: Array<{ url: string; kind: string }>;
   @ApiProperty({ example: 0, description: '催办次数 / escalations' }) escalations!: number;
   @ApiProperty({ example: 3, description: '读模型已吸收的总线事件数（= 审计流长度）/ bus events absorbed (= ledger length)' }) projectionVersion!: number;
 }
 
 export class WhistleListResponseDto {
   @ApiProperty({ type: [WhistleResponseDto] }) items!: WhistleResponseDto[];
-  @ApiProperty({ nullable: true, example: 'eyJhdCI6IjIwMjYtMTEtMjVUMDg6Mjk6NTguMTIwMDAwWiIsImlkIjoiNWQwYzNlMWEifQ', description: '下一页游标，null 表示没有更多 / next page cursor, null at the end' })
+  @ApiProperty({ type: String, nullable: true, example: 'eyJhdCI6IjIwMjYtMTEtMjVUMDg6Mjk6NTguMTIwMDAwWiIsImlkIjoiNWQwYzNlMWEifQ', description: '下一页游标，null 表示没有更多 / next page cursor, null at the end' })
   nextCursor!: string | null;
 }
 
 class ActorDto {
   @ApiProperty({ example: 'street' }) role!: string;
-  @ApiProperty({ example: 'cdd804c6-dc1e-512e-a6f6-f2f1f0cdba2b', nullable: true }) org!: string | null;
+  @ApiProperty({ type: String, example: 'cdd804c6-dc1e-512e-a6f6-f2f1f0cdba2b', nullable: true }) org!: string | null;
   @ApiProperty({ example: 'wang.li' }) sub!: string;
 }
 

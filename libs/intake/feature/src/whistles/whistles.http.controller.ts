@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WhistleEventsResponseDto, WhistleListResponseDto, WhistleResponseDto } from './whistle.response.dto';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { EventStore, verifyMerged } from '@chuishao/event-store';
 import { whistleStreamId } from '@chuishao/contracts';
 import { canReadWhistle, CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
-import { ProblemException, publicBaseUrl } from '@chuishao/platform';
+import { ApiBearer, ApiProblems, ProblemException, publicBaseUrl } from '@chuishao/platform';
 import { toString as qrSvg } from 'qrcode';
 import { BlowWhistleRequestDto } from './blow-whistle.request.dto';
 import { BlowWhistleHandler } from './blow-whistle.handler';
@@ -21,7 +21,7 @@ import { FeedbackTokens } from '../feedback/feedback-tokens';
 const ALL_ROLES = ['street', 'department', 'command-center', 'assessment-office', 'admin'] as const;
 
 @ApiTags('whistles 吹哨')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/whistles')
 export class WhistlesHttpController {
   constructor(
@@ -84,8 +84,11 @@ export class WhistlesHttpController {
   @Roles('street')
   @ApiOperation({ summary: '吹哨：街道发起呼叫 / Blow a whistle', description: '同一 Idempotency-Key 与相同请求体重复提交，返回同一结果且不产生新事件；请求体不同则 409。' })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '≤ 128 字符 / chars' })
-  @ApiCreatedResponse({ type: WhistleResponseDto, description: '已吹哨 / Blown' })
-  @ApiResponse({ status: 200, type: WhistleResponseDto, description: '同键同体重放：同一哨件 / replay with the same key and body: the same whistle' })
+  @ApiCreatedResponse({
+    type: WhistleResponseDto,
+    description: '已吹哨（Location 指向该哨件）。同键同体重放返回同一哨件，不产生新事件。 / Blown (Location names it); a replay with the same key and body answers the same whistle again and appends nothing.',
+  })
+  @ApiProblems(400)
   @ApiResponse({ status: 409, description: '同一 Idempotency-Key 用于不同请求体 / key reused with another body' })
   @ApiResponse({ status: 422, description: '未知情形、超长字段等 / unknown situation, over-long fields…' })
   async create(
@@ -105,7 +108,8 @@ export class WhistlesHttpController {
       ]);
     }
     const result = await this.blow.handle(principal, key, dto);
-    reply.status(result.status);
+    // a replay is the same response (contract §2 allows 201 or 200): one success code to document and to handle
+    reply.status(201);
     reply.header('Location', `/api/v1/whistles/${result.body.id}`);
     return presentWhistle(result.body, principal, this.links);
   }

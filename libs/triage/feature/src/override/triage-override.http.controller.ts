@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearer } from '@chuishao/platform';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { OverrideTriageHandler } from './override-triage.handler';
 import { OverrideTriageRequestDto, OverrideTriageResponse } from './override-triage.request.dto';
 
 @ApiTags('triage policy 分级策略')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/whistles')
 export class TriageOverrideHttpController {
   constructor(private readonly override: OverrideTriageHandler) {}

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { ApiBearer, ProblemException } from '@chuishao/platform';
 import { PolicyRepository } from './policy.repository';
 import { PublishTriagePolicyHandler } from './publish-triage-policy.handler';
 import { PublishTriagePolicyRequestDto } from './publish-triage-policy.request.dto';
@@ -11,7 +11,7 @@ import { presentPolicy } from './policy.presenter';
 import { TriagePolicyListResponse, TriagePolicyResponse } from './triage-policy.schema';
 
 @ApiTags('triage policy 分级策略')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('api/v1/policies/triage')
 export class TriagePoliciesHttpController {
   constructor(
