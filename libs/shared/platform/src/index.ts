@@ -1,4 +1,5 @@
 export * from './config';
+export * from './net';
 export * from './logger';
 export * from './safe-error';
 export * from './problem';
