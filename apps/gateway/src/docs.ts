@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SWAGGER_UI_OPTIONS } from '@chuishao/platform';
 import { getJson, SERVICES } from './upstreams';
 import type { ServiceName } from './routes';
 
@@ -21,7 +22,7 @@ export function setupMergedDocs(app: NestFastifyApplication, bases: Record<Servi
     security: [{ bearer: [] }],
   };
   const gatewayOwn = (): OpenAPIObject['paths'] => ({
-    '/health': { get: { tags: ['ops'], summary: '系统健康检查 / System health', security: [], responses: { '200': { description: 'ok' }, '503': { description: 'a dependency is down' } } } },
+    '/health': { get: { tags: ['ops'], summary: '系统健康检查 / System health (statuses only; the details are on the internal listener)', security: [], responses: { '200': { description: 'ok' }, '503': { description: 'a dependency is down' } } } },
   });
   const refresh = async () => {
     const docs = await Promise.all(SERVICES.map((s) => getJson(`${bases[s]}/docs-json`, 3000).catch(() => undefined)));
@@ -41,6 +42,6 @@ export function setupMergedDocs(app: NestFastifyApplication, bases: Record<Servi
   void refresh();
   const timer = setInterval(() => void refresh(), 15_000);
   timer.unref();
-  SwaggerModule.setup('docs', app, () => merged, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'Chuishao 吹哨报到 API' });
+  SwaggerModule.setup('docs', app, () => merged, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'Chuishao 吹哨报到 API', swaggerOptions: SWAGGER_UI_OPTIONS });
   return () => clearInterval(timer);
 }

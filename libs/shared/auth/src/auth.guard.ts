@@ -69,8 +69,10 @@ export class AuthGuard implements CanActivate {
       principal = await this.verifier.verify(token);
     } catch (err: unknown) {
       const reason = err instanceof InvalidTokenError ? err.message : 'token cannot be verified';
+      // a header value: printable ASCII without quotes (RFC 6750 §3), whatever the message holds
+      const description = reason.replace(/[^\x20-\x7e]|["\\]/g, '?');
       throw ProblemException.unauthenticated(`令牌无效 / Invalid token: ${reason}`, {
-        'WWW-Authenticate': `Bearer realm="chuishao", error="invalid_token", error_description="${reason}"`,
+        'WWW-Authenticate': `Bearer realm="chuishao", error="invalid_token", error_description="${description}"`,
       });
     }
     request.principal = principal;

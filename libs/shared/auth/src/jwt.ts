@@ -129,7 +129,7 @@ export class JwtVerifier {
       throw new InvalidTokenError(describeJoseError(err));
     }
     if (this.mode === 'hs256' && (payload.exp as number) - (payload.iat as number) > MAX_DEV_TOKEN_TTL_SECONDS) {
-      throw new InvalidTokenError('a dev token may live at most 24 h (exp − iat)');
+      throw new InvalidTokenError('a dev token may live at most 24 h (exp - iat)');
     }
     return principalFromClaims(payload);
   }
