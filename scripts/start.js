@@ -65,12 +65,14 @@ async function main() {
     triage: Number(process.env.TRIAGE_PORT || 8082),
     dispatch: Number(process.env.DISPATCH_PORT || 8083),
     assessment: Number(process.env.ASSESSMENT_PORT || 8084),
+    // the gateway's internal listener: detailed health and metrics, loopback only
+    internal: Number(process.env.CHUISHAO_INTERNAL_PORT || 9080),
   };
   const env = {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: brokers,
     CHUISHAO_JWT_SECRET: devSecret(),
-    HOST: process.env.HOST || '127.0.0.1',
+    HOST: process.env.HOST || '127.0.0.1', // the gateway's; the services always listen on loopback
     CONSOLE_DIR: path.join(ROOT, 'apps/console/public'),
   };
   const procs = [];
@@ -123,11 +125,12 @@ async function main() {
   say(`  控制台 Console          ${base}/`);
   say(`  接口 API               ${base}/api/v1`);
   say(`  接口文档 OpenAPI        ${base}/docs`);
-  say(`  健康检查 Health         ${base}/health`);
+  say(`  健康检查 Health         ${base}/health  (仅状态 statuses only)`);
   say(`  Open311                ${base}/open311/v2/services.json`);
   say(`  Kafka                  ${brokers}`);
   say(`  PostgreSQL             ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')} (schemas intake, triage, dispatch, assessment)`);
-  say(`  服务 Services          ${SERVICES.map((s) => `${s} :${ports[s]}`).join(', ')}  (metrics at /metrics on each)`);
+  say(`  运维 Operators         http://127.0.0.1:${ports.internal}/health (详情 details), http://127.0.0.1:${ports.internal}/metrics  (仅本机 loopback only)`);
+  say(`  服务 Services          ${SERVICES.map((s) => `${s} :${ports[s]}`).join(', ')}  (仅本机 loopback; /health, /metrics on each)`);
   say(`  日志 Logs              ${path.relative(ROOT, logDir)}/<service>.log`);
   say(`  令牌 Token             npm run token -- street QUANYECHANG`);
   say(detach ? '已转入后台，`npm stop` 停止 / detached; stop with `npm stop`' : '按 Ctrl-C 停止 / Ctrl-C stops everything');

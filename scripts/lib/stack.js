@@ -15,7 +15,7 @@ function entry(name) {
 /**
  * @param {object} o
  * @param {Record<string,string>} o.env          common environment (DATABASE_URL, KAFKA_BROKERS, CHUISHAO_JWT_SECRET, ...)
- * @param {Record<string,number>} o.ports         { gateway, intake, triage, dispatch, assessment }
+ * @param {Record<string,number>} o.ports         { gateway, intake, triage, dispatch, assessment, internal? } (internal: the gateway's internal listener)
  * @param {string} [o.logDir]                     where each process writes its JSON log (default: inherit stdout)
  * @param {string[]} [o.only]                     start only these services (and the gateway if listed)
  */
@@ -28,6 +28,9 @@ function startProcess(name, o) {
     ...(isGateway
       ? Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, `http://127.0.0.1:${o.ports[s]}`]))
       : {}),
+    ...(isGateway && o.ports.internal !== undefined ? { CHUISHAO_INTERNAL_PORT: String(o.ports.internal) } : {}),
+    // the services sit behind the gateway on this machine: loopback only, whatever HOST the gateway has
+    ...(isGateway ? {} : { HOST: '127.0.0.1' }),
   };
   let stdio = 'inherit';
   let logFile;

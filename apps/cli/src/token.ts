@@ -1,5 +1,5 @@
 /**
- * `npm run token -- <role> [org] [--open311] [--sub name] [--ttl 12h]`
+ * `npm run token -- <role> [org] [--open311] [--sub name] [--ttl 12h]` (a dev token lives at most 24 h)
  *
  * Prints a dev JWT (HS256, CHUISHAO_JWT_SECRET) on stdout, or with `--open311` and role `street`
  * an Open311 API key for that street. Diagnostics go to stderr so `$(npm run -s token -- …)` works.
@@ -9,7 +9,7 @@
  * (`libs/catalog/src/data/catalog.v1.json`) exists — a street/department code or name that is
  * resolved to its id; an org the catalog does not know is refused.
  */
-import { issueOpen311Key, isRole, MIN_SECRET_LENGTH, Role, ROLES, signDevToken } from '@chuishao/auth';
+import { issueOpen311Key, isRole, MAX_DEV_TOKEN_TTL_SECONDS, MIN_SECRET_LENGTH, Role, ROLES, signDevToken } from '@chuishao/auth';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +20,7 @@ export const USAGE = `usage: npm run token -- <role> [org] [--open311] [--sub na
   org        street id/code for street, department id/code for department (required for both)
   --open311  print the street's Open311 API key instead of a JWT (role street only)
   --sub      subject (person) of the token; default dev-<role>
-  --ttl      lifetime: 3600, 90s, 30m, 12h, 7d (default 12h)`;
+  --ttl      lifetime: 3600, 90s, 30m, 12h, 1d (default 12h, at most 24h)`;
 
 export { CliError, UsageError } from './errors';
 
@@ -37,9 +37,10 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 /** `3600` / `90s` / `30m` / `12h` / `7d` → seconds. */
 export function parseDuration(text: string): number {
   const m = /^(\d+)([smhd]?)$/.exec(text.trim());
-  if (!m) throw new UsageError(`invalid --ttl "${text}" (use e.g. 3600, 90s, 30m, 12h, 7d)`);
+  if (!m) throw new UsageError(`invalid --ttl "${text}" (use e.g. 3600, 90s, 30m, 12h, 1d)`);
   const seconds = Number(m[1]) * UNIT_SECONDS[m[2] || 's'];
   if (seconds <= 0) throw new UsageError('--ttl must be positive');
+  if (seconds > MAX_DEV_TOKEN_TTL_SECONDS) throw new UsageError('--ttl may be at most 24h (contract §14: dev tokens live no longer)');
   return seconds;
 }
 

@@ -20,7 +20,7 @@ describe('parseTokenArgs', () => {
       role: 'street', org: 'QUANYECHANG', open311: false, sub: 'li.wei', ttlSeconds: 1800,
     });
     expect(parseTokenArgs(['command-center'])).toEqual({ role: 'command-center', org: undefined, open311: false, sub: undefined, ttlSeconds: 43200 });
-    expect(parseTokenArgs(['--open311', 'street', 'x', '--ttl=2d']).open311).toBe(true);
+    expect(parseTokenArgs(['--open311', 'street', 'x', '--ttl=1d']).open311).toBe(true);
   });
 
   it.each([
@@ -42,7 +42,10 @@ describe('parseTokenArgs', () => {
     expect(parseDuration('3600')).toBe(3600);
     expect(parseDuration('90s')).toBe(90);
     expect(parseDuration('12h')).toBe(43200);
-    expect(parseDuration('7d')).toBe(604800);
+    expect(parseDuration('1d')).toBe(86400);
+    expect(parseDuration('24h')).toBe(86400);
+    expect(() => parseDuration('7d')).toThrow(/at most 24h/);
+    expect(() => parseDuration('86401')).toThrow(/at most 24h/);
     expect(() => parseDuration('0')).toThrow();
   });
 });

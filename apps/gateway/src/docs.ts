@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
-import { mergeOpenApi, ProblemException } from '@chuishao/platform';
+import { mergeOpenApi, ProblemException, SWAGGER_UI_OPTIONS } from '@chuishao/platform';
 import { getJson, SERVICES } from './upstreams';
 import type { ServiceName } from './routes';
 
@@ -25,7 +25,7 @@ export function setupMergedDocs(app: NestFastifyApplication, bases: Record<Servi
   void refresh();
   const timer = setInterval(() => void refresh(), 15_000);
   timer.unref();
-  SwaggerModule.setup('docs', app, () => merged, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'Chuishao 吹哨报到 API' });
+  SwaggerModule.setup('docs', app, () => merged, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'Chuishao 吹哨报到 API', swaggerOptions: SWAGGER_UI_OPTIONS });
   return () => clearInterval(timer);
 }
 

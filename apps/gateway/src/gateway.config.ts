@@ -1,8 +1,7 @@
-import { IsString, IsUrl } from 'class-validator';
-import { ToInt } from '@chuishao/platform';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsArray, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsProxyList, ToInt, ToList } from '@chuishao/platform';
 
-/** The gateway's environment: where the four services are (validated at boot). */
+/** The gateway's environment: where the four services are, and its edge (validated at boot). */
 export class GatewayConfig {
   @ToInt()
   @IsInt()
@@ -36,4 +35,38 @@ export class GatewayConfig {
   /** Folder of the web console's static files. */
   @IsString()
   CONSOLE_DIR: string = '';
+
+  /**
+   * Reverse proxies / load balancers in front of the gateway whose X-Forwarded-For/-Host/-Proto
+   * are believed (IPs, CIDRs). Default none: the connecting address is the client.
+   */
+  @ToList()
+  @IsArray({ message: 'must be a comma-separated list of IP addresses or CIDRs' })
+  @IsProxyList()
+  CHUISHAO_TRUSTED_PROXIES: string[] = [];
+
+  /** Requests per minute per client to the public, Open311 and feedback routes. */
+  @ToInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be between 1 and 100000' })
+  @Max(100_000, { message: 'must be between 1 and 100000' })
+  CHUISHAO_RATE_LIMIT_PUBLIC_PER_MIN: number = 120;
+
+  /** Requests per minute per client to the sign-in routes (/auth/). */
+  @ToInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be between 1 and 100000' })
+  @Max(100_000, { message: 'must be between 1 and 100000' })
+  CHUISHAO_RATE_LIMIT_AUTH_PER_MIN: number = 30;
+
+  /** Port of the operators' listener: the detailed /health and /metrics (0 = any free port). */
+  @ToInt()
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0, { message: 'must be a port number between 0 and 65535' })
+  @Max(65535, { message: 'must be a port number between 0 and 65535' })
+  CHUISHAO_INTERNAL_PORT: number = 9080;
+
+  /** Interface of the operators' listener; loopback unless a monitoring network needs it. */
+  @IsString()
+  CHUISHAO_INTERNAL_HOST: string = '127.0.0.1';
 }

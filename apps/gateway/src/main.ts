@@ -8,12 +8,19 @@ import type { FastifyInstance } from 'fastify';
 import { configureApp, createFastifyAdapter, createLogger, installForcedExit, loadConfig } from '@chuishao/platform';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { systemHealth } from './health';
+import { listeningUrl, startInternalListener } from './internal';
 import { registerProxy } from './proxy';
+import { installRateLimits } from './rate-limit';
 import { serveBusDocs, setupMergedDocs } from './docs';
 import { upstreams } from './upstreams';
 import { registerPublicBoard } from './public-board';
 
-/** The one base URL (contract §0): the API routed to its service, /docs, /health, /metrics and the console at /. */
+/**
+ * The one base URL (contract §0): the API routed to its service, /docs, a minimal /health and the
+ * console at /, behind the shared edge (security headers, trusted proxies) and rate limits; the
+ * detailed health and /metrics on the internal listener.
+ */
 async function main(): Promise<void> {
   let config: GatewayConfig;
   try {
@@ -23,9 +30,14 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   const logger = createLogger('gateway', config.LOG_LEVEL);
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), createFastifyAdapter(logger), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot(config),
+    createFastifyAdapter(logger, config.CHUISHAO_TRUSTED_PROXIES),
+    { bufferLogs: true },
+  );
   configureApp(app, { logger, service: 'gateway' });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  await installRateLimits(fastify, { public: config.CHUISHAO_RATE_LIMIT_PUBLIC_PER_MIN, 'sign-in': config.CHUISHAO_RATE_LIMIT_AUTH_PER_MIN });
   const bases = upstreams(config);
   await registerProxy(fastify, bases);
   registerPublicBoard(fastify, bases);
@@ -39,11 +51,15 @@ async function main(): Promise<void> {
   }
   setupMergedDocs(app, bases, config.CHUISHAO_PUBLIC_BASE_URL);
   serveBusDocs(fastify, config.CHUISHAO_DOCS_DIR || resolve(__dirname, '../../../docs'));
-  // like the services (bootstrapService): a graceful close exits 0, a second signal or 20 s forces
+  const internal = await startInternalListener(config.CHUISHAO_INTERNAL_HOST, config.CHUISHAO_INTERNAL_PORT, () => systemHealth(bases));
+  fastify.addHook('onClose', async () => internal.close());
+  // like the services (bootstrapService): a graceful close exits 0, a second signal or 9 s forces
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   installForcedExit(logger, 9_000);
   await app.listen(config.PORT, config.HOST);
-  logger.info({ url: `http://${config.HOST}:${config.PORT}` }, `gateway listening on http://${config.HOST}:${config.PORT}`);
+  const url = `http://${config.HOST}:${config.PORT}`;
+  const internalUrl = listeningUrl(internal, config.CHUISHAO_INTERNAL_HOST);
+  logger.info({ url, internal: internalUrl }, `gateway listening on ${url} (health details and metrics on ${internalUrl})`);
 }
 
 void main();

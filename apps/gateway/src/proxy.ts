@@ -7,9 +7,30 @@ function problem(reply: FastifyReply, info: { type: string; status: number; titl
   return reply.code(info.status).type('application/problem+json').send({ type: info.type, title: info.title, status: info.status, detail });
 }
 
+/** Headers a client could use to pose as another address, host or scheme behind the gateway. */
+const FORWARDED_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-forwarded-prefix', 'x-real-ip'];
+
+/**
+ * The request headers for the service: whatever forwarding headers the client sent are dropped,
+ * and X-Forwarded-For/-Host/-Proto say what the gateway itself established — the client address,
+ * host and scheme, read from forwarded headers only when they came from a trusted proxy
+ * (CHUISHAO_TRUSTED_PROXIES). The services trust the gateway (loopback) and nobody else.
+ */
+export function forwardedHeaders(
+  request: Pick<FastifyRequest, 'ip' | 'host' | 'protocol'>,
+  headers: Record<string, string | string[] | number | undefined>,
+): Record<string, string | string[] | number | undefined> {
+  const out = { ...headers };
+  for (const h of FORWARDED_HEADERS) delete out[h];
+  out['x-forwarded-for'] = request.ip;
+  out['x-forwarded-host'] = request.host;
+  out['x-forwarded-proto'] = request.protocol;
+  return out;
+}
+
 /**
  * Forwards /api/v1/* and /open311/v2/* to the service that owns the path, body untouched (the
- * service validates it), with the client's address in X-Forwarded-For. Bodies over 256 KiB are
+ * service validates it), with the client's address in X-Forwarded-For ({@link forwardedHeaders}). Bodies over 256 KiB are
  * refused here already (413), and an unreachable service is a 502/504 problem, never a hang.
  */
 export async function registerProxy(fastify: FastifyInstance, bases: Record<ServiceName, string>): Promise<void> {
@@ -21,7 +42,10 @@ export async function registerProxy(fastify: FastifyInstance, bases: Record<Serv
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
     scope.setErrorHandler((err: { code?: string; statusCode?: number; message: string }, _req, reply) => {
       // the platform's own refusals (the text rules on the query, contract §10) keep their problem
-      if (err instanceof ProblemException) return reply.code(err.problem.status).type('application/problem+json').send(err.problem);
+      if (err instanceof ProblemException) {
+        for (const [name, value] of Object.entries(err.headers)) void reply.header(name, value);
+        return reply.code(err.problem.status).type('application/problem+json').send(err.problem);
+      }
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem(reply, PROBLEM_TYPES.PAYLOAD_TOO_LARGE, '请求体超过 256 KiB / The request body exceeds 256 KiB');
       return problem(reply, PROBLEM_TYPES.BAD_GATEWAY, err.message);
     });
@@ -32,6 +56,7 @@ export async function registerProxy(fastify: FastifyInstance, bases: Record<Serv
       return reply.from(`${bases[service]}${req.url}`, {
         // the body is the client's bytes, forwarded as they came (reply-from would re-encode JSON)
         ...(raw ? { body: raw, contentType: req.headers['content-type'] ?? 'application/octet-stream' } : {}),
+        rewriteRequestHeaders: (request, headers) => forwardedHeaders(request, headers) as typeof headers,
         onError: (rep, { error }) => {
           const timeout = /timeout/i.test(error.message);
           void problem(rep as unknown as FastifyReply, timeout ? PROBLEM_TYPES.GATEWAY_TIMEOUT : PROBLEM_TYPES.BAD_GATEWAY, `${service} 服务不可达 / ${service} is unreachable`);

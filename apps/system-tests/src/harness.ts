@@ -55,6 +55,8 @@ export async function freePorts(n: number): Promise<number[]> {
 export class TestStack {
   procs = new Map<ServiceName, Proc>();
   ports: Record<ServiceName, number> = { intake: 0, triage: 0, dispatch: 0, assessment: 0, gateway: 0 };
+  /** The gateway's internal listener (detailed /health, /metrics). */
+  internalPort = 0;
   env: Record<string, string> = {};
   db!: Awaited<ReturnType<typeof freshDatabase>>;
   logDir: string;
@@ -70,11 +72,17 @@ export class TestStack {
     return `http://127.0.0.1:${this.ports.gateway}`;
   }
 
+  /** The gateway's internal listener (operators only). */
+  get internalBase(): string {
+    return `http://127.0.0.1:${this.internalPort}`;
+  }
+
   async start(): Promise<this> {
     this.db = await freshDatabase(this.label);
     const names = Object.keys(this.ports) as ServiceName[];
-    const ports = await freePorts(names.length);
+    const ports = await freePorts(names.length + 1);
     names.forEach((k, i) => (this.ports[k] = ports[i]));
+    this.internalPort = ports[names.length];
     this.env = {
       DATABASE_URL: this.db.url,
       KAFKA_BROKERS: kafkaBrokers(),
@@ -92,7 +100,7 @@ export class TestStack {
   }
 
   async startOne(name: ServiceName): Promise<void> {
-    const p = stack.startProcess(name, { env: this.env, ports: this.ports, logDir: this.logDir });
+    const p = stack.startProcess(name, { env: this.env, ports: { ...this.ports, internal: this.internalPort }, logDir: this.logDir });
     this.procs.set(name, p);
     await stack.waitForHealth(`http://127.0.0.1:${this.ports[name]}/health`, 90000, () => p.child.exitCode === null);
   }

@@ -17,7 +17,7 @@ describe('npm start, stopped with Ctrl-C', () => {
   it('stops every service gracefully when the terminal signals the process group', async () => {
     const db = await freshDatabase('startstop');
     const dataDir = mkdtempSync(join(tmpdir(), 'chuishao-start-'));
-    const [gateway, intake, triage, dispatch, assessment] = await freePorts(5);
+    const [gateway, intake, triage, dispatch, assessment, internal] = await freePorts(6);
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       DATABASE_URL: db.url,
@@ -31,6 +31,7 @@ describe('npm start, stopped with Ctrl-C', () => {
       TRIAGE_PORT: String(triage),
       DISPATCH_PORT: String(dispatch),
       ASSESSMENT_PORT: String(assessment),
+      CHUISHAO_INTERNAL_PORT: String(internal),
     };
     // detached: a process group of its own, as a terminal gives the foreground job
     const child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -69,8 +69,10 @@ export class AuthGuard implements CanActivate {
       principal = await this.verifier.verify(token);
     } catch (err: unknown) {
       const reason = err instanceof InvalidTokenError ? err.message : 'token cannot be verified';
+      // a header value: printable ASCII without quotes (RFC 6750 §3), whatever the message holds
+      const description = reason.replace(/[^\x20-\x7e]|["\\]/g, '?');
       throw ProblemException.unauthenticated(`令牌无效 / Invalid token: ${reason}`, {
-        'WWW-Authenticate': `Bearer realm="chuishao", error="invalid_token", error_description="${reason}"`,
+        'WWW-Authenticate': `Bearer realm="chuishao", error="invalid_token", error_description="${description}"`,
       });
     }
     request.principal = principal;
@@ -85,19 +87,28 @@ export class AuthGuard implements CanActivate {
   }
 }
 
+/** The verifier's options from the environment (`CHUISHAO_JWT_SECRET`, `CHUISHAO_JWKS_URL`, `CHUISHAO_JWT_ISSUER`, `CHUISHAO_JWT_AUDIENCE`, `CHUISHAO_JWT_CLOCK_TOLERANCE_S`). */
+export function jwtOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): JwtVerifierOptions {
+  const tolerance = env['CHUISHAO_JWT_CLOCK_TOLERANCE_S'];
+  return {
+    secret: env['CHUISHAO_JWT_SECRET'] || undefined,
+    jwksUrl: env['CHUISHAO_JWKS_URL'] || undefined,
+    issuer: env['CHUISHAO_JWT_ISSUER'] || undefined,
+    audience: env['CHUISHAO_JWT_AUDIENCE'] || undefined,
+    clockToleranceSeconds: tolerance ? Number(tolerance) : undefined,
+  };
+}
+
 /**
- * `AuthModule.forRoot({ secret, jwksUrl })` — global: provides {@link JwtVerifier} and registers
- * {@link AuthGuard} as APP_GUARD. Without options, reads `CHUISHAO_JWT_SECRET` /
- * `CHUISHAO_JWKS_URL` from the environment.
+ * `AuthModule.forRoot({ secret, jwksUrl, issuer, audience, clockToleranceSeconds })` — global:
+ * provides {@link JwtVerifier} and registers {@link AuthGuard} as APP_GUARD. Without options, reads
+ * them from the environment ({@link jwtOptionsFromEnv}).
  */
 @Module({})
 export class AuthModule {
   static forRoot(options: JwtVerifierOptions = {}): DynamicModule {
-    const resolved: JwtVerifierOptions = {
-      ...options,
-      secret: options.secret ?? (options.jwksUrl ? undefined : process.env['CHUISHAO_JWT_SECRET'] || undefined),
-      jwksUrl: options.jwksUrl ?? (options.secret ? undefined : process.env['CHUISHAO_JWKS_URL'] || undefined),
-    };
+    const given = options.secret !== undefined || options.jwksUrl !== undefined;
+    const resolved: JwtVerifierOptions = given ? options : { ...jwtOptionsFromEnv(), ...options };
     return {
       module: AuthModule,
       global: true,

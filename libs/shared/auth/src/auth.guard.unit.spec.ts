@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { SignJWT } from 'jose';
 import { createTestApp } from '@chuishao/platform';
 import { AuthModule, bearerToken, CurrentPrincipal, Public, Roles } from './auth.guard';
 import { signDevToken } from './jwt';
@@ -68,6 +69,18 @@ describe('AuthGuard', () => {
     const other = await signDevToken({ sub: 'x', role: 'admin' }, 'another-secret-0123456789abcdefghijkl');
     const res2 = await app.inject({ method: 'GET', url: '/g/any', headers: { authorization: `Bearer ${other}` } });
     expect(res2.statusCode).toBe(401);
+  });
+
+  it.each([
+    ['without exp', () => new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuedAt().sign(new TextEncoder().encode(SECRET)), 'token has no exp claim'],
+    ['living longer than 24 h', () => new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuedAt().setExpirationTime('25h').sign(new TextEncoder().encode(SECRET)), 'a dev token may live at most 24 h'],
+    ['with alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'admin', iat: 1, exp: 4102444800 })).toString('base64url')}.`, 'token algorithm is not accepted'],
+  ])('a token %s → 401 problem+json saying why', async (_name, make, reason) => {
+    const res = await app.inject({ method: 'GET', url: '/g/any', headers: { authorization: `Bearer ${await make()}` } });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 401, detail: expect.stringContaining(reason) as unknown });
+    expect(res.headers['www-authenticate']).toContain(`error_description="${reason}`);
   });
 
   it('valid token → 200 with the principal', async () => {

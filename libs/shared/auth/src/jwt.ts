@@ -1,11 +1,17 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify, JWTVerifyGetKey, JWTVerifyOptions, SignJWT } from 'jose';
+import { isHttpsOrLoopbackUrl } from '@chuishao/platform';
 import { isRole, Principal, ROLES, ROLES_WITH_ORG } from './principal';
 
 /** Default lifetime of dev tokens: 12 h. */
 export const DEV_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+/** Longest lifetime (exp − iat) of an HS256 dev token, signed or accepted: 24 h (contract §14). */
+export const MAX_DEV_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 export const MIN_SECRET_LENGTH = 32;
 export const DEV_TOKEN_ISSUER = 'chuishao-dev';
+/** Tolerated clock skew between the token's issuer and us, seconds: default 60, at most 300. */
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 60;
+export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 
 /** A token that is missing, malformed, badly signed, expired or carries unusable claims. */
 export class InvalidTokenError extends Error {
@@ -18,9 +24,13 @@ export class InvalidTokenError extends Error {
 export interface JwtVerifierOptions {
   /** HS256 shared secret (≥ 32 chars), `CHUISHAO_JWT_SECRET`. */
   secret?: string;
-  /** JWKS URL for RS256/ES256 (`CHUISHAO_JWKS_URL`); when set, it is used instead of the secret. */
+  /** JWKS URL for RS256/ES256 (`CHUISHAO_JWKS_URL`); https, or http to a loopback host. When set, it is used instead of the secret. */
   jwksUrl?: string;
-  /** Tolerated clock skew for `exp`/`nbf`, seconds (default 30). */
+  /** Expected `iss` of JWKS tokens (`CHUISHAO_JWT_ISSUER`), required with `jwksUrl`. */
+  issuer?: string;
+  /** Expected `aud` of JWKS tokens (`CHUISHAO_JWT_AUDIENCE`), required with `jwksUrl`. */
+  audience?: string;
+  /** Tolerated clock skew for `exp`/`nbf`/`iat`, seconds (`CHUISHAO_JWT_CLOCK_TOLERANCE_S`; default 60, 0–300). */
   clockToleranceSeconds?: number;
 }
 
@@ -50,7 +60,9 @@ function secretKey(secret: string): Uint8Array {
 function describeJoseError(err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'token has expired';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature is invalid';
-  if (err instanceof joseErrors.JWTClaimValidationFailed) return `token claim ${err.claim} is invalid`;
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    return err.reason === 'missing' ? `token has no ${err.claim} claim` : `token claim ${err.claim} is invalid`;
+  }
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'token algorithm is not accepted';
   if (err instanceof joseErrors.JWKSNoMatchingKey) return 'no key of the JWKS matches the token';
   if (err instanceof joseErrors.JWKSTimeout) return 'the JWKS could not be fetched in time';
@@ -58,27 +70,48 @@ function describeJoseError(err: unknown): string {
   return 'token cannot be verified';
 }
 
+/** The clock tolerance to use: default 60 s; a value outside 0–300 s is a configuration error. */
+export function clockTolerance(seconds: number | undefined): number {
+  const value = seconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_CLOCK_TOLERANCE_SECONDS) {
+    throw new Error(`the JWT clock tolerance must be a whole number of seconds between 0 and ${MAX_CLOCK_TOLERANCE_SECONDS}`);
+  }
+  return value;
+}
+
+/** Refuses a JWKS setup that would accept tokens meant for others or fetch keys over plain http. */
+function checkJwksOptions(options: JwtVerifierOptions): { jwksUrl: URL; issuer: string; audience: string } {
+  const { jwksUrl, issuer, audience } = options;
+  if (!isHttpsOrLoopbackUrl(jwksUrl)) throw new Error('CHUISHAO_JWKS_URL must be an https URL (http only for a loopback host)');
+  if (!issuer?.trim()) throw new Error('CHUISHAO_JWT_ISSUER is required with CHUISHAO_JWKS_URL');
+  if (!audience?.trim()) throw new Error('CHUISHAO_JWT_AUDIENCE is required with CHUISHAO_JWKS_URL');
+  return { jwksUrl: new URL(jwksUrl as string), issuer, audience };
+}
+
 /**
  * Verifies bearer tokens: HS256 with the shared secret, or — when a JWKS URL is configured —
- * RS256/ES256 against that key set (the secret is then not accepted). `exp` is enforced when
- * present; `sub` and a known `role` are required, and `org` for street and department.
+ * RS256/ES256 against that key set (the secret is then not accepted). Every token needs `exp`
+ * (checked with a bounded clock tolerance), `sub`, a known `role`, and `org` for street and
+ * department. HS256 (dev) tokens also need `iat`, not in the future, and live at most 24 h
+ * (`exp − iat`); JWKS tokens need the configured `iss` and `aud`.
  */
 export class JwtVerifier {
   // a KeyObject made once: given the secret's bytes, jose would make one on every verify
   private readonly key: KeyObject | JWTVerifyGetKey;
-  private readonly algorithms: string[];
-  private readonly clockTolerance: number;
+  private readonly options: JWTVerifyOptions;
   readonly mode: 'hs256' | 'jwks';
 
   constructor(options: JwtVerifierOptions) {
-    this.clockTolerance = options.clockToleranceSeconds ?? 30;
+    const tolerance = clockTolerance(options.clockToleranceSeconds);
     if (options.jwksUrl) {
-      this.key = createRemoteJWKSet(new URL(options.jwksUrl));
-      this.algorithms = ['RS256', 'ES256'];
+      const { jwksUrl, issuer, audience } = checkJwksOptions(options);
+      this.key = createRemoteJWKSet(jwksUrl);
+      this.options = { algorithms: ['RS256', 'ES256'], clockTolerance: tolerance, issuer, audience, requiredClaims: ['exp'] };
       this.mode = 'jwks';
     } else if (options.secret) {
       this.key = createSecretKey(secretKey(options.secret));
-      this.algorithms = ['HS256'];
+      // maxTokenAge: iat is required, not in the future, and not older than 24 h
+      this.options = { algorithms: ['HS256'], clockTolerance: tolerance, requiredClaims: ['exp', 'iat'], maxTokenAge: MAX_DEV_TOKEN_TTL_SECONDS };
       this.mode = 'hs256';
     } else {
       throw new Error('JwtVerifier needs CHUISHAO_JWT_SECRET or CHUISHAO_JWKS_URL');
@@ -89,20 +122,23 @@ export class JwtVerifier {
   async verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      const options = { algorithms: this.algorithms, clockTolerance: this.clockTolerance };
       const result =
-        this.key instanceof KeyObject
-          ? await jwtVerify(token, this.key, options)
-          : await jwtVerify(token, this.key, options);
+        this.key instanceof KeyObject ? await jwtVerify(token, this.key, this.options) : await jwtVerify(token, this.key, this.options);
       payload = result.payload;
     } catch (err: unknown) {
       throw new InvalidTokenError(describeJoseError(err));
+    }
+    if (this.mode === 'hs256' && (payload.exp as number) - (payload.iat as number) > MAX_DEV_TOKEN_TTL_SECONDS) {
+      throw new InvalidTokenError('a dev token may live at most 24 h (exp - iat)');
     }
     return principalFromClaims(payload);
   }
 }
 
-/** Signs an HS256 dev token `{sub, role, org, iat, exp, iss:"chuishao-dev"}` (claims checked first). */
+/**
+ * Signs an HS256 dev token `{sub, role, org, iat, exp, iss:"chuishao-dev"}` (claims checked
+ * first); the lifetime is at most 24 h.
+ */
 export async function signDevToken(
   claims: Principal,
   secret: string,
@@ -110,6 +146,7 @@ export async function signDevToken(
 ): Promise<string> {
   const principal = principalFromClaims({ ...claims });
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new Error('ttlSeconds must be a positive number');
+  if (ttlSeconds > MAX_DEV_TOKEN_TTL_SECONDS) throw new Error('a dev token may live at most 24 h');
   const now = Math.floor(Date.now() / 1000);
   const body: JWTPayload = { role: principal.role };
   if (principal.org !== undefined) body['org'] = principal.org;

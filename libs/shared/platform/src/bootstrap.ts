@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { BaseServiceConfig } from './config';
 import { createLogger, Logger, PinoNestLogger } from './logger';
+import { installSecurityHeaders, trustProxyOption } from './edge';
 import { configureMetrics, installHttpMetrics } from './metrics';
 import { installProblemHooks, ProblemDetailsFilter } from './problem';
 import { installTextRules } from './text-rules.http';
@@ -31,11 +32,17 @@ function genReqId(req: { headers: Record<string, string | string[] | undefined> 
   return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
-/** The Fastify adapter every service uses (256 KiB body limit, proxy-aware, request ids). */
-export function createFastifyAdapter(logger?: Logger): FastifyAdapter {
+/** Services sit behind the gateway on this machine: they believe the address it forwards, nobody else's. */
+export const SERVICE_TRUSTED_PROXIES: readonly string[] = ['loopback'];
+
+/**
+ * The Fastify adapter every server uses (256 KiB body limit, request ids), believing forwarded
+ * headers only from `trustedProxies` (`CHUISHAO_TRUSTED_PROXIES`; none = the socket is the client).
+ */
+export function createFastifyAdapter(logger?: Logger, trustedProxies: readonly string[] = SERVICE_TRUSTED_PROXIES): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: trustProxyOption(trustedProxies),
     // request logging stays on (Fastify's default: `disableRequestLogging: false`; the option itself
     // is deprecated since fastify 5.12 and warns when passed)
     genReqId,
@@ -45,7 +52,8 @@ export function createFastifyAdapter(logger?: Logger): FastifyAdapter {
 
 /**
  * Applies the platform's cross-cutting setup to a Nest Fastify app, before `init()`/`listen()`:
- * pino as Nest logger (when given), the global {@link ProblemDetailsFilter}, the global
+ * pino as Nest logger (when given), the security headers ({@link installSecurityHeaders}), the
+ * global {@link ProblemDetailsFilter}, the global
  * validation pipe (400/422 rule), the hook keeping Fastify's raw errors for the filter, the text
  * rules on every parsed body and query (`text-rules.http.ts`: nesting ≤ 64, NFC + trim, no U+0000
  * or unpaired surrogate),
@@ -65,6 +73,7 @@ export function configureApp<T extends NestFastifyApplication>(app: T, opts: Con
   app.useGlobalFilters(new ProblemDetailsFilter(opts.logger));
   app.useGlobalPipes(createValidationPipe());
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  installSecurityHeaders(fastify);
   installProblemHooks(fastify);
   installTextRules(fastify);
   fastify.addHook('onRequest', (request: FastifyRequest, reply, done) => {
@@ -75,9 +84,12 @@ export function configureApp<T extends NestFastifyApplication>(app: T, opts: Con
   return app;
 }
 
+/** Swagger UI loads nothing from elsewhere (no validator badge from validator.swagger.io: the CSP would refuse it). */
+export const SWAGGER_UI_OPTIONS = { validatorUrl: null };
+
 /** Swagger UI at /docs, the OpenAPI JSON at /docs-json (the gateway merges the four): {@link serviceOpenApiDocument}. */
 export function setupOpenApi(app: NestFastifyApplication, openapi: OpenApiOptions): void {
-  SwaggerModule.setup('docs', app, serviceOpenApiDocument(app, openapi), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, serviceOpenApiDocument(app, openapi), { jsonDocumentUrl: 'docs-json', swaggerOptions: SWAGGER_UI_OPTIONS });
 }
 
 /**
@@ -141,7 +153,7 @@ export function installForcedExit(logger: Logger, timeoutMs: number): void {
  */
 export async function bootstrapService(opts: BootstrapOptions): Promise<NestFastifyApplication> {
   const logger = createLogger(opts.name, opts.config.LOG_LEVEL);
-  const app = await NestFactory.create<NestFastifyApplication>(opts.module, createFastifyAdapter(logger), {
+  const app = await NestFactory.create<NestFastifyApplication>(opts.module, createFastifyAdapter(logger, opts.config.CHUISHAO_TRUSTED_PROXIES), {
     // pino from the first line on, so that even a failing start-up logs structured JSON
     logger: new PinoNestLogger(logger),
     abortOnError: false,

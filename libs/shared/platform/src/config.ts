@@ -9,7 +9,6 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUrl,
   Matches,
   Max,
   Min,
@@ -20,6 +19,7 @@ import {
   ValidationError,
   ValidationOptions,
 } from 'class-validator';
+import { isHttpsOrLoopbackUrl, isProxyEntry, PROXY_RANGE_NAMES } from './net';
 
 /**
  * Typed, validated configuration from environment variables.
@@ -106,6 +106,32 @@ export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
   };
 }
 
+/** class-validator rule: an https URL, or http to a loopback host (see {@link isHttpsOrLoopbackUrl}). */
+export function IsHttpsOrLoopbackUrl(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isHttpsOrLoopbackUrl',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: 'must be an https URL (http only for a loopback host such as 127.0.0.1)', ...options },
+      validator: { validate: (value: unknown) => isHttpsOrLoopbackUrl(value) },
+    });
+  };
+}
+
+/** class-validator rule: a list of trusted-proxy entries (see {@link isProxyEntry}). */
+export function IsProxyList(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isProxyList',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `must be a comma-separated list of IP addresses, CIDRs or ${PROXY_RANGE_NAMES.join('/')}`, ...options },
+      validator: { validate: (value: unknown) => Array.isArray(value) && value.every(isProxyEntry) },
+    });
+  };
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -157,13 +183,38 @@ export class BaseServiceConfig {
   @MinLength(32, { message: 'must be at least 32 characters long' })
   CHUISHAO_JWT_SECRET?: string;
 
-  /** JWKS endpoint for RS256/ES256 tokens (production). When set, it is the one used. */
+  /** JWKS endpoint for RS256/ES256 tokens (production). When set, it is the one used. https only (http for a loopback host). */
   @IsOptional()
-  @IsUrl(
-    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
-    { message: 'must be an http(s) URL' },
-  )
+  @IsHttpsOrLoopbackUrl()
   CHUISHAO_JWKS_URL?: string;
+
+  /** Expected `iss` of tokens verified with the JWKS (required with CHUISHAO_JWKS_URL). */
+  @ValidateIf((o: BaseServiceConfig) => o.CHUISHAO_JWKS_URL !== undefined || o.CHUISHAO_JWT_ISSUER !== undefined)
+  @IsDefined({ message: 'is required when CHUISHAO_JWKS_URL is set' })
+  @IsString()
+  CHUISHAO_JWT_ISSUER?: string;
+
+  /** Expected `aud` of tokens verified with the JWKS (required with CHUISHAO_JWKS_URL). */
+  @ValidateIf((o: BaseServiceConfig) => o.CHUISHAO_JWKS_URL !== undefined || o.CHUISHAO_JWT_AUDIENCE !== undefined)
+  @IsDefined({ message: 'is required when CHUISHAO_JWKS_URL is set' })
+  @IsString()
+  CHUISHAO_JWT_AUDIENCE?: string;
+
+  /** Tolerated clock skew when checking a token's exp/nbf/iat, seconds (0–300). */
+  @ToInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(0, { message: 'must be between 0 and 300 seconds' })
+  @Max(300, { message: 'must be between 0 and 300 seconds' })
+  CHUISHAO_JWT_CLOCK_TOLERANCE_S: number = 60;
+
+  /**
+   * Proxies whose X-Forwarded-For/-Host/-Proto are believed (comma list of IPs, CIDRs or
+   * `loopback`/`linklocal`/`uniquelocal`). A service sits behind the gateway on this machine: loopback.
+   */
+  @ToList()
+  @IsArray({ message: 'must be a comma-separated list of IP addresses or CIDRs' })
+  @IsProxyList()
+  CHUISHAO_TRUSTED_PROXIES: string[] = ['loopback'];
 
   @IsString()
   NODE_ENV: string = 'development';

@@ -43,6 +43,8 @@ describe('loadConfig', () => {
     const c = loadConfig(IntakeConfig, {
       PORT: '3002',
       CHUISHAO_JWKS_URL: 'http://localhost:9000/.well-known/jwks.json',
+      CHUISHAO_JWT_ISSUER: 'http://localhost:9000',
+      CHUISHAO_JWT_AUDIENCE: 'chuishao',
       KAFKA_BROKERS: 'k1:9092, k2:9093,',
       KAFKA_PARTITIONS: '12',
       IDEMPOTENCY_TTL_HOURS: '48',
@@ -93,12 +95,55 @@ describe('loadConfig', () => {
     expect(err.message).not.toContain('s3cr3t-pw');
     expect(err.message).toContain('CHUISHAO_JWT_SECRET: must be at least 32 characters long');
     expect(err.message).toContain('DATABASE_URL');
-    expect(err.message).toContain('CHUISHAO_JWKS_URL: must be an http(s) URL');
+    expect(err.message).toContain('CHUISHAO_JWKS_URL: must be an https URL (http only for a loopback host such as 127.0.0.1)');
     expect(err.message).toContain('LOG_LEVEL');
     expect(err.message).toContain('PORT: must be a port number between 0 and 65535');
   });
 
-  it('accepts a JWKS URL instead of the secret', () => {
-    expect(() => loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWKS_URL: 'https://idp.example/jwks' })).not.toThrow();
+  it('accepts a JWKS URL instead of the secret, with the issuer and audience to check', () => {
+    const jwks = { PORT: '1', CHUISHAO_JWKS_URL: 'https://idp.example/jwks', CHUISHAO_JWT_ISSUER: 'https://idp.example', CHUISHAO_JWT_AUDIENCE: 'chuishao' };
+    const c = loadConfig(BaseServiceConfig, jwks);
+    expect(c).toMatchObject({ CHUISHAO_JWT_ISSUER: 'https://idp.example', CHUISHAO_JWT_AUDIENCE: 'chuishao', CHUISHAO_JWT_CLOCK_TOLERANCE_S: 60 });
+    expect(c.CHUISHAO_JWT_SECRET).toBeUndefined();
+  });
+
+  it('with a JWKS URL, requires the issuer and the audience', () => {
+    const err = errorOf(() => loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWKS_URL: 'https://idp.example/jwks' }));
+    expect(err.problems.sort()).toEqual([
+      'CHUISHAO_JWT_AUDIENCE: is required when CHUISHAO_JWKS_URL is set',
+      'CHUISHAO_JWT_ISSUER: is required when CHUISHAO_JWKS_URL is set',
+    ]);
+  });
+
+  it.each([
+    ['http://idp.example/jwks', false],
+    ['http://10.0.0.7:8090/jwks', false],
+    ['ftp://idp.example/jwks', false],
+    ['https://idp.example/jwks', true],
+    ['http://127.0.0.1:8090/jwks', true],
+    ['http://localhost:8090/jwks', true],
+    ['http://[::1]:8090/jwks', true],
+  ])('a JWKS URL %s is accepted: %s (https, or http to a loopback host)', (url, ok) => {
+    const env = { PORT: '1', CHUISHAO_JWKS_URL: url, CHUISHAO_JWT_ISSUER: 'i', CHUISHAO_JWT_AUDIENCE: 'a' };
+    if (ok) expect(() => loadConfig(BaseServiceConfig, env)).not.toThrow();
+    else expect(errorOf(() => loadConfig(BaseServiceConfig, env)).problems).toEqual([expect.stringMatching(/^CHUISHAO_JWKS_URL: must be an https URL/)]);
+  });
+
+  it('bounds the clock tolerance to 0–300 s', () => {
+    expect(loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWT_SECRET: SECRET, CHUISHAO_JWT_CLOCK_TOLERANCE_S: '300' }).CHUISHAO_JWT_CLOCK_TOLERANCE_S).toBe(300);
+    for (const bad of ['301', '-1', 'a minute']) {
+      const err = errorOf(() => loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWT_SECRET: SECRET, CHUISHAO_JWT_CLOCK_TOLERANCE_S: bad }));
+      expect(err.problems).toEqual([expect.stringMatching(/^CHUISHAO_JWT_CLOCK_TOLERANCE_S: must be/)]);
+    }
+  });
+
+  it('reads trusted proxies as IPs and CIDRs (services: loopback by default)', () => {
+    expect(loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWT_SECRET: SECRET }).CHUISHAO_TRUSTED_PROXIES).toEqual(['loopback']);
+    const c = loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWT_SECRET: SECRET, CHUISHAO_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7,::1,fd00::/8' });
+    expect(c.CHUISHAO_TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8']);
+    for (const bad of ['*', '10.0.0.0/33', 'proxy.example', '1.2.3.4/8/9']) {
+      const err = errorOf(() => loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWT_SECRET: SECRET, CHUISHAO_TRUSTED_PROXIES: bad }));
+      expect(err.problems).toEqual([expect.stringMatching(/^CHUISHAO_TRUSTED_PROXIES: must be a comma-separated list/)]);
+    }
   });
 });

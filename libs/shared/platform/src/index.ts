@@ -1,4 +1,6 @@
 export * from './config';
+export * from './net';
+export * from './edge';
 export * from './logger';
 export * from './safe-error';
 export * from './problem';

@@ -69,7 +69,13 @@ export class ServiceKitModule {
           fetch: o.fetch,
           inboxRetentionDays: o.config.CHUISHAO_INBOX_RETENTION_DAYS,
         }),
-        AuthModule.forRoot({ secret: o.config.CHUISHAO_JWT_SECRET, jwksUrl: o.config.CHUISHAO_JWKS_URL }),
+        AuthModule.forRoot({
+          secret: o.config.CHUISHAO_JWT_SECRET,
+          jwksUrl: o.config.CHUISHAO_JWKS_URL,
+          issuer: o.config.CHUISHAO_JWT_ISSUER,
+          audience: o.config.CHUISHAO_JWT_AUDIENCE,
+          clockToleranceSeconds: o.config.CHUISHAO_JWT_CLOCK_TOLERANCE_S,
+        }),
         PlatformModule.forRoot({
           inject: [DataSource, Messaging],
           healthChecks: ((ds: DataSource, m: Messaging): HealthCheck[] => [
