@@ -9,6 +9,8 @@
  * spec.givenState(view).when(command).then([]);   // a decider whose state is not a fold of events
  * ```
  */
+import { expect } from '@jest/globals';
+
 export interface Decider<State, Command, Event> {
   decide: (command: Command, state: State) => Event[];
   evolve: (state: State, event: Event) => State;
