@@ -9,6 +9,7 @@ export const ROUTES: ReadonlyArray<[RegExp, ServiceName]> = [
   [/^\/api\/v1\/policies\/triage(\/|$)/, 'triage'],
   [/^\/api\/v1\/(whistles|catalog|feedback|board)(\/|$)/, 'intake'],
   [/^\/open311\/v2(\/|$)/, 'intake'],
+  [/^\/api\/v1\/open311-keys(\/|$)/, 'intake'],
   [/^\/api\/v1\/assignments(\/|$)/, 'dispatch'],
   [/^\/api\/v1\/(street-ratings|assessment|analytics)(\/|$)/, 'assessment'],
 ];

@@ -118,3 +118,13 @@ export async function waitForView(svc: ServiceUnderTest, whistleId: string, ok: 
     return row && ok(row.doc) ? row.doc : undefined;
   });
 }
+
+/** A new Open311 key of `streetId`, issued as admin through POST /api/v1/open311-keys (contract §14). */
+export async function issueOpen311Key(svc: ServiceUnderTest, streetId: string, extra: { label?: string; expiresAt?: string } = {}): Promise<{ id: string; key: string }> {
+  const res = await svc.inject('POST', '/api/v1/open311-keys', { token: await svc.token('admin', undefined, 'admin-tester'), body: { streetId, ...extra } });
+  if (res.status !== 201) throw new Error(`issue key: ${res.status} ${res.body}`);
+  return res.json as { id: string; key: string };
+}
+
+/** A key of the right shape that was never issued. */
+export const NEVER_ISSUED_KEY = `o311_${'A'.repeat(43)}`;

@@ -15,6 +15,10 @@ import { BoardHttpController } from './board/board.http.controller';
 import { IntakeSecrets } from './intake-secrets';
 import { Open311HttpController } from './open311/open311.http.controller';
 import { Open311HttpSetup } from './open311/open311-http-setup';
+import { Open311KeysHttpController } from './open311-keys/open311-keys.http.controller';
+import { Open311KeysHandler } from './open311-keys/open311-keys.handler';
+import { Open311KeysRepository } from './open311-keys/open311-keys.repository';
+import { Open311KeyVerifier } from './open311-keys/open311-key-verifier';
 
 @Module({
   controllers: [
@@ -23,6 +27,7 @@ import { Open311HttpSetup } from './open311/open311-http-setup';
     FeedbackHttpController,
     BoardHttpController,
     Open311HttpController,
+    Open311KeysHttpController,
     WhistleEventsKafkaController,
     TriagePolicyPublishedKafkaController,
     StuckNoticesKafkaController,
@@ -36,7 +41,10 @@ import { Open311HttpSetup } from './open311/open311-http-setup';
     FeedbackTokens,
     FeedbackHandler,
     Open311HttpSetup,
+    Open311KeysRepository,
+    Open311KeysHandler,
+    Open311KeyVerifier,
   ],
-  exports: [BlowWhistleHandler, WhistleRepository],
+  exports: [BlowWhistleHandler, WhistleRepository, Open311KeyVerifier],
 })
 export class IntakeFeatureModule {}

@@ -10,3 +10,4 @@ export * from './metrics';
 export * from './health';
 export * from './bootstrap';
 export * from './wakeable-sleep';
+export * from './access';

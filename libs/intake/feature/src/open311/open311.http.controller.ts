@@ -7,12 +7,12 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { defaultCatalog } from '@chuishao/catalog';
 import { canonicalJson } from '@chuishao/event-store';
-import { Public, verifyOpen311Key, type Principal } from '@chuishao/auth';
+import { Public, type Principal } from '@chuishao/auth';
 import { flattenValidationErrors } from '@chuishao/platform';
 import { BlowWhistleHandler } from '../whistles/blow-whistle.handler';
 import { BlowWhistleRequestDto } from '../whistles/blow-whistle.request.dto';
 import { WhistleRepository } from '../whistles/whistle.repository';
-import { IntakeSecrets } from '../intake-secrets';
+import { Open311KeyVerifier } from '../open311-keys/open311-key-verifier';
 import { Open311Error, formatOfUrl, type Open311Format } from './open311-error';
 import { Open311ExceptionFilter } from './open311.exception-filter';
 import { CLOSED_STATUSES, presentRequest, presentService, presentServiceDefinition } from './open311.presenter';
@@ -66,8 +66,8 @@ function attributesOf(body: Fields): Fields {
 
 /**
  * Open311 GeoReport v2 (contract §9) over intake: the 43 call situations as services, and whistles
- * as service requests. Streets authenticate with their Open311 API key (`api_key`, issued by
- * `npm run token -- street <id> --open311`); reading services needs no key. Answers in JSON or XML
+ * as service requests. Streets authenticate with their Open311 API key (`api_key`, issued by an admin
+ * through /api/v1/open311-keys, or `npm run token -- street <id> --open311`); reading services needs no key. Answers in JSON or XML
  * by the URL's extension; errors are Open311's `[{"code","description"}]`.
  */
 @ApiTags('open311 GeoReport v2')
@@ -79,7 +79,7 @@ export class Open311HttpController {
     private readonly blow: BlowWhistleHandler,
     private readonly whistles: WhistleRepository,
     private readonly dataSource: DataSource,
-    private readonly secrets: IntakeSecrets,
+    private readonly keys: Open311KeyVerifier,
   ) {}
 
   private send(reply: FastifyReply, format: Open311Format, root: string, value: XmlValue): string {
@@ -91,11 +91,14 @@ export class Open311HttpController {
     return JSON.stringify(value);
   }
 
-  private street(apiKey: unknown): Principal {
+  /** The street of a working `api_key` (unknown, revoked or expired → Open311's 403). */
+  private async street(apiKey: unknown): Promise<Principal> {
     if (apiKey === undefined || apiKey === '') throw new Open311Error(403, '缺少 api_key / api_key was not provided');
-    const streetId = this.secrets.jwtSecret ? verifyOpen311Key(apiKey, this.secrets.jwtSecret) : undefined;
-    if (!streetId || !defaultCatalog().street(streetId)) throw new Open311Error(403, 'api_key 无效 / Invalid api_key');
-    return { sub: 'open311-api-key', role: 'street', org: streetId };
+    const check = await this.keys.check(apiKey);
+    if (check.status === 'revoked') throw new Open311Error(403, 'api_key 已吊销 / This api_key has been revoked');
+    if (check.status === 'expired') throw new Open311Error(403, 'api_key 已过期 / This api_key has expired');
+    if (check.status !== 'active') throw new Open311Error(403, 'api_key 无效 / Invalid api_key');
+    return { sub: `open311-key:${check.keyId}`, role: 'street', org: check.streetId };
   }
 
   @Get(['discovery.json', 'discovery.xml'])
@@ -106,7 +109,7 @@ export class Open311HttpController {
     return this.send(reply, formatOfUrl(req.url), 'discovery', {
       changeset: CHANGESET,
       contact: '和平区吹哨报到指挥中心 / Heping District whistle-and-report command center',
-      key_service: '街道 API key：npm run token -- street <街道编码> --open311 / Street API keys: npm run token -- street <code> --open311',
+      key_service: '街道 API key 由系统管理员签发与吊销（POST /api/v1/open311-keys）/ Street API keys are issued and revoked by the administrator (POST /api/v1/open311-keys)',
       endpoints: [
         { specification: 'http://wiki.open311.org/GeoReport_v2', url: base, changeset: CHANGESET, type: 'production', formats: ['application/json', 'text/xml'] },
       ],
@@ -165,7 +168,7 @@ export class Open311HttpController {
       throw new Open311Error(400, '请求体须为表单或 JSON 对象 / The body must be a form or a JSON object');
     }
     const fields = body as Fields;
-    const principal = this.street(fields['api_key']);
+    const principal = await this.street(fields['api_key']);
     const code = str(fields['service_code'], 'service_code');
     if (!code) throw new Open311Error(400, '缺少 service_code / service_code was not provided');
     const situation = defaultCatalog().situation(code);
@@ -234,7 +237,7 @@ export class Open311HttpController {
   @ApiQuery({ name: 'start_date', required: false, example: '2026-11-01T00:00:00+08:00' })
   @ApiQuery({ name: 'end_date', required: false, example: '2026-12-01T00:00:00+08:00' })
   async requests(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const principal = this.street(query['api_key']);
+    const principal = await this.street(query['api_key']);
     const ids = str(query['service_request_id'], 'service_request_id')?.split(',').map((s) => s.trim()).filter(Boolean);
     if (ids?.some((id) => !UUID.test(id))) throw new Open311Error(400, 'service_request_id 须为哨件编号（UUID）/ service_request_id must be whistle ids (UUIDs)');
     const codes = str(query['service_code'], 'service_code')?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -269,7 +272,7 @@ export class Open311HttpController {
   async request(@Param('file') file: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const m = /^(.+)\.(json|xml)$/.exec(file);
     if (!m) throw new Open311Error(404, '请使用 .json 或 .xml / use .json or .xml');
-    const principal = this.street(query['api_key']);
+    const principal = await this.street(query['api_key']);
     if (!UUID.test(m[1])) throw new Open311Error(404, `未知的 service_request_id / service_request_id not found: ${m[1]}`);
     const view = await this.whistles.find(this.dataSource, m[1]);
     if (!view) throw new Open311Error(404, `未知的 service_request_id / service_request_id not found: ${m[1]}`);
