@@ -29,7 +29,7 @@ export async function blow(svc: ServiceUnderTest, token: string, body: unknown =
 }
 
 /** Publishes an envelope on the whistle topic as another service would (dispatch, triage). */
-export async function publishWhistleEvent(svc: ServiceUnderTest, whistleId: string, type: string, data: object, source = 'dispatch') {
+export async function publishWhistleEvent(svc: ServiceUnderTest, whistleId: string, type: string, data: object, source = 'dispatch', actor: Envelope['actor'] = { role: 'system', org: null, sub: source }) {
   const env: Envelope = {
     eventId: randomUUID(),
     type,
@@ -41,7 +41,7 @@ export async function publishWhistleEvent(svc: ServiceUnderTest, whistleId: stri
     occurredAt: new Date().toISOString(),
     correlationId: randomUUID(),
     causationId: null,
-    actor: { role: 'system', org: null, sub: source },
+    actor,
     data,
   };
   await svc.messaging.producer.send({ topic: svc.messaging.topic(TOPICS.whistleEvents), acks: -1, messages: [{ key: whistleId, value: JSON.stringify(env) }] });

@@ -11,6 +11,7 @@ import { BlowWhistleRequestDto } from './blow-whistle.request.dto';
 import { BlowWhistleHandler } from './blow-whistle.handler';
 import { WhistleRepository } from './whistle.repository';
 import { presentWhistle } from './whistle.presenter';
+import { presentLedgerEvent, type LedgerEventView } from './whistle-events.presenter';
 import { ListWhistlesQueryDto } from './list-whistles.query.dto';
 import { decodeCursor, encodeCursor } from './cursor';
 import { StreetActsOnWhistleHandler } from './street-acts-on-whistle.handler';
@@ -170,7 +171,9 @@ export class WhistlesHttpController {
   @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: '审计事件流（哈希链）/ The auditable, hash-chained event stream of a whistle',
-    description: '所有服务为该哨件记录的事件，按因果顺序；hash = SHA-256(prevHash + 事件的规范 JSON)。 / Every service’s events for the whistle in causal order; hash = SHA-256(prevHash + canonical JSON).',
+    description:
+      '所有服务为该哨件记录的事件，按因果顺序；hash = SHA-256(prevHash + 事件的规范 JSON)。街道与部门看不到其哨件视图同样隐去的内容（群众评价意见、评价链接的 tokenHash、其他部门的人员），被隐去的值替换为标记并列在该事件的 redacted 中，hash 与 prevHash 仍为原事件的（链可逐环核对，见 docs/security.md）；chain 由服务端按原事件校验。' +
+      ' / Every service’s events for the whistle in causal order; hash = SHA-256(prevHash + canonical JSON). Streets and departments do not see what their whistle view hides (the resident’s comment, the feedback tokenHash, other departments’ people): a hidden value is replaced by a marker and named in the event’s `redacted`, while hash and prevHash stay the stored event’s (see docs/security.md); `chain` is verified on the stored events.',
   })
   @ApiOkResponse({ type: WhistleEventsResponseDto })
   async events(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
@@ -179,7 +182,7 @@ export class WhistlesHttpController {
     const view = await this.readable(principal, id);
     const rows = await this.whistles.ledger(this.dataSource, id);
     const own = await this.store.readChain(this.dataSource, whistleStreamId(id));
-    const events = rows.map((r) => ({
+    const events: LedgerEventView[] = rows.map((r) => ({
       eventId: r.event_id,
       type: r.type,
       position: Number(r.position),
@@ -194,7 +197,7 @@ export class WhistlesHttpController {
     const verdict = verifyMerged(events, { length: view.version }, [{ source: 'intake', ...own }]);
     return {
       whistleId: id,
-      events,
+      events: events.map((e) => presentLedgerEvent(e, principal)),
       chain: verdict.valid
         ? { valid: true, length: verdict.length }
         : { valid: false, length: verdict.length, firstBadPosition: verdict.firstBadPosition, reason: verdict.reason },
