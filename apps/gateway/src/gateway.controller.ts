@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '@chuishao/platform';
 import { GatewayConfig } from './gateway.config';
 import { getJson, SERVICES, upstreams } from './upstreams';
+import { Access, PUBLIC_ACCESS } from '@chuishao/platform';
 
 /** The system's /health (contract §0): ok only when every service, its database and Kafka answer; degraded (200) while a consumer retries after a transient failure. */
 @ApiTags('ops')
@@ -12,6 +13,7 @@ export class GatewayController {
   constructor(@Inject(GatewayConfig) private readonly config: GatewayConfig) {}
 
   @Get('health')
+  @Access(PUBLIC_ACCESS)
   @Public()
   @ApiOperation({ summary: '系统健康检查 / Health of every service, the database and Kafka' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
@@ -37,6 +39,7 @@ export class GatewayController {
   }
 
   @Get('api/v1')
+  @Access(PUBLIC_ACCESS)
   @Public()
   @ApiExcludeEndpoint()
   index() {

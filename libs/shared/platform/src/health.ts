@@ -13,6 +13,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { FastifyReply } from 'fastify';
 import { MetricsController } from './metrics';
 import { Public } from './public';
+import { Access, PUBLIC_ACCESS } from './access';
 
 /**
  * One dependency to check. `check()` resolving = up; resolving `{ degraded }` = degraded with
@@ -123,6 +124,7 @@ export class HealthController {
   constructor(@Optional() @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[] = []) {}
 
   @Get('health')
+  @Access(PUBLIC_ACCESS)
   @ApiOperation({ summary: '健康检查 / Health check of this service and its dependencies' })
   @ApiOkResponse({ description: 'all checks up' })
   @ApiServiceUnavailableResponse({ description: 'one or more checks down' })

@@ -6,6 +6,7 @@ import { ProblemException } from '@chuishao/platform';
 import { districtTimeZone } from '../projection/district-time-zone';
 import { AnalyticsSummaryQueryDto } from './analytics-summary.request.dto';
 import { readAnalyticsSummary } from './analytics-summary.reader';
+import { Access, accessOnly } from '@chuishao/auth';
 
 const DEFAULT_WINDOW_MS = 90 * 24 * 3600 * 1000;
 
@@ -18,6 +19,7 @@ export class AnalyticsHttpController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('summary')
+  @Access({ ...accessOnly('street', 'command-center', 'assessment-office', 'admin'), note: 'a street gets its own street only' })
   @Roles('command-center', 'assessment-office', 'admin', 'street')
   @ApiOperation({
     summary: '分析研判汇总 / Analysis summary',

@@ -2,6 +2,7 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { ClosePeriodHandler } from './close-period.handler';
+import { Access, accessOnly } from '@chuishao/auth';
 
 @ApiTags('assessment 考核评价')
 @ApiBearerAuth()
@@ -10,6 +11,7 @@ export class PeriodsHttpController {
   constructor(private readonly close: ClosePeriodHandler) {}
 
   @Post(':period/close')
+  @Access(accessOnly('assessment-office'))
   @HttpCode(200)
   @Roles('assessment-office')
   @ApiOperation({

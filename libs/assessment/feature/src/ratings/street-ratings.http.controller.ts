@@ -5,6 +5,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import type { Deduction } from '@chuishao/assessment-contracts';
 import { ListRatingsQueryDto, RateDepartmentRequestDto } from './rate-department.request.dto';
 import { RateDepartmentHandler } from './rate-department.handler';
+import { Access, accessOnly } from '@chuishao/auth';
 
 interface RatingRow {
   street_id: string;
@@ -28,6 +29,7 @@ export class StreetRatingsHttpController {
   ) {}
 
   @Post()
+  @Access(accessOnly('street'))
   @HttpCode(201)
   @Roles('street')
   @ApiOperation({
@@ -42,6 +44,7 @@ export class StreetRatingsHttpController {
   }
 
   @Get()
+  @Access({ ...accessOnly('street', 'assessment-office', 'command-center', 'admin'), note: 'a street gets its own ratings only' })
   @Roles('street', 'assessment-office', 'command-center', 'admin')
   @ApiOperation({ summary: '评分（每个部门的最新修订）/ Ratings of a period, latest revision per department', description: '街道只能看到本街道的评分。' })
   async list(@CurrentPrincipal() principal: Principal, @Query() q: ListRatingsQueryDto) {

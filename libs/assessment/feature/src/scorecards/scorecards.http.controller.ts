@@ -10,6 +10,7 @@ import { listVersions } from './scorecard-versions';
 import { ScorecardResponseDto } from './scorecard.response.dto';
 import { ScorecardRenderer } from './scorecard.renderer';
 import { httpAnswer } from './scorecard-cache';
+import { Access, accessOnly } from '@chuishao/auth';
 
 const scorecardSeconds = histogram('chuishao_assessment_scorecard_seconds', 'Time to compute a scorecard', ['format']);
 
@@ -23,6 +24,7 @@ export class ScorecardsHttpController {
   ) {}
 
   @Get()
+  @Access({ ...accessOnly('assessment-office', 'command-center', 'admin', 'department'), note: 'a department gets its own row; ?departmentId= of another → 403' })
   @Roles('assessment-office', 'command-center', 'admin', 'department')
   @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOperation({
@@ -64,6 +66,7 @@ export class ScorecardsHttpController {
   }
 
   @Get('versions')
+  @Access({ ...accessOnly('assessment-office', 'command-center', 'admin', 'department'), note: 'a department gets its own row; ?departmentId= of another → 403' })
   @Roles('assessment-office', 'command-center', 'admin', 'department')
   @ApiOperation({
     summary: '已关闭考核期的考核表版本 / The stored versions of a closed period’s scorecard',

@@ -17,7 +17,10 @@ import { Open311Error, formatOfUrl, type Open311Format } from './open311-error';
 import { Open311ExceptionFilter } from './open311.exception-filter';
 import { CLOSED_STATUSES, presentRequest, presentService, presentServiceDefinition } from './open311.presenter';
 import { toXml, type XmlValue } from './xml';
+import { Access, PUBLIC_ACCESS, accessOnly } from '@chuishao/auth';
 
+/** Open311's own credential: a street's `api_key`, not a bearer token; without a working key, 403 for everyone (Open311's error shape). */
+const OPEN311_KEY_ACCESS = { ...accessOnly(), note: 'Open311 api_key of a street, not a bearer token: no key → 403' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPEN_STATUSES = ['BLOWN', 'TRIAGED', 'DISPATCHED', 'IN_PROGRESS', 'COMPLETED', 'REOPENED'];
 const NINETY_DAYS = 90 * 24 * 3600 * 1000;
@@ -102,6 +105,7 @@ export class Open311HttpController {
   }
 
   @Get(['discovery.json', 'discovery.xml'])
+  @Access(PUBLIC_ACCESS)
   @ApiOperation({ summary: 'Open311 服务发现 / Open311 discovery' })
   @ApiProduces('application/json', 'text/xml')
   discovery(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): string {
@@ -117,6 +121,7 @@ export class Open311HttpController {
   }
 
   @Get(['services.json', 'services.xml'])
+  @Access(PUBLIC_ACCESS)
   @ApiOperation({ summary: '服务列表：43 项呼叫情形，按呼叫领域分组 / Services: the 43 call situations, grouped by area' })
   @ApiProduces('application/json', 'text/xml')
   services(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): string {
@@ -124,6 +129,7 @@ export class Open311HttpController {
   }
 
   @Get('services/:file')
+  @Access(PUBLIC_ACCESS)
   @ApiOperation({ summary: '服务定义（可选属性）/ Service definition (optional attributes)' })
   @ApiParam({ name: 'file', example: 'FIRE_LANE_BLOCKED.json', description: '<service_code>.json 或 .xml' })
   @ApiProduces('application/json', 'text/xml')
@@ -136,6 +142,7 @@ export class Open311HttpController {
   }
 
   @Post(['requests.json', 'requests.xml'])
+  @Access(OPEN311_KEY_ACCESS)
   @HttpCode(201)
   @ApiOperation({
     summary: '提交服务请求（= 吹哨）/ Create a service request (= blow a whistle)',
@@ -224,6 +231,7 @@ export class Open311HttpController {
   }
 
   @Get(['requests.json', 'requests.xml'])
+  @Access(OPEN311_KEY_ACCESS)
   @ApiOperation({
     summary: '查询本街道的服务请求 / The street’s service requests',
     description:
@@ -266,6 +274,7 @@ export class Open311HttpController {
   }
 
   @Get('requests/:file')
+  @Access(OPEN311_KEY_ACCESS)
   @ApiOperation({ summary: '查询单个服务请求 / One service request', description: '需 api_key；只能查询本街道的请求。 / api_key required; own street only.' })
   @ApiParam({ name: 'file', example: '2b7c1f0e-8a55-4a3e-9a43-4c8f5f0f6a01.json' })
   @ApiQuery({ name: 'api_key', required: true })

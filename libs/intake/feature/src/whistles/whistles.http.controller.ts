@@ -17,6 +17,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { StreetActsOnWhistleHandler } from './street-acts-on-whistle.handler';
 import { ReopenWhistleRequestDto, WithdrawWhistleRequestDto } from './reason.request.dto';
 import { FeedbackTokens } from '../feedback/feedback-tokens';
+import { Access, WHISTLE_READ_ACCESS, accessOnly } from '@chuishao/auth';
 
 const ALL_ROLES = ['street', 'department', 'command-center', 'assessment-office', 'admin'] as const;
 
@@ -34,6 +35,7 @@ export class WhistlesHttpController {
   ) {}
 
   @Get()
+  @Access({ ...WHISTLE_READ_ACCESS, note: '?streetId= / ?departmentId= of another → 403' })
   @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: '哨件列表（筛选、游标分页）/ List whistles (filters, cursor pagination)',
@@ -81,6 +83,7 @@ export class WhistlesHttpController {
   }
 
   @Post()
+  @Access(accessOnly('street'))
   @Roles('street')
   @ApiOperation({ summary: '吹哨：街道发起呼叫 / Blow a whistle', description: '同一 Idempotency-Key 与相同请求体重复提交，返回同一结果且不产生新事件；请求体不同则 409。' })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '≤ 128 字符 / chars' })
@@ -111,6 +114,7 @@ export class WhistlesHttpController {
   }
 
   @Get(':id')
+  @Access(WHISTLE_READ_ACCESS)
   @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: '哨件详情 / A whistle (read model)',
@@ -123,6 +127,7 @@ export class WhistlesHttpController {
   }
 
   @Post(':id/withdraw')
+  @Access(accessOnly({ street: 'own' }))
   @HttpCode(200)
   @Roles('street')
   @ApiOperation({
@@ -137,6 +142,7 @@ export class WhistlesHttpController {
   }
 
   @Post(':id/confirm')
+  @Access(accessOnly({ street: 'own' }))
   @HttpCode(200)
   @Roles('street')
   @ApiBody({ required: false, schema: { type: 'object', example: {} } })
@@ -155,6 +161,7 @@ export class WhistlesHttpController {
   }
 
   @Post(':id/reopen')
+  @Access(accessOnly({ street: 'own' }))
   @HttpCode(200)
   @Roles('street')
   @ApiOperation({
@@ -167,6 +174,7 @@ export class WhistlesHttpController {
   }
 
   @Get(':id/events')
+  @Access({ ...WHISTLE_READ_ACCESS, note: 'street, department: redacted view' })
   @HttpCode(200)
   @Roles(...ALL_ROLES)
   @ApiOperation({
