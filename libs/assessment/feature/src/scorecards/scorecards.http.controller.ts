@@ -24,7 +24,7 @@ export class ScorecardsHttpController {
   ) {}
 
   @Get()
-  @Access({ ...accessOnly('assessment-office', 'command-center', 'admin', 'department'), note: 'a department gets its own row; ?departmentId= of another → 403' })
+  @Access({ ...accessOnly('assessment-office', 'command-center', 'admin', { department: 'own' }), note: 'a department gets its own row; ?departmentId= of another → 403' })
   @Roles('assessment-office', 'command-center', 'admin', 'department')
   @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOperation({
@@ -66,7 +66,7 @@ export class ScorecardsHttpController {
   }
 
   @Get('versions')
-  @Access({ ...accessOnly('assessment-office', 'command-center', 'admin', 'department'), note: 'a department gets its own row; ?departmentId= of another → 403' })
+  @Access({ ...accessOnly('assessment-office', 'command-center', 'admin', 'department'), note: 'version list only (no rows)' })
   @Roles('assessment-office', 'command-center', 'admin', 'department')
   @ApiOperation({
     summary: '已关闭考核期的考核表版本 / The stored versions of a closed period’s scorecard',
