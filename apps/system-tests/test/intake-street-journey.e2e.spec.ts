@@ -118,7 +118,10 @@ describe('intake through the gateway: a street’s whistle from blowing to the r
     const bad = await stack.http('GET', '/open311/v2/requests.xml?api_key=nope');
     expect(bad.status).toBe(403);
     expect(bad.text).toContain('<errors>');
-    expect(readFileSync(join(stack.logDir, 'intake.log'), 'utf8')).not.toContain(key);
+    const intakeLog = readFileSync(join(stack.logDir, 'intake.log'), 'utf8');
+    expect(intakeLog).not.toContain(key);
+    // every use is logged with the key's id, never the key (docs/security.md)
+    expect(intakeLog).toMatch(new RegExp(`"keyId":"${issued.json.id as string}".*"Open311 key used"|"Open311 key used".*"keyId":"${issued.json.id as string}"`));
     expect(gatewayRequestUrls().join('\n')).not.toContain(key);
     secrets.push(key);
   });
