@@ -21,12 +21,14 @@ function say(msg) {
   process.stdout.write(`${msg}\n`);
 }
 
-function devSecret() {
-  if (process.env.CHUISHAO_JWT_SECRET) return process.env.CHUISHAO_JWT_SECRET;
-  const file = path.join(dataDir, 'dev-jwt-secret');
+// Dev secrets: from the environment, else kept in the data dir (created once, mode 0600). The JWT
+// secret and the feedback links' secret are distinct, so that rotating one voids nothing of the other.
+function devSecret(envName, fileName, what) {
+  if (process.env[envName]) return process.env[envName];
+  const file = path.join(dataDir, fileName);
   if (!fs.existsSync(file)) {
     fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { mode: 0o600 });
-    say(`生成开发用 JWT 密钥 / created a dev JWT secret in ${path.relative(ROOT, file)}`);
+    say(`生成开发用${what.zh} / created a dev ${what.en} in ${path.relative(ROOT, file)}`);
   }
   return fs.readFileSync(file, 'utf8').trim();
 }
@@ -71,7 +73,8 @@ async function main() {
   const env = {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: brokers,
-    CHUISHAO_JWT_SECRET: devSecret(),
+    CHUISHAO_JWT_SECRET: devSecret('CHUISHAO_JWT_SECRET', 'dev-jwt-secret', { zh: ' JWT 密钥', en: 'JWT secret' }),
+    CHUISHAO_FEEDBACK_SECRET: devSecret('CHUISHAO_FEEDBACK_SECRET', 'dev-feedback-secret', { zh: '评价链接密钥', en: 'feedback link secret' }),
     HOST: process.env.HOST || '127.0.0.1', // the gateway's; the services always listen on loopback
     CONSOLE_DIR: path.join(ROOT, 'apps/console/public'),
   };

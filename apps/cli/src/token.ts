@@ -1,24 +1,31 @@
 /**
- * `npm run token -- <role> [org] [--open311] [--sub name] [--ttl 12h]` (a dev token lives at most 24 h)
+ * `npm run token -- <role> [org] [--open311 [--label text]] [--sub name] [--ttl 12h]` (a dev token lives at most 24 h)
  *
  * Prints a dev JWT (HS256, CHUISHAO_JWT_SECRET) on stdout, or with `--open311` and role `street`
- * an Open311 API key for that street. Diagnostics go to stderr so `$(npm run -s token -- …)` works.
+ * a new Open311 API key for that street. Diagnostics go to stderr so `$(npm run -s token -- …)` works.
+ *
+ * Open311 keys are data of intake (contract §14): `--open311` asks the running system for one,
+ * `POST /api/v1/open311-keys` at CHUISHAO_BASE_URL (default http://127.0.0.1:8080) as `admin` —
+ * with the bearer token in CHUISHAO_ADMIN_TOKEN, else a 5-minute dev admin token (sub `dev-cli`)
+ * signed with the secret below — so that the key is issued, recorded and revocable like any other.
  *
  * The secret is `CHUISHAO_JWT_SECRET`, else the file `.data/dev-jwt-secret` (created by
  * `npm start`, or here with 48 random bytes if missing). `org` is an id, or — when the catalog
  * (`libs/catalog/src/data/catalog.v1.json`) exists — a street/department code or name that is
  * resolved to its id; an org the catalog does not know is refused.
  */
-import { issueOpen311Key, isRole, MAX_DEV_TOKEN_TTL_SECONDS, MIN_SECRET_LENGTH, Role, ROLES, signDevToken } from '@chuishao/auth';
+import { isRole, MAX_DEV_TOKEN_TTL_SECONDS, MIN_SECRET_LENGTH, Role, ROLES, signDevToken } from '@chuishao/auth';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CliError, UsageError } from './errors';
 
-export const USAGE = `usage: npm run token -- <role> [org] [--open311] [--sub name] [--ttl 12h]
+export const USAGE = `usage: npm run token -- <role> [org] [--open311 [--label text]] [--sub name] [--ttl 12h]
   role       ${ROLES.join(' | ')}
   org        street id/code for street, department id/code for department (required for both)
-  --open311  print the street's Open311 API key instead of a JWT (role street only)
+  --open311  issue a new Open311 API key for the street and print it instead of a JWT (role street
+             only; asks the running system at CHUISHAO_BASE_URL, default http://127.0.0.1:8080)
+  --label    what the Open311 key is for (shown in GET /api/v1/open311-keys)
   --sub      subject (person) of the token; default dev-<role>
   --ttl      lifetime: 3600, 90s, 30m, 12h, 1d (default 12h, at most 24h)`;
 
@@ -28,6 +35,7 @@ export interface TokenArgs {
   role: Role;
   org?: string;
   open311: boolean;
+  label?: string;
   sub?: string;
   ttlSeconds: number;
 }
@@ -48,6 +56,7 @@ export function parseTokenArgs(argv: readonly string[]): TokenArgs {
   const positional: string[] = [];
   let open311 = false;
   let sub: string | undefined;
+  let label: string | undefined;
   let ttlSeconds = 12 * 3600;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -63,6 +72,9 @@ export function parseTokenArgs(argv: readonly string[]): TokenArgs {
         break;
       case '--sub':
         sub = value();
+        break;
+      case '--label':
+        label = value();
         break;
       case '--ttl':
         ttlSeconds = parseDuration(value());
@@ -83,7 +95,8 @@ export function parseTokenArgs(argv: readonly string[]): TokenArgs {
     throw new UsageError(`role ${role} needs an org (its ${role} id or code)`);
   }
   if (open311 && role !== 'street') throw new UsageError('--open311 keys are issued to streets only (role street)');
-  return { role, org, open311, sub, ttlSeconds };
+  if (label !== undefined && !open311) throw new UsageError('--label goes with --open311');
+  return { role, org, open311, sub, ttlSeconds, ...(label !== undefined ? { label } : {}) };
 }
 
 /** The repository root: the nearest folder above `from` holding tsconfig.base.json. */
@@ -188,6 +201,29 @@ export interface CliIo {
   root: string;
   out: (line: string) => void;
   err: (line: string) => void;
+  /** HTTP client for --open311 (tests give their own). */
+  fetch?: typeof fetch;
+}
+
+/** Asks the running system for a new Open311 key of `streetId` (POST /api/v1/open311-keys as admin). */
+export async function requestOpen311Key(streetId: string, label: string | undefined, io: CliIo): Promise<{ key: string; id: string }> {
+  const base = (io.env['CHUISHAO_BASE_URL']?.trim() || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  const token = io.env['CHUISHAO_ADMIN_TOKEN']?.trim() || (await signDevToken({ sub: 'dev-cli', role: 'admin' }, resolveSecret(io.root, io.env, io.err), 300));
+  let res: Response;
+  try {
+    res = await (io.fetch ?? fetch)(`${base}/api/v1/open311-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ streetId, ...(label ? { label } : {}) }),
+    });
+  } catch (err: unknown) {
+    throw new CliError(`cannot reach ${base} (is the system running? npm start): ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const body = (await res.json().catch(() => ({}))) as { key?: unknown; id?: unknown; detail?: unknown };
+  if (res.status !== 201 || typeof body.key !== 'string' || typeof body.id !== 'string') {
+    throw new CliError(`${base}/api/v1/open311-keys answered ${res.status}${typeof body.detail === 'string' ? `: ${body.detail}` : ''}`);
+  }
+  return { key: body.key, id: body.id };
 }
 
 /** Runs the command; returns the exit code (0 ok, 2 bad command line, 1 other failure). */
@@ -199,12 +235,13 @@ export async function runTokenCli(argv: readonly string[], io: CliIo): Promise<n
       io.err(`note: ${CATALOG_FILE} not found; using org "${args.org}" as given`);
     }
     const org = resolveOrg(args.role, args.org, catalog);
-    const secret = resolveSecret(io.root, io.env, io.err);
     if (args.open311) {
-      io.out(issueOpen311Key(org ?? '', secret));
-      io.err(`# Open311 api_key for street ${org}`);
+      const issued = await requestOpen311Key(org ?? '', args.label, io);
+      io.out(issued.key);
+      io.err(`# Open311 api_key ${issued.id} for street ${org} (shown once; revoke: DELETE /api/v1/open311-keys/${issued.id})`);
       return 0;
     }
+    const secret = resolveSecret(io.root, io.env, io.err);
     const sub = args.sub ?? `dev-${args.role}`;
     const token = await signDevToken(org === undefined ? { sub, role: args.role } : { sub, role: args.role, org }, secret, args.ttlSeconds);
     io.out(token);

@@ -1,4 +1,4 @@
-import { JwtVerifier, verifyOpen311Key } from '@chuishao/auth';
+import { JwtVerifier } from '@chuishao/auth';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,9 +116,31 @@ describe('runTokenCli', () => {
     expect(readFileSync(join(root, SECRET_FILE), 'utf8').trim()).toBe(secret);
   });
 
-  it('prints an Open311 key for a street with --open311', async () => {
-    expect(await runTokenCli(['street', STREET_ID, '--open311'], io({ CHUISHAO_JWT_SECRET: SECRET }))).toBe(0);
-    expect(verifyOpen311Key(out[0], SECRET)).toBe(STREET_ID);
+  it('--open311 asks the running system for a key as admin and prints it', async () => {
+    const calls: Array<{ url: string; auth: string; body: unknown }> = [];
+    const fakeFetch = (async (url: string, init: RequestInit) => {
+      const headers = init.headers as Record<string, string>;
+      calls.push({ url, auth: headers.authorization, body: JSON.parse(String(init.body)) });
+      return new Response(JSON.stringify({ id: 'k-1', key: 'o311_issued-key' }), { status: 201 });
+    }) as unknown as typeof fetch;
+    const env = { CHUISHAO_JWT_SECRET: SECRET, CHUISHAO_BASE_URL: 'http://gw.test:9/' };
+    expect(await runTokenCli(['street', STREET_ID, '--open311', '--label', 'GIS'], { ...io(env), fetch: fakeFetch })).toBe(0);
+    expect(out).toEqual(['o311_issued-key']);
+    expect(calls[0].url).toBe('http://gw.test:9/api/v1/open311-keys');
+    expect(calls[0].body).toEqual({ streetId: STREET_ID, label: 'GIS' });
+    const claims = await new JwtVerifier({ secret: SECRET }).verify(calls[0].auth.replace('Bearer ', ''));
+    expect(claims).toMatchObject({ role: 'admin', sub: 'dev-cli' });
+  });
+
+  it('--open311 says why when the system refuses or is not running', async () => {
+    const refused = (async () => new Response(JSON.stringify({ detail: '角色 street 无权执行此操作' }), { status: 403 })) as unknown as typeof fetch;
+    expect(await runTokenCli(['street', STREET_ID, '--open311'], { ...io({ CHUISHAO_ADMIN_TOKEN: 'x.y.z' }), fetch: refused })).toBe(1);
+    expect(err.join('\n')).toMatch(/answered 403: 角色 street/);
+    const down = (async () => {
+      throw new Error('ECONNREFUSED');
+    }) as unknown as typeof fetch;
+    expect(await runTokenCli(['street', STREET_ID, '--open311'], { ...io({ CHUISHAO_JWT_SECRET: SECRET }), fetch: down })).toBe(1);
+    expect(err.join('\n')).toMatch(/is the system running\? npm start/);
   });
 
   it('--help prints usage and exits 0', async () => {

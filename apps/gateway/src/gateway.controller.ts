@@ -5,6 +5,7 @@ import { Public } from '@chuishao/platform';
 import { GatewayConfig } from './gateway.config';
 import { publicHealth, systemHealth, type PublicHealth } from './health';
 import { upstreams } from './upstreams';
+import { Access, PUBLIC_ACCESS } from '@chuishao/platform';
 
 @ApiTags('ops')
 @Controller()
@@ -16,6 +17,7 @@ export class GatewayController {
    * causes is on the internal listener (internal.ts).
    */
   @Get('health')
+  @Access(PUBLIC_ACCESS)
   @Public()
   @ApiOperation({ summary: '系统健康检查 / Health of every service, the database and Kafka' })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<PublicHealth> {
@@ -25,6 +27,7 @@ export class GatewayController {
   }
 
   @Get('api/v1')
+  @Access(PUBLIC_ACCESS)
   @Public()
   @ApiExcludeEndpoint()
   index() {

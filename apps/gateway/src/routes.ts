@@ -13,6 +13,7 @@ export const ROUTES: ReadonlyArray<[RegExp, ServiceName]> = [
   [/^\/api\/v1\/public(\/|$)/, 'intake'],
   [/^\/api\/v1\/(whistles|catalog|feedback|board)(\/|$)/, 'intake'],
   [/^\/open311\/v2(\/|$)/, 'intake'],
+  [/^\/api\/v1\/open311-keys(\/|$)/, 'intake'],
   [/^\/api\/v1\/assignments(\/|$)/, 'dispatch'],
   [/^\/api\/v1\/(street-ratings|assessment|analytics)(\/|$)/, 'assessment'],
 ];

@@ -11,6 +11,8 @@ describe('gateway routes', () => {
     ['/api/v1/feedback/tok', 'intake'],
     ['/api/v1/board', 'intake'],
     ['/open311/v2/services.json', 'intake'],
+    ['/api/v1/open311-keys', 'intake'],
+    ['/api/v1/open311-keys/4b0b8f3e-4a55-4c9e-9d0e-5d1f8a6b2c11', 'intake'],
     ['/api/v1/assignments/x/report', 'dispatch'],
     ['/api/v1/street-ratings', 'assessment'],
     ['/api/v1/assessment/scorecards?period=2026-Q3', 'assessment'],

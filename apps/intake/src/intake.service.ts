@@ -6,13 +6,14 @@ import { IntakeReadModels1732500000100 } from '../migrations/1732500000100-intak
 import { IntakeFeedbackAndPolicy1732500000200 } from '../migrations/1732500000200-intake-feedback-and-policy';
 import { BoardIndexes1732500000201 } from '../migrations/1732500000201-board-indexes';
 import { WhistleStuck1732500000202 } from '../migrations/1732500000202-whistle-stuck';
+import { Open311Keys1732500000300 } from '../migrations/1732500000300-open311-keys';
 
 const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
 
 /** Everything that makes the intake service, shared by main.ts and the integration tests. */
 export const intakeService: Omit<ServiceKitOptions, 'config'> = {
   service: 'intake',
-  migrations: [IntakeReadModels1732500000100, IntakeFeedbackAndPolicy1732500000200, BoardIndexes1732500000201, WhistleStuck1732500000202],
+  migrations: [IntakeReadModels1732500000100, IntakeFeedbackAndPolicy1732500000200, BoardIndexes1732500000201, WhistleStuck1732500000202, Open311Keys1732500000300],
   topics: (partitions) => [
     { name: TOPICS.whistleEvents, partitions, retention: 'forever' },
     { name: rejectedTopicFor(TOPICS.whistleEvents), partitions: 1, retention: THIRTY_DAYS },

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { issueOpen311Key } from '@chuishao/auth';
-import { fuzzBoundary, fuzzRuns, startServiceForTest, TEST_JWT_SECRET, type FuzzRoute, type ServiceUnderTest } from '@chuishao/testing';
+import { fuzzBoundary, fuzzRuns, startServiceForTest, type FuzzRoute, type ServiceUnderTest } from '@chuishao/testing';
 import { intakeService } from '../src/intake.service';
-import { blow, catalog, countEvents, whistleBody } from './intake-test-kit';
+import { blow, catalog, countEvents, issueOpen311Key, whistleBody } from './intake-test-kit';
 
 const street = catalog.streets[0];
 
@@ -10,11 +9,12 @@ const street = catalog.streets[0];
 describe('intake: text rules and odd bodies at every POST route', () => {
   let svc: ServiceUnderTest;
   let token: string;
-  const key = issueOpen311Key(street.id, TEST_JWT_SECRET);
+  let key: string;
 
   beforeAll(async () => {
     svc = await startServiceForTest(intakeService, { label: 'intake_boundary' });
     token = await svc.token('street', street.id);
+    key = (await issueOpen311Key(svc, street.id)).key;
   });
   afterAll(() => svc.stop());
 
@@ -72,12 +72,14 @@ describe('intake: text rules and odd bodies at every POST route', () => {
     const ids = [withdrawn.id, randomUUID()];
     const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
     const auth = () => ({ authorization: `Bearer ${token}` });
+    const admin = await svc.token('admin', undefined, 'admin-tester');
     const routes: FuzzRoute[] = [
       { name: 'blow', url: () => '/api/v1/whistles', headers: () => ({ ...auth(), 'idempotency-key': randomUUID() }), valid: { ...whistleBody(7), attachments: [{ url: 'https://files.example.gov.cn/p/1.jpg', kind: 'photo' }], requestedDepartments: [catalog.departments[0].id] } },
       { name: 'withdraw', url: () => `/api/v1/whistles/${pick(ids)}/withdraw`, headers: auth, valid: { reason: '已由社区自行解决' } },
       { name: 'confirm', url: () => `/api/v1/whistles/${pick(ids)}/confirm`, headers: auth, valid: {} },
       { name: 'reopen', url: () => `/api/v1/whistles/${pick(ids)}/reopen`, headers: auth, valid: { reason: '通道仍被占用' } },
       { name: 'feedback', url: () => `/api/v1/feedback/${randomUUID()}`, valid: { rating: 'SATISFIED', comment: '很快就处理好了' } },
+      { name: 'open311-keys', url: () => '/api/v1/open311-keys', headers: () => ({ authorization: `Bearer ${admin}` }), valid: { streetId: street.id, label: '街道网格化平台', expiresAt: '2099-12-31T23:59:59+08:00' } },
       {
         name: 'open311',
         open311: true,

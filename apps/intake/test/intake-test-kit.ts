@@ -29,7 +29,7 @@ export async function blow(svc: ServiceUnderTest, token: string, body: unknown =
 }
 
 /** Publishes an envelope on the whistle topic as another service would (dispatch, triage). */
-export async function publishWhistleEvent(svc: ServiceUnderTest, whistleId: string, type: string, data: object, source = 'dispatch') {
+export async function publishWhistleEvent(svc: ServiceUnderTest, whistleId: string, type: string, data: object, source = 'dispatch', actor: Envelope['actor'] = { role: 'system', org: null, sub: source }) {
   const env: Envelope = {
     eventId: randomUUID(),
     type,
@@ -41,7 +41,7 @@ export async function publishWhistleEvent(svc: ServiceUnderTest, whistleId: stri
     occurredAt: new Date().toISOString(),
     correlationId: randomUUID(),
     causationId: null,
-    actor: { role: 'system', org: null, sub: source },
+    actor,
     data,
   };
   await svc.messaging.producer.send({ topic: svc.messaging.topic(TOPICS.whistleEvents), acks: -1, messages: [{ key: whistleId, value: JSON.stringify(env) }] });
@@ -118,3 +118,13 @@ export async function waitForView(svc: ServiceUnderTest, whistleId: string, ok: 
     return row && ok(row.doc) ? row.doc : undefined;
   });
 }
+
+/** A new Open311 key of `streetId`, issued as admin through POST /api/v1/open311-keys (contract §14). */
+export async function issueOpen311Key(svc: ServiceUnderTest, streetId: string, extra: { label?: string; expiresAt?: string } = {}): Promise<{ id: string; key: string }> {
+  const res = await svc.inject('POST', '/api/v1/open311-keys', { token: await svc.token('admin', undefined, 'admin-tester'), body: { streetId, ...extra } });
+  if (res.status !== 201) throw new Error(`issue key: ${res.status} ${res.body}`);
+  return res.json as { id: string; key: string };
+}
+
+/** A key of the right shape that was never issued. */
+export const NEVER_ISSUED_KEY = `o311_${'A'.repeat(43)}`;

@@ -1,7 +1,6 @@
-import { issueOpen311Key } from '@chuishao/auth';
-import { startServiceForTest, TEST_JWT_SECRET, type ServiceUnderTest } from '@chuishao/testing';
+import { startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
 import { intakeService } from '../src/intake.service';
-import { catalog, complete, countEvents, summon, waitForView } from './intake-test-kit';
+import { catalog, complete, countEvents, issueOpen311Key, NEVER_ISSUED_KEY, summon, waitForView } from './intake-test-kit';
 
 const street = catalog.streets[0];
 const other = catalog.streets[1];
@@ -14,11 +13,13 @@ const xml1 = (xml: string, tag: string) => xmlAll(xml, tag)[0];
 
 describe('Open311 GeoReport v2 at /open311/v2', () => {
   let svc: ServiceUnderTest;
-  const key = issueOpen311Key(street.id, TEST_JWT_SECRET);
-  const otherKey = issueOpen311Key(other.id, TEST_JWT_SECRET);
+  let key: string;
+  let otherKey: string;
 
   beforeAll(async () => {
     svc = await startServiceForTest(intakeService, { label: 'intake_open311' });
+    key = (await issueOpen311Key(svc, street.id)).key;
+    otherKey = (await issueOpen311Key(svc, other.id)).key;
   });
   afterAll(() => svc.stop());
 
@@ -175,7 +176,7 @@ describe('Open311 GeoReport v2 at /open311/v2', () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     it.each([
       ['no api_key', 'json', 403, () => ({ payload: 'service_code=FIRE_LANE_BLOCKED&address_string=x', headers: form })],
-      ['a forged api_key', 'json', 403, () => ({ payload: `api_key=${issueOpen311Key(street.id, 'another-secret-another-secret-0123456789')}&service_code=FIRE_LANE_BLOCKED&address_string=x`, headers: form })],
+      ['a forged api_key', 'json', 403, () => ({ payload: `api_key=${NEVER_ISSUED_KEY}&service_code=FIRE_LANE_BLOCKED&address_string=x`, headers: form })],
       ['an unknown service_code', 'xml', 400, () => ({ payload: `api_key=${encodeURIComponent(key)}&service_code=UFO&address_string=x`, headers: form })],
       ['no location', 'json', 400, () => ({ payload: `api_key=${encodeURIComponent(key)}&service_code=FIRE_LANE_BLOCKED`, headers: form })],
       ['lat not a number', 'json', 400, () => ({ payload: `api_key=${encodeURIComponent(key)}&service_code=FIRE_LANE_BLOCKED&lat=north&long=1`, headers: form })],

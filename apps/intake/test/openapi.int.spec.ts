@@ -43,6 +43,9 @@ describe('intake OpenAPI', () => {
         'GET /open311/v2/requests.json',
         'GET /open311/v2/requests.xml',
         'GET /open311/v2/requests/{file}',
+        'POST /api/v1/open311-keys',
+        'GET /api/v1/open311-keys',
+        'DELETE /api/v1/open311-keys/{id}',
       ].sort(),
     );
     for (const o of mine) {

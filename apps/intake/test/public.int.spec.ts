@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
-import { issueOpen311Key } from '@chuishao/auth';
-import { startServiceForTest, TEST_JWT_SECRET, type ServiceUnderTest } from '@chuishao/testing';
+import { startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
 import { intakeService } from '../src/intake.service';
-import { blow, catalog, publishWhistleEvent, summon, waitForView, whistleBody } from './intake-test-kit';
+import { blow, catalog, issueOpen311Key, publishWhistleEvent, summon, waitForView, whistleBody } from './intake-test-kit';
 
 // 公示公开 (contract §13, §9): the public answers never carry a personal field of a whistle.
 process.env['CHUISHAO_PUBLIC_CACHE_SECONDS'] = '0';
@@ -178,7 +177,7 @@ describe('public disclosure (公示公开) over intake', () => {
     expect(json.json[0]).toMatchObject({ service_request_id: resolved, status: 'closed', description: null, lat: null, media_url: null });
     expect((await get(`/open311/v2/requests/${untriaged}.json`)).status).toBe(404);
     // with the street's key: its full records, as before
-    const key = issueOpen311Key(street.id, TEST_JWT_SECRET);
+    const { key } = await issueOpen311Key(svc, street.id);
     const full = await svc.inject('GET', `/open311/v2/requests/${untriaged}.json?api_key=${encodeURIComponent(key)}`);
     expect(full.json[0].description).toBe(PERSONAL.description);
   });

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { signDevToken, type Role } from '@chuishao/auth';
-import { deleteTestTopics, freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
+import { deleteTestTopics, freshDatabase, kafkaBrokers, parseTestJson, TEST_FEEDBACK_SECRET, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
 
 // The same launcher `npm start` uses (plain JS, runs the compiled services from dist/).
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a plain script, not a project
@@ -87,6 +87,7 @@ export class TestStack {
       DATABASE_URL: this.db.url,
       KAFKA_BROKERS: kafkaBrokers(),
       CHUISHAO_JWT_SECRET: TEST_JWT_SECRET,
+      CHUISHAO_FEEDBACK_SECRET: TEST_FEEDBACK_SECRET,
       CHUISHAO_TOPIC_PREFIX: testTopicPrefix(this.label),
       KAFKA_PARTITIONS: '3',
       LOG_LEVEL: 'info',

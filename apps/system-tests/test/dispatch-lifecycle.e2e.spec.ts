@@ -133,7 +133,10 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
     expect(types).toEqual(expect.arrayContaining(['WhistleBlown', 'WhistleTriaged', 'DepartmentsSummoned', 'DepartmentReported', 'DepartmentArrived', 'HandlingProgressed', 'DepartmentCompleted', 'WhistleConfirmed']));
     const reported = (audit.json.events as Array<{ type: string; actor: { role: string; org: string; sub: string }; data: { departmentId: string } }>).filter((e) => e.type === 'DepartmentReported');
     expect(reported.map((e) => e.data.departmentId).sort()).toEqual([FIRE.id, URBAN.id].sort());
-    expect(reported.every((e) => e.actor.role === 'department' && e.actor.sub === 'dept-reply')).toBe(true);
+    // the street reads the stream without the departments' people (docs/security.md): the actor's sub is redacted
+    expect(reported.every((e) => e.actor.role === 'department' && e.actor.sub === '[已隐去 / redacted]')).toBe(true);
+    const asCenter = (await stack.http('GET', `/api/v1/whistles/${id}/events`, { token: await stack.token('command-center') })).json.events as Array<{ type: string; actor: { sub: string } }>;
+    expect(asCenter.filter((e) => e.type === 'DepartmentReported').every((e) => e.actor.sub === 'dept-reply')).toBe(true);
     expect(audit.json.chain.valid).toBe(true);
 
     // Dispatch learned the whistle is closed: a late reply goes to the rejected topic with the reason.

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { issueOpen311Key } from '@chuishao/auth';
 import { defaultCatalog } from '@chuishao/catalog';
-import { eventually, TEST_JWT_SECRET } from '@chuishao/testing';
+import { eventually } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
 
 const catalog = defaultCatalog();
@@ -98,7 +97,10 @@ describe('intake through the gateway: a street’s whistle from blowing to the r
   const secrets: string[] = [];
 
   it('an Open311 client’s exchange through the gateway, JSON then XML', async () => {
-    const key = issueOpen311Key(street.id, TEST_JWT_SECRET);
+    // issued as admin through the API (contract §14), as `npm run token -- street <id> --open311` does
+    const issued = await stack.http('POST', '/api/v1/open311-keys', { token: await stack.token('admin', undefined, 'admin-tester'), body: { streetId: street.id, label: 'e2e' } });
+    expect(issued.status).toBe(201);
+    const key = issued.json.key as string;
     const services = await stack.http('GET', '/open311/v2/services.json');
     expect(services.status).toBe(200);
     expect(services.json).toHaveLength(43);
@@ -116,7 +118,10 @@ describe('intake through the gateway: a street’s whistle from blowing to the r
     const bad = await stack.http('GET', '/open311/v2/requests.xml?api_key=nope');
     expect(bad.status).toBe(403);
     expect(bad.text).toContain('<errors>');
-    expect(readFileSync(join(stack.logDir, 'intake.log'), 'utf8')).not.toContain(key);
+    const intakeLog = readFileSync(join(stack.logDir, 'intake.log'), 'utf8');
+    expect(intakeLog).not.toContain(key);
+    // every use is logged with the key's id, never the key (docs/security.md)
+    expect(intakeLog).toMatch(new RegExp(`"keyId":"${issued.json.id as string}".*"Open311 key used"|"Open311 key used".*"keyId":"${issued.json.id as string}"`));
     expect(gatewayRequestUrls().join('\n')).not.toContain(key);
     secrets.push(key);
   });

@@ -2,3 +2,4 @@ export * from './whistle-view';
 export * from './whistle.decider';
 export * from './address';
 export * from './public-whistle';
+export * from './open311-key';

@@ -16,6 +16,10 @@ import { IntakeSecrets } from './intake-secrets';
 import { Open311HttpController } from './open311/open311.http.controller';
 import { Open311HttpSetup } from './open311/open311-http-setup';
 import { PublicHttpController } from './public/public.http.controller';
+import { Open311KeysHttpController } from './open311-keys/open311-keys.http.controller';
+import { Open311KeysHandler } from './open311-keys/open311-keys.handler';
+import { Open311KeysRepository } from './open311-keys/open311-keys.repository';
+import { Open311KeyVerifier } from './open311-keys/open311-key-verifier';
 
 @Module({
   controllers: [
@@ -25,6 +29,7 @@ import { PublicHttpController } from './public/public.http.controller';
     BoardHttpController,
     Open311HttpController,
     PublicHttpController,
+    Open311KeysHttpController,
     WhistleEventsKafkaController,
     TriagePolicyPublishedKafkaController,
     StuckNoticesKafkaController,
@@ -38,7 +43,10 @@ import { PublicHttpController } from './public/public.http.controller';
     FeedbackTokens,
     FeedbackHandler,
     Open311HttpSetup,
+    Open311KeysRepository,
+    Open311KeysHandler,
+    Open311KeyVerifier,
   ],
-  exports: [BlowWhistleHandler, WhistleRepository],
+  exports: [BlowWhistleHandler, WhistleRepository, Open311KeyVerifier],
 })
 export class IntakeFeatureModule {}

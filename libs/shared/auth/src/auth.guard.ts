@@ -13,7 +13,7 @@ import { IS_PUBLIC_KEY, ProblemException } from '@chuishao/platform';
 import { InvalidTokenError, JwtVerifier, JwtVerifierOptions } from './jwt';
 import type { Principal, Role } from './principal';
 
-export { IS_PUBLIC_KEY, Public } from '@chuishao/platform';
+export { IS_PUBLIC_KEY, Public, ACCESS_KEY, ACCESS_CALLERS, Access, accessOnly, PUBLIC_ACCESS, ANY_ROLE_ACCESS, WHISTLE_READ_ACCESS, type AccessSpec, type AccessCaller } from '@chuishao/platform';
 
 export const ROLES_KEY = 'chuishao:roles';
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

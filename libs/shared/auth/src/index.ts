@@ -2,4 +2,3 @@ export * from './principal';
 export * from './jwt';
 export * from './auth.guard';
 export * from './scope';
-export * from './open311';

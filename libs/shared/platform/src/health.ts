@@ -14,6 +14,7 @@ import { ApiPublic } from './openapi/decorators';
 import type { FastifyReply } from 'fastify';
 import { MetricsController } from './metrics';
 import { Public } from './public';
+import { Access, PUBLIC_ACCESS } from './access';
 
 /**
  * One dependency to check. `check()` resolving = up; resolving `{ degraded }` = degraded with
@@ -137,6 +138,7 @@ export class HealthController {
   constructor(@Optional() @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[] = []) {}
 
   @Get('health')
+  @Access(PUBLIC_ACCESS)
   @ApiOperation({ summary: '健康检查 / Health check of this service and its dependencies' })
   @ApiOkResponse({ type: HealthReportDto, description: '全部正常或降级 / all checks up (or degraded)' })
   @ApiServiceUnavailableResponse({ type: HealthReportDto, description: '有依赖不可用 / one or more checks down' })

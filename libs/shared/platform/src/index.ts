@@ -15,3 +15,4 @@ export * from './wakeable-sleep';
 export * from './http-cache';
 export * from './openapi/decorators';
 export * from './openapi/document';
+export * from './access';

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Public } from './public';
+import { Access, PUBLIC_ACCESS } from './access';
 
 /**
  * Prometheus metrics: one registry per process. Every series carries the `service` label once
@@ -96,6 +97,7 @@ export function installHttpMetrics(fastify: FastifyInstance): void {
 @Controller()
 export class MetricsController {
   @Get('metrics')
+  @Access(PUBLIC_ACCESS)
   async metrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     configureMetrics();
     void reply.header('content-type', metricsRegistry.contentType);

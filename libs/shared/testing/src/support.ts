@@ -54,6 +54,8 @@ export function kafkaBrokers(): string {
 export const silentLog = { info: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+/** The feedback links' secret of the test stacks: not the JWT secret (contract §14). */
+export const TEST_FEEDBACK_SECRET = 'test-feedback-secret-test-feedback-secret-0123';
 
 /** Polls until `probe` returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 15000, everyMs = 50): Promise<T> {

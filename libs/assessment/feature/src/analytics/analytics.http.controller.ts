@@ -7,6 +7,7 @@ import { districtTimeZone } from '../projection/district-time-zone';
 import { AnalyticsSummaryQueryDto } from './analytics-summary.request.dto';
 import { readAnalyticsSummary } from './analytics-summary.reader';
 import { AnalyticsSummaryResponseDto } from '../openapi.responses';
+import { Access, accessOnly } from '@chuishao/auth';
 
 const DEFAULT_WINDOW_MS = 90 * 24 * 3600 * 1000;
 
@@ -19,6 +20,7 @@ export class AnalyticsHttpController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('summary')
+  @Access({ ...accessOnly('street', 'command-center', 'assessment-office', 'admin'), note: 'a street gets its own street only' })
   @Roles('command-center', 'assessment-office', 'admin', 'street')
   @ApiOperation({
     summary: '分析研判汇总 / Analysis summary',

@@ -10,6 +10,7 @@ import { AnnualQueryDto } from './annual.request.dto';
 import { AnnualResponseDto } from './annual.response.dto';
 import { buildAnnual } from './annual.reader';
 import { annualCsv, annualDisposition, annualXlsx } from './annual.export';
+import { Access, accessOnly } from '@chuishao/auth';
 
 @ApiTags('assessment 考核评价')
 @ApiBearer()
@@ -18,6 +19,7 @@ export class AnnualHttpController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
+  @Access({ ...accessOnly('assessment-office', 'command-center', 'admin', 'department'), note: 'a department gets its own row' })
   @Roles('assessment-office', 'command-center', 'admin', 'department')
   @ApiFile('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOperation({

@@ -9,6 +9,7 @@ import { FileAppealHandler } from './file-appeal.handler';
 import { DecideAppealHandler } from './decide-appeal.handler';
 import { AppealResponseDto } from './appeal.response.dto';
 import { AppealDecisionResponseDto, AppealListResponseDto } from '../openapi.responses';
+import { Access, accessOnly } from '@chuishao/auth';
 
 @ApiTags('assessment 考核评价')
 @ApiBearer()
@@ -21,6 +22,7 @@ export class AppealsHttpController {
   ) {}
 
   @Post()
+  @Access(accessOnly({ department: 'own' }))
   @HttpCode(201)
   @Roles('department')
   @ApiOperation({
@@ -38,6 +40,7 @@ export class AppealsHttpController {
   }
 
   @Post(':id/decision')
+  @Access(accessOnly('assessment-office'))
   @HttpCode(200)
   @Roles('assessment-office')
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -54,6 +57,7 @@ export class AppealsHttpController {
   }
 
   @Get()
+  @Access({ ...accessOnly('department', 'assessment-office', 'command-center', 'admin'), note: 'a department gets its own appeals' })
   @Roles('department', 'assessment-office', 'command-center', 'admin')
   @ApiResponse({ status: 200, type: AppealListResponseDto })
   @ApiOperation({ summary: '申诉列表 / Appeals', description: '按考核期、状态（PENDING 待裁决、UPHELD 成立、REJECTED 驳回）筛选；部门只看到本部门的。' })

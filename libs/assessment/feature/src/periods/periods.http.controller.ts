@@ -4,6 +4,7 @@ import { ApiBearer } from '@chuishao/platform';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { ClosePeriodHandler } from './close-period.handler';
 import { PeriodClosedResponseDto } from '../openapi.responses';
+import { Access, accessOnly } from '@chuishao/auth';
 
 @ApiTags('assessment 考核评价')
 @ApiBearer()
@@ -12,6 +13,7 @@ export class PeriodsHttpController {
   constructor(private readonly close: ClosePeriodHandler) {}
 
   @Post(':period/close')
+  @Access(accessOnly('assessment-office'))
   @HttpCode(200)
   @Roles('assessment-office')
   @ApiOperation({

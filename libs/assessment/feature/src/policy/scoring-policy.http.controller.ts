@@ -9,6 +9,7 @@ import { scoringPolicyVersions } from './scoring-policy.repository';
 import { PublishScoringPolicyHandler } from './publish-scoring-policy.handler';
 import { PublishScoringPolicyRequestDto, ScoringPolicyQueryDto } from './publish-scoring-policy.request.dto';
 import { ScoringPolicyResponseDto, ScoringPolicyVersionsResponseDto } from '../openapi.responses';
+import { Access, accessOnly } from '@chuishao/auth';
 
 const FIELDS =
   'weights 权重（完成度/满意度/感知度，之和为 1）；credits 每件计分（按时/逾期办结/超期未办）；feedbackScores 群众评价分值；grades 等级下限（按四舍五入后的总分）；rounding 四舍五入位数；' +
@@ -24,6 +25,7 @@ export class ScoringPolicyHttpController {
   ) {}
 
   @Get()
+  @Access(accessOnly('assessment-office', 'command-center', 'admin', 'department'))
   @Roles('assessment-office', 'command-center', 'admin', 'department')
   @ApiOperation({ summary: '考核评分办法（现行版本，或某考核期所用版本）/ The scoring policy in force, or the one scoring a period', description: FIELDS })
   @ApiResponse({ status: 200, type: ScoringPolicyResponseDto })
@@ -36,6 +38,7 @@ export class ScoringPolicyHttpController {
   }
 
   @Get('versions')
+  @Access(accessOnly('assessment-office', 'command-center', 'admin', 'department'))
   @Roles('assessment-office', 'command-center', 'admin', 'department')
   @ApiOperation({ summary: '评分办法的全部版本 / Every version of the scoring policy', description: '按版本号排列；v1 自始生效（effectiveFrom 为 null）。' })
   @ApiResponse({ status: 200, type: ScoringPolicyVersionsResponseDto })
@@ -45,6 +48,7 @@ export class ScoringPolicyHttpController {
   }
 
   @Post()
+  @Access(accessOnly('assessment-office'))
   @HttpCode(201)
   @Roles('assessment-office')
   @ApiOperation({

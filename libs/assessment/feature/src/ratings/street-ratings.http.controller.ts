@@ -7,6 +7,7 @@ import type { Deduction } from '@chuishao/assessment-contracts';
 import { ListRatingsQueryDto, RateDepartmentRequestDto } from './rate-department.request.dto';
 import { RateDepartmentHandler } from './rate-department.handler';
 import { StreetRatingListResponseDto, StreetRatingResponseDto } from '../openapi.responses';
+import { Access, accessOnly } from '@chuishao/auth';
 
 interface RatingRow {
   street_id: string;
@@ -30,6 +31,7 @@ export class StreetRatingsHttpController {
   ) {}
 
   @Post()
+  @Access(accessOnly('street'))
   @HttpCode(201)
   @Roles('street')
   @ApiOperation({
@@ -44,6 +46,7 @@ export class StreetRatingsHttpController {
   }
 
   @Get()
+  @Access({ ...accessOnly('street', 'assessment-office', 'command-center', 'admin'), note: 'a street gets its own ratings only' })
   @Roles('street', 'assessment-office', 'command-center', 'admin')
   @ApiResponse({ status: 200, type: StreetRatingListResponseDto })
   @ApiOperation({ summary: '评分（每个部门的最新修订）/ Ratings of a period, latest revision per department', description: '街道只能看到本街道的评分。' })

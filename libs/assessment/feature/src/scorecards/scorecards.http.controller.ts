@@ -11,6 +11,7 @@ import { ScorecardResponseDto } from './scorecard.response.dto';
 import { ScorecardRenderer } from './scorecard.renderer';
 import { httpAnswer } from './scorecard-cache';
 import { ScorecardVersionsResponseDto } from '../openapi.responses';
+import { Access, accessOnly } from '@chuishao/auth';
 
 const scorecardSeconds = histogram('chuishao_assessment_scorecard_seconds', 'Time to compute a scorecard', ['format']);
 
@@ -24,6 +25,7 @@ export class ScorecardsHttpController {
   ) {}
 
   @Get()
+  @Access({ ...accessOnly('assessment-office', 'command-center', 'admin', { department: 'own' }), note: 'a department gets its own row; ?departmentId= of another → 403' })
   @Roles('assessment-office', 'command-center', 'admin', 'department')
   @ApiFile('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOperation({
@@ -65,6 +67,7 @@ export class ScorecardsHttpController {
   }
 
   @Get('versions')
+  @Access({ ...accessOnly('assessment-office', 'command-center', 'admin', 'department'), note: 'version list only (no rows)' })
   @Roles('assessment-office', 'command-center', 'admin', 'department')
   @ApiOperation({
     summary: '已关闭考核期的考核表版本 / The stored versions of a closed period’s scorecard',

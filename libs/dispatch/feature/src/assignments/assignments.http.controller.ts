@@ -13,6 +13,7 @@ import { ReplyRequestDto } from './reply.request.dto';
 import { DisputeResolutionRequestDto } from './dispute-resolution.request.dto';
 import { ListAssignmentsQueryDto } from './list-assignments.query.dto';
 import { ResolveDisputeHandler } from './resolve-dispute.handler';
+import { Access, accessOnly } from '@chuishao/auth';
 
 @ApiTags('assignments 派单与报到')
 @ApiBearer()
@@ -26,6 +27,7 @@ export class AssignmentsHttpController {
   ) {}
 
   @Get()
+  @Access({ ...accessOnly('command-center', 'assessment-office', 'admin', { department: 'own' }), note: '?departmentId= of another → 403' })
   @Roles('department', 'command-center', 'admin', 'assessment-office')
   @ApiOperation({
     summary: '派单列表 / Assignments',
@@ -44,6 +46,7 @@ export class AssignmentsHttpController {
   }
 
   @Get(':id')
+  @Access({ ...accessOnly('command-center', 'assessment-office', 'admin', { department: 'own' }), note: 'another department’s assignment → 403' })
   @Roles('department', 'command-center', 'admin', 'assessment-office')
   @ApiOperation({ summary: '派单详情 / One assignment' })
   @ApiOkResponse({ type: DispatchAssignmentResponse })
@@ -55,6 +58,7 @@ export class AssignmentsHttpController {
   }
 
   @Post(':id/report')
+  @Access(accessOnly({ department: 'own' }))
   @HttpCode(200)
   @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
   @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
@@ -67,6 +71,7 @@ export class AssignmentsHttpController {
   }
 
   @Post(':id/arrive')
+  @Access(accessOnly({ department: 'own' }))
   @HttpCode(200)
   @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
   @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
@@ -79,6 +84,7 @@ export class AssignmentsHttpController {
   }
 
   @Post(':id/progress')
+  @Access(accessOnly({ department: 'own' }))
   @HttpCode(200)
   @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
   @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
@@ -91,6 +97,7 @@ export class AssignmentsHttpController {
   }
 
   @Post(':id/dispute')
+  @Access(accessOnly({ department: 'own' }))
   @HttpCode(200)
   @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
   @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
@@ -103,6 +110,7 @@ export class AssignmentsHttpController {
   }
 
   @Post(':id/complete')
+  @Access(accessOnly({ department: 'own' }))
   @HttpCode(200)
   @ApiOkResponse({ type: DispatchAssignmentResponse, description: '派单（含时限）/ The assignment' })
   @ApiResponse({ status: 409, description: '状态不允许（顺序、已关闭、replyId 已用于其他回复）/ not allowed in this state' })
@@ -115,6 +123,7 @@ export class AssignmentsHttpController {
   }
 
   @Post(':id/dispute-resolution')
+  @Access(accessOnly('command-center'))
   @HttpCode(200)
   @ApiOkResponse({ type: DispatchDisputeResolutionResponse })
   @Roles('command-center')

@@ -14,6 +14,7 @@ import { ExtensionRequestRepository, type ExtensionQueueItem, type ExtensionReso
 import { DispatchExtensionListResponse, DispatchExtensionOutcomeResponse } from './extension.response';
 import { ListExtensionsQueryDto } from './list-extensions.query.dto';
 import { districtTimeZone, ScoringPolicyCaps } from '../scoring-policy/scoring-policy-caps';
+import { Access, accessOnly } from '@chuishao/auth';
 
 /**
  * 延期申请 (contract §11): a department asks for more time for its ARRIVE or COMPLETE deadline
@@ -34,6 +35,7 @@ export class ExtensionsHttpController {
   ) {}
 
   @Get('extensions')
+  @Access(accessOnly('command-center', 'admin'))
   @Roles('command-center', 'admin')
   @ApiOperation({
     summary: '延期申请队列 / Extension requests (the command center’s queue)',
@@ -50,6 +52,7 @@ export class ExtensionsHttpController {
   }
 
   @Post(':id/extension')
+  @Access(accessOnly({ department: 'own' }))
   @HttpCode(200)
   @Roles('department')
   @ApiOperation({
@@ -82,6 +85,7 @@ export class ExtensionsHttpController {
   }
 
   @Post(':id/extension-decision')
+  @Access(accessOnly('command-center'))
   @HttpCode(200)
   @Roles('command-center')
   @ApiOperation({

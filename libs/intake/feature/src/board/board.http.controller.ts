@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Roles } from '@chuishao/auth';
 import { WHISTLE_STATUSES } from '../whistles/list-whistles.query.dto';
 import { nextDeadlineKind, WhistleRepository } from '../whistles/whistle.repository';
+import { Access, accessOnly } from '@chuishao/auth';
 
 export const BOARD_NEAREST = 20;
 const CLOSED = ['RESOLVED', 'WITHDRAWN'];
@@ -47,6 +48,7 @@ export class BoardHttpController {
   ) {}
 
   @Get()
+  @Access(accessOnly('command-center', 'assessment-office', 'admin'))
   @Roles('command-center', 'admin', 'assessment-office')
   @ApiOperation({
     summary: '红黄蓝看板：按等级、状态计数，超时数，最近到期的 20 件 / The board: counts by level and status, overdue, the 20 nearest deadlines',

@@ -7,6 +7,7 @@ import { defaultCatalog } from '@chuishao/catalog';
 import { Roles } from '@chuishao/auth';
 import { TriagePolicyRepository } from './triage-policy.repository';
 import { CatalogResponseDto } from './catalog.response.dto';
+import { ANY_ROLE_ACCESS, Access } from '@chuishao/auth';
 
 const LEVEL_NAMES = { RED: { name: '红色', nameEn: 'Red' }, YELLOW: { name: '黄色', nameEn: 'Yellow' }, BLUE: { name: '蓝色', nameEn: 'Blue' } } as const;
 
@@ -21,6 +22,7 @@ export class CatalogHttpController {
   ) {}
 
   @Get()
+  @Access(ANY_ROLE_ACCESS)
   @Roles('street', 'department', 'command-center', 'assessment-office', 'admin')
   @Header('Cache-Control', 'private, max-age=60')
   @ApiOperation({

@@ -5,6 +5,7 @@ import { Public } from '@chuishao/auth';
 import { ApiProblems, ApiPublic } from '@chuishao/platform';
 import { FeedbackHandler } from './feedback.handler';
 import { GiveFeedbackRequestDto } from './give-feedback.request.dto';
+import { Access, PUBLIC_ACCESS } from '@chuishao/auth';
 
 /**
  * Public feedback through a one-time link (contract §5): no token, no personal data. The token is
@@ -18,6 +19,7 @@ export class FeedbackHttpController {
   constructor(private readonly feedback: FeedbackHandler) {}
 
   @Get(':token')
+  @Access({ ...PUBLIC_ACCESS, note: 'the one-time link token is the credential' })
   @ApiOperation({
     summary: '评价页：查看哨件概要（不含个人信息）/ The whistle behind a feedback link (no personal data)',
     description: '无需登录。链接 30 天内有效；过期返回 410，未知返回 404。 / No authentication. Links are valid for 30 days; expired → 410, unknown → 404.',
@@ -31,6 +33,7 @@ export class FeedbackHttpController {
   }
 
   @Post(':token')
+  @Access({ ...PUBLIC_ACCESS, note: 'the one-time link token is the credential' })
   @HttpCode(201)
   @ApiOperation({
     summary: '提交满意度评价（一次性）/ Give satisfaction feedback (single use)',

@@ -7,19 +7,24 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { defaultCatalog } from '@chuishao/catalog';
 import { canonicalJson } from '@chuishao/event-store';
-import { Public, verifyOpen311Key, type Principal } from '@chuishao/auth';
+import { Public, type Principal } from '@chuishao/auth';
 import { ApiOpen311Errors, ApiOpen311Key, ApiPublic, flattenValidationErrors, publicBaseUrl } from '@chuishao/platform';
 import { anonymiseWhistle, type PublicWhistle, type WhistleView } from '@chuishao/intake-domain';
 import { BlowWhistleHandler } from '../whistles/blow-whistle.handler';
 import { BlowWhistleRequestDto } from '../whistles/blow-whistle.request.dto';
 import { WhistleRepository } from '../whistles/whistle.repository';
-import { IntakeSecrets } from '../intake-secrets';
+import { Open311KeyVerifier } from '../open311-keys/open311-key-verifier';
 import { Open311Error, formatOfUrl, type Open311Format } from './open311-error';
 import { Open311ExceptionFilter } from './open311.exception-filter';
 import { CLOSED_STATUSES, presentPublicRequest, presentRequest, presentService, presentServiceDefinition } from './open311.presenter';
 import { toXml, type XmlValue } from './xml';
 import { Open311DiscoveryDto, Open311RequestCreatedDto, Open311ServiceDefinitionDto, Open311ServiceDto, Open311ServiceRequestDto } from './open311.docs';
+import { Access, PUBLIC_ACCESS, accessOnly } from '@chuishao/auth';
 
+/** Open311's own credential: a street's `api_key`, not a bearer token; without a working key, 403 for everyone (Open311's error shape). */
+const OPEN311_KEY_ACCESS = { ...accessOnly(), note: 'Open311 api_key of a street, not a bearer token: no key → 403' };
+/** The GETs of requests: public without a key (the anonymised view, contract §9), a street's full records with its key. */
+const OPEN311_READ_ACCESS = { ...PUBLIC_ACCESS, note: 'no key: the public view; a street api_key: its full records' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPEN_STATUSES = ['BLOWN', 'TRIAGED', 'DISPATCHED', 'IN_PROGRESS', 'COMPLETED', 'REOPENED'];
 const NINETY_DAYS = 90 * 24 * 3600 * 1000;
@@ -68,8 +73,8 @@ function attributesOf(body: Fields): Fields {
 
 /**
  * Open311 GeoReport v2 (contract §9) over intake: the 43 call situations as services, and whistles
- * as service requests. Streets authenticate with their Open311 API key (`api_key`, issued by
- * `npm run token -- street <id> --open311`); reading services needs no key. Answers in JSON or XML
+ * as service requests. Streets authenticate with their Open311 API key (`api_key`, issued by an admin
+ * through /api/v1/open311-keys, or `npm run token -- street <id> --open311`); reading services needs no key. Answers in JSON or XML
  * by the URL's extension; errors are Open311's `[{"code","description"}]`.
  */
 @ApiTags('open311 GeoReport v2')
@@ -84,7 +89,7 @@ export class Open311HttpController {
     private readonly blow: BlowWhistleHandler,
     private readonly whistles: WhistleRepository,
     private readonly dataSource: DataSource,
-    private readonly secrets: IntakeSecrets,
+    private readonly keys: Open311KeyVerifier,
   ) {}
 
   private send(reply: FastifyReply, format: Open311Format, root: string, value: XmlValue): string {
@@ -96,19 +101,23 @@ export class Open311HttpController {
     return JSON.stringify(value);
   }
 
-  private street(apiKey: unknown): Principal {
+  /** The street of a working `api_key` (unknown, revoked or expired → Open311's 403). */
+  private async street(apiKey: unknown): Promise<Principal> {
     if (apiKey === undefined || apiKey === '') throw new Open311Error(403, '缺少 api_key / api_key was not provided');
-    const streetId = this.secrets.jwtSecret ? verifyOpen311Key(apiKey, this.secrets.jwtSecret) : undefined;
-    if (!streetId || !defaultCatalog().street(streetId)) throw new Open311Error(403, 'api_key 无效 / Invalid api_key');
-    return { sub: 'open311-api-key', role: 'street', org: streetId };
+    const check = await this.keys.check(apiKey);
+    if (check.status === 'revoked') throw new Open311Error(403, 'api_key 已吊销 / This api_key has been revoked');
+    if (check.status === 'expired') throw new Open311Error(403, 'api_key 已过期 / This api_key has expired');
+    if (check.status !== 'active') throw new Open311Error(403, 'api_key 无效 / Invalid api_key');
+    return { sub: `open311-key:${check.keyId}`, role: 'street', org: check.streetId };
   }
 
   /** GET's reader: a street by its api_key (its full records), or the public without one (contract §9, §13). */
-  private reader(apiKey: unknown): Principal | undefined {
+  private async reader(apiKey: unknown): Promise<Principal | undefined> {
     return apiKey === undefined || apiKey === '' ? undefined : this.street(apiKey);
   }
 
   @Get(['discovery.json', 'discovery.xml'])
+  @Access(PUBLIC_ACCESS)
   @ApiOperation({ summary: 'Open311 服务发现 / Open311 discovery' })
   @ApiOkResponse({ type: Open311DiscoveryDto })
   discovery(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): string {
@@ -117,7 +126,7 @@ export class Open311HttpController {
     return this.send(reply, formatOfUrl(req.url), 'discovery', {
       changeset: CHANGESET,
       contact: '和平区吹哨报到指挥中心 / Heping District whistle-and-report command center',
-      key_service: '街道 API key：npm run token -- street <街道编码> --open311 / Street API keys: npm run token -- street <code> --open311',
+      key_service: '街道 API key 由系统管理员签发与吊销（POST /api/v1/open311-keys）/ Street API keys are issued and revoked by the administrator (POST /api/v1/open311-keys)',
       endpoints: [
         { specification: 'http://wiki.open311.org/GeoReport_v2', url: base, changeset: CHANGESET, type: 'production', formats: ['application/json', 'text/xml'] },
       ],
@@ -125,6 +134,7 @@ export class Open311HttpController {
   }
 
   @Get(['services.json', 'services.xml'])
+  @Access(PUBLIC_ACCESS)
   @ApiOperation({ summary: '服务列表：43 项呼叫情形，按呼叫领域分组 / Services: the 43 call situations, grouped by area' })
   @ApiOkResponse({ type: [Open311ServiceDto] })
   services(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): string {
@@ -132,6 +142,7 @@ export class Open311HttpController {
   }
 
   @Get('services/:file')
+  @Access(PUBLIC_ACCESS)
   @ApiOperation({ summary: '服务定义（可选属性）/ Service definition (optional attributes)' })
   @ApiParam({ name: 'file', example: 'FIRE_LANE_BLOCKED.json', description: '<service_code>.json 或 .xml' })
   @ApiOkResponse({ type: Open311ServiceDefinitionDto })
@@ -145,6 +156,7 @@ export class Open311HttpController {
   }
 
   @Post(['requests.json', 'requests.xml'])
+  @Access(OPEN311_KEY_ACCESS)
   @HttpCode(201)
   @ApiOperation({
     summary: '提交服务请求（= 吹哨）/ Create a service request (= blow a whistle)',
@@ -179,7 +191,7 @@ export class Open311HttpController {
       throw new Open311Error(400, '请求体须为表单或 JSON 对象 / The body must be a form or a JSON object');
     }
     const fields = body as Fields;
-    const principal = this.street(fields['api_key']);
+    const principal = await this.street(fields['api_key']);
     const code = str(fields['service_code'], 'service_code');
     if (!code) throw new Open311Error(400, '缺少 service_code / service_code was not provided');
     const situation = defaultCatalog().situation(code);
@@ -235,6 +247,7 @@ export class Open311HttpController {
   }
 
   @Get(['requests.json', 'requests.xml'])
+  @Access(OPEN311_READ_ACCESS)
   @ApiOperation({
     summary: '查询服务请求：无 api_key 为公开（脱敏）视图，有 api_key 为本街道完整记录 / Service requests: the public (anonymised) view without api_key, the street’s full records with it',
     description:
@@ -249,7 +262,7 @@ export class Open311HttpController {
   @ApiQuery({ name: 'start_date', required: false, example: '2026-11-01T00:00:00+08:00' })
   @ApiQuery({ name: 'end_date', required: false, example: '2026-12-01T00:00:00+08:00' })
   async requests(@Req() req: FastifyRequest, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const principal = this.reader(query['api_key']);
+    const principal = await this.reader(query['api_key']);
     const ids = str(query['service_request_id'], 'service_request_id')?.split(',').map((s) => s.trim()).filter(Boolean);
     if (ids?.some((id) => !UUID.test(id))) throw new Open311Error(400, 'service_request_id 须为哨件编号（UUID）/ service_request_id must be whistle ids (UUIDs)');
     const codes = str(query['service_code'], 'service_code')?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -284,6 +297,7 @@ export class Open311HttpController {
   }
 
   @Get('requests/:file')
+  @Access(OPEN311_READ_ACCESS)
   @ApiOperation({
     summary: '查询单个服务请求 / One service request',
     description: '无 api_key：公开视图（已分级的请求）；有 api_key：本街道请求的完整记录。 / Without api_key: the public view (triaged requests); with a street’s api_key: its own request in full.',
@@ -295,7 +309,7 @@ export class Open311HttpController {
   async request(@Param('file') file: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const m = /^(.+)\.(json|xml)$/.exec(file);
     if (!m) throw new Open311Error(404, '请使用 .json 或 .xml / use .json or .xml');
-    const principal = this.reader(query['api_key']);
+    const principal = await this.reader(query['api_key']);
     if (!UUID.test(m[1])) throw new Open311Error(404, `未知的 service_request_id / service_request_id not found: ${m[1]}`);
     const view = await this.whistles.find(this.dataSource, m[1]);
     if (!view) throw new Open311Error(404, `未知的 service_request_id / service_request_id not found: ${m[1]}`);

@@ -122,6 +122,12 @@ class LedgerEventDto {
   @ApiProperty({ example: 'intake', description: '记录该事件的服务 / recording service' }) source!: string;
   @ApiProperty({ example: '9f1c…（64 位十六进制）' }) hash!: string;
   @ApiProperty({ example: '0000000000000000000000000000000000000000000000000000000000000000' }) prevHash!: string;
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['data.by.name', 'actor.sub'],
+    description: '对本读者隐去的字段（值为 "[已隐去 / redacted]"；hash 仍覆盖原值）；无则不出现 / fields hidden from this reader (value "[已隐去 / redacted]"; hash still covers the original); absent when none',
+  })
+  redacted?: string[];
 }
 
 export class WhistleEventsResponseDto {

@@ -12,11 +12,13 @@ import { BlowWhistleRequestDto } from './blow-whistle.request.dto';
 import { BlowWhistleHandler } from './blow-whistle.handler';
 import { WhistleRepository } from './whistle.repository';
 import { presentWhistle } from './whistle.presenter';
+import { presentLedgerEvent, type LedgerEventView } from './whistle-events.presenter';
 import { ListWhistlesQueryDto } from './list-whistles.query.dto';
 import { decodeCursor, encodeCursor } from './cursor';
 import { StreetActsOnWhistleHandler } from './street-acts-on-whistle.handler';
 import { ReopenWhistleRequestDto, WithdrawWhistleRequestDto } from './reason.request.dto';
 import { FeedbackTokens } from '../feedback/feedback-tokens';
+import { Access, WHISTLE_READ_ACCESS, accessOnly } from '@chuishao/auth';
 
 const ALL_ROLES = ['street', 'department', 'command-center', 'assessment-office', 'admin'] as const;
 
@@ -34,6 +36,7 @@ export class WhistlesHttpController {
   ) {}
 
   @Get()
+  @Access({ ...WHISTLE_READ_ACCESS, note: '?streetId= / ?departmentId= of another → 403' })
   @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: '哨件列表（筛选、游标分页）/ List whistles (filters, cursor pagination)',
@@ -81,6 +84,7 @@ export class WhistlesHttpController {
   }
 
   @Post()
+  @Access(accessOnly('street'))
   @Roles('street')
   @ApiOperation({ summary: '吹哨：街道发起呼叫 / Blow a whistle', description: '同一 Idempotency-Key 与相同请求体重复提交，返回同一结果且不产生新事件；请求体不同则 409。' })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '≤ 128 字符 / chars' })
@@ -115,6 +119,7 @@ export class WhistlesHttpController {
   }
 
   @Get(':id')
+  @Access(WHISTLE_READ_ACCESS)
   @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: '哨件详情 / A whistle (read model)',
@@ -146,6 +151,7 @@ export class WhistlesHttpController {
   }
 
   @Post(':id/withdraw')
+  @Access(accessOnly({ street: 'own' }))
   @HttpCode(200)
   @Roles('street')
   @ApiOperation({
@@ -160,6 +166,7 @@ export class WhistlesHttpController {
   }
 
   @Post(':id/confirm')
+  @Access(accessOnly({ street: 'own' }))
   @HttpCode(200)
   @Roles('street')
   @ApiBody({ required: false, schema: { type: 'object', example: {} } })
@@ -178,6 +185,7 @@ export class WhistlesHttpController {
   }
 
   @Post(':id/reopen')
+  @Access(accessOnly({ street: 'own' }))
   @HttpCode(200)
   @Roles('street')
   @ApiOperation({
@@ -190,11 +198,14 @@ export class WhistlesHttpController {
   }
 
   @Get(':id/events')
+  @Access({ ...WHISTLE_READ_ACCESS, note: 'street, department: redacted view' })
   @HttpCode(200)
   @Roles(...ALL_ROLES)
   @ApiOperation({
     summary: '审计事件流（哈希链）/ The auditable, hash-chained event stream of a whistle',
-    description: '所有服务为该哨件记录的事件，按因果顺序；hash = SHA-256(prevHash + 事件的规范 JSON)。 / Every service’s events for the whistle in causal order; hash = SHA-256(prevHash + canonical JSON).',
+    description:
+      '所有服务为该哨件记录的事件，按因果顺序；hash = SHA-256(prevHash + 事件的规范 JSON)。街道与部门看不到其哨件视图同样隐去的内容（群众评价意见、评价链接的 tokenHash、其他部门的人员），被隐去的值替换为标记并列在该事件的 redacted 中，hash 与 prevHash 仍为原事件的（链可逐环核对，见 docs/security.md）；chain 由服务端按原事件校验。' +
+      ' / Every service’s events for the whistle in causal order; hash = SHA-256(prevHash + canonical JSON). Streets and departments do not see what their whistle view hides (the resident’s comment, the feedback tokenHash, other departments’ people): a hidden value is replaced by a marker and named in the event’s `redacted`, while hash and prevHash stay the stored event’s (see docs/security.md); `chain` is verified on the stored events.',
   })
   @ApiOkResponse({ type: WhistleEventsResponseDto })
   async events(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
@@ -203,7 +214,7 @@ export class WhistlesHttpController {
     const view = await this.readable(principal, id);
     const rows = await this.whistles.ledger(this.dataSource, id);
     const own = await this.store.readChain(this.dataSource, whistleStreamId(id));
-    const events = rows.map((r) => ({
+    const events: LedgerEventView[] = rows.map((r) => ({
       eventId: r.event_id,
       type: r.type,
       position: Number(r.position),
@@ -218,7 +229,7 @@ export class WhistlesHttpController {
     const verdict = verifyMerged(events, { length: view.version }, [{ source: 'intake', ...own }]);
     return {
       whistleId: id,
-      events,
+      events: events.map((e) => presentLedgerEvent(e, principal)),
       chain: verdict.valid
         ? { valid: true, length: verdict.length }
         : { valid: false, length: verdict.length, firstBadPosition: verdict.firstBadPosition, reason: verdict.reason },

@@ -4,6 +4,7 @@ import { ApiBearer } from '@chuishao/platform';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
 import { OverrideTriageHandler } from './override-triage.handler';
 import { OverrideTriageRequestDto, OverrideTriageResponse } from './override-triage.request.dto';
+import { Access, accessOnly } from '@chuishao/auth';
 
 @ApiTags('triage policy 分级策略')
 @ApiBearer()
@@ -12,6 +13,7 @@ export class TriageOverrideHttpController {
   constructor(private readonly override: OverrideTriageHandler) {}
 
   @Post(':id/triage-override')
+  @Access(accessOnly('command-center'))
   @HttpCode(200)
   @Roles('command-center')
   @ApiOperation({

@@ -9,6 +9,7 @@ import { PublishTriagePolicyHandler } from './publish-triage-policy.handler';
 import { PublishTriagePolicyRequestDto } from './publish-triage-policy.request.dto';
 import { presentPolicy } from './policy.presenter';
 import { TriagePolicyListResponse, TriagePolicyResponse } from './triage-policy.schema';
+import { ANY_ROLE_ACCESS, Access, accessOnly } from '@chuishao/auth';
 
 @ApiTags('triage policy 分级策略')
 @ApiBearer()
@@ -21,6 +22,7 @@ export class TriagePoliciesHttpController {
   ) {}
 
   @Get()
+  @Access(ANY_ROLE_ACCESS)
   @ApiOperation({ summary: '现行分级策略 / The triage policy in force', description: '任何已认证角色可读。/ Any authenticated role.' })
   @ApiResponse({ status: 200, type: TriagePolicyResponse })
   async current(): Promise<TriagePolicyResponse> {
@@ -28,6 +30,7 @@ export class TriagePoliciesHttpController {
   }
 
   @Get('versions')
+  @Access(ANY_ROLE_ACCESS)
   @ApiOperation({ summary: '全部策略版本（含内置 v1）/ Every version, v1 (built in) first' })
   @ApiResponse({ status: 200, type: TriagePolicyListResponse })
   async versions(): Promise<TriagePolicyListResponse> {
@@ -36,6 +39,7 @@ export class TriagePoliciesHttpController {
   }
 
   @Get('versions/:version')
+  @Access(ANY_ROLE_ACCESS)
   @ApiOperation({ summary: '某一版本（哨件的 triage.policyVersion）/ One version, e.g. the one a whistle was triaged with' })
   @ApiResponse({ status: 200, type: TriagePolicyResponse })
   async version(@Param('version', new ParseIntPipe({ exceptionFactory: () => ProblemException.badRequest('版本号必须是整数 / version must be an integer', [{ field: 'version', message: 'integer' }]) })) version: number): Promise<TriagePolicyResponse> {
@@ -45,6 +49,7 @@ export class TriagePoliciesHttpController {
   }
 
   @Post()
+  @Access(accessOnly('command-center', 'admin'))
   @HttpCode(201)
   @Roles('command-center', 'admin')
   @ApiOperation({
