@@ -4,7 +4,7 @@
 # (chuishao-<service>-*); it may create its topics (topics as code: the services declare them at
 # start). Run once by the compose `kafka-acls` service, as chuishao-admin; idempotent.
 #   kafka-acls.sh                         the four services
-#   kafka-acls.sh department CODE UUID    a department: SCRAM user dept-CODE (password from
+#   kafka-acls.sh department CODE UUID    a department: SCRAM user dept-code (lower case, - for _) (password from
 #                                         DEPARTMENT_PASSWORD), write its replies topic, read its
 #                                         assignments and rejected topics, its own client group
 set -euo pipefail
@@ -24,13 +24,15 @@ group() { acl "chuishao-$1" --operation Read --operation Describe --group "chuis
 
 if [ "${1:-}" = department ]; then
   code=${2:?department code}; id=${3:?department id}
+  # the Kubernetes form of the name (a KafkaUser is named dept-fire-rescue for FIRE_RESCUE): one principal name everywhere
+  user="dept-$(echo "$code" | tr "A-Z_" "a-z-")"
   : "${DEPARTMENT_PASSWORD:?}"
   /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOT" --command-config "$CFG" --alter \
-    --add-config "SCRAM-SHA-512=[password=${DEPARTMENT_PASSWORD}]" --entity-type users --entity-name "dept-$code"
-  acl "dept-$code" --operation Write --operation Describe --topic "chuishao.dept.$id.replies"
-  reads "dept-$code" "chuishao.dept.$id.assignments" "chuishao.dept.$id.replies.rejected"
-  acl "dept-$code" --operation Read --operation Describe --group "dept-$id-client"
-  echo "dept-$code: ACLs set"
+    --add-config "SCRAM-SHA-512=[password=${DEPARTMENT_PASSWORD}]" --entity-type users --entity-name "$user"
+  acl "$user" --operation Write --operation Describe --topic "chuishao.dept.$id.replies"
+  reads "$user" "chuishao.dept.$id.assignments" "chuishao.dept.$id.replies.rejected"
+  acl "$user" --operation Read --operation Describe --group "dept-$id-client"
+  echo "$user: ACLs set"
   exit 0
 fi
 
