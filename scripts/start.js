@@ -11,6 +11,14 @@ const path = require('node:path');
 const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka } = require('./lib/stack');
 
 const detach = process.argv.includes('--detach') || process.env.CHUISHAO_DETACH === '1';
+// `--replicas N` (1–4): N instances of each consumer service, sharing its consumer groups; the
+// further ones on the service's port + 10, + 20, ... (docs/scaling.md). The gateway talks to the first.
+const replicasArg = process.argv.indexOf('--replicas');
+const replicas = replicasArg > 0 ? Number(process.argv[replicasArg + 1]) : 1;
+if (!Number.isInteger(replicas) || replicas < 1 || replicas > 4) {
+  process.stderr.write('--replicas takes a number from 1 to 4\n');
+  process.exit(64);
+}
 // CHUISHAO_DATA_DIR: where the pid files, logs and dev JWT secret go (default .data; the tests use their own)
 const dataDir = process.env.CHUISHAO_DATA_DIR || path.join(ROOT, '.data');
 const runDir = path.join(dataDir, 'run');
@@ -101,20 +109,22 @@ async function main() {
     process.on('SIGTERM', stopAll);
     process.on('SIGHUP', stopAll);
   }
-  for (const name of [...SERVICES, 'gateway']) {
+  const instances = [...SERVICES.flatMap((s) => Array.from({ length: replicas }, (_, i) => [s, i + 1])), ['gateway', 1]];
+  for (const [name, instance] of instances) {
     // Each service in its own process group, also in the foreground: Ctrl-C signals the terminal's
     // group, and a service that got that SIGINT and then stopAll's SIGTERM took the second signal
     // for "force exit now" (exit 143, in-flight work and offsets dropped). Now only this script
     // gets the Ctrl-C, and each service exactly one SIGTERM.
-    const p = startProcess(name, { env, ports, logDir, detached: true });
-    fs.writeFileSync(path.join(runDir, `${name}.pid`), String(p.child.pid));
+    const p = startProcess(name, { env, ports, logDir, detached: true, instance });
+    fs.writeFileSync(path.join(runDir, `${p.name}.pid`), String(p.child.pid));
     p.child.on('exit', (code, sig) => {
-      if (!detach) say(`${name} exited (${code ?? sig}); see ${path.relative(ROOT, p.logFile)}`);
+      if (!detach) say(`${p.name} exited (${code ?? sig}); see ${path.relative(ROOT, p.logFile)}`);
     });
     procs.push(p);
   }
   try {
-    await Promise.all(SERVICES.map((s) => waitForHealth(`http://127.0.0.1:${ports[s]}/health`, 120000, () => procs.find((p) => p.name === s).child.exitCode === null)));
+    const services = procs.filter((p) => p.service !== 'gateway');
+    await Promise.all(services.map((p) => waitForHealth(`http://127.0.0.1:${p.port}/health`, 120000, () => p.child.exitCode === null)));
     await waitForHealth(`http://127.0.0.1:${ports.gateway}/health`, 30000);
   } catch (e) {
     say(`启动失败 / start failed: ${e.message}\n日志 / logs: ${path.relative(ROOT, logDir)}/`);
@@ -133,7 +143,8 @@ async function main() {
   say(`  Kafka                  ${brokers}`);
   say(`  PostgreSQL             ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')} (schemas intake, triage, dispatch, assessment)`);
   say(`  运维 Operators         http://127.0.0.1:${ports.internal}/health (详情 details), http://127.0.0.1:${ports.internal}/metrics  (仅本机 loopback only)`);
-  say(`  服务 Services          ${SERVICES.map((s) => `${s} :${ports[s]}`).join(', ')}  (仅本机 loopback; /health, /metrics on each)`);
+  say(`  服务 Services          ${procs.filter((p) => p.service !== 'gateway').map((p) => `${p.name} :${p.port}`).join(', ')}  (仅本机 loopback; /health, /metrics on each)`);
+  if (replicas > 1) say(`  副本 Replicas          ${replicas} of each consumer service, one consumer group each (chuishao_consumer_assigned_partitions in /metrics)`);
   say(`  日志 Logs              ${path.relative(ROOT, logDir)}/<service>.log`);
   say(`  令牌 Token             npm run token -- street QUANYECHANG`);
   say(detach ? '已转入后台，`npm stop` 停止 / detached; stop with `npm stop`' : '按 Ctrl-C 停止 / Ctrl-C stops everything');

@@ -17,14 +17,20 @@ function entry(name) {
  * @param {Record<string,string>} o.env          common environment (DATABASE_URL, KAFKA_BROKERS, CHUISHAO_JWT_SECRET, ...)
  * @param {Record<string,number>} o.ports         { gateway, intake, triage, dispatch, assessment, internal? } (internal: the gateway's internal listener)
  * @param {string} [o.logDir]                     where each process writes its JSON log (default: inherit stdout)
- * @param {string[]} [o.only]                     start only these services (and the gateway if listed)
+ * @param {number} [o.instance]                  a further instance of a service (2, 3, ...): its own port
+ *                                                (o.ports[name] + 10 × (instance − 1) unless o.port), log
+ *                                                and name; the same consumer groups (docs/scaling.md)
+ * @param {number} [o.port]                       this process's port, instead of o.ports[name]
  */
 function startProcess(name, o) {
   const isGateway = name === 'gateway';
+  const instance = o.instance ?? 1;
+  const label = instanceName(name, instance);
+  const port = o.port ?? o.ports[name] + 10 * (instance - 1);
   const env = {
     ...process.env,
     ...o.env,
-    PORT: String(o.ports[name]),
+    PORT: String(port),
     ...(isGateway
       ? Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, `http://127.0.0.1:${o.ports[s]}`]))
       : {}),
@@ -36,7 +42,7 @@ function startProcess(name, o) {
   let logFile;
   if (o.logDir) {
     fs.mkdirSync(o.logDir, { recursive: true, mode: 0o700 });
-    logFile = path.join(o.logDir, `${name}.log`);
+    logFile = path.join(o.logDir, `${label}.log`);
     // readable by its owner only (contract §10); chmod too, for a log file an older start created
     const fd = fs.openSync(logFile, 'a', 0o600);
     fs.fchmodSync(fd, 0o600);
@@ -49,7 +55,12 @@ function startProcess(name, o) {
     stdio,
     detached: !!o.detached,
   });
-  return { name, child, logFile, port: o.ports[name] };
+  return { name: label, service: name, instance, child, logFile, port };
+}
+
+/** `triage` for the first instance of a service, `triage-2` for the second, ... */
+function instanceName(name, instance = 1) {
+  return instance > 1 ? `${name}-${instance}` : name;
 }
 
 async function waitForHealth(url, timeoutMs, isAlive = () => true) {
@@ -101,4 +112,4 @@ function stopLocalKafka(env = process.env) {
   spawnSync('bash', [KAFKA_SH, 'stop'], { stdio: 'inherit', env });
 }
 
-module.exports = { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, entry, startLocalKafka, stopLocalKafka };
+module.exports = { ROOT, SERVICES, KAFKA_SH, startProcess, instanceName, waitForHealth, stopProcess, entry, startLocalKafka, stopLocalKafka };

@@ -7,13 +7,14 @@ import { deleteTestTopics, freshDatabase, kafkaBrokers, parseTestJson, TEST_FEED
 // The same launcher `npm start` uses (plain JS, runs the compiled services from dist/).
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a plain script, not a project
 const stack = require('../../../scripts/lib/stack.js') as {
-  startProcess(name: string, o: { env: Record<string, string>; ports: Record<string, number>; logDir?: string }): Proc;
+  startProcess(name: string, o: { env: Record<string, string>; ports: Record<string, number>; logDir?: string; instance?: number; port?: number }): Proc;
   waitForHealth(url: string, timeoutMs: number, alive?: () => boolean): Promise<void>;
   stopProcess(p: Proc, signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
   SERVICES: string[];
 };
 
-interface Proc {
+export interface Proc {
+  /** `triage`, or `triage-2` for a further instance. */
   name: string;
   child: import('node:child_process').ChildProcess;
   logFile?: string;
@@ -21,6 +22,7 @@ interface Proc {
 }
 
 export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment' | 'gateway';
+export type ConsumerService = Exclude<ServiceName, 'gateway'>;
 
 /**
  * `n` distinct free ports: all bound at once, then released. (One at a time, the OS may hand the
@@ -54,6 +56,8 @@ export async function freePorts(n: number): Promise<number[]> {
  */
 export class TestStack {
   procs = new Map<ServiceName, Proc>();
+  /** Further instances of the consumer services (`triage-2`, ...), each on its own port; the gateway talks to the first. */
+  instances = new Map<string, Proc>();
   ports: Record<ServiceName, number> = { intake: 0, triage: 0, dispatch: 0, assessment: 0, gateway: 0 };
   /** The gateway's internal listener (detailed /health, /metrics). */
   internalPort = 0;
@@ -106,13 +110,43 @@ export class TestStack {
     await stack.waitForHealth(`http://127.0.0.1:${this.ports[name]}/health`, 90000, () => p.child.exitCode === null);
   }
 
+  /**
+   * Starts instance `n` (≥ 2) of a consumer service on a free port: the same database, topics and
+   * consumer groups as the first, so the instances share the partitions (docs/scaling.md).
+   */
+  async startInstance(name: ConsumerService, n: number): Promise<Proc> {
+    const [port] = await freePorts(1);
+    const p = stack.startProcess(name, { env: this.env, ports: this.ports, logDir: this.logDir, instance: n, port });
+    this.instances.set(p.name, p);
+    await stack.waitForHealth(`http://127.0.0.1:${port}/health`, 90000, () => p.child.exitCode === null);
+    return p;
+  }
+
+  /** The instance named `triage` (the first) or `triage-2`, ... */
+  instance(name: string): Proc {
+    const p = this.instances.get(name) ?? this.procs.get(name as ServiceName);
+    if (!p) throw new Error(`no instance ${name}`);
+    return p;
+  }
+
+  /** Stops one instance (SIGKILL by default), the first or a further one. */
+  async killInstance(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await stack.stopProcess(this.instance(name), signal, 30000);
+  }
+
+  /** The Prometheus text of an instance's /metrics. */
+  async metrics(name: string): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${this.instance(name).port}/metrics`);
+    return res.text();
+  }
+
   async kill(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.procs.get(name);
     if (p) await stack.stopProcess(p, signal, 30000);
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.procs.values()].map((p) => stack.stopProcess(p, 'SIGTERM', 20000)));
+    await Promise.all([...this.procs.values(), ...this.instances.values()].map((p) => stack.stopProcess(p, 'SIGTERM', 20000)));
     await this.db?.drop().catch(() => undefined);
     if (this.env.CHUISHAO_TOPIC_PREFIX) await deleteTestTopics(this.env.CHUISHAO_TOPIC_PREFIX);
   }

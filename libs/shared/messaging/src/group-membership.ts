@@ -28,6 +28,11 @@ export class GroupMembership {
     return this.assigned.get(topic)?.has(partition) ?? false;
   }
 
+  /** How many partitions of each topic this member was assigned at its last join. */
+  assignedCounts(): Array<[string, number]> {
+    return [...this.assigned].map(([topic, partitions]) => [topic, partitions.size]);
+  }
+
   /** A rebalance that begins ends the sole ownership at once; each join opens a new generation, sole once the group's description shows this member alone in it. */
   watch(consumer: Consumer, onJoin: () => void): void {
     const next = (sole: boolean) => (this.current = { generation: this.current.generation + 1, sole });

@@ -22,6 +22,8 @@ export type { Membership } from './group-membership';
 const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome (ok, rejected, parked, retry)', ['group', 'outcome']);
 const handleSeconds = histogram('chuishao_consumer_handle_seconds', 'Time a handler takes for one message (its transaction included)', ['group'], STAGE_BUCKETS);
 const parkedKeys = gauge('chuishao_consumer_parked_keys', 'Keys (whistles) whose messages a consumer has parked, waiting for an operator', ['group']);
+const joins = counter('chuishao_consumer_group_joins_total', 'Times a consumer joined its group (its start, then every rebalance: a member came or went)', ['group']);
+const assignedPartitions = gauge('chuishao_consumer_assigned_partitions', 'Partitions a consumer was assigned at its last join, by topic', ['group', 'topic']);
 const retryingGauge = gauge('chuishao_consumer_retrying', 'Partitions whose next message a consumer is retrying after a transient failure', ['group']);
 
 /**
@@ -120,6 +122,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private readonly inFlight = new Set<Promise<void>>();
   private readonly offsets: OffsetCommits;
   private readonly membership: GroupMembership;
+  /** The topics of the last join's assignment, for chuishao_consumer_assigned_partitions. */
+  private assignedTopics = new Set<string>();
   private readonly batches?: BatchTransactions;
   private readonly parking?: ParkingLot;
   /** The parked keys, read at each join: a batch waits for it. */
@@ -192,6 +196,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     this.consumer = consumer;
     this.membership.watch(consumer, () => {
+      joins.inc({ group: groupId });
+      const counts = new Map(this.membership.assignedCounts());
+      for (const topic of new Set([...counts.keys(), ...this.assignedTopics])) assignedPartitions.set({ group: groupId, topic }, counts.get(topic) ?? 0);
+      this.assignedTopics = new Set(counts.keys());
       if (this.parking) this.parkingLoaded = this.parking.load().catch((err: unknown) => this.options.log.error({ err }, 'parked keys not read; retrying at the next batch'));
     });
     await consumer.connect();

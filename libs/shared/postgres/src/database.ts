@@ -93,12 +93,28 @@ export function serviceDataSource(opts: ServiceDatabaseOptions): DataSource {
   });
 }
 
+/**
+ * Runs the pending migrations while holding a session advisory lock of the service's schema, on a
+ * connection of its own: TypeORM takes no lock, and two instances of a service starting together
+ * (replicas, or the one-shot migration and a service) would both apply the same migration.
+ */
+export async function migrateUnderLock(ds: DataSource, url: string, schema: string): Promise<void> {
+  const lock = new Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`chuishao-migrate-${schema}`]);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.end(); // ends the session, and with it the lock
+  }
+}
+
 /** Ensures schema, initialises the data source and runs pending migrations. */
 export async function openServiceDatabase(opts: ServiceDatabaseOptions): Promise<DataSource> {
   await ensureDatabaseAndSchema(opts.url, opts.schema);
   const ds = serviceDataSource(opts);
   await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
+  await migrateUnderLock(ds, opts.url, opts.schema);
   const [{ autovacuum }]: Array<{ autovacuum: string }> = await ds.query('SHOW autovacuum');
   if (autovacuum !== 'on') {
     // the services prepare their statements; a generic plan made on small tables stays until an

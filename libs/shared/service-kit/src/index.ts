@@ -1,3 +1,4 @@
 export * from './service-config';
 export * from './service-kit.module';
 export * from './run-service';
+export * from './migrate';

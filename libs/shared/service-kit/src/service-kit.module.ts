@@ -33,6 +33,11 @@ export interface ConsumerSpec {
   only?: (pattern: string) => boolean;
 }
 
+/** Every migration of a service's schema, in order: the event store's and the parking lot's, then its own. */
+export function serviceMigrations(own: Array<new () => MigrationInterface>): Array<new () => MigrationInterface> {
+  return [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, ParkedMigration1732500000002, ...own];
+}
+
 /** The service's consumers (see {@link ServiceKitOptions.consumers}), to connect with app.connectMicroservice. */
 export function eventServers(messaging: Messaging, o: Pick<ServiceKitOptions, 'consumers'>): KafkaEventServer[] {
   return (o.consumers ?? [{ purpose: 'events' }]).map((c) => messaging.eventServer(c.purpose, { only: c.only }));
@@ -54,7 +59,7 @@ export class ServiceKitModule {
         DatabaseModule.forRoot({
           url: o.config.DATABASE_URL,
           schema: o.service,
-          migrations: [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, ParkedMigration1732500000002, ...o.migrations],
+          migrations: serviceMigrations(o.migrations),
           // the service's commits wake its relay in-process; its outbox trigger need not NOTIFY (ADR 0013)
           sessionOptions: OUTBOX_WAKE_OPTION,
           eventStore: o.eventStore,
