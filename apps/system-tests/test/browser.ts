@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Role } from '@chuishao/auth';
+import { defaultCatalog } from '@chuishao/catalog';
+import type { TestStack } from '../src/harness';
 
 /** Debian's Chromium, driven by playwright-core (never a browser download). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -37,4 +40,28 @@ export async function launchConsoleBrowser(): Promise<{ browser: BrowserContext;
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Signs a console page in as one of contract §16's accounts — `<role>` or `<role>.<ORG CODE>`
+ * (e.g. `street.QUANYECHANG`, `department.FIRE_RESCUE`, `command-center`) — and waits until the
+ * console shows who is signed in. Every browser test signs in through here, so how the console
+ * signs people in changes in one place.
+ */
+export async function signIn(page: Page, stack: TestStack, account: string): Promise<void> {
+  const [role, code] = account.split('.') as [Role, string | undefined];
+  const org = code ? orgOf(role, code) : undefined;
+  await page.goto(`${stack.base}/`);
+  await page.getByLabel('访问令牌（JWT）').fill(await stack.token(role, org?.id));
+  await page.getByText(/^角色：/).waitFor();
+  await page.getByRole('button', { name: /^登录/ }).click();
+  await page.getByTestId('whoami').waitFor();
+}
+
+/** The street or department of an account's ORG CODE. */
+function orgOf(role: Role, code: string): { id: string; name: string } {
+  const catalog = defaultCatalog();
+  const org = role === 'street' ? catalog.streets.find((s) => s.code === code) : catalog.departments.find((d) => d.code === code);
+  if (!org) throw new Error(`no ${role} with code ${code}`);
+  return org;
 }
