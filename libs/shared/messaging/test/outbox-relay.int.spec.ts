@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000, OUTBOX_WAKE_OPTION, OutboxWakeMigration1732500000001, announcedOutboxRows, onOutboxCommit, openServiceDatabase, outboxWritesInFlight, type CommittedOutboxRow } from '@chuishao/event-store';
-import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
+import { eventually, freshDatabase, testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, enqueue, ensureTopics, OutboxRelay, type RelayDrain } from '../src';
 
 /**
@@ -21,7 +21,7 @@ describe('OutboxRelay', () => {
   let consumer: Consumer;
   const prefix = testTopicPrefix('relay');
   const topic = `${prefix}.items`;
-  const kafka = createKafka('relay-test', kafkaBrokers().split(','), silentLog);
+  const kafka = createKafka('relay-test', testKafkaConnection(), silentLog);
   const received: string[] = [];
   const outboxCount = async () => Number((await ds.query(`SELECT count(*) AS n FROM outbox`))[0].n);
   const client = async (options = '') => {

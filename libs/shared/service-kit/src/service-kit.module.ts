@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { DatabaseModule, EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, type EventStoreOptions } from '@chuishao/event-store';
-import { Messaging, MessagingModule, ParkedMigration1732500000002, type ConsumerFetch, type KafkaEventServer, type TopicSpec } from '@chuishao/messaging';
+import { kafkaConnection, Messaging, MessagingModule, ParkedMigration1732500000002, type ConsumerFetch, type KafkaEventServer, type TopicSpec } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { AuthModule } from '@chuishao/auth';
 import { PlatformModule, postgresHealthCheck, type HealthCheck } from '@chuishao/platform';
@@ -59,7 +59,7 @@ export class ServiceKitModule {
         }),
         MessagingModule.forRoot({
           service: o.service,
-          brokers: o.config.KAFKA_BROKERS.join(','),
+          connection: kafkaConnection(o.config),
           topicPrefix: prefix,
           databaseUrl: o.config.DATABASE_URL,
           schema: o.service,
