@@ -14,3 +14,4 @@ export * from './parking';
 export * from './read-watermark';
 export * from './inbox-pruner';
 export * from './messaging.module';
+export * from './acls';

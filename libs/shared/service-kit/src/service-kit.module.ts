@@ -33,6 +33,11 @@ export interface ConsumerSpec {
   only?: (pattern: string) => boolean;
 }
 
+/** The topics a service creates at start (without the prefix): its own, and the stuck topic every service may park to (contract §10). */
+export function declaredTopics(o: Pick<ServiceKitOptions, 'topics'>, partitions: number): TopicSpec[] {
+  return [...o.topics(partitions), { name: TOPICS.stuck, partitions: 1, retention: 'forever' as const }];
+}
+
 /** The service's consumers (see {@link ServiceKitOptions.consumers}), to connect with app.connectMicroservice. */
 export function eventServers(messaging: Messaging, o: Pick<ServiceKitOptions, 'consumers'>): KafkaEventServer[] {
   return (o.consumers ?? [{ purpose: 'events' }]).map((c) => messaging.eventServer(c.purpose, { only: c.only }));
@@ -46,8 +51,7 @@ export function eventServers(messaging: Messaging, o: Pick<ServiceKitOptions, 'c
 export class ServiceKitModule {
   static forRoot(o: ServiceKitOptions): DynamicModule {
     const prefix = o.config.CHUISHAO_TOPIC_PREFIX;
-    // every service may park, and says so on the stuck topic (contract §10)
-    const topics = [...o.topics(o.config.KAFKA_PARTITIONS), { name: TOPICS.stuck, partitions: 1, retention: 'forever' as const }].map((t) => ({ ...t, name: prefix ? `${prefix}.${t.name}` : t.name }));
+    const topics = declaredTopics(o, o.config.KAFKA_PARTITIONS).map((t) => ({ ...t, name: prefix ? `${prefix}.${t.name}` : t.name }));
     return {
       module: ServiceKitModule,
       imports: [
