@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka } = require('./lib/stack');
+const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka, localKafkaEnv, clearKafkaClientVars } = require('./lib/stack');
 
 const detach = process.argv.includes('--detach') || process.env.CHUISHAO_DETACH === '1';
 // CHUISHAO_DATA_DIR: where the pid files, logs and dev JWT secret go (default .data; the tests use their own)
@@ -40,10 +40,18 @@ async function main() {
   let brokers = process.env.KAFKA_BROKERS;
   // Kafka that this start brings up goes down with Ctrl-C; one that was running already stays
   let startedKafka = false;
+  // each service's Kafka settings: from the environment with KAFKA_BROKERS (KAFKA_SASL_* as given);
+  // on the project's own secured broker, the service's own principal chuishao-<service> (ADR 0021)
+  let kafkaEnvOf = () => ({});
+  let kafkaMode = process.env.KAFKA_SASL_USERNAME ? `SASL, ${process.env.KAFKA_SASL_USERNAME}` : 'PLAINTEXT';
   if (!brokers) {
     say('启动 Kafka / starting Kafka (first run downloads it from Maven Central) ...');
     startedKafka = startLocalKafka();
-    brokers = '127.0.0.1:9092';
+    clearKafkaClientVars(process.env); // a shell's settings for another broker must not reach the services
+    kafkaEnvOf = (name) => (name === 'gateway' ? {} : localKafkaEnv(`chuishao-${name}`));
+    const admin = localKafkaEnv();
+    brokers = admin.KAFKA_BROKERS;
+    kafkaMode = admin.KAFKA_SASL_USERNAME ? `${admin.KAFKA_TLS ? 'SASL_SSL' : 'SASL_PLAINTEXT'}, SCRAM-SHA-512, ACLs; 凭据 credentials: npm run kafka -- client-env <principal>` : 'PLAINTEXT (--plaintext)';
   }
   const stopKafka = () => {
     if (!startedKafka || detach) return;
@@ -101,7 +109,7 @@ async function main() {
     // group, and a service that got that SIGINT and then stopAll's SIGTERM took the second signal
     // for "force exit now" (exit 143, in-flight work and offsets dropped). Now only this script
     // gets the Ctrl-C, and each service exactly one SIGTERM.
-    const p = startProcess(name, { env, ports, logDir, detached: true });
+    const p = startProcess(name, { env: { ...env, ...kafkaEnvOf(name) }, ports, logDir, detached: true });
     fs.writeFileSync(path.join(runDir, `${name}.pid`), String(p.child.pid));
     p.child.on('exit', (code, sig) => {
       if (!detach) say(`${name} exited (${code ?? sig}); see ${path.relative(ROOT, p.logFile)}`);
@@ -125,7 +133,7 @@ async function main() {
   say(`  接口文档 OpenAPI        ${base}/docs`);
   say(`  健康检查 Health         ${base}/health`);
   say(`  Open311                ${base}/open311/v2/services.json`);
-  say(`  Kafka                  ${brokers}`);
+  say(`  Kafka                  ${brokers} (${kafkaMode})`);
   say(`  PostgreSQL             ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')} (schemas intake, triage, dispatch, assessment)`);
   say(`  服务 Services          ${SERVICES.map((s) => `${s} :${ports[s]}`).join(', ')}  (metrics at /metrics on each)`);
   say(`  日志 Logs              ${path.relative(ROOT, logDir)}/<service>.log`);
