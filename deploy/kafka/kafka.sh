@@ -4,7 +4,7 @@
 #
 #   kafka.sh fetch | start [--plaintext] | stop | restart [--plaintext] | status | logs | reset
 #   kafka.sh client-env [principal]                        (export lines for a client; default chuishao-admin)
-#   kafka.sh console-producer <topic> [key-separator]      (stdin: key<sep>value per line)
+#   kafka.sh console-producer <topic> [key-separator] [options] (stdin: key<sep>value per line)
 #   kafka.sh console-consumer <topic> [max-messages]       (prints key|value from the beginning)
 #   kafka.sh topics <TopicCommand args...>                 (--bootstrap-server is added)
 #   kafka.sh producer-perf [records] [record-size]
@@ -605,10 +605,11 @@ require_running() {
 cmd_console_producer() {
   local topic="${1:?usage: kafka.sh console-producer <topic> [key-separator]}"
   local sep="${2:-|}"
+  shift $(($# < 2 ? $# : 2)) # the rest: ConsoleProducer options (e.g. --producer-property max.request.size=2000000)
   require_running
   # shellcheck disable=SC2046
   run_tool "$CLS_CONSOLE_PRODUCER" --bootstrap-server "$BOOTSTRAP" $(client_config_flag --producer.config) --topic "$topic" \
-    --property parse.key=true --property "key.separator=$sep"
+    --property parse.key=true --property "key.separator=$sep" "$@"
 }
 
 cmd_console_consumer() {

@@ -3,3 +3,4 @@ export * from './service';
 export * from './group-member';
 export * from './boundary-fuzz';
 export * from './kafka-acls';
+export * from './kcat';
