@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Kafka, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { departmentTopics } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually, kafkaBrokers, testKafka } from '@chuishao/testing';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Kafka } from 'kafkajs';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TOPICS } from '@chuishao/contracts';
 import { eventually, testKafka } from '@chuishao/testing';
