@@ -221,7 +221,7 @@ ensure_cli() {
   [ -d "$REPO_ROOT/node_modules" ] || die "node_modules missing: run \`npm ci\` first (the ACLs come from the project's code)"
   if [ ! -f "$CLI_ACLS" ] || [ -n "$(find "$REPO_ROOT/libs/shared/messaging/src/acls.ts" "$REPO_ROOT/apps/cli/src/kafka-acls.ts" \
         "$REPO_ROOT/libs/shared/contracts/src" "$REPO_ROOT/libs/catalog/src/data" -newer "$CLI_ACLS" -print -quit 2>/dev/null)" ]; then
-    log "building the project (the ACL model is compiled code) ..."
+    err "building the project (the ACL model is compiled code) ..."
     (cd "$REPO_ROOT" && npx tsc -p tsconfig.build.json) || die "build failed"
   fi
 }
@@ -368,6 +368,8 @@ ssl.keystore.type=PKCS12
 ssl.keystore.location=$TLS_DIR/broker.p12
 ssl.keystore.password=$kpw
 ssl.key.password=$kpw
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.pem
 ssl.client.auth=none
 EOF
     fi

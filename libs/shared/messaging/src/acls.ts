@@ -132,11 +132,21 @@ export function aclEntries(bindings: readonly AclBinding[]): AclEntry[] {
   );
 }
 
-/** Creates the bindings (idempotent: an ACL that exists is left as it is). Needs the admin principal. */
-export async function createAcls(admin: Admin, bindings: readonly AclBinding[]): Promise<number> {
+/**
+ * Creates the bindings (idempotent: an ACL that exists is left as it is) and returns once the
+ * broker's authorizer applies the last of them (the controller commits first). Needs the admin.
+ */
+export async function createAcls(admin: Admin, bindings: readonly AclBinding[], timeoutMs = 15000): Promise<number> {
   const acl = aclEntries(bindings);
-  if (acl.length > 0) await admin.createAcls({ acl });
-  return acl.length;
+  if (acl.length === 0) return 0;
+  await admin.createAcls({ acl });
+  const last = acl[acl.length - 1];
+  for (const start = Date.now(); ; ) {
+    const { resources } = await admin.describeAcls(last);
+    if (resources.some((r) => r.acls.length > 0)) return acl.length;
+    if (Date.now() - start > timeoutMs) throw new Error(`ACLs not applied by the broker after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Removes the bindings (a test's, for its prefix, when it is done). */
