@@ -5,6 +5,10 @@
 //  (c) triage's own share (handler histogram) and the pure rule engine
 //  and, in the same run, the machine's baselines: pgbench on a one-transaction event + outbox
 //  insert, and Kafka's own ProducerPerformance from the fetched jars.
+//  --kafka=scram (default) | plaintext | both: the project's own broker secured (SASL/SCRAM-SHA-512
+//  and ACLs, each service its own principal; ADR 0021) or a PLAINTEXT one (its own data dir and
+//  port, KAFKA_PLAINTEXT_PORT, default 9192); `both` runs the measurement once on each, one after the
+//  other, and compares them (what SCRAM and the ACLs cost the pipeline).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -14,7 +18,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
-const { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, startLocalKafka } = require('./lib/stack');
+const { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka, localKafkaEnv, clearKafkaClientVars } = require('./lib/stack');
 const { runPublicBoardBench, publicBoardMarkdown } = require('./bench/public-board');
 require('./register-paths');
 // the load generator's own consumer gets the same kafkajs idle-loop fix as the services
@@ -30,6 +34,8 @@ const WARMUP_SECONDS = Number(args['warmup-seconds'] ?? 15);
 // --quick: the latency runs only (no baselines, no throughput), printed and not written to
 // docs/benchmarks.md — for comparing two versions of the code on the same machine, one after the other
 const QUICK = args.quick === 'true';
+const KAFKA_MODE = args.kafka ?? 'scram';
+if (!['scram', 'plaintext', 'both'].includes(KAFKA_MODE)) throw new Error('--kafka must be scram, plaintext or both');
 // --history=N: before the pipeline runs, N earlier whistles (spread over the past year) in the
 // tables the hot statements look into: triage's sites, dispatch's streams and briefs. A system in
 // service has them; a new database does not, and hides what grows with them (ADR 0012).
@@ -176,7 +182,7 @@ async function throughput(port, token, seconds, concurrency, label) {
 }
 
 async function latency(ports, token, prefix, rate, seconds) {
-  const kafka = new Kafka({ clientId: 'bench', brokers: (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+  const kafka = broker.client('bench');
   const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100 });
   const seen = new Map();
   const hops = new Map(); // whistleId → { [type]: { at: occurredAt, sent: the relay's produce time } }
@@ -370,11 +376,12 @@ async function main() {
   m.probeStart = speedProbe();
   log(`speed probe (fixed single-threaded work, lower is faster): ${m.probeStart} ms`);
   log(`machine: ${JSON.stringify(m)}`);
-  if (!process.env.KAFKA_BROKERS) startLocalKafka();
+  broker = setUpBroker();
+  m.kafka += `; ${broker.label}`;
   {
     // A broker that kept the topics of many test runs (thousands of partitions) spends CPU on them
     // even when idle: say how many it holds, so a run on such a broker is recognised.
-    const probe = new Kafka({ clientId: 'bench-probe', brokers: (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
+    const probe = broker.client('bench-probe').admin();
     await probe.connect();
     const topics = await probe.listTopics();
     await probe.disconnect();
@@ -390,7 +397,7 @@ async function main() {
     const pgbenchTps = (pgb.stdout.match(/tps = ([0-9.]+)/) || [])[1];
     log(`  pgbench tps = ${pgbenchTps}`);
     log('baseline: Kafka ProducerPerformance (200,000 × 512 B, acks=all) ...');
-    const kp = spawnSync('bash', [KAFKA_SH, 'producer-perf', '200000', '512'], { encoding: 'utf8' });
+    const kp = spawnSync('bash', [KAFKA_SH, 'producer-perf', '200000', '512'], { encoding: 'utf8', env: broker.runnerEnv });
     const kafkaLine = (kp.stdout.split('\n').find((l) => /records sent/.test(l)) || '').trim();
     log(`  ${kafkaLine}`);
     return { pgbenchTps, kafkaLine };
@@ -406,14 +413,16 @@ async function main() {
   const ports = { gateway: 18080, intake: 18081, triage: 18082, dispatch: 18083, assessment: 18084, internal: 18090 };
   const env = {
     DATABASE_URL: USE_SOCKET ? `postgres://postgres@localhost/${dbName}?host=${PG_SOCKET_DIR}` : `postgres://postgres@127.0.0.1:5432/${dbName}`,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
+    KAFKA_BROKERS: broker.admin.KAFKA_BROKERS,
     CHUISHAO_JWT_SECRET: secret,
     CHUISHAO_TOPIC_PREFIX: prefix,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
   };
   const logDir = path.join(ROOT, '.data', 'bench-logs', stamp);
-  const procs = [startProcess('intake', { env, ports, logDir })];
+  const withKafka = (name) => ({ env: { ...env, ...broker.serviceEnv(name) }, ports, logDir });
+  const revokeAcls = await broker.grantAcls(prefix);
+  const procs = [startProcess('intake', withKafka('intake'))];
   try {
     await waitForHealth(`http://127.0.0.1:${ports.intake}/health`, 120000, () => alive(procs[0]));
     /** `fn` on a connection of its own to the run's database. */
@@ -450,12 +459,12 @@ async function main() {
       }
     }
     const rest = [...SERVICES.filter((n) => n !== 'intake'), 'gateway'];
-    procs.push(...rest.map((name) => startProcess(name, { env, ports, logDir })));
+    procs.push(...rest.map((name) => startProcess(name, withKafka(name))));
     await Promise.all(rest.map((n) => waitForHealth(`http://127.0.0.1:${ports[n]}/health`, 120000, () => alive(procs.find((p) => p.name === n)))));
     // drained = every whistle dispatched, every outbox empty and every consumer group of this run
     // caught up (assessment and the projections too, so no backlog steals the next run's CPU)
     const drain = () => onDb(async (c) => {
-      const kafkaAdmin = new Kafka({ clientId: 'bench-drain', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+      const kafkaAdmin = broker.client('bench-drain').admin();
       await kafkaAdmin.connect();
       const lag = async () => {
         const groups = (await kafkaAdmin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
@@ -589,6 +598,7 @@ async function main() {
     for (let k = 0; k < N; k++) triage(input, DEFAULT_TRIAGE_POLICY);
     const perCallUs = Number(process.hrtime.bigint() - t0) / 1e3 / N;
 
+    writeSummary({ kafka: broker.label, lats, direct: undefined });
     if (QUICK) return;
     await Promise.all(procs.map((p) => stopProcess(p)));
     const { pgbenchTps, kafkaLine } = baselines();
@@ -597,6 +607,8 @@ async function main() {
     const probeEnd = speedProbe();
     log(`speed probe: ${m.probeStart} ms at the start, ${probeEnd} ms at the end`);
     const results = { m, probeEnd, pgbenchTps, kafkaLine, alone, direct, viaGateway, lats, perCallUs, publicBoard, when: new Date().toISOString() };
+    writeSummary({ kafka: broker.label, lats, direct, viaGateway });
+    if (args.report === 'false') return;
     writeReport(results);
     log(`written to docs/benchmarks.md`);
   } finally {
@@ -605,7 +617,106 @@ async function main() {
     if (args['keep-db'] === 'true') log(`kept the database ${dbName}`);
     else await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
+    await revokeAcls();
+    broker.stop();
   }
+}
+
+/** The broker of this run and its clients' settings (see --kafka). */
+let broker;
+function setUpBroker() {
+  const connect = (settings) => {
+    const { KafkaClientConfig, loadConfig } = require(path.join(ROOT, 'dist/libs/shared/platform/src/index.js'));
+    const { kafkaConnection } = require(path.join(ROOT, 'dist/libs/shared/messaging/src/index.js'));
+    const connection = kafkaConnection(loadConfig(KafkaClientConfig, settings));
+    return (clientId) => new Kafka({ clientId, ...connection, logLevel: logLevel.NOTHING });
+  };
+  if (process.env.KAFKA_BROKERS) {
+    // someone's broker: every client with the environment's settings
+    const admin = { ...process.env };
+    return { label: `given broker ${admin.KAFKA_BROKERS}${admin.KAFKA_SASL_USERNAME ? ` (SASL ${admin.KAFKA_SASL_MECHANISM ?? 'scram-sha-512'})` : ''}`, admin, runnerEnv: process.env, client: connect(admin), serviceEnv: () => ({}), grantAcls: async () => async () => undefined, stop: () => undefined };
+  }
+  clearKafkaClientVars(process.env);
+  const plaintext = KAFKA_MODE === 'plaintext';
+  const port = Number(process.env.KAFKA_PLAINTEXT_PORT || 9192);
+  const runnerEnv = plaintext
+    ? { ...process.env, KAFKA_SECURITY: 'plaintext', KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1), KAFKA_DATA_DIR: path.join(ROOT, '.data', 'kafka-plaintext') }
+    : { ...process.env, KAFKA_SECURITY: 'scram' };
+  const started = startLocalKafka(runnerEnv);
+  const admin = localKafkaEnv('chuishao-admin', runnerEnv);
+  const secured = !!admin.KAFKA_SASL_USERNAME;
+  if (secured === plaintext) throw new Error(`the broker at ${admin.KAFKA_BROKERS} is ${secured ? 'secured' : 'PLAINTEXT'}, not what --kafka=${KAFKA_MODE} asks for: stop it first`);
+  const client = connect(admin);
+  return {
+    label: secured ? `${admin.KAFKA_TLS ? 'SASL_SSL' : 'SASL_PLAINTEXT'}, SCRAM-SHA-512, ACLs, each service its own principal` : 'PLAINTEXT, no authentication, no ACLs',
+    admin,
+    runnerEnv,
+    client,
+    serviceEnv: (name) => (secured && name !== 'gateway' ? localKafkaEnv(`chuishao-${name}`, runnerEnv) : {}),
+    // the services run under the run's topic prefix: the ACL model's bindings for it
+    async grantAcls(prefix) {
+      if (!secured) return async () => undefined;
+      const { kafkaAclBindings, createAcls, deleteAcls } = require(path.join(ROOT, 'dist/libs/shared/messaging/src/index.js'));
+      const { defaultCatalog } = require(path.join(ROOT, 'dist/libs/catalog/src/index.js'));
+      const bindings = kafkaAclBindings({ prefix, departments: defaultCatalog().departments });
+      const a = client('bench-acls').admin();
+      await a.connect();
+      await createAcls(a, bindings);
+      return async () => {
+        await deleteAcls(a, bindings).catch(() => undefined);
+        await a.disconnect();
+      };
+    },
+    stop: () => (started && plaintext ? stopLocalKafka(runnerEnv) : undefined),
+  };
+}
+
+/** --summary=<file>: this run's figures as JSON, for --kafka=both. */
+function writeSummary(summary) {
+  if (args.summary) fs.writeFileSync(args.summary, JSON.stringify(summary));
+}
+
+/** --kafka=both: the same measurement on a PLAINTEXT broker, then on the secured one, compared. */
+async function both() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chuishao-bench-'));
+  const passed = process.argv.slice(2).filter((a) => !a.startsWith('--kafka') && !a.startsWith('--summary') && !a.startsWith('--report'));
+  const runs = {};
+  for (const mode of ['plaintext', 'scram']) {
+    log(`\n===== --kafka=${mode} =====`);
+    const file = path.join(dir, `${mode}.json`);
+    // the secured run (the default configuration) writes docs/benchmarks.md; the other only its summary
+    const r = spawnSync(process.execPath, [__filename, ...passed, `--kafka=${mode}`, `--summary=${file}`, ...(mode === 'plaintext' ? ['--report=false'] : [])], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`the ${mode} run failed`);
+    runs[mode] = JSON.parse(fs.readFileSync(file, 'utf8'));
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const section = comparison(runs.plaintext, runs.scram);
+  log(`\n${section}`);
+  if (QUICK) return;
+  const file = path.join(ROOT, 'docs', 'benchmarks.md');
+  const md = fs.readFileSync(file, 'utf8');
+  const i = md.indexOf('\n## Assessment');
+  fs.writeFileSync(file, i >= 0 ? `${md.slice(0, i)}\n${section}${md.slice(i)}` : `${md}\n${section}`);
+  log('comparison written to docs/benchmarks.md');
+}
+
+function comparison(plain, scram) {
+  const cpu = (l) => Object.values(l.cpu).reduce((a, b) => a + b, 0);
+  const row = (p, s) => `| ${p.rate}/s | ${ms(p.acceptP50)} / ${ms(p.acceptP99)} ms | ${ms(s.acceptP50)} / ${ms(s.acceptP99)} ms | ${p.cpu.kafka.toFixed(2)} / ${cpu(p).toFixed(1)} ms | ${s.cpu.kafka.toFixed(2)} / ${cpu(s).toFixed(1)} ms | ${p.missing} / ${s.missing} |`;
+  const rate = (x) => (x ? `${x.rate.toFixed(0)}/s` : 'n/a');
+  return `## Kafka security: SCRAM-SHA-512 with ACLs vs PLAINTEXT (\`npm run bench -- --kafka=both\`)
+
+Each measurement twice, one after the other on the same machine: first on a PLAINTEXT broker,
+then on the project's default secured broker (SASL_PLAINTEXT, SCRAM-SHA-512, StandardAuthorizer with the
+ACL model's bindings, each service its own principal; ADR 0021). SCRAM costs a few round trips when a
+connection is opened (the clients keep theirs); the ACLs are checked on every request.
+
+| offered | PLAINTEXT: accept → summoned p50 / p99 | SCRAM: p50 / p99 | PLAINTEXT: CPU ms per whistle, Kafka / total | SCRAM: Kafka / total | not seen (PLAINTEXT / SCRAM) |
+|---|---|---|---|---|---|
+${plain.lats.map((p, i) => row(p, scram.lats[i])).join('\n')}
+
+Intake's throughput, whole pipeline running: PLAINTEXT ${rate(plain.direct)} direct, ${rate(plain.viaGateway)} through the gateway; SCRAM ${rate(scram.direct)} direct, ${rate(scram.viaGateway)} through the gateway.
+`;
 }
 
 function writeReport(r) {
@@ -737,7 +848,7 @@ The pure rule engine \`triage()\`: ${r.perCallUs.toFixed(2)} µs per whistle (10
   fs.writeFileSync(file, `${md}\n${publicBoardMarkdown(r.publicBoard)}${extra}`);
 }
 
-main().catch((e) => {
+(KAFKA_MODE === 'both' ? both() : main()).catch((e) => {
   process.stderr.write(`${e.stack || e}\n`);
   process.exit(1);
 });

@@ -8,7 +8,7 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { startLocalKafka, stopLocalKafka } = require('./lib/stack');
+const { startLocalKafka, stopLocalKafka, localKafkaEnv } = require('./lib/stack');
 
 const ROOT = path.resolve(__dirname, '..');
 const env = {
@@ -21,7 +21,7 @@ const env = {
 let started = false;
 if (!env.KAFKA_BROKERS) {
   started = startLocalKafka(env);
-  env.KAFKA_BROKERS = '127.0.0.1:9092';
+  Object.assign(env, localKafkaEnv('chuishao-admin', env)); // the secured runner's admin (ADR 0021)
 }
 const specs = ['apps/dispatch/test/replies-storm', 'apps/dispatch/test/boundary', 'apps/intake/test/boundary', 'libs/shared/messaging/test/parking', 'apps/intake/test/stuck'];
 const int = spawnSync('npx', ['jest', '-c', 'jest.int.config.js', '--runInBand', '--forceExit', ...specs], { cwd: ROOT, stdio: 'inherit', env });

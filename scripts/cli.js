@@ -12,6 +12,15 @@ if (!/^[a-z-]+$/.test(command || '') || !fs.existsSync(compiled)) {
   process.exit(1);
 }
 require('./register-paths');
+// `audit --kafka` without KAFKA_BROKERS reads the project's own (secured) runner as its operator,
+// chuishao-admin (ADR 0021); with KAFKA_BROKERS, KAFKA_SASL_* come from the environment
+if (command === 'audit' && args.includes('--kafka') && !process.env.KAFKA_BROKERS) {
+  try {
+    Object.assign(process.env, require('./lib/stack').localKafkaEnv('chuishao-admin'));
+  } catch {
+    // not running: the audit says so when it connects
+  }
+}
 const { main } = require(compiled);
 main(args).then(
   (code) => {

@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka } = require('./lib/stack');
+const { ROOT, SERVICES, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka, localKafkaEnv, clearKafkaClientVars } = require('./lib/stack');
 
 const detach = process.argv.includes('--detach') || process.env.CHUISHAO_DETACH === '1';
 // `--replicas N` (1–4): N instances of each consumer service, sharing its consumer groups; the
@@ -50,10 +50,18 @@ async function main() {
   let brokers = process.env.KAFKA_BROKERS;
   // Kafka that this start brings up goes down with Ctrl-C; one that was running already stays
   let startedKafka = false;
+  // each service's Kafka settings: from the environment with KAFKA_BROKERS (KAFKA_SASL_* as given);
+  // on the project's own secured broker, the service's own principal chuishao-<service> (ADR 0021)
+  let kafkaEnvOf = () => ({});
+  let kafkaMode = process.env.KAFKA_SASL_USERNAME ? `SASL, ${process.env.KAFKA_SASL_USERNAME}` : 'PLAINTEXT';
   if (!brokers) {
     say('启动 Kafka / starting Kafka (first run downloads it from Maven Central) ...');
     startedKafka = startLocalKafka();
-    brokers = '127.0.0.1:9092';
+    clearKafkaClientVars(process.env); // a shell's settings for another broker must not reach the services
+    kafkaEnvOf = (name) => (name === 'gateway' ? {} : localKafkaEnv(`chuishao-${name}`));
+    const admin = localKafkaEnv();
+    brokers = admin.KAFKA_BROKERS;
+    kafkaMode = admin.KAFKA_SASL_USERNAME ? `${admin.KAFKA_TLS ? 'SASL_SSL' : 'SASL_PLAINTEXT'}, SCRAM-SHA-512, ACLs; 凭据 credentials: npm run kafka -- client-env <principal>` : 'PLAINTEXT (--plaintext)';
   }
   const stopKafka = () => {
     if (!startedKafka || detach) return;
@@ -115,7 +123,7 @@ async function main() {
     // group, and a service that got that SIGINT and then stopAll's SIGTERM took the second signal
     // for "force exit now" (exit 143, in-flight work and offsets dropped). Now only this script
     // gets the Ctrl-C, and each service exactly one SIGTERM.
-    const p = startProcess(name, { env, ports, logDir, detached: true, instance });
+    const p = startProcess(name, { env: { ...env, ...kafkaEnvOf(name) }, ports, logDir, detached: true, instance });
     fs.writeFileSync(path.join(runDir, `${p.name}.pid`), String(p.child.pid));
     p.child.on('exit', (code, sig) => {
       if (!detach) say(`${p.name} exited (${code ?? sig}); see ${path.relative(ROOT, p.logFile)}`);
@@ -140,7 +148,7 @@ async function main() {
   say(`  接口文档 OpenAPI        ${base}/docs`);
   say(`  健康检查 Health         ${base}/health  (仅状态 statuses only)`);
   say(`  Open311                ${base}/open311/v2/services.json`);
-  say(`  Kafka                  ${brokers}`);
+  say(`  Kafka                  ${brokers} (${kafkaMode})`);
   say(`  PostgreSQL             ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')} (schemas intake, triage, dispatch, assessment)`);
   say(`  运维 Operators         http://127.0.0.1:${ports.internal}/health (详情 details), http://127.0.0.1:${ports.internal}/metrics  (仅本机 loopback only)`);
   say(`  服务 Services          ${procs.filter((p) => p.service !== 'gateway').map((p) => `${p.name} :${p.port}`).join(', ')}  (仅本机 loopback; /health, /metrics on each)`);

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const { startLocalKafka, stopLocalKafka } = require('./lib/stack');
+const { startLocalKafka, stopLocalKafka, localKafkaEnv } = require('./lib/stack');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const steps = [
   { name: 'build', cmd: ['npx', 'tsc', '-p', 'tsconfig.build.json'] },
@@ -39,7 +39,9 @@ if (needsKafka && !process.env.KAFKA_BROKERS && spawnSync('docker', ['info'], { 
     process.stderr.write(`${e.message}\n`);
     process.exit(1);
   }
-  env.KAFKA_BROKERS = '127.0.0.1:9092';
+  // the secured runner's admin (ADR 0021): tests on prefixed topics run as chuishao-admin and give
+  // the ACL tests their own principals
+  Object.assign(env, localKafkaEnv('chuishao-admin', env));
 }
 
 const t0 = Date.now();

@@ -2,13 +2,22 @@
 # Chuishao — run a real single-node Apache Kafka (KRaft) from Maven Central jars, no Docker.
 # See docs/adr/0004-kafka-runner.md.
 #
-#   kafka.sh fetch | start | stop | restart | status | logs | reset
-#   kafka.sh console-producer <topic> [key-separator]      (stdin: key<sep>value per line)
+#   kafka.sh fetch | start [--plaintext] | stop | restart [--plaintext] | status | logs | reset
+#   kafka.sh client-env [principal]                        (export lines for a client; default chuishao-admin)
+#   kafka.sh console-producer <topic> [key-separator] [options] (stdin: key<sep>value per line)
 #   kafka.sh console-consumer <topic> [max-messages]       (prints key|value from the beginning)
 #   kafka.sh topics <TopicCommand args...>                 (--bootstrap-server is added)
 #   kafka.sh producer-perf [records] [record-size]
 #
+# Secured by default (docs/adr/0021-kafka-scram-and-acls.md): SASL/SCRAM-SHA-512 on 127.0.0.1
+# (SASL_SSL with KAFKA_TLS=true, a local CA in <data>/tls/ca.pem), StandardAuthorizer with the ACLs
+# of libs/shared/messaging/src/acls.ts created at every start, one SCRAM user per service and per
+# department and chuishao-admin (super user). Passwords: KAFKA_PASSWORD_<PRINCIPAL> from the
+# environment (e.g. KAFKA_PASSWORD_DEPT_FIRE_RESCUE), else random on first start, kept in
+# <data>/credentials.env (0600). `--plaintext` (or KAFKA_SECURITY=plaintext): the old open listener.
+#
 # Environment: KAFKA_VERSION, CHUISHAO_CACHE, KAFKA_DATA_DIR, KAFKA_PORT, KAFKA_CONTROLLER_PORT,
+#              KAFKA_SECURITY (scram | plaintext), KAFKA_TLS (true | false), KAFKA_PASSWORD_<PRINCIPAL>,
 #              KAFKA_HEAP_OPTS, KAFKA_OPTS, KAFKA_START_TIMEOUT (s, default 90);
 #              KAFKA_NETWORK_THREADS (3), KAFKA_IO_THREADS (4), KAFKA_GC_OPTS (G1, 20 ms pauses) to
 #              tune the broker (1 / 2 / ParallelGC with one thread measured the same as the
@@ -39,6 +48,14 @@ LOG4J_SERVER="$DATA_DIR/log4j2-server.properties"
 LOG4J_TOOLS="$DATA_DIR/log4j2-tools.properties"
 CLUSTER_ID_FILE="$DATA_DIR/cluster.id"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+# security (ADR 0021): what this start asks for, and what the running broker has (SECURITY_FILE)
+SECURITY="${KAFKA_SECURITY:-scram}"
+case "${KAFKA_TLS:-false}" in true|1|yes|on) TLS=1 ;; *) TLS=0 ;; esac
+CREDENTIALS="$DATA_DIR/credentials.env"
+SECURITY_FILE="$DATA_DIR/security" # PLAINTEXT | SASL_PLAINTEXT | SASL_SSL, written at start
+ADMIN_PROPS="$DATA_DIR/admin.properties" # the tools' client config (chuishao-admin), 0600
+TLS_DIR="$DATA_DIR/tls"
+ADMIN=chuishao-admin
 
 # Class names (Kafka 4.x moved the CLI tools into org.apache.kafka.tools, kafka-tools artifact).
 major="${KAFKA_VERSION%%.*}"
@@ -46,6 +63,7 @@ CLS_SERVER=kafka.Kafka
 CLS_STORAGE=kafka.tools.StorageTool
 CLS_TOPICS=org.apache.kafka.tools.TopicCommand
 CLS_PERF=org.apache.kafka.tools.ProducerPerformance
+CLS_CONFIGS=kafka.admin.ConfigCommand # SCRAM users (still in core in 4.x)
 CLS_CONSOLE_CONSUMER=org.apache.kafka.tools.consumer.ConsoleConsumer # 3.8+ (incl. 3.9) and 4.x
 if [ "$major" -ge 4 ]; then
   CLS_CONSOLE_PRODUCER=org.apache.kafka.tools.ConsoleProducer
@@ -166,7 +184,135 @@ pid_alive() { # alive and actually our broker (guards against pid reuse)
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
-metadata_ok() { run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" --list >/dev/null 2>&1; }
+metadata_ok() { run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" $(client_config_flag --command-config) --list >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------- security (ADR 0021)
+# The protocol of the broker this data dir runs (or last ran).
+running_protocol() { [ -f "$SECURITY_FILE" ] && cat "$SECURITY_FILE" || echo PLAINTEXT; }
+# "<flag> <admin.properties>" for the tools when the broker is secured, nothing otherwise.
+client_config_flag() { if [ "$(running_protocol)" != PLAINTEXT ] && [ -f "$ADMIN_PROPS" ]; then echo "$1 $ADMIN_PROPS"; fi; }
+
+# KAFKA_PASSWORD_<PRINCIPAL>: upper case, '-' → '_' (chuishao-admin → KAFKA_PASSWORD_CHUISHAO_ADMIN)
+password_var() { echo "KAFKA_PASSWORD_$(echo "$1" | tr '[:lower:]-' '[:upper:]_')"; }
+random_password() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32; }
+stored_password() { [ -f "$CREDENTIALS" ] && sed -n "s/^$(password_var "$1")=//p" "$CREDENTIALS" | tail -n1 || true; }
+# The password of a principal: the environment's, else the one kept, else a new random one.
+wanted_password() {
+  local var pw; var="$(password_var "$1")"
+  pw="${!var:-}"
+  [ -n "$pw" ] || pw="$(stored_password "$1")"
+  [ -n "$pw" ] || pw="$(random_password)"
+  [[ "$pw" =~ ^[A-Za-z0-9._~@%+-]+$ ]] || die "$var: use letters, digits and . _ ~ @ % + - only (it goes into SCRAM and JAAS configuration)"
+  echo "$pw"
+}
+keep_password() { # principal password: (re)writes its line in the 0600 credentials file
+  local var; var="$(password_var "$1")"
+  ( umask 077; touch "$CREDENTIALS" )
+  chmod 600 "$CREDENTIALS"
+  { grep -v "^$var=" "$CREDENTIALS" || true; echo "$var=$2"; } >"$CREDENTIALS.tmp"
+  chmod 600 "$CREDENTIALS.tmp"
+  mv "$CREDENTIALS.tmp" "$CREDENTIALS"
+}
+
+# The principals of the ACL model (services, departments, admin), from the compiled CLI; builds the
+# project first when the compiled model is missing or older than its sources (a fresh clone).
+CLI_ACLS="$REPO_ROOT/dist/apps/cli/src/kafka-acls.js"
+ensure_cli() {
+  [ -d "$REPO_ROOT/node_modules" ] || die "node_modules missing: run \`npm ci\` first (the ACLs come from the project's code)"
+  if [ ! -f "$CLI_ACLS" ] || [ -n "$(find "$REPO_ROOT/libs/shared/messaging/src/acls.ts" "$REPO_ROOT/apps/cli/src/kafka-acls.ts" \
+        "$REPO_ROOT/libs/shared/contracts/src" "$REPO_ROOT/libs/catalog/src/data" -newer "$CLI_ACLS" -print -quit 2>/dev/null)" ]; then
+    err "building the project (the ACL model is compiled code) ..."
+    (cd "$REPO_ROOT" && npx tsc -p tsconfig.build.json) || die "build failed"
+  fi
+}
+principals() { ensure_cli; node "$REPO_ROOT/scripts/cli.js" kafka-acls principals; }
+
+# Client settings of a principal as environment lines (the variables of KafkaClientConfig).
+client_env_lines() { # principal
+  local protocol pw; protocol="$(running_protocol)"
+  echo "KAFKA_BROKERS=$BOOTSTRAP"
+  [ "$protocol" = PLAINTEXT ] && return 0
+  pw="$(stored_password "$1")"
+  [ -n "$pw" ] || die "no credentials for $1 in $CREDENTIALS"
+  echo "KAFKA_SASL_USERNAME=$1"
+  echo "KAFKA_SASL_PASSWORD=$pw"
+  echo "KAFKA_SASL_MECHANISM=scram-sha-512"
+  if [ "$protocol" = SASL_SSL ]; then echo "KAFKA_TLS=true"; echo "KAFKA_TLS_CA_FILE=$TLS_DIR/ca.pem"; fi
+}
+
+# A local CA and the broker's certificate for 127.0.0.1/localhost (keytool, once per data dir).
+ensure_tls() {
+  [ -f "$TLS_DIR/broker.p12" ] && [ -f "$TLS_DIR/ca.pem" ] && return 0
+  command -v keytool >/dev/null 2>&1 || die "keytool not found (comes with the JDK): needed for KAFKA_TLS=true"
+  local pw; pw="$(stored_password tls-keystore)"
+  [ -n "$pw" ] || { pw="$(random_password)"; keep_password tls-keystore "$pw"; }
+  rm -rf "$TLS_DIR"; ( umask 077; mkdir -p "$TLS_DIR" )
+  log "creating a local CA and the broker's certificate in $TLS_DIR"
+  local kt=(keytool -storetype PKCS12 -storepass "$pw" -keyalg RSA -keysize 2048 -validity 3650)
+  "${kt[@]}" -genkeypair -alias ca -dname "CN=Chuishao local Kafka CA" -ext bc:c -keystore "$TLS_DIR/ca.p12" >/dev/null 2>&1
+  keytool -exportcert -rfc -alias ca -keystore "$TLS_DIR/ca.p12" -storepass "$pw" >"$TLS_DIR/ca.pem" 2>/dev/null
+  "${kt[@]}" -genkeypair -alias broker -dname "CN=localhost" -keystore "$TLS_DIR/broker.p12" >/dev/null 2>&1
+  keytool -certreq -alias broker -keystore "$TLS_DIR/broker.p12" -storepass "$pw" 2>/dev/null \
+    | keytool -gencert -rfc -alias ca -keystore "$TLS_DIR/ca.p12" -storepass "$pw" -validity 3650 -ext "SAN=ip:127.0.0.1,dns:localhost" >"$TLS_DIR/broker.pem" 2>/dev/null
+  keytool -importcert -noprompt -alias ca -file "$TLS_DIR/ca.pem" -keystore "$TLS_DIR/broker.p12" -storepass "$pw" >/dev/null 2>&1
+  keytool -importcert -noprompt -alias broker -file "$TLS_DIR/broker.pem" -keystore "$TLS_DIR/broker.p12" -storepass "$pw" >/dev/null 2>&1 \
+    || die "could not create the broker's certificate in $TLS_DIR"
+  chmod 600 "$TLS_DIR"/*.p12
+}
+
+# The passwords of the principals the credentials file does not have yet (before the format, which
+# adds them all; later ones are added by sync_scram_users once the broker is up).
+ensure_credentials() {
+  local p
+  for p in $(principals); do [ -n "$(stored_password "$p")" ] || keep_password "$p" "$(wanted_password "$p")"; done
+}
+
+# SCRAM users the broker does not have yet, or whose password the environment changed (kafka-configs).
+sync_scram_users() {
+  local p pw known
+  known="$(run_tool "$CLS_CONFIGS" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_PROPS" \
+    --describe --entity-type users 2>/dev/null | sed -n "s/^SCRAM credential configs for user-principal '\([^']*\)'.*/\1/p")" \
+    || die "could not list the SCRAM users (see $SERVER_LOG)"
+  for p in $(principals); do
+    pw="$(wanted_password "$p")"
+    if grep -qx "$p" <<<"$known" && [ "$pw" = "$(stored_password "$p")" ]; then continue; fi
+    if [ "$p" = "$ADMIN" ]; then # the broker's own login: only a new data dir changes it
+      err "$(password_var "$ADMIN") differs from the one in $CREDENTIALS: ignored (the admin's password changes with \`kafka.sh reset\`)"
+      continue
+    fi
+    log "SCRAM user $p"
+    # the password goes through a 0600 file, not the command line; one mechanism a request
+    local mechanism
+    for mechanism in SCRAM-SHA-512 SCRAM-SHA-256; do
+      ( umask 077; printf '%s=password=%s\n' "$mechanism" "$pw" >"$DATA_DIR/.scram-user" )
+      run_tool "$CLS_CONFIGS" --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_PROPS" --alter \
+        --add-config-file "$DATA_DIR/.scram-user" --entity-type users --entity-name "$p" >/dev/null \
+        || { rm -f "$DATA_DIR/.scram-user"; die "could not create the SCRAM user $p"; }
+    done
+    rm -f "$DATA_DIR/.scram-user"
+    keep_password "$p" "$pw"
+  done
+}
+
+write_admin_props() { # protocol: the tools' client settings, as chuishao-admin
+  rm -f "$ADMIN_PROPS"
+  [ "$1" = PLAINTEXT ] && return 0
+  ( umask 077; cat >"$ADMIN_PROPS" <<EOF
+security.protocol=$1
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$ADMIN" password="$(stored_password "$ADMIN")";
+EOF
+  )
+  if [ "$1" = SASL_SSL ]; then printf 'ssl.truststore.type=PEM\nssl.truststore.location=%s\n' "$TLS_DIR/ca.pem" >>"$ADMIN_PROPS"; fi
+}
+
+apply_acls() {
+  ensure_cli
+  # shellcheck disable=SC2046 # one VAR=value per line, no spaces in them
+  env -u CHUISHAO_TOPIC_PREFIX -u KAFKA_TLS -u KAFKA_TLS_CA_FILE $(client_env_lines "$ADMIN") \
+    node "$REPO_ROOT/scripts/cli.js" kafka-acls apply --prefix '' | sed 's/^/[kafka] ACLs: /' \
+    || die "could not create the ACLs"
+}
 
 is_formatted() { [ -f "$DATA_DIR/kraft-logs/meta.properties" ]; }
 
@@ -179,18 +325,56 @@ with_lock() { # serialise start/stop between concurrent callers (e.g. parallel t
   "$@"
 }
 
-write_server_config() {
+write_server_config() { # protocol: PLAINTEXT | SASL_PLAINTEXT | SASL_SSL
+  local protocol="$1"
   mkdir -p "$DATA_DIR" "$LOG_DIR"
+  ( umask 077; : >"$PROPS" )
+  chmod 600 "$PROPS" # holds the admin's password when secured
   cat >"$PROPS" <<EOF
 # Generated by deploy/kafka/kafka.sh — single-node KRaft (broker + controller), local dev/test only.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=$protocol://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=$protocol://$HOST:$PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
+inter.broker.listener.name=$protocol
+EOF
+  if [ "$protocol" = PLAINTEXT ]; then
+    echo "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" >>"$PROPS"
+  else
+    # Clients: SCRAM (users in the cluster metadata). The controller listener: SASL PLAIN with the
+    # admin as its one static user (KRaft controllers cannot use SCRAM), so that nothing on the
+    # host reaches the controller unauthenticated. Authorization: StandardAuthorizer, deny by
+    # default, chuishao-admin the only super user (the broker itself talks as it).
+    local pw listener; pw="$(stored_password "$ADMIN")"; listener="$(echo "$protocol" | tr '[:upper:]' '[:lower:]')"
+    cat >>"$PROPS" <<EOF
+listener.security.protocol.map=$protocol:$protocol,CONTROLLER:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.$listener.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$ADMIN" password="$pw";
+listener.name.$listener.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$ADMIN" password="$pw" user_$ADMIN="$pw";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:$ADMIN
+EOF
+    if [ "$protocol" = SASL_SSL ]; then
+      local kpw; kpw="$(stored_password tls-keystore)"
+      cat >>"$PROPS" <<EOF
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS_DIR/broker.p12
+ssl.keystore.password=$kpw
+ssl.key.password=$kpw
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.pem
+ssl.client.auth=none
+EOF
+    fi
+  fi
+  cat >>"$PROPS" <<EOF
 log.dirs=$DATA_DIR/kraft-logs
 num.partitions=6
 default.replication.factor=1
@@ -262,14 +446,24 @@ format_storage() {
     echo "$cid" >"$CLUSTER_ID_FILE"
   fi
   log "formatting KRaft storage (cluster id $cid) in $DATA_DIR/kraft-logs"
-  run_tool "$CLS_STORAGE" format --ignore-formatted -t "$cid" -c "$PROPS" >>"$LOG_DIR/format.log" 2>&1 \
+  # SCRAM users in the first metadata, so the broker starts with them (secured data dirs only)
+  local scram=() p pw
+  if [ "$1" != PLAINTEXT ]; then
+    for p in $(principals); do
+      pw="$(stored_password "$p")"
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$p,password=$pw]" --add-scram "SCRAM-SHA-256=[name=$p,password=$pw]")
+    done
+  fi
+  run_tool "$CLS_STORAGE" format --ignore-formatted -t "$cid" -c "$PROPS" "${scram[@]}" >>"$LOG_DIR/format.log" 2>&1 \
     || { cat "$LOG_DIR/format.log" >&2; die "storage format failed"; }
 }
 
 # ---------------------------------------------------------------- start / stop
 do_start() {
   if pid_alive && port_open "$PORT"; then
-    log "Kafka already running (pid $(read_pid)) on $BOOTSTRAP"
+    log "Kafka already running (pid $(read_pid)) on $(running_protocol)://$BOOTSTRAP"
+    if [ "$SECURITY" = plaintext ] && [ "$(running_protocol)" != PLAINTEXT ]; then err "(secured: --plaintext applies at the next start after a stop)"; fi
+    if [ "$SECURITY" != plaintext ] && [ "$(running_protocol)" = PLAINTEXT ]; then err "warning: it is the PLAINTEXT broker (stop it and start again for SCRAM and ACLs)"; fi
     return 0
   fi
   if pid_alive; then
@@ -286,8 +480,22 @@ do_start() {
     rm -f "$PID_FILE"
     cmd_fetch
     need_java
-    write_server_config
-    format_storage
+    local protocol=PLAINTEXT
+    if [ "$SECURITY" != plaintext ]; then
+      protocol=SASL_PLAINTEXT
+      [ "$TLS" = 1 ] && protocol=SASL_SSL
+      if is_formatted && ! grep -q "^$(password_var "$ADMIN")=" "$CREDENTIALS" 2>/dev/null; then
+        die "$DATA_DIR was formatted without SCRAM users (a plaintext broker): \`kafka.sh reset\` first (deletes its topics), or start it with --plaintext"
+      fi
+      ensure_credentials
+      [ "$TLS" = 1 ] && ensure_tls
+    fi
+    local fresh=1
+    is_formatted && fresh=0
+    write_server_config "$protocol"
+    write_admin_props "$protocol"
+    format_storage "$protocol"
+    echo "$protocol" >"$SECURITY_FILE"
     local heap="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
     # Every partition keeps its segment files open: a broker that many test runs gave their own
     # topics (tens of thousands of partitions) died of "Too many open files" at a soft limit of
@@ -323,7 +531,16 @@ do_start() {
     fi
     sleep 1
   done
-  log "Kafka ready on PLAINTEXT://$BOOTSTRAP (controller $HOST:$CONTROLLER_PORT) in $(($(date +%s) - t0))s"
+  if [ "$(running_protocol)" != PLAINTEXT ] && [ -n "${fresh:-}" ]; then
+    [ "$fresh" = 1 ] || sync_scram_users
+    apply_acls
+  fi
+  log "Kafka ready on $(running_protocol)://$BOOTSTRAP (controller $HOST:$CONTROLLER_PORT) in $(($(date +%s) - t0))s"
+  if [ "$(running_protocol)" = PLAINTEXT ]; then
+    log "no authentication, no ACLs (--plaintext): anyone who reaches $BOOTSTRAP can read and write every topic"
+  else
+    log "SCRAM users and passwords: $CREDENTIALS (0600); a client's settings: kafka.sh client-env <principal>"
+  fi
   log "data: $DATA_DIR  logs: $SERVER_LOG"
 }
 
@@ -357,7 +574,10 @@ cmd_restart() { with_lock do_restart; }
 
 cmd_status() {
   if pid_alive && port_open "$PORT"; then
-    echo "running (pid $(read_pid), $BOOTSTRAP)"
+    case "$(running_protocol)" in
+      PLAINTEXT) echo "running (pid $(read_pid), $BOOTSTRAP, PLAINTEXT: no authentication, no ACLs)" ;;
+      *) echo "running (pid $(read_pid), $BOOTSTRAP, $(running_protocol) with SCRAM-SHA-512 and ACLs; credentials in $CREDENTIALS)" ;;
+    esac
     return 0
   fi
   echo "stopped"
@@ -387,9 +607,11 @@ require_running() {
 cmd_console_producer() {
   local topic="${1:?usage: kafka.sh console-producer <topic> [key-separator]}"
   local sep="${2:-|}"
+  shift $(($# < 2 ? $# : 2)) # the rest: ConsoleProducer options (e.g. --producer-property max.request.size=2000000)
   require_running
-  run_tool "$CLS_CONSOLE_PRODUCER" --bootstrap-server "$BOOTSTRAP" --topic "$topic" \
-    --property parse.key=true --property "key.separator=$sep"
+  # shellcheck disable=SC2046
+  run_tool "$CLS_CONSOLE_PRODUCER" --bootstrap-server "$BOOTSTRAP" $(client_config_flag --producer.config) --topic "$topic" \
+    --property parse.key=true --property "key.separator=$sep" "$@"
 }
 
 cmd_console_consumer() {
@@ -398,30 +620,32 @@ cmd_console_consumer() {
   require_running
   local extra=()
   [ -n "$max" ] && extra+=(--max-messages "$max" --timeout-ms 20000)
-  run_tool "$CLS_CONSOLE_CONSUMER" --bootstrap-server "$BOOTSTRAP" --topic "$topic" --from-beginning \
+  # shellcheck disable=SC2046
+  run_tool "$CLS_CONSOLE_CONSUMER" --bootstrap-server "$BOOTSTRAP" $(client_config_flag --consumer.config) --topic "$topic" --from-beginning \
     --property print.key=true --property "key.separator=|" "${extra[@]}"
 }
 
 cmd_topics() {
   require_running
-  run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" "$@"
+  # shellcheck disable=SC2046
+  run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" $(client_config_flag --command-config) "$@"
 }
 
 cmd_producer_perf() {
   local records="${1:-200000}" size="${2:-512}" topic="bench.producer-perf"
   require_running
-  run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" --delete --if-exists --topic "$topic" >/dev/null 2>&1 || true
+  run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" $(client_config_flag --command-config) --delete --if-exists --topic "$topic" >/dev/null 2>&1 || true
   local i
   for ((i = 0; i < 20; i++)); do # deletion is async; retry create until the old topic is gone
-    if run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$topic" \
+    if run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" $(client_config_flag --command-config) --create --if-not-exists --topic "$topic" \
          --partitions 6 --replication-factor 1 >/dev/null 2>&1; then break; fi
     sleep 0.5
   done
   local out rc=0
   out="$(mktemp "${TMPDIR:-/tmp}/chuishao-perf.XXXXXX")"
   run_tool "$CLS_PERF" --topic "$topic" --num-records "$records" --record-size "$size" --throughput -1 \
-    --producer-props "bootstrap.servers=$BOOTSTRAP" acks=all >"$out" 2>&1 || rc=$?
-  run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" --delete --if-exists --topic "$topic" >/dev/null 2>&1 || true
+    --producer-props "bootstrap.servers=$BOOTSTRAP" acks=all $(client_config_flag --producer.config) >"$out" 2>&1 || rc=$?
+  run_tool "$CLS_TOPICS" --bootstrap-server "$BOOTSTRAP" $(client_config_flag --command-config) --delete --if-exists --topic "$topic" >/dev/null 2>&1 || true
   if [ "$rc" -ne 0 ]; then
     cat "$out" >&2; rm -f "$out"
     die "ProducerPerformance failed (rc=$rc)"
@@ -432,16 +656,19 @@ cmd_producer_perf() {
   rm -f "$out"
 }
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 
 main() {
   local cmd="${1:-}"
   [ $# -gt 0 ] && shift
   case "$cmd" in
     fetch) cmd_fetch; log "Kafka $KAFKA_VERSION jars in $LIBS" ;;
-    start) cmd_start ;;
+    start|restart)
+      [ "${1:-}" = --plaintext ] && SECURITY=plaintext
+      [ "$SECURITY" = plaintext ] || [ "$SECURITY" = scram ] || die "KAFKA_SECURITY must be scram or plaintext"
+      if [ "$cmd" = start ]; then cmd_start; else cmd_restart; fi ;;
     stop) cmd_stop ;;
-    restart) cmd_restart ;;
+    client-env) require_running; client_env_lines "${1:-$ADMIN}" | sed 's/^/export /' ;;
     status) cmd_status ;;
     logs) cmd_logs ;;
     reset) cmd_reset ;;

@@ -112,4 +112,27 @@ function stopLocalKafka(env = process.env) {
   spawnSync('bash', [KAFKA_SH, 'stop'], { stdio: 'inherit', env });
 }
 
-module.exports = { ROOT, SERVICES, KAFKA_SH, startProcess, instanceName, waitForHealth, stopProcess, entry, startLocalKafka, stopLocalKafka };
+/**
+ * The client settings of `principal` on the project's own (running) Kafka: KAFKA_BROKERS and, when
+ * it is secured (the default, ADR 0021), KAFKA_SASL_USERNAME/PASSWORD/MECHANISM and KAFKA_TLS* from
+ * its credentials file (`kafka.sh client-env`). Services get their own principal
+ * (`chuishao-<service>`); tools, tests and the benchmark's own clients `chuishao-admin`.
+ */
+function localKafkaEnv(principal = 'chuishao-admin', env = process.env) {
+  const r = spawnSync('bash', [KAFKA_SH, 'client-env', principal], { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(`no Kafka client settings for ${principal}: ${r.stderr.trim()}`);
+  const out = {};
+  for (const line of r.stdout.split('\n')) {
+    const m = line.match(/^export ([A-Z_]+)=(.*)$/);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+/** Removes the Kafka client variables from `env` (before another principal's are put in). */
+function clearKafkaClientVars(env) {
+  for (const k of ['KAFKA_BROKERS', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_MECHANISM', 'KAFKA_TLS', 'KAFKA_TLS_CA_FILE']) delete env[k];
+  return env;
+}
+
+module.exports = { ROOT, SERVICES, KAFKA_SH, startProcess, instanceName, waitForHealth, stopProcess, entry, startLocalKafka, stopLocalKafka, localKafkaEnv, clearKafkaClientVars };

@@ -203,7 +203,7 @@ function document(channels: Channel[], brokers: string): Record<string, unknown>
       production: {
         host: brokers,
         protocol: 'kafka-secure',
-        description: 'SASL/SCRAM-SHA-512（配置时加 TLS）；每个部门一个主体 `dept-<CODE>`。/ SASL/SCRAM-SHA-512 (over TLS when configured); one principal per department.',
+        description: 'SASL/SCRAM-SHA-512（配置时加 TLS）；每个部门一个主体 `dept-<code>`（如 `dept-fire-rescue`）。/ SASL/SCRAM-SHA-512 (over TLS when configured); one principal per department (`dept-fire-rescue`).',
         security,
       },
     },

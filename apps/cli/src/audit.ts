@@ -21,7 +21,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { TOPICS } from '@chuishao/contracts';
-import { parseBrokers, prefixed } from '@chuishao/messaging';
+import { kafkaConnection, prefixed } from '@chuishao/messaging';
+import { KafkaClientConfig, loadConfig } from '@chuishao/platform';
 import { CliError } from './errors';
 import { auditStore, bodyOf, chainedBody, noteBad, verifyMerged, type BadStream, type EventRow, type MergedEvent, type OriginalStream, type StoreAudit } from '@chuishao/event-store';
 import { type Queryable } from '@chuishao/postgres';
@@ -32,7 +33,7 @@ export const USAGE = `usage: npm run audit -- [--schema ${SERVICE_SCHEMAS.join('
   --schema  the services' schemas to verify (default all four; a schema not there is skipped)
   --json    one JSON document on stdout instead of the report
   --kafka   also compare the ledger with the events as published on the whistle events topic
-            (KAFKA_BROKERS, CHUISHAO_TOPIC_PREFIX as for the services)`;
+            (KAFKA_BROKERS, KAFKA_SASL_*, CHUISHAO_TOPIC_PREFIX as for the services)`;
 
 export interface AuditArgs {
   schemas: string[];
@@ -340,8 +341,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (args.kafka && !ledger) process.stderr.write('--kafka 需要核验 intake / --kafka needs intake among the schemas: the ledger is compared with the topic\n');
     if (args.kafka && ledger) {
-      const brokers = parseBrokers(process.env.KAFKA_BROKERS ?? '127.0.0.1:9092');
-      const kafka = new Kafka({ clientId: 'chuishao-audit', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 3 } });
+      // KAFKA_BROKERS and KAFKA_SASL_* / KAFKA_TLS* as for the services (an operator's: chuishao-admin)
+      const kafka = new Kafka({ clientId: 'chuishao-audit', ...kafkaConnection(loadConfig(KafkaClientConfig)), logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 3 } });
       const shown = progress('kafka', '条消息 messages');
       topic = await auditAgainstTopic(db, kafka, prefixed(process.env.CHUISHAO_TOPIC_PREFIX?.trim() ?? '', TOPICS.whistleEvents), {
         onProgress: ({ messages, total }) => shown(messages, total),

@@ -11,20 +11,26 @@
  * receives. It is plain kafkajs on purpose: it documents the protocol by example (see
  * docs/departments.md), and depends only on the shared topic names and the catalog.
  *
- * SASL/TLS (production brokers): KAFKA_SASL_MECHANISM (plain | scram-sha-256 | scram-sha-512),
- * KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SSL=1.
+ * Kafka: KAFKA_BROKERS, KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD (the department's principal
+ * `dept-<code>`, e.g. dept-fire-rescue), KAFKA_SASL_MECHANISM (scram-sha-512 | scram-sha-256), KAFKA_TLS, KAFKA_TLS_CA_FILE.
+ * Without KAFKA_BROKERS it connects to the project's own runner as `dept-<code>`, with the password
+ * the runner keeps (`npm run kafka -- client-env dept-<code>`; ADR 0021).
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { Kafka, logLevel, type Consumer, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type KafkaConfig, type Producer } from 'kafkajs';
+import { departmentPrincipal, kafkaConnection } from '@chuishao/messaging';
+import { KafkaClientConfig, loadConfig } from '@chuishao/platform';
 import { departmentTopics } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import type { DepartmentTopicMessage, ReplyMessage, ReplyType } from '@chuishao/dispatch-contracts';
 
 interface Options {
   department: string;
+  code: string;
   prefix: string;
-  brokers: string[];
+  /** --brokers or KAFKA_BROKERS; none: the project's own runner */
+  brokers: string | undefined;
   name: string | null;
   auto: boolean;
 }
@@ -61,7 +67,7 @@ function parseArgs(argv: string[]): Options {
   const catalog = defaultCatalog();
   let department: string | undefined;
   let prefix = process.env.CHUISHAO_TOPIC_PREFIX ?? '';
-  let brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  let brokers = process.env.KAFKA_BROKERS;
   let name: string | null = process.env.DEPT_OPERATOR_NAME ?? null;
   let auto = false;
   for (let i = 0; i < argv.length; i++) {
@@ -80,16 +86,20 @@ function parseArgs(argv: string[]): Options {
   if (!department) throw new Error(USAGE);
   const found = catalog.department(department) ?? catalog.departmentByCode(department.toUpperCase());
   if (!found) throw new Error(`未知部门 / unknown department: ${department}\n可用 / known: ${catalog.departments.map((d) => d.code).join(', ')}`);
-  return { department: found.id, prefix, brokers: brokers.split(',').map((s) => s.trim()).filter(Boolean), name, auto };
+  return { department: found.id, code: found.code, prefix, brokers, name, auto };
 }
 
+/** The department's connection: the environment's settings, or the local runner's for `dept-<code>`. */
 function kafkaConfig(o: Options): KafkaConfig {
-  const mechanism = process.env.KAFKA_SASL_MECHANISM?.toLowerCase();
-  const sasl =
-    mechanism && process.env.KAFKA_SASL_USERNAME
-      ? ({ mechanism, username: process.env.KAFKA_SASL_USERNAME, password: process.env.KAFKA_SASL_PASSWORD ?? '' } as SASLOptions)
-      : undefined;
-  return { clientId: `dept-${o.department}-client`, brokers: o.brokers, ssl: process.env.KAFKA_SSL === '1', sasl, logLevel: logLevel.ERROR };
+  const env = o.brokers ? { ...process.env, KAFKA_BROKERS: o.brokers } : { ...process.env, ...localRunnerEnv(departmentPrincipal(o.code)) };
+  return { clientId: `dept-${o.department}-client`, ...kafkaConnection(loadConfig(KafkaClientConfig, env)), logLevel: logLevel.ERROR };
+}
+
+/** `kafka.sh client-env <principal>`: the project's own runner's settings for a principal. */
+function localRunnerEnv(principal: string): Record<string, string> {
+  // eslint-disable-next-line @nx/enforce-module-boundaries -- the launcher's plain-JS helper
+  const { localKafkaEnv } = require('../../../../scripts/lib/stack.js') as { localKafkaEnv(p: string): Record<string, string> };
+  return localKafkaEnv(principal);
 }
 
 interface Known {

@@ -1,6 +1,6 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { type Consumer } from 'kafkajs';
 import { departmentTopics } from '@chuishao/contracts';
-import { eventually, kafkaBrokers, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import { eventually, testKafka, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
 import { dispatchService } from '../src/dispatch.service';
 import { assignmentsOf, blowAndTriage, dept, envelope, eventTypes, publishWhistleEvent, sendReply } from './dispatch-test-kit';
 
@@ -105,7 +105,7 @@ describe('dispatch: durable deadlines', () => {
     const police = (await assignmentsOf(svc, whistleId)).find((r) => r.department_id === POLICE)!;
     await svc.app.close(); // down before the deadline …
     // … the police report reaches the bus in time, while dispatch is down …
-    const kafka = new Kafka({ clientId: 'police-system', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('police-system');
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { departmentTopics } from '@chuishao/contracts';
-import { eventually, kafkaBrokers, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import { eventually, kafkaBrokers, kcatArgs, kcatCanConnect, KCAT_INSTALLED, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
 import { dispatchService } from '../src/dispatch.service';
 import { assignmentsOf, blowAndTriage, catalog, TopicTap, type AssignmentRow } from './dispatch-test-kit';
 
@@ -9,13 +10,17 @@ import { assignmentsOf, blowAndTriage, catalog, TopicTap, type AssignmentRow } f
 const TOTAL = Number(process.env.CHUISHAO_STORM_REPLIES ?? 1000);
 const DEPARTMENTS = catalog.departments.slice(0, 5).map((d) => d.id);
 const SLA = { report: 'PT1H', arrive: 'PT2H', complete: 'PT4H' };
-const KCAT = spawnSync('kcat', ['-V'], { stdio: 'ignore' }).status === 0;
-
-/** Produces `key\tvalue` lines with kcat — a client that is not kafkajs — in order, idempotently. */
-function kcatProduce(topic: string, messages: Array<{ key: string; value: string }>): void {
+/**
+ * Produces `key\tvalue` lines with a client that is not kafkajs, in order, idempotently: kcat, or —
+ * where kcat's librdkafka cannot authenticate to a Kafka 4 broker with SCRAM (see kcatCanConnect) —
+ * Kafka's own console producer (Java, from the project's runner, as its admin).
+ */
+function produceOutsideKafkajs(topic: string, messages: Array<{ key: string; value: string }>): void {
   const input = messages.map((m) => `${m.key}\t${m.value}`).join('\n');
-  const r = spawnSync('kcat', ['-P', '-b', kafkaBrokers(), '-t', topic, '-K', '\t', '-X', 'enable.idempotence=true', '-X', 'message.max.bytes=2000000'], { input, maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`kcat failed: ${r.stderr.toString()}`);
+  const r = kcatCanConnect()
+    ? spawnSync('kcat', ['-P', ...kcatArgs(), '-t', topic, '-K', '\t', '-X', 'enable.idempotence=true', '-X', 'message.max.bytes=2000000'], { input, maxBuffer: 1 << 30 })
+    : spawnSync('bash', [join(__dirname, '../../../deploy/kafka/kafka.sh'), 'console-producer', topic, '\t', '--producer-property', 'max.request.size=2000000'], { input, maxBuffer: 1 << 30, env: { ...process.env, KAFKA_PORT: kafkaBrokers().split(':').pop() } });
+  if (r.status !== 0) throw new Error(`producing failed: ${r.stderr.toString()}`);
 }
 
 /**
@@ -26,7 +31,7 @@ function kcatProduce(topic: string, messages: Array<{ key: string; value: string
  * consumer never wedged or retrying, no deadline missed. Would fail with a consumer that retries a
  * refused message forever.
  */
-(KCAT ? describe : describe.skip)(`dispatch: ${TOTAL} replies from five departments, a fifth of them bad, produced with kcat`, () => {
+(KCAT_INSTALLED ? describe : describe.skip)(`dispatch: ${TOTAL} replies from five departments, a fifth of them bad, produced with ${kcatCanConnect() ? 'kcat' : "Kafka's console producer"}`, () => {
   let svc: ServiceUnderTest;
   let tap: TopicTap;
 
@@ -94,7 +99,7 @@ function kcatProduce(topic: string, messages: Array<{ key: string; value: string
     }
     for (const [d, m] of duplicates) byTopic.get(d)!.push(m);
     const started = Date.now();
-    for (const [d, list] of byTopic) kcatProduce(svc.messaging.topic(departmentTopics(d).replies), list);
+    for (const [d, list] of byTopic) produceOutsideKafkajs(svc.messaging.topic(departmentTopics(d).replies), list);
 
     const applied = async () => {
       const [{ n }] = await svc.dataSource.query(

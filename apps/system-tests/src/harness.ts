@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { signDevToken, type Role } from '@chuishao/auth';
-import { deleteTestTopics, freshDatabase, kafkaBrokers, parseTestJson, TEST_FEEDBACK_SECRET, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
+import { deleteTestTopics, freshDatabase, grantTestAcls, kafkaBrokers, kafkaIsSecured, parseTestJson, principalKafkaConfig, TEST_FEEDBACK_SECRET, TEST_JWT_SECRET, testTopicPrefix } from '@chuishao/testing';
 
 // The same launcher `npm start` uses (plain JS, runs the compiled services from dist/).
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a plain script, not a project
@@ -64,6 +64,7 @@ export class TestStack {
   env: Record<string, string> = {};
   db!: Awaited<ReturnType<typeof freshDatabase>>;
   logDir: string;
+  private revokeAcls?: () => Promise<void>;
 
   constructor(
     readonly label: string,
@@ -98,6 +99,10 @@ export class TestStack {
       NODE_ENV: 'test',
       ...this.extraEnv,
     };
+    // On a secured broker each service runs as its own principal (chuishao-<service>) under the ACL
+    // model's bindings for this stack's prefix, as `npm start` does on the real topics (ADR 0021):
+    // a topic or group a service uses and the model forgot fails the end-to-end tests.
+    if (kafkaIsSecured()) this.revokeAcls = await grantTestAcls(this.env.CHUISHAO_TOPIC_PREFIX);
     // Services first, in parallel (each migrates its own schema), then the gateway.
     await Promise.all((['intake', 'triage', 'dispatch', 'assessment'] as const).map((s) => this.startOne(s)));
     await this.startOne('gateway');
@@ -105,7 +110,7 @@ export class TestStack {
   }
 
   async startOne(name: ServiceName): Promise<void> {
-    const p = stack.startProcess(name, { env: this.env, ports: { ...this.ports, internal: this.internalPort }, logDir: this.logDir });
+    const p = stack.startProcess(name, { env: { ...this.env, ...this.kafkaCredentials(name) }, ports: { ...this.ports, internal: this.internalPort }, logDir: this.logDir });
     this.procs.set(name, p);
     await stack.waitForHealth(`http://127.0.0.1:${this.ports[name]}/health`, 90000, () => p.child.exitCode === null);
   }
@@ -116,7 +121,7 @@ export class TestStack {
    */
   async startInstance(name: ConsumerService, n: number): Promise<Proc> {
     const [port] = await freePorts(1);
-    const p = stack.startProcess(name, { env: this.env, ports: this.ports, logDir: this.logDir, instance: n, port });
+    const p = stack.startProcess(name, { env: { ...this.env, ...this.kafkaCredentials(name) }, ports: this.ports, logDir: this.logDir, instance: n, port });
     this.instances.set(p.name, p);
     await stack.waitForHealth(`http://127.0.0.1:${port}/health`, 90000, () => p.child.exitCode === null);
     return p;
@@ -140,6 +145,13 @@ export class TestStack {
     return res.text();
   }
 
+  /** A service's own SCRAM credentials on a secured broker (the gateway has no Kafka client). */
+  private kafkaCredentials(name: ServiceName): Record<string, string> {
+    if (!kafkaIsSecured() || name === 'gateway') return {};
+    const c = principalKafkaConfig(`chuishao-${name}`);
+    return { KAFKA_SASL_USERNAME: c.KAFKA_SASL_USERNAME ?? '', KAFKA_SASL_PASSWORD: c.KAFKA_SASL_PASSWORD ?? '' };
+  }
+
   async kill(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.procs.get(name);
     if (p) await stack.stopProcess(p, signal, 30000);
@@ -149,6 +161,7 @@ export class TestStack {
     await Promise.all([...this.procs.values(), ...this.instances.values()].map((p) => stack.stopProcess(p, 'SIGTERM', 20000)));
     await this.db?.drop().catch(() => undefined);
     if (this.env.CHUISHAO_TOPIC_PREFIX) await deleteTestTopics(this.env.CHUISHAO_TOPIC_PREFIX);
+    await this.revokeAcls?.();
   }
 
   token(role: Role, org?: string, sub = `${role}-tester`): Promise<string> {

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { departmentTopics } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
-import { eventually, kafkaBrokers } from '@chuishao/testing';
+import { eventually, kafkaBrokers, testKafka } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
 
 const ROOT = join(__dirname, '../../..');
@@ -62,7 +62,7 @@ describe('dispatch end to end: blown → resolved through Kafka replies', () => 
   }
 
   it('lead via the reference client (--auto), assist via the console producer and the client at a prompt, street confirms; later replies are rejected', async () => {
-    const kafka = new Kafka({ clientId: 'e2e-tap', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('e2e-tap');
     tap = kafka.consumer({ groupId: `tap-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await tap.connect();
     await tap.subscribe({ topics: [prefixed(departmentTopics(URBAN.id).rejected)], fromBeginning: true });

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TOPICS } from '@chuishao/contracts';
-import { eventually, kafkaBrokers } from '@chuishao/testing';
+import { eventually, testKafka } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
 
 const street = defaultCatalog().streets[1];
@@ -133,7 +132,7 @@ describe('foundation: nothing lost, nothing applied twice', () => {
       actor: e.actor,
       data: e.data,
     });
-    const kafka = new Kafka({ clientId: 'dup-test', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+    const kafka = testKafka('dup-test');
     const producer = kafka.producer();
     await producer.connect();
     const topic = `${stack.env.CHUISHAO_TOPIC_PREFIX}.${TOPICS.whistleEvents}`;

@@ -8,7 +8,9 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
 import { validateCustom } from '../src/deploy/crd-schemas';
-import { departmentKafkaUsers, SERVICE_TOPICS } from '../src/deploy/kafka-users';
+import { defaultCatalog } from '@chuishao/catalog';
+import { kafkaUsers } from '../src/deploy/kafka-users';
+import { KAFKA_SERVICES, serviceTopics } from '@chuishao/messaging';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string> };
 const ROOT = join(__dirname, '../../..');
@@ -64,23 +66,18 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
     for (const s of ['intake', 'triage', 'dispatch', 'assessment']) expect(one('Deployment', s).spec.replicas).toBeLessThanOrEqual(partitions);
   });
 
-  it('KafkaUsers: one per department from the catalog, and each service only its own topics and groups', () => {
+  it('KafkaUsers: every principal of the ACL model with exactly its ACLs (each service only its own topics and groups, each department its three topics)', () => {
     const users = of('KafkaUser');
-    for (const expected of departmentKafkaUsers()) expect(users.find((u) => u.metadata.name === expected.metadata.name)).toMatchObject(expected);
-    expect(users.filter((u) => u.metadata.name.startsWith('dept-'))).toHaveLength(departmentKafkaUsers().length);
-    for (const [service, topics] of Object.entries(SERVICE_TOPICS)) {
-      const acls = one('KafkaUser', `chuishao-${service}`).spec.authorization.acls as Array<{ resource: { type: string; name?: string; patternType?: string }; operations: string[] }>;
-      const literal = (op: string) => acls.filter((a) => a.resource.type === 'topic' && a.resource.patternType === 'literal' && a.operations.includes(op)).map((a) => a.resource.name).sort();
-      expect(literal('Read')).toEqual([...topics.read].sort());
-      expect(literal('Write')).toEqual([...topics.write].sort());
-      const groups = acls.filter((a) => a.resource.type === 'group');
-      expect(groups).toEqual([{ resource: { type: 'group', name: `chuishao-${service}-`, patternType: 'prefix' }, operations: ['Read', 'Describe'], host: '*' }]);
-      const prefixed = acls.filter((a) => a.resource.type === 'topic' && a.resource.patternType === 'prefix').map((a) => a.resource.name);
-      expect(prefixed).toEqual(service === 'dispatch' ? ['chuishao.dept.'] : []);
-    }
-    // every topic a service reads or writes is a KafkaTopic (auto-creation is off)
+    for (const expected of kafkaUsers()) expect(users.find((u) => u.metadata.name === expected.metadata.name)).toMatchObject(expected);
+    for (const expected of kafkaUsers()) expect(users.find((u) => u.metadata.name === expected.metadata.name)?.spec).toEqual(expected.spec);
+    expect(users.map((u) => u.metadata.name).sort()).toEqual([...kafkaUsers().map((u) => u.metadata.name), 'chuishao-admin'].sort());
+    expect(users.filter((u) => u.metadata.name.startsWith('dept-'))).toHaveLength(defaultCatalog().departments.length);
+    // every shared topic a service declares is a KafkaTopic (auto-creation is off); dispatch creates
+    // the departments' topics itself (its CREATE ACL), one set per department of the catalog
     const topicNames = of('KafkaTopic').map((t) => t.spec.topicName);
-    for (const t of Object.values(SERVICE_TOPICS).flatMap((x) => [...x.read, ...x.write])) expect(topicNames).toContain(t);
+    for (const service of KAFKA_SERVICES) {
+      for (const t of serviceTopics(service, defaultCatalog().departments).declares.filter((n) => !n.startsWith('chuishao.dept.'))) expect(topicNames).toContain(t);
+    }
   });
 
   it('PostgreSQL and Kafka sized for the environment', () => {

@@ -1,12 +1,13 @@
 import { defaultCatalog } from '@chuishao/catalog';
-import { departmentTopics, TOPICS } from '@chuishao/contracts';
+import { departmentPrincipal, KAFKA_ADMIN_PRINCIPAL, kafkaAclBindings, kafkaPrincipals, type AclBinding, type AclOperation } from '@chuishao/messaging';
 
 /**
- * The Kafka ACL model of contract §14 as Strimzi KafkaUsers: each department's principal
- * `dept-<CODE>` may write only its replies topic and read only its assignments and rejected
- * topics (with its own client group, as apps/dept-client names it). deploy/k8s/base/kafka/
- * department-users.yaml is this list, checked equal to it by k8s-manifests.unit.spec.ts;
- * `node scripts/k8s-department-users.js` prints it again after a catalog change.
+ * The Kafka ACL model (libs/shared/messaging/src/acls.ts, the one place it is defined: ADR 0021) as
+ * Strimzi KafkaUsers for the production topic names: each service only its own topics and consumer
+ * groups, each department's principal only its replies (write), assignments and rejected topics
+ * (read) and its own groups. deploy/k8s/base/kafka/kafka-users.yaml is this list, checked equal to it
+ * by k8s-manifests.unit.spec.ts; `node scripts/k8s-kafka-users.js` prints it again after a change of
+ * the catalog or of the model. The admin (a super user of the cluster) is in users.yaml.
  */
 export interface Acl {
   resource: { type: 'topic' | 'group' | 'cluster'; name?: string; patternType?: 'literal' | 'prefix' };
@@ -23,31 +24,36 @@ export interface KafkaUser {
 
 export const KAFKA_CLUSTER = 'chuishao-kafka';
 
-const topic = (name: string, operations: string[]): Acl => ({ resource: { type: 'topic', name, patternType: 'literal' }, operations, host: '*' });
-const group = (name: string): Acl => ({ resource: { type: 'group', name, patternType: 'literal' }, operations: ['Read', 'Describe'], host: '*' });
+const STRIMZI_OPERATION: Record<AclOperation, string> = {
+  READ: 'Read',
+  WRITE: 'Write',
+  CREATE: 'Create',
+  DESCRIBE: 'Describe',
+  ALTER_CONFIGS: 'AlterConfigs',
+  DESCRIBE_CONFIGS: 'DescribeConfigs',
+};
 
-export function departmentKafkaUsers(): KafkaUser[] {
-  return defaultCatalog().departments.map((d) => {
-    const t = departmentTopics(d.id);
-    return {
-      apiVersion: 'kafka.strimzi.io/v1beta2',
-      kind: 'KafkaUser',
-      metadata: { name: `dept-${d.code.toLowerCase().replace(/_/g, '-')}`, labels: { 'strimzi.io/cluster': KAFKA_CLUSTER, 'chuishao.io/department': d.code } },
-      spec: {
-        authentication: { type: 'scram-sha-512' },
-        authorization: {
-          type: 'simple',
-          acls: [topic(t.replies, ['Write', 'Describe']), topic(t.assignments, ['Read', 'Describe']), topic(t.rejected, ['Read', 'Describe']), group(`dept-${d.id}-client`)],
-        },
-      },
-    };
-  });
+function acl(b: AclBinding): Acl {
+  return {
+    resource: { type: b.resource === 'TOPIC' ? 'topic' : 'group', name: b.name, patternType: b.pattern === 'LITERAL' ? 'literal' : 'prefix' },
+    operations: b.operations.map((o) => STRIMZI_OPERATION[o]),
+    host: '*',
+  };
 }
 
-/** The topics each service principal may read and write (its own and no other), from the services' declarations. */
-export const SERVICE_TOPICS: Record<'intake' | 'triage' | 'dispatch' | 'assessment', { read: string[]; write: string[] }> = {
-  intake: { read: [TOPICS.whistleEvents, TOPICS.policyEvents, TOPICS.stuck], write: [TOPICS.whistleEvents, TOPICS.stuck, `${TOPICS.whistleEvents}.rejected`, `${TOPICS.policyEvents}.rejected`, `${TOPICS.stuck}.rejected`] },
-  triage: { read: [TOPICS.whistleEvents], write: [TOPICS.whistleEvents, TOPICS.policyEvents, TOPICS.stuck] },
-  dispatch: { read: [TOPICS.whistleEvents, TOPICS.assessmentEvents], write: [TOPICS.whistleEvents, TOPICS.stuck] },
-  assessment: { read: [TOPICS.whistleEvents], write: [TOPICS.assessmentEvents, TOPICS.stuck] },
-};
+/** Every principal but the admin, as a KafkaUser with the model's ACLs for the production topic names. */
+export function kafkaUsers(): KafkaUser[] {
+  const departments = defaultCatalog().departments;
+  const bindings = kafkaAclBindings({ prefix: '', departments });
+  return kafkaPrincipals(departments)
+    .filter((p) => p !== KAFKA_ADMIN_PRINCIPAL)
+    .map((principal) => {
+      const department = departments.find((d) => principal === departmentPrincipal(d.code));
+      return {
+        apiVersion: 'kafka.strimzi.io/v1beta2',
+        kind: 'KafkaUser',
+        metadata: { name: principal, labels: { 'strimzi.io/cluster': KAFKA_CLUSTER, ...(department ? { 'chuishao.io/department': department.code } : {}) } },
+        spec: { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls: bindings.filter((b) => b.principal === principal).map(acl) } },
+      };
+    });
+}

@@ -15,3 +15,4 @@ export * from './read-watermark';
 export * from './inbox-pruner';
 export * from './messaging.module';
 export * from './outbox-commits';
+export * from './acls';

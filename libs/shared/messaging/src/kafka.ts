@@ -1,5 +1,23 @@
-import { Kafka, logLevel, type LogEntry, type Producer } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
+import type { KafkaClientConfig } from '@chuishao/platform';
 import './kafkajs-idle-loop';
+
+/** Where and how a client connects: brokers, SASL/SCRAM and TLS (see {@link kafkaConnection}). */
+export type KafkaConnection = Pick<KafkaConfig, 'brokers' | 'sasl' | 'ssl'> & { brokers: string[] };
+
+/**
+ * The connection a validated {@link KafkaClientConfig} describes: SASL/SCRAM with its credentials
+ * when given (SASL_SSL with KAFKA_TLS, SASL_PLAINTEXT without), TLS with the CA file when given.
+ * Every Chuishao client connects through this (ADR 0021).
+ */
+export function kafkaConnection(c: Pick<KafkaClientConfig, 'KAFKA_BROKERS' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_TLS' | 'KAFKA_TLS_CA_FILE'>): KafkaConnection {
+  const ssl = c.KAFKA_TLS ? (c.KAFKA_TLS_CA_FILE ? { ca: [readFileSync(c.KAFKA_TLS_CA_FILE, 'utf8')] } : true) : false;
+  if (c.KAFKA_SASL_USERNAME === undefined || c.KAFKA_SASL_PASSWORD === undefined) return { brokers: c.KAFKA_BROKERS, ssl };
+  const credentials = { username: c.KAFKA_SASL_USERNAME, password: c.KAFKA_SASL_PASSWORD };
+  const sasl = c.KAFKA_SASL_MECHANISM === 'scram-sha-256' ? { mechanism: 'scram-sha-256' as const, ...credentials } : { mechanism: 'scram-sha-512' as const, ...credentials };
+  return { brokers: c.KAFKA_BROKERS, ssl, sasl };
+}
 
 export interface KafkaLog {
   info(obj: object, msg: string): void;
@@ -8,12 +26,12 @@ export interface KafkaLog {
 }
 
 /** A kafkajs client whose own log lines go to our structured logger. */
-export function createKafka(clientId: string, brokers: string[], log: KafkaLog): Kafka {
+export function createKafka(clientId: string, connection: KafkaConnection, log: KafkaLog): Kafka {
   // We use kafkajs' default (Java-compatible murmur2) partitioner everywhere; no legacy warning.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   return new Kafka({
     clientId,
-    brokers,
+    ...connection,
     connectionTimeout: 3000,
     requestTimeout: 30000,
     retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5000 },

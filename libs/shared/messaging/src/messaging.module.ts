@@ -11,7 +11,7 @@ import {
 import { DataSource } from 'typeorm';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { counter, histogram } from '@chuishao/platform';
-import { createKafka, oneSendAtATime, parseBrokers } from './kafka';
+import { createKafka, oneSendAtATime, type KafkaConnection } from './kafka';
 import { InboxPruner } from './inbox-pruner';
 import { OutboxRelay } from './outbox-relay';
 import { ensureTopics, type TopicSpec } from './topics';
@@ -33,7 +33,8 @@ const relaySeconds = histogram(
 
 export interface MessagingOptions {
   service: string;
-  brokers: string;
+  /** Brokers, SASL and TLS (kafkaConnection of the service's config). */
+  connection: KafkaConnection;
   topicPrefix: string;
   databaseUrl: string;
   schema: string;
@@ -71,7 +72,7 @@ export class Messaging implements OnModuleInit, OnApplicationShutdown {
       warn: (o: object, m: string) => this.log.warn({ ...o, msg: m }),
       error: (o: object, m: string) => this.log.error({ ...o, msg: m }),
     };
-    this.kafka = createKafka(`chuishao-${options.service}`, parseBrokers(options.brokers), pinoLike);
+    this.kafka = createKafka(`chuishao-${options.service}`, options.connection, pinoLike);
     // Idempotent producer (acks=all, one request in flight keeps per-partition order), retrying
     // without limit: during a broker restart the relay waits rather than drops anything. Its sends
     // go one at a time (oneSendAtATime).

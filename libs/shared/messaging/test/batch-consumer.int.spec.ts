@@ -1,5 +1,5 @@
 import type { Consumer } from 'kafkajs';
-import { eventually, kafkaBrokers, silentLog } from '@chuishao/testing';
+import { eventually, testKafkaConnection, silentLog } from '@chuishao/testing';
 import { createKafka, KafkaEventContext, processOnce, RejectMessage } from '../src';
 import { itemMessage, itemsConsumer } from './items-consumer';
 
@@ -31,7 +31,7 @@ describe('KafkaEventServer with a DataSource (batch transactions)', () => {
   });
 
   beforeAll(async () => {
-    rejectedReader = createKafka('batch-rejected-reader', kafkaBrokers().split(','), silentLog).consumer({ groupId: `${c.topic}-rejected-reader` });
+    rejectedReader = createKafka('batch-rejected-reader', testKafkaConnection(), silentLog).consumer({ groupId: `${c.topic}-rejected-reader` });
     await rejectedReader.connect();
     await rejectedReader.subscribe({ topics: [`${c.topic}.rejected`], fromBeginning: true });
     await rejectedReader.run({ eachMessage: async ({ message }) => void rejected.push(JSON.parse(String(message.value)).reason) });

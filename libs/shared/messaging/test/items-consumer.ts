@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import type { Admin, Message, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000 } from '@chuishao/event-store';
 import { openServiceDatabase } from '@chuishao/postgres';
-import { freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
+import { freshDatabase, testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, ensureTopics, KafkaEventServer, KafkaEventContext, OUTBOX_WAKE_OPTION, ParkedMigration1732500000002 } from '../src';
 
 /** The message of item n: `{ id: 'm<n>', n }`, all on one key. */
@@ -40,7 +40,7 @@ export function itemsConsumer<P>(o: ItemsConsumerOptions<P>): { ds: () => DataSo
   let server: KafkaEventServer;
   const prefix = testTopicPrefix(o.label);
   const topic = `${prefix}.items`;
-  const kafka = createKafka(`${o.label}-test`, kafkaBrokers().split(','), silentLog);
+  const kafka = createKafka(`${o.label}-test`, testKafkaConnection(), silentLog);
   const send = (ids: number[]) => producer.send({ topic, acks: -1, messages: ids.map(itemMessage) });
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { createHook } from 'node:async_hooks';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import { eventually, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
+import { eventually, testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, ensureTopics, patchKafkajsIdleLoop } from '../src';
 
 /**
@@ -13,7 +13,7 @@ import { createKafka, ensureTopics, patchKafkajsIdleLoop } from '../src';
 describe('kafkajs idle loop patch', () => {
   const prefix = testTopicPrefix('idle');
   const topic = `${prefix}.items`;
-  const kafka = createKafka('idle-test', kafkaBrokers().split(','), silentLog);
+  const kafka = createKafka('idle-test', testKafkaConnection(), silentLog);
   let admin: Admin;
   let producer: Producer;
   let consumer: Consumer;

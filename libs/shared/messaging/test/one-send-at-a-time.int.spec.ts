@@ -1,5 +1,5 @@
 import type { Admin, Producer } from 'kafkajs';
-import { kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
+import { testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { createKafka, ensureTopics, oneSendAtATime } from '../src';
 
 /**
@@ -13,7 +13,7 @@ import { createKafka, ensureTopics, oneSendAtATime } from '../src';
 describe('one send at a time on the idempotent producer', () => {
   const prefix = testTopicPrefix('onesend');
   const topic = `${prefix}.items`;
-  const kafka = createKafka('onesend-test', kafkaBrokers().split(','), silentLog);
+  const kafka = createKafka('onesend-test', testKafkaConnection(), silentLog);
   let admin: Admin;
   let producer: Producer;
 

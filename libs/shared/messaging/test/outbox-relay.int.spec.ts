@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000, OutboxWakeMigration1732500000001 } from '@chuishao/event-store';
 import { openServiceDatabase } from '@chuishao/postgres';
-import { eventually, freshDatabase, kafkaBrokers, testTopicPrefix, silentLog } from '@chuishao/testing';
+import { eventually, freshDatabase, testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
 import { announcedOutboxRows, createKafka, enqueue, ensureTopics, onOutboxCommit, OUTBOX_WAKE_OPTION, OutboxRelay, outboxWritesInFlight, type CommittedOutboxRow, type RelayDrain } from '../src';
 
 /**
@@ -22,7 +22,7 @@ describe('OutboxRelay', () => {
   let consumer: Consumer;
   const prefix = testTopicPrefix('relay');
   const topic = `${prefix}.items`;
-  const kafka = createKafka('relay-test', kafkaBrokers().split(','), silentLog);
+  const kafka = createKafka('relay-test', testKafkaConnection(), silentLog);
   const received: string[] = [];
   const outboxCount = async () => Number((await ds.query(`SELECT count(*) AS n FROM outbox`))[0].n);
   const client = async (options = '') => {

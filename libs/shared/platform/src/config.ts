@@ -3,7 +3,9 @@ import {
   ArrayNotEmpty,
   getMetadataStorage,
   IsArray,
+  IsBoolean,
   IsDefined,
+  IsEmpty,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -135,19 +137,59 @@ export function IsProxyList(options?: ValidationOptions): PropertyDecorator {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Settings every service shares. Subclasses add their own (and must give `PORT` a meaning). */
-export class BaseServiceConfig {
-  /** PostgreSQL connection URL (may hold a password: never logged). */
-  @IsString()
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
-  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/chuishao';
+export const KAFKA_SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
+const BOTH_OR_NEITHER = (other: string) => `is required when ${other} is set (give both or neither)`;
+
+/**
+ * How any Chuishao Kafka client connects (services, `npm run dept`, the CLI, the benchmark, the
+ * tests): the brokers, SASL/SCRAM credentials (both or neither; none = PLAINTEXT, for a local
+ * broker started with `--plaintext` or testcontainers) and TLS. The password is never logged.
+ * See docs/adr/0021-kafka-scram-and-acls.md.
+ */
+export class KafkaClientConfig {
   /** Kafka bootstrap brokers, `host:port` comma list. */
   @ToList()
   @IsArray({ message: 'must be a comma-separated list of host:port' })
   @ArrayNotEmpty({ message: 'must name at least one broker' })
   @Matches(/^[^\s:,]+:\d{1,5}$/, { each: true, message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
+
+  /** SCRAM user name (the principal, e.g. `chuishao-intake`, `dept-fire-rescue`). */
+  @ValidateIf((o: KafkaClientConfig) => o.KAFKA_SASL_USERNAME !== undefined || o.KAFKA_SASL_PASSWORD !== undefined)
+  @IsDefined({ message: BOTH_OR_NEITHER('KAFKA_SASL_PASSWORD') })
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_SASL_USERNAME?: string;
+
+  /** SCRAM password (a secret: never logged, never in an error message). */
+  @ValidateIf((o: KafkaClientConfig) => o.KAFKA_SASL_USERNAME !== undefined || o.KAFKA_SASL_PASSWORD !== undefined)
+  @IsDefined({ message: BOTH_OR_NEITHER('KAFKA_SASL_USERNAME') })
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_SASL_PASSWORD?: string;
+
+  @IsIn(KAFKA_SASL_MECHANISMS, { message: `must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}` })
+  KAFKA_SASL_MECHANISM: KafkaSaslMechanism = 'scram-sha-512';
+
+  /** TLS to the brokers (SASL_SSL with credentials, SSL without). */
+  @ToBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  KAFKA_TLS: boolean = false;
+
+  /** PEM file of the CA that signed the brokers' certificates (default: the system's CAs). */
+  @ValidateIf((o: KafkaClientConfig) => o.KAFKA_TLS_CA_FILE !== undefined && o.KAFKA_TLS !== true)
+  @IsEmpty({ message: 'needs KAFKA_TLS=true' })
+  KAFKA_TLS_CA_FILE?: string;
+}
+
+/** Settings every service shares (Kafka's: {@link KafkaClientConfig}). Subclasses add their own (and must give `PORT` a meaning). */
+export class BaseServiceConfig extends KafkaClientConfig {
+  /** PostgreSQL connection URL (may hold a password: never logged). */
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/chuishao';
 
   /** Partitions for the topics we create. */
   @ToInt()

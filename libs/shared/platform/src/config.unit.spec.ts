@@ -1,5 +1,5 @@
 import { IsInt, IsString, Min } from 'class-validator';
-import { BaseServiceConfig, ConfigValidationError, loadConfig, ToBoolean, ToInt } from './config';
+import { BaseServiceConfig, ConfigValidationError, KafkaClientConfig, loadConfig, ToBoolean, ToInt } from './config';
 import { IsBoolean } from 'class-validator';
 
 const SECRET = 'x'.repeat(40);
@@ -145,5 +145,34 @@ describe('loadConfig', () => {
       const err = errorOf(() => loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWT_SECRET: SECRET, CHUISHAO_TRUSTED_PROXIES: bad }));
       expect(err.problems).toEqual([expect.stringMatching(/^CHUISHAO_TRUSTED_PROXIES: must be a comma-separated list/)]);
     }
+  });
+});
+
+describe('KafkaClientConfig (every Kafka client, ADR 0021)', () => {
+  it('defaults to PLAINTEXT with SCRAM-SHA-512 as the mechanism once credentials are given', () => {
+    const c = loadConfig(KafkaClientConfig, {});
+    expect(c).toEqual(expect.objectContaining({ KAFKA_BROKERS: ['127.0.0.1:9092'], KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_TLS: false }));
+    expect(c.KAFKA_SASL_USERNAME).toBeUndefined();
+    const s = loadConfig(KafkaClientConfig, { KAFKA_SASL_USERNAME: 'chuishao-intake', KAFKA_SASL_PASSWORD: 'pw', KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: '/etc/ca.pem' });
+    expect(s).toEqual(expect.objectContaining({ KAFKA_SASL_USERNAME: 'chuishao-intake', KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_TLS: true, KAFKA_TLS_CA_FILE: '/etc/ca.pem' }));
+  });
+
+  it('is part of every service config', () => {
+    const c = loadConfig(BaseServiceConfig, { PORT: '1', CHUISHAO_JWT_SECRET: SECRET, KAFKA_SASL_USERNAME: 'chuishao-triage', KAFKA_SASL_PASSWORD: 'pw' });
+    expect(c.KAFKA_SASL_USERNAME).toBe('chuishao-triage');
+  });
+
+  it('wants both the user name and the password, or neither, and never prints the password', () => {
+    const password = 'only-the-password-1234';
+    const a = errorOf(() => loadConfig(KafkaClientConfig, { KAFKA_SASL_PASSWORD: password }));
+    expect(a.problems).toEqual(['KAFKA_SASL_USERNAME: is required when KAFKA_SASL_PASSWORD is set (give both or neither)']);
+    expect(a.message).not.toContain(password);
+    const b = errorOf(() => loadConfig(KafkaClientConfig, { KAFKA_SASL_USERNAME: 'dept-fire-rescue' }));
+    expect(b.problems).toEqual(['KAFKA_SASL_PASSWORD: is required when KAFKA_SASL_USERNAME is set (give both or neither)']);
+  });
+
+  it('refuses other mechanisms, a TLS flag that is not a boolean and a CA file without TLS', () => {
+    const err = errorOf(() => loadConfig(KafkaClientConfig, { KAFKA_SASL_MECHANISM: 'plain', KAFKA_TLS: 'sometimes', KAFKA_TLS_CA_FILE: '/etc/ca.pem' }));
+    expect(err.problems).toEqual(expect.arrayContaining(['KAFKA_SASL_MECHANISM: must be one of scram-sha-512, scram-sha-256', 'KAFKA_TLS: must be true or false', 'KAFKA_TLS_CA_FILE: needs KAFKA_TLS=true']));
   });
 });

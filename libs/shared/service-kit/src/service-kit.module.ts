@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { DatabaseModule, EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, type EventStoreOptions } from '@chuishao/event-store';
-import { Messaging, MessagingModule, OUTBOX_WAKE_OPTION, ParkedMigration1732500000002, type ConsumerFetch, type KafkaEventServer, type TopicSpec } from '@chuishao/messaging';
+import { kafkaConnection, Messaging, MessagingModule, OUTBOX_WAKE_OPTION, ParkedMigration1732500000002, type ConsumerFetch, type KafkaEventServer, type TopicSpec } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { AuthModule } from '@chuishao/auth';
 import { PlatformModule, postgresHealthCheck, type HealthCheck } from '@chuishao/platform';
@@ -38,6 +38,11 @@ export function serviceMigrations(own: Array<new () => MigrationInterface>): Arr
   return [EventStoreMigration1732500000000, OutboxWakeMigration1732500000001, ParkedMigration1732500000002, ...own];
 }
 
+/** The topics a service creates at start (without the prefix): its own, and the stuck topic every service may park to (contract §10). */
+export function declaredTopics(o: Pick<ServiceKitOptions, 'topics'>, partitions: number): TopicSpec[] {
+  return [...o.topics(partitions), { name: TOPICS.stuck, partitions: 1, retention: 'forever' as const }];
+}
+
 /** The service's consumers (see {@link ServiceKitOptions.consumers}), to connect with app.connectMicroservice. */
 export function eventServers(messaging: Messaging, o: Pick<ServiceKitOptions, 'consumers'>): KafkaEventServer[] {
   return (o.consumers ?? [{ purpose: 'events' }]).map((c) => messaging.eventServer(c.purpose, { only: c.only }));
@@ -51,8 +56,7 @@ export function eventServers(messaging: Messaging, o: Pick<ServiceKitOptions, 'c
 export class ServiceKitModule {
   static forRoot(o: ServiceKitOptions): DynamicModule {
     const prefix = o.config.CHUISHAO_TOPIC_PREFIX;
-    // every service may park, and says so on the stuck topic (contract §10)
-    const topics = [...o.topics(o.config.KAFKA_PARTITIONS), { name: TOPICS.stuck, partitions: 1, retention: 'forever' as const }].map((t) => ({ ...t, name: prefix ? `${prefix}.${t.name}` : t.name }));
+    const topics = declaredTopics(o, o.config.KAFKA_PARTITIONS).map((t) => ({ ...t, name: prefix ? `${prefix}.${t.name}` : t.name }));
     return {
       module: ServiceKitModule,
       imports: [
@@ -66,7 +70,7 @@ export class ServiceKitModule {
         }),
         MessagingModule.forRoot({
           service: o.service,
-          brokers: o.config.KAFKA_BROKERS.join(','),
+          connection: kafkaConnection(o.config),
           topicPrefix: prefix,
           databaseUrl: o.config.DATABASE_URL,
           schema: o.service,

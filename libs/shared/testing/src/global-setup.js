@@ -1,10 +1,14 @@
 // Jest global setup for integration tests: real PostgreSQL and real Kafka, never mocks.
 // 1. KAFKA_BROKERS / TEST_DATABASE_URL given → use them.
 // 2. A Docker engine answers → testcontainers starts Kafka and PostgreSQL.
-// 3. Otherwise → the project's own Kafka runner (deploy/kafka/kafka.sh) and the local PostgreSQL.
+// 3. Otherwise → the project's own Kafka runner (deploy/kafka/kafka.sh, SASL/SCRAM and ACLs; the
+//    tests connect as its chuishao-admin) and the local PostgreSQL.
+// With KAFKA_BROKERS, the credentials come from the environment (KAFKA_SASL_*; none = PLAINTEXT,
+// as testcontainers' broker is).
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { localKafkaEnv } = require('../../../../scripts/lib/stack');
 
 function dockerAvailable() {
   if (process.env.CHUISHAO_TESTCONTAINERS === '0') return false;
@@ -30,7 +34,8 @@ module.exports = async function globalSetup() {
   } else {
     if (!process.env.KAFKA_BROKERS) {
       execFileSync('bash', [path.join(__dirname, '../../../../deploy/kafka/kafka.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
-      process.env.KAFKA_BROKERS = '127.0.0.1:9092';
+      // secured by default (ADR 0021): the tests connect as chuishao-admin
+      Object.assign(process.env, localKafkaEnv('chuishao-admin'));
     }
     if (!process.env.TEST_DATABASE_URL) process.env.TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
   }

@@ -1,5 +1,5 @@
-import { AssignerProtocol, Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
-import { eventually, kafkaBrokers } from './support';
+import { AssignerProtocol, type Admin, type Consumer } from 'kafkajs';
+import { eventually, testKafka } from './support';
 
 export const OTHER_MEMBER = 'the-other-member';
 
@@ -9,7 +9,7 @@ export const OTHER_MEMBER = 'the-other-member';
  * stable with both members, with the partitions the service's member (`mine`) and this one hold.
  */
 export async function pausedSecondMember(admin: Admin, groupId: string, topic: string): Promise<{ consumer: Consumer; mine: number[]; theirs: number[] }> {
-  const consumer = new Kafka({ clientId: OTHER_MEMBER, brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING }).consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 1000 });
+  const consumer = testKafka(OTHER_MEMBER).consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 1000 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: false });
   consumer.on(consumer.events.GROUP_JOIN, () => consumer.pause([{ topic }]));

@@ -4,3 +4,5 @@ export * from './group-member';
 export * from './boundary-fuzz';
 export * from './decider-spec';
 export * from './route-table';
+export * from './kafka-acls';
+export * from './kcat';

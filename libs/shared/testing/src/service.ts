@@ -5,7 +5,7 @@ import { signDevToken, type Role } from '@chuishao/auth';
 import { Messaging, type KafkaEventServer } from '@chuishao/messaging';
 import { createTestApp } from '@chuishao/platform';
 import { eventServers, ServiceConfig, ServiceKitModule, type ServiceKitOptions } from '@chuishao/service-kit';
-import { deleteTestTopics, freshDatabase, kafkaBrokers, parseTestJson, TEST_JWT_SECRET, testTopicPrefix, type TestJson } from './support';
+import { deleteTestTopics, freshDatabase, parseTestJson, testKafkaConfig, TEST_JWT_SECRET, testTopicPrefix, type TestJson } from './support';
 
 export interface ServiceUnderTest {
   app: NestFastifyApplication;
@@ -32,8 +32,8 @@ export async function startServiceForTest(
 ): Promise<ServiceUnderTest> {
   const db = opts.shared?.db ?? (await freshDatabase(opts.label));
   const config = Object.assign(new ServiceConfig(), {
+    ...testKafkaConfig(),
     DATABASE_URL: db.url,
-    KAFKA_BROKERS: kafkaBrokers().split(','),
     KAFKA_PARTITIONS: 3,
     PORT: 0,
     CHUISHAO_JWT_SECRET: TEST_JWT_SECRET,

@@ -1,6 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { KafkaClientConfig, loadConfig } from '@chuishao/platform';
+import { kafkaConnection, type KafkaConnection } from '@chuishao/messaging';
 
 /** A database of its own for one test file, dropped afterwards. */
 export async function freshDatabase(label: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
@@ -34,7 +36,7 @@ export function testTopicPrefix(label: string): string {
  * broker, and a broker that kept every test run's topics died of "Too many open files".
  */
 export async function deleteTestTopics(prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'test-topic-cleanup', brokers: kafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
+  const admin = testKafka('test-topic-cleanup').admin();
   try {
     await admin.connect();
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
@@ -48,6 +50,25 @@ export async function deleteTestTopics(prefix: string): Promise<void> {
 
 export function kafkaBrokers(): string {
   return process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+}
+
+/**
+ * How the tests connect to Kafka: KAFKA_BROKERS and, on a secured broker, the KAFKA_SASL_* / KAFKA_TLS*
+ * of the environment — the local runner's `chuishao-admin` when global-setup started it (ADR 0021).
+ * Tests on prefixed topics run as that admin unless they test the ACLs.
+ */
+export function testKafkaConfig(): KafkaClientConfig {
+  return loadConfig(KafkaClientConfig, { ...process.env, KAFKA_BROKERS: kafkaBrokers() });
+}
+
+/** {@link testKafkaConfig} as a kafkajs connection (for createKafka). */
+export function testKafkaConnection(): KafkaConnection {
+  return kafkaConnection(testKafkaConfig());
+}
+
+/** A kafkajs client of the tests, silent, connected as {@link testKafkaConnection}. */
+export function testKafka(clientId: string, connection: KafkaConnection = testKafkaConnection()): Kafka {
+  return new Kafka({ clientId, ...connection, logLevel: logLevel.NOTHING });
 }
 
 /** A logger that drops everything (the messaging classes' `log` option in tests). */
