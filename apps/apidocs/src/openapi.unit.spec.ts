@@ -81,19 +81,32 @@ describe('what the document promises integrators', () => {
     const scorecards = operations(doc).find(([n]) => n === 'GET /api/v1/assessment/scorecards')![1];
     expect(Object.keys(scorecards.responses['200'].content ?? {}).sort()).toEqual(['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv']);
   });
+
+  it('documents the public board as the gateway answers it (intake\'s part + assessment\'s departments), the feed and the QR code in their media types', () => {
+    const ok = (name: string) => operations(doc).find(([n]) => n === name)![1].responses['200'].content ?? {};
+    expect(ok('GET /api/v1/public/board')).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/PublicBoard' } } });
+    const board = doc.components?.schemas?.PublicBoard as { properties: Record<string, unknown>; required: string[] };
+    expect(board.properties.departments).toMatchObject({ type: 'object', nullable: true, allOf: [{ $ref: '#/components/schemas/PublicDepartments' }] });
+    expect(board.required).toEqual(expect.arrayContaining(['counts', 'progress', 'recent', 'departments']));
+    expect(Object.keys(ok('GET /api/v1/public/feed.atom'))).toEqual(['application/atom+xml']);
+    expect(Object.keys(ok('GET /api/v1/whistles/{id}/feedback-qr.svg'))).toEqual(['image/svg+xml']);
+  });
 });
 
 describe('the auth guard and the document agree', () => {
   it('documents every @Public() route as public or Open311, every other route as bearer', async () => {
     const doc = await buildOpenApi('http://127.0.0.1:8080');
-    const documented = new Map(operations(doc).map(([, op]) => [op.operationId?.replace(/\[\d+\]$/, '').replace(/_(get|post)$/, ''), JSON.stringify(op.security)]));
+    // operation ids are Controller_method, `[i]` appended for a method's path aliases and `_get`/`_post` for @All
+    // (strip only those: a method named `get` or `post` must still be found)
+    const documented = new Map(operations(doc).map(([, op]) => [op.operationId?.replace(/\[\d+\]$/, ''), JSON.stringify(op.security)]));
+    const securityOf = (id: string) => documented.get(id) ?? documented.get(`${id}_get`) ?? documented.get(`${id}_post`);
     const wrong: string[] = [];
     let checked = 0;
     for (const controller of [HealthController, ...FEATURES.flatMap(controllersOf)]) {
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const method = (controller.prototype as Record<string, unknown>)[name];
         if (typeof method !== 'function' || Reflect.getMetadata(PATH_METADATA, method) === undefined) continue;
-        const security = documented.get(`${controller.name}_${name}`);
+        const security = securityOf(`${controller.name}_${name}`);
         if (security === undefined) continue; // @ApiExcludeEndpoint
         checked += 1;
         const isPublic = Reflect.getMetadata(IS_PUBLIC_KEY, method) ?? Reflect.getMetadata(IS_PUBLIC_KEY, controller);

@@ -1,13 +1,14 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '@chuishao/auth';
 import { parsePeriod } from '@chuishao/assessment-domain';
-import { ProblemException, publicCacheSeconds, sendCacheable, TtlCache, type CacheableAnswer } from '@chuishao/platform';
+import { ApiProblems, ApiPublic, ProblemException, publicCacheSeconds, sendCacheable, TtlCache, type CacheableAnswer } from '@chuishao/platform';
 import { PERIOD_MESSAGE, PERIOD_PATTERN } from '../ratings/rate-department.request.dto';
 import { ScorecardRenderer } from '../scorecards/scorecard.renderer';
+import { PublicDepartmentsResponseDto } from './public-departments.docs';
 import { closedPeriods, publishedRates, type PublishedPeriod, type Rates } from './published-rates';
 
 /** How many closed periods (this one included, oldest first) the trend shows. */
@@ -28,6 +29,7 @@ export class PublicDepartmentsQueryDto {
  */
 @ApiTags('public 公示公开')
 @Public()
+@ApiPublic()
 @Controller('api/v1/public/departments')
 export class PublicDepartmentsHttpController {
   private readonly seconds = publicCacheSeconds();
@@ -45,10 +47,13 @@ export class PublicDepartmentsHttpController {
       '只公布已关闭的考核期；百分数，两位小数，无数据为 null。响应率 = 未超报到时限即报到的派单 / 当期派单；按时办结率 = 考核表的按时办结件 / 计入件；满意率 = 考核表的满意度（满意 100、基本满意 80、不满意 0 的平均）。trend 为含本期在内最近 6 个已关闭的同类考核期（旧→新）。' +
       ' / Closed periods only; percentages with 2 decimals, null without data. Response = assignments reported without a missed report deadline / assignments summoned; on-time = the scorecard’s on-time / counted; satisfaction = the scorecard’s satisfaction (mean of 100/80/0). `trend`: the last 6 closed periods of the kind, this one included, oldest first.',
   })
-  @ApiResponse({ status: 200, description: '{"period","closedAt","policyVersion","departments":[{…,"trend":[…]}],"closedPeriods":[…]}; ETag, Cache-Control' })
-  @ApiResponse({ status: 304, description: 'If-None-Match names the current answer' })
-  @ApiResponse({ status: 404, description: '该考核期未关闭，尚未公布 / the period is not closed: nothing published' })
-  @ApiResponse({ status: 422, description: '考核期格式无效 / invalid period' })
+  @ApiOkResponse({ type: PublicDepartmentsResponseDto, description: 'ETag, Cache-Control: public, max-age' })
+  @ApiResponse({ status: 304, description: '未变化：If-None-Match 与当前 ETag 相同 / Not modified: If-None-Match names the current answer' })
+  @ApiProblems(
+    { status: 404, description: '该考核期未关闭，尚未公布 / the period is not closed: nothing published' },
+    { status: 422, description: '考核期格式无效 / invalid period' },
+    { status: 429, description: '请求过于频繁，见 Retry-After / rate limited, see Retry-After' },
+  )
   async get(@Query() q: PublicDepartmentsQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const kind = q.period ? parsePeriod(q.period)?.kind : 'MONTH';
     if (!kind) throw ProblemException.validation('考核期无效 / Invalid period', [{ field: 'period', message: PERIOD_MESSAGE }]);

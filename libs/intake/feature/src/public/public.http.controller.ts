@@ -1,23 +1,28 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { defaultCatalog } from '@chuishao/catalog';
 import { Public } from '@chuishao/auth';
 import { anonymiseWhistle, type PublicWhistle } from '@chuishao/intake-domain';
-import { ProblemException, publicBaseUrl, publicCacheSeconds, sendCacheable, TtlCache, type CacheableAnswer } from '@chuishao/platform';
+import { ApiFile, ApiProblems, ApiPublic, ProblemException, publicBaseUrl, publicCacheSeconds, sendCacheable, TtlCache, type CacheableAnswer } from '@chuishao/platform';
 import { WhistleRepository } from '../whistles/whistle.repository';
 import { decodeCursor, encodeCursor } from '../whistles/cursor';
 import { LEVEL_CODES } from '../whistles/list-whistles.query.dto';
 import { PUBLIC_STATUSES, PublicFeedQueryDto, PublicWhistlesQueryDto } from './public.query.dto';
 import { progressByStreet } from './public-board';
 import { resolvedWhistlesAtom } from './atom-feed';
+import { PublicWhistleDto, PublicWhistleListDto } from './public.docs';
+import { PublicBoardDto } from './public-board.docs';
 
 /** The board's window of "recent" whistles, and how many of the newest it lists. */
 export const PUBLIC_RECENT_DAYS = 30;
 export const PUBLIC_RECENT_ITEMS = 20;
 const FEED_ITEMS = 50;
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** The gateway limits the public routes per client (contract §13). */
+const RATE_LIMITED = { status: 429, description: '请求过于频繁，见 Retry-After / rate limited, see Retry-After' };
+const NOT_MODIFIED = { status: 304, description: '未变化：If-None-Match 与当前 ETag 相同 / Not modified: If-None-Match names the current answer' };
 
 function knownStreet(streetId: string | undefined) {
   if (!streetId) return undefined;
@@ -35,6 +40,8 @@ function knownStreet(streetId: string | undefined) {
  */
 @ApiTags('public 公示公开')
 @Public()
+@ApiPublic()
+@ApiProblems(RATE_LIMITED)
 @Controller('api/v1/public')
 export class PublicHttpController {
   private readonly seconds = publicCacheSeconds();
@@ -52,8 +59,8 @@ export class PublicHttpController {
     description:
       '只含已分级的哨件，已脱敏。经网关访问时另含 departments（上一个已关闭月份各部门三率，来自考核服务）。 / Triaged whistles only, anonymised. Through the gateway the answer also carries `departments` (the last closed month’s 三率, from assessment).',
   })
-  @ApiResponse({ status: 200, description: 'ETag, Cache-Control: public, max-age' })
-  @ApiResponse({ status: 304, description: 'If-None-Match names the current answer' })
+  @ApiOkResponse({ type: PublicBoardDto, description: 'ETag, Cache-Control: public, max-age' })
+  @ApiResponse(NOT_MODIFIED)
   async board(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const answer = await this.cache.get('board', async () => {
       const now = new Date();
@@ -87,9 +94,9 @@ export class PublicHttpController {
     description:
       '情形、领域、等级、状态、街道、社区、日期与进度；不含描述、地址、姓名、电话、照片或评论。按吹哨时间倒序。 / Situation, area, level, status, street, community, dates and progress; never the description, address, names, phone numbers, photos or comments. Newest first.',
   })
-  @ApiResponse({ status: 200, description: '{"items":[...],"nextCursor"}; ETag, Cache-Control' })
-  @ApiResponse({ status: 400, description: '游标无效 / invalid cursor' })
-  @ApiResponse({ status: 422, description: '未知街道或状态 / unknown street or status' })
+  @ApiOkResponse({ type: PublicWhistleListDto, description: 'ETag, Cache-Control: public, max-age' })
+  @ApiResponse(NOT_MODIFIED)
+  @ApiProblems({ status: 400, description: '游标无效 / invalid cursor' }, { status: 422, description: '未知街道或状态 / unknown street or status' })
   async list(@Query() q: PublicWhistlesQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     knownStreet(q.streetId);
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
@@ -110,8 +117,9 @@ export class PublicHttpController {
 
   @Get('whistles/:id')
   @ApiOperation({ summary: '公示哨件（已脱敏）/ One public whistle (anonymised)', description: '未分级或不存在 → 404。 / Not triaged yet or unknown → 404.' })
-  @ApiOkResponse({ description: 'The public view; ETag, Cache-Control' })
-  @ApiResponse({ status: 404, description: '不存在或尚未公开 / unknown or not public yet' })
+  @ApiOkResponse({ type: PublicWhistleDto, description: 'ETag, Cache-Control: public, max-age' })
+  @ApiResponse(NOT_MODIFIED)
+  @ApiProblems({ status: 400, description: 'id 不是 UUID / id is not a UUID' }, { status: 404, description: '不存在或尚未公开 / unknown or not public yet' })
   async one(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const view = await this.whistles.find(this.dataSource, id);
     const pub = view ? anonymiseWhistle(view, defaultCatalog(), new Date()) : undefined;
@@ -124,9 +132,10 @@ export class PublicHttpController {
     summary: '已解决哨件的 Atom 订阅（按街道）/ Atom feed of resolved whistles (per street)',
     description: `最新 ${FEED_ITEMS} 件街道已确认解决的哨件，已脱敏；不填 streetId 为全区。 / The newest ${FEED_ITEMS} resolved whistles, anonymised; all streets without streetId.`,
   })
-  @ApiProduces('application/atom+xml')
-  @ApiResponse({ status: 200, description: 'Atom 1.0; ETag, Cache-Control' })
-  @ApiResponse({ status: 422, description: '未知街道 / unknown street' })
+  @ApiFile('application/atom+xml')
+  @ApiOkResponse({ description: 'Atom 1.0 (RFC 4287); ETag, Cache-Control: public, max-age' })
+  @ApiResponse(NOT_MODIFIED)
+  @ApiProblems({ status: 422, description: '未知街道 / unknown street' })
   async feed(@Query() q: PublicFeedQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const street = knownStreet(q.streetId);
     const answer = await this.cache.get(`feed:${street?.id ?? 'all'}`, async () => {

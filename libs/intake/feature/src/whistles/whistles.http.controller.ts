@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { WhistleEventsResponseDto, WhistleListResponseDto, WhistleResponseDto } from './whistle.response.dto';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { EventStore, verifyMerged } from '@chuishao/event-store';
 import { whistleStreamId } from '@chuishao/contracts';
 import { canReadWhistle, CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
-import { ApiBearer, ApiProblems, ProblemException, publicBaseUrl } from '@chuishao/platform';
+import { ApiBearer, ApiFile, ApiProblems, ProblemException, publicBaseUrl } from '@chuishao/platform';
 import { toString as qrSvg } from 'qrcode';
 import { BlowWhistleRequestDto } from './blow-whistle.request.dto';
 import { BlowWhistleHandler } from './blow-whistle.handler';
@@ -139,9 +139,9 @@ export class WhistlesHttpController {
       '仅发起街道，评价链接未使用且未过期时可用（否则 404）；二维码内容为 CHUISHAO_PUBLIC_BASE_URL + feedback.link，群众扫码即可评价并查看办理进度。不使用任何外部服务。' +
       ' / Owning street only, while the link is unused and unexpired (else 404); encodes CHUISHAO_PUBLIC_BASE_URL + feedback.link, where the resident rates and follows the case. No external service.',
   })
-  @ApiProduces('image/svg+xml')
-  @ApiOkResponse({ description: 'image/svg+xml; Cache-Control: private, no-store' })
-  @ApiResponse({ status: 404, description: '没有可用的评价链接 / no usable feedback link' })
+  @ApiFile('image/svg+xml')
+  @ApiOkResponse({ description: 'SVG; Cache-Control: private, no-store' })
+  @ApiProblems({ status: 400, description: 'id 不是 UUID / id is not a UUID' }, { status: 404, description: '没有可用的评价链接 / no usable feedback link' })
   async feedbackQr(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Res() reply: FastifyReply): Promise<void> {
     const view = await this.readable(principal, id);
     const link = presentWhistle(view, principal, this.links).feedback;

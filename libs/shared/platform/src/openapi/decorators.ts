@@ -11,7 +11,7 @@ import { problemTypeFor } from '../problem';
  *   into the operation's `security`;
  * - its error answers: {@link ApiProblems}`(400, 404, 422, …)` — every 4xx/5xx carries the RFC 9457
  *   `Problem` schema as `application/problem+json` (Open311's own errors: {@link ApiOpen311Errors});
- * - a file download: {@link ApiFile}`('text/csv', …)`.
+ * - a file download or another media type: {@link ApiFile}`('text/csv', …)`, `('application/atom+xml')`.
  */
 export const AUTH_EXTENSION = 'x-chuishao-auth';
 export type RouteAuth = 'bearer' | 'open311' | 'open311-optional' | 'public';
@@ -51,7 +51,7 @@ export const ApiOpen311Errors = (...statuses: number[]): MethodDecorator & Class
   );
 
 export const FILES_EXTENSION = 'x-chuishao-files';
-/** Downloads the route answers besides JSON (`?format=csv|xlsx`): `text/*` as text, anything else as binary. */
+/** Media types the route answers besides (or instead of) JSON (`?format=csv|xlsx`, an Atom feed, an SVG): `text/*` and `…+xml` as text, anything else as binary. */
 export const ApiFile = (...mediaTypes: string[]): MethodDecorator => ApiExtension(FILES_EXTENSION, mediaTypes);
 
 @ApiSchema({ name: 'ProblemFieldError' })

@@ -43,6 +43,7 @@ export function serviceOpenApiDocument(app: INestApplication, o: OpenApiOptions)
     .build();
   const doc = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto, ProblemFieldErrorDto, Open311ErrorDto] });
   doc.components = { ...doc.components, securitySchemes: { ...SECURITY_SCHEMES } };
+  typeNullableCombinators(doc.components.schemas ?? {});
   for (const item of Object.values(doc.paths)) {
     for (const op of Object.values(item) as OperationObject[]) {
       if (typeof op === 'object' && op && 'responses' in op) finishOperation(op);
@@ -50,6 +51,22 @@ export function serviceOpenApiDocument(app: INestApplication, o: OpenApiOptions)
   }
   return doc;
 }
+
+/**
+ * A nullable property declared with `allOf: [{ $ref }]` (e.g. another service's schema, which
+ * `type: () => Dto` cannot name) has no `type` — @nestjs/swagger drops it beside a combinator —
+ * and OpenAPI 3.0 wants one beside `nullable`: `object`.
+ */
+function typeNullableCombinators(schemas: Record<string, unknown>): void {
+  for (const schema of Object.values(schemas) as Array<{ properties?: Record<string, Record<string, unknown>> }>) {
+    for (const p of Object.values(schema.properties ?? {})) {
+      if (p.nullable === true && p.type === undefined && (p.allOf || p.oneOf || p.anyOf)) p.type = 'object';
+    }
+  }
+}
+
+/** `text/*` and XML (`application/atom+xml`, `image/svg+xml`) are documented as text, anything else as binary. */
+const isText = (media: string): boolean => media.startsWith('text/') || media.endsWith('+xml');
 
 /** Security from the route's choice (bearer unless said otherwise), problem bodies, file media types. */
 function finishOperation(op: OperationObject): void {
@@ -64,7 +81,7 @@ function finishOperation(op: OperationObject): void {
       response.content ??= PROBLEM_CONTENT;
     } else if (/^2/.test(status)) {
       for (const media of files) {
-        response.content = { ...response.content, [media]: { schema: media.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary' } } };
+        response.content = { ...response.content, [media]: { schema: isText(media) ? { type: 'string' } : { type: 'string', format: 'binary' } } };
       }
     }
   }
