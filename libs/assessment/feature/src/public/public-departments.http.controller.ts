@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags 
 import { IsOptional, IsString, Matches } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Public } from '@chuishao/auth';
+import { Access, PUBLIC_ACCESS, Public } from '@chuishao/auth';
 import { parsePeriod } from '@chuishao/assessment-domain';
 import { ApiProblems, ApiPublic, ProblemException, publicCacheSeconds, sendCacheable, TtlCache, type CacheableAnswer } from '@chuishao/platform';
 import { PERIOD_MESSAGE, PERIOD_PATTERN } from '../ratings/rate-department.request.dto';
@@ -29,6 +29,7 @@ export class PublicDepartmentsQueryDto {
  */
 @ApiTags('public 公示公开')
 @Public()
+@Access(PUBLIC_ACCESS)
 @ApiPublic()
 @Controller('api/v1/public/departments')
 export class PublicDepartmentsHttpController {

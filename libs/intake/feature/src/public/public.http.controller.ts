@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { defaultCatalog } from '@chuishao/catalog';
-import { Public } from '@chuishao/auth';
+import { Access, PUBLIC_ACCESS, Public } from '@chuishao/auth';
 import { anonymiseWhistle, type PublicWhistle } from '@chuishao/intake-domain';
 import { ApiFile, ApiProblems, ApiPublic, ProblemException, publicBaseUrl, publicCacheSeconds, sendCacheable, TtlCache, type CacheableAnswer } from '@chuishao/platform';
 import { WhistleRepository } from '../whistles/whistle.repository';
@@ -40,6 +40,7 @@ function knownStreet(streetId: string | undefined) {
  */
 @ApiTags('public 公示公开')
 @Public()
+@Access(PUBLIC_ACCESS)
 @ApiPublic()
 @ApiProblems(RATE_LIMITED)
 @Controller('api/v1/public')

@@ -133,6 +133,7 @@ export class WhistlesHttpController {
 
   @Get(':id/feedback-qr.svg')
   @Roles('street')
+  @Access(accessOnly({ street: 'own' }))
   @ApiOperation({
     summary: '群众评价链接的二维码（SVG，服务器生成）/ The feedback link as a QR code (SVG, made on the server)',
     description:
