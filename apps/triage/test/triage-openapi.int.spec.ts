@@ -21,7 +21,7 @@ describe('triage OpenAPI', () => {
     expect(Object.keys((schemas.RecurringRuleSchema as { properties: object }).properties).sort()).toEqual(['enabled', 'minEarlier', 'radiusMeters', 'steps', 'windowDays']);
     expect(Object.keys((schemas.TriagePolicyResponse as { properties: object }).properties).sort()).toEqual(['publishedAt', 'publishedBy', 'rules', 'sla', 'version']);
     const post = doc.paths['/api/v1/policies/triage'].post!;
-    expect(Object.keys(post.responses).sort()).toEqual(['201', '403', '409', '422']);
+    expect(Object.keys(post.responses).sort()).toEqual(['201', '401', '403', '409', '422']);
     expect(JSON.stringify(schemas.PublishTriagePolicyRequestDto)).toContain('P4D');
   });
 });
