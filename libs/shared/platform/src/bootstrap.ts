@@ -10,7 +10,7 @@ import type { BaseServiceConfig } from './config';
 import { createLogger, Logger, PinoNestLogger } from './logger';
 import { installSecurityHeaders, trustProxyOption } from './edge';
 import { configureMetrics, installHttpMetrics } from './metrics';
-import { installProblemHooks, ProblemDetailsFilter } from './problem';
+import { installProblemHooks, ProblemDetailsFilter } from './problem-filter';
 import { installTextRules } from './text-rules.http';
 import { serviceOpenApiDocument, type OpenApiOptions } from './openapi/document';
 import { createValidationPipe } from './validation';

@@ -4,6 +4,7 @@ export * from './edge';
 export * from './logger';
 export * from './safe-error';
 export * from './problem';
+export * from './problem-filter';
 export * from './validation';
 export * from './text';
 export * from './text-rules.http';

@@ -5,7 +5,8 @@ import { IsString, MaxLength } from 'class-validator';
 import { Writable } from 'node:stream';
 import { createTestApp } from './bootstrap';
 import { createLogger } from './logger';
-import { ProblemDetails, ProblemException, toProblemDetails } from './problem';
+import { ProblemDetails, ProblemException } from './problem';
+import { toProblemDetails } from './problem-filter';
 
 class EchoDto {
   @IsString() @MaxLength(10) name!: string;
