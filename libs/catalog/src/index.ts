@@ -5,8 +5,8 @@ export {
   levelRank,
   raiseLevel,
   mostUrgent,
-  validateCatalog,
   loadCatalog,
   defaultCatalog,
 } from './catalog';
 export type { AreaCode, Area, Situation, Department, Community, Street, CatalogData, Catalog } from './catalog';
+export { validateCatalog } from './catalog.validation';
