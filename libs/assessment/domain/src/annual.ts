@@ -1,6 +1,7 @@
 import { add, compare, div, mul, ratio, roundHalfUp, ZERO, type Ratio } from './decimal';
 import type { Period } from './period';
-import { gradeOf, type Named } from './scorecard';
+import { gradeOf } from './scorecard';
+import type { Named } from './scorecard-model';
 import { withPolicyDefaults, type Grade, type ScoringPolicy } from './scoring-policy';
 
 /**

@@ -1,7 +1,8 @@
 import type { AppealFiledData, AppealDecidedData, AppealTarget } from '@chuishao/assessment-contracts';
 import type { AssessmentFact, Deduction } from './facts';
 import { DEFAULT_TZ, type Period } from './period';
-import { scoreTallies, tallyFacts, type DepartmentTally, type Explanation, type LostItem, type Named, type Scorecard } from './scorecard';
+import { scoreTallies, tallyFacts } from './scorecard';
+import type { DepartmentTally, Explanation, LostItem, Named, Scorecard } from './scorecard-model';
 import type { ScoringPolicy } from './scoring-policy';
 
 /**

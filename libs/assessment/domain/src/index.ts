@@ -4,6 +4,7 @@ export * from './scoring-policy';
 export * from './facts';
 export * from './projector';
 export * from './scorecard';
+export * from './scorecard-model';
 export * from './analytics';
 export * from './policy-versions';
 export * from './annual';

@@ -1,7 +1,8 @@
 import type { AssessmentFact, RatingFact, WhistleFact } from './facts';
 import { parsePeriod } from './period';
 import { applyFact, emptyWhistle, keyOf, type CountDelta, type LostMark, type WhistleState } from './projector';
-import { computeScorecard, gradeOf, scoreTallies, totalOf, emptyTally, type DepartmentTally } from './scorecard';
+import { computeScorecard, gradeOf, scoreTallies, totalOf } from './scorecard';
+import { emptyTally, type DepartmentTally } from './scorecard-model';
 import { SCORING_POLICY_V1, type ScoringPolicy } from './scoring-policy';
 
 /** v1 with every department ranked (the hand-computed quarter predates minimumSample; its own tests are below). */
