@@ -1,6 +1,7 @@
 import { factFromEvent, type WhistleFact } from './facts';
 import { parsePeriod } from './period';
-import { applyFact, emptyWhistle, keyOf, type CountDelta, type LostMark } from './projector';
+import { applyFact, emptyWhistle, keyOf } from './projector';
+import type { CountDelta, LostMark } from './projector-model';
 import { computeScorecard } from './scorecard';
 import { SCORING_POLICY_V1 } from './scoring-policy';
 

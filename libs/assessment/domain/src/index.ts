@@ -3,6 +3,7 @@ export * from './decimal';
 export * from './scoring-policy';
 export * from './facts';
 export * from './projector';
+export * from './projector-model';
 export * from './scorecard';
 export * from './scorecard-model';
 export * from './analytics';

@@ -1,5 +1,5 @@
 import type { Deduction } from './facts';
-import type { ExtensionNote } from './projector';
+import type { ExtensionNote } from './projector-model';
 import type { Grade, Rating } from './scoring-policy';
 
 /** What one department's row is computed from, however it was gathered (pure fold or SQL). */

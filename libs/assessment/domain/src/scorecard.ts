@@ -1,7 +1,8 @@
 import { add, compare, div, mul, ratio, roundHalfUp, ZERO, type Ratio } from './decimal';
 import type { AssessmentFact, Deduction, RatingFact, WhistleFact } from './facts';
 import { monthKeys, DEFAULT_TZ, type Period } from './period';
-import { applyFact, emptyWhistle, keyOf, outcomeAt, type ExtensionNote, type WhistleState } from './projector';
+import { applyFact, emptyWhistle, keyOf, outcomeAt } from './projector';
+import type { ExtensionNote, WhistleState } from './projector-model';
 import { minimumSampleOf, RATINGS, type Grade, type ScoringPolicy } from './scoring-policy';
 import { emptyTally, type DepartmentTally, type Explanation, type LostItem, type Named, type Scorecard, type ScorecardRow } from './scorecard-model';
 

@@ -1,6 +1,7 @@
 import type { AssessmentFact, RatingFact, WhistleFact } from './facts';
 import { parsePeriod } from './period';
-import { applyFact, emptyWhistle, keyOf, type CountDelta, type LostMark, type WhistleState } from './projector';
+import { applyFact, emptyWhistle, keyOf } from './projector';
+import type { CountDelta, LostMark, WhistleState } from './projector-model';
 import { computeScorecard, gradeOf, scoreTallies, totalOf } from './scorecard';
 import { emptyTally, type DepartmentTally } from './scorecard-model';
 import { SCORING_POLICY_V1, type ScoringPolicy } from './scoring-policy';
