@@ -3,3 +3,4 @@ export * from './whistle.decider';
 export * from './address';
 export * from './public-whistle';
 export * from './open311-key';
+export * from './deadlines';

@@ -11,6 +11,7 @@ import { TriagePolicyPublishedKafkaController } from './catalog/triage-policy-pu
 import { FeedbackHttpController } from './feedback/feedback.http.controller';
 import { FeedbackHandler } from './feedback/feedback.handler';
 import { FeedbackTokens } from './feedback/feedback-tokens';
+import { BoardRepository } from './board/board.repository';
 import { BoardHttpController } from './board/board.http.controller';
 import { IntakeSecrets } from './intake-secrets';
 import { Open311HttpController } from './open311/open311.http.controller';
@@ -39,6 +40,7 @@ import { Open311KeyVerifier } from './open311-keys/open311-key-verifier';
     BlowWhistleHandler,
     StreetActsOnWhistleHandler,
     WhistleRepository,
+    BoardRepository,
     TriagePolicyRepository,
     FeedbackTokens,
     FeedbackHandler,

@@ -4,7 +4,8 @@ import { ApiBearer } from '@chuishao/platform';
 import { DataSource } from 'typeorm';
 import { Roles } from '@chuishao/auth';
 import { WHISTLE_STATUSES } from '../whistles/list-whistles.query.dto';
-import { nextDeadlineKind, WhistleRepository } from '../whistles/whistle.repository';
+import { nextDeadlineKind } from '@chuishao/intake-domain';
+import { BoardRepository } from './board.repository';
 import { Access, accessOnly } from '@chuishao/auth';
 
 export const BOARD_NEAREST = 20;
@@ -44,7 +45,7 @@ class BoardDto {
 export class BoardHttpController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly whistles: WhistleRepository,
+    private readonly boards: BoardRepository,
   ) {}
 
   @Get()
@@ -59,14 +60,14 @@ export class BoardHttpController {
   @ApiOkResponse({ type: BoardDto })
   async board(): Promise<BoardDto> {
     const now = new Date();
-    const { byStatusAndLevel, overdue, stuck } = await this.whistles.boardCounts(this.dataSource);
+    const { byStatusAndLevel, overdue, stuck } = await this.boards.boardCounts(this.dataSource);
     const levels: Record<string, number> = { RED: 0, YELLOW: 0, BLUE: 0 };
     const statuses: Record<string, number> = Object.fromEntries(WHISTLE_STATUSES.map((s) => [s, 0]));
     for (const r of byStatusAndLevel) {
       statuses[r.status] = (statuses[r.status] ?? 0) + Number(r.n);
       if (r.level && r.level in levels && !CLOSED.includes(r.status)) levels[r.level] += Number(r.n);
     }
-    const rows = await this.whistles.nearestDeadlines(this.dataSource, BOARD_NEAREST);
+    const rows = await this.boards.nearestDeadlines(this.dataSource, BOARD_NEAREST);
     return {
       counts: { byLevel: levels, byStatus: statuses, overdue: Number(overdue), stuck: Number(stuck) },
       nearest: rows.map((r) => {

@@ -1,5 +1,5 @@
 import type { Catalog } from '@chuishao/catalog';
-import type { ProgressRow } from '../whistles/whistle.repository';
+import type { ProgressRow } from '../board/board.repository';
 
 export interface ProgressCounts {
   done: number;

@@ -7,6 +7,7 @@ import { Access, PUBLIC_ACCESS, Public } from '@chuishao/auth';
 import { anonymiseWhistle, type PublicWhistle } from '@chuishao/intake-domain';
 import { ApiFile, ApiProblems, ApiPublic, ProblemException, publicBaseUrl, publicCacheSeconds, sendCacheable, TtlCache, type CacheableAnswer } from '@chuishao/platform';
 import { WhistleRepository } from '../whistles/whistle.repository';
+import { BoardRepository } from '../board/board.repository';
 import { decodeCursor, encodeCursor } from '../whistles/cursor';
 import { LEVEL_CODES } from '../whistles/list-whistles.query.dto';
 import { PUBLIC_STATUSES, PublicFeedQueryDto, PublicWhistlesQueryDto } from './public.query.dto';
@@ -52,6 +53,7 @@ export class PublicHttpController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly whistles: WhistleRepository,
+    private readonly boards: BoardRepository,
   ) {}
 
   @Get('board')
@@ -67,8 +69,8 @@ export class PublicHttpController {
       const now = new Date();
       const since = new Date(now.getTime() - PUBLIC_RECENT_DAYS * 24 * 3600 * 1000);
       const [counts, progress, recent] = await Promise.all([
-        this.whistles.publicCounts(this.dataSource),
-        this.whistles.publicProgress(this.dataSource, since),
+        this.boards.publicCounts(this.dataSource),
+        this.boards.publicProgress(this.dataSource, since),
         this.whistles.list(this.dataSource, { publicOnly: true, limit: PUBLIC_RECENT_ITEMS }),
       ]);
       const byLevel: Record<string, number> = Object.fromEntries(LEVEL_CODES.map((l) => [l, 0]));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { inWrittenStreams } from '@chuishao/event-store';
 import { insertRows, runTogether, type ColumnSpec, type Companion, type Queryable } from '@chuishao/postgres';
 import { whistleStreamIdSql } from '@chuishao/contracts';
-import type { WhistleView } from '@chuishao/intake-domain';
+import { nextDeadline, type WhistleView } from '@chuishao/intake-domain';
 import type { CursorPosition } from './cursor';
 
 export interface WhistleFilter {
@@ -20,25 +20,6 @@ export interface WhistleFilter {
   /** Public whistles only (contract §13): triaged, i.e. with a level. */
   publicOnly?: boolean;
   limit: number;
-}
-
-/** Recent public whistles by street and community and their board colour (Beichen's board). */
-export interface ProgressRow {
-  street_id: string;
-  community_id: string | null;
-  done: number;
-  late: number;
-  open: number;
-  withdrawn: number;
-}
-
-export interface BoardRow {
-  id: string;
-  street_id: string;
-  status: string;
-  level: string | null;
-  next_deadline: Date;
-  doc: WhistleView;
 }
 
 export interface LedgerRow {
@@ -201,58 +182,6 @@ export class WhistleRepository {
     return rows.map((r) => ({ view: r.doc, position: { at: r.at, id: r.id } }));
   }
 
-  /**
-   * Counts for the command center's board: whistles by (status, level) — one index-only scan of
-   * whistle_view_status_idx — and open ones whose nearest unmet deadline has passed.
-   */
-  async boardCounts(db: Queryable): Promise<{ byStatusAndLevel: Array<{ status: string; level: string | null; n: string }>; overdue: string; stuck: string }> {
-    const byStatusAndLevel: Array<{ status: string; level: string | null; n: string }> = await db.query(
-      `SELECT status, level, count(*) AS n FROM whistle_view GROUP BY status, level`,
-    );
-    const [{ n }]: Array<{ n: string }> = await db.query(
-      `SELECT count(*) AS n FROM whistle_view WHERE status NOT IN ('RESOLVED', 'WITHDRAWN') AND next_deadline < now()`,
-    );
-    const [{ stuck }]: Array<{ stuck: string }> = await db.query(`SELECT count(DISTINCT whistle_key) AS stuck FROM whistle_stuck`);
-    return { byStatusAndLevel, overdue: n, stuck };
-  }
-
-  /**
-   * The public board's counts (contract §13): public (triaged) whistles by (status, level); the
-   * open ones by level are those not RESOLVED or WITHDRAWN.
-   */
-  async publicCounts(db: Queryable): Promise<Array<{ status: string; level: string; n: number }>> {
-    return db.query(`SELECT status, level, count(*)::int AS n FROM whistle_view WHERE level IS NOT NULL GROUP BY status, level`);
-  }
-
-  /**
-   * The green/yellow/red progress of the public whistles blown since `since`, by street and
-   * community — the SQL twin of `publicProgress` (intake-domain): done = COMPLETED or RESOLVED;
-   * late = open with a passed unmet deadline or a recorded missed one of an open assignment.
-   */
-  async publicProgress(db: Queryable, since: Date): Promise<ProgressRow[]> {
-    return db.query(
-      `SELECT street_id::text AS street_id, doc->'location'->>'communityId' AS community_id,
-              count(*) FILTER (WHERE status IN ('COMPLETED', 'RESOLVED'))::int AS done,
-              count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'RESOLVED', 'WITHDRAWN') AND (next_deadline < now() OR jsonb_path_exists(doc,
-                '$.assignments[*] ? (@.overdue.size() > 0 && (@.status == "SUMMONED" || @.status == "REPORTED" || @.status == "ARRIVED" || @.status == "IN_PROGRESS" || @.status == "DISPUTED"))')))::int AS late,
-              count(*) FILTER (WHERE status NOT IN ('COMPLETED', 'RESOLVED', 'WITHDRAWN'))::int AS open,
-              count(*) FILTER (WHERE status = 'WITHDRAWN')::int AS withdrawn
-         FROM whistle_view WHERE level IS NOT NULL AND created_at >= $1::timestamptz
-        GROUP BY 1, 2`,
-      [since.toISOString()],
-    );
-  }
-
-  /** Open whistles with a deadline still to meet, the nearest (or most overdue) first. */
-  async nearestDeadlines(db: Queryable, limit: number): Promise<BoardRow[]> {
-    return db.query(
-      `SELECT id, street_id, status, level, next_deadline, doc FROM whistle_view
-        WHERE status NOT IN ('RESOLVED', 'WITHDRAWN') AND next_deadline IS NOT NULL
-        ORDER BY next_deadline, id LIMIT $1`,
-      [limit],
-    );
-  }
-
   async ledger(db: Queryable, whistleId: string): Promise<LedgerRow[]> {
     return db.query(`SELECT * FROM whistle_ledger WHERE whistle_id = $1 ORDER BY position`, [whistleId]);
   }
@@ -293,34 +222,4 @@ export class WhistleRepository {
       return values;
     };
   }
-}
-
-const OPEN = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED'];
-/**
- * The nearest unmet deadline of an open assignment (possibly already passed: then the whistle is
- * overdue), for the command center's board. Null once the lead completed or the whistle closed.
- */
-export function nextDeadline(view: WhistleView): string | null {
-  if (['RESOLVED', 'WITHDRAWN', 'COMPLETED'].includes(view.status)) return null;
-  const all: string[] = [];
-  for (const a of view.assignments) {
-    if (!OPEN.includes(a.status)) continue;
-    if (!a.reportedAt) all.push(a.deadlines.reportBy);
-    if (!a.arrivedAt) all.push(a.deadlines.arriveBy);
-    all.push(a.deadlines.completeBy);
-  }
-  return all.sort()[0] ?? null;
-}
-
-/** Which deadline `nextDeadline` is: REPORT, ARRIVE or COMPLETE (the first kind when several share the time). */
-export function nextDeadlineKind(view: WhistleView): 'REPORT' | 'ARRIVE' | 'COMPLETE' | null {
-  const at = nextDeadline(view);
-  if (!at) return null;
-  for (const a of view.assignments) {
-    if (!OPEN.includes(a.status)) continue;
-    if (!a.reportedAt && a.deadlines.reportBy === at) return 'REPORT';
-    if (!a.arrivedAt && a.deadlines.arriveBy === at) return 'ARRIVE';
-    if (a.deadlines.completeBy === at) return 'COMPLETE';
-  }
-  return null;
 }
