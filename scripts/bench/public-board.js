@@ -19,7 +19,7 @@ const crypto = require('node:crypto');
 const http = require('node:http');
 const path = require('node:path');
 const { Client } = require('pg');
-const { startProcess, waitForHealth, stopProcess } = require('../lib/stack');
+const { startProcess, waitForHealth, stopProcess, localKafkaEnv } = require('../lib/stack');
 
 const ROOT = path.join(__dirname, '..', '..');
 const log = (m) => process.stdout.write(`${m}\n`);
@@ -96,10 +96,12 @@ async function load(port, seconds, concurrency, revalidate) {
   const lat = [];
   const codes = {};
   let etag;
-  const get = () =>
+  // each worker is a client of its own (a phone, a wall screen): its address comes through the
+  // gateway's trusted proxy (this process, on loopback), so the per-client rate limit is per worker
+  const get = (client) =>
     new Promise((resolve) => {
       const t0 = process.hrtime.bigint();
-      const headers = revalidate && etag ? { 'if-none-match': etag } : {};
+      const headers = { 'x-forwarded-for': `10.${(client >> 8) & 255}.${client & 255}.1`, ...(revalidate && etag ? { 'if-none-match': etag } : {}) };
       const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/public/board', agent, headers }, (res) => {
         res.resume();
         res.on('end', () => {
@@ -116,8 +118,8 @@ async function load(port, seconds, concurrency, revalidate) {
     });
   const end = Date.now() + seconds * 1000;
   const started = Date.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < end) await get();
+  await Promise.all(Array.from({ length: concurrency }, async (_, client) => {
+    while (Date.now() < end) await get(client);
   }));
   const elapsed = (Date.now() - started) / 1000;
   agent.destroy();
@@ -134,11 +136,16 @@ async function runPublicBoardBench(o = {}) {
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
-  const ports = { gateway: 18180, intake: 18181, triage: 18182, dispatch: 18183, assessment: 18184 };
+  const ports = { gateway: 18180, intake: 18181, triage: 18182, dispatch: 18183, assessment: 18184, internal: 18190 };
   const base = {
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9092',
+    // the board reads PostgreSQL only; the services still connect to the project's broker (as its admin)
+    ...(process.env.KAFKA_BROKERS ? { KAFKA_BROKERS: process.env.KAFKA_BROKERS } : localKafkaEnv('chuishao-admin')),
     CHUISHAO_JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    CHUISHAO_FEEDBACK_SECRET: crypto.randomBytes(32).toString('hex'),
+    // the load generator is the gateway's trusted proxy and names each worker as a client of its own
+    CHUISHAO_TRUSTED_PROXIES: '127.0.0.1',
+    CHUISHAO_RATE_LIMIT_PUBLIC_PER_MIN: '100000',
     CHUISHAO_TOPIC_PREFIX: `benchpub${stamp}`,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
