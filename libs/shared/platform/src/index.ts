@@ -17,3 +17,4 @@ export * from './http-cache';
 export * from './openapi/decorators';
 export * from './openapi/document';
 export * from './access';
+export * from './page-query';

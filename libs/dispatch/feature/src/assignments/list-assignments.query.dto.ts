@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-
-export const ASSIGNMENT_STATUSES = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED', 'COMPLETED', 'CLOSED', 'REASSIGNED'] as const;
+import { ASSIGNMENT_STATUSES, type AssignmentStatus } from '@chuishao/contracts';
 
 /** GET /api/v1/assignments?departmentId=&status=&whistleId=&cursor=&limit= (newest summons first). */
 export class ListAssignmentsQueryDto {
@@ -14,7 +13,7 @@ export class ListAssignmentsQueryDto {
   @ApiPropertyOptional({ enum: ASSIGNMENT_STATUSES })
   @IsOptional()
   @IsIn(ASSIGNMENT_STATUSES)
-  status?: (typeof ASSIGNMENT_STATUSES)[number];
+  status?: AssignmentStatus;
 
   @ApiPropertyOptional({ format: 'uuid', description: '某一哨件的派单 / the assignments of one whistle' })
   @IsOptional()

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { CursorPageQueryDto } from '@chuishao/platform';
 import { WHISTLE_STATUSES } from '../whistles/list-whistles.query.dto';
 
 /** The statuses a public whistle can have: every status but BLOWN (a whistle is public once triaged). */
@@ -10,7 +11,7 @@ const list = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : typeof value === 'string' ? value.split(',') : value;
 
 /** GET /api/v1/public/whistles (contract §13). */
-export class PublicWhistlesQueryDto {
+export class PublicWhistlesQueryDto extends CursorPageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: '街道 id / street id' })
   @IsOptional()
   @IsUUID()
@@ -23,20 +24,6 @@ export class PublicWhistlesQueryDto {
   @ArrayMaxSize(7)
   @IsIn(PUBLIC_STATUSES, { each: true })
   status?: string[];
-
-  @ApiPropertyOptional({ description: '上一页返回的 nextCursor（不透明）/ the nextCursor of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
 }
 
 /** GET /api/v1/public/feed.atom. */

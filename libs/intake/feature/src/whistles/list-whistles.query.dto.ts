@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { CursorPageQueryDto } from '@chuishao/platform';
 
 export const WHISTLE_STATUSES = ['BLOWN', 'TRIAGED', 'DISPATCHED', 'IN_PROGRESS', 'COMPLETED', 'RESOLVED', 'REOPENED', 'WITHDRAWN'] as const;
 export const LEVEL_CODES = ['RED', 'YELLOW', 'BLUE'] as const;
@@ -10,7 +11,7 @@ const list = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : typeof value === 'string' ? value.split(',') : value;
 
 /** GET /api/v1/whistles query (contract §2). */
-export class ListWhistlesQueryDto {
+export class ListWhistlesQueryDto extends CursorPageQueryDto {
   @ApiPropertyOptional({ description: '状态，可逗号分隔多个 / status, comma-separated for several', example: 'DISPATCHED,IN_PROGRESS', type: String })
   @IsOptional()
   @Transform(list)
@@ -46,18 +47,4 @@ export class ListWhistlesQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @ApiPropertyOptional({ description: '上一页返回的 nextCursor（不透明）/ the nextCursor of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
 }
