@@ -410,7 +410,7 @@ async function main() {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const secret = crypto.randomBytes(32).toString('hex');
   const prefix = `bench${stamp}`;
-  const ports = { gateway: 18080, intake: 18081, triage: 18082, dispatch: 18083, assessment: 18084, internal: 18090 };
+  const ports = { gateway: 18080, intake: 18081, triage: 18082, dispatch: 18083, assessment: 18084, internal: 18085 };
   const env = {
     DATABASE_URL: USE_SOCKET ? `postgres://postgres@localhost/${dbName}?host=${PG_SOCKET_DIR}` : `postgres://postgres@127.0.0.1:5432/${dbName}`,
     KAFKA_BROKERS: broker.admin.KAFKA_BROKERS,
