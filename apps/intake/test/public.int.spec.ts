@@ -175,6 +175,10 @@ describe('public disclosure (公示公开) over intake', () => {
     expect(mine).toMatchObject({ status: 'closed', service_code: 'FIRE_LANE_BLOCKED', address: `${street.name} ${community.name}`, description: '', lat: '', long: '', media_url: '' });
     const json = await get(`/open311/v2/requests/${resolved}.json`);
     expect(json.json[0]).toMatchObject({ service_request_id: resolved, status: 'closed', description: null, lat: null, media_url: null });
+    // public answers carry ETag and a short max-age; a client that has the answer gets 304
+    expect(json.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+    expect((await get(`/open311/v2/requests/${resolved}.json`, { 'if-none-match': String(json.headers.etag) })).status).toBe(304);
+    expect((await get('/open311/v2/requests.xml', { 'if-none-match': String(list.headers.etag) })).status).toBe(304);
     expect((await get(`/open311/v2/requests/${untriaged}.json`)).status).toBe(404);
     // with the street's key: its full records, as before
     const { key } = await issueOpen311Key(svc, street.id);

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { defaultCatalog } from '@chuishao/catalog';
 import { canonicalJson } from '@chuishao/event-store';
 import { Public, type Principal } from '@chuishao/auth';
-import { ApiOpen311Errors, ApiOpen311Key, ApiPublic, flattenValidationErrors, publicBaseUrl } from '@chuishao/platform';
+import { ApiOpen311Errors, ApiOpen311Key, ApiPublic, etagOf, flattenValidationErrors, matchesEtag, publicBaseUrl, publicCacheSeconds } from '@chuishao/platform';
 import { anonymiseWhistle, type PublicWhistle, type WhistleView } from '@chuishao/intake-domain';
 import { BlowWhistleHandler } from '../whistles/blow-whistle.handler';
 import { BlowWhistleRequestDto } from '../whistles/blow-whistle.request.dto';
@@ -91,6 +91,16 @@ export class Open311HttpController {
     private readonly dataSource: DataSource,
     private readonly keys: Open311KeyVerifier,
   ) {}
+
+  /** A public answer (no key): ETag and a short max-age (contract §13: many clients cost little); 304 when the client has it. */
+  private sendPublic(req: FastifyRequest, reply: FastifyReply, format: Open311Format, root: string, value: XmlValue): string {
+    const body = this.send(reply, format, root, value);
+    const etag = etagOf(body);
+    void reply.header('ETag', etag).header('Cache-Control', `public, max-age=${publicCacheSeconds()}`);
+    if (!matchesEtag(req.headers['if-none-match'], etag)) return body;
+    void reply.code(304);
+    return '';
+  }
 
   private send(reply: FastifyReply, format: Open311Format, root: string, value: XmlValue): string {
     if (format === 'xml') {
@@ -287,7 +297,8 @@ export class Open311HttpController {
       to,
       limit: OPEN311_MAX_REQUESTS,
     });
-    return this.send(reply, formatOfUrl(req.url), 'service_requests', principal ? rows.map((r) => presentRequest(r.view)) : this.publicRequests(rows.map((r) => r.view)));
+    if (!principal) return this.sendPublic(req, reply, formatOfUrl(req.url), 'service_requests', this.publicRequests(rows.map((r) => r.view)));
+    return this.send(reply, formatOfUrl(req.url), 'service_requests', rows.map((r) => presentRequest(r.view)));
   }
 
   private publicRequests(views: readonly WhistleView[]): Array<Record<string, XmlValue>> {
@@ -306,7 +317,7 @@ export class Open311HttpController {
   @ApiOpen311Key({ optional: true })
   @ApiOkResponse({ type: [Open311ServiceRequestDto] })
   @ApiOpen311Errors(404)
-  async request(@Param('file') file: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async request(@Req() req: FastifyRequest, @Param('file') file: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const m = /^(.+)\.(json|xml)$/.exec(file);
     if (!m) throw new Open311Error(404, '请使用 .json 或 .xml / use .json or .xml');
     const principal = await this.reader(query['api_key']);
@@ -316,7 +327,7 @@ export class Open311HttpController {
     if (!principal) {
       const [pub] = this.publicRequests([view]);
       if (!pub) throw new Open311Error(404, `未知的 service_request_id / service_request_id not found: ${m[1]}`);
-      return this.send(reply, m[2] as Open311Format, 'service_requests', [pub]);
+      return this.sendPublic(req, reply, m[2] as Open311Format, 'service_requests', [pub]);
     }
     if (view.streetId !== principal.org) throw new Open311Error(403, '该请求不属于本街道 / This request belongs to another street');
     return this.send(reply, m[2] as Open311Format, 'service_requests', [presentRequest(view)]);
