@@ -66,8 +66,8 @@ const s256 = (verifier: string): string => createHash('sha256').update(verifier)
  * claims named by `roleClaim` and `orgClaim` (default `role`, `org`).
  */
 export class SignIn {
-  private readonly sessions = new ExpiringStore<Session>(50_000);
-  private readonly logins = new ExpiringStore<LoginTransaction>(10_000);
+  private readonly sessions: ExpiringStore<Session>;
+  private readonly logins: ExpiringStore<LoginTransaction>;
   private readonly refreshing = new Map<string, Promise<Session | undefined>>();
   private readonly now: () => number;
 
@@ -76,6 +76,8 @@ export class SignIn {
     private readonly o: SignInOptions,
   ) {
     this.now = o.now ?? Date.now;
+    this.sessions = new ExpiringStore<Session>(50_000, this.now);
+    this.logins = new ExpiringStore<LoginTransaction>(10_000, this.now);
   }
 
   /** Starts a sign-in: the login transaction's id (for a short-lived cookie) and the provider's URL. */
