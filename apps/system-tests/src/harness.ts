@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { signDevToken, type Role } from '@chuishao/auth';
@@ -110,7 +111,8 @@ export class TestStack {
       CHUISHAO_JWKS_URL: `${this.issuer}/jwks`,
       CHUISHAO_JWT_ISSUER: this.issuer,
       CHUISHAO_JWT_AUDIENCE: TEST_OIDC_AUDIENCE,
-      CHUISHAO_DEV_OIDC_DIR: join(this.logDir, 'dev-oidc'),
+      // its keys: beside the logs (the tests read every file in the log folder), removed by stop()
+      CHUISHAO_DEV_OIDC_DIR: `${this.logDir}.dev-oidc`,
       // the browser tests sign in many times a minute from one address
       CHUISHAO_RATE_LIMIT_AUTH_PER_MIN: '1000',
       DATABASE_URL: this.db.url,
@@ -184,6 +186,7 @@ export class TestStack {
   async stop(): Promise<void> {
     await Promise.all([...this.procs.values(), ...this.instances.values()].map((p) => stack.stopProcess(p, 'SIGTERM', 20000)));
     await this.db?.drop().catch(() => undefined);
+    rmSync(`${this.logDir}.dev-oidc`, { recursive: true, force: true });
     if (this.env.CHUISHAO_TOPIC_PREFIX) await deleteTestTopics(this.env.CHUISHAO_TOPIC_PREFIX);
     await this.revokeAcls?.();
   }

@@ -75,7 +75,9 @@ describeConsole('console: a department appeals a lost point and the office uphol
     await office.getByRole('button', { name: /申诉成立/ }).click();
     await office.getByText(/申诉成立，失分已恢复/).waitFor();
 
-    await dept.reload();
+    // one session per browser: the department signs in again to see its score
+    await signIn(dept, stack, accountOf('department', fire.id));
+    await dept.goto(`${stack.base}/#/my-score`);
     await dept.getByTestId('my-score').waitFor();
     await dept.locator('li.restored').first().waitFor();
     const row = (await stack.http('GET', `/api/v1/assessment/scorecards?period=${period}`, { token: deptToken })).json.rows[0];
