@@ -90,7 +90,10 @@ async function main(): Promise<void> {
     oidc(req, res);
   });
   server.listen(port, host, () => log.info({ issuer, url: `http://${host}:${port}` }, `dev-oidc listening on http://${host}:${port} (issuer ${issuer})`));
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
