@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: Kafka (unless KAFKA_BROKERS is given), PostgreSQL check, the four services (each
-// migrates its own schema at boot), the gateway and the console on http://127.0.0.1:8080.
+// `npm start`: Kafka (unless KAFKA_BROKERS is given), PostgreSQL check, the local OpenID Provider
+// for sign-in on :8090 (unless CHUISHAO_OIDC_ISSUER is given), the four services (each migrates its
+// own schema at boot), the gateway and the console on http://127.0.0.1:8080.
 // Foreground by default (Ctrl-C stops everything gracefully, Kafka too if this start brought it
 // up); `npm start -- --detach` returns once healthy and `npm stop` stops the processes later.
 'use strict';
@@ -58,7 +59,7 @@ async function main() {
     say('启动 Kafka / starting Kafka (first run downloads it from Maven Central) ...');
     startedKafka = startLocalKafka();
     clearKafkaClientVars(process.env); // a shell's settings for another broker must not reach the services
-    kafkaEnvOf = (name) => (name === 'gateway' ? {} : localKafkaEnv(`chuishao-${name}`));
+    kafkaEnvOf = (name) => (name === 'gateway' || name === 'dev-oidc' ? {} : localKafkaEnv(`chuishao-${name}`));
     const admin = localKafkaEnv();
     brokers = admin.KAFKA_BROKERS;
     kafkaMode = admin.KAFKA_SASL_USERNAME ? `${admin.KAFKA_TLS ? 'SASL_SSL' : 'SASL_PLAINTEXT'}, SCRAM-SHA-512, ACLs; 凭据 credentials: npm run kafka -- client-env <principal>` : 'PLAINTEXT (--plaintext)';
@@ -85,6 +86,23 @@ async function main() {
     assessment: Number(process.env.ASSESSMENT_PORT || 8084),
     // the gateway's internal listener: detailed health and metrics, loopback only
     internal: Number(process.env.CHUISHAO_INTERNAL_PORT || 9080),
+    // the local OpenID Provider for development (contract §16), unless CHUISHAO_OIDC_ISSUER names another
+    'dev-oidc': Number(process.env.CHUISHAO_DEV_OIDC_PORT || 8090),
+  };
+  const devOidc = !process.env.CHUISHAO_OIDC_ISSUER;
+  const publicBase = process.env.CHUISHAO_PUBLIC_BASE_URL || `http://127.0.0.1:${ports.gateway}`;
+  const issuer = process.env.CHUISHAO_OIDC_ISSUER || `http://127.0.0.1:${ports['dev-oidc']}`;
+  // sign-in (docs/security.md): the gateway is the provider's client; the services verify the
+  // provider's tokens through its JWKS and, with the dev secret, dev tokens (npm run token) too
+  const signInEnv = {
+    CHUISHAO_OIDC_ISSUER: issuer,
+    CHUISHAO_OIDC_CLIENT_ID: process.env.CHUISHAO_OIDC_CLIENT_ID || 'chuishao-console',
+    CHUISHAO_OIDC_CLIENT_SECRET: devSecret('CHUISHAO_OIDC_CLIENT_SECRET', 'dev-oidc-client-secret', { zh: '登录客户端密钥', en: 'sign-in client secret' }),
+    CHUISHAO_SESSION_SECRET: devSecret('CHUISHAO_SESSION_SECRET', 'dev-session-secret', { zh: '会话密钥', en: 'session secret' }),
+    CHUISHAO_OIDC_REDIRECT_URI: process.env.CHUISHAO_OIDC_REDIRECT_URI || `${publicBase.replace(/\/+$/, '')}/auth/callback`,
+    ...(devOidc
+      ? { CHUISHAO_JWKS_URL: `${issuer}/jwks`, CHUISHAO_JWT_ISSUER: issuer, CHUISHAO_JWT_AUDIENCE: process.env.CHUISHAO_JWT_AUDIENCE || 'chuishao', CHUISHAO_DATA_DIR: dataDir }
+      : {}),
   };
   const env = {
     DATABASE_URL: databaseUrl,
@@ -93,6 +111,7 @@ async function main() {
     CHUISHAO_FEEDBACK_SECRET: devSecret('CHUISHAO_FEEDBACK_SECRET', 'dev-feedback-secret', { zh: '评价链接密钥', en: 'feedback link secret' }),
     HOST: process.env.HOST || '127.0.0.1', // the gateway's; the services always listen on loopback
     CONSOLE_DIR: path.join(ROOT, 'apps/console/public'),
+    ...signInEnv,
   };
   const procs = [];
   let stopping = 0;
@@ -117,7 +136,7 @@ async function main() {
     process.on('SIGTERM', stopAll);
     process.on('SIGHUP', stopAll);
   }
-  const instances = [...SERVICES.flatMap((s) => Array.from({ length: replicas }, (_, i) => [s, i + 1])), ['gateway', 1]];
+  const instances = [...(devOidc ? [['dev-oidc', 1]] : []), ...SERVICES.flatMap((s) => Array.from({ length: replicas }, (_, i) => [s, i + 1])), ['gateway', 1]];
   for (const [name, instance] of instances) {
     // Each service in its own process group, also in the foreground: Ctrl-C signals the terminal's
     // group, and a service that got that SIGINT and then stopAll's SIGTERM took the second signal
@@ -144,6 +163,12 @@ async function main() {
   say('');
   say(`吹哨报到 Chuishao 已启动 / is up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   say(`  控制台 Console          ${base}/`);
+  if (devOidc) {
+    say(`  登录 Sign-in           ${issuer} (开发身份提供方 dev OpenID Provider; 密码 password chuishao-dev)`);
+    say(`                         账号 accounts: street.QUANYECHANG, department.FIRE_RESCUE, command-center, assessment-office, admin, … (<role>.<ORG CODE>)`);
+  } else {
+    say(`  登录 Sign-in           ${issuer}`);
+  }
   say(`  接口 API               ${base}/api/v1`);
   say(`  接口文档 OpenAPI        ${base}/docs`);
   say(`  健康检查 Health         ${base}/health  (仅状态 statuses only)`);
@@ -151,10 +176,10 @@ async function main() {
   say(`  Kafka                  ${brokers} (${kafkaMode})`);
   say(`  PostgreSQL             ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')} (schemas intake, triage, dispatch, assessment)`);
   say(`  运维 Operators         http://127.0.0.1:${ports.internal}/health (详情 details), http://127.0.0.1:${ports.internal}/metrics  (仅本机 loopback only)`);
-  say(`  服务 Services          ${procs.filter((p) => p.service !== 'gateway').map((p) => `${p.name} :${p.port}`).join(', ')}  (仅本机 loopback; /health, /metrics on each)`);
+  say(`  服务 Services          ${procs.filter((p) => SERVICES.includes(p.service)).map((p) => `${p.name} :${p.port}`).join(', ')}  (仅本机 loopback; /health, /metrics on each)`);
   if (replicas > 1) say(`  副本 Replicas          ${replicas} of each consumer service, one consumer group each (chuishao_consumer_assigned_partitions in /metrics)`);
   say(`  日志 Logs              ${path.relative(ROOT, logDir)}/<service>.log`);
-  say(`  令牌 Token             npm run token -- street QUANYECHANG`);
+  say(`  接口令牌 API token     npm run token -- street QUANYECHANG  (API 客户端 for API clients; 控制台用登录 the console signs in)`);
   say(detach ? '已转入后台，`npm stop` 停止 / detached; stop with `npm stop`' : '按 Ctrl-C 停止 / Ctrl-C stops everything');
   if (detach) {
     for (const p of procs) p.child.unref();

@@ -1,4 +1,5 @@
-// Starts and stops the Chuishao processes (four services and the gateway) from the compiled tree.
+// Starts and stops the Chuishao processes (four services, the gateway and the development OpenID
+// Provider `dev-oidc`) from the compiled tree.
 // Used by `npm start` and by the end-to-end tests, so both run the system the same way.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');

@@ -1,5 +1,5 @@
-import { IsArray, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
-import { IsProxyList, ToInt, ToList } from '@chuishao/platform';
+import { IsArray, IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsHttpsOrLoopbackUrl, IsProxyList, ToInt, ToList } from '@chuishao/platform';
 
 /** The gateway's environment: where the four services are, and its edge (validated at boot). */
 export class GatewayConfig {
@@ -69,4 +69,45 @@ export class GatewayConfig {
   /** Interface of the operators' listener; loopback unless a monitoring network needs it. */
   @IsString()
   CHUISHAO_INTERNAL_HOST: string = '127.0.0.1';
+
+  // ---- sign-in for people (contract §16): the gateway as OpenID Connect backend-for-frontend ----
+
+  /** The OpenID Provider's issuer URL (https, http only for loopback). Unset: no sign-in at /auth/ (API clients keep bearer tokens). */
+  @ValidateIf((c: GatewayConfig) => c.CHUISHAO_OIDC_ISSUER !== '')
+  @IsHttpsOrLoopbackUrl()
+  CHUISHAO_OIDC_ISSUER: string = '';
+
+  /** The gateway's client id at the provider. */
+  @IsString()
+  CHUISHAO_OIDC_CLIENT_ID: string = 'chuishao-console';
+
+  /** The gateway's client secret at the provider (required with an issuer; never logged). */
+  @ValidateIf((c: GatewayConfig) => c.CHUISHAO_OIDC_ISSUER !== '')
+  @IsNotEmpty({ message: 'is required with CHUISHAO_OIDC_ISSUER' })
+  CHUISHAO_OIDC_CLIENT_SECRET: string = '';
+
+  /** Where the provider returns the browser: default `<CHUISHAO_PUBLIC_BASE_URL>/auth/callback`. https outside loopback (the cookie is then Secure). */
+  @ValidateIf((c: GatewayConfig) => c.CHUISHAO_OIDC_REDIRECT_URI !== '')
+  @IsHttpsOrLoopbackUrl()
+  CHUISHAO_OIDC_REDIRECT_URI: string = '';
+
+  /** Scopes asked for; the provider must then put `role` and `org` into the ID token and the access token. */
+  @IsString()
+  CHUISHAO_OIDC_SCOPE: string = 'openid profile chuishao';
+
+  /** Names of the provider's claims that hold the role and the organisation (street or department id). */
+  @Matches(/^[A-Za-z0-9_:./-]+$/, { message: 'must be a claim name' })
+  CHUISHAO_OIDC_ROLE_CLAIM: string = 'role';
+  @Matches(/^[A-Za-z0-9_:./-]+$/, { message: 'must be a claim name' })
+  CHUISHAO_OIDC_ORG_CLAIM: string = 'org';
+
+  /** Signs the session cookie (≥ 32 characters; required with an issuer; never logged). */
+  @ValidateIf((c: GatewayConfig) => c.CHUISHAO_OIDC_ISSUER !== '')
+  @MinLength(32, { message: 'must be at least 32 characters (required with CHUISHAO_OIDC_ISSUER)' })
+  CHUISHAO_SESSION_SECRET: string = '';
+
+  /** The sign-in's callback URL: configured, or derived from the public base URL. */
+  get oidcRedirectUri(): string {
+    return this.CHUISHAO_OIDC_REDIRECT_URI || `${this.CHUISHAO_PUBLIC_BASE_URL.replace(/\/+$/, '')}/auth/callback`;
+  }
 }

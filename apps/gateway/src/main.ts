@@ -15,6 +15,8 @@ import { installRateLimits } from './rate-limit';
 import { serveBusDocs, setupMergedDocs } from './docs';
 import { upstreams } from './upstreams';
 import { registerPublicBoard } from './public-board';
+import { checkSignInConfig, createSignIn } from './auth/create';
+import { registerSignIn } from './auth/routes';
 
 /**
  * The one base URL (contract §0): the API routed to its service, /docs, a minimal /health and the
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   let config: GatewayConfig;
   try {
     config = loadConfig(GatewayConfig);
+    checkSignInConfig(config);
   } catch (err) {
     process.stderr.write(`gateway: invalid configuration\n${(err as Error).message}\n`);
     process.exit(78);
@@ -38,8 +41,15 @@ async function main(): Promise<void> {
   configureApp(app, { logger, service: 'gateway' });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   await installRateLimits(fastify, { public: config.CHUISHAO_RATE_LIMIT_PUBLIC_PER_MIN, 'sign-in': config.CHUISHAO_RATE_LIMIT_AUTH_PER_MIN });
+  const signIn = createSignIn(config);
+  if (signIn) {
+    const sweep = setInterval(() => signIn.sweep(), 60_000);
+    sweep.unref();
+    fastify.addHook('onClose', async () => clearInterval(sweep));
+  }
+  await registerSignIn(fastify, { signIn, secret: config.CHUISHAO_SESSION_SECRET, redirectUri: config.oidcRedirectUri, log: logger });
   const bases = upstreams(config);
-  await registerProxy(fastify, bases);
+  await registerProxy(fastify, bases, signIn);
   registerPublicBoard(fastify, bases);
   const consoleDir = config.CONSOLE_DIR || resolve(__dirname, '../../../../apps/console/public');
   if (existsSync(join(consoleDir, 'index.html'))) {

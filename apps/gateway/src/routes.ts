@@ -15,6 +15,8 @@ export const ROUTES: ReadonlyArray<[RegExp, ServiceName]> = [
   [/^\/open311\/v2(\/|$)/, 'intake'],
   [/^\/api\/v1\/open311-keys(\/|$)/, 'intake'],
   [/^\/api\/v1\/assignments(\/|$)/, 'dispatch'],
+  // 提醒: server-sent events of deadlines and counts (dispatch owns both)
+  [/^\/api\/v1\/alerts(\/|$)/, 'dispatch'],
   [/^\/api\/v1\/(street-ratings|assessment|analytics)(\/|$)/, 'assessment'],
 ];
 

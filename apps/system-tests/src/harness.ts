@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { signDevToken, type Role } from '@chuishao/auth';
@@ -21,8 +22,15 @@ export interface Proc {
   port: number;
 }
 
-export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment' | 'gateway';
-export type ConsumerService = Exclude<ServiceName, 'gateway'>;
+/** The processes of a stack: the four services, the gateway and the development OpenID Provider. */
+export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment' | 'gateway' | 'dev-oidc';
+export type ConsumerService = Exclude<ServiceName, 'gateway' | 'dev-oidc'>;
+
+/** The gateway's client secret at the stack's provider, and the session cookie's secret (tests only). */
+export const TEST_OIDC_CLIENT_SECRET = 'test-oidc-client-secret-0123456789abcdef';
+export const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdefghij';
+/** `aud` of the stack provider's access tokens, as the services expect it. */
+export const TEST_OIDC_AUDIENCE = 'chuishao';
 
 /**
  * `n` distinct free ports: all bound at once, then released. (One at a time, the OS may hand the
@@ -58,7 +66,7 @@ export class TestStack {
   procs = new Map<ServiceName, Proc>();
   /** Further instances of the consumer services (`triage-2`, ...), each on its own port; the gateway talks to the first. */
   instances = new Map<string, Proc>();
-  ports: Record<ServiceName, number> = { intake: 0, triage: 0, dispatch: 0, assessment: 0, gateway: 0 };
+  ports: Record<ServiceName, number> = { intake: 0, triage: 0, dispatch: 0, assessment: 0, gateway: 0, 'dev-oidc': 0 };
   /** The gateway's internal listener (detailed /health, /metrics). */
   internalPort = 0;
   env: Record<string, string> = {};
@@ -77,6 +85,11 @@ export class TestStack {
     return `http://127.0.0.1:${this.ports.gateway}`;
   }
 
+  /** The stack's OpenID Provider (contract §16 accounts, password chuishao-dev). */
+  get issuer(): string {
+    return `http://127.0.0.1:${this.ports['dev-oidc']}`;
+  }
+
   /** The gateway's internal listener (operators only). */
   get internalBase(): string {
     return `http://127.0.0.1:${this.internalPort}`;
@@ -89,6 +102,19 @@ export class TestStack {
     names.forEach((k, i) => (this.ports[k] = ports[i]));
     this.internalPort = ports[names.length];
     this.env = {
+      // sign-in (contract §16): the stack's own provider; the services take its tokens and dev tokens
+      CHUISHAO_OIDC_ISSUER: this.issuer,
+      CHUISHAO_OIDC_CLIENT_ID: 'chuishao-console',
+      CHUISHAO_OIDC_CLIENT_SECRET: TEST_OIDC_CLIENT_SECRET,
+      CHUISHAO_OIDC_REDIRECT_URI: `${this.base}/auth/callback`,
+      CHUISHAO_SESSION_SECRET: TEST_SESSION_SECRET,
+      CHUISHAO_JWKS_URL: `${this.issuer}/jwks`,
+      CHUISHAO_JWT_ISSUER: this.issuer,
+      CHUISHAO_JWT_AUDIENCE: TEST_OIDC_AUDIENCE,
+      // its keys: beside the logs (the tests read every file in the log folder), removed by stop()
+      CHUISHAO_DEV_OIDC_DIR: `${this.logDir}.dev-oidc`,
+      // the browser tests sign in many times a minute from one address
+      CHUISHAO_RATE_LIMIT_AUTH_PER_MIN: '1000',
       DATABASE_URL: this.db.url,
       KAFKA_BROKERS: kafkaBrokers(),
       CHUISHAO_JWT_SECRET: TEST_JWT_SECRET,
@@ -103,8 +129,8 @@ export class TestStack {
     // model's bindings for this stack's prefix, as `npm start` does on the real topics (ADR 0021):
     // a topic or group a service uses and the model forgot fails the end-to-end tests.
     if (kafkaIsSecured()) this.revokeAcls = await grantTestAcls(this.env.CHUISHAO_TOPIC_PREFIX);
-    // Services first, in parallel (each migrates its own schema), then the gateway.
-    await Promise.all((['intake', 'triage', 'dispatch', 'assessment'] as const).map((s) => this.startOne(s)));
+    // Services and the provider first, in parallel (each service migrates its own schema), then the gateway.
+    await Promise.all((['dev-oidc', 'intake', 'triage', 'dispatch', 'assessment'] as const).map((s) => this.startOne(s)));
     await this.startOne('gateway');
     return this;
   }
@@ -145,9 +171,9 @@ export class TestStack {
     return res.text();
   }
 
-  /** A service's own SCRAM credentials on a secured broker (the gateway has no Kafka client). */
+  /** A service's own SCRAM credentials on a secured broker (the gateway and the provider have no Kafka client). */
   private kafkaCredentials(name: ServiceName): Record<string, string> {
-    if (!kafkaIsSecured() || name === 'gateway') return {};
+    if (!kafkaIsSecured() || name === 'gateway' || name === 'dev-oidc') return {};
     const c = principalKafkaConfig(`chuishao-${name}`);
     return { KAFKA_SASL_USERNAME: c.KAFKA_SASL_USERNAME ?? '', KAFKA_SASL_PASSWORD: c.KAFKA_SASL_PASSWORD ?? '' };
   }
@@ -160,6 +186,7 @@ export class TestStack {
   async stop(): Promise<void> {
     await Promise.all([...this.procs.values(), ...this.instances.values()].map((p) => stack.stopProcess(p, 'SIGTERM', 20000)));
     await this.db?.drop().catch(() => undefined);
+    rmSync(`${this.logDir}.dev-oidc`, { recursive: true, force: true });
     if (this.env.CHUISHAO_TOPIC_PREFIX) await deleteTestTopics(this.env.CHUISHAO_TOPIC_PREFIX);
     await this.revokeAcls?.();
   }

@@ -153,7 +153,8 @@ describe('authorization matrix: every route × every caller against the running 
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify(sample.body ?? {});
         if (body !== undefined) headers['content-type'] = 'application/json';
         const res = await fetch(`${base}${path}`, { method: route.method, headers, body });
-        const text = await res.text();
+        // a stream (the alerts' server-sent events) never ends: its status is the answer
+        const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? (await res.body?.cancel(), '') : await res.text();
         calls++;
         const want = expected(route, caller);
         const ok = want === 'passes' ? res.status !== 401 && res.status !== 403 : res.status === want;

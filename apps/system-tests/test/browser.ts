@@ -42,26 +42,35 @@ export async function launchConsoleBrowser(): Promise<{ browser: BrowserContext;
   };
 }
 
+/** The password of every account of the development provider (contract §16). */
+export const DEV_PASSWORD = 'chuishao-dev';
+
 /**
  * Signs a console page in as one of contract §16's accounts — `<role>` or `<role>.<ORG CODE>`
- * (e.g. `street.QUANYECHANG`, `department.FIRE_RESCUE`, `command-center`) — and waits until the
- * console shows who is signed in. Every browser test signs in through here, so how the console
- * signs people in changes in one place.
+ * (e.g. `street.QUANYECHANG`, `department.FIRE_RESCUE`, `command-center`) — the way a person does:
+ * the console's one sign-in button, the stack's OpenID Provider's login page, back to the console,
+ * and waits until it shows who is signed in. Every browser test signs in through here.
+ *
+ * The browser context's cookies are cleared first: one context holds one session at a time (the
+ * session is a cookie, shared by the context's pages), so signing in replaces the previous person.
  */
 export async function signIn(page: Page, stack: TestStack, account: string): Promise<void> {
-  const [role, code] = account.split('.') as [Role, string | undefined];
-  const org = code ? orgOf(role, code) : undefined;
-  await page.goto(`${stack.base}/`);
-  await page.getByLabel('访问令牌（JWT）').fill(await stack.token(role, org?.id));
-  await page.getByText(/^角色：/).waitFor();
+  await page.context().clearCookies();
+  await page.goto(`${stack.base}/#/signin`);
   await page.getByRole('button', { name: /^登录/ }).click();
+  await page.waitForURL((url) => url.href.startsWith(stack.issuer));
+  await page.getByLabel(/^用户名/).fill(account);
+  await page.getByLabel(/^密码/).fill(DEV_PASSWORD);
+  await page.getByRole('button', { name: /^登录/ }).click();
+  await page.waitForURL((url) => url.href.startsWith(stack.base));
   await page.getByTestId('whoami').waitFor();
 }
 
-/** The street or department of an account's ORG CODE. */
-function orgOf(role: Role, code: string): { id: string; name: string } {
+/** The §16 account of a role and organisation id: `street.QUANYECHANG`, `department.FIRE_RESCUE`, `command-center`. */
+export function accountOf(role: Role, orgId?: string): string {
+  if (!orgId) return role;
   const catalog = defaultCatalog();
-  const org = role === 'street' ? catalog.streets.find((s) => s.code === code) : catalog.departments.find((d) => d.code === code);
-  if (!org) throw new Error(`no ${role} with code ${code}`);
-  return org;
+  const org = role === 'street' ? catalog.streets.find((s) => s.id === orgId) : catalog.departments.find((d) => d.id === orgId);
+  if (!org) throw new Error(`no ${role} with id ${orgId}`);
+  return `${role}.${org.code}`;
 }

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
-import { describeIfChromium, SCREENSHOTS, launchConsoleBrowser } from './browser';
+import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn } from './browser';
 
 const describeConsole = describeIfChromium('console-roles');
 
@@ -45,15 +45,15 @@ describeConsole('console: every role at work in the browser', () => {
     await stack.stop();
   });
 
-  async function signedIn(token: string | null, viewport = { width: 390, height: 844 }): Promise<Page> {
+  /** A page signed in as a §16 account (`null`: nobody, the resident). */
+  async function signedIn(account: string | null, viewport = { width: 390, height: 844 }): Promise<Page> {
     const page = await browser.newPage();
     await page.setViewportSize(viewport);
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${stack.base}/`);
-    if (token) {
-      await page.getByLabel('访问令牌（JWT）').fill(token);
-      await page.getByRole('button', { name: /^登录/ }).click();
-      await page.getByTestId('whoami').waitFor();
+    if (account) await signIn(page, stack, account);
+    else {
+      await browser.clearCookies();
+      await page.goto(`${stack.base}/`);
     }
     return page;
   }
@@ -78,7 +78,7 @@ describeConsole('console: every role at work in the browser', () => {
   it('department reports and completes, the street confirms, the resident rates once', async () => {
     const w = await blow('NEIGHBOUR_DISPUTE', '邻里噪音纠纷');
     const lead = w.assignments.find((a) => a.role === 'LEAD')!;
-    const dept = await signedIn(await stack.token('department', lead.departmentId));
+    const dept = await signedIn(accountOf('department', lead.departmentId));
     await dept.goto(`${stack.base}/#/assignments`);
     const card = dept.locator(`[data-assignment-id="${lead.id}"]`);
     await card.getByRole('button', { name: /^报到/ }).click();
@@ -92,7 +92,7 @@ describeConsole('console: every role at work in the browser', () => {
     await dept.close();
 
     await eventually(async () => ((await whistle(w.id)).status === 'COMPLETED' ? true : undefined), 20000);
-    const st = await signedIn(streetToken);
+    const st = await signedIn(accountOf('street', street.id));
     await st.goto(`${stack.base}/#/whistles/${w.id}`);
     await st.getByTestId('whistle-status').getByText('已办结').waitFor();
     await st.getByRole('button', { name: /^确认解决/ }).click();
@@ -123,7 +123,7 @@ describeConsole('console: every role at work in the browser', () => {
   it('a lead disputes, the command center upholds and reassigns; the command center overrides a level; the street withdraws', async () => {
     const w = await blow('FIRE_LANE_BLOCKED', '消防通道堆放杂物');
     const lead = w.assignments.find((a) => a.role === 'LEAD')!;
-    const dept = await signedIn(await stack.token('department', lead.departmentId));
+    const dept = await signedIn(accountOf('department', lead.departmentId));
     await dept.goto(`${stack.base}/#/whistles/${w.id}`);
     const card = dept.locator(`[data-assignment-id="${lead.id}"]`);
     await card.getByRole('button', { name: /^退单/ }).click();
@@ -133,7 +133,7 @@ describeConsole('console: every role at work in the browser', () => {
     await dept.close();
 
     const target = catalog.departments.find((d) => !w.assignments.some((a) => a.departmentId === d.id))!;
-    const cc = await signedIn(await stack.token('command-center'), { width: 1440, height: 900 });
+    const cc = await signedIn('command-center', { width: 1440, height: 900 });
     await cc.goto(`${stack.base}/#/disputes`);
     const disputed = cc.locator(`[data-assignment-id="${lead.id}"]`);
     await disputed.getByLabel('理由').fill('经研判，由城管部门牵头更合适');
@@ -158,7 +158,7 @@ describeConsole('console: every role at work in the browser', () => {
     await cc.screenshot({ path: join(shots, 'roles-desktop-override.png'), fullPage: true });
     await cc.close();
 
-    const st = await signedIn(streetToken);
+    const st = await signedIn(accountOf('street', street.id));
     await st.goto(`${stack.base}/#/whistles/${blue.id}`);
     await st.getByText('撤回此哨件').click();
     await st.getByLabel('理由').fill('居民已自行协商解决');
@@ -169,7 +169,7 @@ describeConsole('console: every role at work in the browser', () => {
 
   it('the street rates a department with written deductions; the assessment office reads, exports and closes a period', async () => {
     const dept = catalog.departments[0];
-    const st = await signedIn(streetToken);
+    const st = await signedIn(accountOf('street', street.id));
     await st.goto(`${stack.base}/#/ratings`);
     await st.getByLabel('被评价部门').selectOption({ label: dept.name });
     await st.getByRole('button', { name: /添加扣分项/ }).click();
@@ -183,7 +183,7 @@ describeConsole('console: every role at work in the browser', () => {
     await st.getByText(/^已提交/).waitFor();
     await st.close();
 
-    const ao = await signedIn(await stack.token('assessment-office'), { width: 1440, height: 900 });
+    const ao = await signedIn('assessment-office', { width: 1440, height: 900 });
     await ao.goto(`${stack.base}/#/scorecards`);
     await ao.getByRole('button', { name: /^查询/ }).waitFor();
     await ao.getByLabel('周期类型 Period type').selectOption('year');

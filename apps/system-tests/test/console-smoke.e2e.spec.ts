@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TestStack } from '../src/harness';
-import { describeIfChromium, SCREENSHOTS, launchConsoleBrowser } from './browser';
+import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn } from './browser';
 
 const describeConsole = describeIfChromium('console-smoke');
 
@@ -37,16 +37,13 @@ describeConsole('console: a street office blows a whistle in the browser and fol
     page.on('pageerror', (err) => pageErrors.push(err.message));
     // the console may only talk to its own origin
     page.on('request', (req) => {
-      if (!req.url().startsWith(stack.base) && !req.url().startsWith('data:') && !req.url().startsWith('blob:')) pageErrors.push(`foreign request ${req.url()}`);
+      if (!req.url().startsWith(stack.base) && !req.url().startsWith(stack.issuer) && !req.url().startsWith('data:') && !req.url().startsWith('blob:')) pageErrors.push(`foreign request ${req.url()}`);
     });
     return page;
   }
 
-  async function signIn(page: Page, token = streetToken, who = street.name): Promise<void> {
-    await page.goto(`${stack.base}/`);
-    await page.getByLabel('访问令牌（JWT）').fill(token);
-    await page.getByText(/^角色：/).waitFor();
-    await page.getByRole('button', { name: /^登录/ }).click();
+  async function signInAs(page: Page, account = accountOf('street', street.id), who = street.name): Promise<void> {
+    await signIn(page, stack, account);
     await page.getByTestId('whoami').getByText(who).waitFor();
   }
 
@@ -58,9 +55,9 @@ describeConsole('console: a street office blows a whistle in the browser and fol
   it('signs in, blows a whistle through the form and sees it DISPATCHED with a 3-event intact chain (phone)', async () => {
     const page = await openPage({ width: 390, height: 844 });
     await page.goto(`${stack.base}/`);
-    await page.getByLabel('访问令牌（JWT）').waitFor();
+    await page.getByRole('button', { name: /^登录/ }).waitFor();
     await page.screenshot({ path: join(shots, 'phone-01-signin.png'), fullPage: true });
-    await signIn(page);
+    await signInAs(page);
 
     await page.getByRole('link', { name: /^吹哨(\s*Blow)?$/ }).click();
     await page.getByLabel('呼叫情形').selectOption('FIRE_LANE_BLOCKED');
@@ -105,7 +102,7 @@ describeConsole('console: a street office blows a whistle in the browser and fol
 
   it('shows the same whistle on a desktop, in the list and on its detail page', async () => {
     const page = await openPage({ width: 1440, height: 900 });
-    await signIn(page);
+    await signInAs(page);
     await page.goto(`${stack.base}/#/whistles`);
     // the list endpoint may still be missing on this build: then the page says so, and we open the whistle by its link
     const link = page.getByRole('link', { name: '早餐车占用消防通道' });
@@ -132,15 +129,15 @@ describeConsole('console: a street office blows a whistle in the browser and fol
   it('renders the other roles’ pages on phone and desktop, degrading politely where an endpoint is missing', async () => {
     const dept = catalog.situation('FIRE_LANE_BLOCKED')!.leadDepartment;
     const roles = [
-      { token: await stack.token('department', dept), who: catalog.department(dept)!.name, pages: [['assignments', '#/assignments', '[data-testid=assignment]', '“派单列表”功能暂未开放']] },
-      { token: await stack.token('command-center'), who: '区指挥中心', pages: [['board', '#/board', 'section h2:has-text("最近到期")', '“红黄蓝看板”功能暂未开放'], ['analytics', '#/analytics', '.grid2 section.card', '“分析研判”功能暂未开放']] },
-      { token: await stack.token('assessment-office'), who: '区考核办', pages: [['scorecards', '#/scorecards', 'table, p.notice', '“考核评分”功能暂未开放']] },
-      { token: streetToken, who: street.name, pages: [['ratings', '#/ratings', '[data-testid=rating-score]', '扣分项']] },
+      { account: accountOf('department', dept), who: catalog.department(dept)!.name, pages: [['assignments', '#/assignments', '[data-testid=assignment]', '“派单列表”功能暂未开放']] },
+      { account: 'command-center', who: '区指挥中心', pages: [['board', '#/board', 'section h2:has-text("最近到期")', '“红黄蓝看板”功能暂未开放'], ['analytics', '#/analytics', '.grid2 section.card', '“分析研判”功能暂未开放']] },
+      { account: 'assessment-office', who: '区考核办', pages: [['scorecards', '#/scorecards', 'table, p.notice', '“考核评分”功能暂未开放']] },
+      { account: accountOf('street', street.id), who: street.name, pages: [['ratings', '#/ratings', '[data-testid=rating-score]', '扣分项']] },
     ] as const;
     for (const [vpName, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1440, height: 900 }]] as const) {
       for (const r of roles) {
         const page = await openPage(viewport);
-        await signIn(page, r.token, r.who);
+        await signInAs(page, r.account, r.who);
         for (const [name, hash, content, missing] of r.pages) {
           await page.goto(`${stack.base}/${hash}`);
           await settled(page, content, missing);

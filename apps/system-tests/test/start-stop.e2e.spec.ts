@@ -17,7 +17,7 @@ describe('npm start, stopped with Ctrl-C', () => {
   it('stops every service gracefully when the terminal signals the process group', async () => {
     const db = await freshDatabase('startstop');
     const dataDir = mkdtempSync(join(tmpdir(), 'chuishao-start-'));
-    const [gateway, intake, triage, dispatch, assessment, internal] = await freePorts(6);
+    const [gateway, intake, triage, dispatch, assessment, internal, devOidc] = await freePorts(7);
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       DATABASE_URL: db.url,
@@ -32,6 +32,7 @@ describe('npm start, stopped with Ctrl-C', () => {
       DISPATCH_PORT: String(dispatch),
       ASSESSMENT_PORT: String(assessment),
       CHUISHAO_INTERNAL_PORT: String(internal),
+      CHUISHAO_DEV_OIDC_PORT: String(devOidc),
     };
     // detached: a process group of its own, as a terminal gives the foreground job
     const child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,8 +47,8 @@ describe('npm start, stopped with Ctrl-C', () => {
 
       process.kill(-(child.pid as number), 'SIGINT'); // Ctrl-C
       expect(await exited).toBe(0);
-      const exits = [...out.matchAll(/^(\w+) exited \((\w+)\)/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
-      expect(exits).toEqual(['assessment 0', 'dispatch 0', 'gateway 0', 'intake 0', 'triage 0']);
+      const exits = [...out.matchAll(/^([\w-]+) exited \((\w+)\)/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+      expect(exits).toEqual(['assessment 0', 'dev-oidc 0', 'dispatch 0', 'gateway 0', 'intake 0', 'triage 0']);
     } finally {
       if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGKILL');
       // services left behind by a failure are in process groups of their own: their pid files say where

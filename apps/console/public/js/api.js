@@ -1,6 +1,4 @@
-// Same-origin HTTP API client: bearer token from the session, RFC 9457 problems as ApiError.
-
-const TOKEN_KEY = 'chuishao.token';
+// Same-origin HTTP API client: the gateway's session cookie signs the calls in, RFC 9457 problems as ApiError.
 
 export class ApiError extends Error {
   /** @param {number} status @param {{title?: string, detail?: string, errors?: Array<{field: string, message: string}>, type?: string}} problem */
@@ -22,59 +20,63 @@ export class ApiError extends Error {
   }
 }
 
-// ---- session ---------------------------------------------------------------------------------
+// ---- session ----------------------------------------------------------------------------------
+// The gateway holds the tokens (contract §16): the page only has an HttpOnly session cookie, which
+// it cannot read. GET /auth/me says who is signed in.
 
-function b64urlDecode(part) {
-  const b64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
-  const bin = atob(b64);
-  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  return new TextDecoder().decode(bytes);
-}
+let me = null;
 
-/** The JWT's claims (not verified here: the server verifies every request). */
-export function decodeJwt(token) {
-  const parts = token.trim().split('.');
-  if (parts.length !== 3) throw new Error('不是 JWT（应为三段，以“.”分隔）/ Not a JWT (three dot-separated parts expected)');
-  let claims;
+/**
+ * Asks the gateway who is signed in: `{sub, name, role, org, organisation: {id, name, nameEn} | null,
+ * expiresAt}`, or null when nobody is (401). Kept for the page's life; `forget()` drops it.
+ */
+export async function loadSession() {
+  let res;
   try {
-    claims = JSON.parse(b64urlDecode(parts[1]));
-  } catch {
-    throw new Error('JWT 内容无法解析 / The JWT payload cannot be decoded');
+    res = await fetch('/auth/me', { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } });
+  } catch (err) {
+    throw new ApiError(0, { title: '网络错误 / Network error', detail: `无法连接服务器，请检查网络后重试。/ Cannot reach the server: ${err.message}` });
   }
-  if (!claims || typeof claims !== 'object' || typeof claims.role !== 'string') throw new Error('JWT 缺少 role 声明 / The JWT has no role claim');
-  return claims;
-}
-
-export function getToken() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-/** The signed-in principal, or null (also null once the token has expired). */
-export function getSession() {
-  const token = getToken();
-  if (!token) return null;
-  try {
-    const claims = decodeJwt(token);
-    if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) {
-      sessionStorage.removeItem(TOKEN_KEY);
-      return null;
-    }
-    return { token, role: claims.role, org: claims.org ?? null, sub: claims.sub ?? '', exp: claims.exp ?? null };
-  } catch {
-    sessionStorage.removeItem(TOKEN_KEY);
+  if (res.status === 401) {
+    me = null;
     return null;
   }
+  if (!res.ok) throw new ApiError(res.status, { title: `HTTP ${res.status}` });
+  const body = await res.json();
+  me = { ...body, org: body.organisation?.id ?? null };
+  return me;
 }
 
-export function signIn(token) {
-  const claims = decodeJwt(token);
-  if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) throw new Error('令牌已过期 / The token has expired');
-  sessionStorage.setItem(TOKEN_KEY, token.trim());
-  return claims;
+/** The signed-in person as last loaded, or null. */
+export function getSession() {
+  return me;
 }
 
-export function signOut() {
-  sessionStorage.removeItem(TOKEN_KEY);
+/** Forgets who was signed in (after a 401: the session has ended at the gateway). */
+export function forget() {
+  me = null;
+}
+
+/** Sends the browser to the gateway's sign-in (which goes on to the identity provider). */
+export function signIn() {
+  location.assign('/auth/login');
+}
+
+/**
+ * Signs out at the gateway, then at the provider: the gateway answers where to go (the provider's
+ * end-session page, which returns to the console). A fetch, not a form post, so that CSP
+ * form-action does not stand in the way of that redirect.
+ */
+export async function signOut() {
+  me = null;
+  let target = '/';
+  try {
+    const res = await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', cache: 'no-store' });
+    if (res.ok) target = (await res.json()).redirect || '/';
+  } catch {
+    /* the gateway is unreachable: the session ends with its expiry */
+  }
+  location.assign(target);
 }
 
 // ---- requests --------------------------------------------------------------------------------
@@ -85,8 +87,6 @@ export function signOut() {
  */
 export async function api(path, opts = {}) {
   const headers = { accept: 'application/json, application/problem+json', ...(opts.headers ?? {}) };
-  const token = getToken();
-  if (token && opts.auth !== false) headers.authorization = `Bearer ${token}`;
   let body;
   if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -115,7 +115,7 @@ export async function api(path, opts = {}) {
   }
   if (!res.ok) {
     const problem = json && typeof json === 'object' ? json : { title: `HTTP ${res.status}`, detail: text.slice(0, 300) };
-    if (res.status === 401 && headers.authorization) signOutOnUnauthorized();
+    if (res.status === 401 && opts.auth !== false) signOutOnUnauthorized();
     throw new ApiError(res.status, problem);
   }
   return json;
@@ -144,7 +144,7 @@ export function filenameFrom(disposition, fallback) {
   return plain ? plain[1].trim() : fallback;
 }
 
-/** GET a file with the bearer token and save it under the server's filename. */
+/** GET a file (signed in by the session) and save it under the server's filename. */
 export async function download(path, query, fallbackName) {
   const res = await api(path, { query, raw: true, headers: { accept: '*/*' } });
   const blob = await res.blob();

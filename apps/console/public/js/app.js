@@ -1,6 +1,8 @@
-// The console shell: sign-in, role-based navigation and hash routing (#/whistles/<id> …),
-// so that only "/" needs to be served. "/feedback/<token>" is handled here too (resident page).
-import { getSession, setUnauthorizedHandler, signOut } from './api.js';
+// The console shell: who is signed in (GET /auth/me), role-based navigation, alerts and hash
+// routing (#/whistles/<id> …), so that only "/" needs to be served. "/feedback/<token>" is handled
+// here too (resident page).
+import { forget, getSession, loadSession, setUnauthorizedHandler, signOut } from './api.js';
+import { applyBadges, startAlerts, stopAlerts } from './alerts.js';
 import { loadCatalog } from './catalog.js';
 import { bi, clear, h } from './dom.js';
 import { fmtTime } from './format.js';
@@ -47,7 +49,7 @@ const HOME = { street: '#/whistles', department: '#/assignments', 'command-cente
 
 /** [pattern, module, export, roles allowed (null = any signed-in role)] */
 const ROUTES = [
-  [/^\/signin$/, './views/signin.js', 'renderSignIn', 'public'],
+  [/^\/signin(?:\/(failed))?$/, './views/signin.js', 'renderSignIn', 'public'],
   [/^\/feedback\/([^/]+)$/, './views/feedback.js', 'renderFeedbackRoute', 'public'],
   [/^\/blow$/, './views/blow.js', 'renderBlow', ['street']],
   [/^\/whistles$/, './views/whistles.js', 'renderWhistleList', null],
@@ -83,21 +85,34 @@ function renderHeader(session, catalog, path) {
   const nav = clear(document.getElementById('nav'));
   if (!session) return;
   const [roleZh, roleEn] = label(ROLES, session.role);
-  const orgName = session.org ? (catalog?.nameOf(session.org) ?? session.org) : '';
+  const orgName = session.organisation?.name ?? (session.org ? (catalog?.nameOf(session.org) ?? '') : '');
   who.append(
     h(
       'span',
-      { 'data-testid': 'whoami', title: session.exp ? `令牌有效至 ${fmtTime(new Date(session.exp * 1000).toISOString())} / token valid until` : '' },
+      { 'data-testid': 'whoami', title: session.expiresAt ? `${session.name} · 登录有效至 ${fmtTime(session.expiresAt)} / signed in until` : session.name },
       h('strong', null, orgName || roleZh),
       orgName ? ` · ${roleZh}` : '',
       h('span', { class: 'en' }, roleEn),
     ),
-    h('button', { type: 'button', class: 'btn', onclick: () => { signOut(); location.hash = '#/signin'; } }, bi('退出', 'Sign out')),
+    h('button', { type: 'button', class: 'btn', onclick: () => { stopAlerts(); void signOut(); } }, bi('退出', 'Sign out')),
   );
   for (const [href, zh, en] of NAV[session.role] ?? []) {
     const current = path === href.slice(1) || (href !== '#/' && path.startsWith(`${href.slice(1)}/`));
     nav.append(h('a', { href, 'aria-current': current ? 'page' : null }, zh, h('span', { class: 'en' }, en)));
   }
+  applyBadges(nav);
+}
+
+/** Who is signed in: asked of the gateway once per page load, and again after a 401. */
+let sessionLoaded = false;
+async function currentSession() {
+  if (!sessionLoaded) {
+    await loadSession();
+    sessionLoaded = true;
+    const session = getSession();
+    if (session) startAlerts(session);
+  }
+  return getSession();
 }
 
 async function route() {
@@ -113,7 +128,15 @@ async function route() {
     return;
   }
   const path = (location.hash.replace(/^#/, '') || '/').replace(/\/+$/, '') || '/';
-  const session = getSession();
+  let session;
+  try {
+    session = await currentSession();
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    clear(main).append(h('h1', null, bi('无法连接服务器', 'Cannot reach the server')), unavailable(err, ['登录', 'Sign-in']));
+    return;
+  }
+  if (seq !== renderSeq) return;
   let catalog = null;
   if (session) {
     try {
@@ -128,7 +151,10 @@ async function route() {
   if (seq !== renderSeq) return;
   renderHeader(session, catalog, path);
   if (path === '/') {
-    location.replace(session ? HOME[session.role] ?? '#/whistles' : '#/signin');
+    // back from the identity provider: to the page that asked for a sign-in, else the role's home
+    const after = session ? sessionStorage.getItem('chuishao.after') : null;
+    if (after) sessionStorage.removeItem('chuishao.after');
+    location.replace(session ? (after && !after.startsWith('#/signin') ? after : (HOME[session.role] ?? '#/whistles')) : '#/signin');
     return;
   }
   const found = ROUTES.map(([re, mod, fn, roles]) => ({ m: re.exec(path), mod, fn, roles })).find((r) => r.m);
@@ -170,9 +196,13 @@ async function route() {
 }
 
 setUnauthorizedHandler(() => {
-  signOut();
+  // the session ended at the gateway (expired, signed out elsewhere): back to the sign-in page,
+  // said once; a full sign-in reloads the page, so the notice never outlives it
+  const wasSignedIn = getSession() !== null;
+  forget();
+  stopAlerts();
   if (location.hash.startsWith('#/signin')) return;
-  toast(bi('登录已失效，请重新登录。', 'Your session has expired; please sign in again.'), 'error');
+  if (wasSignedIn) toast(bi('登录已失效，请重新登录。', 'Your session has expired; please sign in again.'), 'error');
   location.hash = '#/signin';
 });
 

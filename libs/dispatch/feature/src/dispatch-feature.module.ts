@@ -19,9 +19,11 @@ import { ExtensionRequestRepository } from './extensions/extension-requests.repo
 import { DecideExtensionHandler } from './extensions/decide-extension.handler';
 import { AssessmentEventsKafkaController } from './scoring-policy/assessment-events.kafka.controller';
 import { ScoringPolicyCaps } from './scoring-policy/scoring-policy-caps';
+import { AlertsHttpController } from './alerts/alerts.http.controller';
+import { AlertsRepository } from './alerts/alerts.repository';
 
 @Module({
-  controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, AssessmentEventsKafkaController, ExtensionsHttpController, AssignmentsHttpController],
+  controllers: [DispatchWhistleEventsKafkaController, DepartmentRepliesKafkaController, AssessmentEventsKafkaController, ExtensionsHttpController, AssignmentsHttpController, AlertsHttpController],
   providers: [
     WhistleBriefs,
     RecentBriefs,
@@ -38,6 +40,7 @@ import { ScoringPolicyCaps } from './scoring-policy/scoring-policy-caps';
     ScoringPolicyCaps,
     RepliesWatermark,
     DeadlineScheduler,
+    AlertsRepository,
   ],
 })
 export class DispatchFeatureModule {}

@@ -1,5 +1,5 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify, JWTVerifyGetKey, JWTVerifyOptions, SignJWT } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, JWTPayload, jwtVerify, JWTVerifyGetKey, JWTVerifyOptions, SignJWT } from 'jose';
 import { isHttpsOrLoopbackUrl } from '@chuishao/platform';
 import { isRole, Principal, ROLES, ROLES_WITH_ORG } from './principal';
 
@@ -24,7 +24,7 @@ export class InvalidTokenError extends Error {
 export interface JwtVerifierOptions {
   /** HS256 shared secret (≥ 32 chars), `CHUISHAO_JWT_SECRET`. */
   secret?: string;
-  /** JWKS URL for RS256/ES256 (`CHUISHAO_JWKS_URL`); https, or http to a loopback host. When set, it is used instead of the secret. */
+  /** JWKS URL for RS256/ES256 (`CHUISHAO_JWKS_URL`); https, or http to a loopback host. With a secret as well, both kinds are accepted. */
   jwksUrl?: string;
   /** Expected `iss` of JWKS tokens (`CHUISHAO_JWT_ISSUER`), required with `jwksUrl`. */
   issuer?: string;
@@ -88,47 +88,70 @@ function checkJwksOptions(options: JwtVerifierOptions): { jwksUrl: URL; issuer: 
   return { jwksUrl: new URL(jwksUrl as string), issuer, audience };
 }
 
+/** One way of verifying: a key (or key set) and the checks that go with it. */
+interface Verification {
+  key: KeyObject | JWTVerifyGetKey;
+  options: JWTVerifyOptions;
+  mode: 'hs256' | 'jwks';
+}
+
 /**
- * Verifies bearer tokens: HS256 with the shared secret, or — when a JWKS URL is configured —
- * RS256/ES256 against that key set (the secret is then not accepted). Every token needs `exp`
- * (checked with a bounded clock tolerance), `sub`, a known `role`, and `org` for street and
- * department. HS256 (dev) tokens also need `iat`, not in the future, and live at most 24 h
- * (`exp − iat`); JWKS tokens need the configured `iss` and `aud`.
+ * Verifies bearer tokens: HS256 with the shared secret (dev tokens), RS256/ES256 against a JWKS
+ * (the identity provider's), or both when both are configured — then the token's `alg` picks the
+ * way, and each way keeps its own checks (no HS256 token is ever checked against the JWKS, nor an
+ * RS256/ES256 one against the secret). Every token needs `exp` (checked with a bounded clock
+ * tolerance), `sub`, a known `role`, and `org` for street and department. HS256 (dev) tokens also
+ * need `iat`, not in the future, and live at most 24 h (`exp − iat`); JWKS tokens need the
+ * configured `iss` and `aud`.
  */
 export class JwtVerifier {
-  // a KeyObject made once: given the secret's bytes, jose would make one on every verify
-  private readonly key: KeyObject | JWTVerifyGetKey;
-  private readonly options: JWTVerifyOptions;
-  readonly mode: 'hs256' | 'jwks';
+  private readonly hs256?: Verification;
+  private readonly jwks?: Verification;
+  /** `hs256`, `jwks`, or `both`. */
+  readonly mode: 'hs256' | 'jwks' | 'both';
 
   constructor(options: JwtVerifierOptions) {
     const tolerance = clockTolerance(options.clockToleranceSeconds);
     if (options.jwksUrl) {
       const { jwksUrl, issuer, audience } = checkJwksOptions(options);
-      this.key = createRemoteJWKSet(jwksUrl);
-      this.options = { algorithms: ['RS256', 'ES256'], clockTolerance: tolerance, issuer, audience, requiredClaims: ['exp'] };
-      this.mode = 'jwks';
-    } else if (options.secret) {
-      this.key = createSecretKey(secretKey(options.secret));
-      // maxTokenAge: iat is required, not in the future, and not older than 24 h
-      this.options = { algorithms: ['HS256'], clockTolerance: tolerance, requiredClaims: ['exp', 'iat'], maxTokenAge: MAX_DEV_TOKEN_TTL_SECONDS };
-      this.mode = 'hs256';
-    } else {
-      throw new Error('JwtVerifier needs CHUISHAO_JWT_SECRET or CHUISHAO_JWKS_URL');
+      const options_: JWTVerifyOptions = { algorithms: ['RS256', 'ES256'], clockTolerance: tolerance, issuer, audience, requiredClaims: ['exp'] };
+      this.jwks = { key: createRemoteJWKSet(jwksUrl), options: options_, mode: 'jwks' };
     }
+    if (options.secret) {
+      // a KeyObject made once: given the secret's bytes, jose would make one on every verify
+      const key = createSecretKey(secretKey(options.secret));
+      // maxTokenAge: iat is required, not in the future, and not older than 24 h
+      const options_: JWTVerifyOptions = { algorithms: ['HS256'], clockTolerance: tolerance, requiredClaims: ['exp', 'iat'], maxTokenAge: MAX_DEV_TOKEN_TTL_SECONDS };
+      this.hs256 = { key, options: options_, mode: 'hs256' };
+    }
+    if (!this.hs256 && !this.jwks) throw new Error('JwtVerifier needs CHUISHAO_JWT_SECRET or CHUISHAO_JWKS_URL');
+    this.mode = this.hs256 && this.jwks ? 'both' : this.jwks ? 'jwks' : 'hs256';
+  }
+
+  /** The way to verify a token: by its header's `alg` when both are configured. */
+  private verificationFor(token: string): Verification {
+    if (!this.hs256) return this.jwks as Verification;
+    if (!this.jwks) return this.hs256;
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new InvalidTokenError('token is malformed or cannot be verified');
+    }
+    return alg === 'HS256' ? this.hs256 : this.jwks;
   }
 
   /** The principal of a valid token; throws {@link InvalidTokenError} otherwise. */
   async verify(token: string): Promise<Principal> {
+    const v = this.verificationFor(token);
     let payload: JWTPayload;
     try {
-      const result =
-        this.key instanceof KeyObject ? await jwtVerify(token, this.key, this.options) : await jwtVerify(token, this.key, this.options);
+      const result = v.key instanceof KeyObject ? await jwtVerify(token, v.key, v.options) : await jwtVerify(token, v.key, v.options);
       payload = result.payload;
     } catch (err: unknown) {
       throw new InvalidTokenError(describeJoseError(err));
     }
-    if (this.mode === 'hs256' && (payload.exp as number) - (payload.iat as number) > MAX_DEV_TOKEN_TTL_SECONDS) {
+    if (v.mode === 'hs256' && (payload.exp as number) - (payload.iat as number) > MAX_DEV_TOKEN_TTL_SECONDS) {
       throw new InvalidTokenError('a dev token may live at most 24 h (exp - iat)');
     }
     return principalFromClaims(payload);

@@ -164,8 +164,28 @@ describe('JwtVerifier (JWKS: RS256 with iss and aud)', () => {
     expect(await rejection(await make(), verifier)).toMatch(reason);
   });
 
-  it('is used instead of the secret when both are configured', () => {
-    expect(new JwtVerifier({ jwksUrl, issuer: ISSUER, audience: AUDIENCE, secret: SECRET }).mode).toBe('jwks');
+  describe('with both a secret and a JWKS (npm start, the tests)', () => {
+    let both: JwtVerifier;
+    beforeAll(() => {
+      both = new JwtVerifier({ jwksUrl, issuer: ISSUER, audience: AUDIENCE, secret: SECRET });
+    });
+
+    it('accepts dev tokens (HS256, the secret) and the provider’s tokens (RS256, the JWKS with iss and aud)', async () => {
+      expect(both.mode).toBe('both');
+      await expect(both.verify(await signDevToken({ sub: 'a', role: 'admin' }, SECRET))).resolves.toEqual({ sub: 'a', role: 'admin' });
+      await expect(both.verify(await idpToken({ role: 'street', org: 'street-1' }))).resolves.toEqual({ sub: 'u-1', role: 'street', org: 'street-1' });
+    });
+
+    it.each([
+      ['an RS256 token of another issuer', () => idpToken({ role: 'admin' }, { iss: 'https://evil.example' }), /claim iss is invalid/],
+      ['an RS256 token for another audience', () => idpToken({ role: 'admin' }, { aud: 'another-app' }), /claim aud is invalid/],
+      ['an HS256 token signed with another secret', () => signDevToken({ sub: 'a', role: 'admin' }, 'x'.repeat(40)), /signature/],
+      ['an HS256 token living longer than 24 h', () => new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setIssuedAt().setExpirationTime(now() + 25 * 3600).sign(new TextEncoder().encode(SECRET)), /24 h/],
+      ['alg none', async () => unsigned({ sub: 'u-1', role: 'admin', iss: ISSUER, aud: AUDIENCE, exp: now() + 60 }), /algorithm|malformed/],
+      ['not a JWT', async () => 'garbage', /malformed/],
+    ])('still refuses %s', async (_name, make, reason) => {
+      expect(await rejection(await make(), both)).toMatch(reason);
+    });
   });
 
   it.each([
