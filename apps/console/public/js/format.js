@@ -60,6 +60,16 @@ export function fmtNumber(n) {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }
 
+/** "2026年第3季度" / "2026年9月" / "2026年度" for a period key ("2026-Q3", "2026-09", "2026"). */
+export function fmtPeriod(period) {
+  const p = String(period ?? '');
+  let m = /^(\d{4})-Q([1-4])$/.exec(p);
+  if (m) return `${m[1]}年第${m[2]}季度`;
+  m = /^(\d{4})-(\d{2})$/.exec(p);
+  if (m) return `${m[1]}年${Number(m[2])}月`;
+  return /^\d{4}$/.test(p) ? `${p}年度` : p || '—';
+}
+
 /** The current calendar period strings in Beijing time. */
 export function currentPeriod(kind) {
   const parts = beijingParts(new Date());
