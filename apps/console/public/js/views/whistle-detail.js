@@ -104,6 +104,9 @@ export async function renderWhistleDetail(main, ctx) {
     else timer = setTimeout(() => void load(false, true), 15000);
   }
 
+  /** A server sentence with catalog codes (FIRE_LANE_BLOCKED, EMERGENCY…) in it, with their names instead. */
+  const named = (text) => String(text ?? '').replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\b[A-Z]{3,}\b/g, (code) => catalog.nameOf(code) ?? (LEVELS[code] ? `${label(LEVELS, code)[0]}色` : code));
+
   function paint(view, audit, auditErr) {
     const situation = catalog.situation(view.situationCode);
     const area = catalog.area(view.area);
@@ -164,7 +167,7 @@ export async function renderWhistleDetail(main, ctx) {
       t
         ? [
             h('p', { class: 'row' }, levelBadge(t.level), h('span', { class: 'muted small' }, `分级规则第 ${t.policyVersion} 版`)),
-            h('ol', null, (t.reasons ?? []).map((r) => h('li', null, r.zh, r.en ? h('span', { class: 'en' }, r.en) : null))),
+            h('ol', null, (t.reasons ?? []).map((r) => h('li', null, named(r.zh), r.en ? h('span', { class: 'en' }, named(r.en)) : null))),
             t.overridden
               ? h('p', { class: 'notice warn' }, bi(`指挥中心改级：${label(LEVELS, t.overridden.from)[0]}色 → ${label(LEVELS, t.level)[0]}色；理由：${t.overridden.reason}`, 'Overridden by the command center'))
               : null,
