@@ -39,7 +39,7 @@ export function explanationText(x, catalog) {
   }
   const [compZh] = label(COMPONENTS, x.component);
   const impact = typeof x.componentImpact === 'number' && x.componentImpact > 0 ? `${compZh} −${fmtNumber(x.componentImpact)}` : compZh;
-  return [h('strong', null, kindZh), h('span', { class: 'en' }, kindEn), ' ', bits.join('，'), h('span', { class: 'small muted' }, `（${impact}）`)];
+  return [h('strong', null, kindZh), h('span', { class: 'en' }, kindEn), ' ', h('span', null, bits.join('，')), h('span', { class: 'small muted' }, `（${impact}）`)];
 }
 
 /** One lost point as a list item: the words, the whistle, and the ids behind 技术详情. */
@@ -57,7 +57,6 @@ export function explanationItem(x, catalog, extra = null) {
       ['评价编号 Feedback', x.feedbackId],
       ['街道评价编号 Rating', x.ratingId],
       ['申诉编号 Appeal', x.restoredOnAppeal],
-      ['服务端说明 Server message', x.message],
     ]),
   );
 }
