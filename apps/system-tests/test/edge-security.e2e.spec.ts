@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually, TEST_JWT_SECRET } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
-import { describeIfChromium, launchConsoleBrowser } from './browser';
+import { accountOf, describeIfChromium, expectAccessible, launchConsoleBrowser, signIn } from './browser';
 
 const catalog = defaultCatalog();
 const street = catalog.streets[0];
@@ -203,23 +203,25 @@ describeBrowser('the console under its Content-Security-Policy', () => {
     await page.locator('main h1, main h2').first().waitFor();
   }
 
-  const pages: Array<[string, () => Promise<string>, string[]]> = [
-    ['street', () => stack.token('street', street.id), ['#/blow', '#/whistles', '#/ratings']],
-    ['department', () => stack.token('department', department.id), ['#/assignments', '#/my-score']],
-    ['command-center', () => stack.token('command-center'), ['#/board', '#/whistles', '#/disputes', '#/extensions', '#/scorecards', '#/annual', '#/analytics']],
-    ['assessment-office', () => stack.token('assessment-office'), ['#/scorecards', '#/appeals']],
+  // contract §16 accounts (browser.ts signIn); every page also gets the axe-core WCAG 2.1 AA scan
+  const pages: Array<[string, string, string[]]> = [
+    ['street', accountOf('street', street.id), ['#/blow', '#/whistles', '#/ratings']],
+    ['department', accountOf('department', department.id), ['#/assignments', '#/my-score']],
+    ['command-center', 'command-center', ['#/board', '#/whistles', '#/disputes', '#/extensions', '#/scorecards', '#/annual', '#/analytics']],
+    ['assessment-office', 'assessment-office', ['#/scorecards', '#/annual', '#/appeals', '#/analytics']],
   ];
 
-  it.each(pages)('runs every %s page without a CSP violation', async (_role, token, hashes) => {
+  it.each(pages)('runs every %s page without a CSP violation', async (_role, account, hashes) => {
     const page = await open();
-    await page.goto(`${stack.base}/`);
-    await page.getByLabel('访问令牌（JWT）').fill(await token());
-    await page.getByRole('button', { name: /^登录/ }).click();
-    await page.getByTestId('whoami').waitFor();
-    for (const hash of hashes) await visit(page, hash);
+    await signIn(page, stack, account);
+    for (const hash of hashes) {
+      await visit(page, hash);
+      await expectAccessible(page, `${_role} ${hash}`);
+    }
     if (_role === 'street') {
       await visit(page, `#/whistles/${whistleId}`);
-      await page.getByTestId('timeline').waitFor();
+      await page.getByTestId('timeline').waitFor({ state: 'attached' }); // collapsed until opened
+      await expectAccessible(page, 'street whistle');
     }
     await page.close();
     expect(violations).toEqual([]);
@@ -231,6 +233,7 @@ describeBrowser('the console under its Content-Security-Policy', () => {
     await page.goto(`${stack.base}/feedback/not-a-real-token`);
     await page.waitForLoadState('networkidle');
     await page.locator('main .notice, main h1').first().waitFor();
+    await expectAccessible(page, 'resident page');
     await page.goto(`${stack.base}/docs`);
     await page.locator('.swagger-ui .info .title').waitFor();
     await page.locator('.opblock').first().waitFor();
