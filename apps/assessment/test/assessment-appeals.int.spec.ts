@@ -3,7 +3,7 @@ import type { Consumer } from 'kafkajs';
 import ExcelJS from 'exceljs';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TOPICS } from '@chuishao/contracts';
-import { eventually, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
+import { csvAsOneTable, eventually, LOCAL_TIME, startServiceForTest, type ServiceUnderTest } from '@chuishao/testing';
 import { assessmentService } from '../src/assessment.service';
 import { envelope, type Json } from './envelopes';
 
@@ -99,9 +99,9 @@ describe('assessment: departments, policy versions, the annual grade and appeals
     expect(own.json.rows[0]).toMatchObject({ total: 52, grade: 'AVERAGE', completion: { onTime: 1, late: 1, missed: 1 } });
     expect(own.json.rows[0].explanations.map((e: Json) => e.kind)).toEqual(['LATE', 'MISSED', 'FEEDBACK', 'DEDUCTION']);
     const ownB = await get('/api/v1/assessment/scorecards?period=2026-Q3&format=csv', deptB);
-    const lines = ownB.body.split('\r\n');
-    expect(lines[1].startsWith(`${B.name},100,1,1,0,0,0`)).toBe(true);
-    expect(lines[2]).toBe('');
+    const ownRows = csvAsOneTable(Buffer.from(ownB.body, 'utf8')).rows;
+    expect(ownRows.map((r) => r['部门'])).toEqual([B.name]); // its own row only
+    expect(Object.values(ownRows[0]).slice(3, 10)).toEqual([B.name, '100', '1', '1', '0', '0', '0']);
     expect((await get(`/api/v1/assessment/scorecards?period=2026-Q3&departmentId=${B.id}`, deptA)).status).toBe(403);
     expect((await get(`/api/v1/assessment/scorecards?period=2026-Q3&departmentId=${A.id}&explain=false`, deptA)).json.rows).toHaveLength(1);
     expect((await get('/api/v1/assessment/scorecards?period=2026-Q3', s1)).status).toBe(403);
@@ -150,14 +150,17 @@ describe('assessment: departments, policy versions, the annual grade and appeals
     const csv = await svc.app.inject({ method: 'GET', url: '/api/v1/assessment/annual?year=2026&format=csv', headers: { authorization: `Bearer ${office}` } });
     expect([...csv.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.headers['content-disposition']).toContain('chuishao-annual-2026.csv');
-    const lines = csv.rawPayload.subarray(3).toString('utf8').split('\r\n');
-    expect(lines[0]).toBe('部门,年度得分,计入件数,等级,排名,样本不足,年度绩效贡献分,2026-Q1 总分,2026-Q1 计入件数,2026-Q2 总分,2026-Q2 计入件数,2026-Q3 总分,2026-Q3 计入件数,2026-Q4 总分,2026-Q4 计入件数');
-    expect(lines).toContain(`${A.name},52,3,一般,,样本不足,15.6,,0,,0,52,3,,0`);
+    const table = csvAsOneTable(csv.rawPayload); // one table: how the year was made is in columns, not a note below
+    expect(table.header).toEqual(['部门', '年度得分', '计入件数', '等级', '排名', '样本不足', '年度绩效贡献分', '2026-Q1 总分', '2026-Q1 计入件数', '2026-Q2 总分', '2026-Q2 计入件数', '2026-Q3 总分', '2026-Q3 计入件数', '2026-Q4 总分', '2026-Q4 计入件数', '年度', '计算方法', '年度绩效占比', '评分办法版本', '计算时点']);
+    const a = table.rows.find((r) => r['部门'] === A.name)!;
+    expect(Object.values(a).slice(0, 15)).toEqual([A.name, '52', '3', '一般', '', '样本不足', '15.6', '', '0', '', '0', '52', '3', '', '0']);
+    expect(a['计算时点']).toMatch(LOCAL_TIME);
     const xlsx = await svc.app.inject({ method: 'GET', url: '/api/v1/assessment/annual?year=2026&format=xlsx', headers: { authorization: `Bearer ${office}` } });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = wb.getWorksheet('年度考核')!;
     expect(sheet.getRow(1).getCell(7).value).toBe('年度绩效贡献分');
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['年度考核', '说明']);
 
     const own = await get('/api/v1/assessment/annual?year=2026', deptA);
     expect(own.json.rows).toEqual([rowOf(r.json, A.id)]);
@@ -246,7 +249,7 @@ describe('assessment: departments, policy versions, the annual grade and appeals
       expect(own.rows).toEqual([rowOf(v1, A.id)]);
       expect((await get('/api/v1/assessment/scorecards/versions?period=2026-Q3', office)).json.items.map((v: Json) => [v.version, v.amendedBy])).toEqual([[1, null], [2, filed.json.id]]);
       const csv = await svc.app.inject({ method: 'GET', url: '/api/v1/assessment/scorecards?period=2026-Q3&format=csv&version=2', headers: { authorization: `Bearer ${office}` } });
-      expect(csv.rawPayload.subarray(3).toString('utf8')).toContain(`restored on appeal ${filed.json.id}`);
+      expect(csvAsOneTable(csv.rawPayload).rows.some((r) => r['申诉'] === '经申诉恢复')).toBe(true);
 
       const annual = (await get('/api/v1/assessment/annual?year=2026', office)).json;
       expect(annual.periods.find((p: Json) => p.period === '2026-Q3')).toMatchObject({ version: 2 });

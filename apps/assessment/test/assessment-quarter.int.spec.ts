@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TOPICS } from '@chuishao/contracts';
-import { eventually, startServiceForTest, whistleBlownData, type ServiceUnderTest } from '@chuishao/testing';
+import { csvAsOneTable, eventually, LOCAL_TIME, startServiceForTest, UUID, whistleBlownData, type ServiceUnderTest } from '@chuishao/testing';
 import {
   compareScorecards,
   compareTables,
@@ -216,35 +216,45 @@ describe('assessment: a scripted quarter through the HTTP API (real PostgreSQL a
     expect(r.json.rows.find((x: Json) => x.departmentId === A.id).completion).toEqual({ score: 75, counted: 2, onTime: 1, late: 1, missed: 0, excluded: 1 });
   });
 
-  it('exports CSV (UTF-8 BOM, CRLF, Chinese headers) and XLSX (two sheets)', async () => {
+  it('exports CSV as ONE table a person reads in Excel (BOM, CRLF, names, local times) and XLSX (one table per sheet)', async () => {
     const csv = await svc.app.inject({ method: 'GET', url: '/api/v1/assessment/scorecards?period=2026-Q3&format=csv', headers: { authorization: `Bearer ${office}` } });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain('filename="chuishao-scorecard-2026-Q3.csv"');
     expect(csv.headers['content-disposition']).toContain("filename*=UTF-8''");
-    const raw = csv.rawPayload;
-    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const text = raw.subarray(3).toString('utf8');
-    const lines = text.split('\r\n');
-    expect(lines[0]).toBe('部门,完成度得分,计入件数,按时,逾期办结,超期未办,不计入,满意度得分,评价数,感知度得分,评分街道数,总分,等级,排名,样本不足');
-    expect(lines[1]).toBe(`${C.name},,0,0,0,0,0,,0,100,1,100,优秀,,样本不足`);
-    expect(lines[3]).toBe(`${A.name},50,3,1,1,1,2,90,2,88.5,2,69.55,一般,,样本不足`);
-    expect(text).toContain(',随哨件关闭,');
-    expect(text).toContain('扣分说明');
-    expect(text).toContain('多次催办才到场');
-    expect(text.replace(/\r\n/g, '')).not.toContain('\n');
+    const { header, rows } = csvAsOneTable(csv.rawPayload);
+    expect(header.slice(0, 4)).toEqual(['考核期', '计算时点', '评分办法版本', '部门']);
+    expect(header).toContain('办结时限');
+    for (const r of rows) {
+      expect(r['考核期']).toBe('2026-Q3');
+      expect(r['计算时点']).toMatch(LOCAL_TIME);
+      for (const k of ['办结时限', '办结时间']) if (r[k] && !/^(随哨件关闭|未办结)$/.test(r[k])) expect(r[k]).toMatch(LOCAL_TIME);
+    }
+    expect(csv.rawPayload.toString('utf8')).not.toMatch(UUID);
+    expect(csv.rawPayload.toString('utf8')).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/); // no ISO/UTC instants
+    const ofA = rows.filter((r) => r['部门'] === A.name);
+    expect(ofA.length).toBeGreaterThan(1); // one row per lost point
+    expect(ofA[0]).toMatchObject({ 完成度得分: '50', 计入件数: '3', 总分: '69.55', 等级: '一般', 样本不足: '样本不足' });
+    expect(rows.find((r) => r['部门'] === C.name)).toMatchObject({ 感知度得分: '100', 总分: '100', 考核项: '' }); // no lost point: one row
+    expect(rows.some((r) => r['类别'] === '随哨件关闭')).toBe(true);
+    const deduction = rows.find((r) => r['评价/扣分理由'].includes('多次催办才到场'))!;
+    expect(deduction['街道']).not.toBe('');
+    const late = rows.find((r) => r['类别'] === '逾期办结' || r['类别'] === '超期未办')!;
+    expect(late['哨件（呼叫情形）']).not.toBe('');
+    expect(late['街道']).not.toBe('');
 
     const xlsx = await svc.app.inject({ method: 'GET', url: '/api/v1/assessment/scorecards?period=2026-Q3&format=xlsx', headers: { authorization: `Bearer ${office}` } });
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-disposition']).toContain('chuishao-scorecard-2026-Q3.xlsx');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['考核得分', '扣分说明']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['考核得分', '扣分说明', '说明']);
     expect(wb.getWorksheet('考核得分')!.getRow(1).getCell(1).value).toBe('部门');
     const rowA = wb.getWorksheet('考核得分')!.getRow(4);
     expect([...Array(14).keys()].map((i) => rowA.getCell(i + 1).value)).toEqual([A.name, 50, 3, 1, 1, 1, 2, 90, 2, 88.5, 2, 69.55, '一般', null]);
     expect(rowA.getCell(15).value).toBe('样本不足');
-    expect(wb.getWorksheet('扣分说明')!.rowCount).toBe(1 + 7 + 1);
+    expect(wb.getWorksheet('考核得分')!.rowCount).toBe(1 + rows.filter((r, i) => rows.findIndex((x) => x['部门'] === r['部门']) === i).length);
+    expect(wb.getWorksheet('扣分说明')!.rowCount).toBe(1 + rows.filter((r) => r['考核项'] !== '').length);
   });
 
   it('serves the policy and refuses other roles', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defaultCatalog } from '@chuishao/catalog';
-import { eventually } from '@chuishao/testing';
+import { csvAsOneTable, eventually } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
 
 const catalog = defaultCatalog();
@@ -83,9 +83,10 @@ describe('assessment end to end: from a whistle to the 50/20/30 scorecard', () =
 
     const csv = await fetch(`${stack.base}/api/v1/assessment/scorecards?period=${period}&format=csv`, { headers: { authorization: `Bearer ${office}` } });
     expect(csv.status).toBe(200);
-    const bytes = Buffer.from(await csv.arrayBuffer());
-    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(bytes.subarray(3).toString('utf8').split('\r\n')[1]).toBe(`${FIRE.name},100,1,1,0,0,0,80,1,95,1,94.5,优秀,,样本不足`); // no rank: the sample is too small
+    const { rows } = csvAsOneTable(Buffer.from(await csv.arrayBuffer()));
+    const fire = rows.filter((r) => r['部门'] === FIRE.name);
+    expect(fire.map((r) => r['类别'])).toEqual(['群众评价', '街道扣分']); // one row per lost point, the scores on each
+    expect(Object.values(fire[0]).slice(3, 18)).toEqual([FIRE.name, '100', '1', '1', '0', '0', '0', '80', '1', '95', '1', '94.5', '优秀', '', '样本不足']); // no rank: the sample is too small
 
     const summary = await stack.http('GET', '/api/v1/analytics/summary', { token: streetToken });
     expect(summary.json).toMatchObject({ streetId: street.id, total: 1, byStatus: [{ status: 'RESOLVED', count: 1 }] });

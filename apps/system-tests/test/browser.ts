@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Role } from '@chuishao/auth';
 import { defaultCatalog } from '@chuishao/catalog';
@@ -74,3 +75,26 @@ export function accountOf(role: Role, orgId?: string): string {
   if (!org) throw new Error(`no ${role} with id ${orgId}`);
   return `${role}.${org.code}`;
 }
+
+/** The two sizes every journey is walked at: a phone and a desktop. */
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1366, height: 900 };
+
+/**
+ * WCAG 2.1 A/AA by axe-core on the page as it is now; fails on any serious or critical violation,
+ * naming the rule and the first offending elements.
+ */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const text = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  expect({ page: label, violations: text }).toEqual({ page: label, violations: [] });
+}
+
+/** The whistle-facing text a person sees in main (closed <details> and hidden elements excluded). */
+export async function visibleText(page: Page): Promise<string> {
+  return page.locator('main').innerText();
+}
+
+/** What never belongs in plain view: ids, raw instants, the zone's name, dev account names, "null". */
+export const DEVELOPER_WORDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d{2}-\d{2}T\d{2}:|Asia\/Shanghai|\bdev-[a-z]|\bnull\b|\bundefined\b|\b\d{4}-W\d{2}\b/i;

@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
-import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn } from './browser';
+import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn, expectAccessible } from './browser';
 
 const describeConsole = describeIfChromium('console-appeal');
 const catalog = defaultCatalog();
@@ -40,6 +40,7 @@ describeConsole('console: a department appeals a lost point and the office uphol
     await stack.stop();
   });
 
+  /** A phone page signed in as a contract §16 account, at a console page. */
   async function signedIn(account: string, hash: string): Promise<Page> {
     const page = await browser.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
@@ -60,7 +61,7 @@ describeConsole('console: a department appeals a lost point and the office uphol
     const deptToken = await stack.token('department', fire.id);
     await eventually(async () => (await stack.http('GET', `/api/v1/assessment/scorecards?period=${period}`, { token: deptToken })).json?.rows?.[0]?.perception?.score === 90, 30000, 200);
 
-    const dept = await signedIn(accountOf('department', fire.id), '#/my-score');
+    const dept = await signedIn('department.FIRE_RESCUE', '#/my-score');
     await dept.getByTestId('my-score').waitFor();
     await dept.getByTestId('appeal-button').first().click();
     await dept.getByLabel(/申诉理由/).fill('当日已按时报到，有签到记录为证');
@@ -68,11 +69,14 @@ describeConsole('console: a department appeals a lost point and the office uphol
     await dept.getByRole('button', { name: /提交申诉/ }).click();
     await dept.getByText('申诉处理中').waitFor();
     await dept.screenshot({ path: join(SCREENSHOTS, 'appeal-filed-phone.png'), fullPage: true });
+    await expectAccessible(dept, 'appeal-filed-phone');
 
     const office = await signedIn('assessment-office', '#/appeals');
     await office.getByTestId('appeal-queue').waitFor();
     await office.getByLabel(/裁决理由/).fill('签到记录属实，扣分撤销');
+    await expectAccessible(office, 'appeal-queue-phone');
     await office.getByRole('button', { name: /申诉成立/ }).click();
+    await office.locator('dialog').getByRole('button', { name: /申诉成立/ }).click();
     await office.getByText(/申诉成立，失分已恢复/).waitFor();
 
     // one session per browser: the department signs in again to see its score

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
-import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn } from './browser';
+import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn, expectAccessible } from './browser';
 
 const describeConsole = describeIfChromium('console-roles');
 
@@ -45,7 +45,7 @@ describeConsole('console: every role at work in the browser', () => {
     await stack.stop();
   });
 
-  /** A page signed in as a §16 account (`null`: nobody, the resident). */
+  /** A page signed in as a contract §16 account (null: the resident, not signed in). */
   async function signedIn(account: string | null, viewport = { width: 390, height: 844 }): Promise<Page> {
     const page = await browser.newPage();
     await page.setViewportSize(viewport);
@@ -57,6 +57,7 @@ describeConsole('console: every role at work in the browser', () => {
     }
     return page;
   }
+  const streetAccount = accountOf('street', street.id);
 
   async function blow(situationCode: string, title: string): Promise<{ id: string; assignments: Assignment[] }> {
     const created = await stack.http('POST', '/api/v1/whistles', {
@@ -89,19 +90,22 @@ describeConsole('console: every role at work in the browser', () => {
     await card.getByRole('button', { name: /^确认办结/ }).click();
     await dept.locator(`[data-assignment-id="${lead.id}"]`).locator('[data-progress=done]').waitFor();
     await dept.screenshot({ path: join(shots, 'roles-phone-department-done.png'), fullPage: true });
+    await expectAccessible(dept, 'roles-phone-department-done');
     await dept.close();
 
     await eventually(async () => ((await whistle(w.id)).status === 'COMPLETED' ? true : undefined), 20000);
-    const st = await signedIn(accountOf('street', street.id));
+    const st = await signedIn(streetAccount);
     await st.goto(`${stack.base}/#/whistles/${w.id}`);
     await st.getByTestId('whistle-status').getByText('已办结').waitFor();
     await st.getByRole('button', { name: /^确认解决/ }).click();
+    await st.locator('dialog').getByRole('button', { name: /^确认解决/ }).click(); // an irreversible act asks first
     const link = st.getByTestId('feedback-link').getByRole('link');
     await link.waitFor();
     const href = (await link.getAttribute('href'))!;
     expect(href).toMatch(new RegExp(`^${stack.base}/feedback/[^/]+$`));
     await st.getByTestId('whistle-status').getByText('已确认解决').waitFor();
     await st.screenshot({ path: join(shots, 'roles-phone-street-confirmed.png'), fullPage: true });
+    await expectAccessible(st, 'roles-phone-street-confirmed');
     await st.close();
 
     const resident = await signedIn(null);
@@ -110,6 +114,7 @@ describeConsole('console: every role at work in the browser', () => {
     await resident.getByLabel('意见建议（可选）').fill('处理及时');
     await resident.getByRole('button', { name: /^提交评价/ }).click();
     await resident.getByText('感谢您的评价！').waitFor();
+    await expectAccessible(resident, 'roles-phone-resident-rated');
     await resident.reload();
     await resident.getByText('该评价链接已使用过').waitFor();
     await resident.close();
@@ -133,13 +138,16 @@ describeConsole('console: every role at work in the browser', () => {
     await dept.close();
 
     const target = catalog.departments.find((d) => !w.assignments.some((a) => a.departmentId === d.id))!;
-    const cc = await signedIn('command-center', { width: 1440, height: 900 });
+    const cc = await signedIn('command-center', { width: 1366, height: 900 });
     await cc.goto(`${stack.base}/#/disputes`);
     const disputed = cc.locator(`[data-assignment-id="${lead.id}"]`);
+    await disputed.getByLabel('裁决').selectOption('UPHOLD');
     await disputed.getByLabel('理由').fill('经研判，由城管部门牵头更合适');
     await disputed.getByLabel('改派至').selectOption({ label: target.name });
     await cc.screenshot({ path: join(shots, 'roles-desktop-disputes.png'), fullPage: true });
+    await expectAccessible(cc, 'roles-desktop-disputes');
     await disputed.getByRole('button', { name: /^裁决/ }).click();
+    await cc.locator('dialog').getByRole('button', { name: /^确定裁决/ }).click();
     await cc.getByText('没有待裁决的退单。').waitFor();
     const reassigned = await eventually(async () => {
       const v = await whistle(w.id);
@@ -154,22 +162,25 @@ describeConsole('console: every role at work in the browser', () => {
     await cc.getByLabel('新级别').selectOption('RED');
     await cc.getByLabel('理由').fill('涉及老人独居，需尽快处置');
     await cc.getByRole('button', { name: /^改级/ }).click();
+    await cc.locator('dialog').getByRole('button', { name: /^确定改级/ }).click();
     await cc.getByTestId('whistle-level').getByText('红色').waitFor({ timeout: 40000 });
     await cc.screenshot({ path: join(shots, 'roles-desktop-override.png'), fullPage: true });
+    await expectAccessible(cc, 'roles-desktop-override');
     await cc.close();
 
-    const st = await signedIn(accountOf('street', street.id));
+    const st = await signedIn(streetAccount);
     await st.goto(`${stack.base}/#/whistles/${blue.id}`);
     await st.getByText('撤回此哨件').click();
     await st.getByLabel('理由').fill('居民已自行协商解决');
     await st.getByRole('button', { name: /^撤回\s*Withdraw$/ }).click();
+    await st.locator('dialog').getByRole('button', { name: /^撤回/ }).click();
     await st.getByTestId('whistle-status').getByText('已撤回').waitFor();
     await st.close();
   });
 
   it('the street rates a department with written deductions; the assessment office reads, exports and closes a period', async () => {
     const dept = catalog.departments[0];
-    const st = await signedIn(accountOf('street', street.id));
+    const st = await signedIn(streetAccount);
     await st.goto(`${stack.base}/#/ratings`);
     await st.getByLabel('被评价部门').selectOption({ label: dept.name });
     await st.getByRole('button', { name: /添加扣分项/ }).click();
@@ -183,7 +194,7 @@ describeConsole('console: every role at work in the browser', () => {
     await st.getByText(/^已提交/).waitFor();
     await st.close();
 
-    const ao = await signedIn('assessment-office', { width: 1440, height: 900 });
+    const ao = await signedIn('assessment-office', { width: 1366, height: 900 });
     await ao.goto(`${stack.base}/#/scorecards`);
     await ao.getByRole('button', { name: /^查询/ }).waitFor();
     await ao.getByLabel('周期类型 Period type').selectOption('year');
@@ -193,13 +204,14 @@ describeConsole('console: every role at work in the browser', () => {
     await row.getByRole('button', { name: /^明细/ }).click();
     await ao.getByText(/报到不及时，多次催办/).waitFor();
     await ao.screenshot({ path: join(shots, 'roles-desktop-scorecards.png'), fullPage: true });
+    await expectAccessible(ao, 'roles-desktop-scorecards');
     const [download] = await Promise.all([ao.waitForEvent('download'), ao.getByRole('button', { name: /^下载 CSV/ }).click()]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     const year = new Date().getUTCFullYear() - 1;
     await ao.getByLabel('年份 Year').selectOption(String(year));
     await ao.getByRole('button', { name: /^关闭考核期/ }).click();
     await ao.locator('dialog').getByRole('button', { name: /^关闭考核期/ }).click();
-    await ao.getByText(`考核期 ${year} 已关闭`).waitFor();
+    await ao.getByText(`考核期 ${year}年度 已关闭`).waitFor();
     await ao.close();
     expect(pageErrors).toEqual([]);
   });

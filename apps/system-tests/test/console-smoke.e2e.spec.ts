@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { TestStack } from '../src/harness';
-import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn } from './browser';
+import { accountOf, describeIfChromium, expectAccessible, SCREENSHOTS, launchConsoleBrowser, signIn as signInAs } from './browser';
 
 const describeConsole = describeIfChromium('console-smoke');
 
@@ -42,8 +42,9 @@ describeConsole('console: a street office blows a whistle in the browser and fol
     return page;
   }
 
-  async function signInAs(page: Page, account = accountOf('street', street.id), who = street.name): Promise<void> {
-    await signIn(page, stack, account);
+  /** Signs in as a contract §16 account (browser.ts) and checks who the console says is signed in. */
+  async function signIn(page: Page, account = accountOf('street', street.id), who = street.name): Promise<void> {
+    await signInAs(page, stack, account);
     await page.getByTestId('whoami').getByText(who).waitFor();
   }
 
@@ -57,7 +58,7 @@ describeConsole('console: a street office blows a whistle in the browser and fol
     await page.goto(`${stack.base}/`);
     await page.getByRole('button', { name: /^登录/ }).waitFor();
     await page.screenshot({ path: join(shots, 'phone-01-signin.png'), fullPage: true });
-    await signInAs(page);
+    await signIn(page);
 
     await page.getByRole('link', { name: /^吹哨(\s*Blow)?$/ }).click();
     await page.getByLabel('呼叫情形').selectOption('FIRE_LANE_BLOCKED');
@@ -67,6 +68,7 @@ describeConsole('console: a street office blows a whistle in the browser and fol
     await page.getByLabel('社区').selectOption({ index: 1 });
     await page.getByLabel('涉及户数').fill('10');
     await page.screenshot({ path: join(shots, 'phone-02-blow-form.png'), fullPage: true });
+    await expectAccessible(page, 'phone-02-blow-form');
 
     // a too-long title is caught next to the field before anything is sent
     await page.getByLabel('标题').fill('长'.repeat(121));
@@ -93,6 +95,7 @@ describeConsole('console: a street office blows a whistle in the browser and fol
     expect(types).toEqual(['WhistleBlown', 'WhistleTriaged', 'DepartmentsSummoned']);
     expect(await page.getByTestId('assignment').count()).toBe(4);
     await page.screenshot({ path: join(shots, 'phone-03-detail.png'), fullPage: true });
+    await expectAccessible(page, 'phone-03-detail');
 
     whistleId = /#\/whistles\/([0-9a-f-]{36})$/.exec(page.url())![1];
     const server = await stack.http('GET', `/api/v1/whistles/${whistleId}`, { token: streetToken });
@@ -101,8 +104,8 @@ describeConsole('console: a street office blows a whistle in the browser and fol
   });
 
   it('shows the same whistle on a desktop, in the list and on its detail page', async () => {
-    const page = await openPage({ width: 1440, height: 900 });
-    await signInAs(page);
+    const page = await openPage({ width: 1366, height: 900 });
+    await signIn(page);
     await page.goto(`${stack.base}/#/whistles`);
     // the list endpoint may still be missing on this build: then the page says so, and we open the whistle by its link
     const link = page.getByRole('link', { name: '早餐车占用消防通道' });
@@ -134,14 +137,15 @@ describeConsole('console: a street office blows a whistle in the browser and fol
       { account: 'assessment-office', who: '区考核办', pages: [['scorecards', '#/scorecards', 'table, p.notice', '“考核评分”功能暂未开放']] },
       { account: accountOf('street', street.id), who: street.name, pages: [['ratings', '#/ratings', '[data-testid=rating-score]', '扣分项']] },
     ] as const;
-    for (const [vpName, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1440, height: 900 }]] as const) {
+    for (const [vpName, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1366, height: 900 }]] as const) {
       for (const r of roles) {
         const page = await openPage(viewport);
-        await signInAs(page, r.account, r.who);
+        await signIn(page, r.account, r.who);
         for (const [name, hash, content, missing] of r.pages) {
           await page.goto(`${stack.base}/${hash}`);
           await settled(page, content, missing);
           await page.screenshot({ path: join(shots, `${vpName}-role-${name}.png`), fullPage: true });
+          await expectAccessible(page, `${vpName}-role-${name}`);
         }
         await page.close();
       }

@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually, TEST_JWT_SECRET } from '@chuishao/testing';
 import { TestStack } from '../src/harness';
-import { accountOf, describeIfChromium, launchConsoleBrowser, signIn } from './browser';
+import { accountOf, describeIfChromium, launchConsoleBrowser, signIn, expectAccessible } from './browser';
 
 const catalog = defaultCatalog();
 const street = catalog.streets[0];
@@ -203,21 +203,25 @@ describeBrowser('the console under its Content-Security-Policy', () => {
     await page.locator('main h1, main h2').first().waitFor();
   }
 
-  // the sign-in itself (the console's page, the provider's login page) runs under CSP as well
+  // contract §16 accounts (browser.ts signIn); every page also gets the axe-core WCAG 2.1 AA scan
   const pages: Array<[string, string, string[]]> = [
     ['street', accountOf('street', street.id), ['#/blow', '#/whistles', '#/ratings']],
     ['department', accountOf('department', department.id), ['#/assignments', '#/my-score']],
     ['command-center', 'command-center', ['#/board', '#/whistles', '#/disputes', '#/extensions', '#/scorecards', '#/annual', '#/analytics']],
-    ['assessment-office', 'assessment-office', ['#/scorecards', '#/appeals']],
+    ['assessment-office', 'assessment-office', ['#/scorecards', '#/annual', '#/appeals', '#/analytics']],
   ];
 
   it.each(pages)('runs every %s page without a CSP violation', async (_role, account, hashes) => {
     const page = await open();
     await signIn(page, stack, account);
-    for (const hash of hashes) await visit(page, hash);
+    for (const hash of hashes) {
+      await visit(page, hash);
+      await expectAccessible(page, `${_role} ${hash}`);
+    }
     if (_role === 'street') {
       await visit(page, `#/whistles/${whistleId}`);
-      await page.getByTestId('timeline').waitFor();
+      await page.getByTestId('timeline').waitFor({ state: 'attached' }); // collapsed until opened
+      await expectAccessible(page, 'street whistle');
     }
     await page.close();
     expect(violations).toEqual([]);
@@ -229,6 +233,7 @@ describeBrowser('the console under its Content-Security-Policy', () => {
     await page.goto(`${stack.base}/feedback/not-a-real-token`);
     await page.waitForLoadState('networkidle');
     await page.locator('main .notice, main h1').first().waitFor();
+    await expectAccessible(page, 'resident page');
     await page.goto(`${stack.base}/docs`);
     await page.locator('.swagger-ui .info .title').waitFor();
     await page.locator('.opblock').first().waitFor();

@@ -127,7 +127,8 @@ async function route() {
     mountFeedback(main, decodeURIComponent(pathMatch[1]));
     return;
   }
-  const path = (location.hash.replace(/^#/, '') || '/').replace(/\/+$/, '') || '/';
+  // the hash's query holds a list's filters (url-state.js), not part of the route
+  const path = (location.hash.replace(/^#/, '').replace(/\?.*$/, '') || '/').replace(/\/+$/, '') || '/';
   let session;
   try {
     session = await currentSession();

@@ -1,28 +1,31 @@
-// Times in the district's time zone (Asia/Shanghai), durations in Chinese.
+// Times in the district's time zone (Beijing time), in ONE format everywhere: 2026-12-05 14:30.
+// Durations in Chinese. The CSV exports use the same format (Excel parses it as a date and time).
 export const TZ = 'Asia/Shanghai';
 
-const dateTime = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: TZ,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-const shortTime = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const partsFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
+/** {year, month, day, hour, minute} of an instant in Beijing time, as zero-padded strings. */
+function beijingParts(d) {
+  return Object.fromEntries(partsFormat.formatToParts(d).map((p) => [p.type, p.value]));
+}
+
+/** "2026-12-05 14:30" (Beijing time); "—" when there is no time. */
 export function fmtTime(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : dateTime.format(d);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const p = beijingParts(d);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
-export function fmtShort(iso) {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : shortTime.format(d);
+/** "2026年第49周（11-30 起）" for an ISO week "2026-W49" (its Monday, as a date in the same format). */
+export function fmtWeek(week) {
+  const m = /^(\d{4})-W(\d{2})$/.exec(String(week ?? ''));
+  if (!m) return String(week ?? '—');
+  const [y, w] = [Number(m[1]), Number(m[2])];
+  const jan4 = new Date(Date.UTC(y, 0, 4));
+  const monday = new Date(jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86400000 + (w - 1) * 7 * 86400000);
+  return `${y}年第${w}周（${monday.toISOString().slice(5, 10)} 起）`;
 }
 
 /** "1天2小时" / "3小时5分" / "4分12秒" for a number of milliseconds (absolute value). */
@@ -57,11 +60,19 @@ export function fmtNumber(n) {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }
 
-/** The current calendar period strings in Asia/Shanghai. */
+/** "2026年第3季度" / "2026年9月" / "2026年度" for a period key ("2026-Q3", "2026-09", "2026"). */
+export function fmtPeriod(period) {
+  const p = String(period ?? '');
+  let m = /^(\d{4})-Q([1-4])$/.exec(p);
+  if (m) return `${m[1]}年第${m[2]}季度`;
+  m = /^(\d{4})-(\d{2})$/.exec(p);
+  if (m) return `${m[1]}年${Number(m[2])}月`;
+  return /^\d{4}$/.test(p) ? `${p}年度` : p || '—';
+}
+
+/** The current calendar period strings in Beijing time. */
 export function currentPeriod(kind) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit' }).formatToParts(new Date()).map((p) => [p.type, p.value]),
-  );
+  const parts = beijingParts(new Date());
   const y = parts.year;
   const m = Number(parts.month);
   if (kind === 'year') return y;

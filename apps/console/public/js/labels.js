@@ -38,6 +38,25 @@ export const ASSIGNMENT_STATUS = {
   REASSIGNED: ['已改派', 'Reassigned'],
 };
 
+/** The whistle as dispatch knows it (an assignment's `whistle.phase`). */
+export const WHISTLE_PHASE = {
+  OPEN: ['哨件办理中', 'Whistle open'],
+  REOPENED: ['哨件已退回重办', 'Whistle reopened'],
+  RESOLVED: ['哨件已确认解决', 'Whistle resolved'],
+  WITHDRAWN: ['哨件已撤回', 'Whistle withdrawn'],
+};
+
+/** Lost points in the scorecard's explanations (明细). */
+export const LOST_POINT_KIND = {
+  LATE: ['逾期办结', 'Completed late'],
+  MISSED: ['超期未办结', 'Missed'],
+  CLOSED: ['随哨件关闭，不计入', 'Closed with the whistle, not counted'],
+  FEEDBACK: ['群众评价', 'Resident feedback'],
+  DEDUCTION: ['街道扣分', 'Street deduction'],
+};
+
+export const COMPONENTS = { completion: ['完成度', 'Completion'], satisfaction: ['满意度', 'Satisfaction'], perception: ['感知度', 'Perception'] };
+
 export const ASSIGNMENT_ROLE = { LEAD: ['牵头', 'Lead'], ASSIST: ['协办', 'Assist'] };
 
 export const DEADLINE_KIND = {

@@ -2,7 +2,7 @@
 // reloading the page (the browser revalidates with the ETag). Phone first; a wall-screen layout
 // from 1,900 px (css/public.css). Everything shown is the anonymised public view.
 import { bi, clear, h } from './dom.js';
-import { fmtShort, fmtTime } from './format.js';
+import { fmtTime } from './format.js';
 import { LEVEL_CODES, LEVELS, label } from './labels.js';
 import { levelBadge, statusBadge } from './ui.js';
 
@@ -150,7 +150,7 @@ function recentCard(recent) {
               { class: `prog-${cls}`, 'data-testid': 'recent' },
               h('div', { class: 'row' }, levelBadge(w.level), statusBadge(w.status), h('span', { class: `pill ${cls}` }, zh, h('span', { class: 'en' }, en))),
               h('div', { class: 't' }, w.situation.name),
-              h('div', { class: 'meta' }, h('span', null, [w.street.name, w.community?.name].filter(Boolean).join(' · ')), h('span', null, `吹哨 ${fmtShort(w.createdAt)}`)),
+              h('div', { class: 'meta' }, h('span', null, [w.street.name, w.community?.name].filter(Boolean).join(' · ')), h('span', null, `吹哨 ${fmtTime(w.createdAt)}`)),
             );
           }),
         )

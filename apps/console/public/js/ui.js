@@ -1,7 +1,7 @@
 // Shared widgets: toasts, confirm dialog, badges, field errors, countdowns, period picker.
 import { ApiError } from './api.js';
 import { bi, clear, h, uid } from './dom.js';
-import { fmtDuration, fmtTime, currentPeriod } from './format.js';
+import { fmtDuration, currentPeriod } from './format.js';
 import { GRADES, LEVELS, WHISTLE_STATUS, ASSIGNMENT_STATUS, label } from './labels.js';
 
 // ---- toasts ----------------------------------------------------------------------------------
@@ -51,9 +51,10 @@ export function unavailable(err, what) {
 
 // ---- confirmation dialog ---------------------------------------------------------------------
 
-export function confirmDialog(zh, en, okText = ['确定', 'OK']) {
+/** A modal "are you sure" for an act that cannot be undone; resolves true only on the OK button. */
+export function confirmDialog(zh, en, okText = ['确定', 'OK'], okClass = 'primary') {
   return new Promise((resolve) => {
-    const ok = h('button', { type: 'button', class: 'btn primary', value: 'ok' }, bi(okText[0], okText[1]));
+    const ok = h('button', { type: 'button', class: `btn ${okClass}`, value: 'ok' }, bi(okText[0], okText[1]));
     const cancel = h('button', { type: 'button', class: 'btn', value: 'cancel' }, bi('取消', 'Cancel'));
     const titleId = uid('dlg');
     const dlg = h('dialog', { 'aria-labelledby': titleId }, h('p', { id: titleId }, bi(zh, en)), h('div', { class: 'actions' }, ok, cancel));
@@ -101,7 +102,8 @@ export function gradeBadge(grade) {
 
 /** A live "剩 X / 超时 X" for a deadline; all of them tick from one timer. */
 export function countdown(iso, doneAt = null) {
-  const el = h('span', { class: 'countdown', dataset: { deadline: iso ?? '', done: doneAt ?? '' }, title: fmtTime(iso) });
+  // never inside a live region: a ticking countdown is read when the user gets to it, not announced every second
+  const el = h('span', { class: 'countdown', 'aria-live': 'off', dataset: { deadline: iso ?? '', done: doneAt ?? '' } });
   paintCountdown(el);
   return el;
 }
@@ -129,6 +131,39 @@ export function startCountdownTicker() {
   if (ticking) return;
   ticking = true;
   setInterval(() => document.querySelectorAll('.countdown[data-deadline]').forEach((el) => paintCountdown(/** @type {HTMLElement} */ (el))), 1000);
+}
+
+// ---- technical details -------------------------------------------------------------------------
+
+/**
+ * Ids, hashes and keys, out of plain view: a collapsed "技术详情" toggle.
+ * @param {Array<[string, unknown]>} rows [label, value] pairs; empty values are skipped
+ */
+export function techDetails(rows) {
+  const shown = rows.filter(([, v]) => v !== null && v !== undefined && v !== '');
+  if (!shown.length) return null;
+  return h(
+    'details',
+    { class: 'tech' },
+    h('summary', null, bi('技术详情', 'Technical details')),
+    h('dl', { class: 'kv small' }, shown.map(([k, v]) => [h('dt', null, k), h('dd', { class: 'mono' }, String(v))])),
+  );
+}
+
+// ---- reasons ---------------------------------------------------------------------------------
+
+/**
+ * The console asks for at least this many characters in every free-text reason (withdraw, reopen,
+ * override, dispute and its ruling, extension and appeal decisions): at least what each API
+ * enforces (the override 2, ratings and appeals 5, the others 1), one rule for the person.
+ */
+export const MIN_REASON = 5;
+
+/** null when the reason is long enough, else the message to show next to the field. */
+export function reasonProblem(text, min = MIN_REASON) {
+  const n = [...String(text ?? '').trim()].length;
+  if (n === 0) return '请填写理由 / A reason is required';
+  return n < min ? `理由至少 ${min} 个字 / At least ${min} characters` : null;
 }
 
 // ---- form fields -----------------------------------------------------------------------------

@@ -6,3 +6,4 @@ export * from './decider-spec';
 export * from './route-table';
 export * from './kafka-acls';
 export * from './kcat';
+export * from './csv';

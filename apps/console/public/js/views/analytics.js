@@ -3,7 +3,7 @@
 // {key: {...}} → table with one row per key, number → a figure.
 import { api } from '../api.js';
 import { append, bi, clear, h } from '../dom.js';
-import { fmtMaybeDuration, fmtNumber, TZ } from '../format.js';
+import { fmtMaybeDuration, fmtNumber, fmtTime, fmtWeek } from '../format.js';
 import { AREA_FALLBACK, DEADLINE_KIND, LEVELS, WHISTLE_STATUS, label } from '../labels.js';
 import { field, loading, unavailable } from '../ui.js';
 
@@ -54,12 +54,14 @@ export async function renderAnalytics(main, ctx) {
     if (k in WHISTLE_STATUS) return label(WHISTLE_STATUS, k)[0];
     if (k in AREA_FALLBACK) return catalog.area(k)?.name ?? label(AREA_FALLBACK, k)[0];
     if (k in DEADLINE_KIND) return label(DEADLINE_KIND, k)[0];
+    if (/^\d{4}-W\d{2}$/.test(k)) return fmtWeek(k);
     return catalog.nameOf(k) ?? k;
   };
 
   const cell = (k, v) => {
     if (v === null || v === undefined) return '—';
-    if (typeof v === 'string' && /Id$|Code$|^level$|^status$|^area$/.test(k)) return nameOf(v);
+    if (typeof v === 'string' && /Id$|Code$|^level$|^status$|^area$|^week$/.test(k)) return nameOf(v);
+    if (typeof v === 'string' && /At$|^from$|^to$|Start$/.test(k)) return fmtTime(v);
     if (typeof v === 'number') return /rate$/i.test(k) && v <= 1 ? `${(v * 100).toFixed(1)}%` : fmtMaybeDuration(v, k);
     if (typeof v === 'object') return Object.entries(v).map(([a, b]) => `${COLUMN_NAMES[a] ?? a}: ${typeof b === 'number' ? fmtMaybeDuration(b, a) : b === null ? '—' : String(b)}`).join('  ');
     return String(v);
@@ -190,7 +192,7 @@ export async function renderAnalytics(main, ctx) {
       const skip = new Set(['from', 'to', 'streetId', 'generatedAt', 'asOf', 'timeZone']);
       const sections = Object.entries(summary ?? {}).filter(([k]) => !skip.has(k));
       clear(out).append(
-        h('p', { class: 'small muted' }, `时区 ${TZ}`),
+        h('p', { class: 'small muted' }, `${fmtTime(summary.from)} 至 ${fmtTime(summary.to)}（北京时间）`),
         h('div', { class: 'grid2' }, sections.map(([k, v]) => section(k, v))),
       );
     } catch (err) {

@@ -2,16 +2,15 @@
 // and evidence links, decided UPHOLD / REJECT with a reason (POST …/appeals/{id}/decision).
 import { api, ApiError } from '../api.js';
 import { append, bi, clear, h } from '../dom.js';
-import { fmtTime } from '../format.js';
-import { clearErrors, field, loading, periodPicker, showFieldErrors, toastError, toastOk, unavailable } from '../ui.js';
+import { fmtPeriod, fmtTime } from '../format.js';
+import { clearErrors, confirmDialog, field, loading, periodPicker, reasonProblem, showFieldErrors, techDetails, toastError, toastOk, unavailable } from '../ui.js';
 
 const KINDS = { DEADLINE: ['办结时限', 'Deadline'], SATISFACTION: ['群众评价', 'Satisfaction'], RATING: ['街道扣分', 'Street rating'] };
 const STATUS = { PENDING: ['待裁决', 'Pending'], UPHELD: ['成立', 'Upheld'], REJECTED: ['驳回', 'Rejected'] };
 
 function targetText(t) {
-  const id = t.assignmentId ?? t.feedbackId ?? t.ratingId ?? '';
-  const [zh, en] = KINDS[t.kind] ?? [t.kind, ''];
-  return `${zh} ${en} · ${id}${Number.isInteger(t.deductionIndex) ? ` · 第 ${t.deductionIndex + 1} 项扣分` : ''}`;
+  const [zh] = KINDS[t.kind] ?? ['失分', ''];
+  return `${zh}${Number.isInteger(t.deductionIndex) ? `（第 ${t.deductionIndex + 1} 项扣分）` : ''}`;
 }
 
 function decisionForm(appeal, onDone) {
@@ -23,10 +22,14 @@ function decisionForm(appeal, onDone) {
     e.preventDefault();
     clearErrors(form);
     const decision = e.submitter?.value === 'REJECT' ? 'REJECT' : 'UPHOLD';
+    const problem = reasonProblem(reason.value);
+    if (problem) return void showFieldErrors(form, [{ field: 'reason', message: problem }]);
+    const what = decision === 'UPHOLD' ? '申诉成立（失分恢复，考核表生成修订版）' : '驳回申诉';
+    if (!(await confirmDialog(`确定${what}？裁决后不能撤销。`, 'Decide this appeal? It cannot be undone.', decision === 'UPHOLD' ? ['申诉成立', 'Uphold'] : ['驳回', 'Reject'], decision === 'UPHOLD' ? 'primary' : 'danger'))) return;
     uphold.disabled = reject.disabled = true;
     try {
       const r = await api(`/api/v1/assessment/appeals/${appeal.id}/decision`, { method: 'POST', body: { decision, reason: reason.value } });
-      const amended = (r.amendedVersions ?? []).map((v) => `${v.period} 第 ${v.version} 版`).join('、');
+      const amended = (r.amendedVersions ?? []).map((v) => `${fmtPeriod(v.period)}第 ${v.version} 版`).join('、');
       toastOk(decision === 'UPHOLD' ? `申诉成立，失分已恢复${amended ? `（已生成修订版考核表：${amended}）` : ''}` : '申诉已驳回', decision === 'UPHOLD' ? 'Upheld' : 'Rejected');
       onDone();
     } catch (err) {
@@ -70,11 +73,17 @@ export async function renderAppeals(main, ctx) {
                   'li',
                   { class: 'card' },
                   h('div', { class: 'row spread' }, h('strong', null, catalog.department(a.departmentId)?.name ?? a.departmentId), h('span', { class: 'badge' }, bi(...(STATUS[a.status] ?? [a.status, ''])))),
-                  h('p', { class: 'small' }, `${a.period} · ${targetText(a.target)} · 提交于 ${fmtTime(a.filedAt)} · 申诉 ${a.id}`),
+                  h('p', { class: 'small' }, `${fmtPeriod(a.period)} · ${targetText(a.target)} · 提交于 ${fmtTime(a.filedAt)}`),
                   h('p', null, bi('理由：', 'Reason: '), a.reason),
                   (a.evidence ?? []).length ? h('p', null, bi('证据：', 'Evidence: '), a.evidence.map((url, i) => [i ? '、' : '', h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, `链接 ${i + 1}`)])) : null,
                   a.decision ? h('p', { class: 'small muted' }, `裁决：${STATUS[a.status]?.[0] ?? a.status}，${a.decision.reason}（${fmtTime(a.decision.decidedAt)}）`) : null,
                   !a.decision && session.role === 'assessment-office' ? decisionForm(a, () => void load()) : null,
+                  techDetails([
+                    ['申诉编号 Appeal', a.id],
+                    ['派单编号 Assignment', a.target?.assignmentId],
+                    ['评价编号 Feedback', a.target?.feedbackId],
+                    ['街道评价编号 Rating', a.target?.ratingId],
+                  ]),
                 ),
               ),
             )

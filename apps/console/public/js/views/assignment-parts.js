@@ -3,16 +3,29 @@
 import { api, ApiError } from '../api.js';
 import { bi, h } from '../dom.js';
 import { fmtTime } from '../format.js';
-import { ASSIGNMENT_ROLE, DEADLINE_KIND, label } from '../labels.js';
-import { assignmentStatusBadge, clearErrors, countdown, field, showFieldErrors, toastError, toastOk } from '../ui.js';
+import { ASSIGNMENT_ROLE, DEADLINE_KIND, WHISTLE_PHASE, label } from '../labels.js';
+import { assignmentStatusBadge, clearErrors, confirmDialog, countdown, field, reasonProblem, showFieldErrors, toastError, toastOk } from '../ui.js';
 import { extensionList, extensionRequestForm } from './extensions.js';
 
 const OPEN = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED'];
+/** Whistle states (intake's status or dispatch's phase) after which no assignment of it runs. */
+const WHISTLE_CLOSED = ['RESOLVED', 'WITHDRAWN'];
+
+/**
+ * The assignment's status as the screen must show it: one still open when its whistle was
+ * confirmed or withdrawn is closed with it (contract §4), whatever a lagging view says.
+ * @param {{status: string, whistle?: {phase?: string}}} a
+ * @param {string | null} [whistleStatus] the whistle's status or phase, when known
+ */
+export function shownStatus(a, whistleStatus = a.whistle?.phase ?? null) {
+  return OPEN.includes(a.status) && WHISTLE_CLOSED.includes(whistleStatus ?? '') ? 'CLOSED' : a.status;
+}
 
 /** 'done' | 'work' | 'late' | 'off' for an assignment at this moment. */
-export function progressOf(a, now = Date.now()) {
-  if (a.status === 'COMPLETED') return 'done';
-  if (!OPEN.includes(a.status)) return 'off';
+export function progressOf(a, now = Date.now(), whistleStatus = a.whistle?.phase ?? null) {
+  const status = shownStatus(a, whistleStatus);
+  if (status === 'COMPLETED') return 'done';
+  if (!OPEN.includes(status)) return 'off';
   if ((a.overdue ?? []).length > 0) return 'late';
   const d = a.deadlines ?? {};
   const late = (iso, doneAt) => iso && !doneAt && new Date(iso).getTime() < now;
@@ -27,32 +40,45 @@ export function progressPill(p) {
   return h('span', { class: `pill ${p === 'off' ? '' : p}`, dataset: { progress: p } }, zh, h('span', { class: 'en' }, en));
 }
 
+/** One deadline, one row: what, when, and its countdown (or how it ended). */
 function deadlineRow(kind, due, doneAt, closed) {
   const [zh, en] = label(DEADLINE_KIND, kind);
-  return h(
-    'div',
-    { class: 'meta' },
-    h('span', { style: { minWidth: '4.5em' } }, bi(`${zh}时限`, en)),
-    h('span', null, fmtTime(due)),
-    // a closed assignment's unmet step no longer runs (e.g. completed without a separate arrival)
-    closed && !doneAt ? h('span', { class: 'muted' }, '—') : countdown(due, doneAt),
-    doneAt ? h('span', { class: 'muted' }, `（${zh}于 ${fmtTime(doneAt)}）`) : null,
-  );
+  let state;
+  if (!due) state = h('span', { class: 'muted' }, '—');
+  else if (doneAt) state = h('span', null, countdown(due, doneAt), h('span', { class: 'done-at' }, `（${zh}于 ${fmtTime(doneAt)}）`));
+  // a closed assignment's unmet step no longer runs (closed with the whistle, completed without a separate arrival)
+  else if (closed) state = h('span', { class: 'muted' }, bi('不再计时', 'stopped'));
+  else state = countdown(due);
+  return h('div', { class: 'deadline-row', dataset: { kind } }, h('span', null, bi(`${zh}时限`, en)), h('span', { class: 'when' }, fmtTime(due)), state);
 }
 
-/** One assignment: department, role, status, deadlines with countdowns and overdue markers. */
-export function assignmentCard(a, catalog, extra = null) {
-  const p = progressOf(a);
+/**
+ * One assignment: department, role, status (closed with its whistle when that is over), the
+ * whistle's own state, deadlines with countdowns and overdue markers, the result.
+ * @param {object} a the assignment
+ * @param {object} catalog
+ * @param {{extra?: Node | null, whistleStatus?: string | null}} [opts]
+ */
+export function assignmentCard(a, catalog, opts = {}) {
+  const whistleStatus = opts.whistleStatus ?? a.whistle?.phase ?? null;
+  const status = shownStatus(a, whistleStatus);
+  const p = progressOf(a, Date.now(), whistleStatus);
   const dept = catalog.department(a.departmentId);
   const [roleZh, roleEn] = label(ASSIGNMENT_ROLE, a.role);
   const d = a.deadlines ?? {};
+  const closed = !OPEN.includes(status);
+  const phase = a.whistle?.phase ? label(WHISTLE_PHASE, a.whistle.phase) : null;
   return h(
     'li',
-    { class: `item prog-${p}`, dataset: { assignmentId: a.id, testid: 'assignment' } },
-    h('div', { class: 'row spread' }, h('strong', null, dept?.name ?? a.departmentId), h('div', { class: 'row' }, h('span', { class: 'badge st' }, roleZh, h('span', { class: 'en' }, roleEn)), assignmentStatusBadge(a.status), progressPill(p))),
-    deadlineRow('REPORT', d.reportBy, a.reportedAt, !OPEN.includes(a.status)),
-    deadlineRow('ARRIVE', d.arriveBy, a.arrivedAt, !OPEN.includes(a.status)),
-    deadlineRow('COMPLETE', d.completeBy, a.completedAt, !OPEN.includes(a.status)),
+    { class: `item prog-${p}`, dataset: { assignmentId: a.id, testid: 'assignment', status } },
+    h(
+      'div',
+      { class: 'row spread' },
+      h('strong', null, dept?.name ?? '未知部门'),
+      h('div', { class: 'row' }, h('span', { class: 'badge st' }, roleZh, h('span', { class: 'en' }, roleEn)), assignmentStatusBadge(status), progressPill(p)),
+    ),
+    phase ? h('p', { class: 'small', dataset: { testid: 'whistle-phase' } }, bi(phase[0], phase[1])) : null,
+    h('div', { class: 'deadlines' }, deadlineRow('REPORT', d.reportBy, a.reportedAt, closed), deadlineRow('ARRIVE', d.arriveBy, a.arrivedAt, closed), deadlineRow('COMPLETE', d.completeBy, a.completedAt, closed)),
     (a.overdue ?? []).length
       ? h(
           'div',
@@ -63,7 +89,7 @@ export function assignmentCard(a, catalog, extra = null) {
       : null,
     a.result ? h('p', { class: 'small' }, bi('办结结果：', 'Result: '), a.result) : null,
     extensionList(a),
-    extra,
+    closed ? null : (opts.extra ?? null),
   );
 }
 
@@ -80,17 +106,14 @@ export function assignmentActions(a, onDone) {
   if (!OPEN.includes(a.status) || a.status === 'DISPUTED') return null;
   const box = h('div', { class: 'actions' });
   const panel = h('div');
-  for (const spec of ACTIONS.filter((s) => s.when.includes(a.status))) {
-    box.append(
-      h(
-        'button',
-        { type: 'button', class: `btn ${spec.action === 'dispute' ? 'danger' : spec.action === 'complete' || spec.action === 'report' ? 'primary' : ''}`, onclick: () => openForm(spec) },
-        bi(spec.zh, spec.en),
-      ),
-    );
-  }
+  const button = (spec) =>
+    h('button', { type: 'button', class: `btn ${spec.action === 'dispute' ? 'danger apart' : spec.action === 'complete' || spec.action === 'report' ? 'primary' : ''}`, onclick: () => openForm(spec) }, bi(spec.zh, spec.en));
+  const specs = ACTIONS.filter((s) => s.when.includes(a.status));
+  for (const spec of specs.filter((x) => x.action !== 'dispute')) box.append(button(spec));
   // 延期申请: one pending request per deadline (the server says so otherwise)
   box.append(h('button', { type: 'button', class: 'btn', dataset: { action: 'extension' }, onclick: () => panel.replaceChildren(extensionRequestForm(a, onDone)) }, bi('延期申请', 'Extension')));
+  // the destructive one (退单) set apart from the everyday buttons
+  for (const spec of specs.filter((x) => x.action === 'dispute')) box.append(button(spec));
   function openForm(spec) {
     const replyId = crypto.randomUUID(); // kept across retries of this one reply
     const form = h('form', { class: 'card', novalidate: true });
@@ -109,8 +132,9 @@ export function assignmentActions(a, onDone) {
       clearErrors(form);
       const value = input.value.trim();
       const key = spec.text ? spec.text[0] : 'note';
-      if (spec.text && !value) {
-        showFieldErrors(form, [{ field: key, message: '必填 / Required' }]);
+      const problem = spec.action === 'dispute' ? reasonProblem(value) : spec.text && !value ? '必填 / Required' : null;
+      if (problem) {
+        showFieldErrors(form, [{ field: key, message: problem }]);
         return;
       }
       const body = { replyId };
@@ -136,7 +160,8 @@ export function assignmentActions(a, onDone) {
 
 /** The command center's ruling on a disputed assignment (POST /api/v1/assignments/{id}/dispute-resolution). */
 export function disputeForm(a, catalog, onDone) {
-  const decision = h('select', { required: true }, h('option', { value: 'UPHOLD' }, '退单成立 UPHOLD'), h('option', { value: 'REJECT' }, '驳回退单 REJECT'));
+  // nothing preselected: the ruling is a choice
+  const decision = h('select', { required: true }, h('option', { value: '' }, '— 请选择 Choose —'), h('option', { value: 'UPHOLD' }, '退单成立 Uphold'), h('option', { value: 'REJECT' }, '驳回退单 Reject'));
   const reason = h('textarea', { rows: 2, required: true });
   const reassign = h('select', null, h('option', { value: '' }, '— 不改派 None —'), catalog.departments.filter((d) => d.id !== a.departmentId).map((d) => h('option', { value: d.id }, d.name)));
   const fReassign = field('改派至', 'Reassign to', reassign, { name: 'reassignTo', hint: bi('牵头部门退单成立时必须改派', 'Required when upholding a lead’s dispute') });
@@ -158,11 +183,17 @@ export function disputeForm(a, catalog, onDone) {
     e.preventDefault();
     clearErrors(form);
     const errors = [];
-    if (!reason.value.trim()) errors.push({ field: 'reason', message: '请填写理由 / A reason is required' });
+    if (!decision.value) errors.push({ field: 'decision', message: '请选择裁决 / Choose a decision' });
+    const problem = reasonProblem(reason.value);
+    if (problem) errors.push({ field: 'reason', message: problem });
     if (decision.value === 'UPHOLD' && a.role === 'LEAD' && !reassign.value) errors.push({ field: 'reassignTo', message: '请选择改派部门 / Choose a department' });
     if (errors.length) return void showFieldErrors(form, errors);
     const body = { decision: decision.value, reason: reason.value.trim() };
     if (decision.value === 'UPHOLD' && reassign.value) body.reassignTo = reassign.value;
+    const dept = catalog.department(a.departmentId)?.name ?? '';
+    const target = body.reassignTo ? `，改派${catalog.department(body.reassignTo)?.name ?? ''}` : '';
+    const what = decision.value === 'UPHOLD' ? `退单成立${target}` : '驳回退单，原部门继续办理';
+    if (!(await confirmDialog(`确定裁决：${dept} ${what}？裁决后不能撤销。`, 'Settle this dispute? It cannot be undone.', ['确定裁决', 'Settle']))) return;
     submit.disabled = true;
     try {
       await api(`/api/v1/assignments/${a.id}/dispute-resolution`, { method: 'POST', body });

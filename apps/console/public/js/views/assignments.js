@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { append, bi, clear, h } from '../dom.js';
 import { ASSIGNMENT_STATUS } from '../labels.js';
 import { field, levelBadge, loading, unavailable } from '../ui.js';
+import { keepInHash } from '../url-state.js';
 import { assignmentActions, assignmentCard, disputeForm, progressOf } from './assignment-parts.js';
 
 const ORDER = { late: 0, work: 1, done: 2, off: 3 };
@@ -19,7 +20,7 @@ export async function renderAssignments(main, ctx, preset = {}) {
   if (preset.status) status.value = preset.status;
   const isCenter = session.role === 'command-center' || session.role === 'admin';
   const dept = session.role === 'department' ? catalog.department(session.org) : null;
-  const list = h('ul', { class: 'list', 'aria-live': 'polite' });
+  const list = h('ul', { class: 'list' });
   const info = h('div');
   const counts = h('p', { class: 'row' });
   append(
@@ -48,15 +49,17 @@ export async function renderAssignments(main, ctx, preset = {}) {
         const p = progressOf(a);
         if (p in tally) tally[p] += 1;
         const w = a.whistle ?? {};
+        // the card's head is one big link to the whistle (.tap); the actions below stay buttons
         const title = h(
           'div',
-          null,
+          { class: 'tap' },
           h('div', { class: 'row' }, levelBadge(a.level ?? null), w.situationCode ? h('span', { class: 'muted small' }, catalog.situation(w.situationCode)?.name ?? '') : null),
-          h('a', { class: 'title', href: `#/whistles/${a.whistleId ?? w.id}` }, w.title ?? a.whistleId),
+          h('a', { class: 'title', href: `#/whistles/${a.whistleId ?? w.id}` }, w.title ?? catalog.situation(w.situationCode)?.name ?? '哨件 Whistle'),
           h('div', { class: 'meta' }, w.streetId ? h('span', null, catalog.street(w.streetId)?.name ?? '') : null, w.location?.address ? h('span', null, w.location.address) : null),
           a.disputeNote ? h('p', { class: 'small notice warn' }, bi(`退单理由：${a.disputeNote}`, 'Dispute reason')) : null,
         );
-        const card = assignmentCard(a, catalog, session.role === 'department' ? assignmentActions(a, () => void load()) : isCenter && a.status === 'DISPUTED' ? disputeForm(a, catalog, () => void load()) : null);
+        const extra = session.role === 'department' ? assignmentActions(a, () => void load()) : isCenter && a.status === 'DISPUTED' ? disputeForm(a, catalog, () => void load()) : null;
+        const card = assignmentCard(a, catalog, { extra });
         card.prepend(title);
         list.append(card);
       }
@@ -77,7 +80,7 @@ export async function renderAssignments(main, ctx, preset = {}) {
       clear(info).append(unavailable(err, ['派单列表', 'Assignments']));
     }
   }
-  status.addEventListener('change', () => void load());
+  if (!preset.status) keepInHash({ status }, () => void load());
   info.append(loading());
   await load();
 }

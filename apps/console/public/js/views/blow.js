@@ -2,7 +2,7 @@
 import { api, ApiError } from '../api.js';
 import { append, bi, clear, h, uid } from '../dom.js';
 import { LEVELS, label } from '../labels.js';
-import { clearErrors, counter, field, levelBadge, showFieldErrors, toastError, toastOk } from '../ui.js';
+import { clearErrors, counter, field, levelBadge, showFieldErrors, techDetails, toastError, toastOk } from '../ui.js';
 
 const ATTACHMENT_KINDS = [
   ['photo', '照片 Photo'],
@@ -122,7 +122,7 @@ export async function renderBlow(main, ctx) {
     deptBox,
     h('div', { class: 'form-errors field-error', role: 'alert' }),
     h('div', { class: 'sticky-submit' }, submit),
-    h('p', { class: 'small muted' }, bi('本次提交幂等键', 'Idempotency key'), ' ', h('span', { class: 'mono' }, idempotencyKey)),
+    techDetails([['本次提交幂等键 Idempotency key', idempotencyKey]]),
   );
 
   const body = () => {

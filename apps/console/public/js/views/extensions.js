@@ -6,7 +6,7 @@ import { api, ApiError } from '../api.js';
 import { append, bi, clear, h } from '../dom.js';
 import { fmtTime } from '../format.js';
 import { DEADLINE_KIND, label } from '../labels.js';
-import { clearErrors, field, levelBadge, loading, showFieldErrors, toastError, toastOk, unavailable } from '../ui.js';
+import { clearErrors, confirmDialog, field, levelBadge, loading, reasonProblem, showFieldErrors, toastError, toastOk, unavailable } from '../ui.js';
 
 const STATUS_TEXT = { PENDING: ['待审批', 'Pending'], APPROVED: ['已批准', 'Approved'], DENIED: ['未批准', 'Denied'] };
 const STATUS_CLASS = { PENDING: 'work', APPROVED: 'done', DENIED: 'late' };
@@ -59,7 +59,7 @@ export function extensionRequestForm(a, onDone) {
     { class: 'card', novalidate: true, dataset: { testid: 'extension-request' } },
     h('h3', null, bi('延期申请', 'Extension request')),
     field('延期时限', 'Deadline', kind, { required: true, name: 'kind', hint }).wrap,
-    field('延期至（北京时间）', 'Until (Asia/Shanghai)', until, { required: true, name: 'until' }).wrap,
+    field('延期至（北京时间）', 'Until (Beijing time)', until, { required: true, name: 'until' }).wrap,
     field('延期理由', 'Reason', reason, { required: true, name: 'reason' }).wrap,
     h('div', { class: 'form-errors field-error', role: 'alert' }),
     h('div', { class: 'actions' }, send, h('button', { type: 'button', class: 'btn', onclick: () => form.remove() }, bi('取消', 'Cancel'))),
@@ -91,7 +91,7 @@ export function extensionRequestForm(a, onDone) {
 
 /** The command center's decision on one request: approve or deny, with a reason. */
 export function extensionDecisionForm(x, onDone) {
-  const decision = h('select', { required: true }, h('option', { value: 'APPROVE' }, '批准延期 APPROVE'), h('option', { value: 'DENY' }, '不予批准 DENY'));
+  const decision = h('select', { required: true }, h('option', { value: '' }, '— 请选择 Choose —'), h('option', { value: 'APPROVE' }, '批准延期 Approve'), h('option', { value: 'DENY' }, '不予批准 Deny'));
   const reason = h('textarea', { rows: 2, required: true, maxlength: 2000 });
   const submit = h('button', { type: 'submit', class: 'btn primary' }, bi('审批', 'Decide'));
   const form = h(
@@ -105,7 +105,13 @@ export function extensionDecisionForm(x, onDone) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
-    if (!reason.value.trim()) return void showFieldErrors(form, [{ field: 'reason', message: '请填写理由 / A reason is required' }]);
+    const errors = [];
+    if (!decision.value) errors.push({ field: 'decision', message: '请选择审批结果 / Choose a decision' });
+    const problem = reasonProblem(reason.value);
+    if (problem) errors.push({ field: 'reason', message: problem });
+    if (errors.length) return void showFieldErrors(form, errors);
+    const what = decision.value === 'APPROVE' ? `批准延期至 ${fmtTime(x.until)}` : '不予批准延期';
+    if (!(await confirmDialog(`确定${what}？审批后不能撤销。`, 'Decide this extension request? It cannot be undone.', ['确定', 'Decide']))) return;
     submit.disabled = true;
     try {
       await api(`/api/v1/assignments/${x.assignmentId}/extension-decision`, { method: 'POST', body: { requestId: x.requestId, decision: decision.value, reason: reason.value.trim() } });
@@ -124,7 +130,7 @@ export function extensionDecisionForm(x, onDone) {
 /** 延期审批 (command center): the pending requests, oldest first, each with its decision form. */
 export async function renderExtensions(main, ctx) {
   const { catalog } = ctx;
-  const list = h('ul', { class: 'list', 'aria-live': 'polite' });
+  const list = h('ul', { class: 'list' });
   const info = h('div');
   const capNote = h('p', { class: 'muted small' });
   append(main, h('h1', null, bi('延期审批', 'Extension requests')), capNote, info, list);

@@ -37,21 +37,27 @@ export async function mountFeedback(main, token = tokenFromLocation()) {
     return;
   }
   const w = summary.whistle ?? summary;
+  const pub = summary.progress ?? null;
   const nameOf = (x) => (x && typeof x === 'object' ? x.name : x);
-  const depts = (w.departments ?? []).map((d) => `${d.name}${d.role === 'LEAD' ? '（牵头）' : ''}`).filter(Boolean);
+  // the public view only (docs/public.md): the situation's name stands for the street's own title
+  const lead = (pub?.departments ?? []).find((d) => d.role === 'LEAD') ?? null;
+  const depts = (pub?.departments ?? w.departments ?? []).map((d) => `${d.name}${d.role === 'LEAD' ? '（牵头）' : ''}`).filter(Boolean);
+  const place = [nameOf(pub?.street ?? w.street), pub ? (pub.community?.name ?? '未注明社区') : null].filter(Boolean).join(' · ');
   const card = h(
     'section',
-    { class: 'card', 'aria-labelledby': 'fb-sum' },
+    { class: 'card', 'aria-labelledby': 'fb-sum', dataset: { testid: 'feedback-summary' } },
     h('h2', { id: 'fb-sum' }, bi('您反映的问题', 'Your report')),
-    w.title ? h('p', { style: { fontSize: '1.1rem', fontWeight: 700 } }, w.title) : null,
+    h('p', { style: { fontSize: '1.1rem', fontWeight: 700 } }, nameOf(pub?.situation ?? w.situation) ?? '—'),
     h(
       'dl',
       { class: 'kv' },
-      w.situation ? [h('dt', null, '类别'), h('dd', null, nameOf(w.situation), w.area ? `（${nameOf(w.area)}）` : '')] : null,
-      w.street ? [h('dt', null, '街道'), h('dd', null, nameOf(w.street))] : null,
+      w.area ? [h('dt', null, '类别'), h('dd', null, nameOf(w.area))] : null,
+      place ? [h('dt', null, '地点'), h('dd', null, place)] : null,
       depts.length ? [h('dt', null, '处置部门'), h('dd', null, depts.join('、'))] : null,
       w.createdAt ? [h('dt', null, '反映时间'), h('dd', null, fmtTime(w.createdAt))] : null,
-      w.resolvedAt ? [h('dt', null, '办结时间'), h('dd', null, fmtTime(w.resolvedAt))] : null,
+      // when the department finished the work — not when the street confirmed it
+      [h('dt', null, '部门办结'), h('dd', { dataset: { testid: 'completed-at' } }, lead?.completedAt ? `${lead.name} 于 ${fmtTime(lead.completedAt)} 办结` : '尚未办结')],
+      w.resolvedAt ? [h('dt', null, '街道确认'), h('dd', null, fmtTime(w.resolvedAt))] : null,
     ),
   );
   const follow = progressCard(summary.progress);
@@ -108,14 +114,14 @@ function progressCard(p) {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'fb-pg', 'data-testid': 'feedback-progress' },
-    h('h2', { id: 'fb-pg' }, bi('办理进度', 'Progress')),
+    h('h2', { id: 'fb-pg' }, bi('办理情况', 'What was done')),
     h('p', null, bi(...label(WHISTLE_STATUS, p.status))),
     p.departments.map((d) =>
       h(
         'div',
         null,
         h('h3', null, d.name, ` · ${label(ASSIGNMENT_ROLE, d.role)[0]}`, h('span', { class: 'small muted' }, ` ${label(ASSIGNMENT_STATUS, d.status)[0]}`)),
-        h('ol', { class: 'progress-steps' }, step(true, '派单', d.summonedAt), step(!!d.reportedAt, '报到', d.reportedAt), step(!!d.arrivedAt, '到场', d.arrivedAt), step(!!d.completedAt, '办结', d.completedAt)),
+        h('ol', { class: 'progress-steps' }, step(true, '接到派单', d.summonedAt), step(!!d.reportedAt, '报到', d.reportedAt), step(!!d.arrivedAt, '到达现场', d.arrivedAt), step(!!d.completedAt, '办结', d.completedAt)),
       ),
     ),
   );

@@ -2,10 +2,9 @@
 // and an appeal (考核申诉) on each lost point: POST /api/v1/assessment/appeals.
 import { api, ApiError } from '../api.js';
 import { append, bi, clear, h } from '../dom.js';
-import { fmtNumber, fmtTime } from '../format.js';
+import { explanationItem } from '../explanations.js';
+import { fmtNumber, fmtPeriod, fmtTime } from '../format.js';
 import { clearErrors, field, gradeBadge, loading, periodPicker, showFieldErrors, toastError, toastOk, unavailable } from '../ui.js';
-
-const COMPONENTS = { completion: ['完成率', 'Completion'], satisfaction: ['满意度', 'Satisfaction'], perception: ['感知度', 'Perception'] };
 
 /** The appeal target of a lost point (contract §11), or null when it cannot be appealed. */
 export function appealTarget(x) {
@@ -38,7 +37,7 @@ function appealForm(period, target, onDone) {
     try {
       const links = evidence.value.split(/\s+/).map((s) => s.trim()).filter(Boolean);
       const appeal = await api('/api/v1/assessment/appeals', { method: 'POST', body: { period, target, reason: reason.value, evidence: links } });
-      toastOk(`申诉已提交（${appeal.id}）`, 'Appeal filed');
+      toastOk('申诉已提交，等待考核办裁决', 'Appeal filed');
       onDone(appeal);
     } catch (err) {
       if (err instanceof ApiError && err.errors.length) showFieldErrors(form, err.errors.map((x) => ({ ...x, field: String(x.field).replace(/^evidence\.\d+$/, 'evidence') })));
@@ -50,11 +49,8 @@ function appealForm(period, target, onDone) {
   return form;
 }
 
-function lostPoint(x, period, pending) {
-  const [zh, en] = String(x.message ?? '').split(' / ');
-  const [cz, ce] = COMPONENTS[x.component] ?? [x.component, ''];
-  const li = h('li', { class: x.restoredOnAppeal ? 'restored' : null }, bi(zh, en), h('span', { class: 'small muted' }, `（${cz} ${ce} −${fmtNumber(x.componentImpact ?? 0)}）`));
-  if (x.whistleId) li.append(' ', h('a', { href: `#/whistles/${x.whistleId}` }, '查看哨件'));
+function lostPoint(x, period, pending, catalog) {
+  const li = explanationItem(x, catalog);
   const target = appealTarget(x);
   if (!target) return li;
   const key = targetKey(target);
@@ -68,7 +64,7 @@ function lostPoint(x, period, pending) {
     li.append(
       appealForm(period, target, () => {
         pending.add(key);
-        li.replaceWith(lostPoint(x, period, pending));
+        li.replaceWith(lostPoint(x, period, pending, catalog));
       }),
     );
   });
@@ -120,10 +116,10 @@ export async function renderMyScore(main, ctx) {
     );
     const expl = row.explanations ?? [];
     clear(out).append(
-      h('p', { class: 'small muted' }, `周期 ${card.period} · 评分办法 v${card.policyVersion} · 截至 ${fmtTime(card.asOf)}${card.closedAt ? ` · 已于 ${fmtTime(card.closedAt)} 关闭` : ''}${card.version ? ` · 第 ${card.version} 版` : ''}`),
+      h('p', { class: 'small muted' }, `${fmtPeriod(card.period)} · 评分办法第 ${card.policyVersion} 版 · 截至 ${fmtTime(card.asOf)}${card.closedAt ? ` · 已于 ${fmtTime(card.closedAt)} 关闭` : ''}${card.version ? ` · 第 ${card.version} 版` : ''}`),
       stats,
       h('h2', null, bi('失分说明', 'Lost points')),
-      expl.length ? h('ul', { class: 'card lost-points' }, expl.map((x) => lostPoint(x, p, pending))) : h('p', { class: 'notice ok' }, bi('无失分', 'No points lost')),
+      expl.length ? h('ul', { class: 'card lost-points' }, expl.map((x) => lostPoint(x, p, pending, catalog))) : h('p', { class: 'notice ok' }, bi('无失分', 'No points lost')),
     );
   }
 

@@ -1,39 +1,11 @@
-// 考核评价 (assessment office): the 50/20/30 scorecards with grades and explanations, CSV/XLSX
-// export with the bearer token, and closing a period.
+// 考核评价 (assessment office): the 50/20/30 scorecards with grades and explanations (明细, in plain
+// words: explanations.js), CSV/XLSX export, and closing a period — set apart from the downloads,
+// behind a confirmation.
 import { api, download } from '../api.js';
 import { append, bi, clear, h } from '../dom.js';
-import { fmtNumber, fmtTime } from '../format.js';
+import { explanationItem } from '../explanations.js';
+import { fmtNumber, fmtPeriod, fmtTime } from '../format.js';
 import { confirmDialog, gradeBadge, loading, periodPicker, toastError, toastOk, unavailable } from '../ui.js';
-
-const COMPONENTS = { completion: '完成率', satisfaction: '满意度', perception: '感知度' };
-
-/** One lost point, explained: the server's bilingual message, the component it hit, a link to the whistle. */
-function explanationItem(x, catalog) {
-  if (!x || typeof x !== 'object') return h('li', null, String(x));
-  const parts = [];
-  if (x.message) {
-    const [zh, en] = String(x.message).split(' / ');
-    parts.push(bi(zh, en));
-  } else {
-    const bits = [];
-    if (x.kind) bits.push(`[${x.kind}]`);
-    if (x.deadline) bits.push(`时限 ${fmtTime(x.deadline)}`);
-    if (x.completedAt) bits.push(`办结 ${fmtTime(x.completedAt)}`);
-    if (x.streetId) bits.push(catalog.street(x.streetId)?.name ?? x.streetId);
-    if (x.points !== undefined) bits.push(`扣 ${x.points} 分`);
-    if (x.reason) bits.push(`理由：${x.reason}`);
-    parts.push(bits.join(' · ') || JSON.stringify(x));
-  }
-  const meta = [];
-  if (x.component) meta.push(`${COMPONENTS[x.component] ?? x.component}${typeof x.componentImpact === 'number' ? ` −${fmtNumber(x.componentImpact)}` : ''}`);
-  return h(
-    'li',
-    null,
-    parts,
-    meta.length ? h('span', { class: 'small muted' }, `（${meta.join('，')}）`) : null,
-    x.whistleId ? [' ', h('a', { href: `#/whistles/${x.whistleId}` }, '查看哨件')] : null,
-  );
-}
 
 export async function renderScorecards(main, ctx) {
   const { catalog, session } = ctx;
@@ -48,11 +20,22 @@ export async function renderScorecards(main, ctx) {
     'form',
     { class: 'card', 'aria-label': '考核查询 Scorecard query' },
     h('div', { class: 'field' }, h('span', { class: 'label' }, bi('考核周期', 'Period')), period.el),
-    h('div', { class: 'field' }, h('label', { for: (asOf.id = 'asof') }, bi('截至时间（可选，北京时间）', 'As of (optional, Asia/Shanghai)')), asOf),
-    h('div', { class: 'actions' }, show, csv, xlsx, close),
+    h('div', { class: 'field' }, h('label', { for: (asOf.id = 'asof') }, bi('截至时间（可选，北京时间）', 'As of (optional, Beijing time)')), asOf),
+    h('div', { class: 'actions' }, show),
   );
+  const downloads = h('section', { class: 'card', 'aria-labelledby': 'dl-h' }, h('h2', { id: 'dl-h' }, bi('下载', 'Download')), h('div', { class: 'actions' }, csv, xlsx));
+  // the irreversible act, away from the downloads
+  const closeZone = close
+    ? h(
+        'section',
+        { class: 'card danger-zone', 'aria-labelledby': 'close-h' },
+        h('h2', { id: 'close-h' }, bi('关闭考核期', 'Close the period')),
+        h('p', { class: 'small' }, bi('关闭后该周期的得分冻结，街道不能再提交评价；不能撤销。', 'Freezes the scores; cannot be undone.')),
+        close,
+      )
+    : null;
   const out = h('div');
-  append(main, h('h1', null, bi('考核评价', 'Scorecards')), h('p', { class: 'muted small' }, bi('完成率 50% · 群众满意度 20% · 基层感知度 30%', 'Completion 50% · satisfaction 20% · perception 30%')), controls, out);
+  append(main, h('h1', null, bi('考核评价', 'Scorecards')), h('p', { class: 'muted small' }, bi('完成率 50% · 群众满意度 20% · 基层感知度 30%', 'Completion 50% · satisfaction 20% · perception 30%')), controls, out, downloads, closeZone);
 
   const query = (format) => {
     const q = { period: period.value() };
@@ -102,9 +85,15 @@ export async function renderScorecards(main, ctx) {
     const tbody = h('tbody');
     for (const r of rows) {
       const expl = r.explanations ?? [];
-      const detailRow = h('tr', { class: 'expl', hidden: true }, h('td', { colspan: 8 }, expl.length ? h('ul', null, expl.map((x) => explanationItem(x, catalog))) : h('span', { class: 'muted' }, '无失分 No points lost')));
-      const toggle = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, `明细 ${expl.length}`);
+      const detailRow = h('tr', { class: 'expl', hidden: true }, h('td', { colspan: 8 }));
+      // built on first open: each lost point names its whistle by title (one read per whistle)
+      const fillDetail = () => {
+        if (detailRow.firstChild.firstChild) return;
+        detailRow.firstChild.append(expl.length ? h('ul', { class: 'lost-points' }, expl.map((x) => explanationItem(x, catalog))) : h('span', { class: 'muted' }, bi('无失分', 'No points lost')));
+      };
+      const toggle = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, `明细（${expl.length} 项失分）`);
       toggle.addEventListener('click', () => {
+        fillDetail();
         detailRow.hidden = !detailRow.hidden;
         toggle.setAttribute('aria-expanded', String(!detailRow.hidden));
       });
@@ -127,7 +116,7 @@ export async function renderScorecards(main, ctx) {
     }
     table.append(tbody);
     clear(out).append(
-      h('p', { class: 'small muted' }, `周期 ${card.period ?? ''} · 评分策略 v${card.policyVersion ?? '?'} · 截至 ${fmtTime(card.asOf)}${card.closed || card.closedAt ? ' · 已关闭' : ''}${card.version ? ` · 考核表第 ${card.version} 版${card.amendedBy ? `（经申诉 ${card.amendedBy} 修订）` : ''}` : ''}`),
+      h('p', { class: 'small muted' }, `${fmtPeriod(card.period)} · 评分办法第 ${card.policyVersion ?? '?'} 版 · 截至 ${fmtTime(card.asOf)}${card.closed || card.closedAt ? ' · 已关闭' : ''}${card.version ? ` · 考核表第 ${card.version} 版${card.amendedBy ? '（经申诉修订）' : ''}` : ''}`),
       rows.length ? h('div', { class: 'table-wrap card', style: { padding: '0' } }, table) : h('p', { class: 'notice' }, bi('该周期暂无数据。', 'No data for this period.')),
     );
   }
@@ -151,11 +140,11 @@ export async function renderScorecards(main, ctx) {
   xlsx.addEventListener('click', () => void exportAs('xlsx', xlsx));
   close?.addEventListener('click', async () => {
     const p = period.value();
-    const ok = await confirmDialog(`确定关闭考核期 ${p}？关闭后该周期的得分将冻结，街道不能再提交评价。`, `Close period ${p}? Its scores are frozen.`, ['关闭考核期', 'Close period']);
+    const ok = await confirmDialog(`确定关闭考核期 ${fmtPeriod(p)}？关闭后该周期的得分将冻结，街道不能再提交评价，不能撤销。`, `Close period ${p}? Its scores are frozen.`, ['关闭考核期', 'Close period'], 'danger');
     if (!ok) return;
     try {
       await api(`/api/v1/assessment/periods/${encodeURIComponent(p)}/close`, { method: 'POST', body: {} });
-      toastOk(`考核期 ${p} 已关闭`, 'Period closed');
+      toastOk(`考核期 ${fmtPeriod(p)} 已关闭`, 'Period closed');
       await load();
     } catch (err) {
       toastError(err);

@@ -1,10 +1,11 @@
 // 哨件列表: GET /api/v1/whistles with status/level (and for the district: street) filters and a
-// cursor "load more".
+// cursor "load more" that fetches the next page and disappears at the end. Filters live in the URL.
 import { api } from '../api.js';
 import { append, bi, clear, h } from '../dom.js';
 import { fmtTime } from '../format.js';
 import { LEVELS, LEVEL_CODES, WHISTLE_STATUS, label } from '../labels.js';
 import { countdown, field, levelBadge, loading, statusBadge, toastError, unavailable } from '../ui.js';
+import { keepInHash } from '../url-state.js';
 
 export function whistleItem(w, catalog, forStreet = false) {
   const situation = catalog.situation(w.situationCode);
@@ -12,7 +13,8 @@ export function whistleItem(w, catalog, forStreet = false) {
   const open = !['RESOLVED', 'WITHDRAWN', 'COMPLETED'].includes(w.status);
   return h(
     'li',
-    { class: 'item', dataset: { whistleId: w.id } },
+    // the whole card is the link's target (.tap: the title link stretches over the card)
+    { class: 'item tap', dataset: { whistleId: w.id } },
     h(
       'div',
       { class: 'row' },
@@ -29,8 +31,8 @@ export function whistleItem(w, catalog, forStreet = false) {
       w.streetId ? h('span', null, catalog.street(w.streetId)?.name ?? '') : null,
       w.location?.address ? h('span', null, w.location.address) : null,
       h('span', null, fmtTime(w.createdAt)),
-      next && open ? h('span', null, '下一时限 ', countdown(next)) : null,
     ),
+    next && open ? h('div', { class: 'deadline-row' }, h('span', null, '下一时限'), h('span', null, fmtTime(next)), countdown(next)) : null,
   );
 }
 
@@ -45,12 +47,14 @@ export async function renderWhistleList(main, ctx) {
     { class: 'card', role: 'search', 'aria-label': '筛选 Filters' },
     h('div', { class: `inline-fields ${district ? 'three' : ''}` }, field('状态', 'Status', status).wrap, field('级别', 'Level', level).wrap, district ? field('街道', 'Street', street).wrap : null),
   );
-  const list = h('ul', { class: 'list', 'aria-live': 'polite' });
+  const list = h('ul', { class: 'list' });
+  const count = h('p', { class: 'small muted', role: 'status' });
   const more = h('button', { type: 'button', class: 'btn block', hidden: true }, bi('加载更多', 'Load more'));
   const info = h('div');
   append(main, 
     h('div', { class: 'row spread' }, h('h1', null, bi(session.role === 'street' ? '我的哨件' : '哨件', session.role === 'street' ? 'My whistles' : 'Whistles')), session.role === 'street' ? h('a', { class: 'btn primary', href: '#/blow' }, bi('＋ 吹哨', 'Blow')) : null),
     filters,
+    count,
     info,
     list,
     more,
@@ -65,6 +69,7 @@ export async function renderWhistleList(main, ctx) {
       clear(list);
       clear(info).append(loading());
     }
+    if (!reset && !cursor) return; // nothing more: never load page 1 again
     more.disabled = true;
     try {
       const page = await api('/api/v1/whistles', { query: { status: status.value, level: level.value, streetId: district ? street.value : '', cursor, limit: 20 } });
@@ -74,6 +79,8 @@ export async function renderWhistleList(main, ctx) {
       for (const w of items) list.append(whistleItem(w, catalog, session.role === 'street'));
       cursor = page.nextCursor ?? null;
       more.hidden = !cursor || items.length === 0;
+      const n = list.children.length;
+      count.textContent = n ? `已显示 ${n} 件${cursor ? '，还有更多' : '，已全部显示'}` : '';
       if (reset && items.length === 0) info.append(h('p', { class: 'notice' }, bi('没有符合条件的哨件。', 'No whistles match.')));
     } catch (err) {
       if (mine !== seq) return;
@@ -83,7 +90,7 @@ export async function renderWhistleList(main, ctx) {
       more.disabled = false;
     }
   }
-  for (const s of [status, level, street]) s.addEventListener('change', () => void fetchPage(true));
+  keepInHash(district ? { status, level, streetId: street } : { status, level }, () => void fetchPage(true));
   filters.addEventListener('submit', (e) => e.preventDefault());
   more.addEventListener('click', () => void fetchPage(false));
   await fetchPage(true);

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { AnnualResult } from './annual.reader';
+import { csvTable, localTime, type Cell } from '../export/spreadsheet';
 
 const GRADE_NAMES: Record<string, string> = { EXCELLENT: '优秀', GOOD: '良好', AVERAGE: '一般' };
-type Cell = string | number | null;
 
 function headers(report: AnnualResult): string[] {
   return ['部门', '年度得分', '计入件数', '等级', '排名', '样本不足', '年度绩效贡献分', ...report.periods.flatMap((p) => [`${p.period} 总分`, `${p.period} 计入件数`])];
@@ -22,26 +22,27 @@ function cells(report: AnnualResult, row: AnnualResult['rows'][number]): Cell[] 
   ];
 }
 
-function note(report: AnnualResult): string {
-  const made = report.annualFrom === 'MONTHS' ? '月度' : '季度';
-  return `${report.year} 年度考核：由${made}总分按计入件数加权；评分办法 v${report.policyVersion}；年度绩效占比 ${report.annualShare}；计算时点 ${report.asOf}；时区 ${report.timeZone}`;
+/** How the year was made, for the 说明 sheet and the CSV's columns. */
+function about(report: AnnualResult): Array<[string, Cell]> {
+  return [
+    ['年度', report.year],
+    ['计算方法', `由${report.annualFrom === 'MONTHS' ? '月度' : '季度'}总分按计入件数加权`],
+    ['年度绩效占比', report.annualShare],
+    ['评分办法版本', report.policyVersion],
+    ['计算时点', localTime(report.asOf, report.timeZone)],
+  ];
 }
 
-function csvField(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return String(v);
-  const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** UTF-8 with a BOM and CRLF, like the scorecards: the table, a blank line, the note. */
+/** ONE table (csvTable: BOM, CRLF); how the year was made is on every row, in its own columns. */
 export function annualCsv(report: AnnualResult): Buffer {
-  const lines: Cell[][] = [headers(report), ...report.rows.map((r) => cells(report, r)), [], [note(report)]];
-  const text = lines.map((l) => l.map(csvField).join(',')).join('\r\n') + '\r\n';
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+  const info = about(report);
+  return csvTable(
+    [...headers(report), ...info.map(([k]) => k)],
+    report.rows.map((r) => [...cells(report, r), ...info.map(([, v]) => v)]),
+  );
 }
 
-/** One sheet, 年度考核. */
+/** Two sheets, one table each: 年度考核 and 说明. */
 export async function annualXlsx(report: AnnualResult): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'chuishao';
@@ -49,9 +50,11 @@ export async function annualXlsx(report: AnnualResult): Promise<Buffer> {
   const sheet = wb.addWorksheet('年度考核');
   sheet.addRow(headers(report)).font = { bold: true };
   for (const r of report.rows) sheet.addRow(cells(report, r));
-  sheet.addRow([]);
-  sheet.addRow([note(report)]);
   sheet.columns.forEach((c, i) => (c.width = i === 0 ? 36 : 14));
+  const notes = wb.addWorksheet('说明');
+  notes.addRow(['项目', '内容']).font = { bold: true };
+  for (const row of about(report)) notes.addRow(row);
+  notes.columns.forEach((c, i) => (c.width = i === 0 ? 20 : 36));
   return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
 }
 

@@ -8,7 +8,8 @@ import { counter, gauge, ProblemException } from '@chuishao/platform';
 import { closingOf, type Closing } from '../periods/closed-periods';
 import { scoringPolicyVersions } from '../policy/scoring-policy.repository';
 import { buildScorecard, type ScorecardResult } from './scorecard.reader';
-import { attachmentDisposition, scorecardCsv, scorecardXlsx } from './scorecard.export';
+import { attachmentDisposition, explainedWhistles, scorecardCsv, scorecardXlsx } from './scorecard.export';
+import { whistleNames } from '../export/spreadsheet';
 import { ByteLru, effectiveAsOf, scorecardCacheKey, type RenditionForHttp, type ScorecardFormat } from './scorecard-cache';
 import { readWatermark } from './scorecard-watermark';
 import { scorecardJson } from './scorecard-json';
@@ -277,10 +278,12 @@ export class ScorecardRenderer {
 
   private async renderCard(card: ScorecardResult, format: ScorecardFormat, policy: ScoringPolicy): Promise<{ body: Buffer; contentType: string; disposition?: string }> {
     const req = { format };
-    if (req.format === 'csv') return { body: scorecardCsv(card, policy), contentType: 'text/csv; charset=utf-8', disposition: attachmentDisposition(card.period, 'csv') };
+    // the spreadsheets name each whistle by its situation and street (never by its id)
+    const names = req.format === 'json' ? new Map() : await whistleNames(this.db, explainedWhistles(card));
+    if (req.format === 'csv') return { body: scorecardCsv(card, policy, names), contentType: 'text/csv; charset=utf-8', disposition: attachmentDisposition(card.period, 'csv') };
     if (req.format === 'xlsx') {
       return {
-        body: await scorecardXlsx(card, policy),
+        body: await scorecardXlsx(card, policy, names),
         contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         disposition: attachmentDisposition(card.period, 'xlsx'),
       };
