@@ -8,8 +8,11 @@ import {
   INITIAL_DISPATCH_STATE,
   type DispatchCommand,
   type DispatchState,
+  type DispatchStreamEvent,
   type ReplyCommandData,
+  type SummonCommand,
   type WhistleFact,
+  withLegacyClosing,
 } from './dispatch.decider';
 import { deadlinesFrom, durationMs, isoDuration, slaFromDeadlines } from './duration';
 
@@ -58,7 +61,7 @@ function reply(type: ReplyCommandData['type'], over: Partial<ReplyCommandData> =
 }
 
 /** given(events).when(command).thenMatches(events) | thenThrows(DispatchRefusal, refusal(kind, reason)) */
-const spec = DeciderSpecification.for<DispatchState, DispatchCommand, DispatchEvent | WhistleFact>({ decide, evolve, initialState: () => INITIAL_DISPATCH_STATE });
+const spec = DeciderSpecification.for<DispatchState, DispatchCommand, DispatchStreamEvent | WhistleFact>({ decide, evolve, initialState: () => INITIAL_DISPATCH_STATE });
 const given = spec.given;
 const refusal = (kind: DispatchRefusal['kind'], reason: RegExp) => (e: DispatchRefusal) => {
   expect(e.kind).toBe(kind);
@@ -66,7 +69,7 @@ const refusal = (kind: DispatchRefusal['kind'], reason: RegExp) => (e: DispatchR
 };
 
 /** The events a command produces when applied on top of history (for building histories). */
-function after(history: Array<DispatchEvent | WhistleFact>, command: DispatchCommand): Array<DispatchEvent | WhistleFact> {
+function after(history: Array<DispatchStreamEvent | WhistleFact>, command: DispatchCommand): Array<DispatchStreamEvent | WhistleFact> {
   return [...history, ...decide(command, fold(history))];
 }
 
@@ -122,7 +125,7 @@ describe('dispatch decider: replies', () => {
   it('replies to a withdrawn or resolved whistle, or a closed/completed assignment → refused', () => {
     given(summoned, { type: 'WhistleWithdrawn' }).when(reply('REPORT')).thenThrows(DispatchRefusal, refusal('conflict', /withdrawn/));
     given(summoned, { type: 'WhistleConfirmed' }).when(reply('REPORT')).thenThrows(DispatchRefusal, refusal('conflict', /resolved/));
-    const closed = after([summoned], { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '重复上报', closedAt: at(3) });
+    const closed = after([summoned], { type: 'Close', whistleId: W, cause: 'WHISTLE_WITHDRAWN', reason: '重复上报', closedAt: at(3) });
     given(...closed).when(reply('REPORT')).thenThrows(DispatchRefusal, refusal('conflict', /withdrawn/));
     const done = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' }));
     given(...done).when(reply('PROGRESS', { note: 'x' })).thenThrows(DispatchRefusal, refusal('conflict', /completed/));
@@ -205,18 +208,21 @@ describe('dispatch decider: deadlines', () => {
   it('a completion before the arrive deadline satisfies it; cancelled or closed → nothing', () => {
     const done = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结', receivedAt: at(10) }));
     given(...done).when(miss('ARRIVE')).thenMatches([]);
-    given(...after([summoned], { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '撤回', closedAt: at(3) })).when(miss('REPORT')).thenMatches([]);
+    given(...after([summoned], { type: 'Close', whistleId: W, cause: 'WHISTLE_WITHDRAWN', reason: '撤回', closedAt: at(3) })).when(miss('REPORT')).thenMatches([]);
     given(summoned, { type: 'WhistleConfirmed' }).when(miss('REPORT')).thenMatches([]);
   });
 });
 
 describe('dispatch decider: whistle facts', () => {
-  it('Close (withdrawn) → AssignmentsClosed for the open assignments only, reason trimmed', () => {
+  it('Close (withdrawn) → AssignmentsClosed for the open assignments only, reason trimmed, and the closing in the stream', () => {
     const h = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' }));
     given(...h)
-      .when({ type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '  问题已自行解决 ', closedAt: at(30) })
-      .thenMatches([{ type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_WITHDRAWN', reason: '问题已自行解决', closedAt: at(30) } }]);
-    given(...h, { type: 'WhistleWithdrawn' }).when({ type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: 'again', closedAt: at(31) }).thenMatches([]);
+      .when({ type: 'Close', whistleId: W, cause: 'WHISTLE_WITHDRAWN', reason: '  问题已自行解决 ', closedAt: at(30) })
+      .thenMatches([
+        { type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_WITHDRAWN', reason: '问题已自行解决', closedAt: at(30) } },
+        { type: 'WhistleClosed', data: { whistleId: W, cause: 'WHISTLE_WITHDRAWN', closedAt: at(30) } },
+      ]);
+    given(...h, { type: 'WhistleWithdrawn' }).when({ type: 'Close', whistleId: W, cause: 'WHISTLE_WITHDRAWN', reason: 'again', closedAt: at(31) }).thenMatches([]);
   });
 
   it('Reopen → new complete deadline from now; completed assignments back to work; COMPLETE judged again', () => {
@@ -245,6 +251,87 @@ describe('dispatch decider: whistle facts', () => {
   });
 });
 
+describe('dispatch decider: summons (routing, contract §4)', () => {
+  const ids = () => {
+    let n = 0;
+    return () => `c0000000-0000-4000-8000-00000000000${++n}`;
+  };
+  const summon = (over: Partial<SummonCommand> = {}): DispatchCommand => ({
+    type: 'Summon',
+    whistleId: W,
+    level: 'RED',
+    sla: SLA,
+    requestedDepartments: [],
+    situation: { leadDepartment: FIRE, assistDepartments: [POLICE, FIRE] },
+    now: T0,
+    newId: ids(),
+    ...over,
+  });
+
+  it('given a triaged whistle, when summoned, then its situation’s lead and assists (duplicates dropped) with the SLA’s deadlines from now, the SLA kept', () => {
+    given()
+      .when(summon())
+      .then([
+        {
+          type: 'DepartmentsSummoned',
+          data: {
+            whistleId: W,
+            level: 'RED',
+            summonedAt: T0,
+            sla: SLA,
+            assignments: [
+              { assignmentId: 'c0000000-0000-4000-8000-000000000001', departmentId: FIRE, role: 'LEAD', deadlines: deadlinesFrom(T0, SLA) },
+              { assignmentId: 'c0000000-0000-4000-8000-000000000002', departmentId: POLICE, role: 'ASSIST', deadlines: deadlinesFrom(T0, SLA) },
+            ],
+          },
+        },
+      ]);
+  });
+
+  it('the departments the street requested come first: the first is LEAD', () => {
+    given()
+      .when(summon({ requestedDepartments: [MARKET, POLICE] }))
+      .thenMatches([{ type: 'DepartmentsSummoned', data: { assignments: [{ departmentId: MARKET, role: 'LEAD' }, { departmentId: POLICE, role: 'ASSIST' }] } }]);
+  });
+
+  it('summoned already (a second WhistleTriaged) → nothing', () => {
+    given(summoned).when(summon()).thenMatches([]);
+  });
+
+  it('withdrawn before it was triaged → nobody summoned: the closing is in the stream, or (legacy) in the brief', () => {
+    given({ type: 'WhistleClosed', data: { whistleId: W, cause: 'WHISTLE_WITHDRAWN', closedAt: at(-1) } }).when(summon()).thenMatches([]);
+    given({ type: 'WhistleWithdrawn' }).when(summon()).thenMatches([]);
+  });
+});
+
+describe('dispatch decider: the closing recorded in its own stream', () => {
+  it('nobody summoned yet, when the whistle is withdrawn → WhistleClosed alone; again → nothing', () => {
+    given().when({ type: 'Close', whistleId: W, cause: 'WHISTLE_WITHDRAWN', reason: '误报', closedAt: at(1) }).then([
+      { type: 'WhistleClosed', data: { whistleId: W, cause: 'WHISTLE_WITHDRAWN', closedAt: at(1) } },
+    ]);
+    given({ type: 'WhistleClosed', data: { whistleId: W, cause: 'WHISTLE_WITHDRAWN', closedAt: at(1) } })
+      .when({ type: 'Close', whistleId: W, cause: 'WHISTLE_WITHDRAWN', reason: '误报', closedAt: at(2) })
+      .thenMatches([]);
+  });
+
+  it('every assignment completed, when the street confirms → WhistleClosed alone, and replies are refused after it', () => {
+    const done = after(after(after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' })), reply('REPORT', { replyId: 'r-a', assignmentId: ASSIST, departmentId: POLICE })), reply('COMPLETE', { replyId: 'c-a', assignmentId: ASSIST, departmentId: POLICE, result: '已办结' }));
+    given(...done).when({ type: 'Close', whistleId: W, cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(40) }).then([
+      { type: 'WhistleClosed', data: { whistleId: W, cause: 'WHISTLE_CONFIRMED', closedAt: at(40) } },
+    ]);
+    const closed = after(done, { type: 'Close', whistleId: W, cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(40) });
+    expect(fold(closed)).toMatchObject({ phase: 'RESOLVED', closedAt: at(40) });
+    given(...closed).when(reply('PROGRESS', { replyId: 'late', note: 'x' })).thenThrows(DispatchRefusal, refusal('conflict', /resolved/));
+  });
+
+  it('a legacy stream (no WhistleClosed) takes its closing from the brief; a stream with one keeps its own', () => {
+    expect(withLegacyClosing(fold([summoned]), 'WITHDRAWN').phase).toBe('WITHDRAWN');
+    expect(withLegacyClosing(fold([summoned]), 'OPEN').phase).toBe('OPEN');
+    const confirmed = fold([summoned, { type: 'WhistleClosed', data: { whistleId: W, cause: 'WHISTLE_CONFIRMED', closedAt: at(9) } }]);
+    expect(withLegacyClosing(confirmed, 'WITHDRAWN')).toMatchObject({ phase: 'RESOLVED', closedAt: at(9) });
+  });
+});
+
 describe('durations', () => {
   it('parses and prints ISO 8601 durations; derives an SLA from deadlines', () => {
     expect(durationMs('PT2S')).toBe(2000);
@@ -258,12 +345,15 @@ describe('durations', () => {
 describe('dispatch decider: closed with the whistle (contract §4)', () => {
   const due = deadlinesFrom(T0, SLA);
   const leadDone = after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结', receivedAt: at(10) }));
-  const confirm = (minutes: number): DispatchCommand => ({ type: 'Close', cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(minutes) });
+  const confirm = (minutes: number): DispatchCommand => ({ type: 'Close', whistleId: W, cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(minutes) });
 
   it('given the LEAD completed and an ASSIST open, when the street confirms, then the ASSIST is CLOSED', () => {
     const [e] = given(...leadDone)
       .when(confirm(12))
-      .thenMatches([{ type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(12) } }]);
+      .thenMatches([
+        { type: 'AssignmentsClosed', data: { assignmentIds: [ASSIST], cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(12) } },
+        { type: 'WhistleClosed', data: { whistleId: W, cause: 'WHISTLE_CONFIRMED', closedAt: at(12) } },
+      ]);
     const state = fold([...leadDone, e]);
     expect(state.phase).toBe('RESOLVED');
     expect(state.assignments.find((a) => a.id === ASSIST)).toMatchObject({ status: 'CLOSED', closedAt: at(12) });
@@ -292,12 +382,12 @@ describe('dispatch decider: closed with the whistle (contract §4)', () => {
 
   it('a miss recorded before the withdrawal is kept in the state after it', () => {
     const missed = after([summoned], { type: 'MissDeadline', assignmentId: ASSIST, kind: 'REPORT', dueAt: due.reportBy });
-    const state = fold(after(missed, { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '撤回了', closedAt: at(20) }));
+    const state = fold(after(missed, { type: 'Close', whistleId: W, cause: 'WHISTLE_WITHDRAWN', reason: '撤回了', closedAt: at(20) }));
     expect(state.assignments.find((a) => a.id === ASSIST)).toMatchObject({ status: 'CLOSED', missed: { REPORT: due.reportBy }, escalated: true });
   });
 
   it('a legacy AssignmentsCancelled reads as CLOSED (time unknown: nothing of it fires)', () => {
-    const h: Array<DispatchEvent | WhistleFact> = [summoned, { type: 'AssignmentsCancelled', data: { whistleId: W, assignmentIds: [LEAD, ASSIST], reason: '撤回' } }];
+    const h: Array<DispatchStreamEvent | WhistleFact> = [summoned, { type: 'AssignmentsCancelled', data: { whistleId: W, assignmentIds: [LEAD, ASSIST], reason: '撤回' } }];
     expect(fold(h).assignments.map((a) => a.status)).toEqual(['CLOSED', 'CLOSED']);
     given(...h).when({ type: 'MissDeadline', assignmentId: LEAD, kind: 'REPORT', dueAt: due.reportBy }).thenMatches([]);
   });
@@ -372,7 +462,7 @@ describe('dispatch decider: the clock stops while DISPUTED (contract §4)', () =
   });
 
   it('a closing while DISPUTED closes it: nothing of it fires afterwards', () => {
-    const h = after(after([summoned], dispute(5)), { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '已解决了', closedAt: at(10) });
+    const h = after(after([summoned], dispute(5)), { type: 'Close', whistleId: W, cause: 'WHISTLE_WITHDRAWN', reason: '已解决了', closedAt: at(10) });
     expect(fold(h).assignments[0]).toMatchObject({ status: 'CLOSED', disputedAt: null });
     given(...h).when(missReport()).thenMatches([]);
   });
@@ -400,11 +490,11 @@ describe('dispatch decider: extension requests (延期申请, contract §11)', (
   const UNTIL = at(1440 + 600); // ten hours more
   const ask = (over: Partial<NonNullable<ReplyCommandData['extension']>> = {}, reply0: Partial<ReplyCommandData> = {}): DispatchCommand =>
     reply('EXTENSION', { replyId: 'ext-1', receivedAt: at(60), extension: { kind: 'COMPLETE', until: UNTIL, reason: '  需等待燃气公司停气  ', ...over }, ...reply0 });
-  const requestIdOf = (h: Array<DispatchEvent | WhistleFact>) => {
+  const requestIdOf = (h: Array<DispatchStreamEvent | WhistleFact>) => {
     const e = h.findLast((x) => x.type === 'ExtensionRequested');
     return (e as Extract<DispatchEvent, { type: 'ExtensionRequested' }>).data.requestId;
   };
-  const decideIt = (h: Array<DispatchEvent | WhistleFact>, decision: 'APPROVE' | 'DENY', minutes: number, reason = '情况属实'): DispatchCommand => ({
+  const decideIt = (h: Array<DispatchStreamEvent | WhistleFact>, decision: 'APPROVE' | 'DENY', minutes: number, reason = '情况属实'): DispatchCommand => ({
     type: 'DecideExtension',
     assignmentId: LEAD,
     requestId: requestIdOf(h),
@@ -513,10 +603,10 @@ describe('dispatch decider: extension requests (延期申请, contract §11)', (
 
   it('a request or a decision on a closed, completed, reassigned or disputed assignment → conflict (409); ARRIVE after arriving → conflict', () => {
     const requested = after(reported, ask());
-    const closed = after(requested, { type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: '已解决', closedAt: at(90) });
+    const closed = after(requested, { type: 'Close', whistleId: W, cause: 'WHISTLE_WITHDRAWN', reason: '已解决', closedAt: at(90) });
     given(...closed).when(ask({}, { replyId: 'ext-9' })).thenThrows(DispatchRefusal, refusal('conflict', /withdrawn/));
     given(...closed).when(decideIt(requested, 'APPROVE', 100)).thenThrows(DispatchRefusal, refusal('conflict', /withdrawn/));
-    const assistClosed = after(after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' })), { type: 'Close', cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(20) });
+    const assistClosed = after(after(after([summoned], reply('REPORT')), reply('COMPLETE', { result: '已办结' })), { type: 'Close', whistleId: W, cause: 'WHISTLE_CONFIRMED', reason: null, closedAt: at(20) });
     given(...assistClosed).when(ask({}, { assignmentId: ASSIST, departmentId: POLICE, replyId: 'ext-p' })).thenThrows(DispatchRefusal, refusal('conflict', /resolved/));
     const completed = after(requested, reply('COMPLETE', { result: '已办结', receivedAt: at(70) }));
     given(...completed).when(ask({ kind: 'ARRIVE', until: at(90) }, { replyId: 'ext-9' })).thenThrows(DispatchRefusal, refusal('conflict', /completed/));
