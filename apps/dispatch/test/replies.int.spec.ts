@@ -197,7 +197,8 @@ describe('dispatch: department replies over Kafka and HTTP', () => {
       const rows = await svc.dataSource.query(`SELECT 1 FROM inbox WHERE message_id = $1`, [triaged.eventId]);
       return rows.length === 1 ? true : undefined;
     });
-    expect(await eventTypes(svc, whistleId)).toEqual([]);
+    // nobody summoned: dispatch's stream holds only the closing it recorded (ADR 0023)
+    expect(await eventTypes(svc, whistleId)).toEqual(['WhistleClosed']);
     expect(await assignmentsOf(svc, whistleId)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import {
   type ExtensionKind,
   type ExtensionRequestedData,
 } from '@chuishao/dispatch-contracts';
-import type { AssignmentState, DispatchState, ReplyCommandData } from './dispatch.decider';
+import type { AssignmentState, DispatchState, ReplyCommandData } from './dispatch.state';
 import { blank, clean, ms, refuse } from './refusal';
 
 /**

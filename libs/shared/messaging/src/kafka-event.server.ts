@@ -1,101 +1,24 @@
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { DataSource } from 'typeorm';
 import { TOPICS } from '@chuishao/contracts';
-import { counter, gauge, histogram, WakeableSleep } from '@chuishao/platform';
-import { BatchTransactions, STAGE_BUCKETS } from './batch-transaction';
+import { WakeableSleep } from '@chuishao/platform';
+import { BatchTransactions } from './batch-transaction';
 import { classifyFailure, UNKNOWN_FAILURE_LIMIT, type Failure } from './failure';
 import { GroupMembership } from './group-membership';
-import { KafkaEventContext, type ConsumerFetch } from './kafka-event.context';
+import { KafkaEventContext } from './kafka-event.context';
+import { assignedPartitions, consumerConfig, handled, handleSeconds, joins, parkedKeys, parsePayload, retryingGauge, routeOf, type ConsumerHealth, type KafkaEventServerOptions, type Route } from './kafka-event.options';
+import { setAsideForGood } from './permanent-failures';
 import type { BatchScope } from './inbox';
 import { OffsetCommits } from './offset-commits';
 import { KeyLocks } from './key-locks';
 import { ParkedReplays } from './parked-replays';
 import { ParkingLot, parkingKey } from './parking';
-import { rejectedMessage, rejectedTopicFor } from './rejected';
 import { prefixed } from './topics';
 
 export { STAGE_BUCKETS } from './batch-transaction';
 export type { Membership } from './group-membership';
-
-const handled = counter('chuishao_consumer_messages_total', 'Messages handled by a consumer, by outcome (ok, rejected, parked, retry)', ['group', 'outcome']);
-const handleSeconds = histogram('chuishao_consumer_handle_seconds', 'Time a handler takes for one message (its transaction included)', ['group'], STAGE_BUCKETS);
-const parkedKeys = gauge('chuishao_consumer_parked_keys', 'Keys (whistles) whose messages a consumer has parked, waiting for an operator', ['group']);
-const joins = counter('chuishao_consumer_group_joins_total', 'Times a consumer joined its group (its start, then every rebalance: a member came or went)', ['group']);
-const assignedPartitions = gauge('chuishao_consumer_assigned_partitions', 'Partitions a consumer was assigned at its last join, by topic', ['group', 'topic']);
-const retryingGauge = gauge('chuishao_consumer_retrying', 'Partitions whose next message a consumer is retrying after a transient failure', ['group']);
-
-/**
- * What a consumer does with a message that fails for a permanent reason (see failure.ts), chosen
- * per handler with `@EventPattern(pattern, { permanentFailure })`: `reject` (the default) sends it
- * to `<topic>.rejected` with the reason — for messages from outside, the departments' replies;
- * `park` parks it with the later messages of its key — for internal events, whose order per
- * whistle must hold (contract §10).
- */
-export type PermanentFailurePolicy = 'reject' | 'park';
-
-/** `@EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)`: an internal event that cannot be applied is parked. */
-export const PARK_PERMANENT_FAILURES = { permanentFailure: 'park' as PermanentFailurePolicy };
-
-export interface KafkaEventServerOptions {
-  kafka: Kafka;
-  /** Consumer group (one per service and purpose). */
-  groupId: string;
-  /** The service, named in the stuck notices of what it parks. */
-  service?: string;
-  /** Producer used for rejected messages. */
-  producer: Producer;
-  /** The prefix in front of every @EventPattern topic name (see topics.ts). */
-  topicPrefix: string;
-  /**
-   * Which of the application's @EventPattern handlers this consumer takes, by their pattern as
-   * written (without the prefix); default all. Nest gives every connected server all handlers; a
-   * service with a second consumer group splits them with this (ADR 0016).
-   */
-  only?: (pattern: string) => boolean;
-  /**
-   * How many partition batches of a fetch kafkajs hands over at once. With a DataSource they share
-   * their topic's batch transactions (ADR 0014), so it should be at least the partitions a consumer
-   * may own: batches beyond it wait for a worker and a transaction of their own. Default 16.
-   */
-  partitionsConsumedConcurrently?: number;
-  /** How a fetch gathers its batch (see {@link ConsumerFetch}); default: answered as soon as one message is there, else after 250 ms. */
-  fetch?: ConsumerFetch;
-  /**
-   * When given, the messages of a fetched batch are handled in ONE transaction of this DataSource
-   * (each message's {@link processOnce} under its own savepoint), up to `maxPerTransaction` at a
-   * time; and messages can be parked in its `parked` table.
-   */
-  dataSource?: DataSource;
-  /** Messages per batch transaction at most (≤ 64, PostgreSQL's subtransaction cache). Default 50. */
-  maxPerTransaction?: number;
-  /** Offsets are committed to Kafka at most this often (and when the server closes). Default 1000 ms. */
-  commitIntervalMs?: number;
-  /** How often the consumer looks for an operator's replay or discard of a parked key. Default 2000 ms. */
-  parkedPollMs?: number;
-  log: { info(msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
-  onMessage?: (topic: string, outcome: 'ok' | 'rejected' | 'parked' | 'retry') => void;
-}
-
-interface Route {
-  pattern: string;
-  topic: string | RegExp;
-  handler: MessageHandler;
-  policy: PermanentFailurePolicy;
-}
-
-/** What the consumer's failures look like now, for /health. */
-export interface ConsumerHealth {
-  group: string;
-  /** Joining its group (at start: HTTP already serves), running, or crashed for good (kafkajs will not restart it). */
-  state: 'joining' | 'running' | 'crashed';
-  cause?: string;
-  /** Partitions whose next message is being retried after a transient failure, with the cause. */
-  retrying: Array<{ topic: string; partition: number; since: string; reason: string }>;
-  /** Keys with parked messages. */
-  parked: number;
-}
+export { PARK_PERMANENT_FAILURES, type ConsumerHealth, type KafkaEventServerOptions, type PermanentFailurePolicy } from './kafka-event.options';
 
 /**
  * A @nestjs/microservices transport over kafkajs for our event topics and the departments' reply
@@ -180,20 +103,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const { kafka, groupId, topicPrefix } = this.options;
     for (const [pattern, handler] of this.getHandlers()) {
       if (this.options.only && !this.options.only(pattern)) continue;
-      const full = prefixed(topicPrefix, pattern);
-      const topic = full.includes('*') ? new RegExp(`^${full.split('*').map(escapeRegExp).join('[^.]+')}$`) : full;
-      const policy = (handler.extras as { permanentFailure?: PermanentFailurePolicy } | undefined)?.permanentFailure ?? 'reject';
-      this.routes.push({ pattern: full, topic, handler, policy: this.parking ? policy : 'reject' });
+      this.routes.push(routeOf(prefixed(topicPrefix, pattern), handler, this.parking !== undefined));
     }
     if (this.routes.length === 0) return;
-    const consumer = kafka.consumer({
-      groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
-      maxWaitTimeInMs: this.options.fetch?.maxWaitMs ?? 250,
-      minBytes: this.options.fetch?.minBytes ?? 1,
-      retry: { retries: 10 },
-    });
+    const consumer = kafka.consumer(consumerConfig(this.options));
     this.consumer = consumer;
     this.membership.watch(consumer, () => {
       joins.inc({ group: groupId });
@@ -357,24 +270,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   /** A permanent failure: the message goes to its rejected topic or is parked, by the route's policy. */
-  private async setAside(route: Route, topic: string, partition: number, message: KafkaMessage, failure: Failure): Promise<void> {
-    if (route.policy === 'park' && this.parking) {
-      await this.parking.park(topic, partition, message, failure.reason);
-      parkedKeys.set({ group: this.options.groupId }, this.parking.size);
-      handled.inc({ group: this.options.groupId, outcome: 'parked' });
-      this.options.onMessage?.(topic, 'parked');
-      this.options.log.warn({ topic, partition, offset: message.offset, reason: failure.reason }, 'message parked');
-      return;
-    }
-    const rejected = rejectedMessage(this.options.groupId, topic, partition, message, failure.reason, failure.details);
-    await this.options.producer.send({
-      topic: rejectedTopicFor(topic),
-      acks: -1,
-      messages: [{ key: message.key, value: JSON.stringify(rejected), headers: { reason: failure.reason.slice(0, 200) } }],
-    });
-    handled.inc({ group: this.options.groupId, outcome: 'rejected' });
-    this.options.onMessage?.(topic, 'rejected');
-    this.options.log.warn({ topic, partition, offset: message.offset, reason: failure.reason }, 'message rejected');
+  private setAside(route: Route, topic: string, partition: number, message: KafkaMessage, failure: Failure): Promise<void> {
+    return setAsideForGood(route.policy === 'park' ? this.parking : undefined, this.options, topic, partition, message, failure);
   }
 
   /** Whether the database answers a probe (an `unknown` failure that persists while it does is the message's). */
@@ -400,18 +297,3 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     await consumer.disconnect();
   }
 }
-
-/** The parsed JSON of a message, or its raw text when it is not JSON (handlers decide what that means). */
-function parsePayload(message: KafkaMessage): unknown {
-  const text = message.value ? message.value.toString('utf8') : '';
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
-

@@ -1,63 +1,11 @@
-import type { Producer, Message } from 'kafkajs';
 import type { Client } from 'pg';
-import { PreparingClient } from '@chuishao/postgres';
 import { outboxWritesInFlight, onOutboxCommit, type CommittedOutboxRow, type OutboxCommit } from './outbox-commits';
 import { WakeableSleep } from '@chuishao/platform';
 import { publishable } from './relay-frontier';
+import { GAP_WAIT_MS, LINGERING_DELETE_MS, REMEMBERED_IDS, VACUUM_EVERY_DELETED_ROWS, type RelayOptions } from './outbox-relay.options';
+import { openRelayClient, produceRows, rememberIds, vacuumOutbox } from './relay-connection';
 
-/** How long published rows may wait for the next read to delete them before a read runs for them alone. */
-const LINGERING_DELETE_MS = 250;
-
-/**
- * How long the relay waits, at a gap in the ids while its process still has outbox writes under
- * way (most often the gap is theirs: a statement that took its ids first and returns a moment
- * later), before it reads its outbox instead.
- */
-const GAP_WAIT_MS = 20;
-
-/** How many published ids the relay remembers, so a row it read is not published again when its commit's hand-over comes after. */
-const REMEMBERED_IDS = 50000;
-
-/**
- * After how many deleted rows the relay vacuums its outbox (ADR 0015). The outbox is a queue: every
- * row is inserted once and deleted once, and each drain reads it from its smallest id, through the
- * index entries of every row deleted since the last VACUUM. Without one, this machine's PostgreSQL
- * (autovacuum off) made each drain slower by the minute; autovacuum's default, with its one-minute
- * naptime, can leave tens of thousands of dead rows behind at 200 whistles/s.
- */
-export const VACUUM_EVERY_DELETED_ROWS = 5000;
-
-export interface RelayOptions {
-  databaseUrl: string;
-  schema: string;
-  producer: Producer;
-  batchSize?: number;
-  /** A safety net only: the relay wakes when its process commits outbox rows, or on NOTIFY; this catches a wake lost in a reconnect. */
-  safetyPollMs?: number;
-  onError?: (err: unknown) => void;
-  /** Vacuum the outbox after this many deleted rows (default {@link VACUUM_EVERY_DELETED_ROWS}; 0: never, autovacuum's job alone). */
-  vacuumEveryRows?: number;
-  /** Called after each of the relay's own VACUUMs, with how long it took (seconds). */
-  onVacuumed?: (seconds: number) => void;
-  /** How long handed-over rows wait at a gap for this process's writes under way before the relay reads (default {@link GAP_WAIT_MS}). */
-  gapWaitMs?: number;
-  /** Called after each batch it published: how many rows, from where, and the wall time of its steps. */
-  onDrained?: (drain: RelayDrain) => void;
-}
-
-/**
- * One published batch of the relay. `source`: `commit`, rows its own process committed and handed
- * over with their ids (ADR 0019: nothing read); `outbox`, rows it read from its outbox.
- * `readSeconds`, for `outbox`, the statement that read them (the previous batch's DELETE and this
- * batch's SELECT, one round trip), 0 for `commit`; `publishSeconds`, the produce until Kafka
- * acknowledged it (acks=all).
- */
-export interface RelayDrain {
-  source: 'commit' | 'outbox';
-  rows: number;
-  readSeconds: number;
-  publishSeconds: number;
-}
+export { VACUUM_EVERY_DELETED_ROWS, type RelayDrain, type RelayOptions } from './outbox-relay.options';
 
 /**
  * Publishes committed outbox rows in id order with kafkajs' idempotent producer, then deletes
@@ -168,20 +116,10 @@ export class OutboxRelay {
   }
 
   private async connect(): Promise<Client | undefined> {
-    const client = new PreparingClient({
-      connectionString: this.opts.databaseUrl,
-      application_name: `chuishao-${this.opts.schema}-relay`,
-      // Its only writes are the DELETEs of published rows: if one is lost in a crash, the rows are
-      // published again and the consumers' inbox drops them. So they need not wait for the WAL
-      // flush — one fsync fewer per relay batch (ADR 0007). The services' own commits stay synchronous.
-      options: `-c search_path=${this.opts.schema} -c synchronous_commit=off`,
-    });
-    await client.connect();
-    client.on('notification', () => {
+    const client = await openRelayClient(this.opts, () => {
       this.mustRead = true;
       this.signal();
     });
-    client.on('error', (e) => this.opts.onError?.(e));
     // One relay per schema: wait for the lock (a second instance stands by, forwarding its wakes).
     this.standby = client;
     try {
@@ -207,7 +145,6 @@ export class OutboxRelay {
     this.leader = true;
     return client;
   }
-
 
   private signal(): void {
     this.pendingWake = true;
@@ -278,18 +215,7 @@ export class OutboxRelay {
   private async vacuumIfDue(client: Client): Promise<void> {
     if (this.vacuumEveryRows <= 0 || this.deletedSinceVacuum < this.vacuumEveryRows || !this.running) return;
     this.deletedSinceVacuum = 0;
-    const started = process.hrtime.bigint();
-    // TRUNCATE false: never the ACCESS EXCLUSIVE lock that giving empty pages back to the file
-    // system needs (it would stop the service's outbox inserts); the pages are reused instead
-    try {
-      await client.query('VACUUM (TRUNCATE false) outbox');
-    } catch (err) {
-      // publishing goes on (a lost connection fails the next drain, which reconnects); the next
-      // VACUUM comes after the next batch of deleted rows
-      this.opts.onError?.(err);
-      return;
-    }
-    this.opts.onVacuumed?.(Number(process.hrtime.bigint() - started) / 1e9);
+    await vacuumOutbox(client, this.opts);
   }
 
   /**
@@ -320,28 +246,10 @@ export class OutboxRelay {
 
   /** Produces rows (acks=all), in their order, then counts them published: deleted by the next read. */
   private async send(rows: ReadonlyArray<CommittedOutboxRow>): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const r of rows) {
-      const list = byTopic.get(r.topic) ?? [];
-      list.push({ key: r.key, value: r.value, headers: r.headers });
-      byTopic.set(r.topic, list);
-    }
-    await this.opts.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
-    });
+    await produceRows(this.opts.producer, rows);
     if (this.published.length === 0) this.publishedSince = performance.now();
-    for (const r of rows) {
-      this.published.push(r.id);
-      this.remembered.add(r.id);
-    }
-    if (this.remembered.size > REMEMBERED_IDS) {
-      let extra = this.remembered.size - REMEMBERED_IDS;
-      for (const id of this.remembered) {
-        if (extra-- <= 0) break;
-        this.remembered.delete(id);
-      }
-    }
+    for (const r of rows) this.published.push(r.id);
+    rememberIds(this.remembered, rows, REMEMBERED_IDS);
   }
 
   /**

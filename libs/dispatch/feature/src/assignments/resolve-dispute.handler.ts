@@ -24,21 +24,9 @@ export class ResolveDisputeHandler {
     body: { decision: 'UPHOLD' | 'REJECT'; reason: string; reassignTo?: string },
   ): Promise<{ reassignedTo: string | null }> {
     return this.dataSource.transaction(async (em) => {
-      const loaded = await this.streams.load(em, whistleId);
       const newAssignmentId = randomUUID();
-      const events = decide(
-        {
-          type: 'ResolveDispute',
-          assignmentId,
-          decision: body.decision,
-          reason: body.reason,
-          reassignTo: body.reassignTo ?? null,
-          newAssignmentId,
-          now: new Date().toISOString(),
-        },
-        loaded.state,
-      );
-      await this.streams.commit(em, loaded, events, {
+      const command = { type: 'ResolveDispute', assignmentId, decision: body.decision, reason: body.reason, reassignTo: body.reassignTo ?? null, newAssignmentId, now: new Date().toISOString() } as const;
+      const { events } = await this.streams.handle(em, whistleId, (state) => decide(command, state), {
         correlationId: randomUUID(),
         causationId: null,
         actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub },

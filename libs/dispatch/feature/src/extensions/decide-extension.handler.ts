@@ -8,7 +8,7 @@ import { ScoringPolicyCaps } from '../scoring-policy/scoring-policy-caps';
 
 /**
  * 延期审批: the command center approves or denies a department's extension request. Reads the
- * whistle's stream (locked), decides, appends ExtensionDecided with the outbox (the department's
+ * whistle's stream (locked; the command handler), decides, appends ExtensionDecided with the outbox (the department's
  * EXTENSION_DECIDED message) and, on an approval in time, moves the pending deadline row — one
  * transaction, like a rejected dispute's moved deadlines. An approval is checked against the cap in
  * force for the assignment (the scoring policy version in force at the start of its summons' month).
@@ -23,18 +23,17 @@ export class DecideExtensionHandler {
 
   async handle(principal: Principal, whistleId: string, assignmentId: string, body: { requestId: string; decision: 'APPROVE' | 'DENY'; reason: string }): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      const loaded = await this.streams.load(em, whistleId);
-      const assignment = loaded.state.assignments.find((a) => a.id === assignmentId);
-      const cap = assignment && body.decision === 'APPROVE' ? await this.caps.capOf(em, assignment.summonedAt) : undefined;
-      const events = decide(
-        { type: 'DecideExtension', assignmentId, requestId: body.requestId, decision: body.decision, reason: body.reason, now: new Date().toISOString(), cap },
-        loaded.state,
+      const actor = { role: principal.role, org: principal.org ?? null, sub: principal.sub };
+      await this.streams.handle(
+        em,
+        whistleId,
+        async (state) => {
+          const assignment = state.assignments.find((a) => a.id === assignmentId);
+          const cap = assignment && body.decision === 'APPROVE' ? await this.caps.capOf(em, assignment.summonedAt) : undefined;
+          return decide({ type: 'DecideExtension', assignmentId, requestId: body.requestId, decision: body.decision, reason: body.reason, now: new Date().toISOString(), cap }, state);
+        },
+        { correlationId: randomUUID(), causationId: null, actor },
       );
-      await this.streams.commit(em, loaded, events, {
-        correlationId: randomUUID(),
-        causationId: null,
-        actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub },
-      });
     });
   }
 }

@@ -16,8 +16,8 @@ export interface AppliedReply {
 
 /**
  * Applies one department reply (Kafka or HTTP) through the decider: finds the assignment's
- * whistle, locks and reads dispatch's stream, decides, appends with the expected version and
- * writes the outbox — in the caller's transaction (which also holds the inbox row of the reply).
+ * whistle, then the command handler: locks and reads dispatch's stream, decides, appends with the
+ * expected version and writes the outbox — in the caller's transaction (which also holds the inbox row of the reply).
  * An EXTENSION is decided with the cap in force for its assignment (the scoring policy version in
  * force at the start of its summons' month, default 2). A refusal throws DispatchRefusal and
  * nothing is written.
@@ -33,13 +33,19 @@ export class ApplyReplyHandler {
     try {
       const rows: Array<{ whistle_id: string }> = await em.query(`SELECT whistle_id FROM assignments WHERE id = $1`, [reply.assignmentId]);
       if (rows.length === 0) throw new DispatchRefusal('not-found', 'UNKNOWN_ASSIGNMENT', `unknown assignment ${reply.assignmentId}`);
-      const loaded = await this.streams.load(em, rows[0].whistle_id);
-      const summoned = reply.type === 'EXTENSION' ? loaded.state.assignments.find((a) => a.id === reply.assignmentId) : undefined;
-      const extensionCap = summoned ? await this.caps.capOf(em, summoned.summonedAt) : undefined;
-      const events = decide({ type: 'ApplyReply', reply, extensionCap }, loaded.state);
-      const after = await this.streams.commit(em, loaded, events, { correlationId, causationId: null, actor });
+      const whistleId = rows[0].whistle_id;
+      const { state, events } = await this.streams.handle(
+        em,
+        whistleId,
+        async (current) => {
+          const summoned = reply.type === 'EXTENSION' ? current.assignments.find((a) => a.id === reply.assignmentId) : undefined;
+          const extensionCap = summoned ? await this.caps.capOf(em, summoned.summonedAt) : undefined;
+          return decide({ type: 'ApplyReply', reply, extensionCap }, current);
+        },
+        { correlationId, causationId: null, actor },
+      );
       replies.inc({ channel: reply.channel, type: reply.type, outcome: events.length ? 'applied' : 'replay' });
-      return { whistleId: loaded.whistleId, assignment: after.assignments.find((a) => a.id === reply.assignmentId) as AssignmentState, applied: events.length > 0 };
+      return { whistleId, assignment: state.assignments.find((a) => a.id === reply.assignmentId) as AssignmentState, applied: events.length > 0 };
     } catch (err) {
       if (err instanceof DispatchRefusal) replies.inc({ channel: reply.channel, type: reply.type, outcome: 'refused' });
       throw err;

@@ -8,8 +8,7 @@ import type { EventMetadata } from '@chuishao/event-store';
 import type { Companion } from '@chuishao/postgres';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
-import type { DepartmentsSummonedData, DispatchEvent } from '@chuishao/dispatch-contracts';
-import { deadlinesFrom, route } from '@chuishao/dispatch-domain';
+import { decide, isClosed, type DispatchStreamEvent } from '@chuishao/dispatch-domain';
 import { DispatchStreams, newWhistle, type LoadedWhistle, type NewSummons } from '../whistle/dispatch-streams';
 import { briefOf, WhistleBriefs } from '../whistle/whistle-briefs';
 import { RecentBriefs, summonLoads } from '../whistle/recent-briefs';
@@ -21,12 +20,11 @@ export interface TriagedWhistle {
 }
 
 /**
- * WhistleTriaged → DepartmentsSummoned: routes to the requested or the situation's departments,
- * sets each assignment's deadlines from the level's SLA at the time of dispatch (the SLA is kept
- * in the event for reassignments and reopens), schedules the deadlines durably and tells each
- * department on its own topic (type SUMMONED) — all in one transaction. A whistle withdrawn
- * before it was triaged is not dispatched. A consumer batch's whistles are summoned together at
- * its end (ADR 0010): one statement reads them, one writes all their summonses.
+ * WhistleTriaged → the decider's Summon (libs/dispatch/domain/src/summons.ts: who, with which
+ * deadlines; nobody twice, nobody for a whistle withdrawn before it was triaged), then the
+ * summons' deadlines scheduled durably and each department told on its own topic (type
+ * SUMMONED) — all in one statement. A consumer batch's whistles are decided one by one and
+ * summoned together at its end (ADR 0010): one statement reads them, one writes all their summonses.
  */
 @Injectable()
 export class SummonWhenWhistleTriagedHandler {
@@ -75,44 +73,33 @@ export class SummonWhenWhistleTriagedHandler {
     for (const [i, { messageId, whistle: w }] of first.entries()) {
       const l = loaded[i];
       if (l === 'existing') {
+        // rare: summoned already, or closed before it was triaged (its WhistleClosed made the stream)
         if (await inboxHas(em, along.consumer, messageId)) continue; // delivered again: done already
-        if (!along.inTransaction) throw new Error(`whistle ${w.env.data.whistleId} has a dispatch stream already: handled alone, in a transaction`);
-        // summoned already, or another writer's: the general path, under the stream's lock
         const current = await this.streams.load(em, w.env.data.whistleId);
-        const event = this.summons(current, w);
-        if (event) await this.streams.commit(em, current, [event], this.metadata(w));
+        const events = this.summons(current, w);
+        // deciding nothing needs no lock (a summoned or closed whistle stays so); a summons does
+        if (events.length === 0) continue;
+        if (!along.inTransaction) throw new Error(`whistle ${w.env.data.whistleId} has a dispatch stream already: handled alone, in a transaction`);
+        await this.streams.commit(em, current, events, this.metadata(w));
         continue;
       }
-      const event = this.summons(l, w);
-      if (event) summonses.push({ loaded: l, event, metadata: this.metadata(w) });
+      const [event] = this.summons(l, w);
+      if (event?.type === 'DepartmentsSummoned') summonses.push({ loaded: l, event, metadata: this.metadata(w) });
     }
     await this.streams.summonNew(em, summonses, along.gate, held && write ? [write] : []);
     for (const id of ids) this.recent.forget(id);
   }
 
-  /** The summons a whistle in this state gets, or none (summoned already, withdrawn). */
-  private summons(loaded: LoadedWhistle, { env, situation }: TriagedWhistle): (DispatchEvent & { type: 'DepartmentsSummoned' }) | undefined {
+  /** The decider's summons of a whistle in this state: DepartmentsSummoned, or nothing (summoned already, withdrawn). */
+  private summons(loaded: LoadedWhistle, { env, situation }: TriagedWhistle): DispatchStreamEvent[] {
     const d = env.data;
     if (!loaded.brief) throw new Error(`no WhistleBlown seen yet for ${d.whistleId}`); // transient: retried
-    if (loaded.state.assignments.length > 0) return undefined; // summoned already
-    if (loaded.brief.phase === 'WITHDRAWN') {
+    const command = { type: 'Summon', whistleId: d.whistleId, level: d.level, sla: d.sla, requestedDepartments: d.requestedDepartments, situation, now: new Date().toISOString(), newId: randomUUID } as const;
+    const events = decide(command, loaded.state);
+    if (events.length === 0 && loaded.state.assignments.length === 0 && isClosed(loaded.state)) {
       this.log.log(`whistle ${d.whistleId} was withdrawn before dispatch; nobody summoned`);
-      return undefined;
     }
-    const now = new Date();
-    const summoned: DepartmentsSummonedData = {
-      ...route({
-        whistleId: d.whistleId,
-        level: d.level,
-        requestedDepartments: d.requestedDepartments,
-        situation,
-        deadlines: deadlinesFrom(now, d.sla),
-        summonedAt: now,
-        newId: randomUUID,
-      }),
-      sla: { report: d.sla.report, arrive: d.sla.arrive, complete: d.sla.complete },
-    };
-    return { type: 'DepartmentsSummoned', data: summoned };
+    return events;
   }
 
   private metadata({ env }: TriagedWhistle): EventMetadata {

@@ -8,7 +8,6 @@ import type { TriageOverriddenData } from '@chuishao/triage-contracts';
 import type { WhistleClosedMessage } from '@chuishao/dispatch-contracts';
 import { decide } from '@chuishao/dispatch-domain';
 import { DispatchStreams } from '../whistle/dispatch-streams';
-import { WhistleBriefs } from '../whistle/whistle-briefs';
 
 const reactionMetadata = (env: Envelope): EventMetadata => ({
   correlationId: env.correlationId,
@@ -27,13 +26,15 @@ const reactionMetadata = (env: Envelope): EventMetadata => ({
  * - WhistleConfirmed → closed: no more replies, open assignments CLOSED (AssignmentsClosed
  *   WHISTLE_CONFIRMED), deadlines due at or after the confirmation skipped (earlier ones are still
  *   judged: a miss before the closing stands), every live department told (CLOSED).
- * The closing time is the whistle event's own time, so dispatch and assessment agree on it.
+ * The closing time is the whistle event's own time, so dispatch and assessment agree on it. The
+ * closing is recorded in dispatch's own stream (WhistleClosed, also for a whistle nobody was
+ * summoned for yet); the projection then marks the brief's phase and skips the deadlines due at or
+ * after it (./whistle/assignments.projection.ts).
  */
 @Injectable()
 export class ReactToWhistleFactsHandler {
   constructor(
     private readonly streams: DispatchStreams,
-    private readonly briefs: WhistleBriefs,
     private readonly messaging: Messaging,
   ) {}
 
@@ -41,10 +42,8 @@ export class ReactToWhistleFactsHandler {
     const loaded = await this.streams.load(em, env.data.whistleId);
     if (!loaded.brief) return;
     const closedAt = new Date(env.occurredAt).toISOString();
-    const events = decide({ type: 'Close', cause: 'WHISTLE_WITHDRAWN', reason: env.data.reason || null, closedAt }, loaded.state);
+    const events = decide({ type: 'Close', whistleId: env.data.whistleId, cause: 'WHISTLE_WITHDRAWN', reason: env.data.reason || null, closedAt }, loaded.state);
     await this.streams.commit(em, loaded, events, reactionMetadata(env));
-    await this.briefs.setPhase(em, env.data.whistleId, 'WITHDRAWN');
-    await skipFrom(em, env.data.whistleId, closedAt);
   }
 
   async reopened(em: EntityManager, env: Envelope<'WhistleReopened', WhistleReopenedData>): Promise<void> {
@@ -52,7 +51,6 @@ export class ReactToWhistleFactsHandler {
     if (!loaded.brief) return;
     const events = decide({ type: 'Reopen', reason: env.data.reason, now: new Date().toISOString() }, loaded.state);
     await this.streams.commit(em, loaded, events, reactionMetadata(env), [], { reason: env.data.reason });
-    if (loaded.brief.phase === 'OPEN' || loaded.brief.phase === 'REOPENED') await this.briefs.setPhase(em, env.data.whistleId, 'REOPENED');
   }
 
   async overridden(em: EntityManager, env: Envelope<'TriageOverridden', TriageOverriddenData>): Promise<void> {
@@ -67,7 +65,7 @@ export class ReactToWhistleFactsHandler {
     const loaded = await this.streams.load(em, whistleId);
     if (!loaded.brief) return;
     const closedAt = new Date(env.occurredAt).toISOString();
-    const events = decide({ type: 'Close', cause: 'WHISTLE_CONFIRMED', reason: null, closedAt }, loaded.state);
+    const events = decide({ type: 'Close', whistleId, cause: 'WHISTLE_CONFIRMED', reason: null, closedAt }, loaded.state);
     // The open ones are told by AssignmentsClosed's messages; the completed ones here.
     const messages: OutboxMessage[] = loaded.state.assignments
       .filter((a) => a.status === 'COMPLETED')
@@ -81,17 +79,5 @@ export class ReactToWhistleFactsHandler {
         };
       });
     await this.streams.commit(em, loaded, events, reactionMetadata(env), messages);
-    await this.briefs.setPhase(em, whistleId, 'RESOLVED');
-    await skipFrom(em, whistleId, closedAt);
   }
-}
-
-/**
- * The whistle's pending deadlines that can no longer fire: due at or after the closing (also those
- * of completed assignments). Those due before it stay for the scheduler, which judges them on the
- * replies known (contract §4: a miss before the closing stands). Paused ones (a dispute waiting)
- * were dropped with AssignmentsClosed.
- */
-async function skipFrom(em: EntityManager, whistleId: string, closedAt: string): Promise<void> {
-  await em.query(`UPDATE deadlines SET state = 'SKIPPED', decided_at = now() WHERE whistle_id = $1 AND state = 'PENDING' AND due_at >= $2`, [whistleId, closedAt]);
 }

@@ -1,7 +1,7 @@
 import { departmentTopics } from '@chuishao/contracts';
 import type { OutboxMessage } from '@chuishao/messaging';
-import type { DepartmentTopicMessage, DispatchEvent } from '@chuishao/dispatch-contracts';
-import type { AssignmentState, DispatchState } from '@chuishao/dispatch-domain';
+import type { DepartmentTopicMessage } from '@chuishao/dispatch-contracts';
+import type { AssignmentState, DispatchState, DispatchStreamEvent } from '@chuishao/dispatch-domain';
 import type { WhistleBrief } from './whistle-briefs';
 
 /** What the events alone do not say: the street's reason for a reopen or a withdrawal. */
@@ -16,7 +16,7 @@ export interface MessageContext {
  * Key = whistleId; header `message-type` = type.
  */
 export function departmentMessages(
-  events: ReadonlyArray<DispatchEvent>,
+  events: ReadonlyArray<DispatchStreamEvent>,
   after: DispatchState,
   brief: WhistleBrief,
   topic: (name: string) => string,

@@ -33,7 +33,11 @@ const BRIEF_COLUMNS: ColumnSpec[] = [
   ['location', 'jsonb'],
 ];
 
-/** What dispatch must tell departments about a whistle (from WhistleBlown) and the whistle facts it learned. */
+/**
+ * What dispatch must tell departments about a whistle (from WhistleBlown). Its `phase` is written by
+ * the assignments projection from dispatch's stream (WhistleClosed, a reopen's DeadlinesChanged) and
+ * read as state only for a stream written before WhistleClosed existed (ADR 0023).
+ */
 @Injectable()
 export class WhistleBriefs {
   /** The insert of these blown whistles' briefs, to run alone or with others (a brief already there is kept: idempotent). */
@@ -53,10 +57,6 @@ export class WhistleBriefs {
   async get(em: Pick<EntityManager, 'query'>, whistleId: string): Promise<WhistleBrief | undefined> {
     const rows: BriefRow[] = await em.query(`SELECT * FROM whistle_briefs WHERE whistle_id = $1`, [whistleId]);
     return rows[0] ? toBrief(rows[0]) : undefined;
-  }
-
-  async setPhase(em: EntityManager, whistleId: string, phase: WhistlePhase): Promise<void> {
-    await em.query(`UPDATE whistle_briefs SET phase = $2, updated_at = now() WHERE whistle_id = $1`, [whistleId, phase]);
   }
 }
 
