@@ -1,5 +1,6 @@
 import { IsInt, IsString, Min } from 'class-validator';
-import { BaseServiceConfig, ConfigValidationError, KafkaClientConfig, loadConfig, ToBoolean, ToInt } from './config';
+import { BaseServiceConfig, ConfigValidationError, KafkaClientConfig, loadConfig } from './config';
+import { ToBoolean, ToInt } from './config-rules';
 import { IsBoolean } from 'class-validator';
 
 const SECRET = 'x'.repeat(40);

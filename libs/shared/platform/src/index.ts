@@ -18,3 +18,4 @@ export * from './openapi/decorators';
 export * from './openapi/document';
 export * from './access';
 export * from './page-query';
+export * from './config-rules';
