@@ -15,6 +15,7 @@ import { BlowWhistleRequestDto } from '../whistles/blow-whistle.request.dto';
 import { WhistleRepository } from '../whistles/whistle.repository';
 import { Open311KeyVerifier } from '../open311-keys/open311-key-verifier';
 import { Open311Error, formatOfUrl, type Open311Format } from './open311-error';
+import { attributesOf, bool, num, str, type Fields } from './open311-fields';
 import { Open311ExceptionFilter } from './open311.exception-filter';
 import { CLOSED_STATUSES, presentPublicRequest, presentRequest, presentService, presentServiceDefinition } from './open311.presenter';
 import { toXml, type XmlValue } from './xml';
@@ -31,45 +32,6 @@ const NINETY_DAYS = 90 * 24 * 3600 * 1000;
 export const OPEN311_MAX_REQUESTS = 1000;
 /** Changes when the service list changes (the catalog's version). */
 const CHANGESET = '2026-11-25T00:00:00+08:00';
-
-type Fields = Record<string, unknown>;
-
-function str(v: unknown, field: string): string | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw new Open311Error(400, `${field} 必须是字符串 / ${field} must be a string`);
-}
-
-function num(v: unknown, field: string): number | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
-  throw new Open311Error(400, `${field} 必须是数字 / ${field} must be a number`);
-}
-
-function bool(v: unknown, field: string): boolean | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
-  throw new Open311Error(400, `${field} 必须是 true 或 false / ${field} must be true or false`);
-}
-
-/** Attributes as `attribute[code]=v` (form or JSON keys) or a JSON object `"attribute": {"code": v}`. */
-function attributesOf(body: Fields): Fields {
-  const out: Fields = {};
-  const nested = body['attribute'];
-  if (nested !== undefined) {
-    if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) throw new Open311Error(400, 'attribute 必须是对象 / attribute must be an object');
-    Object.assign(out, nested);
-  }
-  for (const [k, v] of Object.entries(body)) {
-    const m = /^attribute\[([A-Za-z0-9_]+)\]$/.exec(k);
-    if (m) out[m[1]] = v;
-  }
-  return out;
-}
 
 /**
  * Open311 GeoReport v2 (contract §9) over intake: the 43 call situations as services, and whistles
