@@ -1,4 +1,4 @@
-import type { WhistleView } from './whistle-view';
+import type { WhistleView } from './whistle-view-model';
 
 const OPEN = ['SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED'];
 /**

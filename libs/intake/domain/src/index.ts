@@ -1,4 +1,5 @@
 export * from './whistle-view';
+export * from './whistle-view-model';
 export * from './whistle.decider';
 export * from './address';
 export * from './public-whistle';

@@ -1,6 +1,6 @@
 import type { Catalog } from '@chuishao/catalog';
 import type { AssignmentStatus, Level } from '@chuishao/contracts';
-import type { WhistleStatus, WhistleView } from './whistle-view';
+import type { WhistleStatus, WhistleView } from './whistle-view-model';
 
 /**
  * 公示公开 (contract §13): what the public may see of a whistle. Built by {@link anonymiseWhistle}

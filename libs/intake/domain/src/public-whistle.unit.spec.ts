@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { defaultCatalog } from '@chuishao/catalog';
 import { anonymiseWhistle, isPublic, publicProgress, type PublicWhistle } from './public-whistle';
-import type { AssignmentView, WhistleView } from './whistle-view';
+import type { AssignmentView, WhistleView } from './whistle-view-model';
 
 const catalog = defaultCatalog();
 const street = catalog.streets[0];

@@ -1,6 +1,7 @@
 import type { Actor } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
-import { applyLocally, evolveView, type ViewEvent, type WhistleView } from './whistle-view';
+import { applyLocally, evolveView } from './whistle-view';
+import type { ViewEvent, WhistleView } from './whistle-view-model';
 import { decide, whistleState } from './whistle.decider';
 
 const W = '2b7c1f0e-8a55-4a3e-9a43-4c8f5f0f6a01';

@@ -1,6 +1,6 @@
 import { cleanText } from '@chuishao/contracts';
 import type { IntakeEvent, Rating, WhistleBlownData } from '@chuishao/intake-contracts';
-import type { WhistleStatus, WhistleView } from './whistle-view';
+import type { WhistleStatus, WhistleView } from './whistle-view-model';
 
 /** A command refused by the domain; `kind` maps to HTTP 409 (state conflict) or 422 (invalid). */
 export class DomainError extends Error {

@@ -1,7 +1,7 @@
 import type { IntakeEvent, WhistleBlownData } from '@chuishao/intake-contracts';
 import { DeciderSpecification } from '@chuishao/testing';
 import { decide, DomainError, FEEDBACK_SCORES, NO_WHISTLE, whistleState, type WhistleCommand, type WhistleState } from './whistle.decider';
-import type { WhistleStatus } from './whistle-view';
+import type { WhistleStatus } from './whistle-view-model';
 
 const W = '2b7c1f0e-8a55-4a3e-9a43-4c8f5f0f6a01';
 const S = 'cdd804c6-dc1e-512e-a6f6-f2f1f0cdba2b';
