@@ -112,8 +112,8 @@ describePublic('public board (/public) through the gateway', () => {
     for (const b of boxes) expect(b!.y).toBeLessThan(1080);
     expect(await totalOpen(page)).toBe(3);
     await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 1));
-    const stamp = await page.locator('#stamp').textContent();
-    await page.waitForFunction((before) => document.getElementById('stamp')?.textContent !== before, stamp, { timeout: 45_000 });
+    const loads = await page.locator('#stamp').getAttribute('data-loads');
+    await page.waitForFunction((before) => document.getElementById('stamp')?.dataset.loads !== before, loads, { timeout: 45_000 });
     expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1); // same document: refreshed in place
     await page.close();
     expect(pageErrors).toEqual([]);

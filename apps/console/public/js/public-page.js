@@ -169,11 +169,14 @@ async function start() {
   const main = document.getElementById('main');
   const stamp = document.getElementById('stamp');
   let painted = false;
+  let loads = 0;
   const load = async () => {
     try {
       const board = await fetchBoard();
       paint(main, board);
       painted = true;
+      // how many times the figures were painted (the stamp shows minutes: two loads may read the same)
+      stamp.dataset.loads = String(++loads);
       stamp.textContent = `更新于 ${fmtTime(board.generatedAt)} · 每 30 秒刷新`;
       stamp.classList.remove('stale');
     } catch {
