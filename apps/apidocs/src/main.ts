@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { publicBaseUrl } from '@chuishao/platform';
 import { ASYNCAPI_CSS, renderAsyncApiHtml } from './asyncapi-html';
 import { buildAsyncApi } from './asyncapi';
 import { buildOpenApi } from './openapi';
@@ -12,11 +13,11 @@ import { buildOpenApi } from './openapi';
  * /docs-json without a running system), asyncapi.yaml/.json and the AsyncAPI page. The gateway
  * serves the AsyncAPI files from there (CHUISHAO_DOCS_DIR).
  */
-export async function writeApiDocs(dir: string, publicBaseUrl = process.env.CHUISHAO_PUBLIC_BASE_URL ?? 'http://127.0.0.1:8080'): Promise<string[]> {
+export async function writeApiDocs(dir: string, baseUrl = publicBaseUrl()): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const asyncapi = buildAsyncApi();
   const files: Record<string, string> = {
-    'openapi.json': JSON.stringify(await buildOpenApi(publicBaseUrl), null, 2),
+    'openapi.json': JSON.stringify(await buildOpenApi(baseUrl), null, 2),
     'asyncapi.yaml': stringify(asyncapi),
     'asyncapi.json': JSON.stringify(asyncapi, null, 2),
     'asyncapi.html': renderAsyncApiHtml(asyncapi),
