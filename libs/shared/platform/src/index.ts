@@ -19,3 +19,4 @@ export * from './openapi/document';
 export * from './access';
 export * from './page-query';
 export * from './config-rules';
+export * from './tuning';
