@@ -2,7 +2,7 @@ import type { MessageHandler } from '@nestjs/microservices';
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { GroupCommitter, type Outcome } from '@chuishao/postgres';
-import { histogram } from '@chuishao/platform';
+import { histogram, tuned } from '@chuishao/platform';
 import { flushDeferred, openBatchScope, type BatchScope, type RawClient } from './inbox';
 
 /** Histogram buckets (seconds) for one stage of a message's way: a handler, a batch, a relay step. */
@@ -63,14 +63,16 @@ export class BatchTransactions {
   ) {}
 
   get maxPerTransaction(): number {
-    return Math.min(this.o.maxPerTransaction, SUBXID_CACHE);
+    return tuned('consumer-batches') ? Math.min(this.o.maxPerTransaction, SUBXID_CACHE) : 1;
   }
 
   deliver(part: Omit<Part, 'since'>): Promise<PartOutcome> {
     let committer = this.byTopic.get(part.topic);
     if (!committer) {
       // run() opens its own transaction and answers for every part, failed ones included
-      committer = new GroupCommitter<Part, PartOutcome>(this.dataSource, (_em, parts) => this.run(parts), { transaction: false, concurrency: 1, gather: true });
+      // without a shared transaction, or without batches (measured side by side only): each chunk its own, at once
+      const shared = tuned('shared-transaction') && tuned('consumer-batches') ? { concurrency: 1, gather: true } : { maxBatch: 1, concurrency: 16 };
+      committer = new GroupCommitter<Part, PartOutcome>(this.dataSource, (_em, parts) => this.run(parts), { transaction: false, ...shared });
       this.byTopic.set(part.topic, committer);
     }
     return committer.run({ ...part, since: process.hrtime.bigint() });

@@ -10,6 +10,7 @@
  * and every response or timeout re-checks the queue (`fulfillRequest`, the request's `timeout`).
  * Applied once, on the first import of the messaging library, only to the version it was written for.
  */
+import { tuned } from '@chuishao/platform';
 interface RequestQueuePrototype {
   pending: unknown[];
   scheduleCheckPendingRequests(this: RequestQueuePrototype): void;
@@ -35,4 +36,4 @@ export function patchKafkajsIdleLoop(): boolean {
   return true;
 }
 
-patchKafkajsIdleLoop();
+if (tuned('kafkajs-idle-patch')) patchKafkajsIdleLoop();

@@ -1,4 +1,5 @@
 import { trackWrites } from '@chuishao/postgres';
+import { tuned } from '@chuishao/platform';
 
 /**
  * How the process learns that outbox rows it wrote are committed, to wake its relay at once
@@ -9,9 +10,10 @@ import { trackWrites } from '@chuishao/postgres';
  */
 /**
  * The session setting that tells the outbox trigger not to NOTIFY: the process that wrote the rows
- * wakes its relay itself after the commit ({@link onOutboxCommit}). Set on the services' pools.
+ * wakes its relay itself after the commit ({@link onOutboxCommit}). Set on the services' pools
+ * (empty when 'in-process-wake' is switched off to be measured: the trigger then always NOTIFYs).
  */
-export const OUTBOX_WAKE_OPTION = '-c chuishao.outbox_wake=process';
+export const OUTBOX_WAKE_OPTION = tuned('in-process-wake') ? '-c chuishao.outbox_wake=process' : '';
 
 /** An outbox row as its transaction committed it: what the relay publishes, and the id to delete it by. */
 export interface CommittedOutboxRow {

@@ -1,11 +1,14 @@
 import type { Client } from 'pg';
 import { outboxWritesInFlight, onOutboxCommit, type CommittedOutboxRow, type OutboxCommit } from './outbox-commits';
-import { WakeableSleep } from '@chuishao/platform';
+import { tuned, WakeableSleep } from '@chuishao/platform';
 import { publishable } from './relay-frontier';
 import { GAP_WAIT_MS, LINGERING_DELETE_MS, REMEMBERED_IDS, VACUUM_EVERY_DELETED_ROWS, type RelayOptions } from './outbox-relay.options';
 import { openRelayClient, produceRows, rememberIds, vacuumOutbox } from './relay-connection';
 
 export { VACUUM_EVERY_DELETED_ROWS, type RelayDrain, type RelayOptions } from './outbox-relay.options';
+
+/** Switched off only to be measured side by side (platform's tuning.ts). */
+const [handover, deferDeletes] = [tuned('handover'), tuned('deferred-deletes')];
 
 /**
  * Publishes committed outbox rows in id order with kafkajs' idempotent producer, then deletes
@@ -67,7 +70,7 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    this.unsubscribe = onOutboxCommit((commit) => this.committedHere(commit));
+    if (tuned('in-process-wake')) this.unsubscribe = onOutboxCommit((commit) => this.committedHere(commit));
     this.loop = this.run();
   }
 
@@ -81,7 +84,7 @@ export class OutboxRelay {
   /** A connection of this process committed outbox rows (of this schema, or of one not known). */
   private committedHere(commit: OutboxCommit): void {
     if (commit.schema !== undefined && commit.schema !== this.opts.schema) return; // another schema's relay publishes them
-    if (!this.leader || !commit.rows || commit.schema === undefined) return this.poke();
+    if (!this.leader || !commit.rows || commit.schema === undefined || !handover) return this.poke();
     for (const r of commit.rows) this.committed.push(r);
     this.signal();
   }
@@ -247,9 +250,14 @@ export class OutboxRelay {
   /** Produces rows (acks=all), in their order, then counts them published: deleted by the next read. */
   private async send(rows: ReadonlyArray<CommittedOutboxRow>): Promise<void> {
     await produceRows(this.opts.producer, rows);
+    rememberIds(this.remembered, rows, REMEMBERED_IDS);
+    if (!deferDeletes) {
+      await this.client!.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      this.deletedSinceVacuum += rows.length;
+      return;
+    }
     if (this.published.length === 0) this.publishedSince = performance.now();
     for (const r of rows) this.published.push(r.id);
-    rememberIds(this.remembered, rows, REMEMBERED_IDS);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { tuned } from '@chuishao/platform';
 
 /** Distinct statement texts this process names at most; past that, statements go unnamed as before. */
 const MAX_NAMED = 2000;
@@ -103,6 +104,8 @@ export class PreparingClient extends Client {
 }
 
 type AnyQuery = (this: Client, ...args: unknown[]) => unknown;
+/** Statements are prepared (unless CHUISHAO_TUNING_OFF names 'prepared-statements'). */
+const preparing = tuned('prepared-statements');
 const unnamed = Client.prototype.query as unknown as AnyQuery;
 
 /** What a statement's text means for the transaction (only what following the tracked writes needs). */
@@ -142,7 +145,7 @@ PreparingClient.prototype.query = function query(this: PreparingClient, ...args:
   let result: unknown;
   let name: string | undefined;
   if (args.length === 2 && typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-    name = statementName(text);
+    name = preparing ? statementName(text) : undefined;
     result = name ? unnamed.call(this, { name, text, values }) : unnamed.apply(this, args);
   } else {
     result = unnamed.apply(this, args);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Membership } from '@chuishao/messaging';
-import { counter, gauge } from '@chuishao/platform';
+import { counter, gauge, tuned } from '@chuishao/platform';
 import type { WhistleBrief } from './whistle-briefs';
 
 const held = gauge('chuishao_dispatch_recent_briefs', 'Briefs of blown, not yet summoned whistles that dispatch holds in memory (ADR 0018)', []);
@@ -67,6 +67,6 @@ export class RecentBriefs {
       this.byId.clear();
       held.set(0);
     }
-    return membership.generation > 0;
+    return membership.generation > 0 && tuned('brief-cache'); // (switched off only to be measured)
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Companion, Queryable } from '@chuishao/postgres';
 import { insertRows } from '@chuishao/postgres';
 import type { Membership } from '@chuishao/messaging';
-import { counter, gauge } from '@chuishao/platform';
+import { counter, gauge, tuned } from '@chuishao/platform';
 import { DAY_MS, SiteIndex, type PolicyVersion, type TriagePolicy, type WhistleSite } from '@chuishao/triage-domain';
 import { IndexRecurringCount, type RecurringCount } from './recurring-count';
 import { SqlRecurringCount } from './recurring-count.sql';
@@ -66,7 +66,7 @@ export class RecurringSites {
   counter(db: Queryable, o: { membership: Membership; sameMembership: boolean; inTransaction: boolean; versions: readonly PolicyVersion[]; sites: readonly WhistleSite[]; policies: ReadonlyArray<Pick<TriagePolicy, 'rules'>> }): RecurringCount | Promise<RecurringCount> {
     const choose = (index: SiteIndex | undefined): RecurringCount =>
       index && o.sites.every((s, i) => index.covers(s, o.policies[i])) ? new IndexRecurringCount(index) : new SqlRecurringCount(!o.inTransaction);
-    if (o.inTransaction || !o.sameMembership) return choose(undefined);
+    if (o.inTransaction || !o.sameMembership || !tuned('recurring-index')) return choose(undefined);
     const windowDays = longestWindowDays(o.versions);
     const ready = this.ready(o.membership, windowDays);
     if (ready || !o.membership.sole) return choose(ready); // no await: the decision runs without yielding
