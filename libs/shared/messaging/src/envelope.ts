@@ -1,5 +1,6 @@
 import type { Actor } from '@chuishao/contracts';
 import type { EventDraft } from '@chuishao/event-store';
+import { RejectMessage } from './rejected';
 
 /**
  * What travels on our own event topics. Every envelope names its event, the schema version of
@@ -62,4 +63,11 @@ export function envelopeProblem(value: unknown): string | undefined {
     if (typeof record[field] !== type || record[field] === null) return `envelope field ${field} must be a ${type}`;
   }
   return undefined;
+}
+
+/** A consumed message as an envelope; a malformed one can never be applied ({@link RejectMessage}). */
+export function envelopeOrReject(payload: unknown): Envelope {
+  const problem = envelopeProblem(payload);
+  if (problem) throw new RejectMessage(problem);
+  return payload as Envelope;
 }

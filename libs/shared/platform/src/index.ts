@@ -20,3 +20,4 @@ export * from './access';
 export * from './page-query';
 export * from './config-rules';
 export * from './tuning';
+export * from './versions';

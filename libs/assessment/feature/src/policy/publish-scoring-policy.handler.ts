@@ -5,7 +5,7 @@ import { CommandHandler, ConcurrencyError, EventStore } from '@chuishao/event-st
 import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { nextVersion, ProblemException } from '@chuishao/platform';
 import { SCORING_POLICY_V1, validateScoringPolicy, type ScoringPolicy } from '@chuishao/assessment-domain';
 import type { ScoringPolicyPublishedData } from '@chuishao/assessment-contracts';
 import { districtTimeZone } from '../projection/district-time-zone';
@@ -45,13 +45,9 @@ export class PublishScoringPolicyHandler {
           this.store,
           em,
           SCORING_POLICY_STREAM,
-          (previous) => {
-            const next = previous + 1;
-            if (body.version !== undefined && body.version !== next) {
-              throw ProblemException.conflict(`只能发布第 ${next} 版 / only v${next} can be published`, [{ field: 'version', message: `must be ${next}` }]);
-            }
-            return [{ type: 'ScoringPolicyPublished', data: { version: next, ...checked.policy } as ScoringPolicyPublishedData, occurredAt: now }];
-          },
+          (previous) => [
+            { type: 'ScoringPolicyPublished', data: { version: nextVersion(previous, body.version), ...checked.policy } as ScoringPolicyPublishedData, occurredAt: now },
+          ],
           {
             metadata: { correlationId: randomUUID(), causationId: null, actor: { role: principal.role, org: principal.org ?? null, sub: principal.sub } },
             streamType: 'policy',

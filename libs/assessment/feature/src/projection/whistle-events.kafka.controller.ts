@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { envelopeProblem, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnceAtBatchEnd, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeOrReject, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnceAtBatchEnd, RejectMessage } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { PROJECTED_TYPES, projectWhistleEvents } from './assessment-projection';
 import { districtTimeZone } from './district-time-zone';
@@ -21,9 +21,7 @@ export class AssessmentWhistleEventsKafkaController {
 
   @EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)
   async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
-    const problem = envelopeProblem(payload);
-    if (problem) throw new RejectMessage(problem);
-    const env = payload as Envelope;
+    const env = envelopeOrReject(payload);
     if (!PROJECTED_TYPES.has(env.type)) return;
     const shape = projectionProblem(env);
     if (shape) throw new RejectMessage(`${env.type}: ${shape}`);

@@ -2,7 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { TOPICS } from '@chuishao/contracts';
-import { envelopeProblem, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeOrReject, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, RejectMessage } from '@chuishao/messaging';
 import type { ScoringPolicyPublishedData } from '@chuishao/assessment-contracts';
 import { ScoringPolicyCaps, scoringPolicyProblem } from './scoring-policy-caps';
 
@@ -27,9 +27,7 @@ export class AssessmentEventsKafkaController {
 
   @EventPattern(TOPICS.assessmentEvents, PARK_PERMANENT_FAILURES)
   async onAssessmentEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
-    const problem = envelopeProblem(payload);
-    if (problem) throw new RejectMessage(problem);
-    const env = payload as Envelope;
+    const env = envelopeOrReject(payload);
     if (env.type !== 'ScoringPolicyPublished') return;
     const bad = scoringPolicyProblem(env.data);
     if (bad) throw new RejectMessage(`ScoringPolicyPublished: ${bad}`);

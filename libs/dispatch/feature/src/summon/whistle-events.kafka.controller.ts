@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
-import { envelopeProblem, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope, type InboxGate, type Membership } from '@chuishao/messaging';
+import { envelopeOrReject, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, processOnceInOneStatement, type Envelope, type InboxGate, type Membership } from '@chuishao/messaging';
 import { runTogether } from '@chuishao/postgres';
 import { TOPICS, whistleStreamId } from '@chuishao/contracts';
 import type { WhistleBlownData, WhistleConfirmedData, WhistleReopenedData, WhistleWithdrawnData } from '@chuishao/intake-contracts';
@@ -26,9 +26,7 @@ export class DispatchWhistleEventsKafkaController {
 
   @EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)
   async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
-    const problem = envelopeProblem(payload);
-    if (problem) throw new RejectMessage(problem);
-    const env = payload as Envelope;
+    const env = envelopeOrReject(payload);
     const once = (fn: (em: EntityManager) => Promise<void>) => processOnce(this.dataSource, DISPATCH_WHISTLE_EVENTS_CONSUMER, env.eventId, fn, ctx);
     // a fact that may change the whistle's brief: the brief held in memory goes first (ADR 0018),
     // whether or not this delivery is applied (a redelivery may follow another member's apply)

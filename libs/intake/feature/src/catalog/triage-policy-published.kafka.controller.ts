@@ -2,7 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { TOPICS } from '@chuishao/contracts';
-import { envelopeProblem, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeOrReject, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, RejectMessage } from '@chuishao/messaging';
 import type { TriagePolicyPublishedData } from '@chuishao/triage-contracts';
 import { policyProblem, TriagePolicyRepository } from './triage-policy.repository';
 
@@ -23,9 +23,7 @@ export class TriagePolicyPublishedKafkaController {
 
   @EventPattern(TOPICS.policyEvents, PARK_PERMANENT_FAILURES)
   async onPolicyEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
-    const problem = envelopeProblem(payload);
-    if (problem) throw new RejectMessage(problem);
-    const env = payload as Envelope;
+    const env = envelopeOrReject(payload);
     if (env.type !== 'TriagePolicyPublished') return;
     const bad = policyProblem(env.data);
     if (bad) throw new RejectMessage(`TriagePolicyPublished: ${bad}`);

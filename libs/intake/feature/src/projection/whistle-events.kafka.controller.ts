@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, type EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH } from '@chuishao/event-store';
 import { runTogether } from '@chuishao/postgres';
-import { envelopeProblem, PARK_PERMANENT_FAILURES, processOnceAtBatchEnd, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
+import { envelopeOrReject, PARK_PERMANENT_FAILURES, processOnceAtBatchEnd, RejectMessage, type Envelope, KafkaEventContext } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import { evolveView, type WhistleView } from '@chuishao/intake-domain';
 import { WhistleRepository, type LedgerRow } from '../whistles/whistle.repository';
@@ -24,9 +24,7 @@ export class WhistleEventsKafkaController {
 
   @EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)
   async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
-    const problem = envelopeProblem(payload);
-    if (problem) throw new RejectMessage(problem);
-    const env = payload as Envelope;
+    const env = envelopeOrReject(payload);
     if (!env.whistleId) throw new RejectMessage('whistle event without whistleId');
     // Inside a consumer batch, the batch's events (and their inbox rows) are written together just before it commits.
     await processOnceAtBatchEnd(this.dataSource, WHISTLE_VIEW_CONSUMER, env.eventId, env, (db, envs) => this.project(db, envs), ctx);

@@ -5,7 +5,7 @@ import { CommandHandler, ConcurrencyError, EventStore } from '@chuishao/event-st
 import { Messaging, publishing } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { Principal } from '@chuishao/auth';
-import { ProblemException } from '@chuishao/platform';
+import { nextVersion, ProblemException } from '@chuishao/platform';
 import type { TriagePolicyPublishedData } from '@chuishao/triage-contracts';
 import { BUILT_IN_POLICY, validatePolicy, type PolicyVersion } from '@chuishao/triage-domain';
 import { POLICY_STREAM } from './policy.repository';
@@ -42,16 +42,7 @@ export class PublishTriagePolicyHandler {
           this.store,
           em,
           POLICY_STREAM,
-          (previous) => {
-            const next = previous + 1;
-            if (dto.version !== undefined && dto.version !== next) {
-              throw ProblemException.conflict(
-                `当前策略为第 ${previous} 版，只能发布第 ${next} 版 / the policy in force is v${previous}: only v${next} can be published`,
-                [{ field: 'version', message: `must be ${next}` }],
-              );
-            }
-            return [{ type: 'TriagePolicyPublished', data: { version: next, sla: checked.sla, rules: checked.rules } }];
-          },
+          (previous) => [{ type: 'TriagePolicyPublished', data: { version: nextVersion(previous, dto.version), sla: checked.sla, rules: checked.rules } }],
           {
             metadata: { correlationId: randomUUID(), causationId: null, actor },
             companions: publishing({ topic: this.messaging.topic(TOPICS.policyEvents), source: 'triage', whistleId: null, key: 'triage' }),

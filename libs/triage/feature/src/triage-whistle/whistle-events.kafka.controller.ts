@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { envelopeProblem, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, processOnceInOneStatement, RejectMessage, type Envelope } from '@chuishao/messaging';
+import { envelopeOrReject, PARK_PERMANENT_FAILURES, KafkaEventContext, processOnce, processOnceInOneStatement, type Envelope } from '@chuishao/messaging';
 import { TOPICS } from '@chuishao/contracts';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { TriageWhenWhistleBlownHandler } from './triage-when-whistle-blown.handler';
@@ -20,9 +20,7 @@ export class TriageWhistleEventsKafkaController {
 
   @EventPattern(TOPICS.whistleEvents, PARK_PERMANENT_FAILURES)
   async onWhistleEvent(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
-    const problem = envelopeProblem(payload);
-    if (problem) throw new RejectMessage(problem);
-    const env = payload as Envelope;
+    const env = envelopeOrReject(payload);
     switch (env.type) {
       case 'WhistleBlown': {
         // checked now (a bad one is rejected alone); triaged with the rest of the batch at its end
