@@ -11,6 +11,7 @@ import { TriagePolicyPublishedKafkaController } from './catalog/triage-policy-pu
 import { FeedbackHttpController } from './feedback/feedback.http.controller';
 import { FeedbackHandler } from './feedback/feedback.handler';
 import { FeedbackTokens } from './feedback/feedback-tokens';
+import { FeedbackTokenRepository } from './feedback/feedback-token.repository';
 import { BoardRepository } from './board/board.repository';
 import { BoardHttpController } from './board/board.http.controller';
 import { IntakeSecrets } from './intake-secrets';
@@ -43,6 +44,7 @@ import { Open311KeyVerifier } from './open311-keys/open311-key-verifier';
     BoardRepository,
     TriagePolicyRepository,
     FeedbackTokens,
+    FeedbackTokenRepository,
     FeedbackHandler,
     Open311HttpSetup,
     Open311KeysRepository,
