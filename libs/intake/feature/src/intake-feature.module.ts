@@ -5,6 +5,7 @@ import { WhistleRepository } from './whistles/whistle.repository';
 import { StreetActsOnWhistleHandler } from './whistles/street-acts-on-whistle.handler';
 import { WhistleEventsKafkaController } from './projection/whistle-events.kafka.controller';
 import { StuckNoticesKafkaController } from './projection/stuck-notices.kafka.controller';
+import { StuckWhistlesRepository } from './projection/stuck-whistles.repository';
 import { CatalogHttpController } from './catalog/catalog.http.controller';
 import { TriagePolicyRepository } from './catalog/triage-policy.repository';
 import { TriagePolicyPublishedKafkaController } from './catalog/triage-policy-published.kafka.controller';
@@ -46,6 +47,7 @@ import { Open311KeyVerifier } from './open311-keys/open311-key-verifier';
     FeedbackTokens,
     FeedbackTokenRepository,
     FeedbackHandler,
+    StuckWhistlesRepository,
     Open311HttpSetup,
     Open311KeysRepository,
     Open311KeysHandler,
