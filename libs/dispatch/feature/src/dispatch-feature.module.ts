@@ -13,6 +13,7 @@ import { AssignmentRepository } from './assignments/assignment.repository';
 import { ResolveDisputeHandler } from './assignments/resolve-dispute.handler';
 import { DeadlineScheduler } from './deadlines/deadline.scheduler';
 import { RepliesWatermark } from './deadlines/replies-watermark';
+import { DeadlinesRepository } from './deadlines/deadlines.repository';
 import { HttpReplies } from './assignments/http-replies';
 import { ExtensionsHttpController } from './extensions/extensions.http.controller';
 import { ExtensionRequestRepository } from './extensions/extension-requests.repository';
@@ -39,6 +40,7 @@ import { AlertsRepository } from './alerts/alerts.repository';
     DecideExtensionHandler,
     ScoringPolicyCaps,
     RepliesWatermark,
+    DeadlinesRepository,
     DeadlineScheduler,
     AlertsRepository,
   ],
