@@ -8,6 +8,7 @@ import { ReactToWhistleFactsHandler } from './whistle-facts/react-to-whistle-fac
 import { ApplyReplyHandler } from './replies/apply-reply.handler';
 import { DepartmentRepliesKafkaController } from './replies/department-replies.kafka.controller';
 import { ReplyReceipts } from './replies/reply-receipts';
+import { RepliesRepository } from './replies/replies.repository';
 import { AssignmentsHttpController } from './assignments/assignments.http.controller';
 import { AssignmentRepository } from './assignments/assignment.repository';
 import { ResolveDisputeHandler } from './assignments/resolve-dispute.handler';
@@ -32,6 +33,7 @@ import { AlertsRepository } from './alerts/alerts.repository';
     SummonWhenWhistleTriagedHandler,
     ReactToWhistleFactsHandler,
     ApplyReplyHandler,
+    RepliesRepository,
     ReplyReceipts,
     AssignmentRepository,
     ResolveDisputeHandler,
