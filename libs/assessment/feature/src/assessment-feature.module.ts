@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AssessmentWhistleEventsKafkaController } from './projection/whistle-events.kafka.controller';
 import { StreetRatingsHttpController } from './ratings/street-ratings.http.controller';
 import { RateDepartmentHandler } from './ratings/rate-department.handler';
+import { StreetRatingsRepository } from './ratings/street-ratings.repository';
 import { PeriodsHttpController } from './periods/periods.http.controller';
 import { ClosePeriodHandler } from './periods/close-period.handler';
 import { ScorecardsHttpController } from './scorecards/scorecards.http.controller';
@@ -33,6 +34,7 @@ import { PublicDepartmentsHttpController } from './public/public-departments.htt
   ],
   providers: [
     RateDepartmentHandler,
+    StreetRatingsRepository,
     ClosePeriodHandler,
     PublishScoringPolicyHandler,
     FileAppealHandler,

@@ -8,11 +8,13 @@ import { ReactToWhistleFactsHandler } from './whistle-facts/react-to-whistle-fac
 import { ApplyReplyHandler } from './replies/apply-reply.handler';
 import { DepartmentRepliesKafkaController } from './replies/department-replies.kafka.controller';
 import { ReplyReceipts } from './replies/reply-receipts';
+import { RepliesRepository } from './replies/replies.repository';
 import { AssignmentsHttpController } from './assignments/assignments.http.controller';
 import { AssignmentRepository } from './assignments/assignment.repository';
 import { ResolveDisputeHandler } from './assignments/resolve-dispute.handler';
 import { DeadlineScheduler } from './deadlines/deadline.scheduler';
 import { RepliesWatermark } from './deadlines/replies-watermark';
+import { DeadlinesRepository } from './deadlines/deadlines.repository';
 import { HttpReplies } from './assignments/http-replies';
 import { ExtensionsHttpController } from './extensions/extensions.http.controller';
 import { ExtensionRequestRepository } from './extensions/extension-requests.repository';
@@ -31,6 +33,7 @@ import { AlertsRepository } from './alerts/alerts.repository';
     SummonWhenWhistleTriagedHandler,
     ReactToWhistleFactsHandler,
     ApplyReplyHandler,
+    RepliesRepository,
     ReplyReceipts,
     AssignmentRepository,
     ResolveDisputeHandler,
@@ -39,6 +42,7 @@ import { AlertsRepository } from './alerts/alerts.repository';
     DecideExtensionHandler,
     ScoringPolicyCaps,
     RepliesWatermark,
+    DeadlinesRepository,
     DeadlineScheduler,
     AlertsRepository,
   ],

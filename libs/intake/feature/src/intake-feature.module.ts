@@ -5,12 +5,14 @@ import { WhistleRepository } from './whistles/whistle.repository';
 import { StreetActsOnWhistleHandler } from './whistles/street-acts-on-whistle.handler';
 import { WhistleEventsKafkaController } from './projection/whistle-events.kafka.controller';
 import { StuckNoticesKafkaController } from './projection/stuck-notices.kafka.controller';
+import { StuckWhistlesRepository } from './projection/stuck-whistles.repository';
 import { CatalogHttpController } from './catalog/catalog.http.controller';
 import { TriagePolicyRepository } from './catalog/triage-policy.repository';
 import { TriagePolicyPublishedKafkaController } from './catalog/triage-policy-published.kafka.controller';
 import { FeedbackHttpController } from './feedback/feedback.http.controller';
 import { FeedbackHandler } from './feedback/feedback.handler';
 import { FeedbackTokens } from './feedback/feedback-tokens';
+import { FeedbackTokenRepository } from './feedback/feedback-token.repository';
 import { BoardRepository } from './board/board.repository';
 import { BoardHttpController } from './board/board.http.controller';
 import { IntakeSecrets } from './intake-secrets';
@@ -43,7 +45,9 @@ import { Open311KeyVerifier } from './open311-keys/open311-key-verifier';
     BoardRepository,
     TriagePolicyRepository,
     FeedbackTokens,
+    FeedbackTokenRepository,
     FeedbackHandler,
+    StuckWhistlesRepository,
     Open311HttpSetup,
     Open311KeysRepository,
     Open311KeysHandler,

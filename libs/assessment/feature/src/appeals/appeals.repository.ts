@@ -46,6 +46,11 @@ export async function listAppeals(db: Queryable, q: { period?: string; status?: 
   );
 }
 
+/** Serialises the appeals on one target until the caller's transaction ends (a transaction-level advisory lock). */
+export async function lockAppealTarget(db: Queryable, targetId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`appeal-target:${targetId}`]);
+}
+
 /** A pending appeal of the department on the same target (the same deduction, or the whole rating). */
 export async function pendingAppealOn(db: Queryable, departmentId: string, targetId: string, deductionIndex: number | undefined): Promise<string | null> {
   const rows: Array<{ appeal_id: string }> = await db.query(

@@ -15,7 +15,7 @@ import { closingOf, type Closing } from '../periods/closed-periods';
 import { scoringPolicyVersions } from '../policy/scoring-policy.repository';
 import { buildScorecard } from '../scorecards/scorecard.reader';
 import { readStoredVersion } from '../scorecards/scorecard-versions';
-import { appealResource, findAppeal, pendingAppealOn, targetOwner } from './appeals.repository';
+import { appealResource, findAppeal, lockAppealTarget, pendingAppealOn, targetOwner } from './appeals.repository';
 import { appeals } from './appeal-stream';
 import { refusalProblem } from './appeal-refusal';
 import type { FileAppealRequestDto } from './appeal.request.dto';
@@ -55,7 +55,7 @@ export class FileAppealHandler {
     const tz = districtTimeZone();
     const appealId = randomUUID();
     const appeal = await this.dataSource.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`appeal-target:${targetId}`]);
+      await lockAppealTarget(em, targetId);
       const closing = (await closingOf(em, period)) ?? null;
       const { versions } = await scoringPolicyVersions(em);
       const policy = withPolicyDefaults(policyFor(period, closing?.closedAt ?? now, versions, tz));

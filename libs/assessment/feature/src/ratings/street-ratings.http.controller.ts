@@ -3,23 +3,11 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiBearer } from '@chuishao/platform';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles, type Principal } from '@chuishao/auth';
-import type { Deduction } from '@chuishao/assessment-contracts';
 import { ListRatingsQueryDto, RateDepartmentRequestDto } from './rate-department.request.dto';
 import { RateDepartmentHandler } from './rate-department.handler';
+import { StreetRatingsRepository } from './street-ratings.repository';
 import { StreetRatingListResponseDto, StreetRatingResponseDto } from '../openapi.responses';
 import { Access, accessOnly } from '@chuishao/auth';
-
-interface RatingRow {
-  street_id: string;
-  department_id: string;
-  period: string;
-  revision: number;
-  score: number;
-  deductions: Deduction[];
-  comment: string | null;
-  rated_at: Date;
-  event_id: string;
-}
 
 @ApiTags('street ratings 面向基层履职服务感知度')
 @ApiBearer()
@@ -28,6 +16,7 @@ export class StreetRatingsHttpController {
   constructor(
     private readonly rate: RateDepartmentHandler,
     private readonly dataSource: DataSource,
+    private readonly streetRatings: StreetRatingsRepository,
   ) {}
 
   @Post()
@@ -52,12 +41,7 @@ export class StreetRatingsHttpController {
   @ApiOperation({ summary: '评分（每个部门的最新修订）/ Ratings of a period, latest revision per department', description: '街道只能看到本街道的评分。' })
   async list(@CurrentPrincipal() principal: Principal, @Query() q: ListRatingsQueryDto) {
     const streetId = principal.role === 'street' ? (principal.org as string) : (q.streetId ?? null);
-    const rows: Array<RatingRow & { revisions: number }> = await this.dataSource.query(
-      `SELECT DISTINCT ON (street_id, department_id) r.*, count(*) OVER (PARTITION BY street_id, department_id)::int AS revisions
-         FROM street_ratings r WHERE period = $1 AND ($2::uuid IS NULL OR street_id = $2::uuid)
-        ORDER BY street_id, department_id, revision DESC`,
-      [q.period, streetId],
-    );
+    const rows = await this.streetRatings.latest(this.dataSource, q.period, streetId);
     return {
       period: q.period,
       items: rows.map((r) => ({

@@ -74,6 +74,12 @@ const SELECT = `
 
 @Injectable()
 export class AssignmentRepository {
+  /** The whistle an assignment belongs to, or undefined for an unknown assignment. */
+  async whistleOf(db: Pick<EntityManager, 'query'>, assignmentId: string): Promise<string | undefined> {
+    const rows: Array<{ whistle_id: string }> = await db.query(`SELECT whistle_id FROM assignments WHERE id = $1`, [assignmentId]);
+    return rows[0]?.whistle_id;
+  }
+
   async find(db: Pick<EntityManager, 'query'>, id: string): Promise<AssignmentResource | undefined> {
     const rows: AssignmentRow[] = await db.query(`${SELECT} WHERE a.id = $1`, [id]);
     return rows[0] ? present(rows[0]) : undefined;

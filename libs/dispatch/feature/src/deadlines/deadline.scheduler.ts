@@ -3,10 +3,10 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { DataSource } from 'typeorm';
 import { systemActor } from '@chuishao/contracts';
 import { counter, gauge, WakeableSleep } from '@chuishao/platform';
-import type { DeadlineKind } from '@chuishao/dispatch-contracts';
 import { deadlineMet, decide, isClosed, judgedDueOf } from '@chuishao/dispatch-domain';
 import { DispatchStreams } from '../whistle/dispatch-streams';
 import { RepliesWatermark } from './replies-watermark';
+import { DeadlinesRepository, type DueDeadline } from './deadlines.repository';
 
 const judged = counter('chuishao_dispatch_deadlines_judged_total', 'Deadlines judged by the scheduler, by kind and outcome', ['kind', 'outcome']);
 const waiting = gauge('chuishao_dispatch_deadlines_waiting', 'Due deadlines waiting until every replies partition has been applied past them (contract §4)');
@@ -18,14 +18,6 @@ const BATCH = 200;
 const WORKERS = 4;
 /** A due deadline that waits longer than this for the replies is logged (with how far they were read). */
 const LONG_WAIT_MS = 5000;
-
-interface DueRow {
-  id: string;
-  assignment_id: string;
-  whistle_id: string;
-  kind: DeadlineKind;
-  due_at: Date;
-}
 
 /**
  * Durable deadlines. The schedule is the `deadlines` table, written in the same transactions as
@@ -54,6 +46,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly dataSource: DataSource,
     private readonly streams: DispatchStreams,
     private readonly replies: RepliesWatermark,
+    private readonly deadlines: DeadlinesRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -75,11 +68,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     while (this.running) {
       try {
         const now = new Date();
-        const found: DueRow[] = await this.dataSource.query(
-          `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines
-            WHERE state = 'PENDING' AND due_at <= $1 ORDER BY due_at, id LIMIT $2`,
-          [now, BATCH],
-        );
+        const found = await this.deadlines.due(this.dataSource, now, BATCH);
         const readTo = found.length > 0 ? await this.replies.readTo() : 0;
         const due = found.filter((r) => new Date(r.due_at).getTime() < readTo);
         waiting.set(found.length - due.length);
@@ -93,7 +82,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
           if (failed > 0) await this.sleep(MAX_SLEEP_MS); // a failing row must not spin the loop
           continue;
         }
-        const [{ next }]: Array<{ next: Date | null }> = await this.dataSource.query(`SELECT min(due_at) AS next FROM deadlines WHERE state = 'PENDING'`);
+        const next = await this.deadlines.nextDue(this.dataSource);
         const wait = next ? new Date(next).getTime() - Date.now() : MAX_SLEEP_MS;
         await this.sleep(Math.min(MAX_SLEEP_MS, Math.max(5, wait)));
       } catch (err) {
@@ -104,7 +93,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private logLongWait(oldest: DueRow, readTo: number): void {
+  private logLongWait(oldest: DueDeadline, readTo: number): void {
     const late = Date.now() - new Date(oldest.due_at).getTime();
     if (late < LONG_WAIT_MS || Date.now() - this.longWaitLogged < 10_000) return;
     this.longWaitLogged = Date.now();
@@ -117,8 +106,8 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
    * Judges due deadlines WORKERS whistles at a time (the deadlines of one whistle one after the
    * other: they share its stream). Returns how many failed (they stay PENDING and come back).
    */
-  private async judgeAll(due: DueRow[], now: Date): Promise<number> {
-    const byWhistle = new Map<string, DueRow[]>();
+  private async judgeAll(due: DueDeadline[], now: Date): Promise<number> {
+    const byWhistle = new Map<string, DueDeadline[]>();
     for (const row of due) byWhistle.set(row.whistle_id, [...(byWhistle.get(row.whistle_id) ?? []), row]);
     const queue = [...byWhistle.values()];
     let failed = 0;
@@ -139,14 +128,11 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Judges one due deadline in one transaction (see the class comment). */
-  async judge(candidate: DueRow, now = new Date()): Promise<void> {
+  async judge(candidate: DueDeadline, now = new Date()): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       // Same lock order as every writer: the whistle's stream first, then the deadline row.
       const loaded = await this.streams.load(em, candidate.whistle_id);
-      const [row]: DueRow[] = await em.query(
-        `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines WHERE id = $1 AND state = 'PENDING' FOR UPDATE SKIP LOCKED`,
-        [candidate.id],
-      );
+      const row = await this.deadlines.lockPending(em, candidate.id);
       if (!row) return; // judged meanwhile (another instance, or a reply settled it)
       let dueAt = new Date(row.due_at).toISOString();
       const a = loaded.state.assignments.find((x) => x.id === row.assignment_id);
@@ -154,7 +140,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
         const current = judgedDueOf(a, row.kind); // an extension approved after it fell due leaves it standing
         if (Date.parse(current) > Date.parse(dueAt)) {
           if (!isClosed(loaded.state) && Date.parse(current) > now.getTime()) {
-            await em.query(`UPDATE deadlines SET due_at = $2 WHERE id = $1`, [row.id, current]); // moved later: not due yet
+            await this.deadlines.moveLater(em, row.id, current); // moved later: not due yet
             return;
           }
           dueAt = current; // moved later (a dispute's pause, an override, an extension) and due since: judged at its current time
@@ -165,7 +151,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
       const events = decide({ type: 'MissDeadline', assignmentId: row.assignment_id, kind: row.kind, dueAt }, loaded.state);
       await this.streams.commit(em, loaded, events, { correlationId: randomUUID(), causationId: null, actor: systemActor('dispatch') });
       const outcome = events.length > 0 ? 'MISSED' : a && deadlineMet(a, row.kind, dueAt) ? 'MET' : 'SKIPPED';
-      await em.query(`UPDATE deadlines SET state = $2, decided_at = now() WHERE id = $1`, [row.id, outcome]);
+      await this.deadlines.settle(em, row.id, outcome);
       judged.inc({ kind: row.kind, outcome });
       if (outcome === 'MISSED') {
         this.log.log(`deadline missed: ${row.kind} of assignment ${row.assignment_id} (whistle ${row.whistle_id}) due ${dueAt}, judged ${Date.now() - Date.parse(dueAt)} ms after`);

@@ -5,8 +5,10 @@ import { decide, DispatchRefusal, replyEventType, type AssignmentState, type Rep
 import { counter } from '@chuishao/platform';
 import { DispatchStreams } from '../whistle/dispatch-streams';
 import { ScoringPolicyCaps } from '../scoring-policy/scoring-policy-caps';
+import { AssignmentRepository } from '../assignments/assignment.repository';
+import { RepliesRepository } from './replies.repository';
 
-const replies = counter('chuishao_dispatch_replies_total', 'Department replies by channel, type and outcome', ['channel', 'type', 'outcome']);
+const repliesTotal = counter('chuishao_dispatch_replies_total', 'Department replies by channel, type and outcome', ['channel', 'type', 'outcome']);
 
 export interface AppliedReply {
   whistleId: string;
@@ -27,13 +29,14 @@ export class ApplyReplyHandler {
   constructor(
     private readonly streams: DispatchStreams,
     private readonly caps: ScoringPolicyCaps,
+    private readonly assignments: AssignmentRepository,
+    private readonly replies: RepliesRepository,
   ) {}
 
   async handle(em: EntityManager, reply: ReplyCommandData, actor: Actor, correlationId: string): Promise<AppliedReply> {
     try {
-      const rows: Array<{ whistle_id: string }> = await em.query(`SELECT whistle_id FROM assignments WHERE id = $1`, [reply.assignmentId]);
-      if (rows.length === 0) throw new DispatchRefusal('not-found', 'UNKNOWN_ASSIGNMENT', `unknown assignment ${reply.assignmentId}`);
-      const whistleId = rows[0].whistle_id;
+      const whistleId = await this.assignments.whistleOf(em, reply.assignmentId);
+      if (whistleId === undefined) throw new DispatchRefusal('not-found', 'UNKNOWN_ASSIGNMENT', `unknown assignment ${reply.assignmentId}`);
       const { state, events } = await this.streams.handle(
         em,
         whistleId,
@@ -44,10 +47,10 @@ export class ApplyReplyHandler {
         },
         { correlationId, causationId: null, actor },
       );
-      replies.inc({ channel: reply.channel, type: reply.type, outcome: events.length ? 'applied' : 'replay' });
+      repliesTotal.inc({ channel: reply.channel, type: reply.type, outcome: events.length ? 'applied' : 'replay' });
       return { whistleId, assignment: state.assignments.find((a) => a.id === reply.assignmentId) as AssignmentState, applied: events.length > 0 };
     } catch (err) {
-      if (err instanceof DispatchRefusal) replies.inc({ channel: reply.channel, type: reply.type, outcome: 'refused' });
+      if (err instanceof DispatchRefusal) repliesTotal.inc({ channel: reply.channel, type: reply.type, outcome: 'refused' });
       throw err;
     }
   }
@@ -58,13 +61,9 @@ export class ApplyReplyHandler {
    * department learns its second reply was not applied.
    */
   async assertReplay(db: Pick<EntityManager, 'query'>, reply: Pick<ReplyCommandData, 'departmentId' | 'replyId' | 'type' | 'assignmentId'>): Promise<void> {
-    const [prior]: Array<{ type: string; assignment_id: string }> = await db.query(
-      `SELECT type, data->>'assignmentId' AS assignment_id FROM events
-        WHERE data ? 'replyId' AND data->>'replyId' = $1 AND data->>'departmentId' = $2 LIMIT 1`,
-      [reply.replyId, reply.departmentId],
-    );
-    if (prior && (prior.type !== replyEventType(reply.type) || prior.assignment_id !== reply.assignmentId)) {
-      throw new DispatchRefusal('conflict', 'REPLY_ID_REUSED', `replyId ${reply.replyId} was already used for ${prior.type} of assignment ${prior.assignment_id}`);
+    const prior = await this.replies.priorUse(db, reply.replyId, reply.departmentId);
+    if (prior && (prior.type !== replyEventType(reply.type) || prior.assignmentId !== reply.assignmentId)) {
+      throw new DispatchRefusal('conflict', 'REPLY_ID_REUSED', `replyId ${reply.replyId} was already used for ${prior.type} of assignment ${prior.assignmentId}`);
     }
   }
 }

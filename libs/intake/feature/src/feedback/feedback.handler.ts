@@ -13,18 +13,12 @@ import { asProblem } from '../domain-problem';
 import { WhistleRepository } from '../whistles/whistle.repository';
 import { toViewEvent } from '../whistles/street-acts-on-whistle.handler';
 import { hashToken } from './feedback-tokens';
+import { FeedbackTokenRepository, type FeedbackTokenRow } from './feedback-token.repository';
 
 const feedbackTotal = counter('chuishao_intake_feedback_total', 'Resident feedback given, by rating', ['rating']);
 
 /** Who gives feedback through a one-time link: a resident, unauthenticated (recorded as the event's actor). */
 export const RESIDENT_ACTOR = { role: 'resident', org: null, sub: 'feedback-link' } as const;
-
-interface TokenRow {
-  whistle_id: string;
-  expires_at: Date;
-  resolved_at: Date;
-  used_at: Date | null;
-}
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
@@ -43,16 +37,14 @@ export class FeedbackHandler {
     private readonly store: EventStore,
     private readonly messaging: Messaging,
     private readonly whistles: WhistleRepository,
+    private readonly feedbackTokens: FeedbackTokenRepository,
   ) {}
 
-  private async tokenRow(db: Queryable, token: string, lock: boolean): Promise<TokenRow> {
+  private async tokenRow(db: Queryable, token: string, lock: boolean): Promise<FeedbackTokenRow> {
     if (!TOKEN_SHAPE.test(token)) throw ProblemException.notFound('评价链接无效 / Unknown feedback link');
-    const rows: TokenRow[] = await db.query(
-      `SELECT whistle_id, expires_at, resolved_at, used_at FROM feedback_tokens WHERE token_hash = $1${lock ? ' FOR UPDATE' : ''}`,
-      [hashToken(token)],
-    );
-    if (!rows[0]) throw ProblemException.notFound('评价链接无效 / Unknown feedback link');
-    return rows[0];
+    const row = await this.feedbackTokens.find(db, hashToken(token), { lock });
+    if (!row) throw ProblemException.notFound('评价链接无效 / Unknown feedback link');
+    return row;
   }
 
   /** The whistle behind a link, without personal data: no title, description, address, attachments or people. */
@@ -78,7 +70,7 @@ export class FeedbackHandler {
         const meta = { correlationId: randomUUID(), causationId: null, actor: { ...RESIDENT_ACTOR } };
         const stored = await this.store.append(em, streamId, version, events, meta, undefined,
           publishing({ topic: this.messaging.topic(TOPICS.whistleEvents), source: 'intake', whistleId: view.id }));
-        await em.query(`UPDATE feedback_tokens SET used_at = now() WHERE token_hash = $1`, [hashToken(token)]);
+        await this.feedbackTokens.markUsed(em, hashToken(token));
         const next = applyLocally(view, stored.map((e) => toViewEvent(e, meta.actor)));
         await this.whistles.save(em, next);
         return presentFeedbackSummary(next, { ...row, used_at: new Date() });
@@ -91,7 +83,7 @@ export class FeedbackHandler {
   }
 }
 
-export function presentFeedbackSummary(view: WhistleView, row: TokenRow) {
+export function presentFeedbackSummary(view: WhistleView, row: FeedbackTokenRow) {
   const catalog = defaultCatalog();
   const situation = catalog.situation(view.situationCode);
   const area = catalog.area(view.area);

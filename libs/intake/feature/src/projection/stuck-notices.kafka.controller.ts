@@ -3,6 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { TOPICS } from '@chuishao/contracts';
 import { KafkaEventContext, processOnce, RejectMessage, type StuckNotice } from '@chuishao/messaging';
+import { StuckWhistlesRepository } from './stuck-whistles.repository';
 
 export const STUCK_NOTICES_CONSUMER = 'intake-whistle-stuck';
 
@@ -23,7 +24,10 @@ export function stuckNoticeProblem(value: unknown): string | undefined {
  */
 @Controller()
 export class StuckNoticesKafkaController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly stuck: StuckWhistlesRepository,
+  ) {}
 
   @EventPattern(TOPICS.stuck)
   async onNotice(@Payload() payload: unknown, @Ctx() ctx: KafkaEventContext): Promise<void> {
@@ -36,14 +40,10 @@ export class StuckNoticesKafkaController {
       `${ctx.partition}:${ctx.message.offset}`,
       async (em) => {
         if (n.state === 'CLEARED') {
-          await em.query(`DELETE FROM whistle_stuck WHERE whistle_key = $1 AND consumer = $2`, [n.key, n.consumer]);
+          await this.stuck.clear(em, n.key, n.consumer);
           return;
         }
-        await em.query(
-          `INSERT INTO whistle_stuck (whistle_key, consumer, service, reason, since) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (whistle_key, consumer) DO UPDATE SET reason = excluded.reason`,
-          [n.key, n.consumer, n.service, n.reason, n.since],
-        );
+        await this.stuck.record(em, n);
       },
       ctx,
     );

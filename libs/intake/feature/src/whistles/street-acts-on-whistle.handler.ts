@@ -18,6 +18,7 @@ import {
 import type { IntakeEvent } from '@chuishao/intake-contracts';
 import { asProblem } from '../domain-problem';
 import { FeedbackTokens, hashToken } from '../feedback/feedback-tokens';
+import { FeedbackTokenRepository } from '../feedback/feedback-token.repository';
 import { WhistleRepository } from './whistle.repository';
 import { metadataFor } from './metadata';
 
@@ -49,6 +50,7 @@ export class StreetActsOnWhistleHandler {
     private readonly messaging: Messaging,
     private readonly whistles: WhistleRepository,
     private readonly tokens: FeedbackTokens,
+    private readonly feedbackTokens: FeedbackTokenRepository,
   ) {}
 
   withdraw(principal: Principal, whistleId: string, reason: string): Promise<WhistleView> {
@@ -70,10 +72,7 @@ export class StreetActsOnWhistleHandler {
       () => ({ command: { type: 'ConfirmWhistle', whistleId, tokenHash, expiresAt }, eventIds: { FeedbackRequested: feedbackEventId } }),
       async (em, stored) => {
         const confirmed = stored.find((e) => e.type === 'WhistleConfirmed');
-        await em.query(
-          `INSERT INTO feedback_tokens (token_hash, whistle_id, event_id, expires_at, resolved_at) VALUES ($1, $2, $3, $4, $5)`,
-          [tokenHash, whistleId, feedbackEventId, expiresAt, confirmed?.occurredAt ?? new Date()],
-        );
+        await this.feedbackTokens.issue(em, { tokenHash, whistleId, eventId: feedbackEventId, expiresAt, resolvedAt: confirmed?.occurredAt ?? new Date() });
       },
     );
   }

@@ -1,9 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '@chuishao/postgres';
+import type { Companion, Queryable } from '@chuishao/postgres';
 import type { TriagePolicyPublishedData } from '@chuishao/triage-contracts';
 import { BUILT_IN_POLICY, policyInForceAt, type PolicyVersion } from '@chuishao/triage-domain';
 
 export const POLICY_STREAM = 'policy-triage';
+
+/**
+ * The condition of a write made under the policy stream at `streamVersion`: it holds while no
+ * policy has been published since (the stream has no row yet at version 0). Gates the triage
+ * batch's append, so decisions made under a stale cache write nothing.
+ */
+export function policyUnchanged(streamVersion: number): Companion {
+  return (first) => ({
+    sql: `coalesce((SELECT version FROM streams WHERE stream_id = $${first}), 0) = $${first + 1}::bigint`,
+    params: [POLICY_STREAM, streamVersion],
+  });
+}
 
 interface PolicyRow {
   data: TriagePolicyPublishedData;

@@ -8,7 +8,7 @@ import { defaultCatalog } from '@chuishao/catalog';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistleTriagedData } from '@chuishao/triage-contracts';
 import { policyInForceAt, triage, type PolicyVersion, type WhistleSite } from '@chuishao/triage-domain';
-import { POLICY_STREAM, PolicyRepository } from '../policy/policy.repository';
+import { PolicyRepository, policyUnchanged } from '../policy/policy.repository';
 import { RecurringSites, sitesInsert } from './recurring-sites';
 import { countedTotal, observeDecision, triagedTotal } from './triage.metrics';
 
@@ -89,11 +89,7 @@ export class TriageWhenWhistleBlownHandler {
     observeDecision(whistles.length, started, cpuStarted);
     countedTotal.inc({ source: counter.source }, whistles.length);
 
-    const policyUnchanged: Companion = (first) => ({
-      sql: `coalesce((SELECT version FROM streams WHERE stream_id = $${first}), 0) = $${first + 1}::bigint`,
-      params: [POLICY_STREAM, cached.streamVersion],
-    });
-    const written = await this.append(em, pending, whistles, triaged, inbox, { onlyIf: policyUnchanged, sites: counter.recordsSites ? undefined : sites });
+    const written = await this.append(em, pending, whistles, triaged, inbox, { onlyIf: policyUnchanged(cached.streamVersion), sites: counter.recordsSites ? undefined : sites });
     // into the index in use, however they were counted: the next counts from it must see them
     this.recurring.recorded(sites);
     for (const [i, t] of triaged.entries()) {
