@@ -17,14 +17,15 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
-const { Kafka, logLevel } = require('kafkajs');
 const { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka, localKafkaEnv, clearKafkaClientVars } = require('./lib/stack');
+const { parseArgs, log, pct, median, ms, cpuMs, cpuMsOf, speedProbe, pgSocket, machine, runPgbench, kafkaClients } = require('./bench/common');
 const { runPublicBoardBench, publicBoardMarkdown } = require('./bench/public-board');
 require('./register-paths');
+
+const args = parseArgs(process.argv.slice(2));
 // the load generator's own consumer gets the same kafkajs idle-loop fix as the services
 require(path.join(ROOT, 'dist/libs/shared/messaging/src/kafkajs-idle-loop.js'));
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
 const THROUGHPUT_SECONDS = Number(args.seconds ?? 15);
 const CONCURRENCY = Number(args.concurrency ?? 32);
 const RATES = String(args.rates ?? args.rate ?? '10,50,100,200').split(',').map(Number);
@@ -46,48 +47,11 @@ const ALONE = args.alone === 'true';
 // This machine's figures move by ±30 % between identical runs minutes apart (other tenants of the
 // host), so a written report gives each figure as the median of 3 rounds with its range.
 const ROUNDS = Math.max(1, Number(args.rounds ?? (QUICK ? 1 : 3)));
-// The services reach a PostgreSQL on the same host through its Unix socket when it has one (as a
-// co-located deployment would: no TCP stack per round trip, ~7–10 % less CPU here); --db-socket=off
-// keeps TCP on 127.0.0.1.
-const PG_SOCKET_DIR = ['/var/run/postgresql', '/tmp'].find((d) => fs.existsSync(path.join(d, '.s.PGSQL.5432')));
-const USE_SOCKET = args['db-socket'] !== 'off' && PG_SOCKET_DIR !== undefined;
-const log = (m) => process.stdout.write(`${m}\n`);
+// The services reach a PostgreSQL on the same host through its Unix socket when it has one;
+// --db-socket=off keeps TCP on 127.0.0.1 (scripts/bench/common.js)
+const PG_SOCKET = pgSocket(args);
 
-function pct(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 const alive = (p) => p.child.exitCode === null && p.child.signalCode === null;
-const ms = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
-
-/**
- * CPU time (ms) used so far by a process, from /proc (Linux; 0 elsewhere); with `reaped`, also that
- * of its children that have exited (PostgreSQL's postmaster accounts the backends that ended).
- */
-function cpuMs(pid, reaped = false) {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    const ticks = Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0); // utime stime [cutime cstime]
-    return (ticks * 1000) / 100; // clock ticks of 1/100 s
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU time (ms) of every process whose name matches, summed (PostgreSQL backends, Kafka's JVM). */
-function cpuMsOf(name) {
-  let total = 0;
-  for (const d of fs.existsSync('/proc') ? fs.readdirSync('/proc') : []) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (name.test(stat.slice(stat.indexOf('(') + 1, stat.indexOf(')')))) total += cpuMs(d, true);
-    } catch {
-      /* gone */
-    }
-  }
-  return total;
-}
 
 /** Where the machine's CPU goes: ms per process group, now. */
 function cpuSnapshot(procs) {
@@ -96,36 +60,6 @@ function cpuSnapshot(procs) {
     postgres: cpuMsOf(/^postgres/),
     kafka: cpuMsOf(/^java$/),
     'load generator': (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-  };
-}
-
-/**
- * A fixed piece of single-threaded work (SHA-256 chain and JSON round trips), in ms: this kind of
- * machine runs the same code up to twice as fast one hour as the next, so a run says how fast the
- * machine was at its start and at its end (lower is faster) and runs can be compared.
- */
-function speedProbe() {
-  const t = process.hrtime.bigint();
-  let x = Buffer.alloc(64);
-  for (let i = 0; i < 200000; i++) x = crypto.createHash('sha256').update(x).digest();
-  for (let i = 0; i < 300000; i++) JSON.parse(JSON.stringify({ a: i, b: `x${i}`, c: [1, 2, 3] }));
-  return Math.round(Number(process.hrtime.bigint() - t) / 1e6);
-}
-
-function machine() {
-  const cpus = os.cpus();
-  const pg = spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show server_version'], { encoding: 'utf8' }).stdout.trim();
-  const sc = spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show synchronous_commit'], { encoding: 'utf8' }).stdout.trim();
-  const av = spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show autovacuum'], { encoding: 'utf8' }).stdout.trim();
-  const kafkaVersion = (fs.readFileSync(KAFKA_SH, 'utf8').match(/KAFKA_VERSION:-([0-9.]+)/) || [])[1] || '?';
-  return {
-    cpu: `${cpus.length} × ${cpus[0]?.model ?? '?'}`,
-    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-    autovacuum: av,
-    postgres: `${pg} (synchronous_commit=${sc}, autovacuum=${av}${av === 'off' ? ': the run analyzes its database once, after the warm-ups' : ''}); services connect ${USE_SOCKET ? `through the Unix socket in ${PG_SOCKET_DIR}` : 'over TCP 127.0.0.1:5432'}`,
-    kafka: `Apache Kafka ${kafkaVersion}, KRaft single node, acks=all`,
   };
 }
 
@@ -335,12 +269,6 @@ function bucketQuantiles(deltas) {
   return { count: total, p50: q(0.5), p99: q(0.99) };
 }
 
-const median = (xs) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 /** One rate's rounds as one result: each latency figure the median of the rounds (with its range), CPU the mean, triage's histograms added up. */
 function combineRounds(rate, runs) {
   const figures = ['acceptP50', 'acceptP99', 'sendP50', 'sendP99', 'blownP50', 'blownP99'];
@@ -372,7 +300,7 @@ async function main() {
     log(publicBoardMarkdown(await runPublicBoardBench(PUBLIC_OPTIONS)));
     return;
   }
-  const m = machine();
+  const m = machine(PG_SOCKET);
   m.probeStart = speedProbe();
   log(`speed probe (fixed single-threaded work, lower is faster): ${m.probeStart} ms`);
   log(`machine: ${JSON.stringify(m)}`);
@@ -393,14 +321,13 @@ async function main() {
   // first, they left the broker busy (200,000 records to write out) while intake was measured.
   const baselines = () => {
     log('baseline: pgbench (one transaction = one event + one outbox row) ...');
-    const pgb = spawnSync('bash', [path.join(ROOT, 'deploy/bench/pgbench-baseline.sh')], { encoding: 'utf8', env: { ...process.env, PGBENCH_SECONDS: '10' } });
-    const pgbenchTps = (pgb.stdout.match(/tps = ([0-9.]+)/) || [])[1];
-    log(`  pgbench tps = ${pgbenchTps}`);
+    const pgbench = runPgbench(10);
+    log(`  pgbench tps = ${pgbench}`);
     log('baseline: Kafka ProducerPerformance (200,000 × 512 B, acks=all) ...');
     const kp = spawnSync('bash', [KAFKA_SH, 'producer-perf', '200000', '512'], { encoding: 'utf8', env: broker.runnerEnv });
     const kafkaLine = (kp.stdout.split('\n').find((l) => /records sent/.test(l)) || '').trim();
     log(`  ${kafkaLine}`);
-    return { pgbenchTps, kafkaLine };
+    return { pgbenchTps: pgbench, kafkaLine };
   };
 
   const stamp = Date.now().toString(36);
@@ -412,7 +339,7 @@ async function main() {
   const prefix = `bench${stamp}`;
   const ports = { gateway: 18080, intake: 18081, triage: 18082, dispatch: 18083, assessment: 18084, internal: 18085 };
   const env = {
-    DATABASE_URL: USE_SOCKET ? `postgres://postgres@localhost/${dbName}?host=${PG_SOCKET_DIR}` : `postgres://postgres@127.0.0.1:5432/${dbName}`,
+    DATABASE_URL: PG_SOCKET.url(dbName),
     KAFKA_BROKERS: broker.admin.KAFKA_BROKERS,
     CHUISHAO_JWT_SECRET: secret,
     CHUISHAO_FEEDBACK_SECRET: crypto.randomBytes(32).toString('hex'),
@@ -627,16 +554,10 @@ async function main() {
 /** The broker of this run and its clients' settings (see --kafka). */
 let broker;
 function setUpBroker() {
-  const connect = (settings) => {
-    const { KafkaClientConfig, loadConfig } = require(path.join(ROOT, 'dist/libs/shared/platform/src/index.js'));
-    const { kafkaConnection } = require(path.join(ROOT, 'dist/libs/shared/messaging/src/index.js'));
-    const connection = kafkaConnection(loadConfig(KafkaClientConfig, settings));
-    return (clientId) => new Kafka({ clientId, ...connection, logLevel: logLevel.NOTHING });
-  };
   if (process.env.KAFKA_BROKERS) {
     // someone's broker: every client with the environment's settings
     const admin = { ...process.env };
-    return { label: `given broker ${admin.KAFKA_BROKERS}${admin.KAFKA_SASL_USERNAME ? ` (SASL ${admin.KAFKA_SASL_MECHANISM ?? 'scram-sha-512'})` : ''}`, admin, runnerEnv: process.env, client: connect(admin), serviceEnv: () => ({}), grantAcls: async () => async () => undefined, stop: () => undefined };
+    return { label: `given broker ${admin.KAFKA_BROKERS}${admin.KAFKA_SASL_USERNAME ? ` (SASL ${admin.KAFKA_SASL_MECHANISM ?? 'scram-sha-512'})` : ''}`, admin, runnerEnv: process.env, client: kafkaClients(admin), serviceEnv: () => ({}), grantAcls: async () => async () => undefined, stop: () => undefined };
   }
   clearKafkaClientVars(process.env);
   const plaintext = KAFKA_MODE === 'plaintext';
@@ -648,7 +569,7 @@ function setUpBroker() {
   const admin = localKafkaEnv('chuishao-admin', runnerEnv);
   const secured = !!admin.KAFKA_SASL_USERNAME;
   if (secured === plaintext) throw new Error(`the broker at ${admin.KAFKA_BROKERS} is ${secured ? 'secured' : 'PLAINTEXT'}, not what --kafka=${KAFKA_MODE} asks for: stop it first`);
-  const client = connect(admin);
+  const client = kafkaClients(admin);
   return {
     label: secured ? `${admin.KAFKA_TLS ? 'SASL_SSL' : 'SASL_PLAINTEXT'}, SCRAM-SHA-512, ACLs, each service its own principal` : 'PLAINTEXT, no authentication, no ACLs',
     admin,
