@@ -18,11 +18,16 @@ const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka, localKafkaEnv, clearKafkaClientVars } = require('./lib/stack');
-const { parseArgs, log, pct, median, ms, cpuMs, cpuMsOf, speedProbe, pgSocket, machine, runPgbench, kafkaClients } = require('./bench/common');
+const { parseArgs, log, pct, median, ms, cpuMs, cpuMsOf, speedProbe, pgSocket, machine, runPgbench, kafkaClients, tuningOff } = require('./bench/common');
 const { runPublicBoardBench, publicBoardMarkdown } = require('./bench/public-board');
 require('./register-paths');
 
 const args = parseArgs(process.argv.slice(2));
+// CHUISHAO_TUNING_OFF=<names> (or --tuning-off=<names>) switches those performance mechanisms off in
+// the services this run starts (libs/shared/platform/src/tuning.ts), and only there: the load
+// generator and its Kafka consumer stay the same instrument whatever is switched off.
+const TUNING_OFF = tuningOff(args['tuning-off'] ?? process.env.CHUISHAO_TUNING_OFF);
+delete process.env.CHUISHAO_TUNING_OFF;
 // the load generator's own consumer gets the same kafkajs idle-loop fix as the services
 require(path.join(ROOT, 'dist/libs/shared/messaging/src/kafkajs-idle-loop.js'));
 
@@ -293,7 +298,7 @@ function combineRounds(rate, runs) {
 
 // (d) the public board (公示公开): GET /api/v1/public/board, 200 clients, with and without the cache;
 // --only=public runs it alone (printed, not written); --public-seconds=N per run (default 15)
-const PUBLIC_OPTIONS = { seconds: Number(args['public-seconds'] ?? 15), concurrency: 200, whistles: Number(args['public-whistles'] ?? 5000) };
+const PUBLIC_OPTIONS = { seconds: Number(args['public-seconds'] ?? 15), concurrency: 200, whistles: Number(args['public-whistles'] ?? 5000), env: { CHUISHAO_TUNING_OFF: TUNING_OFF.join(',') } };
 
 async function main() {
   if (args.only === 'public') {
@@ -303,7 +308,9 @@ async function main() {
   const m = machine(PG_SOCKET);
   m.probeStart = speedProbe();
   log(`speed probe (fixed single-threaded work, lower is faster): ${m.probeStart} ms`);
+  m.tuningOff = TUNING_OFF;
   log(`machine: ${JSON.stringify(m)}`);
+  if (TUNING_OFF.length > 0) log(`switched off in the services (CHUISHAO_TUNING_OFF): ${TUNING_OFF.join(', ')}`);
   broker = setUpBroker();
   m.kafka += `; ${broker.label}`;
   {
@@ -346,6 +353,7 @@ async function main() {
     CHUISHAO_TOPIC_PREFIX: prefix,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    CHUISHAO_TUNING_OFF: TUNING_OFF.join(','),
   };
   const logDir = path.join(ROOT, '.data', 'bench-logs', stamp);
   const withKafka = (name) => ({ env: { ...env, ...broker.serviceEnv(name) }, ports, logDir });
@@ -602,7 +610,9 @@ function writeSummary(summary) {
 /** --kafka=both: the same measurement on a PLAINTEXT broker, then on the secured one, compared. */
 async function both() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chuishao-bench-'));
-  const passed = process.argv.slice(2).filter((a) => !a.startsWith('--kafka') && !a.startsWith('--summary') && !a.startsWith('--report'));
+  const passed = process.argv.slice(2).filter((a) => !a.startsWith('--kafka') && !a.startsWith('--summary') && !a.startsWith('--report') && !a.startsWith('--tuning-off'));
+  // (this process took CHUISHAO_TUNING_OFF out of its environment: the runs get it as an option)
+  if (TUNING_OFF.length > 0) passed.push(`--tuning-off=${TUNING_OFF.join(',')}`);
   const runs = {};
   for (const mode of ['plaintext', 'scram']) {
     log(`\n===== --kafka=${mode} =====`);

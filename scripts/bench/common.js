@@ -1,6 +1,7 @@
 // What scripts/bench.js, scripts/bench/floor.js and scripts/bench/compare.js share: their options,
 // percentiles and medians, CPU time from /proc, the machine's description and speed probe, the
-// pgbench baseline, and Kafka clients with the project's connection settings.
+// pgbench baseline, Kafka clients with the project's connection settings, and the names of the
+// performance mechanisms a run can switch off (CHUISHAO_TUNING_OFF, libs/shared/platform/src/tuning.ts).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -113,4 +114,10 @@ function kafkaClients(settings) {
   return (clientId) => new Kafka({ clientId, ...connection, logLevel: logLevel.NOTHING });
 }
 
-module.exports = { parseArgs, log, pct, median, ms, sleep, cpuMs, cpuMsOf, speedProbe, pgSocket, machine, runPgbench, kafkaClients };
+/** The performance mechanisms a run can switch off, name → ADR (TUNINGS, read from the compiled tree). */
+const tunings = () => require(path.join(ROOT, 'dist/libs/shared/platform/src/tuning.js')).TUNINGS;
+
+/** The names in `value` (a comma list), checked against TUNINGS as the services check them (an unknown name throws). */
+const tuningOff = (value) => [...require(path.join(ROOT, 'dist/libs/shared/platform/src/tuning.js')).parseTuningOff(value)];
+
+module.exports = { parseArgs, log, pct, median, ms, sleep, cpuMs, cpuMsOf, speedProbe, pgSocket, machine, runPgbench, kafkaClients, tunings, tuningOff };
