@@ -673,7 +673,7 @@ asserted by tests.
 | Node.js | ${r.m.node} |
 | PostgreSQL | ${r.m.postgres} |
 | Kafka | ${r.m.kafka} |
-| speed probe (fixed single-threaded work, lower is faster; \`speedProbe\` in scripts/bench.js) | ${r.m.probeStart} ms at the start of the run, ${r.probeEnd} ms at its end |
+| speed probe (fixed single-threaded work, lower is faster; \`speedProbe\` in scripts/bench/common.js) | ${r.m.probeStart} ms at the start of the run, ${r.probeEnd} ms at its end |${r.m.tuningOff.length ? `\n| performance mechanisms switched off in the services (CHUISHAO_TUNING_OFF) | **${r.m.tuningOff.join(', ')}** |` : ''}
 
 ## Baselines of this machine (same run, measured after the system, with it stopped)
 
