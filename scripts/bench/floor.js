@@ -5,7 +5,7 @@
 // stages, each stage committing its events with their outbox rows in PostgreSQL before it publishes).
 //
 //   npx tsc -p tsconfig.build.json && node scripts/bench/floor.js [--rates=50,100] [--seconds=20]
-//     [--capacity-seconds=15] [--window=5000] [--rounds=1] [--warmup-seconds=5] [--db-socket=off]
+//     [--capacity-seconds=15] [--window=5000] [--rounds=1] [--warmup-seconds=10] [--db-socket=off]
 //   (also run by `npm run bench`, with the system stopped, at a quarter of the pipeline's capacity:
 //   docs/benchmarks.md; alone, it uses a scratch database and topic prefix of its own, and the broker
 //   of KAFKA_BROKERS/KAFKA_SASL_* if set, else the project's own as chuishao-admin)
@@ -333,11 +333,11 @@ function combineFloorRounds(rate, runs) {
 const cpuLine = (cpu) => `${Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${Object.values(cpu).reduce((a, b) => a + b, 0).toFixed(2)}`;
 
 /**
- * The floor measured: warmed up (`warmupSeconds` at 50/s, not measured), its capacity (closed loop
- * for `capacitySeconds`), then each of `rates` open loop for `latencySeconds`, every rate once per
- * round. Returns { capacity, lats } (lats: per rate, the median of the rounds).
+ * The floor measured: warmed up (`warmupSeconds` at 50/s, not measured), each of `rates` open loop
+ * for `latencySeconds`, every rate once per round, then its capacity (closed loop for
+ * `capacitySeconds`). Returns { capacity, lats } (lats: per rate, the median of the rounds).
  */
-async function runFloor({ kafka, databaseUrl, prefix, rates = [], latencySeconds = 20, capacitySeconds = 15, window = 5000, rounds = 1, warmupSeconds = 5 }) {
+async function runFloor({ kafka, databaseUrl, prefix, rates = [], latencySeconds = 20, capacitySeconds = 15, window = 5000, rounds = 1, warmupSeconds = 10 }) {
   log(`the floor: ${HOPS} minimal consumer → commit → produce hops (scripts/bench/floor.js), topics ${prefix}.floor.*`);
   const floor = await startFloor({ kafka, databaseUrl, prefix });
   try {
@@ -345,9 +345,6 @@ async function runFloor({ kafka, databaseUrl, prefix, rates = [], latencySeconds
       log(`  warm-up: 50 messages/s for ${warmupSeconds} s (not measured) ...`);
       await floor.latency(50, warmupSeconds);
     }
-    log(`  capacity: closed loop, ${window} messages in the chain, ${capacitySeconds} s ...`);
-    const capacity = await floor.capacity(capacitySeconds, window);
-    log(`  ${capacity.rate.toFixed(0)} messages/s through all ${HOPS} hops (${capacity.seen} in ${capacity.seconds.toFixed(1)} s, ${capacity.missing} not seen); CPU ms per message: ${cpuLine(capacity.cpu)}`);
     const runs = new Map(rates.map((r) => [r, []]));
     for (let round = 1; round <= rounds; round++) {
       for (const rate of rates) {
@@ -357,10 +354,71 @@ async function runFloor({ kafka, databaseUrl, prefix, rates = [], latencySeconds
         runs.get(rate).push(l);
       }
     }
+    // the capacity last: its burst (tens of thousands of rows a hop) leaves the machine busy writing
+    // for a while (on this machine a run at 104/s right after it gave 12 and 44 ms p50, 5–9 ms otherwise)
+    log(`  capacity: closed loop, ${window} messages in the chain, ${capacitySeconds} s ...`);
+    const capacity = await floor.capacity(capacitySeconds, window);
+    log(`  ${capacity.rate.toFixed(0)} messages/s through all ${HOPS} hops (${capacity.seen} in ${capacity.seconds.toFixed(1)} s, ${capacity.missing} not seen); CPU ms per message: ${cpuLine(capacity.cpu)}`);
     return { hops: HOPS, partitions: PARTITIONS, capacity, lats: rates.map((rate) => combineFloorRounds(rate, runs.get(rate))) };
   } finally {
     await floor.stop();
   }
+}
+
+/**
+ * docs/benchmarks.md's section on the floor and the pipeline against it (bench.js's written report):
+ * `capacity` the pipeline's (bench.js `pipelineCapacity`), `lats` the pipeline's latency runs (one at
+ * `quarter`), `floor` what runFloor returned (undefined: not measured).
+ */
+function floorMarkdown({ capacity, quarter, floor, lats, pgbenchTps, concurrency, seconds }) {
+  if (!capacity) return '';
+  const pg = Number(pgbenchTps);
+  const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+  const span = (l, f) => (l?.rounds > 1 ? ` (${l.range[f].map((x) => x.toFixed(1)).join('–')})` : '');
+  const cpu = (c) => (c ? Object.values(c).reduce((a, b) => a + b, 0).toFixed(1) : 'n/a');
+  const pipe = lats.find((l) => l.rate === quarter);
+  const fl = floor?.lats.find((l) => l.rate === quarter);
+  const floorCapacity = floor?.capacity.rate;
+  return `## The floor of this architecture, and the pipeline against it
+
+**The pipeline's capacity** is whistles that went all the way — their DepartmentsSummoned seen on the
+bus — per second at saturation: the closed loop of (a) direct to intake (${concurrency} clients, ${seconds} s)
+with the whole pipeline running, while a consumer notes each whistle's DepartmentsSummoned; the
+count is divided by the time from the loop's start to the last one seen, so the drain of what was
+accepted is in it (a pipeline that only accepted fast would not look fast). This run:
+**${capacity.rate.toFixed(0)} whistles/s** (${capacity.summoned} summoned in ${capacity.seconds.toFixed(1)} s, the last ${capacity.drainSeconds.toFixed(1)} s after the loop ended${capacity.missing ? `; ${capacity.missing} accepted not seen` : ''}).
+
+**The floor** (\`scripts/bench/floor.js\`; measured in the same run, with the system stopped, on the
+same broker, database and connection): three minimal kafkajs consumers in a chain, each its own Node
+process, each committing every batch it gets in one transaction — a row per message in the pgbench
+baseline's \`events\` and one in its \`outbox\` — then producing the messages on (idempotent,
+acks=all), deleting the outbox rows and committing the offset. It is what three consumer → commit →
+produce hops cost on this machine with none of the services' code in them: the least a whistle's way
+(intake's relay, triage, dispatch) can cost with this architecture. Its latency runs from the
+generator's send to an observer's receipt after the third hop; its capacity is messages through all
+three per second with ${floor ? floor.capacity.window : 'n'} messages kept in the chain (a closed loop on the chain), counted
+until the last one came through.${floor ? '' : ' **Not measured in this run** (\`--floor=off\`).'}
+
+| capacity | per second | against pgbench |
+|---|---|---|
+| pgbench: one transaction = one event row + one outbox row (the baseline above) | ${pgbenchTps ?? 'n/a'} tps | 1 |
+| the floor: messages through three hops | ${floorCapacity?.toFixed(0) ?? 'n/a'} | ${ratio(floorCapacity, pg)} |
+| the pipeline: whistles summoned | **${capacity.rate.toFixed(0)}** | **${ratio(capacity.rate, pg)}** (${ratio(capacity.rate, floorCapacity)} the floor's) |
+
+At a quarter of the pipeline's capacity, ${quarter}/s offered, open loop (${pipe?.rounds > 1 ? `the median of ${pipe.rounds} rounds each, the range in brackets` : 'one round each'}; the pipeline's
+row is its row of (b)):
+
+| at ${quarter}/s | p50 | p99 | p50 against the floor's | CPU ms a message (whistle), all processes |
+|---|---|---|---|---|
+| the floor: send → seen after three hops | ${ms(fl?.p50)} ms${span(fl, 'p50')} | ${ms(fl?.p99)} ms | 1 | ${cpu(fl?.cpu)} |
+| the pipeline: accept (201) → DepartmentsSummoned seen | **${ms(pipe?.acceptP50)} ms**${span(pipe, 'acceptP50')} | ${ms(pipe?.acceptP99)} ms | **${ratio(pipe?.acceptP50, fl?.p50)}** | ${cpu(pipe?.cpu)} |
+| the pipeline: blown → summoned (event times) | ${ms(pipe?.blownP50)} ms${span(pipe, 'blownP50')} | ${ms(pipe?.blownP99)} ms | **${ratio(pipe?.blownP50, fl?.p50)}** | |
+
+The paths differ a little: the floor's runs from the generator's produce through three commits and
+three produces; the pipeline's from the 201 starts after intake's commit (its relay's produce,
+triage's and dispatch's commits and produces follow); blown → summoned runs from intake's decision
+(before its commit) to dispatch's (before its commit and produce).
+`;
 }
 
 /** `node scripts/bench/floor.js`: the floor alone, on a scratch database and topic prefix of its own. */
@@ -382,7 +440,7 @@ async function standalone(args) {
       capacitySeconds: Number(args['capacity-seconds'] ?? 15),
       window: Number(args.window ?? 5000),
       rounds: Math.max(1, Number(args.rounds ?? 1)),
-      warmupSeconds: Number(args['warmup-seconds'] ?? 5),
+      warmupSeconds: Number(args['warmup-seconds'] ?? 10),
     });
     log(`\nfloor capacity: ${r.capacity.rate.toFixed(0)} messages/s through ${r.hops} hops`);
     for (const l of r.lats) log(`floor at ${l.rate}/s: p50 ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms${l.rounds > 1 ? ` (p50 ${ms(l.range.p50[0])}–${ms(l.range.p50[1])})` : ''}`);
@@ -392,7 +450,7 @@ async function standalone(args) {
   }
 }
 
-module.exports = { runFloor, startFloor };
+module.exports = { runFloor, startFloor, floorMarkdown };
 
 if (require.main === module) {
   require('../register-paths');
