@@ -4,7 +4,10 @@
 //  (b) latency from HTTP accept to DepartmentsSummoned visible on the bus, at a fixed offered rate
 //  (c) triage's own share (handler histogram) and the pure rule engine
 //  and, in the same run, the machine's baselines: pgbench on a one-transaction event + outbox
-//  insert, and Kafka's own ProducerPerformance from the fetched jars.
+//  insert, and Kafka's own ProducerPerformance from the fetched jars; and the pipeline against them:
+//  its capacity (whistles summoned per second, closed loop on intake, the drain included) against
+//  pgbench, and its p50 at a quarter of that capacity against the architecture's floor at the same
+//  rate (scripts/bench/floor.js: three minimal consumer → commit → produce hops).
 //  --kafka=scram (default) | plaintext | both: the project's own broker secured (SASL/SCRAM-SHA-512
 //  and ACLs, each service its own principal; ADR 0021) or a PLAINTEXT one (its own data dir and
 //  port, KAFKA_PLAINTEXT_PORT, default 9192); `both` runs the measurement once on each, one after the
@@ -20,6 +23,7 @@ const { Client } = require('pg');
 const { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka, localKafkaEnv, clearKafkaClientVars } = require('./lib/stack');
 const { parseArgs, log, pct, median, ms, cpuMs, cpuMsOf, speedProbe, pgSocket, machine, runPgbench, kafkaClients, tuningOff } = require('./bench/common');
 const { runPublicBoardBench, publicBoardMarkdown } = require('./bench/public-board');
+const { runFloor, floorMarkdown } = require('./bench/floor');
 require('./register-paths');
 
 const args = parseArgs(process.argv.slice(2));
@@ -33,13 +37,18 @@ require(path.join(ROOT, 'dist/libs/shared/messaging/src/kafkajs-idle-loop.js'));
 
 const THROUGHPUT_SECONDS = Number(args.seconds ?? 15);
 const CONCURRENCY = Number(args.concurrency ?? 32);
-const RATES = String(args.rates ?? args.rate ?? '10,50,100,200').split(',').map(Number);
+// --rates: the offered rates of the latency runs; `quarter` is a quarter of the pipeline's capacity
+// measured in the same run (rounded), which a written report runs as well, for its ratio to the floor
+const RATE_LIST = String(args.rates ?? args.rate ?? '10,50,100,200').split(',').map((r) => (r === 'quarter' ? r : Number(r)));
+const RATES = RATE_LIST.filter((r) => r !== 'quarter');
 const RATE = Math.max(...RATES); // the contract's figure: 200/s
 const LATENCY_SECONDS = Number(args['latency-seconds'] ?? 20);
 const WARMUP_SECONDS = Number(args['warmup-seconds'] ?? 15);
 // --quick: the latency runs only (no baselines, no throughput), printed and not written to
 // docs/benchmarks.md — for comparing two versions of the code on the same machine, one after the other
 const QUICK = args.quick === 'true';
+// --floor=off: a written report without the floor (scripts/bench/floor.js) and its ratios
+const FLOOR = args.floor !== 'off';
 const KAFKA_MODE = args.kafka ?? 'scram';
 if (!['scram', 'plaintext', 'both'].includes(KAFKA_MODE)) throw new Error('--kafka must be scram, plaintext or both');
 // --history=N: before the pipeline runs, N earlier whistles (spread over the past year) in the
@@ -120,11 +129,14 @@ async function throughput(port, token, seconds, concurrency, label) {
   return { label, ok, failed, rate: ok / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), seconds: elapsed };
 }
 
-async function latency(ports, token, prefix, rate, seconds) {
+/**
+ * A consumer of the run's whistle events from now on, in a fresh group: `onMessage(type, envelope,
+ * message, now)` for each WhistleBlown, WhistleTriaged and DepartmentsSummoned, `now` when its batch
+ * came. Returns the consumer once it has its partitions.
+ */
+async function watchWhistleEvents(prefix, onMessage) {
   const kafka = broker.client('bench');
   const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100 });
-  const seen = new Map();
-  const hops = new Map(); // whistleId → { [type]: { at: occurredAt, sent: the relay's produce time } }
   await consumer.connect();
   await consumer.subscribe({ topic: `${prefix}.chuishao.whistle.events`, fromBeginning: false });
   let assigned = false;
@@ -143,16 +155,24 @@ async function latency(ports, token, prefix, rate, seconds) {
       for (const message of batch.messages) {
         const type = message.headers?.['event-type']?.toString();
         if (type !== 'WhistleBlown' && type !== 'WhistleTriaged' && type !== 'DepartmentsSummoned') continue;
-        const env = JSON.parse(message.value.toString());
-        const h = hops.get(env.whistleId) ?? {};
-        h[type] = { at: Date.parse(env.occurredAt), sent: Number(message.timestamp) };
-        hops.set(env.whistleId, h);
-        if (type === 'DepartmentsSummoned') seen.set(env.whistleId, now);
+        onMessage(type, JSON.parse(message.value.toString()), message, now);
       }
     },
   });
   while (!assigned) await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 1000));
+  return consumer;
+}
+
+async function latency(ports, token, prefix, rate, seconds) {
+  const seen = new Map();
+  const hops = new Map(); // whistleId → { [type]: { at: occurredAt, sent: the relay's produce time } }
+  const consumer = await watchWhistleEvents(prefix, (type, env, message, now) => {
+    const h = hops.get(env.whistleId) ?? {};
+    h[type] = { at: Date.parse(env.occurredAt), sent: Number(message.timestamp) };
+    hops.set(env.whistleId, h);
+    if (type === 'DepartmentsSummoned') seen.set(env.whistleId, now);
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const sent = new Map();
   const total = rate * seconds;
@@ -216,6 +236,34 @@ async function latency(ports, token, prefix, rate, seconds) {
     blownP50: pct(blownToSummoned, 50),
     blownP99: pct(blownToSummoned, 99),
   };
+}
+
+/**
+ * The pipeline's capacity: whistles that went all the way (DepartmentsSummoned seen) per second at
+ * saturation. A closed loop on intake (`throughput`: `concurrency` clients, `seconds`) with the
+ * whole pipeline running, while a consumer notes each DepartmentsSummoned; the count is divided by
+ * the time from the loop's start to the last one seen, so the drain of what was accepted is in it
+ * and a pipeline that only accepts fast does not look fast. Run on a drained pipeline (every
+ * DepartmentsSummoned seen is of this loop). Returns intake's throughput figures (`accepted`) too.
+ */
+async function pipelineCapacity(ports, token, prefix, seconds, concurrency) {
+  const summoned = new Set();
+  let last = Date.now();
+  const consumer = await watchWhistleEvents(prefix, (type, env) => {
+    if (type !== 'DepartmentsSummoned' || summoned.has(env.whistleId)) return;
+    summoned.add(env.whistleId);
+    last = Date.now();
+  });
+  const start = Date.now();
+  const accepted = await throughput(ports.intake, token, seconds, concurrency, 'direct');
+  // until every accepted whistle was summoned, or none was for 30 s
+  for (let count = -1, since = Date.now(); summoned.size < accepted.ok && Date.now() - since < 30000; ) {
+    if (summoned.size !== count) [count, since] = [summoned.size, Date.now()];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await consumer.disconnect();
+  const elapsed = (last - start) / 1000;
+  return { accepted, summoned: summoned.size, missing: accepted.ok - summoned.size, seconds: elapsed, drainSeconds: elapsed - accepted.seconds, rate: summoned.size > 0 ? summoned.size / elapsed : 0 };
 }
 
 /** The services on the whistle's path, whose metrics each latency run reads before and after. */
@@ -453,10 +501,14 @@ async function main() {
 
     let direct;
     let viaGateway;
+    let capacity;
     if (!QUICK) {
-      log(`(a) throughput: ${CONCURRENCY} concurrent clients for ${THROUGHPUT_SECONDS} s, direct to intake ...`);
-      direct = await throughput(ports.intake, token, THROUGHPUT_SECONDS, CONCURRENCY, 'direct');
+      log(`(a) throughput: ${CONCURRENCY} concurrent clients for ${THROUGHPUT_SECONDS} s, direct to intake, and the pipeline's capacity: the whistles summoned until the last ...`);
+      capacity = await pipelineCapacity(ports, token, prefix, THROUGHPUT_SECONDS, CONCURRENCY);
+      direct = capacity.accepted;
+      delete capacity.accepted;
       log(`  ${direct.rate.toFixed(0)} whistles/s accepted (${direct.ok} ok, ${direct.failed} failed), p50 ${ms(direct.p50)} ms, p99 ${ms(direct.p99)} ms`);
+      log(`  the pipeline's capacity: ${capacity.rate.toFixed(0)} whistles/s summoned (${capacity.summoned} in ${capacity.seconds.toFixed(1)} s, the last ${capacity.drainSeconds.toFixed(1)} s after the loop; ${capacity.missing} not seen)`);
       await drain();
       log(`(a) throughput through the gateway ...`);
       viaGateway = await throughput(ports.gateway, token, THROUGHPUT_SECONDS, CONCURRENCY, 'gateway');
@@ -482,7 +534,12 @@ async function main() {
       log('autovacuum is off on this server: VACUUM ANALYZE of the scratch database, as autovacuum would have done ...');
       await onDb((c) => c.query('VACUUM ANALYZE'));
     }
-    const rates = [...RATES].sort((a, b) => a - b);
+    // a quarter of the pipeline's capacity (rounded): the rate of the ratios to the floor
+    const quarter = capacity?.rate > 0 ? Math.max(1, Math.round(capacity.rate / 4)) : undefined;
+    const wanted = [...RATE_LIST.map((r) => (r === 'quarter' ? quarter : r)), ...(QUICK ? [] : [quarter])];
+    const rates = [...new Set(wanted.filter((r) => Number.isFinite(r) && r > 0))].sort((a, b) => a - b);
+    if (rates.length === 0) throw new Error(`no rate to offer (--rates=${RATE_LIST.join(',')}; a quarter of the capacity: ${quarter})`);
+    if (quarter !== undefined) log(`a quarter of the pipeline's capacity: ${quarter} whistles/s`);
     const runs = new Map(rates.map((r) => [r, []]));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const rate of rates) {
@@ -534,17 +591,24 @@ async function main() {
     for (let k = 0; k < N; k++) triage(input, DEFAULT_TRIAGE_POLICY);
     const perCallUs = Number(process.hrtime.bigint() - t0) / 1e3 / N;
 
-    writeSummary({ kafka: broker.label, lats, direct: undefined });
+    writeSummary({ kafka: broker.label, m, tuningOff: TUNING_OFF, lats, direct, capacity, quarter });
     if (QUICK) return;
     await Promise.all(procs.map((p) => stopProcess(p)));
+    // the floor, with the system stopped, on the run's broker (as its admin: topics under the run's
+    // prefix), database and connection (socket or TCP): at the quarter rate, the rounds of the
+    // pipeline's; before the baselines, as Kafka's producer tool leaves the broker busy
+    const floor =
+      FLOOR && args.report !== 'false' && quarter !== undefined
+        ? await runFloor({ kafka: broker.admin, databaseUrl: env.DATABASE_URL, prefix, rates: [quarter], latencySeconds: LATENCY_SECONDS, capacitySeconds: THROUGHPUT_SECONDS, rounds: ROUNDS })
+        : undefined;
     const { pgbenchTps, kafkaLine } = baselines();
     // the public board does not depend on the broker: measured in the run that writes the report
     if (args.report !== 'false') log('(d) public board ...');
     const publicBoard = args.report === 'false' ? undefined : await runPublicBoardBench(PUBLIC_OPTIONS);
     const probeEnd = speedProbe();
     log(`speed probe: ${m.probeStart} ms at the start, ${probeEnd} ms at the end`);
-    const results = { m, probeEnd, pgbenchTps, kafkaLine, alone, direct, viaGateway, lats, perCallUs, publicBoard, when: new Date().toISOString() };
-    writeSummary({ kafka: broker.label, lats, direct, viaGateway });
+    const results = { m, probeEnd, pgbenchTps, kafkaLine, alone, direct, viaGateway, capacity, quarter, floor, lats, perCallUs, publicBoard, when: new Date().toISOString() };
+    writeSummary({ kafka: broker.label, m, tuningOff: TUNING_OFF, lats, direct, viaGateway, capacity, quarter, floor, pgbenchTps });
     if (args.report === 'false') return;
     writeReport(results);
     log(`written to docs/benchmarks.md`);
@@ -682,6 +746,7 @@ asserted by tests.
 | pgbench, one transaction = one event row + one outbox row (8 clients, 10 s) | **${r.pgbenchTps ?? 'n/a'} tps** |
 | Kafka ProducerPerformance, 200,000 × 512 B, acks=all | ${r.kafkaLine || 'n/a'} |
 
+${floorMarkdown({ ...r, concurrency: CONCURRENCY, seconds: THROUGHPUT_SECONDS })}
 ## (a) Intake throughput with durable commits
 
 Each accepted whistle is committed with \`synchronous_commit=on\` before its 201: idempotency key
@@ -695,6 +760,9 @@ Closed loop, ${CONCURRENCY} concurrent keep-alive clients, ${THROUGHPUT_SECONDS}
 | intake alone (triage, dispatch, assessment not yet started) | **${r.alone.rate.toFixed(0)}** | ${r.alone.ok} | ${r.alone.failed} | ${ms(r.alone.p50)} ms | ${ms(r.alone.p99)} ms | ≥ 1,000/s ${pass(r.alone.rate >= 1000)} |
 | direct to intake, whole pipeline running | **${r.direct.rate.toFixed(0)}** | ${r.direct.ok} | ${r.direct.failed} | ${ms(r.direct.p50)} ms | ${ms(r.direct.p99)} ms | ≥ 1,000/s ${pass(r.direct.rate >= 1000)} |
 | through the gateway (:8080), whole pipeline running | **${r.viaGateway.rate.toFixed(0)}** | ${r.viaGateway.ok} | ${r.viaGateway.failed} | ${ms(r.viaGateway.p50)} ms | ${ms(r.viaGateway.p99)} ms | |
+
+While intake was measured directly, a consumer counted the whistles summoned: the pipeline's capacity,
+whistles that went all the way per second with the drain included, was **${r.capacity.rate.toFixed(0)}/s** (the section on the floor above).
 
 ## (b) Latency: HTTP accept → DepartmentsSummoned visible
 
@@ -712,7 +780,7 @@ before its commit) to DepartmentsSummoned's (dispatch decided, before its commit
 
 | offered (achieved) | accepted | from the 201: p50 | p99 | from sending: p50 | p99 | blown → summoned: p50 | p99 | not seen in 30 s | target (200/s) |
 |---|---|---|---|---|---|---|---|---|---|
-${r.lats.map((l) => `| ${l.rate}/s (${l.offered.toFixed(0)}) | ${l.accepted} | **${ms(l.acceptP50)} ms**${span(l, 'acceptP50')} | **${ms(l.acceptP99)} ms**${span(l, 'acceptP99')} | ${ms(l.sendP50)} ms | ${ms(l.sendP99)} ms | ${ms(l.blownP50)} ms${span(l, 'blownP50')} | ${ms(l.blownP99)} ms${span(l, 'blownP99')} | ${l.missing} | ${l.rate === RATE ? `p50 ≤ 20 ms ${pass(l.acceptP50 <= 20)} (blown → summoned ${pass(l.blownP50 <= 20)}), p99 ≤ 100 ms ${pass(l.acceptP99 <= 100)} (${pass(l.blownP99 <= 100)})` : ''} |`).join('\n')}
+${r.lats.map((l) => `| ${l.rate}/s${l.rate === r.quarter ? ' (¼ of the capacity)' : ''} (${l.offered.toFixed(0)}) | ${l.accepted} | **${ms(l.acceptP50)} ms**${span(l, 'acceptP50')} | **${ms(l.acceptP99)} ms**${span(l, 'acceptP99')} | ${ms(l.sendP50)} ms | ${ms(l.sendP99)} ms | ${ms(l.blownP50)} ms${span(l, 'blownP50')} | ${ms(l.blownP99)} ms${span(l, 'blownP99')} | ${l.missing} | ${l.rate === RATE ? `p50 ≤ 20 ms ${pass(l.acceptP50 <= 20)} (blown → summoned ${pass(l.blownP50 <= 20)}), p99 ≤ 100 ms ${pass(l.acceptP99 <= 100)} (${pass(l.blownP99 <= 100)})` : ''} |`).join('\n')}
 
 Where the time goes (p50 per hop, ms, median of the rounds; each event's \`occurredAt\` is stamped when its service
 decides it, and the relays set the Kafka message time when they produce):
