@@ -8,6 +8,8 @@
 //  its capacity (whistles summoned per second, closed loop on intake, the drain included) against
 //  pgbench, and its p50 at a quarter of that capacity against the architecture's floor at the same
 //  rate (scripts/bench/floor.js: three minimal consumer → commit → produce hops).
+//  --compare[=names]: the pipeline with each performance mechanism switched off in turn, side by
+//  side with everything on (scripts/bench/compare.js).
 //  --kafka=scram (default) | plaintext | both: the project's own broker secured (SASL/SCRAM-SHA-512
 //  and ACLs, each service its own principal; ADR 0021) or a PLAINTEXT one (its own data dir and
 //  port, KAFKA_PLAINTEXT_PORT, default 9192); `both` runs the measurement once on each, one after the
@@ -24,6 +26,7 @@ const { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, star
 const { parseArgs, log, pct, median, ms, cpuMs, cpuMsOf, speedProbe, pgSocket, machine, runPgbench, kafkaClients, tuningOff } = require('./bench/common');
 const { runPublicBoardBench, publicBoardMarkdown } = require('./bench/public-board');
 const { runFloor, floorMarkdown } = require('./bench/floor');
+const { MECHANISMS_HEADING, sectionOf } = require('./bench/compare');
 require('./register-paths');
 
 const args = parseArgs(process.argv.slice(2));
@@ -47,6 +50,9 @@ const WARMUP_SECONDS = Number(args['warmup-seconds'] ?? 15);
 // --quick: the latency runs only (no baselines, no throughput), printed and not written to
 // docs/benchmarks.md — for comparing two versions of the code on the same machine, one after the other
 const QUICK = args.quick === 'true';
+// --only=pipeline: the pipeline's capacity and the latency runs, printed and in --summary, nothing
+// written (one configuration of --compare, scripts/bench/compare.js)
+const PIPELINE_ONLY = args.only === 'pipeline';
 // --floor=off: a written report without the floor (scripts/bench/floor.js) and its ratios
 const FLOOR = args.floor !== 'off';
 const KAFKA_MODE = args.kafka ?? 'scram';
@@ -60,7 +66,7 @@ const ALONE = args.alone === 'true';
 // --rounds=N: each offered rate N times (every rate once per round, the rounds one after another).
 // This machine's figures move by ±30 % between identical runs minutes apart (other tenants of the
 // host), so a written report gives each figure as the median of 3 rounds with its range.
-const ROUNDS = Math.max(1, Number(args.rounds ?? (QUICK ? 1 : 3)));
+const ROUNDS = Math.max(1, Number(args.rounds ?? (QUICK || PIPELINE_ONLY ? 1 : 3)));
 // The services reach a PostgreSQL on the same host through its Unix socket when it has one;
 // --db-socket=off keeps TCP on 127.0.0.1 (scripts/bench/common.js)
 const PG_SOCKET = pgSocket(args);
@@ -429,7 +435,7 @@ async function main() {
     log('warm-up: intake, 10 s at full concurrency (not measured) ...');
     await throughput(ports.intake, token, 10, CONCURRENCY, 'warmup');
     let alone;
-    if (!QUICK || ALONE) {
+    if ((!QUICK && !PIPELINE_ONLY) || ALONE) {
       log(`(a) throughput: intake alone (the rest not started yet), ${CONCURRENCY} clients for ${THROUGHPUT_SECONDS} s ...`);
       const intakeCpu0 = cpuMs(procs[0].child.pid);
       const pgCpu0 = cpuMsOf(/^postgres/);
@@ -502,7 +508,7 @@ async function main() {
     let direct;
     let viaGateway;
     let capacity;
-    if (!QUICK) {
+    if (!QUICK || PIPELINE_ONLY) {
       log(`(a) throughput: ${CONCURRENCY} concurrent clients for ${THROUGHPUT_SECONDS} s, direct to intake, and the pipeline's capacity: the whistles summoned until the last ...`);
       capacity = await pipelineCapacity(ports, token, prefix, THROUGHPUT_SECONDS, CONCURRENCY);
       direct = capacity.accepted;
@@ -510,6 +516,8 @@ async function main() {
       log(`  ${direct.rate.toFixed(0)} whistles/s accepted (${direct.ok} ok, ${direct.failed} failed), p50 ${ms(direct.p50)} ms, p99 ${ms(direct.p99)} ms`);
       log(`  the pipeline's capacity: ${capacity.rate.toFixed(0)} whistles/s summoned (${capacity.summoned} in ${capacity.seconds.toFixed(1)} s, the last ${capacity.drainSeconds.toFixed(1)} s after the loop; ${capacity.missing} not seen)`);
       await drain();
+    }
+    if (!QUICK && !PIPELINE_ONLY) {
       log(`(a) throughput through the gateway ...`);
       viaGateway = await throughput(ports.gateway, token, THROUGHPUT_SECONDS, CONCURRENCY, 'gateway');
       log(`  ${viaGateway.rate.toFixed(0)} whistles/s accepted (${viaGateway.ok} ok, ${viaGateway.failed} failed), p50 ${ms(viaGateway.p50)} ms, p99 ${ms(viaGateway.p99)} ms`);
@@ -536,7 +544,7 @@ async function main() {
     }
     // a quarter of the pipeline's capacity (rounded): the rate of the ratios to the floor
     const quarter = capacity?.rate > 0 ? Math.max(1, Math.round(capacity.rate / 4)) : undefined;
-    const wanted = [...RATE_LIST.map((r) => (r === 'quarter' ? quarter : r)), ...(QUICK ? [] : [quarter])];
+    const wanted = [...RATE_LIST.map((r) => (r === 'quarter' ? quarter : r)), ...(QUICK || PIPELINE_ONLY ? [] : [quarter])];
     const rates = [...new Set(wanted.filter((r) => Number.isFinite(r) && r > 0))].sort((a, b) => a - b);
     if (rates.length === 0) throw new Error(`no rate to offer (--rates=${RATE_LIST.join(',')}; a quarter of the capacity: ${quarter})`);
     if (quarter !== undefined) log(`a quarter of the pipeline's capacity: ${quarter} whistles/s`);
@@ -592,7 +600,7 @@ async function main() {
     const perCallUs = Number(process.hrtime.bigint() - t0) / 1e3 / N;
 
     writeSummary({ kafka: broker.label, m, tuningOff: TUNING_OFF, lats, direct, capacity, quarter });
-    if (QUICK) return;
+    if (QUICK || PIPELINE_ONLY) return;
     await Promise.all(procs.map((p) => stopProcess(p)));
     // the floor, with the system stopped, on the run's broker (as its admin: topics under the run's
     // prefix), database and connection (socket or TCP): at the quarter rate, the rounds of the
@@ -614,12 +622,29 @@ async function main() {
     log(`written to docs/benchmarks.md`);
   } finally {
     await Promise.all(procs.map((p) => stopProcess(p)));
+    // a configuration of --compare leaves the broker as it found it, so that the next one does not
+    // start on ~70 more topics (a broker's idle cost grows with its partitions)
+    if (PIPELINE_ONLY) await deleteTopicsOf(prefix).catch((e) => log(`  the run's topics could not be deleted: ${e.message}`));
     // --keep-db: leave the scratch database for a look at its tables afterwards (pg_stat_user_tables)
     if (args['keep-db'] === 'true') log(`kept the database ${dbName}`);
     else await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
     await revokeAcls();
     broker.stop();
+  }
+}
+
+/** Deletes the topics and consumer groups under `prefix` (with nothing running that uses them). */
+async function deleteTopicsOf(prefix) {
+  const a = broker.client('bench-cleanup').admin();
+  await a.connect();
+  try {
+    const groups = (await a.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`));
+    if (groups.length > 0) await a.deleteGroups(groups);
+    const topics = (await a.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (topics.length > 0) await a.deleteTopics({ topics });
+  } finally {
+    await a.disconnect();
   }
 }
 
@@ -841,15 +866,19 @@ The pure rule engine \`triage()\`: ${r.perCallUs.toFixed(2)} µs per whistle (10
 `;
   const file = path.join(ROOT, 'docs', 'benchmarks.md');
   let extra = '';
+  let mechanisms = '';
   if (fs.existsSync(file)) {
     const old = fs.readFileSync(file, 'utf8');
     const i = old.indexOf('\n## Assessment');
     if (i >= 0) extra = old.slice(i);
+    // the last --compare's section stays (it has its own date, machine line and pgbench)
+    mechanisms = sectionOf(old, MECHANISMS_HEADING);
   }
-  fs.writeFileSync(file, `${md}\n${publicBoardMarkdown(r.publicBoard)}${extra}`);
+  fs.writeFileSync(file, `${md}\n${publicBoardMarkdown(r.publicBoard)}${mechanisms ? `\n${mechanisms}` : ''}${extra}`);
 }
 
-(KAFKA_MODE === 'both' ? both() : main()).catch((e) => {
+// --compare[=names]: the pipeline with each performance mechanism switched off, side by side with all on (scripts/bench/compare.js)
+(args.compare !== undefined ? require('./bench/compare').runCompare({ args, bench: __filename, tuningOff: TUNING_OFF }) : KAFKA_MODE === 'both' ? both() : main()).catch((e) => {
   process.stderr.write(`${e.stack || e}\n`);
   process.exit(1);
 });
