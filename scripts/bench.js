@@ -4,7 +4,12 @@
 //  (b) latency from HTTP accept to DepartmentsSummoned visible on the bus, at a fixed offered rate
 //  (c) triage's own share (handler histogram) and the pure rule engine
 //  and, in the same run, the machine's baselines: pgbench on a one-transaction event + outbox
-//  insert, and Kafka's own ProducerPerformance from the fetched jars.
+//  insert, and Kafka's own ProducerPerformance from the fetched jars; and the pipeline against them:
+//  its capacity (whistles summoned per second, closed loop on intake, the drain included) against
+//  pgbench, and its p50 at a quarter of that capacity against the architecture's floor at the same
+//  rate (scripts/bench/floor.js: three minimal consumer → commit → produce hops).
+//  --compare[=names]: the pipeline with each performance mechanism switched off in turn, side by
+//  side with everything on (scripts/bench/compare.js).
 //  --kafka=scram (default) | plaintext | both: the project's own broker secured (SASL/SCRAM-SHA-512
 //  and ACLs, each service its own principal; ADR 0021) or a PLAINTEXT one (its own data dir and
 //  port, KAFKA_PLAINTEXT_PORT, default 9192); `both` runs the measurement once on each, one after the
@@ -17,23 +22,39 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
-const { Kafka, logLevel } = require('kafkajs');
 const { ROOT, SERVICES, KAFKA_SH, startProcess, waitForHealth, stopProcess, startLocalKafka, stopLocalKafka, localKafkaEnv, clearKafkaClientVars } = require('./lib/stack');
+const { parseArgs, log, pct, median, ms, cpuMs, cpuMsOf, speedProbe, pgSocket, machine, runPgbench, kafkaClients, tuningOff } = require('./bench/common');
 const { runPublicBoardBench, publicBoardMarkdown } = require('./bench/public-board');
+const { runFloor, floorMarkdown } = require('./bench/floor');
+const { MECHANISMS_HEADING, sectionOf } = require('./bench/compare');
 require('./register-paths');
+
+const args = parseArgs(process.argv.slice(2));
+// CHUISHAO_TUNING_OFF=<names> (or --tuning-off=<names>) switches those performance mechanisms off in
+// the services this run starts (libs/shared/platform/src/tuning.ts), and only there: the load
+// generator and its Kafka consumer stay the same instrument whatever is switched off.
+const TUNING_OFF = tuningOff(args['tuning-off'] ?? process.env.CHUISHAO_TUNING_OFF);
+delete process.env.CHUISHAO_TUNING_OFF;
 // the load generator's own consumer gets the same kafkajs idle-loop fix as the services
 require(path.join(ROOT, 'dist/libs/shared/messaging/src/kafkajs-idle-loop.js'));
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
 const THROUGHPUT_SECONDS = Number(args.seconds ?? 15);
 const CONCURRENCY = Number(args.concurrency ?? 32);
-const RATES = String(args.rates ?? args.rate ?? '10,50,100,200').split(',').map(Number);
+// --rates: the offered rates of the latency runs; `quarter` is a quarter of the pipeline's capacity
+// measured in the same run (rounded), which a written report runs as well, for its ratio to the floor
+const RATE_LIST = String(args.rates ?? args.rate ?? '10,50,100,200').split(',').map((r) => (r === 'quarter' ? r : Number(r)));
+const RATES = RATE_LIST.filter((r) => r !== 'quarter');
 const RATE = Math.max(...RATES); // the contract's figure: 200/s
 const LATENCY_SECONDS = Number(args['latency-seconds'] ?? 20);
 const WARMUP_SECONDS = Number(args['warmup-seconds'] ?? 15);
 // --quick: the latency runs only (no baselines, no throughput), printed and not written to
 // docs/benchmarks.md — for comparing two versions of the code on the same machine, one after the other
 const QUICK = args.quick === 'true';
+// --only=pipeline: the pipeline's capacity and the latency runs, printed and in --summary, nothing
+// written (one configuration of --compare, scripts/bench/compare.js)
+const PIPELINE_ONLY = args.only === 'pipeline';
+// --floor=off: a written report without the floor (scripts/bench/floor.js) and its ratios
+const FLOOR = args.floor !== 'off';
 const KAFKA_MODE = args.kafka ?? 'scram';
 if (!['scram', 'plaintext', 'both'].includes(KAFKA_MODE)) throw new Error('--kafka must be scram, plaintext or both');
 // --history=N: before the pipeline runs, N earlier whistles (spread over the past year) in the
@@ -45,49 +66,12 @@ const ALONE = args.alone === 'true';
 // --rounds=N: each offered rate N times (every rate once per round, the rounds one after another).
 // This machine's figures move by ±30 % between identical runs minutes apart (other tenants of the
 // host), so a written report gives each figure as the median of 3 rounds with its range.
-const ROUNDS = Math.max(1, Number(args.rounds ?? (QUICK ? 1 : 3)));
-// The services reach a PostgreSQL on the same host through its Unix socket when it has one (as a
-// co-located deployment would: no TCP stack per round trip, ~7–10 % less CPU here); --db-socket=off
-// keeps TCP on 127.0.0.1.
-const PG_SOCKET_DIR = ['/var/run/postgresql', '/tmp'].find((d) => fs.existsSync(path.join(d, '.s.PGSQL.5432')));
-const USE_SOCKET = args['db-socket'] !== 'off' && PG_SOCKET_DIR !== undefined;
-const log = (m) => process.stdout.write(`${m}\n`);
+const ROUNDS = Math.max(1, Number(args.rounds ?? (QUICK || PIPELINE_ONLY ? 1 : 3)));
+// The services reach a PostgreSQL on the same host through its Unix socket when it has one;
+// --db-socket=off keeps TCP on 127.0.0.1 (scripts/bench/common.js)
+const PG_SOCKET = pgSocket(args);
 
-function pct(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 const alive = (p) => p.child.exitCode === null && p.child.signalCode === null;
-const ms = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
-
-/**
- * CPU time (ms) used so far by a process, from /proc (Linux; 0 elsewhere); with `reaped`, also that
- * of its children that have exited (PostgreSQL's postmaster accounts the backends that ended).
- */
-function cpuMs(pid, reaped = false) {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    const ticks = Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0); // utime stime [cutime cstime]
-    return (ticks * 1000) / 100; // clock ticks of 1/100 s
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU time (ms) of every process whose name matches, summed (PostgreSQL backends, Kafka's JVM). */
-function cpuMsOf(name) {
-  let total = 0;
-  for (const d of fs.existsSync('/proc') ? fs.readdirSync('/proc') : []) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (name.test(stat.slice(stat.indexOf('(') + 1, stat.indexOf(')')))) total += cpuMs(d, true);
-    } catch {
-      /* gone */
-    }
-  }
-  return total;
-}
 
 /** Where the machine's CPU goes: ms per process group, now. */
 function cpuSnapshot(procs) {
@@ -96,36 +80,6 @@ function cpuSnapshot(procs) {
     postgres: cpuMsOf(/^postgres/),
     kafka: cpuMsOf(/^java$/),
     'load generator': (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-  };
-}
-
-/**
- * A fixed piece of single-threaded work (SHA-256 chain and JSON round trips), in ms: this kind of
- * machine runs the same code up to twice as fast one hour as the next, so a run says how fast the
- * machine was at its start and at its end (lower is faster) and runs can be compared.
- */
-function speedProbe() {
-  const t = process.hrtime.bigint();
-  let x = Buffer.alloc(64);
-  for (let i = 0; i < 200000; i++) x = crypto.createHash('sha256').update(x).digest();
-  for (let i = 0; i < 300000; i++) JSON.parse(JSON.stringify({ a: i, b: `x${i}`, c: [1, 2, 3] }));
-  return Math.round(Number(process.hrtime.bigint() - t) / 1e6);
-}
-
-function machine() {
-  const cpus = os.cpus();
-  const pg = spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show server_version'], { encoding: 'utf8' }).stdout.trim();
-  const sc = spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show synchronous_commit'], { encoding: 'utf8' }).stdout.trim();
-  const av = spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show autovacuum'], { encoding: 'utf8' }).stdout.trim();
-  const kafkaVersion = (fs.readFileSync(KAFKA_SH, 'utf8').match(/KAFKA_VERSION:-([0-9.]+)/) || [])[1] || '?';
-  return {
-    cpu: `${cpus.length} × ${cpus[0]?.model ?? '?'}`,
-    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-    autovacuum: av,
-    postgres: `${pg} (synchronous_commit=${sc}, autovacuum=${av}${av === 'off' ? ': the run analyzes its database once, after the warm-ups' : ''}); services connect ${USE_SOCKET ? `through the Unix socket in ${PG_SOCKET_DIR}` : 'over TCP 127.0.0.1:5432'}`,
-    kafka: `Apache Kafka ${kafkaVersion}, KRaft single node, acks=all`,
   };
 }
 
@@ -181,11 +135,14 @@ async function throughput(port, token, seconds, concurrency, label) {
   return { label, ok, failed, rate: ok / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), seconds: elapsed };
 }
 
-async function latency(ports, token, prefix, rate, seconds) {
+/**
+ * A consumer of the run's whistle events from now on, in a fresh group: `onMessage(type, envelope,
+ * message, now)` for each WhistleBlown, WhistleTriaged and DepartmentsSummoned, `now` when its batch
+ * came. Returns the consumer once it has its partitions.
+ */
+async function watchWhistleEvents(prefix, onMessage) {
   const kafka = broker.client('bench');
   const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100 });
-  const seen = new Map();
-  const hops = new Map(); // whistleId → { [type]: { at: occurredAt, sent: the relay's produce time } }
   await consumer.connect();
   await consumer.subscribe({ topic: `${prefix}.chuishao.whistle.events`, fromBeginning: false });
   let assigned = false;
@@ -204,16 +161,24 @@ async function latency(ports, token, prefix, rate, seconds) {
       for (const message of batch.messages) {
         const type = message.headers?.['event-type']?.toString();
         if (type !== 'WhistleBlown' && type !== 'WhistleTriaged' && type !== 'DepartmentsSummoned') continue;
-        const env = JSON.parse(message.value.toString());
-        const h = hops.get(env.whistleId) ?? {};
-        h[type] = { at: Date.parse(env.occurredAt), sent: Number(message.timestamp) };
-        hops.set(env.whistleId, h);
-        if (type === 'DepartmentsSummoned') seen.set(env.whistleId, now);
+        onMessage(type, JSON.parse(message.value.toString()), message, now);
       }
     },
   });
   while (!assigned) await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 1000));
+  return consumer;
+}
+
+async function latency(ports, token, prefix, rate, seconds) {
+  const seen = new Map();
+  const hops = new Map(); // whistleId → { [type]: { at: occurredAt, sent: the relay's produce time } }
+  const consumer = await watchWhistleEvents(prefix, (type, env, message, now) => {
+    const h = hops.get(env.whistleId) ?? {};
+    h[type] = { at: Date.parse(env.occurredAt), sent: Number(message.timestamp) };
+    hops.set(env.whistleId, h);
+    if (type === 'DepartmentsSummoned') seen.set(env.whistleId, now);
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const sent = new Map();
   const total = rate * seconds;
@@ -279,6 +244,34 @@ async function latency(ports, token, prefix, rate, seconds) {
   };
 }
 
+/**
+ * The pipeline's capacity: whistles that went all the way (DepartmentsSummoned seen) per second at
+ * saturation. A closed loop on intake (`throughput`: `concurrency` clients, `seconds`) with the
+ * whole pipeline running, while a consumer notes each DepartmentsSummoned; the count is divided by
+ * the time from the loop's start to the last one seen, so the drain of what was accepted is in it
+ * and a pipeline that only accepts fast does not look fast. Run on a drained pipeline (every
+ * DepartmentsSummoned seen is of this loop). Returns intake's throughput figures (`accepted`) too.
+ */
+async function pipelineCapacity(ports, token, prefix, seconds, concurrency) {
+  const summoned = new Set();
+  let last = Date.now();
+  const consumer = await watchWhistleEvents(prefix, (type, env) => {
+    if (type !== 'DepartmentsSummoned' || summoned.has(env.whistleId)) return;
+    summoned.add(env.whistleId);
+    last = Date.now();
+  });
+  const start = Date.now();
+  const accepted = await throughput(ports.intake, token, seconds, concurrency, 'direct');
+  // until every accepted whistle was summoned, or none was for 30 s
+  for (let count = -1, since = Date.now(); summoned.size < accepted.ok && Date.now() - since < 30000; ) {
+    if (summoned.size !== count) [count, since] = [summoned.size, Date.now()];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await consumer.disconnect();
+  const elapsed = (last - start) / 1000;
+  return { accepted, summoned: summoned.size, missing: accepted.ok - summoned.size, seconds: elapsed, drainSeconds: elapsed - accepted.seconds, rate: summoned.size > 0 ? summoned.size / elapsed : 0 };
+}
+
 /** The services on the whistle's path, whose metrics each latency run reads before and after. */
 const SCRAPED = ['intake', 'triage', 'dispatch'];
 const scrape = async (ports) => Object.fromEntries(await Promise.all(SCRAPED.map(async (s) => [s, await (await fetch(`http://127.0.0.1:${ports[s]}/metrics`)).text()])));
@@ -335,12 +328,6 @@ function bucketQuantiles(deltas) {
   return { count: total, p50: q(0.5), p99: q(0.99) };
 }
 
-const median = (xs) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 /** One rate's rounds as one result: each latency figure the median of the rounds (with its range), CPU the mean, triage's histograms added up. */
 function combineRounds(rate, runs) {
   const figures = ['acceptP50', 'acceptP99', 'sendP50', 'sendP99', 'blownP50', 'blownP99'];
@@ -365,17 +352,19 @@ function combineRounds(rate, runs) {
 
 // (d) the public board (公示公开): GET /api/v1/public/board, 200 clients, with and without the cache;
 // --only=public runs it alone (printed, not written); --public-seconds=N per run (default 15)
-const PUBLIC_OPTIONS = { seconds: Number(args['public-seconds'] ?? 15), concurrency: 200, whistles: Number(args['public-whistles'] ?? 5000) };
+const PUBLIC_OPTIONS = { seconds: Number(args['public-seconds'] ?? 15), concurrency: 200, whistles: Number(args['public-whistles'] ?? 5000), env: { CHUISHAO_TUNING_OFF: TUNING_OFF.join(',') } };
 
 async function main() {
   if (args.only === 'public') {
     log(publicBoardMarkdown(await runPublicBoardBench(PUBLIC_OPTIONS)));
     return;
   }
-  const m = machine();
+  const m = machine(PG_SOCKET);
   m.probeStart = speedProbe();
   log(`speed probe (fixed single-threaded work, lower is faster): ${m.probeStart} ms`);
+  m.tuningOff = TUNING_OFF;
   log(`machine: ${JSON.stringify(m)}`);
+  if (TUNING_OFF.length > 0) log(`switched off in the services (CHUISHAO_TUNING_OFF): ${TUNING_OFF.join(', ')}`);
   broker = setUpBroker();
   m.kafka += `; ${broker.label}`;
   {
@@ -393,14 +382,13 @@ async function main() {
   // first, they left the broker busy (200,000 records to write out) while intake was measured.
   const baselines = () => {
     log('baseline: pgbench (one transaction = one event + one outbox row) ...');
-    const pgb = spawnSync('bash', [path.join(ROOT, 'deploy/bench/pgbench-baseline.sh')], { encoding: 'utf8', env: { ...process.env, PGBENCH_SECONDS: '10' } });
-    const pgbenchTps = (pgb.stdout.match(/tps = ([0-9.]+)/) || [])[1];
-    log(`  pgbench tps = ${pgbenchTps}`);
+    const pgbench = runPgbench(10);
+    log(`  pgbench tps = ${pgbench}`);
     log('baseline: Kafka ProducerPerformance (200,000 × 512 B, acks=all) ...');
     const kp = spawnSync('bash', [KAFKA_SH, 'producer-perf', '200000', '512'], { encoding: 'utf8', env: broker.runnerEnv });
     const kafkaLine = (kp.stdout.split('\n').find((l) => /records sent/.test(l)) || '').trim();
     log(`  ${kafkaLine}`);
-    return { pgbenchTps, kafkaLine };
+    return { pgbenchTps: pgbench, kafkaLine };
   };
 
   const stamp = Date.now().toString(36);
@@ -412,13 +400,14 @@ async function main() {
   const prefix = `bench${stamp}`;
   const ports = { gateway: 18080, intake: 18081, triage: 18082, dispatch: 18083, assessment: 18084, internal: 18085 };
   const env = {
-    DATABASE_URL: USE_SOCKET ? `postgres://postgres@localhost/${dbName}?host=${PG_SOCKET_DIR}` : `postgres://postgres@127.0.0.1:5432/${dbName}`,
+    DATABASE_URL: PG_SOCKET.url(dbName),
     KAFKA_BROKERS: broker.admin.KAFKA_BROKERS,
     CHUISHAO_JWT_SECRET: secret,
     CHUISHAO_FEEDBACK_SECRET: crypto.randomBytes(32).toString('hex'),
     CHUISHAO_TOPIC_PREFIX: prefix,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    CHUISHAO_TUNING_OFF: TUNING_OFF.join(','),
   };
   const logDir = path.join(ROOT, '.data', 'bench-logs', stamp);
   const withKafka = (name) => ({ env: { ...env, ...broker.serviceEnv(name) }, ports, logDir });
@@ -446,7 +435,7 @@ async function main() {
     log('warm-up: intake, 10 s at full concurrency (not measured) ...');
     await throughput(ports.intake, token, 10, CONCURRENCY, 'warmup');
     let alone;
-    if (!QUICK || ALONE) {
+    if ((!QUICK && !PIPELINE_ONLY) || ALONE) {
       log(`(a) throughput: intake alone (the rest not started yet), ${CONCURRENCY} clients for ${THROUGHPUT_SECONDS} s ...`);
       const intakeCpu0 = cpuMs(procs[0].child.pid);
       const pgCpu0 = cpuMsOf(/^postgres/);
@@ -518,11 +507,17 @@ async function main() {
 
     let direct;
     let viaGateway;
-    if (!QUICK) {
-      log(`(a) throughput: ${CONCURRENCY} concurrent clients for ${THROUGHPUT_SECONDS} s, direct to intake ...`);
-      direct = await throughput(ports.intake, token, THROUGHPUT_SECONDS, CONCURRENCY, 'direct');
+    let capacity;
+    if (!QUICK || PIPELINE_ONLY) {
+      log(`(a) throughput: ${CONCURRENCY} concurrent clients for ${THROUGHPUT_SECONDS} s, direct to intake, and the pipeline's capacity: the whistles summoned until the last ...`);
+      capacity = await pipelineCapacity(ports, token, prefix, THROUGHPUT_SECONDS, CONCURRENCY);
+      direct = capacity.accepted;
+      delete capacity.accepted;
       log(`  ${direct.rate.toFixed(0)} whistles/s accepted (${direct.ok} ok, ${direct.failed} failed), p50 ${ms(direct.p50)} ms, p99 ${ms(direct.p99)} ms`);
+      log(`  the pipeline's capacity: ${capacity.rate.toFixed(0)} whistles/s summoned (${capacity.summoned} in ${capacity.seconds.toFixed(1)} s, the last ${capacity.drainSeconds.toFixed(1)} s after the loop; ${capacity.missing} not seen)`);
       await drain();
+    }
+    if (!QUICK && !PIPELINE_ONLY) {
       log(`(a) throughput through the gateway ...`);
       viaGateway = await throughput(ports.gateway, token, THROUGHPUT_SECONDS, CONCURRENCY, 'gateway');
       log(`  ${viaGateway.rate.toFixed(0)} whistles/s accepted (${viaGateway.ok} ok, ${viaGateway.failed} failed), p50 ${ms(viaGateway.p50)} ms, p99 ${ms(viaGateway.p99)} ms`);
@@ -547,7 +542,12 @@ async function main() {
       log('autovacuum is off on this server: VACUUM ANALYZE of the scratch database, as autovacuum would have done ...');
       await onDb((c) => c.query('VACUUM ANALYZE'));
     }
-    const rates = [...RATES].sort((a, b) => a - b);
+    // a quarter of the pipeline's capacity (rounded): the rate of the ratios to the floor
+    const quarter = capacity?.rate > 0 ? Math.max(1, Math.round(capacity.rate / 4)) : undefined;
+    const wanted = [...RATE_LIST.map((r) => (r === 'quarter' ? quarter : r)), ...(QUICK || PIPELINE_ONLY ? [] : [quarter])];
+    const rates = [...new Set(wanted.filter((r) => Number.isFinite(r) && r > 0))].sort((a, b) => a - b);
+    if (rates.length === 0) throw new Error(`no rate to offer (--rates=${RATE_LIST.join(',')}; a quarter of the capacity: ${quarter})`);
+    if (quarter !== undefined) log(`a quarter of the pipeline's capacity: ${quarter} whistles/s`);
     const runs = new Map(rates.map((r) => [r, []]));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const rate of rates) {
@@ -599,22 +599,32 @@ async function main() {
     for (let k = 0; k < N; k++) triage(input, DEFAULT_TRIAGE_POLICY);
     const perCallUs = Number(process.hrtime.bigint() - t0) / 1e3 / N;
 
-    writeSummary({ kafka: broker.label, lats, direct: undefined });
-    if (QUICK) return;
+    writeSummary({ kafka: broker.label, m, tuningOff: TUNING_OFF, lats, direct, capacity, quarter });
+    if (QUICK || PIPELINE_ONLY) return;
     await Promise.all(procs.map((p) => stopProcess(p)));
+    // the floor, with the system stopped, on the run's broker (as its admin: topics under the run's
+    // prefix), database and connection (socket or TCP): at the quarter rate, the rounds of the
+    // pipeline's; before the baselines, as Kafka's producer tool leaves the broker busy
+    const floor =
+      FLOOR && args.report !== 'false' && quarter !== undefined
+        ? await runFloor({ kafka: broker.admin, databaseUrl: env.DATABASE_URL, prefix, rates: [quarter], latencySeconds: LATENCY_SECONDS, capacitySeconds: THROUGHPUT_SECONDS, rounds: ROUNDS })
+        : undefined;
     const { pgbenchTps, kafkaLine } = baselines();
     // the public board does not depend on the broker: measured in the run that writes the report
     if (args.report !== 'false') log('(d) public board ...');
     const publicBoard = args.report === 'false' ? undefined : await runPublicBoardBench(PUBLIC_OPTIONS);
     const probeEnd = speedProbe();
     log(`speed probe: ${m.probeStart} ms at the start, ${probeEnd} ms at the end`);
-    const results = { m, probeEnd, pgbenchTps, kafkaLine, alone, direct, viaGateway, lats, perCallUs, publicBoard, when: new Date().toISOString() };
-    writeSummary({ kafka: broker.label, lats, direct, viaGateway });
+    const results = { m, probeEnd, pgbenchTps, kafkaLine, alone, direct, viaGateway, capacity, quarter, floor, lats, perCallUs, publicBoard, when: new Date().toISOString() };
+    writeSummary({ kafka: broker.label, m, tuningOff: TUNING_OFF, lats, direct, viaGateway, capacity, quarter, floor, pgbenchTps });
     if (args.report === 'false') return;
     writeReport(results);
     log(`written to docs/benchmarks.md`);
   } finally {
     await Promise.all(procs.map((p) => stopProcess(p)));
+    // a configuration of --compare leaves the broker as it found it, so that the next one does not
+    // start on ~70 more topics (a broker's idle cost grows with its partitions)
+    if (PIPELINE_ONLY) await deleteTopicsOf(prefix).catch((e) => log(`  the run's topics could not be deleted: ${e.message}`));
     // --keep-db: leave the scratch database for a look at its tables afterwards (pg_stat_user_tables)
     if (args['keep-db'] === 'true') log(`kept the database ${dbName}`);
     else await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
@@ -624,19 +634,27 @@ async function main() {
   }
 }
 
+/** Deletes the topics and consumer groups under `prefix` (with nothing running that uses them). */
+async function deleteTopicsOf(prefix) {
+  const a = broker.client('bench-cleanup').admin();
+  await a.connect();
+  try {
+    const groups = (await a.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`));
+    if (groups.length > 0) await a.deleteGroups(groups);
+    const topics = (await a.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (topics.length > 0) await a.deleteTopics({ topics });
+  } finally {
+    await a.disconnect();
+  }
+}
+
 /** The broker of this run and its clients' settings (see --kafka). */
 let broker;
 function setUpBroker() {
-  const connect = (settings) => {
-    const { KafkaClientConfig, loadConfig } = require(path.join(ROOT, 'dist/libs/shared/platform/src/index.js'));
-    const { kafkaConnection } = require(path.join(ROOT, 'dist/libs/shared/messaging/src/index.js'));
-    const connection = kafkaConnection(loadConfig(KafkaClientConfig, settings));
-    return (clientId) => new Kafka({ clientId, ...connection, logLevel: logLevel.NOTHING });
-  };
   if (process.env.KAFKA_BROKERS) {
     // someone's broker: every client with the environment's settings
     const admin = { ...process.env };
-    return { label: `given broker ${admin.KAFKA_BROKERS}${admin.KAFKA_SASL_USERNAME ? ` (SASL ${admin.KAFKA_SASL_MECHANISM ?? 'scram-sha-512'})` : ''}`, admin, runnerEnv: process.env, client: connect(admin), serviceEnv: () => ({}), grantAcls: async () => async () => undefined, stop: () => undefined };
+    return { label: `given broker ${admin.KAFKA_BROKERS}${admin.KAFKA_SASL_USERNAME ? ` (SASL ${admin.KAFKA_SASL_MECHANISM ?? 'scram-sha-512'})` : ''}`, admin, runnerEnv: process.env, client: kafkaClients(admin), serviceEnv: () => ({}), grantAcls: async () => async () => undefined, stop: () => undefined };
   }
   clearKafkaClientVars(process.env);
   const plaintext = KAFKA_MODE === 'plaintext';
@@ -648,7 +666,7 @@ function setUpBroker() {
   const admin = localKafkaEnv('chuishao-admin', runnerEnv);
   const secured = !!admin.KAFKA_SASL_USERNAME;
   if (secured === plaintext) throw new Error(`the broker at ${admin.KAFKA_BROKERS} is ${secured ? 'secured' : 'PLAINTEXT'}, not what --kafka=${KAFKA_MODE} asks for: stop it first`);
-  const client = connect(admin);
+  const client = kafkaClients(admin);
   return {
     label: secured ? `${admin.KAFKA_TLS ? 'SASL_SSL' : 'SASL_PLAINTEXT'}, SCRAM-SHA-512, ACLs, each service its own principal` : 'PLAINTEXT, no authentication, no ACLs',
     admin,
@@ -681,7 +699,9 @@ function writeSummary(summary) {
 /** --kafka=both: the same measurement on a PLAINTEXT broker, then on the secured one, compared. */
 async function both() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chuishao-bench-'));
-  const passed = process.argv.slice(2).filter((a) => !a.startsWith('--kafka') && !a.startsWith('--summary') && !a.startsWith('--report'));
+  const passed = process.argv.slice(2).filter((a) => !a.startsWith('--kafka') && !a.startsWith('--summary') && !a.startsWith('--report') && !a.startsWith('--tuning-off'));
+  // (this process took CHUISHAO_TUNING_OFF out of its environment: the runs get it as an option)
+  if (TUNING_OFF.length > 0) passed.push(`--tuning-off=${TUNING_OFF.join(',')}`);
   const runs = {};
   for (const mode of ['plaintext', 'scram']) {
     log(`\n===== --kafka=${mode} =====`);
@@ -702,6 +722,7 @@ async function both() {
   log('comparison written to docs/benchmarks.md');
 }
 
+/** The two runs side by side, rate by rate (the rates both ran: each also ran a quarter of its own capacity). */
 function comparison(plain, scram) {
   const cpu = (l) => Object.values(l.cpu).reduce((a, b) => a + b, 0);
   const row = (p, s) => `| ${p.rate}/s | ${ms(p.acceptP50)} / ${ms(p.acceptP99)} ms | ${ms(s.acceptP50)} / ${ms(s.acceptP99)} ms | ${p.cpu.kafka.toFixed(2)} / ${cpu(p).toFixed(1)} ms | ${s.cpu.kafka.toFixed(2)} / ${cpu(s).toFixed(1)} ms | ${p.missing} / ${s.missing} |`;
@@ -715,7 +736,7 @@ connection is opened (the clients keep theirs); the ACLs are checked on every re
 
 | offered | PLAINTEXT: accept → summoned p50 / p99 | SCRAM: p50 / p99 | PLAINTEXT: CPU ms per whistle, Kafka / total | SCRAM: Kafka / total | not seen (PLAINTEXT / SCRAM) |
 |---|---|---|---|---|---|
-${plain.lats.map((p, i) => row(p, scram.lats[i])).join('\n')}
+${plain.lats.filter((p) => scram.lats.some((s) => s.rate === p.rate)).map((p) => row(p, scram.lats.find((s) => s.rate === p.rate))).join('\n')}
 
 Intake's throughput, whole pipeline running: PLAINTEXT ${rate(plain.direct)} direct, ${rate(plain.viaGateway)} through the gateway; SCRAM ${rate(scram.direct)} direct, ${rate(scram.viaGateway)} through the gateway.
 `;
@@ -742,7 +763,7 @@ asserted by tests.
 | Node.js | ${r.m.node} |
 | PostgreSQL | ${r.m.postgres} |
 | Kafka | ${r.m.kafka} |
-| speed probe (fixed single-threaded work, lower is faster; \`speedProbe\` in scripts/bench.js) | ${r.m.probeStart} ms at the start of the run, ${r.probeEnd} ms at its end |
+| speed probe (fixed single-threaded work, lower is faster; \`speedProbe\` in scripts/bench/common.js) | ${r.m.probeStart} ms at the start of the run, ${r.probeEnd} ms at its end |${r.m.tuningOff.length ? `\n| performance mechanisms switched off in the services (CHUISHAO_TUNING_OFF) | **${r.m.tuningOff.join(', ')}** |` : ''}
 
 ## Baselines of this machine (same run, measured after the system, with it stopped)
 
@@ -751,6 +772,7 @@ asserted by tests.
 | pgbench, one transaction = one event row + one outbox row (8 clients, 10 s) | **${r.pgbenchTps ?? 'n/a'} tps** |
 | Kafka ProducerPerformance, 200,000 × 512 B, acks=all | ${r.kafkaLine || 'n/a'} |
 
+${floorMarkdown({ ...r, concurrency: CONCURRENCY, seconds: THROUGHPUT_SECONDS })}
 ## (a) Intake throughput with durable commits
 
 Each accepted whistle is committed with \`synchronous_commit=on\` before its 201: idempotency key
@@ -764,6 +786,9 @@ Closed loop, ${CONCURRENCY} concurrent keep-alive clients, ${THROUGHPUT_SECONDS}
 | intake alone (triage, dispatch, assessment not yet started) | **${r.alone.rate.toFixed(0)}** | ${r.alone.ok} | ${r.alone.failed} | ${ms(r.alone.p50)} ms | ${ms(r.alone.p99)} ms | ≥ 1,000/s ${pass(r.alone.rate >= 1000)} |
 | direct to intake, whole pipeline running | **${r.direct.rate.toFixed(0)}** | ${r.direct.ok} | ${r.direct.failed} | ${ms(r.direct.p50)} ms | ${ms(r.direct.p99)} ms | ≥ 1,000/s ${pass(r.direct.rate >= 1000)} |
 | through the gateway (:8080), whole pipeline running | **${r.viaGateway.rate.toFixed(0)}** | ${r.viaGateway.ok} | ${r.viaGateway.failed} | ${ms(r.viaGateway.p50)} ms | ${ms(r.viaGateway.p99)} ms | |
+
+While intake was measured directly, a consumer counted the whistles summoned: the pipeline's capacity,
+whistles that went all the way per second with the drain included, was **${r.capacity.rate.toFixed(0)}/s** (the section on the floor above).
 
 ## (b) Latency: HTTP accept → DepartmentsSummoned visible
 
@@ -781,7 +806,7 @@ before its commit) to DepartmentsSummoned's (dispatch decided, before its commit
 
 | offered (achieved) | accepted | from the 201: p50 | p99 | from sending: p50 | p99 | blown → summoned: p50 | p99 | not seen in 30 s | target (200/s) |
 |---|---|---|---|---|---|---|---|---|---|
-${r.lats.map((l) => `| ${l.rate}/s (${l.offered.toFixed(0)}) | ${l.accepted} | **${ms(l.acceptP50)} ms**${span(l, 'acceptP50')} | **${ms(l.acceptP99)} ms**${span(l, 'acceptP99')} | ${ms(l.sendP50)} ms | ${ms(l.sendP99)} ms | ${ms(l.blownP50)} ms${span(l, 'blownP50')} | ${ms(l.blownP99)} ms${span(l, 'blownP99')} | ${l.missing} | ${l.rate === RATE ? `p50 ≤ 20 ms ${pass(l.acceptP50 <= 20)} (blown → summoned ${pass(l.blownP50 <= 20)}), p99 ≤ 100 ms ${pass(l.acceptP99 <= 100)} (${pass(l.blownP99 <= 100)})` : ''} |`).join('\n')}
+${r.lats.map((l) => `| ${l.rate}/s${l.rate === r.quarter ? ' (¼ of the capacity)' : ''} (${l.offered.toFixed(0)}) | ${l.accepted} | **${ms(l.acceptP50)} ms**${span(l, 'acceptP50')} | **${ms(l.acceptP99)} ms**${span(l, 'acceptP99')} | ${ms(l.sendP50)} ms | ${ms(l.sendP99)} ms | ${ms(l.blownP50)} ms${span(l, 'blownP50')} | ${ms(l.blownP99)} ms${span(l, 'blownP99')} | ${l.missing} | ${l.rate === RATE ? `p50 ≤ 20 ms ${pass(l.acceptP50 <= 20)} (blown → summoned ${pass(l.blownP50 <= 20)}), p99 ≤ 100 ms ${pass(l.acceptP99 <= 100)} (${pass(l.blownP99 <= 100)})` : ''} |`).join('\n')}
 
 Where the time goes (p50 per hop, ms, median of the rounds; each event's \`occurredAt\` is stamped when its service
 decides it, and the relays set the Kafka message time when they produce):
@@ -842,15 +867,19 @@ The pure rule engine \`triage()\`: ${r.perCallUs.toFixed(2)} µs per whistle (10
 `;
   const file = path.join(ROOT, 'docs', 'benchmarks.md');
   let extra = '';
+  let mechanisms = '';
   if (fs.existsSync(file)) {
     const old = fs.readFileSync(file, 'utf8');
     const i = old.indexOf('\n## Assessment');
     if (i >= 0) extra = old.slice(i);
+    // the last --compare's section stays (it has its own date, machine line and pgbench)
+    mechanisms = sectionOf(old, MECHANISMS_HEADING);
   }
-  fs.writeFileSync(file, `${md}\n${publicBoardMarkdown(r.publicBoard)}${extra}`);
+  fs.writeFileSync(file, `${md}\n${publicBoardMarkdown(r.publicBoard)}${mechanisms ? `\n${mechanisms}` : ''}${extra}`);
 }
 
-(KAFKA_MODE === 'both' ? both() : main()).catch((e) => {
+// --compare[=names]: the pipeline with each performance mechanism switched off, side by side with all on (scripts/bench/compare.js)
+(args.compare !== undefined ? require('./bench/compare').runCompare({ args, bench: __filename, tuningOff: TUNING_OFF }) : KAFKA_MODE === 'both' ? both() : main()).catch((e) => {
   process.stderr.write(`${e.stack || e}\n`);
   process.exit(1);
 });

@@ -149,6 +149,8 @@ async function runPublicBoardBench(o = {}) {
     CHUISHAO_TOPIC_PREFIX: `benchpub${stamp}`,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // what the caller adds (npm run bench: CHUISHAO_TUNING_OFF)
+    ...o.env,
   };
   const logDir = path.join(ROOT, '.data', 'bench-logs', `public-${stamp}`);
   const results = { seconds, concurrency, whistles, runs: [] };
