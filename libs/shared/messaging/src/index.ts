@@ -14,5 +14,5 @@ export * from './parking';
 export * from './read-watermark';
 export * from './inbox-pruner';
 export * from './messaging.module';
-export * from './outbox-commits';
+export { OUTBOX_WAKE_OPTION } from './outbox-commits';
 export * from './acls';
