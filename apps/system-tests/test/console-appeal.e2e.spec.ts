@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
-import { TestStack } from '../src/harness';
-import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn, expectAccessible } from './browser';
+import { accountOf, consoleSuite, describeIfChromium, PHONE, SCREENSHOTS, signIn, expectAccessible } from './browser';
 
 const describeConsole = describeIfChromium('console-appeal');
 const catalog = defaultCatalog();
@@ -24,28 +22,11 @@ function currentQuarter(): string {
  * score back at 100.
  */
 describeConsole('console: a department appeals a lost point and the office upholds it', () => {
-  const stack = new TestStack('console-appeal');
-  let browser: BrowserContext;
-  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await stack.start();
-    launched = await launchConsoleBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched?.close();
-    await stack.stop();
-  });
+  const { stack, pageErrors, open } = consoleSuite('console-appeal');
 
   /** A phone page signed in as a contract §16 account, at a console page. */
   async function signedIn(account: string, hash: string): Promise<Page> {
-    const page = await browser.newPage();
-    await page.setViewportSize({ width: 390, height: 844 });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await signIn(page, stack, account);
+    const page = await open(account, PHONE);
     await page.goto(`${stack.base}/${hash}`);
     return page;
   }
