@@ -2,18 +2,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
+import { currentQuarter } from '../src/harness';
 import { accountOf, consoleSuite, describeIfChromium, PHONE, SCREENSHOTS, signIn, expectAccessible } from './browser';
 
 const describeConsole = describeIfChromium('console-appeal');
 const catalog = defaultCatalog();
 const street = catalog.streets[0];
 const fire = catalog.departmentByCode('FIRE_RESCUE')!;
-
-/** The quarter now, in the district's time zone (the console's period picker starts there). */
-function currentQuarter(): string {
-  const local = new Date(Date.now() + 8 * 3600_000);
-  return `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
-}
 
 /**
  * Contract §11 through the console (issue #24's proof): a street's deduction is a lost point on the

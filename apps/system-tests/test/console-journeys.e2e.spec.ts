@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { csvAsOneTable, eventually, LOCAL_TIME } from '@chuishao/testing';
+import { currentQuarter } from '../src/harness';
 import { accountOf, consoleSuite, describeIfChromium, DESKTOP, DEVELOPER_WORDS, expectAccessible, PHONE, SCREENSHOTS, visibleText } from './browser';
 
 const describeConsole = describeIfChromium('console-journeys');
@@ -39,11 +40,6 @@ async function until<T>(read: () => Promise<T> | T, want: T, ms = 15000): Promis
 /** "2026-12-05 14:30" in Beijing time: the one format the console shows. */
 function beijing(iso: string): string {
   return new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-function currentQuarter(): string {
-  const local = new Date(Date.now() + 8 * 3600_000);
-  return `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
 }
 
 /**
