@@ -1,2 +1,1 @@
-export * from './triage-feature.module';
-export * from './policy/policy.repository';
+export { TriageFeatureModule } from './triage-feature.module';
