@@ -49,7 +49,6 @@ export interface MessagingOptions {
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
-export const KAFKA = Symbol('KAFKA');
 
 /** kafkajs client, idempotent producer, admin, topic creation and the outbox relay of one service. */
 @Injectable()

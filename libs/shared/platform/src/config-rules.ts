@@ -10,15 +10,6 @@ export function ToInt(): PropertyDecorator {
   );
 }
 
-/** Converts a decimal string to a number; anything else stays as is (and fails `@IsNumber`). */
-export function ToNumber(): PropertyDecorator {
-  return Transform(({ value }: { value: unknown }) => {
-    if (typeof value !== 'string' || value.trim() === '') return value;
-    const n = Number(value);
-    return Number.isFinite(n) ? n : value;
-  });
-}
-
 /** `true/1/yes/on` → true, `false/0/no/off` → false (case-insensitive); other strings stay as is. */
 export function ToBoolean(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => {

@@ -35,7 +35,7 @@ import { IsHttpsOrLoopbackUrl, IsProxyList, IsTimeZone, ToBoolean, ToInt, ToList
  * const config = loadConfig(IntakeConfig);          // throws one Error listing every problem
  * ```
  *
- * Values arrive as strings; use the `ToInt` / `ToNumber` / `ToBoolean` / `ToList` transforms to
+ * Values arrive as strings; use the `ToInt` / `ToBoolean` / `ToList` transforms to
  * convert them (a value that does not convert is left as the raw string so that the matching
  * `@IsInt()`/`@IsBoolean()`... reports it). An empty variable (`PORT=`) counts as unset.
  * Error messages name the variables but never print their values (they may be secrets).
