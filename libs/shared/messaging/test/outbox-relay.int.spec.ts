@@ -4,7 +4,10 @@ import type { Admin, Consumer, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000, OutboxWakeMigration1732500000001 } from '@chuishao/event-store';
 import { openServiceDatabase } from '@chuishao/postgres';
 import { eventually, freshDatabase, testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, enqueue, ensureTopics, OUTBOX_WAKE_OPTION, OutboxRelay, type RelayDrain } from '../src';
+import { createKafka, enqueue, OUTBOX_WAKE_OPTION } from '../src';
+import { OutboxRelay } from '../src/outbox-relay';
+import type { RelayDrain } from '../src/outbox-relay.options';
+import { ensureTopics } from '../src/topics';
 import { announcedOutboxRows, onOutboxCommit, outboxWritesInFlight, type CommittedOutboxRow } from '../src/outbox-commits';
 
 /**
