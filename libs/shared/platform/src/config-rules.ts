@@ -34,7 +34,7 @@ export function ToList(): PropertyDecorator {
 }
 
 /** True when `zone` is an IANA time zone known to this runtime's Intl (e.g. `Asia/Shanghai`). */
-export function isValidTimeZone(zone: unknown): boolean {
+function isValidTimeZone(zone: unknown): boolean {
   if (typeof zone !== 'string' || zone.trim() === '') return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
