@@ -1,5 +1,5 @@
 export { toEnvelope, envelopeOrReject, type Envelope } from './envelope';
-export { prefixed, type TopicSpec } from './topics';
+export { ensureTopics, prefixed, type TopicSpec } from './topics'; // ensureTopics: scripts/bench/floor.js makes its topics with it
 export { enqueue, publishing, publishingEach, type OutboxMessage } from './outbox-insert';
 export { processOnceAtBatchEnd, processOnceInOneStatement, currentManager, inboxHas, processOnce, type InboxGate } from './inbox';
 export { RejectMessage, rejectedTopicFor } from './rejected';
