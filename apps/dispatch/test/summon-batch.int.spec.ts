@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@chuishao/contracts';
 import type { Envelope } from '@chuishao/messaging';
 import { eventually, startServiceForTest, whistleBlownData, type ServiceUnderTest } from '@chuishao/testing';
-import { NEW_WHISTLES_SQL } from '@chuishao/dispatch-feature';
 import { dispatchService } from '../src/dispatch.service';
 import { catalog, envelope, RED_SLA } from './dispatch-test-kit';
 
@@ -96,27 +95,5 @@ describe('dispatch: summonses of a whole batch (real PostgreSQL and Kafka)', () 
     const after = await count();
     expect(after).toEqual(before);
     expect(before.inbox).toBe(messages.length);
-  });
-  it("looks a batch's whistles up by key, never by reading every stream and brief (with statistics, or a generic plan made on empty tables)", async () => {
-    const qr = svc.dataSource.createQueryRunner();
-    try {
-      // a generic plan made while the tables were empty, then used on 3,000 streams and briefs
-      await qr.query(`CREATE TEMP TABLE streams (LIKE streams INCLUDING ALL); CREATE TEMP TABLE whistle_briefs (LIKE whistle_briefs INCLUDING ALL)`);
-      await qr.query(`SET plan_cache_mode = force_generic_plan`);
-      await qr.query(`PREPARE new_whistles AS ${NEW_WHISTLES_SQL}`);
-      await qr.query(`EXECUTE new_whistles('{${randomUUID()}}')`);
-      await qr.query(`INSERT INTO whistle_briefs (whistle_id, street_id, situation_code, title, description, location)
-        SELECT gen_random_uuid(), $1, 'FIRE_LANE_BLOCKED', '标题', '', '{}' FROM generate_series(1, 3000)`, [catalog.streets[0].id]);
-      await qr.query(`INSERT INTO streams (stream_id, stream_type, version, last_hash) SELECT 'whistle-' || whistle_id, 'whistle', 1, repeat('0', 64) FROM whistle_briefs`);
-      const [{ 'QUERY PLAN': generic }] = await qr.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE new_whistles('{${randomUUID()},${randomUUID()}}')`);
-      expect(JSON.stringify(generic)).not.toContain('"Node Type":"Seq Scan"');
-      // the same with statistics (ANALYZE), planned afresh
-      await qr.query(`DEALLOCATE new_whistles; RESET plan_cache_mode; ANALYZE streams; ANALYZE whistle_briefs; PREPARE new_whistles AS ${NEW_WHISTLES_SQL}`);
-      const [{ 'QUERY PLAN': analysed }] = await qr.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE new_whistles('{${randomUUID()},${randomUUID()}}')`);
-      expect(JSON.stringify(analysed)).not.toContain('"Node Type":"Seq Scan"');
-    } finally {
-      await qr.query(`DEALLOCATE ALL; DISCARD TEMP`).catch(() => undefined);
-      await qr.release();
-    }
   });
 });

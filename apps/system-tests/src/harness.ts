@@ -14,6 +14,12 @@ const stack = require('../../../scripts/lib/stack.js') as {
   SERVICES: string[];
 };
 
+/** The current calendar quarter in the district's time zone (Asia/Shanghai, UTC+8), e.g. 2026-Q4. */
+export function currentQuarter(): string {
+  const local = new Date(Date.now() + 8 * 3600_000);
+  return `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
+}
+
 export interface Proc {
   /** `triage`, or `triage-2` for a further instance. */
   name: string;

@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { defaultCatalog } from '@chuishao/catalog';
 import { csvAsOneTable, eventually } from '@chuishao/testing';
-import { TestStack } from '../src/harness';
+import { currentQuarter, TestStack } from '../src/harness';
 
 const catalog = defaultCatalog();
 const street = catalog.streets[0];
 const FIRE = catalog.departmentByCode('FIRE_RESCUE')!;
-
-/** The current calendar quarter in Asia/Shanghai, e.g. 2026-Q4. */
-function currentQuarter(): string {
-  const local = new Date(Date.now() + 8 * 3600_000);
-  return `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
-}
 
 /**
  * Assessment end to end, through the gateway with every service a process: a whistle is blown,

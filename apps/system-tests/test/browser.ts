@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Role } from '@chuishao/auth';
 import { defaultCatalog } from '@chuishao/catalog';
-import type { TestStack } from '../src/harness';
+import { TestStack } from '../src/harness';
 
 /** Debian's Chromium, driven by playwright-core (never a browser download). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -39,6 +39,53 @@ export async function launchConsoleBrowser(): Promise<{ browser: BrowserContext;
     async close() {
       await browser.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a console spec's describe block works in: the running system, one browser, the pages it opens. */
+export interface ConsoleSuite {
+  stack: TestStack;
+  /** The uncaught errors of every page {@link ConsoleSuite.open} opened: a spec ends expecting none. */
+  pageErrors: string[];
+  /** The browser (one context: its pages share the cookies, so one person is signed in at a time). */
+  browser(): BrowserContext;
+  /** A new page, at `viewport` if given, signed in as `account` (see {@link signIn}) if given. */
+  open(account?: string | null, viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/**
+ * The setup and teardown every console spec shares, for the describe block it is called in: the
+ * whole system started (a TestStack named `label`) and Debian's Chromium launched before its tests,
+ * both stopped after; the screenshots' folder made.
+ */
+export function consoleSuite(label: string): ConsoleSuite {
+  const stack = new TestStack(label);
+  const pageErrors: string[] = [];
+  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await stack.start();
+    launched = await launchConsoleBrowser();
+  });
+  afterAll(async () => {
+    await launched?.close();
+    await stack.stop();
+  });
+  const browser = (): BrowserContext => {
+    if (!launched) throw new Error(`${label}: the browser is launched before the suite's tests, not before`);
+    return launched.browser;
+  };
+  return {
+    stack,
+    pageErrors,
+    browser,
+    async open(account, viewport) {
+      const page = await browser().newPage();
+      if (viewport) await page.setViewportSize(viewport);
+      page.on('pageerror', (err) => pageErrors.push(err.message));
+      if (account) await signIn(page, stack, account);
+      return page;
     },
   };
 }

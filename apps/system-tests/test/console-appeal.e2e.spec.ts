@@ -1,21 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
-import { TestStack } from '../src/harness';
-import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn, expectAccessible } from './browser';
+import { currentQuarter } from '../src/harness';
+import { accountOf, consoleSuite, describeIfChromium, PHONE, SCREENSHOTS, signIn, expectAccessible } from './browser';
 
 const describeConsole = describeIfChromium('console-appeal');
 const catalog = defaultCatalog();
 const street = catalog.streets[0];
 const fire = catalog.departmentByCode('FIRE_RESCUE')!;
-
-/** The quarter now, in the district's time zone (the console's period picker starts there). */
-function currentQuarter(): string {
-  const local = new Date(Date.now() + 8 * 3600_000);
-  return `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
-}
 
 /**
  * Contract §11 through the console (issue #24's proof): a street's deduction is a lost point on the
@@ -24,28 +17,11 @@ function currentQuarter(): string {
  * score back at 100.
  */
 describeConsole('console: a department appeals a lost point and the office upholds it', () => {
-  const stack = new TestStack('console-appeal');
-  let browser: BrowserContext;
-  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await stack.start();
-    launched = await launchConsoleBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched?.close();
-    await stack.stop();
-  });
+  const { stack, pageErrors, open } = consoleSuite('console-appeal');
 
   /** A phone page signed in as a contract §16 account, at a console page. */
   async function signedIn(account: string, hash: string): Promise<Page> {
-    const page = await browser.newPage();
-    await page.setViewportSize({ width: 390, height: 844 });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await signIn(page, stack, account);
+    const page = await open(account, PHONE);
     await page.goto(`${stack.base}/${hash}`);
     return page;
   }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { csvAsOneTable, eventually, LOCAL_TIME } from '@chuishao/testing';
-import { TestStack } from '../src/harness';
-import { accountOf, describeIfChromium, DESKTOP, DEVELOPER_WORDS, expectAccessible, launchConsoleBrowser, PHONE, SCREENSHOTS, signIn, visibleText } from './browser';
+import { currentQuarter } from '../src/harness';
+import { accountOf, consoleSuite, describeIfChromium, DESKTOP, DEVELOPER_WORDS, expectAccessible, PHONE, SCREENSHOTS, visibleText } from './browser';
 
 const describeConsole = describeIfChromium('console-journeys');
 const catalog = defaultCatalog();
@@ -42,11 +42,6 @@ function beijing(iso: string): string {
   return new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-function currentQuarter(): string {
-  const local = new Date(Date.now() + 8 * 3600_000);
-  return `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
-}
-
 /**
  * Issue #30 items 2–5, 7 and 8 as each role walks them, at phone and desktop size: after every
  * action the screen shows the state it changed; lists page to their end and keep their filters;
@@ -55,31 +50,12 @@ function currentQuarter(): string {
  * page; an axe-core scan of every page visited.
  */
 describeConsole('console journeys: what each role sees after each action (phone and desktop)', () => {
-  const stack = new TestStack('console-journeys');
-  let browser: BrowserContext;
-  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
+  const { stack, pageErrors, open } = consoleSuite('console-journeys');
   let streetToken: string;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await stack.start();
     streetToken = await stack.token('street', street.id);
-    launched = await launchConsoleBrowser();
-    browser = launched.browser;
   });
-  afterAll(async () => {
-    await launched?.close();
-    await stack.stop();
-  });
-
-  async function open(account: string | null, viewport: { width: number; height: number }): Promise<Page> {
-    const page = await browser.newPage();
-    await page.setViewportSize(viewport);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    if (account) await signIn(page, stack, account);
-    return page;
-  }
 
   /** Screenshot, axe scan, and no developer words in plain view. */
   async function check(page: Page, name: string): Promise<void> {

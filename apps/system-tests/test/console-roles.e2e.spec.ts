@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
 import { eventually } from '@chuishao/testing';
-import { TestStack } from '../src/harness';
-import { accountOf, describeIfChromium, SCREENSHOTS, launchConsoleBrowser, signIn, expectAccessible } from './browser';
+import { accountOf, consoleSuite, describeIfChromium, PHONE, SCREENSHOTS, expectAccessible } from './browser';
 
 const describeConsole = describeIfChromium('console-roles');
 
@@ -27,32 +25,18 @@ interface Assignment {
  * rates a department, the assessment office reads, exports and closes a period.
  */
 describeConsole('console: every role at work in the browser', () => {
-  const stack = new TestStack('console-roles');
-  let browser: BrowserContext;
-  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
+  const { stack, pageErrors, browser, open } = consoleSuite('console-roles');
   let streetToken: string;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await stack.start();
     streetToken = await stack.token('street', street.id);
-    launched = await launchConsoleBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched?.close();
-    await stack.stop();
   });
 
   /** A page signed in as a contract §16 account (null: the resident, not signed in). */
-  async function signedIn(account: string | null, viewport = { width: 390, height: 844 }): Promise<Page> {
-    const page = await browser.newPage();
-    await page.setViewportSize(viewport);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    if (account) await signIn(page, stack, account);
-    else {
-      await browser.clearCookies();
+  async function signedIn(account: string | null, viewport = PHONE): Promise<Page> {
+    const page = await open(account, viewport);
+    if (!account) {
+      await browser().clearCookies();
       await page.goto(`${stack.base}/`);
     }
     return page;

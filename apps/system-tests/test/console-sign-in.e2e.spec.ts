@@ -1,7 +1,6 @@
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
-import { TestStack } from '../src/harness';
-import { describeIfChromium, launchConsoleBrowser, signIn } from './browser';
+import { consoleSuite, describeIfChromium, signIn } from './browser';
 
 const QUANYECHANG = defaultCatalog().streets.find((s) => s.code === 'QUANYECHANG')!;
 const describeConsole = describeIfChromium('console-sign-in');
@@ -13,26 +12,12 @@ const describeConsole = describeIfChromium('console-sign-in');
  * session at the gateway and at the provider.
  */
 describeConsole('console: sign-in through the OpenID Provider', () => {
-  const stack = new TestStack('console-sign-in');
-  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
-  let browser: BrowserContext;
+  const { stack, pageErrors, browser, open: newPage } = consoleSuite('console-sign-in');
   const requests: Request[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    await stack.start();
-    launched = await launchConsoleBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched?.close();
-    await stack.stop();
-  });
 
   async function open(): Promise<Page> {
-    const page = await browser.newPage();
+    const page = await newPage();
     page.on('request', (r) => requests.push(r));
-    page.on('pageerror', (err) => pageErrors.push(err.message));
     return page;
   }
 
@@ -68,7 +53,7 @@ describeConsole('console: sign-in through the OpenID Provider', () => {
     const visible = await page.evaluate(() => ({ cookie: document.cookie, local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }) }));
     expect(visible.cookie).toBe('');
     for (const v of [visible.local, visible.session]) expect(v).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
-    const cookies = await browser.cookies(stack.base);
+    const cookies = await browser().cookies(stack.base);
     const session = cookies.find((c) => c.name === 'chuishao_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' });
     expect(session!.value).not.toMatch(/^eyJ/);
@@ -78,7 +63,7 @@ describeConsole('console: sign-in through the OpenID Provider', () => {
   it('signs out: the session is gone at the gateway and at the provider', async () => {
     const page = await open();
     await signIn(page, stack, 'street.QUANYECHANG');
-    const cookie = (await browser.cookies(stack.base)).find((c) => c.name === 'chuishao_session')!;
+    const cookie = (await browser().cookies(stack.base)).find((c) => c.name === 'chuishao_session')!;
     const withOldCookie = { headers: { cookie: `chuishao_session=${cookie.value}` } };
     expect((await fetch(`${stack.base}/auth/me`, withOldCookie)).status).toBe(200);
 
@@ -97,7 +82,7 @@ describeConsole('console: sign-in through the OpenID Provider', () => {
 
   it('refuses a wrong password on the provider’s page, in Chinese', async () => {
     const page = await open();
-    await browser.clearCookies();
+    await browser().clearCookies();
     await page.goto(`${stack.base}/auth/login`);
     await page.getByLabel(/^用户名/).fill('street.QUANYECHANG');
     await page.getByLabel(/^密码/).fill('wrong');
@@ -109,7 +94,7 @@ describeConsole('console: sign-in through the OpenID Provider', () => {
   it('returns to the sign-in page without a stale error once the session ends, and a good sign-in leaves no error behind', async () => {
     const page = await open();
     await signIn(page, stack, 'command-center');
-    await browser.clearCookies();
+    await browser().clearCookies();
     await page.goto(`${stack.base}/#/whistles`);
     await page.waitForURL(/#\/signin$/);
     await signIn(page, stack, 'command-center');

@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultCatalog } from '@chuishao/catalog';
-import { TestStack } from '../src/harness';
-import { accountOf, describeIfChromium, expectAccessible, SCREENSHOTS, launchConsoleBrowser, signIn as signInAs } from './browser';
+import { accountOf, consoleSuite, describeIfChromium, expectAccessible, SCREENSHOTS, signIn as signInAs } from './browser';
 
 const describeConsole = describeIfChromium('console-smoke');
 
@@ -12,29 +10,16 @@ const street = catalog.streets[0];
 const shots = SCREENSHOTS;
 
 describeConsole('console: a street office blows a whistle in the browser and follows it to DISPATCHED', () => {
-  const stack = new TestStack('console');
-  let browser: BrowserContext;
-  let launched: Awaited<ReturnType<typeof launchConsoleBrowser>> | undefined;
+  const { stack, pageErrors, open } = consoleSuite('console');
   let streetToken: string;
-  const pageErrors: string[] = [];
   let whistleId = '';
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await stack.start();
     streetToken = await stack.token('street', street.id);
-    launched = await launchConsoleBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched?.close();
-    await stack.stop();
   });
 
   async function openPage(viewport: { width: number; height: number }): Promise<Page> {
-    const page = await browser.newPage();
-    await page.setViewportSize(viewport);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    const page = await open(null, viewport);
     // the console may only talk to its own origin
     page.on('request', (req) => {
       if (!req.url().startsWith(stack.base) && !req.url().startsWith(stack.issuer) && !req.url().startsWith('data:') && !req.url().startsWith('blob:')) pageErrors.push(`foreign request ${req.url()}`);

@@ -219,7 +219,7 @@ export function withRestoredExplanations<T extends Scorecard>(card: T, restored:
 }
 
 /** The lost items of the tallies, with their department (what appeals may name). */
-export function lostItemsOf(tallies: ReadonlyMap<string, DepartmentTally>): Array<{ departmentId: string; item: LostItem }> {
+function lostItemsOf(tallies: ReadonlyMap<string, DepartmentTally>): Array<{ departmentId: string; item: LostItem }> {
   return [...tallies.entries()].flatMap(([departmentId, t]) => t.lost.map((item) => ({ departmentId, item })));
 }
 

@@ -74,14 +74,14 @@ export function wallClock(instant: Date, tz: string): { year: number; month: num
 }
 
 /** Offset of the zone from UTC at an instant, in ms (Asia/Shanghai: +8 h). */
-export function zoneOffsetMs(instant: Date, tz: string): number {
+function zoneOffsetMs(instant: Date, tz: string): number {
   const w = wallClock(instant, tz);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
 /** The instant of a local wall-clock midnight (first day of `month` of `year`; month may be 13 = next January). */
-export function zonedMidnight(year: number, month: number, tz: string): Date {
+function zonedMidnight(year: number, month: number, tz: string): Date {
   const guess = Date.UTC(year, month - 1, 1);
   let offset = zoneOffsetMs(new Date(guess), tz);
   let instant = guess - offset;

@@ -100,7 +100,7 @@ function change(old: AssignmentState | null, next: AssignmentState, at: number, 
 }
 
 /** The LEAD department credited with a whistle's feedback: its latest LEAD assignment not taken away by an upheld dispute or a cancellation. */
-export function leadOf(w: WhistleState): AssignmentState | undefined {
+function leadOf(w: WhistleState): AssignmentState | undefined {
   const leads = w.assignments.filter((a) => a.role === 'LEAD' && a.excluded !== 'UPHELD' && a.excluded !== 'CANCELLED');
   return leads.sort((a, b) => (a.summonedAt === b.summonedAt ? a.assignmentId.localeCompare(b.assignmentId) : a.summonedAt < b.summonedAt ? -1 : 1)).at(-1);
 }

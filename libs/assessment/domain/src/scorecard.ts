@@ -195,7 +195,7 @@ export function scoreTallies(input: {
 }
 
 /** Latest revision (as of asOf) of each street's rating of each department for exactly this period. */
-export function latestRatings(ratings: readonly RatingFact[], period: string, asOf: Date): RatingFact[] {
+function latestRatings(ratings: readonly RatingFact[], period: string, asOf: Date): RatingFact[] {
   const asOfKey = keyOf(asOf);
   const latest = new Map<string, RatingFact>();
   for (const r of ratings) {

@@ -43,11 +43,11 @@ export interface ScoringPolicy {
 
 export type AnnualFrom = 'QUARTERS' | 'MONTHS';
 
-export const DEFAULT_MINIMUM_SAMPLE = 5;
-export const DEFAULT_APPEAL_WINDOW_DAYS = 10;
-export const DEFAULT_EXTENSION_CAP = 2;
-export const DEFAULT_ANNUAL_SHARE = '0.30';
-export const DEFAULT_ANNUAL_FROM: AnnualFrom = 'QUARTERS';
+const DEFAULT_MINIMUM_SAMPLE = 5;
+const DEFAULT_APPEAL_WINDOW_DAYS = 10;
+const DEFAULT_EXTENSION_CAP = 2;
+const DEFAULT_ANNUAL_SHARE = '0.30';
+const DEFAULT_ANNUAL_FROM: AnnualFrom = 'QUARTERS';
 
 /** A version with every field added since v1 filled with its default (versions published before a field existed read as the default). */
 export function withPolicyDefaults(policy: ScoringPolicy): Required<Omit<ScoringPolicy, 'effectiveFrom'>> & { effectiveFrom?: string } {

@@ -116,9 +116,6 @@ export const replyEventType = (type: ReplyType): DispatchEvent['type'] => REPLY_
 
 export const replyKey = (departmentId: string, replyId: string): string => `${departmentId}:${replyId}`;
 
-const dueOf = (d: Deadlines, kind: DeadlineKind): string => (kind === 'REPORT' ? d.reportBy : kind === 'ARRIVE' ? d.arriveBy : d.completeBy);
-export { dueOf as deadlineOf };
-
 export function isClosed(state: DispatchState): boolean {
   return state.phase === 'RESOLVED' || state.phase === 'WITHDRAWN';
 }

@@ -77,7 +77,7 @@ const FIELD: Record<ExtensionKind, keyof Deadlines> = { ARRIVE: 'arriveBy', COMP
 const KIND_ZH: Record<ExtensionKind, string> = { ARRIVE: '到场', COMPLETE: '办结' };
 
 /** The deadline `kind` in force (what the department is shown). */
-export const dueNow = (a: AssignmentState, kind: ExtensionKind): string => a.deadlines[FIELD[kind]];
+const dueNow = (a: AssignmentState, kind: ExtensionKind): string => a.deadlines[FIELD[kind]];
 
 /**
  * The time the deadline `kind` is judged at: the deadline in force, unless an extension was

@@ -1,5 +1,2 @@
-export * from './dispatch-feature.module';
-export { DeadlineScheduler, MAX_SLEEP_MS } from './deadlines/deadline.scheduler';
-export { DEPARTMENT_REPLIES_PATTERN, departmentOfTopic, DISPATCH_REPLIES_CONSUMER, REPLIES_CONSUMER_PURPOSE } from './replies/department-replies.kafka.controller';
-export { replyProblem, normaliseReply } from './replies/reply-message.schema';
-export { NEW_WHISTLES_SQL } from './whistle/dispatch-streams';
+export { DispatchFeatureModule } from './dispatch-feature.module';
+export { DEPARTMENT_REPLIES_PATTERN, REPLIES_CONSUMER_PURPOSE } from './replies/department-replies.kafka.controller';

@@ -58,12 +58,3 @@ export type IntakeEvent =
   | { type: 'WhistleReopened'; data: WhistleReopenedData }
   | { type: 'FeedbackRequested'; data: FeedbackRequestedData }
   | { type: 'FeedbackGiven'; data: FeedbackGivenData };
-
-export const INTAKE_EVENT_TYPES = [
-  'WhistleBlown',
-  'WhistleWithdrawn',
-  'WhistleConfirmed',
-  'WhistleReopened',
-  'FeedbackRequested',
-  'FeedbackGiven',
-] as const;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 
-export const MIN_FEEDBACK_SECRET_LENGTH = 32;
+const MIN_FEEDBACK_SECRET_LENGTH = 32;
 
 /**
  * The feedback secret (`CHUISHAO_FEEDBACK_SECRET`, contract §5, §14): required in production, at

@@ -16,7 +16,7 @@ import type { Principal, Role } from './principal';
 export { IS_PUBLIC_KEY, Public, ACCESS_KEY, ACCESS_CALLERS, Access, accessOnly, PUBLIC_ACCESS, ANY_ROLE_ACCESS, WHISTLE_READ_ACCESS, type AccessSpec, type AccessCaller } from '@chuishao/platform';
 
 export const ROLES_KEY = 'chuishao:roles';
-export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
+const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
 /** Restricts a route (or controller) to these roles; other authenticated callers get 403. */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
@@ -48,7 +48,7 @@ export function bearerToken(header: string | string[] | undefined): string | und
  * ACLs bind a department's credentials to its topics.
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
+class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(JwtVerifier) private readonly verifier: JwtVerifier,
@@ -88,7 +88,7 @@ export class AuthGuard implements CanActivate {
 }
 
 /** The verifier's options from the environment (`CHUISHAO_JWT_SECRET`, `CHUISHAO_JWKS_URL`, `CHUISHAO_JWT_ISSUER`, `CHUISHAO_JWT_AUDIENCE`, `CHUISHAO_JWT_CLOCK_TOLERANCE_S`). */
-export function jwtOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): JwtVerifierOptions {
+function jwtOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): JwtVerifierOptions {
   const tolerance = env['CHUISHAO_JWT_CLOCK_TOLERANCE_S'];
   return {
     secret: env['CHUISHAO_JWT_SECRET'] || undefined,

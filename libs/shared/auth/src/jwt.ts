@@ -4,14 +4,14 @@ import { isHttpsOrLoopbackUrl } from '@chuishao/platform';
 import { isRole, Principal, ROLES, ROLES_WITH_ORG } from './principal';
 
 /** Default lifetime of dev tokens: 12 h. */
-export const DEV_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+const DEV_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 /** Longest lifetime (exp − iat) of an HS256 dev token, signed or accepted: 24 h (contract §14). */
 export const MAX_DEV_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 export const MIN_SECRET_LENGTH = 32;
-export const DEV_TOKEN_ISSUER = 'chuishao-dev';
+const DEV_TOKEN_ISSUER = 'chuishao-dev';
 /** Tolerated clock skew between the token's issuer and us, seconds: default 60, at most 300. */
-export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 60;
-export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 60;
+const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 
 /** A token that is missing, malformed, badly signed, expired or carries unusable claims. */
 export class InvalidTokenError extends Error {
@@ -35,7 +35,7 @@ export interface JwtVerifierOptions {
 }
 
 /** Checks the claims of a verified payload and returns the principal (throws InvalidTokenError). */
-export function principalFromClaims(payload: JWTPayload): Principal {
+function principalFromClaims(payload: JWTPayload): Principal {
   const { sub } = payload;
   const role: unknown = payload['role'];
   const org: unknown = payload['org'];
@@ -71,7 +71,7 @@ function describeJoseError(err: unknown): string {
 }
 
 /** The clock tolerance to use: default 60 s; a value outside 0–300 s is a configuration error. */
-export function clockTolerance(seconds: number | undefined): number {
+function clockTolerance(seconds: number | undefined): number {
   const value = seconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   if (!Number.isInteger(value) || value < 0 || value > MAX_CLOCK_TOLERANCE_SECONDS) {
     throw new Error(`the JWT clock tolerance must be a whole number of seconds between 0 and ${MAX_CLOCK_TOLERANCE_SECONDS}`);

@@ -40,4 +40,4 @@ export type ServiceName = 'intake' | 'triage' | 'dispatch' | 'assessment';
 export * from './durations';
 export * from './vocabulary';
 
-export { cleanText, cleanTextInput, textLength } from './text';
+export { cleanText, cleanTextInput } from './text';

@@ -12,8 +12,3 @@ export function cleanText(value: string): string {
 export function cleanTextInput(value: unknown): unknown {
   return typeof value === 'string' ? cleanText(value) : value;
 }
-
-/** Length in characters (code points, as a reader counts them), after {@link cleanText}. */
-export function textLength(value: string): number {
-  return [...cleanText(value)].length;
-}

@@ -25,7 +25,7 @@ export interface AppendWith {
   lock?: boolean;
 }
 
-export interface Handled<State> {
+interface Handled<State> {
   /** The state after the new events. */
   newState: State;
   /** The events appended (none when the decider decided nothing). */

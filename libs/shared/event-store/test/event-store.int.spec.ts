@@ -1,6 +1,7 @@
 import { DataSource, type QueryRunner } from 'typeorm';
 import { freshDatabase } from '@chuishao/testing';
-import { auditStore, ConcurrencyError, EventStore, EventStoreMigration1732500000000, WRITTEN_STREAMS } from '../src';
+import { auditStore, ConcurrencyError, EventStore, EventStoreMigration1732500000000 } from '../src';
+import { WRITTEN_STREAMS } from '../src/event-store';
 import { GroupCommitter, openServiceDatabase, runTogether, statementName } from '@chuishao/postgres';
 
 const actor = { role: 'street', org: 'street-1', sub: 'alice' };

@@ -80,9 +80,9 @@ export function serviceTopics(service: ServiceName, departments: readonly KafkaD
 }
 
 /** The consumer groups of a service: `Messaging.consumerGroupId` = `[<prefix>.]chuishao-<service>-<purpose>`. */
-export const serviceGroupPrefix = (prefix: string, service: ServiceName): string => prefixed(prefix, `chuishao-${service}-`);
+const serviceGroupPrefix = (prefix: string, service: ServiceName): string => prefixed(prefix, `chuishao-${service}-`);
 /** The consumer groups of a department's clients, `[<prefix>.]dept-<departmentId>-…` (the reference client's: `dept-<id>-client`). */
-export const departmentGroupPrefix = (prefix: string, departmentId: string): string => prefixed(prefix, `dept-${departmentId}-`);
+const departmentGroupPrefix = (prefix: string, departmentId: string): string => prefixed(prefix, `dept-${departmentId}-`);
 
 /** Every principal the brokers need, the admin first. */
 export function kafkaPrincipals(departments: readonly KafkaDepartment[]): string[] {

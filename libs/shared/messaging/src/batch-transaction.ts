@@ -20,7 +20,7 @@ const batchSeconds = histogram(
  * 64 subtransaction ids a backend, and past that every snapshot of every session looks them up in
  * pg_subtrans.
  */
-export const SUBXID_CACHE = 64;
+const SUBXID_CACHE = 64;
 
 /** A partition's chunk of messages for its topic's next batch transaction. */
 export interface Part {

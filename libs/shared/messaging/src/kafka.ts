@@ -68,10 +68,3 @@ export function oneSendAtATime(producer: Producer): Producer {
   producer.sendBatch = (batch) => queued(() => sendBatch(batch));
   return producer;
 }
-
-export function parseBrokers(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}

@@ -48,8 +48,7 @@ export interface MessagingOptions {
   inboxRetentionDays?: number;
 }
 
-export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
-export const KAFKA = Symbol('KAFKA');
+const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 /** kafkajs client, idempotent producer, admin, topic creation and the outbox relay of one service. */
 @Injectable()

@@ -27,7 +27,7 @@ const OUTBOX_COLUMNS: ColumnSpec[] = [
  * messages whose stream the statement wrote. The statement also returns the rows' ids, so the
  * connection can hand the committed rows to this process's relay (ADR 0019).
  */
-export function outboxInsert(messages: ReadonlyArray<OutboxMessage>, streamOf?: (m: OutboxMessage, i: number) => string): Companion {
+function outboxInsert(messages: ReadonlyArray<OutboxMessage>, streamOf?: (m: OutboxMessage, i: number) => string): Companion {
   return (first) => {
     // gated: each row carries its stream, which only filters (it is not an outbox column)
     const into = columnNames(OUTBOX_COLUMNS);
@@ -94,7 +94,7 @@ export function publishingEach(
 }
 
 /** The outbox messages that publish stored events as envelopes on one topic, keyed by whistle. */
-export function eventMessages(
+function eventMessages(
   events: ReadonlyArray<EventDraft>,
   opts: PublishOptions,
 ): OutboxMessage[] {

@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import { EventStoreMigration1732500000000 } from '@chuishao/event-store';
 import { openServiceDatabase } from '@chuishao/postgres';
 import { freshDatabase } from '@chuishao/testing';
-import { InboxPruner, OUTBOX_WAKE_OPTION, ParkedMigration1732500000002 } from '../src';
+import { OUTBOX_WAKE_OPTION, ParkedMigration1732500000002 } from '../src';
+import { InboxPruner } from '../src/inbox-pruner';
 
 /** Inbox rows older than the retention go, in slices; younger ones (the dedupe window) stay. */
 describe('InboxPruner on real PostgreSQL', () => {

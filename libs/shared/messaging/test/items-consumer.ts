@@ -3,7 +3,8 @@ import type { Admin, Message, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000 } from '@chuishao/event-store';
 import { openServiceDatabase } from '@chuishao/postgres';
 import { freshDatabase, testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, ensureTopics, KafkaEventServer, KafkaEventContext, OUTBOX_WAKE_OPTION, ParkedMigration1732500000002 } from '../src';
+import { createKafka, KafkaEventServer, KafkaEventContext, OUTBOX_WAKE_OPTION, ParkedMigration1732500000002 } from '../src';
+import { ensureTopics } from '../src/topics';
 
 /** The message of item n: `{ id: 'm<n>', n }`, all on one key. */
 export const itemMessage = (n: number): Message => ({ key: 'k', value: JSON.stringify({ id: `m${n}`, n }) });

@@ -2,7 +2,8 @@ import type { Admin, Kafka } from 'kafkajs';
 import { departmentTopics, TOPICS } from '@chuishao/contracts';
 import { defaultCatalog } from '@chuishao/catalog';
 import { deleteTestTopics, grantTestAcls, kafkaIsSecured, principalKafkaConfig, testKafka, testTopicPrefix } from '@chuishao/testing';
-import { ensureTopics, kafkaConnection, prefixed } from '../src';
+import { kafkaConnection, prefixed } from '../src';
+import { ensureTopics } from '../src/topics';
 
 // Contract §14 on a secured broker: a department's principal writes only its replies topic and
 // reads only its assignments and rejected topics; a service only its own topics. The ACLs are the

@@ -1,7 +1,9 @@
 import { createHook } from 'node:async_hooks';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { eventually, testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, ensureTopics, patchKafkajsIdleLoop } from '../src';
+import { createKafka } from '../src';
+import { patchKafkajsIdleLoop } from '../src/kafkajs-idle-loop';
+import { ensureTopics } from '../src/topics';
 
 /**
  * kafkajs 2.2.4 re-arms a 1 ms timer forever on every open connection (tulios/kafkajs#1556). With

@@ -1,6 +1,8 @@
 import type { Admin, Producer } from 'kafkajs';
 import { testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { createKafka, ensureTopics, oneSendAtATime } from '../src';
+import { createKafka } from '../src';
+import { oneSendAtATime } from '../src/kafka';
+import { ensureTopics } from '../src/topics';
 
 /**
  * A service's idempotent producer is shared (the outbox relay, rejected messages, tests). kafkajs

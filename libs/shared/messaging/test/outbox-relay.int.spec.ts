@@ -4,7 +4,11 @@ import type { Admin, Consumer, Producer } from 'kafkajs';
 import { EventStoreMigration1732500000000, OutboxWakeMigration1732500000001 } from '@chuishao/event-store';
 import { openServiceDatabase } from '@chuishao/postgres';
 import { eventually, freshDatabase, testKafkaConnection, testTopicPrefix, silentLog } from '@chuishao/testing';
-import { announcedOutboxRows, createKafka, enqueue, ensureTopics, onOutboxCommit, OUTBOX_WAKE_OPTION, OutboxRelay, outboxWritesInFlight, type CommittedOutboxRow, type RelayDrain } from '../src';
+import { createKafka, enqueue, OUTBOX_WAKE_OPTION } from '../src';
+import { OutboxRelay } from '../src/outbox-relay';
+import type { RelayDrain } from '../src/outbox-relay.options';
+import { ensureTopics } from '../src/topics';
+import { announcedOutboxRows, onOutboxCommit, outboxWritesInFlight, type CommittedOutboxRow } from '../src/outbox-commits';
 
 /**
  * The outbox relay on real PostgreSQL and Kafka (ADRs 0003, 0009): everything committed is

@@ -33,7 +33,7 @@ function genReqId(req: { headers: Record<string, string | string[] | undefined> 
 }
 
 /** Services sit behind the gateway on this machine: they believe the address it forwards, nobody else's. */
-export const SERVICE_TRUSTED_PROXIES: readonly string[] = ['loopback'];
+const SERVICE_TRUSTED_PROXIES: readonly string[] = ['loopback'];
 
 /**
  * The Fastify adapter every server uses (256 KiB body limit, request ids), believing forwarded
@@ -88,7 +88,7 @@ export function configureApp<T extends NestFastifyApplication>(app: T, opts: Con
 export const SWAGGER_UI_OPTIONS = { validatorUrl: null };
 
 /** Swagger UI at /docs, the OpenAPI JSON at /docs-json (the gateway merges the four): {@link serviceOpenApiDocument}. */
-export function setupOpenApi(app: NestFastifyApplication, openapi: OpenApiOptions): void {
+function setupOpenApi(app: NestFastifyApplication, openapi: OpenApiOptions): void {
   SwaggerModule.setup('docs', app, serviceOpenApiDocument(app, openapi), { jsonDocumentUrl: 'docs-json', swaggerOptions: SWAGGER_UI_OPTIONS });
 }
 

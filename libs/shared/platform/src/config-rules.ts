@@ -10,15 +10,6 @@ export function ToInt(): PropertyDecorator {
   );
 }
 
-/** Converts a decimal string to a number; anything else stays as is (and fails `@IsNumber`). */
-export function ToNumber(): PropertyDecorator {
-  return Transform(({ value }: { value: unknown }) => {
-    if (typeof value !== 'string' || value.trim() === '') return value;
-    const n = Number(value);
-    return Number.isFinite(n) ? n : value;
-  });
-}
-
 /** `true/1/yes/on` → true, `false/0/no/off` → false (case-insensitive); other strings stay as is. */
 export function ToBoolean(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => {
@@ -43,7 +34,7 @@ export function ToList(): PropertyDecorator {
 }
 
 /** True when `zone` is an IANA time zone known to this runtime's Intl (e.g. `Asia/Shanghai`). */
-export function isValidTimeZone(zone: unknown): boolean {
+function isValidTimeZone(zone: unknown): boolean {
   if (typeof zone !== 'string' || zone.trim() === '') return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

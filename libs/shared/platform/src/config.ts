@@ -35,7 +35,7 @@ import { IsHttpsOrLoopbackUrl, IsProxyList, IsTimeZone, ToBoolean, ToInt, ToList
  * const config = loadConfig(IntakeConfig);          // throws one Error listing every problem
  * ```
  *
- * Values arrive as strings; use the `ToInt` / `ToNumber` / `ToBoolean` / `ToList` transforms to
+ * Values arrive as strings; use the `ToInt` / `ToBoolean` / `ToList` transforms to
  * convert them (a value that does not convert is left as the raw string so that the matching
  * `@IsInt()`/`@IsBoolean()`... reports it). An empty variable (`PORT=`) counts as unset.
  * Error messages name the variables but never print their values (they may be secrets).
@@ -43,10 +43,10 @@ import { IsHttpsOrLoopbackUrl, IsProxyList, IsTimeZone, ToBoolean, ToInt, ToList
 
 const MISSING = 'is required but not set';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const KAFKA_SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256'] as const;
+const KAFKA_SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256'] as const;
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
 const BOTH_OR_NEITHER = (other: string) => `is required when ${other} is set (give both or neither)`;

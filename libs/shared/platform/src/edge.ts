@@ -15,7 +15,7 @@ type Directives = Record<string, string[]>;
  * framing, no `<base>`, forms and fetches to our own origin only. `data:` images for the favicon
  * and generated QR codes, `blob:` for downloads.
  */
-export const CONSOLE_CSP: Directives = {
+const CONSOLE_CSP: Directives = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],
@@ -33,7 +33,7 @@ export const CONSOLE_CSP: Directives = {
  * Swagger UI at /docs: its scripts are files, but its page and its React components use inline
  * styles, so styles alone may be inline there (no script may). Everything else as {@link CONSOLE_CSP}.
  */
-export const DOCS_CSP: Directives = {
+const DOCS_CSP: Directives = {
   ...CONSOLE_CSP,
   'style-src': ["'self'", "'unsafe-inline'"],
   'font-src': ["'self'", 'data:'],

@@ -29,7 +29,7 @@ export interface HealthCheck {
 /** DI token for the `HealthCheck[]` of a service. */
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 
-export const HEALTH_CHECK_TIMEOUT_MS = 2000;
+const HEALTH_CHECK_TIMEOUT_MS = 2000;
 
 export type CheckStatus = { status: 'up' } | { status: 'degraded'; cause: string } | { status: 'down'; error: string };
 

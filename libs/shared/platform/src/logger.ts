@@ -14,7 +14,7 @@ const SENSITIVE_KEYS = ['token', 'password', 'description', 'comment', 'phone', 
  * `password`. Personal data (never logged): `description`, `comment`, `by.name`, `phone`, `email`.
  * A `*` matches one level, so each key is listed at the top level and one and two levels down.
  */
-export const REDACT_PATHS: readonly string[] = [
+const REDACT_PATHS: readonly string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',

@@ -65,7 +65,7 @@ export function gauge<L extends string = string>(name: string, help: string, lab
 }
 
 /** `http_request_duration_seconds{method,route,status}`. */
-export const httpRequestDuration = histogram(
+const httpRequestDuration = histogram(
   'http_request_duration_seconds',
   'HTTP request duration in seconds, by method, route pattern and status code',
   ['method', 'route', 'status'] as const,

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
  */
 
 /** `localhost`, `*.localhost`, 127.0.0.0/8 and ::1 (brackets allowed). */
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (isIP(h) === 4) return h.startsWith('127.');

@@ -104,7 +104,7 @@ export function installProblemHooks(fastify: FastifyInstance): void {
 }
 
 /** The raw Fastify error recorded for this request by {@link installProblemHooks}, if any. */
-export function originalFastifyError(request: unknown): unknown {
+function originalFastifyError(request: unknown): unknown {
   return typeof request === 'object' && request !== null ? originalErrors.get(request) : undefined;
 }
 

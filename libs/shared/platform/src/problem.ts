@@ -42,7 +42,7 @@ export interface ProblemDetails {
   instance?: string;
 }
 
-export const PROBLEM_BASE_URI = 'https://chuishao.dev/problems/';
+const PROBLEM_BASE_URI = 'https://chuishao.dev/problems/';
 
 export interface ProblemTypeInfo {
   readonly type: string;

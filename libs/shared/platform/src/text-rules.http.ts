@@ -11,7 +11,7 @@ import { MAX_JSON_DEPTH, normaliseTextTree, type TextFieldProblem } from './text
  * - U+0000 or an unpaired surrogate in a string or key → 422 `validation` naming each field.
  * Bodies that are not JSON values (a Buffer, as the gateway's pass-through parser gives) are left alone.
  */
-export function applyTextRules(request: Pick<FastifyRequest, 'body' | 'query'>): void {
+function applyTextRules(request: Pick<FastifyRequest, 'body' | 'query'>): void {
   if (request.body !== undefined && !Buffer.isBuffer(request.body)) {
     request.body = checked(request.body, 'body');
   }

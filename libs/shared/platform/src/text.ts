@@ -17,7 +17,7 @@ import { cleanText } from '@chuishao/contracts';
 export const MAX_JSON_DEPTH = 64;
 
 /** At most this many text problems are listed (the rest are the same kind of fault). */
-export const MAX_TEXT_PROBLEMS = 20;
+const MAX_TEXT_PROBLEMS = 20;
 
 export const TEXT_MESSAGES = {
   nul: '含有空字符 U+0000 / contains U+0000 (NUL)',
@@ -83,7 +83,7 @@ function isContainer(value: unknown): value is Container {
 }
 
 /** `location` + `address` → `location.address`; `attachments` + 0 → `attachments[0]`. */
-export function fieldPath(parent: string, key: string | number): string {
+function fieldPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   return parent ? `${parent}.${key}` : key;
 }

@@ -22,7 +22,7 @@ import { ProblemException, ProblemFieldError } from './problem';
  * Values are converted only where a DTO asks for it (`@Type(() => Number)` for query strings);
  * there is no implicit conversion, so `"5"` for a number in a JSON body is a type failure.
  */
-export const TYPE_CONSTRAINTS: ReadonlySet<string> = new Set([
+const TYPE_CONSTRAINTS: ReadonlySet<string> = new Set([
   'isString',
   'isNumber',
   'isInt',
@@ -74,7 +74,7 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 /** The ProblemException (400 or 422) for a list of class-validator errors. */
-export function validationProblem(errors: ValidationError[]): ProblemException {
+function validationProblem(errors: ValidationError[]): ProblemException {
   const flat = flattenValidationErrors(errors);
   const fieldErrors: ProblemFieldError[] = flat.map(({ field, message }) => ({ field, message }));
   const fields = [...new Set(flat.map((f) => f.field))].join(', ');
@@ -89,7 +89,7 @@ export function validationProblem(errors: ValidationError[]): ProblemException {
  * array...) where a DTO is expected — Nest's own pipe would validate an empty stand-in and
  * answer 422 "missing fields". An absent body is validated as `{}`.
  */
-export class ProblemValidationPipe extends ValidationPipe {
+class ProblemValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (
       metadata.type === 'body' &&

@@ -1,4 +1,3 @@
-export * from './service-config';
-export * from './service-kit.module';
-export * from './run-service';
-export * from './migrate';
+export { ServiceConfig } from './service-config';
+export { declaredTopics, eventServers, type ServiceKitOptions, ServiceKitModule } from './service-kit.module';
+export { runService } from './run-service';

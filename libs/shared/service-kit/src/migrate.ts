@@ -4,7 +4,7 @@ import { loadConfig } from '@chuishao/platform';
 import { serviceMigrations, type ServiceKitOptions } from './service-kit.module';
 
 /** All that `<service> migrate` reads from its environment (no port, no Kafka, no secrets but the URL). */
-export class MigrationConfig {
+class MigrationConfig {
   /** PostgreSQL connection URL (may hold a password: never logged). */
   @IsString()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })

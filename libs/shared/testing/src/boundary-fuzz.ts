@@ -30,7 +30,7 @@ export interface FuzzRequest {
 
 const HUGE = '"@@HUGE_NUMBER@@"';
 
-export const oddString: fc.Arbitrary<string> = fc.oneof(
+const oddString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.constantFrom(
@@ -101,7 +101,7 @@ function formOf(value: unknown): string {
 }
 
 /** The odd requests for some routes. */
-export function oddRequests(routes: FuzzRoute[]): fc.Arbitrary<FuzzRequest> {
+function oddRequests(routes: FuzzRoute[]): fc.Arbitrary<FuzzRequest> {
   const route = fc.constantFrom(...routes);
   const hugeNumber = fc.constantFrom('1e999', '-1e999', '123456789012345678901234567890123456789', '1.0e-400', '-0');
   const body = route.chain((r) => {

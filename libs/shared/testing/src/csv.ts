@@ -3,7 +3,7 @@
  * line breaks inside quotes), after checking what Excel needs: a UTF-8 BOM and CRLF line ends.
  * Returns the rows; the caller checks that they form one table.
  */
-export function parseExcelCsv(bytes: Buffer): string[][] {
+function parseExcelCsv(bytes: Buffer): string[][] {
   if (!(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) throw new Error('the CSV has no UTF-8 BOM: Excel would show its Chinese as mojibake');
   const text = bytes.subarray(3).toString('utf8');
   const rows: string[][] = [];

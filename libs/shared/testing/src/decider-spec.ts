@@ -20,7 +20,7 @@ export interface Decider<State, Command, Event> {
 /** A partial expectation: the events' types in order, and for each the fields of `data` given. */
 export type EventShape = { type: string; data?: Record<string, unknown> };
 
-export interface Then<Event> {
+interface Then<Event> {
   /** Exactly these events (deep equality); `[]` for "nothing happens". */
   then(expected: Event[]): Event[];
   /** These types in this order, each event's data containing the fields given. */

@@ -1,7 +1,7 @@
 import { AssignerProtocol, type Admin, type Consumer } from 'kafkajs';
 import { eventually, testKafka } from './support';
 
-export const OTHER_MEMBER = 'the-other-member';
+const OTHER_MEMBER = 'the-other-member';
 
 /**
  * A second member of a consumer group that takes its share of `topic`'s partitions and holds them,

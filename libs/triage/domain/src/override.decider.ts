@@ -47,7 +47,7 @@ export class OverrideRefused extends Error {
   }
 }
 
-export const MIN_REASON_LENGTH = 2;
+const MIN_REASON_LENGTH = 2;
 export const MAX_REASON_LENGTH = 1000;
 
 /**

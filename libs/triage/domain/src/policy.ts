@@ -5,11 +5,10 @@ import {
   TRIAGE_RULE_IDS,
   type LevelSla,
   type Sla,
-  type TriageRuleId,
   type TriageRules,
 } from '@chuishao/triage-contracts';
 
-export type { Level, LevelSla, Sla, TriageRules, TriageRuleId };
+export type { Level, LevelSla, Sla, TriageRules };
 export const RULE_IDS = TRIAGE_RULE_IDS;
 
 /** "Never below `floor`": the more urgent of the two (catalog order, RED most urgent). */

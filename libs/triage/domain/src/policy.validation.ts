@@ -11,12 +11,12 @@ export interface PolicyFieldError {
 
 export type PolicyValidation = { ok: true; sla: Sla; rules: TriageRules } | { ok: false; errors: PolicyFieldError[] };
 
-export const PHASES = ['report', 'arrive', 'complete'] as const;
+const PHASES = ['report', 'arrive', 'complete'] as const;
 const PHASE_ZH: Record<(typeof PHASES)[number], string> = { report: '报到', arrive: '到场', complete: '办结' };
 
 /** Longest deadline a policy may set (a year), and the other bounds documented in docs/triage-policy.md. */
-export const MAX_DURATION_MS = 366 * 86_400_000;
-export const LIMITS = {
+const MAX_DURATION_MS = 366 * 86_400_000;
+const LIMITS = {
   threshold: { min: 1, max: 1_000_000 },
   minEarlier: { min: 1, max: 1000 },
   radiusMeters: { max: 10_000 },

@@ -1,3 +1,1 @@
-export * from './triage-feature.module';
-export * from './policy/policy.repository';
-export { RECURRING_COUNT_SQL, SITES_AND_COUNTS_SQL } from './triage-whistle/recurring-count.sql';
+export { TriageFeatureModule } from './triage-feature.module';

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 /** OpenAPI only: GET /api/v1/assessment/annual (contract §12). */
-export class AnnualPeriodDto {
+class AnnualPeriodDto {
   @ApiProperty({ example: '2026-Q3' }) period!: string;
   @ApiProperty({ example: 1, description: '该期计分所用评分办法版本 / policy version of that period' }) policyVersion!: number;
   @ApiProperty({ example: '2026-10-08T01:00:00.000Z' }) asOf!: string;
@@ -9,13 +9,13 @@ export class AnnualPeriodDto {
   @ApiProperty({ example: 1, description: '所用考核表版本（已关闭并经申诉修订的取最新版）/ scorecard version used (the latest amended one)' }) version!: number;
 }
 
-export class AnnualRowPeriodDto {
+class AnnualRowPeriodDto {
   @ApiProperty({ example: '2026-Q3' }) period!: string;
   @ApiProperty({ nullable: true, type: Number, example: 88.5 }) total!: number | null;
   @ApiProperty({ example: 12 }) counted!: number;
 }
 
-export class AnnualRowDto {
+class AnnualRowDto {
   @ApiProperty({ format: 'uuid' }) departmentId!: string;
   @ApiProperty({ example: '和平区消防救援支队' }) name!: string;
   @ApiProperty({ nullable: true, type: Number, example: 86.4, description: '各期总分按计入件数加权平均；无计入件为 null / period totals weighted by counted assignments' }) score!: number | null;

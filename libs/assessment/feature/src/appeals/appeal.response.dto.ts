@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AppealTargetDto } from './appeal.request.dto';
 
 /** OpenAPI only: an appeal as the API answers it (contract §11). */
-export class AppealDecisionDto {
+class AppealDecisionDto {
   @ApiProperty({ enum: ['UPHOLD', 'REJECT'] }) decision!: string;
   @ApiProperty() reason!: string;
   @ApiProperty() decidedAt!: string;

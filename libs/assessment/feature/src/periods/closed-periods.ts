@@ -24,3 +24,12 @@ export async function closingOf(db: Queryable, period: Period, schema?: string):
 export async function lockPeriodYear(db: Queryable, period: Period): Promise<void> {
   await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`assessment-period:${period.year}`]);
 }
+
+/** The periods closed within the last `withinDays` days, the latest closing first, `atMost` of them. */
+export async function recentlyClosedPeriods(db: Queryable, withinDays: number, atMost: number): Promise<string[]> {
+  const rows: Array<{ period: string }> = await db.query(
+    `SELECT period FROM closed_periods WHERE closed_at > now() - make_interval(days => $1) ORDER BY closed_at DESC LIMIT $2`,
+    [withinDays, atMost],
+  );
+  return rows.map((r) => r.period);
+}

@@ -85,7 +85,7 @@ const COLUMN_SQL: Record<CountColumn, string> = {
 };
 export const COUNT_SQL_COLUMNS = COUNT_COLUMNS.map((c) => COLUMN_SQL[c]);
 
-export const whistleIdOf = (e: ProjectableEvent): string | null =>
+const whistleIdOf = (e: ProjectableEvent): string | null =>
   e.whistleId ?? ((e.data as { whistleId?: unknown } | null)?.whistleId as string | undefined) ?? null;
 
 /**

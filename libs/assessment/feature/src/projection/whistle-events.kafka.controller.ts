@@ -7,7 +7,7 @@ import { PROJECTED_TYPES, projectWhistleEvents } from './assessment-projection';
 import { districtTimeZone } from './district-time-zone';
 import { projectionProblem } from './event-shape';
 
-export const WHISTLE_EVENTS_CONSUMER = 'assessment-whistle-events';
+const WHISTLE_EVENTS_CONSUMER = 'assessment-whistle-events';
 
 /**
  * Keeps the facts the scorecards and the analysis are computed from, event by event: the

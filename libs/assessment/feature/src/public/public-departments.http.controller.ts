@@ -12,9 +12,9 @@ import { PublicDepartmentsResponseDto } from './public-departments.docs';
 import { closedPeriods, publishedRates, type PublishedPeriod, type Rates } from './published-rates';
 
 /** How many closed periods (this one included, oldest first) the trend shows. */
-export const TREND_PERIODS = 6;
+const TREND_PERIODS = 6;
 
-export class PublicDepartmentsQueryDto {
+class PublicDepartmentsQueryDto {
   @ApiPropertyOptional({ example: '2026-10', description: '已关闭的考核期（2026、2026-Q3、2026-09）；不填为最近一个已关闭的月份 / a closed period; default the last closed month' })
   @IsOptional()
   @IsString()

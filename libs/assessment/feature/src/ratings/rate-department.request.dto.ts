@@ -6,7 +6,7 @@ import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID,
 export const PERIOD_PATTERN = /^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/;
 export const PERIOD_MESSAGE = '考核期格式应为 2026、2026-Q3 或 2026-09 / period must look like 2026, 2026-Q3 or 2026-09';
 
-export class DeductionDto {
+class DeductionDto {
   @ApiProperty({ example: 5, minimum: 1, maximum: 100, description: '扣分 / points deducted' })
   @IsInt()
   @Min(1)

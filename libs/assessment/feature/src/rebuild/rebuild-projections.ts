@@ -33,7 +33,7 @@ export interface RebuildOptions {
   onProgress?: (p: RebuildProgress) => void;
 }
 
-export const ALL_PROJECTION_TABLES = [...WHISTLE_PROJECTION_TABLES, ...OWN_PROJECTION_TABLES];
+const ALL_PROJECTION_TABLES = [...WHISTLE_PROJECTION_TABLES, ...OWN_PROJECTION_TABLES];
 
 /** Drops and recreates the shadow schema with empty (unlogged) copies of the projection tables (same columns, keys and indexes). */
 export async function createShadowTables(db: Connection, live: string, shadow: string): Promise<void> {

@@ -3,7 +3,7 @@ import { IsInt, Max, Min } from 'class-validator';
 import { loadConfig, ToInt } from '@chuishao/platform';
 import { ServiceConfig } from '@chuishao/service-kit';
 
-export const DEFAULT_SCORECARD_CACHE_MB = 256;
+const DEFAULT_SCORECARD_CACHE_MB = 256;
 
 /** ASSESSMENT_SCORECARD_CACHE_MB: 0 … 65536 MiB; 0 turns the cache off. */
 function ScorecardCacheMegabytes(): PropertyDecorator {
@@ -23,7 +23,7 @@ export class AssessmentConfig extends ServiceConfig {
 }
 
 /** Only the cache setting (what the feature module reads when it builds the renderer). */
-export class ScorecardCacheConfig {
+class ScorecardCacheConfig {
   @ScorecardCacheMegabytes()
   ASSESSMENT_SCORECARD_CACHE_MB: number = DEFAULT_SCORECARD_CACHE_MB;
 }

@@ -4,11 +4,11 @@ import type { ScorecardResult } from './scorecard.reader';
 import { csvTable, localTime, type Cell, type WhistleName } from '../export/spreadsheet';
 
 /** Column headers of the score sheet (考核得分), in the order of the row. */
-export const SCORE_HEADERS = ['部门', '完成度得分', '计入件数', '按时', '逾期办结', '超期未办', '不计入', '满意度得分', '评价数', '感知度得分', '评分街道数', '总分', '等级', '排名', '样本不足'];
+const SCORE_HEADERS = ['部门', '完成度得分', '计入件数', '按时', '逾期办结', '超期未办', '不计入', '满意度得分', '评价数', '感知度得分', '评分街道数', '总分', '等级', '排名', '样本不足'];
 /** Column headers of a lost point (扣分说明): the whistle by its situation and street, times in local time. */
-export const EXPLANATION_HEADERS = ['考核项', '类别', '哨件（呼叫情形）', '街道', '办结时限', '办结时间', '评价/扣分理由', '扣分', '影响分值', '申诉'];
+const EXPLANATION_HEADERS = ['考核项', '类别', '哨件（呼叫情形）', '街道', '办结时限', '办结时间', '评价/扣分理由', '扣分', '影响分值', '申诉'];
 /** The CSV's one table: the department's scores, then one of its lost points (a department without any has one row with those cells empty). */
-export const CSV_HEADERS = ['考核期', '计算时点', '评分办法版本', ...SCORE_HEADERS, ...EXPLANATION_HEADERS];
+const CSV_HEADERS = ['考核期', '计算时点', '评分办法版本', ...SCORE_HEADERS, ...EXPLANATION_HEADERS];
 
 const COMPONENT_NAMES: Record<Explanation['component'], string> = { completion: '完成度', satisfaction: '满意度', perception: '感知度' };
 const KIND_NAMES: Record<Explanation['kind'], string> = { LATE: '逾期办结', MISSED: '超期未办', CLOSED: '随哨件关闭', FEEDBACK: '群众评价', DEDUCTION: '街道扣分' };
@@ -19,13 +19,13 @@ function gradeName(grade: ScorecardRow['grade'], policy: ScoringPolicy): string 
   return policy.grades.find((g) => g.grade === grade)?.name ?? policy.otherwise.name;
 }
 
-export function scoreCells(row: ScorecardRow, policy: ScoringPolicy): Cell[] {
+function scoreCells(row: ScorecardRow, policy: ScoringPolicy): Cell[] {
   const c = row.completion;
   return [row.name, c.score, c.counted, c.onTime, c.late, c.missed, c.excluded, row.satisfaction.score, row.satisfaction.responses, row.perception.score, row.perception.ratings, row.total, gradeName(row.grade, policy), row.rank, row.insufficientSample ? '样本不足' : ''];
 }
 
 /** A lost point in words a person reads: names instead of ids, local times. */
-export function explanationCells(e: Explanation, tz: string, names: Map<string, WhistleName>): Cell[] {
+function explanationCells(e: Explanation, tz: string, names: Map<string, WhistleName>): Cell[] {
   const appeal = 'restoredOnAppeal' in e && e.restoredOnAppeal ? '经申诉恢复' : '';
   if (e.component === 'perception') {
     return [COMPONENT_NAMES[e.component], KIND_NAMES[e.kind], '', e.streetName, '', '', e.reason, e.pointsLost, e.componentImpact, appeal];

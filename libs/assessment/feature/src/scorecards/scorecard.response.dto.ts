@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** OpenAPI only: the JSON scorecard (contract §7, §12), as ScorecardRenderer writes it. */
-export class ScorecardCompletionDto {
+class ScorecardCompletionDto {
   @ApiProperty({ nullable: true, example: 87.5, type: Number, description: '完成度 = 100 × Σ得分 / 计入件数；无计入件为 null' }) score!: number | null;
   @ApiProperty({ example: 12, description: '计入件数 = onTime + late + missed（minimumSample 据此判断样本是否足够）' }) counted!: number;
   @ApiProperty({ example: 10 }) onTime!: number;
@@ -15,17 +15,17 @@ export class ScorecardCompletionDto {
   excluded!: number;
 }
 
-export class ScorecardSatisfactionDto {
+class ScorecardSatisfactionDto {
   @ApiProperty({ nullable: true, type: Number, example: 93.33 }) score!: number | null;
   @ApiProperty({ example: 3 }) responses!: number;
 }
 
-export class ScorecardPerceptionDto {
+class ScorecardPerceptionDto {
   @ApiProperty({ nullable: true, type: Number, example: 88.5 }) score!: number | null;
   @ApiProperty({ example: 2 }) ratings!: number;
 }
 
-export class ScorecardExplanationDto {
+class ScorecardExplanationDto {
   @ApiProperty({ enum: ['completion', 'satisfaction', 'perception'] }) component!: string;
   @ApiProperty({
     enum: ['LATE', 'MISSED', 'CLOSED', 'FEEDBACK', 'DEDUCTION'],
@@ -52,7 +52,7 @@ export class ScorecardExplanationDto {
   @ApiProperty({ example: '哨件 … 逾期办结：办结时限 …，办结于 … / completed late: due …, completed …' }) message!: string;
 }
 
-export class ScorecardRowDto {
+class ScorecardRowDto {
   @ApiProperty({ format: 'uuid' }) departmentId!: string;
   @ApiProperty({ example: '和平区消防救援支队' }) name!: string;
   @ApiProperty({ type: ScorecardCompletionDto }) completion!: ScorecardCompletionDto;

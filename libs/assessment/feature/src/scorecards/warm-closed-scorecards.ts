@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { recentlyClosedPeriods } from '../periods/closed-periods';
 import { ScorecardRenderer } from './scorecard.renderer';
 
 /** How far back closed periods are warmed at boot, and how many at most. */
@@ -24,9 +25,7 @@ export class WarmClosedScorecards implements OnApplicationBootstrap {
   }
 
   private async warm(): Promise<void> {
-    const rows: Array<{ period: string }> = await this.dataSource
-      .query(`SELECT period FROM closed_periods WHERE closed_at > now() - make_interval(days => $1) ORDER BY closed_at DESC LIMIT $2`, [WARM_CLOSED_WITHIN_DAYS, WARM_AT_MOST])
-      .catch(() => []);
-    await this.renderer.warmAll(rows.map((r) => r.period));
+    const periods = await recentlyClosedPeriods(this.dataSource, WARM_CLOSED_WITHIN_DAYS, WARM_AT_MOST).catch(() => []);
+    await this.renderer.warmAll(periods);
   }
 }

@@ -8,7 +8,7 @@ import { AlertsRepository, type AlertCounts } from './alerts.repository';
 import { dueNotices, type NoticeStage } from './deadline-notices';
 
 /** How often a stream looks again (deadlines, counts): notices arrive within this long. */
-export const ALERTS_TICK_MS = Number(process.env['CHUISHAO_ALERTS_TICK_MS'] ?? 5000);
+const ALERTS_TICK_MS = Number(process.env['CHUISHAO_ALERTS_TICK_MS'] ?? 5000);
 /** A comment line this often keeps idle connections (and the proxies on the way) open. */
 const KEEPALIVE_MS = 20_000;
 /** Open streams per dispatch instance; past that 503 (the console retries). */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** OpenAPI descriptions of the assignment resource (the shapes come from AssignmentRepository). */
-export class DispatchDeadlinesResponse {
+class DispatchDeadlinesResponse {
   @ApiProperty({ type: String, example: '2026-11-25T08:15:00.000Z', description: '报到时限 / report by' })
   reportBy!: string;
   @ApiProperty({ type: String, example: '2026-11-25T08:30:00.000Z', description: '到场时限 / arrive by' })
@@ -10,14 +10,14 @@ export class DispatchDeadlinesResponse {
   completeBy!: string;
 }
 
-export class DispatchDeadlineEntryResponse {
+class DispatchDeadlineEntryResponse {
   @ApiProperty({ enum: ['REPORT', 'ARRIVE', 'COMPLETE'] })
   kind!: string;
   @ApiProperty({ example: '2026-11-25T08:15:00.000Z' })
   dueAt!: string;
 }
 
-export class DispatchAssignmentWhistleResponse {
+class DispatchAssignmentWhistleResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ format: 'uuid', nullable: true })

@@ -12,7 +12,7 @@ const judged = counter('chuishao_dispatch_deadlines_judged_total', 'Deadlines ju
 const waiting = gauge('chuishao_dispatch_deadlines_waiting', 'Due deadlines waiting until every replies partition has been applied past them (contract §4)');
 
 /** The longest the scheduler sleeps: a deadline is judged within about this long after it falls due. */
-export const MAX_SLEEP_MS = 1000;
+const MAX_SLEEP_MS = 1000;
 /** Due deadlines read per pass, and whistles judged concurrently (each in its own transaction). */
 const BATCH = 200;
 const WORKERS = 4;

@@ -30,7 +30,7 @@ interface Row {
 
 const iso = (d: Date): string => new Date(d).toISOString();
 
-export function presentExtension(r: Row): ExtensionResource {
+function presentExtension(r: Row): ExtensionResource {
   return {
     requestId: r.request_id,
     assignmentId: r.assignment_id,

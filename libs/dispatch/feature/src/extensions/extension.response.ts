@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { DispatchAssignmentResponse } from '../assignments/assignment.response';
 
 /** OpenAPI description of an extension request (延期申请, contract §11). */
-export class DispatchExtensionResponse {
+class DispatchExtensionResponse {
   @ApiProperty({ format: 'uuid', description: '申请编号（裁决时使用）/ the id the decision names' })
   requestId!: string;
   @ApiProperty({ format: 'uuid' })
@@ -55,7 +55,7 @@ class ExtensionQueueWhistle {
   situationCode!: string | null;
 }
 
-export class DispatchExtensionQueueItemResponse extends DispatchExtensionResponse {
+class DispatchExtensionQueueItemResponse extends DispatchExtensionResponse {
   @ApiProperty({ type: ExtensionQueueAssignment })
   assignment!: ExtensionQueueAssignment;
   @ApiProperty({ type: ExtensionQueueWhistle })

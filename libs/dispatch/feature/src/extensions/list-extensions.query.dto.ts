@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
-export const EXTENSION_STATUSES = ['PENDING', 'APPROVED', 'DENIED'] as const;
+const EXTENSION_STATUSES = ['PENDING', 'APPROVED', 'DENIED'] as const;
 
 /** GET /api/v1/assignments/extensions?status=&departmentId=&limit= (the command center's queue, oldest first). */
 export class ListExtensionsQueryDto {

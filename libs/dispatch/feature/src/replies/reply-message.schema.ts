@@ -14,7 +14,7 @@ import { MAX_JSON_DEPTH, normaliseText, normaliseTextTree } from '@chuishao/plat
  * is NFC-normalised and trimmed before the length and required rules, so a DISPUTE whose note is
  * five spaces has no note (the decider refuses it: NOTE_REQUIRED).
  */
-export const REPLY_LIMITS = { replyId: 128, name: 100, note: 4000, result: 4000, reason: 2000 } as const;
+const REPLY_LIMITS = { replyId: 128, name: 100, note: 4000, result: 4000, reason: 2000 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

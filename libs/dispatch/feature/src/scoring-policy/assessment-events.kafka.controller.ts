@@ -6,7 +6,7 @@ import { envelopeOrReject, PARK_PERMANENT_FAILURES, KafkaEventContext, processOn
 import type { ScoringPolicyPublishedData } from '@chuishao/assessment-contracts';
 import { ScoringPolicyCaps, scoringPolicyProblem } from './scoring-policy-caps';
 
-export const DISPATCH_SCORING_POLICY_CONSUMER = 'dispatch-scoring-policy';
+const DISPATCH_SCORING_POLICY_CONSUMER = 'dispatch-scoring-policy';
 
 /**
  * Keeps the extension cap of each scoring policy version assessment publishes (contract §11/§12;

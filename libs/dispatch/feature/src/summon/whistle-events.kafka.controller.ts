@@ -11,7 +11,7 @@ import { briefOf, WhistleBriefs } from '../whistle/whistle-briefs';
 import { RecentBriefs } from '../whistle/recent-briefs';
 import { ReactToWhistleFactsHandler } from '../whistle-facts/react-to-whistle-facts.handler';
 
-export const DISPATCH_WHISTLE_EVENTS_CONSUMER = 'dispatch-whistle-events';
+const DISPATCH_WHISTLE_EVENTS_CONSUMER = 'dispatch-whistle-events';
 
 /** The whistle events dispatch acts on; every one at most once (inbox), in the whistle's order. */
 @Controller()

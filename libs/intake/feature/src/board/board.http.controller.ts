@@ -8,7 +8,7 @@ import { nextDeadlineKind } from '@chuishao/intake-domain';
 import { BoardRepository } from './board.repository';
 import { Access, accessOnly } from '@chuishao/auth';
 
-export const BOARD_NEAREST = 20;
+const BOARD_NEAREST = 20;
 const CLOSED = ['RESOLVED', 'WITHDRAWN'];
 
 class BoardItemDto {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-export class AreaDto {
+class AreaDto {
   @ApiProperty({ example: 'EMERGENCY', enum: ['CONFLICT_SCREENING', 'PUBLIC_SERVICE', 'JOINT_ENFORCEMENT', 'KEY_WORK', 'EMERGENCY'] })
   code!: string;
   @ApiProperty({ example: '应急处置' })
@@ -9,7 +9,7 @@ export class AreaDto {
   nameEn!: string;
 }
 
-export class SituationDto {
+class SituationDto {
   @ApiProperty({ example: 'FIRE_LANE_BLOCKED', description: '稳定编码 / stable code' })
   code!: string;
   @ApiProperty({ example: 'EMERGENCY' })
@@ -26,7 +26,7 @@ export class SituationDto {
   assistDepartments!: string[];
 }
 
-export class DepartmentDto {
+class DepartmentDto {
   @ApiProperty({ format: 'uuid', example: '90c4452e-f2b5-5aac-a8a9-3515eb0a3e2d' })
   id!: string;
   @ApiProperty({ example: '和平区消防救援支队' })
@@ -35,14 +35,14 @@ export class DepartmentDto {
   nameEn!: string;
 }
 
-export class CommunityDto {
+class CommunityDto {
   @ApiProperty({ format: 'uuid', example: '39753009-96c5-53f8-a60e-d9f5e47bf649' })
   id!: string;
   @ApiProperty({ example: '静园社区' })
   name!: string;
 }
 
-export class StreetDto {
+class StreetDto {
   @ApiProperty({ format: 'uuid', example: 'cdd804c6-dc1e-512e-a6f6-f2f1f0cdba2b' })
   id!: string;
   @ApiProperty({ example: '劝业场街道' })
@@ -53,7 +53,7 @@ export class StreetDto {
   communities!: CommunityDto[];
 }
 
-export class SlaDto {
+class SlaDto {
   @ApiProperty({ example: 'PT15M', description: '报到时限（自派单起）/ report within (from dispatch)' })
   report!: string;
   @ApiProperty({ example: 'PT30M', description: '到场时限 / arrive within' })
@@ -62,7 +62,7 @@ export class SlaDto {
   complete!: string;
 }
 
-export class LevelDto {
+class LevelDto {
   @ApiProperty({ example: 'RED', enum: ['RED', 'YELLOW', 'BLUE'] })
   code!: string;
   @ApiProperty({ example: '红色' })

@@ -6,7 +6,7 @@ import { envelopeOrReject, PARK_PERMANENT_FAILURES, KafkaEventContext, processOn
 import type { TriagePolicyPublishedData } from '@chuishao/triage-contracts';
 import { policyProblem, TriagePolicyRepository } from './triage-policy.repository';
 
-export const TRIAGE_POLICY_CONSUMER = 'intake-triage-policy';
+const TRIAGE_POLICY_CONSUMER = 'intake-triage-policy';
 
 /**
  * Keeps the SLA of each published triage policy (intake cannot read triage's database), so that

@@ -18,7 +18,7 @@ import { FeedbackTokenRepository, type FeedbackTokenRow } from './feedback-token
 const feedbackTotal = counter('chuishao_intake_feedback_total', 'Resident feedback given, by rating', ['rating']);
 
 /** Who gives feedback through a one-time link: a resident, unauthenticated (recorded as the event's actor). */
-export const RESIDENT_ACTOR = { role: 'resident', org: null, sub: 'feedback-link' } as const;
+const RESIDENT_ACTOR = { role: 'resident', org: null, sub: 'feedback-link' } as const;
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
@@ -83,7 +83,7 @@ export class FeedbackHandler {
   }
 }
 
-export function presentFeedbackSummary(view: WhistleView, row: FeedbackTokenRow) {
+function presentFeedbackSummary(view: WhistleView, row: FeedbackTokenRow) {
   const catalog = defaultCatalog();
   const situation = catalog.situation(view.situationCode);
   const area = catalog.area(view.area);

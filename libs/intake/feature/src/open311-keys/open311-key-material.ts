@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Every key starts so: people and secret scanners recognise it. */
-export const OPEN311_KEY_PREFIX = 'o311_';
+const OPEN311_KEY_PREFIX = 'o311_';
 /** How much of a key lists show: the prefix and 8 characters (48 bits), never enough to use it. */
 const SHOWN = OPEN311_KEY_PREFIX.length + 8;
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 /** A key as lists show it: never the key, never its hash. */
-export class Open311KeyResponseDto {
+class Open311KeyResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) streetId!: string;
   @ApiProperty({ type: String, nullable: true }) label!: string | null;

@@ -11,7 +11,7 @@ import { metadataFor } from '../whistles/metadata';
 import { newOpen311Key } from './open311-key-material';
 import { Open311KeysRepository, type Open311KeyListItem } from './open311-keys.repository';
 
-export const open311KeyStreamId = (keyId: string): string => `open311key-${keyId}`;
+const open311KeyStreamId = (keyId: string): string => `open311key-${keyId}`;
 
 /**
  * Issues and revokes streets' Open311 keys (contract §14): read → decide → append on intake's

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatOfUrl } from './open311-error';
 import { toXml } from './xml';
 
-export const OPEN311_PREFIX = '/open311/v2';
+const OPEN311_PREFIX = '/open311/v2';
 const FORM = 'application/x-www-form-urlencoded';
 
 function isOpen311(url: string): boolean {
@@ -12,7 +12,7 @@ function isOpen311(url: string): boolean {
 }
 
 /** `a=1&attribute[x]=2` → `{ a: '1', 'attribute[x]': '2' }` (the last of repeated keys wins). */
-export function parseForm(body: string): Record<string, string> {
+function parseForm(body: string): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(body));
 }
 

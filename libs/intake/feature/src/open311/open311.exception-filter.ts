@@ -5,7 +5,7 @@ import { formatOfUrl, open311ErrorOf } from './open311-error';
 import { toXml } from './xml';
 
 /** Writes an Open311 error list in the format of the URL (`.xml` → XML, else JSON). */
-export function sendOpen311Error(reply: FastifyReply, url: string, status: number, description: string): void {
+function sendOpen311Error(reply: FastifyReply, url: string, status: number, description: string): void {
   const errors = [{ code: status, description }];
   void reply.code(status);
   if (formatOfUrl(url) === 'xml') {

@@ -29,7 +29,7 @@ const OPEN311_READ_ACCESS = { ...PUBLIC_ACCESS, note: 'no key: the public view; 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPEN_STATUSES = ['BLOWN', 'TRIAGED', 'DISPATCHED', 'IN_PROGRESS', 'COMPLETED', 'REOPENED'];
 const NINETY_DAYS = 90 * 24 * 3600 * 1000;
-export const OPEN311_MAX_REQUESTS = 1000;
+const OPEN311_MAX_REQUESTS = 1000;
 /** Changes when the service list changes (the catalog's version). */
 const CHANGESET = '2026-11-25T00:00:00+08:00';
 

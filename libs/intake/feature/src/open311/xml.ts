@@ -7,7 +7,7 @@
 export type XmlValue = string | number | boolean | null | undefined | XmlValue[] | { [key: string]: XmlValue };
 
 /** The element name of one item of an array, by the array's element name (Open311's shapes). */
-export const ITEM_NAMES: Readonly<Record<string, string>> = {
+const ITEM_NAMES: Readonly<Record<string, string>> = {
   services: 'service',
   service_requests: 'request',
   attributes: 'attribute',

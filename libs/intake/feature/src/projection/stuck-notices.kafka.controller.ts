@@ -5,10 +5,10 @@ import { TOPICS } from '@chuishao/contracts';
 import { KafkaEventContext, processOnce, RejectMessage, type StuckNotice } from '@chuishao/messaging';
 import { StuckWhistlesRepository } from './stuck-whistles.repository';
 
-export const STUCK_NOTICES_CONSUMER = 'intake-whistle-stuck';
+const STUCK_NOTICES_CONSUMER = 'intake-whistle-stuck';
 
 /** The first way a value breaks the stuck notice's shape, or undefined. */
-export function stuckNoticeProblem(value: unknown): string | undefined {
+function stuckNoticeProblem(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'notice is not a JSON object';
   const n = value as Record<string, unknown>;
   for (const field of ['key', 'service', 'consumer', 'since'] as const) if (typeof n[field] !== 'string') return `${field} must be a string`;

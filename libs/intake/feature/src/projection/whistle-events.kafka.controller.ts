@@ -8,7 +8,7 @@ import { TOPICS } from '@chuishao/contracts';
 import { evolveView, type WhistleView } from '@chuishao/intake-domain';
 import { WhistleRepository, type LedgerRow } from '../whistles/whistle.repository';
 
-export const WHISTLE_VIEW_CONSUMER = 'intake-whistle-view';
+const WHISTLE_VIEW_CONSUMER = 'intake-whistle-view';
 
 /**
  * Projects every whistle event, from every service, into (1) the whistle's audit ledger — the

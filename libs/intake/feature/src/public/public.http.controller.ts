@@ -17,8 +17,8 @@ import { PublicWhistleDto, PublicWhistleListDto } from './public.docs';
 import { PublicBoardDto } from './public-board.docs';
 
 /** The board's window of "recent" whistles, and how many of the newest it lists. */
-export const PUBLIC_RECENT_DAYS = 30;
-export const PUBLIC_RECENT_ITEMS = 20;
+const PUBLIC_RECENT_DAYS = 30;
+const PUBLIC_RECENT_ITEMS = 20;
 const FEED_ITEMS = 50;
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** The gateway limits the public routes per client (contract §13). */

@@ -19,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-export class LocationDto {
+class LocationDto {
   @ApiProperty({ example: '和平区劝业场街道福缘里小区 3 号楼通道', maxLength: 300 })
   @IsString()
   @IsNotEmpty()
@@ -46,7 +46,7 @@ export class LocationDto {
   lng?: number;
 }
 
-export class HintsDto {
+class HintsDto {
   @ApiPropertyOptional({ description: '是否危及生命安全 / life safety at risk', default: false })
   @IsOptional()
   @IsBoolean()
@@ -60,7 +60,7 @@ export class HintsDto {
   householdsAffected?: number;
 }
 
-export class AttachmentDto {
+class AttachmentDto {
   @ApiProperty({ example: 'https://files.example.gov.cn/p/1.jpg' })
   @IsString()
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true })

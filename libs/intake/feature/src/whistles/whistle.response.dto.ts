@@ -65,7 +65,7 @@ class FeedbackLinkDto {
 }
 
 /** The read model of a whistle (contract §2). */
-export class StuckDto {
+class StuckDto {
   @ApiProperty({ example: 'dispatch', description: '搁置该哨件消息的服务 / the service whose consumer parked the whistle’s events' }) service!: string;
   @ApiProperty({ example: 'PostgreSQL 22P05: unsupported Unicode escape sequence', description: '原因 / why the event could not be applied' }) reason!: string;
   @ApiProperty({ example: '2026-12-04T08:00:00.000Z' }) since!: string;

@@ -10,7 +10,7 @@ export interface OpenApiOptions {
 }
 
 /** The security schemes of every document: a JWT bearer token, and Open311's street `api_key`. */
-export const SECURITY_SCHEMES = {
+const SECURITY_SCHEMES = {
   bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: '`Authorization: Bearer <JWT>`（角色 role、组织 org，契约 §0）' },
   open311ApiKey: {
     type: 'apiKey',
@@ -88,7 +88,7 @@ function finishOperation(op: OperationObject): void {
 }
 
 /** The merged document's title and description (the gateway's /docs). */
-export const CHUISHAO_API_INFO: OpenAPIObject['info'] = {
+const CHUISHAO_API_INFO: OpenAPIObject['info'] = {
   title: 'Chuishao 吹哨报到 API',
   version: '1.0.0',
   description:

@@ -6,7 +6,7 @@ import { DEFAULT_TRIAGE_POLICY } from '@chuishao/triage-domain';
  * request body's `sla` and `rules` are validated by the domain's validatePolicy, not by
  * class-validator, so that every problem comes back as one 422 with field paths.
  */
-export class LevelSlaSchema {
+class LevelSlaSchema {
   @ApiProperty({ example: 'PT15M', description: '报到时限，自派单时起算，ISO 8601 时长（W/D/H/M/S，可用秒如 PT2S；不可用年、月）/ report-by, from dispatch' })
   report!: string;
   @ApiProperty({ example: 'PT30M', description: '到场时限，须长于报到时限 / arrive-by, longer than report' })
@@ -24,17 +24,17 @@ export class SlaSchema {
   BLUE!: LevelSlaSchema;
 }
 
-export class BaseRuleSchema {
+class BaseRuleSchema {
   @ApiProperty({ enum: [true], description: '基础级别（情形默认级别）不可停用 / the base rule cannot be disabled' })
   enabled!: true;
 }
-export class LifeSafetyRuleSchema {
+class LifeSafetyRuleSchema {
   @ApiProperty({ example: true })
   enabled!: boolean;
   @ApiProperty({ enum: ['RED', 'YELLOW', 'BLUE'], example: 'RED', description: 'hints.lifeSafety 为真时不低于该级别 / at least this level when hints.lifeSafety' })
   level!: string;
 }
-export class HouseholdsRuleSchema {
+class HouseholdsRuleSchema {
   @ApiProperty({ example: true })
   enabled!: boolean;
   @ApiProperty({ example: 50, minimum: 1, maximum: 1000000, description: '受影响户数 ≥ threshold 时提级 / raise when householdsAffected ≥ threshold' })
@@ -42,7 +42,7 @@ export class HouseholdsRuleSchema {
   @ApiProperty({ example: 1, minimum: 1, maximum: 2, description: '提升级数 / levels to raise' })
   steps!: number;
 }
-export class RecurringRuleSchema {
+class RecurringRuleSchema {
   @ApiProperty({ example: true })
   enabled!: boolean;
   @ApiProperty({ example: 2, minimum: 1, maximum: 1000, description: '此前同类呼叫至少几起 / at least this many earlier whistles' })
@@ -54,7 +54,7 @@ export class RecurringRuleSchema {
   @ApiProperty({ example: 1, minimum: 1, maximum: 2 })
   steps!: number;
 }
-export class EmergencyFloorRuleSchema {
+class EmergencyFloorRuleSchema {
   @ApiProperty({ example: true })
   enabled!: boolean;
   @ApiProperty({ example: 'EMERGENCY', description: '呼叫领域代码 / area code' })
@@ -76,7 +76,7 @@ export class TriageRulesSchema {
   'emergency-floor'!: EmergencyFloorRuleSchema;
 }
 
-export class PublishedBySchema {
+class PublishedBySchema {
   @ApiProperty({ example: 'command-center' })
   role!: string;
   @ApiProperty({ nullable: true, type: String, example: null })

@@ -2,7 +2,7 @@ import type { Queryable } from '@chuishao/postgres';
 import { EARTH_RADIUS_M, isRecurringNeighbour, type TriagePolicy, type WhistleSite } from '@chuishao/triage-domain';
 import type { RecurringCount } from './recurring-count';
 
-/** The SQL expressions a recurring count compares against: parameters, or the columns of a batch's rows. */
+/** The SQL expressions a recurring count compares against (the columns of the batch's rows, in the sites statement). */
 interface RecurringRefs {
   situation: string;
   whistleId: string;
@@ -42,18 +42,6 @@ function recurringCountSql(r: RecurringRefs): string {
        AND 2 * ${EARTH_RADIUS_M} * asin(sqrt(power(sin(radians(w.lat - ${r.lat}) / 2), 2) +
          cos(radians(${r.lat})) * cos(radians(w.lat)) * power(sin(radians(w.lng - ${r.lng}) / 2), 2))) <= ${r.radius})`;
 }
-
-/** One whistle's count: $1 situation, $2 whistle id, $3 blown at, $4 window days, $5 normalised address, $6 lat, $7 lng, $8 radius (m). */
-export const RECURRING_COUNT_SQL = `SELECT ${recurringCountSql({
-  situation: '$1',
-  whistleId: '$2::uuid',
-  blownAt: '$3::timestamptz',
-  windowDays: '$4::int',
-  address: '$5',
-  lat: '$6::float8',
-  lng: '$7::float8',
-  radius: '$8::float8',
-})} AS n`;
 
 /**
  * A batch of whistles' sites recorded and their recurring neighbours counted in one statement

@@ -8,7 +8,7 @@ import type { SiteIndex, TriagePolicy, WhistleSite } from '@chuishao/triage-doma
  * in-memory index, while triage is its consumer group's only member (ADR 0017), and the database
  * (SqlRecurringCount) otherwise; `RecurringSites.counter` chooses. Both are tested equal to the
  * pure `recurringCount` (triage domain): the index in site-index.unit.spec.ts, the SQL in
- * apps/triage/test/triage-recurring.int.spec.ts.
+ * libs/triage/feature/test/recurring-count.sql.int.spec.ts.
  */
 export interface RecurringCount {
   readonly source: 'memory' | 'database';

@@ -39,7 +39,7 @@ export function sitesInsert(sites: readonly WhistleSite[]): Companion {
 }
 
 /** The longest recurring window of any policy version: what the index must hold. */
-export function longestWindowDays(versions: readonly PolicyVersion[]): number {
+function longestWindowDays(versions: readonly PolicyVersion[]): number {
   return Math.max(...versions.map((v) => v.policy.rules.recurring.windowDays));
 }
 

@@ -14,7 +14,7 @@ export const countedTotal = counter(
  * chuishao_consumer_batch_seconds has the whole batch.
  */
 const DECISION_BUCKETS = [0.00025, 0.0005, 0.00075, 0.001, 0.00125, 0.0015, 0.00175, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
-export const decisionSeconds = histogram(
+const decisionSeconds = histogram(
   'chuishao_triage_decision_seconds',
   "Triage's decision, per whistle: its batch's recurring counts (in memory, or the sites and counts statement), the policy in force and the rules (not the append, inbox rows or commit)",
   [],
@@ -26,7 +26,7 @@ export const decisionSeconds = histogram(
  * for a core: on a machine whose cores are all busy, the scheduler can suspend the thread in the
  * middle of it, which the wall time above counts.
  */
-export const decisionCpuSeconds = histogram(
+const decisionCpuSeconds = histogram(
   'chuishao_triage_decision_cpu_seconds',
   "Triage's decision, per whistle, in the process's CPU time: the same work as chuishao_triage_decision_seconds without the time it waited for a core",
   [],

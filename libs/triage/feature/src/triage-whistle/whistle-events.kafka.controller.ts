@@ -7,7 +7,7 @@ import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import { TriageWhenWhistleBlownHandler } from './triage-when-whistle-blown.handler';
 import { RecordClosureWhenWhistleClosedHandler, type ClosingEnvelope } from '../override/record-closure-when-whistle-closed.handler';
 
-export const TRIAGE_CONSUMER = 'triage-whistle-events';
+const TRIAGE_CONSUMER = 'triage-whistle-events';
 
 /** Triage's consumer of the whistle topic: WhistleBlown → triage; WhistleConfirmed/WhistleWithdrawn → closure. Other types are ignored. */
 @Controller()
