@@ -20,8 +20,8 @@ export function configureMetrics(service?: string): Registry {
   if (!defaultMetricsStarted) {
     defaultMetricsStarted = true;
     // The event-loop lag is sampled every 100 ms, not prom-client's default 10 ms: each sample is a
-    // timer that wakes the process, and 100 wake-ups a second cost ~10 ms of CPU a second per idle
-    // service on this machine. A lag worth alerting on is far longer than 100 ms anyway.
+    // timer that wakes the process, and an idle service should not wake a hundred times a second.
+    // A lag worth alerting on is far longer than 100 ms anyway.
     collectDefaultMetrics({ register: metricsRegistry, eventLoopMonitoringPrecision: 100 });
   }
   return metricsRegistry;

@@ -44,8 +44,7 @@ export function trackWrites<T>(tracker: WriteTracker<T>): () => void {
 
 /**
  * A node-postgres client that prepares every parameterised statement once per connection and then
- * only binds and executes it: PostgreSQL parses and plans it once instead of on every call — about
- * 45 % less server time for our append statement (ADR 0007). Statements without parameters (BEGIN,
+ * only binds and executes it: PostgreSQL parses and plans it once instead of on every call (ADR 0007). Statements without parameters (BEGIN,
  * COMMIT, multi-statement batches with escaped literals) go unchanged.
  *
  * It also follows its transactions far enough to tell each registered {@link WriteTracker} when the

@@ -25,7 +25,7 @@ interface RecurringRefs {
  * (the (situation, lat, lng, blown_at) index: a bounding box 1 % larger than the circle, the window
  * checked in the index). Each arm has one index that fits it whatever the table's statistics say;
  * the OR was planned well only after an ANALYZE, and before one (a new database, a server without
- * autovacuum) it read every whistle of the situation in the window: ~4 ms a whistle at ~900 of them.
+ * autovacuum) it read every whistle of the situation in the window (ADR 0012).
  */
 function recurringCountSql(r: RecurringRefs): string {
   const dLat = `${r.radius} * 1.01 / 111194.9`;
@@ -56,7 +56,7 @@ function recurringCountSql(r: RecurringRefs): string {
  * these sites included — before the Kafka offsets are committed. If the append writes nothing (every message a duplicate), the sites were already
  * there: a message's inbox row is only ever written after its site. A crash in between loses at
  * most sites whose messages were not marked done, and are redelivered. One fsync wait fewer a
- * batch: 2.85 → 1.6 ms p50 for this statement at 10 whistles/s.
+ * batch (ADR 0010; measured in docs/performance.md).
  */
 export const SITES_AND_COUNTS_SQL = `
   WITH i AS (
