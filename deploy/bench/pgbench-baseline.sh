@@ -47,28 +47,7 @@ psql_db() { PGOPTIONS="-c client_min_messages=warning" "$PSQL" -X -q -v ON_ERROR
 
 psql_db -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null
 
-psql_db -d "$DB" >/dev/null <<'SQL'
-CREATE TABLE events (
-  global_position bigserial PRIMARY KEY,
-  event_id        uuid        NOT NULL UNIQUE,
-  stream_id       text        NOT NULL,
-  stream_position bigint      NOT NULL,
-  type            text        NOT NULL,
-  data            jsonb       NOT NULL,
-  metadata        jsonb       NOT NULL,
-  occurred_at     timestamptz NOT NULL DEFAULT now(),
-  prev_hash       char(64)    NOT NULL,
-  hash            char(64)    NOT NULL,
-  UNIQUE (stream_id, stream_position)
-);
-CREATE TABLE outbox (
-  id         bigserial PRIMARY KEY,
-  topic      text        NOT NULL,
-  key        text        NOT NULL,
-  payload    jsonb       NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
-);
-SQL
+psql_db -d "$DB" -f "$(dirname "${BASH_SOURCE[0]}")/baseline-tables.sql" >/dev/null
 
 # One transaction = one new whistle stream (position 1) + its outbox row, as two statements like the
 # app sends them. The event's data is ~600 bytes of JSON (close to a real WhistleBlown); the outbox

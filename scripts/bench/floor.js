@@ -34,6 +34,7 @@
 // 5,000 it is.
 'use strict';
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
 const { Client, Pool } = require('pg');
@@ -44,29 +45,9 @@ const HOPS = 3;
 const PARTITIONS = 6;
 const dist = (p) => require(path.join(ROOT, 'dist', p));
 
-/** The pgbench baseline's two tables (deploy/bench/pgbench-baseline.sh), in a schema per hop. */
-const schemaSql = (schema) => `
-CREATE SCHEMA IF NOT EXISTS ${schema};
-CREATE TABLE IF NOT EXISTS ${schema}.events (
-  global_position bigserial PRIMARY KEY,
-  event_id        uuid        NOT NULL UNIQUE,
-  stream_id       text        NOT NULL,
-  stream_position bigint      NOT NULL,
-  type            text        NOT NULL,
-  data            jsonb       NOT NULL,
-  metadata        jsonb       NOT NULL,
-  occurred_at     timestamptz NOT NULL DEFAULT now(),
-  prev_hash       char(64)    NOT NULL,
-  hash            char(64)    NOT NULL,
-  UNIQUE (stream_id, stream_position)
-);
-CREATE TABLE IF NOT EXISTS ${schema}.outbox (
-  id         bigserial PRIMARY KEY,
-  topic      text        NOT NULL,
-  key        text        NOT NULL,
-  payload    jsonb       NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
-);`;
+/** The pgbench baseline's two tables (deploy/bench/baseline-tables.sql), in a schema per hop. */
+const schemaSql = (schema) =>
+  `CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};\n${fs.readFileSync(path.join(ROOT, 'deploy/bench/baseline-tables.sql'), 'utf8')}\nRESET search_path;`;
 
 /** A hop's write: one statement, its own transaction — an event row and an outbox row per message (the pgbench baseline's rows). */
 const APPEND = `
