@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Companion } from '@chuishao/postgres';
+import type { Companion, Queryable } from '@chuishao/postgres';
 
 /**
  * A consumer batch's transaction (see KafkaEventServer): a handler given it (through its
@@ -168,7 +168,7 @@ export function currentManager(dataSource: DataSource, ctx?: InBatch): DataSourc
 }
 
 /** Whether `consumer` has processed `messageId` already (its inbox row is there). */
-export async function inboxHas(db: Pick<EntityManager, 'query'>, consumer: string, messageId: string): Promise<boolean> {
+export async function inboxHas(db: Queryable, consumer: string, messageId: string): Promise<boolean> {
   const rows: unknown[] = await db.query(`SELECT 1 FROM inbox WHERE consumer = $1 AND message_id = $2`, [consumer, messageId]);
   return rows.length > 0;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { OpenDeadline } from './deadline-notices';
+import type { Queryable } from '@chuishao/postgres';
 
 /** Assignment states in which the department still has to act (a dispute waits on the center). */
 const OPEN = `('SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS')`;
@@ -8,17 +8,15 @@ const OPEN = `('SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS')`;
 /** Counts shown as badges: a department's own, or the district's (command center, offices, admin). */
 export type AlertCounts = { needingAction: number } | { overdue: number; disputed: number; extensionsPending: number };
 
-type Db = Pick<EntityManager, 'query'>;
-
 /** What the alerts stream reads from dispatch's own tables. */
 @Injectable()
 export class AlertsRepository {
-  async departmentCounts(db: Db, departmentId: string): Promise<AlertCounts> {
+  async departmentCounts(db: Queryable, departmentId: string): Promise<AlertCounts> {
     const [row] = (await db.query(`SELECT count(*)::int AS n FROM assignments WHERE department_id = $1 AND status IN ${OPEN}`, [departmentId])) as Array<{ n: number }>;
     return { needingAction: row?.n ?? 0 };
   }
 
-  async districtCounts(db: Db): Promise<AlertCounts> {
+  async districtCounts(db: Queryable): Promise<AlertCounts> {
     const [row] = (await db.query(
       `SELECT (SELECT count(*)::int FROM assignments WHERE status IN ${OPEN} AND jsonb_array_length(overdue) > 0) AS overdue,
               (SELECT count(*)::int FROM assignments WHERE status = 'DISPUTED') AS disputed,
@@ -32,7 +30,7 @@ export class AlertsRepository {
    * still works on, whose step is not done yet (a reported assignment hears nothing of its report
    * deadline).
    */
-  async openDeadlines(db: Db, departmentId: string): Promise<OpenDeadline[]> {
+  async openDeadlines(db: Queryable, departmentId: string): Promise<OpenDeadline[]> {
     const rows = (await db.query(
       `SELECT d.assignment_id, d.whistle_id, d.kind, d.due_at, b.title
          FROM deadlines d JOIN assignments a ON a.id = d.assignment_id

@@ -1,9 +1,9 @@
 import type { Level, AssignmentStatus } from '@chuishao/contracts';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { AssignmentRole, Deadlines } from '@chuishao/dispatch-contracts';
 import type { WhistlePhase } from '@chuishao/dispatch-domain';
 import type { ExtensionResource } from '../extensions/extension-requests.repository';
+import type { Queryable } from '@chuishao/postgres';
 
 interface AssignmentRow {
   id: string;
@@ -75,19 +75,19 @@ const SELECT = `
 @Injectable()
 export class AssignmentRepository {
   /** The whistle an assignment belongs to, or undefined for an unknown assignment. */
-  async whistleOf(db: Pick<EntityManager, 'query'>, assignmentId: string): Promise<string | undefined> {
+  async whistleOf(db: Queryable, assignmentId: string): Promise<string | undefined> {
     const rows: Array<{ whistle_id: string }> = await db.query(`SELECT whistle_id FROM assignments WHERE id = $1`, [assignmentId]);
     return rows[0]?.whistle_id;
   }
 
-  async find(db: Pick<EntityManager, 'query'>, id: string): Promise<AssignmentResource | undefined> {
+  async find(db: Queryable, id: string): Promise<AssignmentResource | undefined> {
     const rows: AssignmentRow[] = await db.query(`${SELECT} WHERE a.id = $1`, [id]);
     return rows[0] ? present(rows[0]) : undefined;
   }
 
   /** Newest summons first, keyset-paginated by (summoned_at, id). */
   async list(
-    db: Pick<EntityManager, 'query'>,
+    db: Queryable,
     q: { departmentId?: string; status?: string; whistleId?: string; after?: { summonedAt: string; id: string }; limit: number },
   ): Promise<{ items: AssignmentResource[]; nextCursor: string | null }> {
     const where: string[] = [];

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { DeadlineKind } from '@chuishao/dispatch-contracts';
-
-type Db = Pick<EntityManager, 'query'>;
+import type { Queryable } from '@chuishao/postgres';
 
 /** A PENDING deadline row, as the scheduler judges it. */
 export interface DueDeadline {
@@ -24,7 +22,7 @@ export type DeadlineOutcome = 'MISSED' | 'MET' | 'SKIPPED';
 @Injectable()
 export class DeadlinesRepository {
   /** PENDING deadlines due at `now`, oldest first, at most `limit`. */
-  async due(db: Db, now: Date, limit: number): Promise<DueDeadline[]> {
+  async due(db: Queryable, now: Date, limit: number): Promise<DueDeadline[]> {
     return db.query(
       `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines
             WHERE state = 'PENDING' AND due_at <= $1 ORDER BY due_at, id LIMIT $2`,
@@ -33,13 +31,13 @@ export class DeadlinesRepository {
   }
 
   /** When the nearest PENDING deadline falls due (null: none). */
-  async nextDue(db: Db): Promise<Date | null> {
+  async nextDue(db: Queryable): Promise<Date | null> {
     const [{ next }]: Array<{ next: Date | null }> = await db.query(`SELECT min(due_at) AS next FROM deadlines WHERE state = 'PENDING'`);
     return next;
   }
 
   /** The deadline locked for judging in `em`'s transaction — undefined if no longer PENDING or locked by another judge (SKIP LOCKED). */
-  async lockPending(em: Db, id: string): Promise<DueDeadline | undefined> {
+  async lockPending(em: Queryable, id: string): Promise<DueDeadline | undefined> {
     const [row]: DueDeadline[] = await em.query(
       `SELECT id, assignment_id, whistle_id, kind, due_at FROM deadlines WHERE id = $1 AND state = 'PENDING' FOR UPDATE SKIP LOCKED`,
       [id],
@@ -48,12 +46,12 @@ export class DeadlinesRepository {
   }
 
   /** The deadline was moved later and is not due yet: it stays PENDING, due at `at`. */
-  async moveLater(em: Db, id: string, at: string): Promise<void> {
+  async moveLater(em: Queryable, id: string, at: string): Promise<void> {
     await em.query(`UPDATE deadlines SET due_at = $2 WHERE id = $1`, [id, at]);
   }
 
   /** The deadline is judged: it is no longer PENDING. */
-  async settle(em: Db, id: string, outcome: DeadlineOutcome): Promise<void> {
+  async settle(em: Queryable, id: string, outcome: DeadlineOutcome): Promise<void> {
     await em.query(`UPDATE deadlines SET state = $2, decided_at = now() WHERE id = $1`, [id, outcome]);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { ExtensionKind } from '@chuishao/dispatch-contracts';
 import type { ExtensionState, ExtensionStatus } from '@chuishao/dispatch-domain';
+import type { Queryable } from '@chuishao/postgres';
 
 /** An extension request (延期申请) as the API shows it: the decider's state with where it belongs. */
 export type ExtensionResource = ExtensionState & { assignmentId: string; whistleId: string; departmentId: string };
@@ -54,12 +54,12 @@ const OPEN = `('SUMMONED', 'REPORTED', 'ARRIVED', 'IN_PROGRESS', 'DISPUTED')`;
 /** Reads of `extension_requests` (written by DispatchStreams with the events). */
 @Injectable()
 export class ExtensionRequestRepository {
-  async find(db: Pick<EntityManager, 'query'>, requestId: string): Promise<ExtensionResource | undefined> {
+  async find(db: Queryable, requestId: string): Promise<ExtensionResource | undefined> {
     const [row]: Row[] = await db.query(`SELECT * FROM extension_requests WHERE request_id = $1`, [requestId]);
     return row ? presentExtension(row) : undefined;
   }
 
-  async ofAssignment(db: Pick<EntityManager, 'query'>, assignmentId: string): Promise<ExtensionResource[]> {
+  async ofAssignment(db: Queryable, assignmentId: string): Promise<ExtensionResource[]> {
     const rows: Row[] = await db.query(`SELECT * FROM extension_requests WHERE assignment_id = $1 ORDER BY requested_at, request_id`, [assignmentId]);
     return rows.map(presentExtension);
   }
@@ -70,7 +70,7 @@ export class ExtensionRequestRepository {
    * Each item names its assignment's cap (`capOf` its summons time).
    */
   async list(
-    db: Pick<EntityManager, 'query'>,
+    db: Queryable,
     q: { status?: ExtensionStatus; departmentId?: string; limit: number },
     capOf: (summonedAt: string) => number,
   ): Promise<ExtensionQueueItem[]> {

@@ -7,6 +7,7 @@ import { DispatchStreams } from '../whistle/dispatch-streams';
 import { ScoringPolicyCaps } from '../scoring-policy/scoring-policy-caps';
 import { AssignmentRepository } from '../assignments/assignment.repository';
 import { RepliesRepository } from './replies.repository';
+import type { Queryable } from '@chuishao/postgres';
 
 const repliesTotal = counter('chuishao_dispatch_replies_total', 'Department replies by channel, type and outcome', ['channel', 'type', 'outcome']);
 
@@ -60,7 +61,7 @@ export class ApplyReplyHandler {
    * replyId reused for another reply (another type or assignment) is refused, so that the
    * department learns its second reply was not applied.
    */
-  async assertReplay(db: Pick<EntityManager, 'query'>, reply: Pick<ReplyCommandData, 'departmentId' | 'replyId' | 'type' | 'assignmentId'>): Promise<void> {
+  async assertReplay(db: Queryable, reply: Pick<ReplyCommandData, 'departmentId' | 'replyId' | 'type' | 'assignmentId'>): Promise<void> {
     const prior = await this.replies.priorUse(db, reply.replyId, reply.departmentId);
     if (prior && (prior.type !== replyEventType(reply.type) || prior.assignmentId !== reply.assignmentId)) {
       throw new DispatchRefusal('conflict', 'REPLY_ID_REUSED', `replyId ${reply.replyId} was already used for ${prior.type} of assignment ${prior.assignmentId}`);

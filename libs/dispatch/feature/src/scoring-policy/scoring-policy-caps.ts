@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { DEFAULT_DISTRICT_TZ, extensionCapOfSummons, periodStartMonth, type ExtensionCapVersion } from '@chuishao/dispatch-domain';
-
-type Db = Pick<EntityManager, 'query'>;
+import type { Queryable } from '@chuishao/postgres';
 
 /** CHUISHAO_TZ (validated at boot by the service config), default Asia/Shanghai. */
 export function districtTimeZone(): string {
@@ -38,7 +36,7 @@ export function scoringPolicyProblem(data: unknown): string | undefined {
  */
 @Injectable()
 export class ScoringPolicyCaps {
-  async record(db: Db, p: ScoringPolicyCap): Promise<boolean> {
+  async record(db: Queryable, p: ScoringPolicyCap): Promise<boolean> {
     const rows: unknown[] = await db.query(
       `INSERT INTO scoring_policy_caps (version, effective_from, extension_cap, published_at, event_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (version) DO NOTHING RETURNING version`,
@@ -47,7 +45,7 @@ export class ScoringPolicyCaps {
     return rows.length > 0;
   }
 
-  async versions(db: Db): Promise<ExtensionCapVersion[]> {
+  async versions(db: Queryable): Promise<ExtensionCapVersion[]> {
     const rows: Array<{ version: number; effective_from: string; extension_cap: number }> = await db.query(
       `SELECT version, effective_from, extension_cap FROM scoring_policy_caps ORDER BY version`,
     );
@@ -55,7 +53,7 @@ export class ScoringPolicyCaps {
   }
 
   /** The cap of an assignment summoned at `summonedAt`. */
-  async capOf(db: Db, summonedAt: string | Date): Promise<number> {
+  async capOf(db: Queryable, summonedAt: string | Date): Promise<number> {
     return extensionCapOfSummons(await this.versions(db), new Date(summonedAt).toISOString(), districtTimeZone());
   }
 }

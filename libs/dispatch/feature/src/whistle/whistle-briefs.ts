@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { insertRows, type ColumnSpec, type Companion } from '@chuishao/postgres';
+import { insertRows, type ColumnSpec, type Companion, type Queryable } from '@chuishao/postgres';
 import type { WhistleBlownData } from '@chuishao/intake-contracts';
 import type { WhistlePhase } from '@chuishao/dispatch-domain';
 
@@ -54,7 +53,7 @@ export class WhistleBriefs {
     };
   }
 
-  async get(em: Pick<EntityManager, 'query'>, whistleId: string): Promise<WhistleBrief | undefined> {
+  async get(em: Queryable, whistleId: string): Promise<WhistleBrief | undefined> {
     const rows: BriefRow[] = await em.query(`SELECT * FROM whistle_briefs WHERE whistle_id = $1`, [whistleId]);
     return rows[0] ? toBrief(rows[0]) : undefined;
   }
