@@ -22,6 +22,9 @@ const batchSeconds = histogram(
  */
 const SUBXID_CACHE = 64;
 
+/** Switched off only to be measured side by side (platform's tuning.ts). */
+const [batches, sharedTransaction] = [tuned('consumer-batches'), tuned('shared-transaction')];
+
 /** A partition's chunk of messages for its topic's next batch transaction. */
 export interface Part {
   handler: MessageHandler;
@@ -63,7 +66,7 @@ export class BatchTransactions {
   ) {}
 
   get maxPerTransaction(): number {
-    return tuned('consumer-batches') ? Math.min(this.o.maxPerTransaction, SUBXID_CACHE) : 1;
+    return batches ? Math.min(this.o.maxPerTransaction, SUBXID_CACHE) : 1;
   }
 
   deliver(part: Omit<Part, 'since'>): Promise<PartOutcome> {
@@ -71,7 +74,7 @@ export class BatchTransactions {
     if (!committer) {
       // run() opens its own transaction and answers for every part, failed ones included
       // without a shared transaction, or without batches (measured side by side only): each chunk its own, at once
-      const shared = tuned('shared-transaction') && tuned('consumer-batches') ? { concurrency: 1, gather: true } : { maxBatch: 1, concurrency: 16 };
+      const shared = sharedTransaction && batches ? { concurrency: 1, gather: true } : { maxBatch: 1, concurrency: 16 };
       committer = new GroupCommitter<Part, PartOutcome>(this.dataSource, (_em, parts) => this.run(parts), { transaction: false, ...shared });
       this.byTopic.set(part.topic, committer);
     }

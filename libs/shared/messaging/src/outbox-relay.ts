@@ -8,7 +8,7 @@ import { openRelayClient, produceRows, rememberIds, vacuumOutbox } from './relay
 export { VACUUM_EVERY_DELETED_ROWS, type RelayDrain, type RelayOptions } from './outbox-relay.options';
 
 /** Switched off only to be measured side by side (platform's tuning.ts). */
-const [handover, deferDeletes] = [tuned('handover'), tuned('deferred-deletes')];
+const [inProcessWake, handover, deferDeletes] = [tuned('in-process-wake'), tuned('handover'), tuned('deferred-deletes')];
 
 /**
  * Publishes committed outbox rows in id order with kafkajs' idempotent producer, then deletes
@@ -70,7 +70,7 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    if (tuned('in-process-wake')) this.unsubscribe = onOutboxCommit((commit) => this.committedHere(commit));
+    if (inProcessWake) this.unsubscribe = onOutboxCommit((commit) => this.committedHere(commit));
     this.loop = this.run();
   }
 

@@ -12,6 +12,8 @@ export const summonLoads = counter(
 
 /** More than a few minutes of whistles at 200/s: beyond it the oldest are forgotten (they take the database path). */
 const CAPACITY = 50_000;
+/** Switched off only to be measured side by side (platform's tuning.ts). */
+const inUse = tuned('brief-cache');
 
 /**
  * The briefs of the blown whistles that dispatch's whistle-event consumer wrote in its current
@@ -67,6 +69,6 @@ export class RecentBriefs {
       this.byId.clear();
       held.set(0);
     }
-    return membership.generation > 0 && tuned('brief-cache'); // (switched off only to be measured)
+    return membership.generation > 0 && inUse;
   }
 }
